@@ -1,0 +1,65 @@
+/**
+ * The one catalogue of errors the gateway reports. Each code has a fixed HTTP status (upstream HTTP errors keep
+ * the upstream's status instead) and a kind that ingress dialects map to their own error vocabulary.
+ */
+export const ERROR_CATALOGUE = {
+  invalid_json: { kind: "invalid_request", status: 400 },
+  unsupported_content_type: { kind: "invalid_request", status: 415 },
+  invalid_body: { kind: "invalid_request", status: 422 },
+  parameter_not_permitted: { kind: "invalid_request", status: 422 },
+  parameter_unsupported: { kind: "invalid_request", status: 422 },
+  route_type_mismatch: { kind: "invalid_request", status: 400 },
+  body_too_large: { kind: "invalid_request", status: 413 },
+  route_not_found: { kind: "not_found", status: 404 },
+  not_found: { kind: "not_found", status: 404 },
+  method_not_allowed: { kind: "invalid_request", status: 405 },
+  not_implemented: { kind: "not_implemented", status: 501 },
+  rate_limited: { kind: "rate_limited", status: 429 },
+  overloaded: { kind: "unavailable", status: 503 },
+  upstream_http_error: { kind: "upstream", status: 502 },
+  upstream_invalid_response: { kind: "upstream", status: 502 },
+  upstream_unreachable: { kind: "upstream", status: 502 },
+  upstream_timeout: { kind: "timeout", status: 504 },
+  internal_error: { kind: "internal", status: 500 },
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+export type ErrorKind = (typeof ERROR_CATALOGUE)[ErrorCode]["kind"];
+
+export interface GatewayErrorDetails {
+  /** The request field the error is about, as a dotted path (`messages.0.content`). */
+  param?: string;
+  /** For upstream HTTP errors: the upstream status, which the gateway passes on. */
+  upstreamStatus?: number;
+  /** For upstream HTTP errors whose body had no message: the upstream's JSON body, passed on as it is. */
+  upstreamBody?: unknown;
+  /** Seconds after which the client may retry (from the upstream's `Retry-After`, or the gateway's own limit). */
+  retryAfterSeconds?: number;
+  cause?: unknown;
+}
+
+export class GatewayError extends Error {
+  readonly code: ErrorCode;
+  readonly kind: ErrorKind;
+  readonly status: number;
+  readonly param: string | undefined;
+  readonly upstreamStatus: number | undefined;
+  readonly upstreamBody: unknown;
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(code: ErrorCode, message: string, details: GatewayErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = "GatewayError";
+    this.code = code;
+    this.kind = ERROR_CATALOGUE[code].kind;
+    this.status = details.upstreamStatus ?? ERROR_CATALOGUE[code].status;
+    this.param = details.param;
+    this.upstreamStatus = details.upstreamStatus;
+    this.upstreamBody = details.upstreamBody;
+    this.retryAfterSeconds = details.retryAfterSeconds;
+  }
+}
+
+export function isGatewayError(value: unknown): value is GatewayError {
+  return value instanceof GatewayError;
+}

@@ -1,0 +1,13 @@
+/** Token counts of one call. `null` where the upstream did not report a count. */
+export interface Usage {
+  inputTokens: number | null;
+  outputTokens: number | null;
+  totalTokens: number | null;
+}
+
+export function createUsage(inputTokens: number | null, outputTokens: number | null): Usage {
+  const totalTokens = inputTokens === null && outputTokens === null ? null : (inputTokens ?? 0) + (outputTokens ?? 0);
+  return { inputTokens, outputTokens, totalTokens };
+}
+
+export const UNKNOWN_USAGE: Usage = Object.freeze({ inputTokens: null, outputTokens: null, totalTokens: null });

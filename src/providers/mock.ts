@@ -1,0 +1,141 @@
+import { createHash } from "node:crypto";
+import { countTokens, decode, encode } from "gpt-tokenizer/encoding/o200k_base";
+import { z } from "zod";
+import {
+  type ChatRequest,
+  type ChatResponse,
+  chatRequestFromCompletions,
+  completionsResponseFromChat,
+  createUsage,
+  type EmbeddingsRequest,
+  type EmbeddingsResponse,
+  type FinishReason,
+  textOfContent,
+} from "../canonical/index.js";
+import { defineProvider } from "./provider-definition.js";
+import type { InProcessUpstreamTarget } from "./upstream-target.js";
+
+/**
+ * A built-in provider that needs no network and no key: for trying the gateway and for client developers'
+ * tests. Chat and completions echo the last user message; embeddings are stable pseudo-random unit vectors
+ * derived from each text. Token counts are real, from the o200k_base tokenizer (GPT-4o's).
+ */
+const configSchema = z
+  .object({
+    embedding_dimensions: z.number().int().min(1).max(8192).default(8),
+    latency_ms: z.number().int().min(0).max(600_000).default(0),
+  })
+  .strict();
+
+type MockConfig = z.infer<typeof configSchema>;
+
+export const mockProvider = defineProvider<MockConfig>({
+  name: "mock",
+  displayName: "Mock",
+  operations: ["chat", "completions", "embeddings"],
+  configSchema,
+  secretFields: [],
+  defaultModelName: "mock-echo",
+  createTarget: (model, config) => createMockTarget(model, config),
+});
+
+function createMockTarget(model: string, config: MockConfig): InProcessUpstreamTarget {
+  const chat = async (request: ChatRequest, signal: AbortSignal): Promise<ChatResponse> => {
+    await delay(config.latency_ms, signal);
+    return echo(model, request);
+  };
+  return {
+    transport: "in-process",
+    providerName: "mock",
+    providerDisplayName: "Mock",
+    model,
+    operations: {
+      chat,
+      completions: async (request, signal) =>
+        completionsResponseFromChat(await chat(chatRequestFromCompletions(request), signal)),
+      embeddings: async (request, signal) => {
+        await delay(config.latency_ms, signal);
+        return embed(model, request, config.embedding_dimensions);
+      },
+    },
+  };
+}
+
+function echo(model: string, request: ChatRequest): ChatResponse {
+  const lastUser = request.messages.findLast((message) => message.role === "user");
+  const { text, finishReason } = limitReply(textOfContent(lastUser?.content ?? ""), request);
+  const inputTokens = request.messages.reduce((sum, message) => sum + countTokens(textOfContent(message.content)), 0);
+  const candidates = request.n ?? 1;
+  const choices = Array.from({ length: candidates }, (_, index) => ({
+    index,
+    message: { role: "assistant" as const, content: text },
+    finishReason,
+  }));
+  return {
+    id: `mock-${createHash("sha256").update(text).digest("hex").slice(0, 24)}`,
+    model,
+    created: Math.floor(Date.now() / 1000),
+    choices,
+    usage: createUsage(inputTokens, countTokens(text) * candidates),
+  };
+}
+
+/** Applies `stop` then `max_tokens` to the reply, as a real model would. */
+function limitReply(reply: string, request: ChatRequest): { text: string; finishReason: FinishReason } {
+  let text = reply;
+  for (const stop of request.stop ?? []) {
+    const at = text.indexOf(stop);
+    if (at !== -1) text = text.slice(0, at);
+  }
+  if (request.maxTokens !== undefined) {
+    const tokens = encode(text);
+    if (tokens.length > request.maxTokens) return { text: decode(tokens.slice(0, request.maxTokens)), finishReason: "length" };
+  }
+  return { text, finishReason: "stop" };
+}
+
+function embed(model: string, request: EmbeddingsRequest, defaultDimensions: number): EmbeddingsResponse {
+  const dimensions = request.dimensions ?? defaultDimensions;
+  const inputTokens = request.input.reduce((sum, text) => sum + countTokens(text), 0);
+  return {
+    model,
+    embeddings: request.input.map((text) => pseudoEmbedding(text, dimensions)),
+    usage: createUsage(inputTokens, 0),
+  };
+}
+
+/** A unit vector seeded by the SHA-256 of the text: the same text always gives the same vector. */
+export function pseudoEmbedding(text: string, dimensions: number): number[] {
+  const seed = createHash("sha256").update(text).digest().readUInt32LE(0);
+  const next = mulberry32(seed);
+  const vector = Array.from({ length: dimensions }, () => next() * 2 - 1);
+  const norm = Math.hypot(...vector) || 1;
+  return vector.map((value) => Math.round((value / norm) * 1e6) / 1e6);
+}
+
+/** A small, well-known 32-bit PRNG; good enough for test vectors and stable across platforms. */
+function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function delay(ms: number, signal: AbortSignal): Promise<void> {
+  if (ms === 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
+  });
+}

@@ -1,0 +1,116 @@
+import { z } from "zod";
+import { chatRequestFromCompletions, completionsResponseFromChat } from "../canonical/index.js";
+import { encodeChatRequest } from "../dialects/openai/chat-request.js";
+import { decodeChatResponse } from "../dialects/openai/chat-response.js";
+import { decodeEmbeddingsResponse, encodeEmbeddingsRequest } from "../dialects/openai/embeddings.js";
+import { decodeErrorMessage } from "../dialects/openai/error-message.js";
+import { type BaseUrl, joinPath, parseBaseUrl } from "./base-url.js";
+import { httpUrlSchema } from "./http-url-schema.js";
+import { defineProvider } from "./provider-definition.js";
+import type { HttpUpstreamTarget, UpstreamCall } from "./upstream-target.js";
+
+const DEFAULT_API_BASE = "https://api.openai.com/v1";
+const API_TYPES = ["openai", "azure", "azuread"] as const;
+
+/**
+ * `model.config` of the openai provider, with MLflow's rules for Azure OpenAI:
+ * https://learn.microsoft.com/azure/ai-services/openai/reference
+ */
+const configSchema = z
+  .object({
+    openai_api_key: z.string().min(1),
+    openai_api_type: z
+      .string()
+      .transform((value) => value.toLowerCase())
+      .pipe(z.enum(API_TYPES, { error: `must be one of: ${API_TYPES.join(", ")} (case-insensitive)` }))
+      .default("openai"),
+    openai_api_base: httpUrlSchema.optional(),
+    openai_api_version: z.string().min(1).optional(),
+    openai_deployment_name: z.string().min(1).optional(),
+    openai_organization: z.string().min(1).optional(),
+  })
+  .strict()
+  .superRefine((config, context) => {
+    if (config.openai_api_type === "openai") {
+      if (config.openai_deployment_name !== undefined) {
+        context.addIssue({
+          code: "custom",
+          path: ["openai_deployment_name"],
+          message: "is only allowed when openai_api_type is 'azure' or 'azuread' (found 'openai')",
+        });
+      }
+      return;
+    }
+    if (config.openai_organization !== undefined) {
+      context.addIssue({
+        code: "custom",
+        path: ["openai_organization"],
+        message: "is only allowed when openai_api_type is 'openai'",
+      });
+    }
+    for (const key of ["openai_api_base", "openai_deployment_name", "openai_api_version"] as const) {
+      if (config[key] === undefined) {
+        context.addIssue({
+          code: "custom",
+          path: [key],
+          message: `is required when openai_api_type is '${config.openai_api_type}' (Azure OpenAI needs openai_api_base, openai_deployment_name and openai_api_version)`,
+        });
+      }
+    }
+  });
+
+type OpenAIConfig = z.infer<typeof configSchema>;
+
+export const openaiProvider = defineProvider<OpenAIConfig>({
+  name: "openai",
+  displayName: "OpenAI",
+  operations: ["chat", "completions", "embeddings"],
+  configSchema,
+  secretFields: ["openai_api_key"],
+  createTarget: createOpenAITarget,
+});
+
+function createOpenAITarget(model: string, config: OpenAIConfig): HttpUpstreamTarget {
+  const azure = config.openai_api_type !== "openai";
+  const base: BaseUrl = azure
+    ? parseBaseUrl(
+        `${config.openai_api_base?.replace(/\/+$/, "")}/openai/deployments/${encodeURIComponent(config.openai_deployment_name ?? "")}`,
+      )
+    : parseBaseUrl(config.openai_api_base ?? DEFAULT_API_BASE);
+  const query: Record<string, string> = azure ? { "api-version": config.openai_api_version ?? "" } : {};
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (config.openai_api_type === "azure") headers["api-key"] = config.openai_api_key;
+  else headers.authorization = `Bearer ${config.openai_api_key}`;
+  if (config.openai_organization !== undefined) headers["openai-organization"] = config.openai_organization;
+  // Azure names the model by the deployment in the URL and takes no `model` in the body.
+  const bodyModel = azure ? null : model;
+  const call = (endpoint: string, body: unknown): UpstreamCall => ({
+    path: joinPath(base, endpoint, query),
+    headers,
+    body: JSON.stringify(body),
+  });
+
+  return {
+    transport: "http",
+    providerName: "openai",
+    providerDisplayName: "OpenAI",
+    model,
+    origin: base.origin,
+    decodeErrorMessage,
+    operations: {
+      chat: {
+        encodeRequest: (request) => call("chat/completions", encodeChatRequest(request, bodyModel)),
+        decodeResponse: (body) => decodeChatResponse(body),
+      },
+      completions: {
+        encodeRequest: (request) =>
+          call("chat/completions", encodeChatRequest(chatRequestFromCompletions(request), bodyModel)),
+        decodeResponse: (body) => completionsResponseFromChat(decodeChatResponse(body)),
+      },
+      embeddings: {
+        encodeRequest: (request) => call("embeddings", encodeEmbeddingsRequest(request, bodyModel)),
+        decodeResponse: (body) => decodeEmbeddingsResponse(body),
+      },
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import type {
+  ChatRequest,
+  ChatResponse,
+  CompletionsRequest,
+  CompletionsResponse,
+  EmbeddingsRequest,
+  EmbeddingsResponse,
+  Operation,
+} from "../canonical/index.js";
+
+/** The canonical request and response types of each operation. */
+export interface OperationTypes {
+  chat: { request: ChatRequest; response: ChatResponse };
+  completions: { request: CompletionsRequest; response: CompletionsResponse };
+  embeddings: { request: EmbeddingsRequest; response: EmbeddingsResponse };
+}
+export type RequestOf<O extends Operation> = OperationTypes[O]["request"];
+export type ResponseOf<O extends Operation> = OperationTypes[O]["response"];
+
+/** One HTTP call to an upstream, fully prepared: the upstream client only sends it. */
+export interface UpstreamCall {
+  /** Path and query, relative to the target's origin (starts with `/`). */
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** How a provider performs one operation over HTTP: a pure encoder and a pure decoder. */
+export interface HttpOperation<O extends Operation> {
+  encodeRequest(request: RequestOf<O>): UpstreamCall;
+  decodeResponse(body: unknown, request: RequestOf<O>): ResponseOf<O>;
+}
+
+/** How an in-process provider (no network) performs one operation. */
+export type InProcessOperation<O extends Operation> = (request: RequestOf<O>, signal: AbortSignal) => Promise<ResponseOf<O>>;
+
+interface TargetIdentity {
+  /** The provider's config name (`openai`). */
+  readonly providerName: string;
+  /** The provider's name for people (`OpenAI`), used in messages. */
+  readonly providerDisplayName: string;
+  /** The upstream model, as configured. */
+  readonly model: string;
+}
+
+export interface HttpUpstreamTarget extends TargetIdentity {
+  readonly transport: "http";
+  /** Scheme, host and port of the upstream; one connection pool serves each origin. */
+  readonly origin: string;
+  readonly operations: { [O in Operation]?: HttpOperation<O> };
+  /** Extracts a person-readable message from an upstream error body, if the body has one. */
+  decodeErrorMessage(body: unknown): string | undefined;
+}
+
+export interface InProcessUpstreamTarget extends TargetIdentity {
+  readonly transport: "in-process";
+  readonly operations: { [O in Operation]?: InProcessOperation<O> };
+}
+
+/** A configured (provider, model, config) triple, ready to serve requests: built once per route table. */
+export type UpstreamTarget = HttpUpstreamTarget | InProcessUpstreamTarget;
