@@ -6,4 +6,5 @@ export * from "./finish-reason.js";
 export * from "./gateway-error.js";
 export * from "./route-type.js";
 export * from "./sampling.js";
+export * from "./stream-event.js";
 export * from "./usage.js";
