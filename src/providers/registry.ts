@@ -1,9 +1,16 @@
+import { anthropicProvider } from "./anthropic.js";
+import { cohereProvider } from "./cohere.js";
 import { mockProvider } from "./mock.js";
 import { openaiProvider } from "./openai.js";
 import type { ProviderDefinition } from "./provider-definition.js";
 
 /** The only list of providers. Adding one is a new file beside this one and a line here. */
-export const PROVIDERS: readonly ProviderDefinition[] = [openaiProvider, mockProvider];
+export const PROVIDERS: readonly ProviderDefinition[] = [
+  openaiProvider,
+  anthropicProvider,
+  cohereProvider,
+  mockProvider,
+];
 
 /** Provider names match case-insensitively, with `-` and `_` interchangeable (as in MLflow). */
 function normaliseProviderName(name: string): string {

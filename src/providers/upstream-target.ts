@@ -6,7 +6,9 @@ import type {
   EmbeddingsRequest,
   EmbeddingsResponse,
   Operation,
+  StreamDecoder,
 } from "../canonical/index.js";
+import type { SseFrame } from "../framing/sse-decoder.js";
 
 /** The canonical request and response types of each operation. */
 export interface OperationTypes {
@@ -29,6 +31,8 @@ export interface UpstreamCall {
 export interface HttpOperation<O extends Operation> {
   encodeRequest(request: RequestOf<O>): UpstreamCall;
   decodeResponse(body: unknown, request: RequestOf<O>): ResponseOf<O>;
+  /** For operations the upstream can stream over SSE: a fresh decoder for one stream's frames. */
+  createStreamDecoder?(): StreamDecoder<SseFrame>;
 }
 
 /** How an in-process provider (no network) performs one operation. */

@@ -1,0 +1,250 @@
+#!/usr/bin/env node
+// Copies the parts of the provider API specs that the test suite validates against into
+// test/fixtures/specs/, so that a fresh clone can run the tests without /work/shared.
+// Run by hand when the shared specs change:  node scripts/vendor-specs.mjs [specsDir]
+// The output is deterministic (same input, same bytes), so a re-run shows up in git only when a spec changed.
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const specsDir = resolve(process.argv[2] ?? "/work/shared/specs");
+const outDir = resolve(dirname(fileURLToPath(import.meta.url)), "../test/fixtures/specs");
+const REF_PREFIX = "#/components/schemas/";
+
+// Provenance as stated in the shared specs README; the script refuses inputs whose hash differs, so the
+// README it writes can never describe bytes other than the ones it read.
+const SOURCES = {
+  openai: {
+    file: "openai/openapi.ajv.json",
+    sha256: "c63dd1ae992faa5448b5f5e0e57073f9e173eb9e03a84cb82f47327624c47b88",
+    origin:
+      "repo `openai/openai-openapi`, path `openapi.json`, commit `f85dbe223d40e1a31cba812ab2d755c7e98a92a3` (2026-08-21), raw sha256 `bbfd19abcde0e7412da99378deb2a959ccdd3a812f97c9e35901921e8e973f9a`; licence MIT",
+    derived:
+      '`openapi.ajv.json` is the shared derived form: 88 typed `nullable: true` became `type: [T, "null"]` (with `null` added to `enum`), 23 untyped ones became `anyOf: [<schema>, {type: "null"}]`, 7 boolean `exclusiveMinimum/Maximum` became numeric bounds',
+  },
+  anthropic: {
+    file: "anthropic/hosted_spec.ajv.json",
+    sha256: "4f8781b2b188a2d97acae86cf593d25caefa10a0ae726a6ebbab00e4ad0eba00",
+    origin:
+      "repo `laszukdawid/anthropic-openapi-spec` (third-party mirror of the Stainless-hosted spec), path `hosted_spec.json`, commit `40cee51a705d03e98f78a5f831c6f0581b3ab71e` (file last changed 2024-11-04), raw sha256 `9da06d39f83f1dc2542cddaee65fcb5ec341cf337ec0b8e5f95f541d5a6287fc`; no licence file",
+    derived:
+      '`hosted_spec.ajv.json` is the shared derived form: one invalid `"type": null` removed from `components.schemas.Model`',
+  },
+  cohere: {
+    file: "cohere/cohere-openapi.clean.json",
+    sha256: "615c25e623d7cb567b5061a976b6e19e0b29ee68da1039338b466d5b4e72df04",
+    origin:
+      "repo `cohere-ai/cohere-developer-experience`, path `cohere-openapi.yaml`, commit `e814c8a1822f3b144b3708fdff14c3df0281e961` (file last changed 2026-08-20 in `ca56a6ff2fc0d0f7308ddfe86af2c431d52264a0`), raw sha256 `e5ae7eef854be23e4cd3177a6356b3482b08bd7b011f6156b85b83647ab69e74`; the repository states no licence",
+    derived:
+      "`cohere-openapi.clean.json` is the shared derived form: the 40 `x-fern-examples` blocks removed, converted from YAML to JSON",
+  },
+};
+
+const COHERE_EXAMPLES = [
+  "requests/chat-v2-post_stream.yaml",
+  "responses/chat-v2-post_stream.yaml",
+  "requests/chat-v2-post_stream-tools.yaml",
+  "responses/chat-v2-post_stream-tools.yaml",
+];
+
+const sha256 = (bytes) => createHash("sha256").update(bytes).digest("hex");
+
+function readSource(provider) {
+  const { file, sha256: expected } = SOURCES[provider];
+  const bytes = readFileSync(join(specsDir, file));
+  const actual = sha256(bytes);
+  if (actual !== expected) throw new Error(`${file}: sha256 ${actual}, expected ${expected}`);
+  return JSON.parse(bytes.toString("utf8"));
+}
+
+/** Every component name referenced from `value`: `$ref`s, and discriminator mappings (so that a validator
+ * with discriminator support enabled can also resolve them). */
+function referencedNames(value) {
+  const names = [];
+  const visit = (node) => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (node === null || typeof node !== "object") return;
+    for (const [key, child] of Object.entries(node)) {
+      if (key === "$ref" && typeof child === "string") {
+        if (!child.startsWith(REF_PREFIX)) throw new Error(`unsupported $ref ${child}`);
+        names.push(child.slice(REF_PREFIX.length));
+      } else if (key === "discriminator" && child && typeof child.mapping === "object") {
+        for (const target of Object.values(child.mapping)) names.push(target.slice(REF_PREFIX.length));
+      } else visit(child);
+    }
+  };
+  visit(value);
+  return names;
+}
+
+/** The given roots plus the transitive closure of the components they reference, sorted by name. */
+function closure(roots, components) {
+  const out = { ...roots };
+  const pending = Object.values(roots).flatMap(referencedNames);
+  while (pending.length > 0) {
+    const name = pending.pop();
+    if (name in out) continue;
+    const schema = components[name];
+    if (schema === undefined) throw new Error(`missing component ${name}`);
+    out[name] = schema;
+    pending.push(...referencedNames(schema));
+  }
+  return Object.fromEntries(
+    Object.keys(out)
+      .sort()
+      .map((name) => [name, out[name]]),
+  );
+}
+
+function pick(components, names) {
+  return Object.fromEntries(names.map((name) => [name, components[name]]));
+}
+
+function vendorOpenAI() {
+  const { schemas } = readSource("openai").components;
+  const roots = pick(schemas, [
+    "CreateChatCompletionRequest",
+    "CreateChatCompletionResponse",
+    "CreateChatCompletionStreamResponse",
+    "CreateCompletionRequest",
+    "CreateCompletionResponse",
+    "CreateEmbeddingRequest",
+    "CreateEmbeddingResponse",
+    "ListModelsResponse",
+    "Model",
+    "ErrorResponse",
+  ]);
+  return { schemas: closure(roots, schemas), notes: ["The roots are copied unchanged."] };
+}
+
+function vendorAnthropic() {
+  const { schemas } = readSource("anthropic").components;
+  const roots = pick(schemas, ["CreateMessageParams", "Message", "MessageStreamEvent", "ErrorResponse"]);
+  return { schemas: closure(roots, schemas), notes: ["The roots are copied unchanged."] };
+}
+
+/** Cohere's stream events all share one `type` enum, so a plain `oneOf` matches several branches and
+ * rejects every event; the discriminator mapping is what tells them apart. */
+function discriminatedByType(union) {
+  const { propertyName, mapping } = union.discriminator;
+  return {
+    description: union.description,
+    type: "object",
+    required: [propertyName],
+    properties: { [propertyName]: { type: "string", enum: Object.keys(mapping) } },
+    allOf: Object.entries(mapping).map(([value, $ref]) => ({
+      if: { properties: { [propertyName]: { const: value } } },
+      // biome-ignore lint/suspicious/noThenProperty: JSON Schema keyword
+      then: { $ref },
+    })),
+  };
+}
+
+function vendorCohere() {
+  const spec = readSource("cohere");
+  const { schemas } = spec.components;
+  const chat = spec.paths["/v2/chat"].post;
+  const embed = spec.paths["/v2/embed"].post;
+  const json = (content) => content["application/json"].schema;
+  const [chatResponse, streamEvent] = json(chat.responses["200"].content).oneOf;
+  if (chatResponse.$ref !== `${REF_PREFIX}ChatResponseV2`) throw new Error("unexpected /v2/chat 200 shape");
+  if (streamEvent.$ref !== `${REF_PREFIX}StreamedChatResponseV2`) throw new Error("unexpected stream schema");
+  const embedResponse = structuredClone(schemas.EmbedByTypeResponse);
+  if (json(embed.responses["200"].content).$ref !== `${REF_PREFIX}EmbedByTypeResponse`) {
+    throw new Error("unexpected /v2/embed 200 shape");
+  }
+  embedResponse.required = embedResponse.required.filter((key) => key !== "api_version");
+  const errorResponse = json(spec.components.responses.BadRequest.content);
+  const roots = {
+    V2ChatRequest: json(chat.requestBody.content),
+    V2ChatResponse: chatResponse,
+    V2ChatStreamEvent: discriminatedByType(schemas.StreamedChatResponseV2),
+    V2EmbedRequest: json(embed.requestBody.content),
+    V2EmbedResponse: embedResponse,
+    ErrorResponse: errorResponse,
+  };
+  return {
+    schemas: closure(roots, schemas),
+    notes: [
+      "`V2ChatRequest` = `paths['/v2/chat'].post.requestBody.content['application/json'].schema`, unchanged.",
+      "`V2ChatResponse` = the first branch of the `/v2/chat` 200 `oneOf`, i.e. `{$ref: ChatResponseV2}` (the non-streamed body).",
+      "`V2ChatStreamEvent` = `StreamedChatResponseV2` (the second branch of that `oneOf`; the spec declares no `text/event-stream` content, the stream is described by `x-fern-streaming.response-stream`, which is identical) **rewritten**: its branches all share one `type` enum, so the `oneOf` matched several branches and rejected every event. It becomes `type` required and in the mapping's keys, plus one `if {type: const K} then {$ref: mapping[K]}` per discriminator mapping entry.",
+      "`V2EmbedRequest` = `paths['/v2/embed'].post.requestBody.content['application/json'].schema`, unchanged.",
+      "`V2EmbedResponse` = a copy of `EmbedByTypeResponse` (the `/v2/embed` 200 schema) with `api_version` **removed from `required`**: the spec lists it as a top-level key, but real responses carry it in `meta.api_version` (defect noted in the shared README).",
+      "`ErrorResponse` = `components.responses.BadRequest.content['application/json'].schema` (`{message, id}`); every error response in the spec has the same properties.",
+    ],
+  };
+}
+
+function writeCompact(name, schemas) {
+  const text = `${JSON.stringify({ components: { schemas } })}\n`;
+  writeFileSync(join(outDir, name), text);
+  return sha256(text);
+}
+
+function copyCohereExamples() {
+  const hashes = {};
+  for (const path of COHERE_EXAMPLES) {
+    const target = join(outDir, "cohere-examples", path);
+    mkdirSync(dirname(target), { recursive: true });
+    // Not copyFileSync: it would carry over the shared files' read-only mode and break the next run.
+    const bytes = readFileSync(join(specsDir, "cohere/examples", path));
+    writeFileSync(target, bytes);
+    hashes[path] = sha256(bytes);
+  }
+  return hashes;
+}
+
+function readme(results, exampleHashes) {
+  const sections = Object.entries(results).map(([provider, { file, schemas, notes, hash }]) => {
+    const source = SOURCES[provider];
+    return [
+      `## ${file}`,
+      "",
+      `- Source: ${source.origin}.`,
+      `- Read from: \`${source.file}\` of the shared specs, sha256 \`${source.sha256}\` (checked by the script). ${source.derived}.`,
+      `- Derivation: the root schemas below plus the transitive closure of every \`$ref\` (and discriminator mapping target) they use, kept under \`components.schemas\` so that \`#/components/schemas/X\` refs still resolve; written as compact JSON with keys of \`components.schemas\` sorted.`,
+      ...notes.map((note) => `  - ${note}`),
+      `- Components (${Object.keys(schemas).length}): ${Object.keys(schemas).join(", ")}.`,
+      `- Output sha256 \`${hash}\`.`,
+      "",
+    ].join("\n");
+  });
+  const examples = Object.entries(exampleHashes).map(([path, hash]) => {
+    // The shared copy flattened `<endpoint>/<name>.yaml` to `<endpoint>_<name>.yaml`.
+    const [kind, name] = path.split("/");
+    const original = `snippets/snippets/${kind}/${name.replace("_", "/")}`;
+    return `- \`cohere-examples/${path}\`: byte-identical copy of the shared \`cohere/examples/${path}\` (\`${original}\` in the Cohere repo), sha256 \`${hash}\`.`;
+  });
+  return [
+    "# Vendored provider spec schemas (generated)",
+    "",
+    "Written by `node scripts/vendor-specs.mjs [specsDir]` from the shared provider specs (taken 2026-11-25). Do not edit by hand: change the script and re-run it.",
+    "",
+    "Licence: the OpenAI spec is MIT; the Cohere repository states no licence; the Anthropic file comes from a third-party repository with no licence file. **Internal test data only**: used by the tests as an oracle, never shipped (the package `files` list excludes `test/`).",
+    "",
+    ...sections,
+    "## cohere-examples/",
+    "",
+    "Recorded request/response pairs from repo `cohere-ai/cohere-developer-experience`, commit `e814c8a1822f3b144b3708fdff14c3df0281e961`; the repository states no licence. Used as stream fixtures by the mock upstream self-tests.",
+    "",
+    ...examples,
+    "",
+  ].join("\n");
+}
+
+mkdirSync(outDir, { recursive: true });
+const results = {};
+for (const [provider, vendor] of [
+  ["openai", vendorOpenAI],
+  ["anthropic", vendorAnthropic],
+  ["cohere", vendorCohere],
+]) {
+  const { schemas, notes } = vendor();
+  const file = `${provider}.schemas.json`;
+  results[provider] = { file, schemas, notes, hash: writeCompact(file, schemas) };
+  console.log(`${file}: ${Object.keys(schemas).length} schemas`);
+}
+writeFileSync(join(outDir, "README.md"), readme(results, copyCohereExamples()));
+console.log(`wrote ${outDir}`);

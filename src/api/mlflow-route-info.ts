@@ -1,0 +1,91 @@
+import type { FastifyInstance } from "fastify";
+import { GatewayError } from "../canonical/index.js";
+import { decodePageToken, encodePageToken } from "../dialects/mlflow/page-token.js";
+import { encodeRouteObject } from "../dialects/mlflow/route-object.js";
+import type { Route } from "../routing/route-table.js";
+import type { RouteTableHolder } from "../routing/route-table-holder.js";
+import { refuseOtherMethods } from "./method-not-allowed.js";
+import { routeListSchema, routeObjectSchema } from "./mlflow-openapi-schemas.js";
+
+/** MLflow's page size; `max_results` may ask for less. */
+const MAX_PAGE_SIZE = 3000;
+
+/**
+ * Route information: `GET /api/2.0/gateway/routes/` (paginated) and `/{name}`, with the aliases from the MLflow
+ * documentation (`/gateway/routes`, `/routes`). Only names, types, model names and providers are shown.
+ */
+export function registerMlflowRouteInfo(app: FastifyInstance, holder: RouteTableHolder): void {
+  const listPaths = ["/api/2.0/gateway/routes", "/gateway/routes", "/routes"];
+  for (const [position, url] of listPaths.entries()) {
+    app.get<{ Querystring: { page_token?: string; max_results?: string } }>(
+      url,
+      {
+        schema: {
+          hide: position > 0,
+          summary: "List routes",
+          tags: ["MLflow AI Gateway"],
+          querystring: {
+            type: "object",
+            properties: {
+              page_token: { type: "string", description: "next_page_token of the previous page" },
+              max_results: { type: "integer", minimum: 1, maximum: MAX_PAGE_SIZE },
+            },
+          },
+          response: { 200: routeListSchema },
+        },
+      },
+      async (request) => {
+        const routes = holder.current.routes;
+        const start = request.query.page_token === undefined ? 0 : decodePageToken(request.query.page_token);
+        const size = pageSize(request.query.max_results);
+        const end = Math.min(start + size, routes.length);
+        return {
+          routes: routes.slice(start, end).map(describe),
+          next_page_token: end < routes.length ? encodePageToken(end) : null,
+        };
+      },
+    );
+    refuseOtherMethods(app, url, ["GET"]);
+  }
+  for (const [position, url] of listPaths.map((path) => `${path}/:name`).entries()) {
+    app.get<{ Params: { name: string } }>(
+      url,
+      {
+        schema: {
+          hide: position > 0,
+          summary: "Get a route",
+          tags: ["MLflow AI Gateway"],
+          params: { type: "object", properties: { name: { type: "string" } } },
+          response: { 200: routeObjectSchema },
+        },
+      },
+      async (request) => {
+        const route = holder.current.get(request.params.name);
+        if (route === undefined) throw routeNotFound(request.params.name);
+        return describe(route);
+      },
+    );
+    // `/gateway/routes/{name}` also takes queries (POST), registered with the invocations.
+    if (!url.startsWith("/gateway/")) refuseOtherMethods(app, url, ["GET"]);
+  }
+}
+
+export function routeNotFound(name: string): GatewayError {
+  return new GatewayError("route_not_found", `The route '${name}' is not present or active on the server. Please verify the route name.`);
+}
+
+function describe(route: Route): Record<string, unknown> {
+  const target = route.targets[0]?.upstream;
+  return encodeRouteObject({ name: route.name, type: route.type, model: target?.model ?? "", provider: target?.providerName ?? "" });
+}
+
+function pageSize(maxResults: string | undefined): number {
+  if (maxResults === undefined) return MAX_PAGE_SIZE;
+  const size = Number(maxResults);
+  if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
+    throw new GatewayError("invalid_body", `max_results must be an integer from 1 to ${MAX_PAGE_SIZE} (got '${maxResults}').`, {
+      param: "max_results",
+    });
+  }
+  return size;
+}

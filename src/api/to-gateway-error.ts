@@ -1,0 +1,32 @@
+import { GatewayError, isGatewayError } from "../canonical/index.js";
+
+/**
+ * Turns anything a handler or Fastify threw into a GatewayError. Fastify's own errors (unparseable JSON,
+ * unsupported content type, body too large) become clear client errors; anything unexpected becomes a bare
+ * 500 whose message reveals nothing of the internals (the details go to the log only).
+ */
+export function toGatewayError(error: unknown): GatewayError {
+  if (isGatewayError(error)) return error;
+  const fastifyError = error as { code?: unknown; statusCode?: unknown; message?: unknown };
+  switch (fastifyError.code) {
+    case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
+    case "FST_ERR_CTP_INVALID_CONTENT_LENGTH":
+      return new GatewayError(
+        "unsupported_content_type",
+        "Unsupported content type: send the request body as JSON with the header 'Content-Type: application/json'.",
+        { cause: error },
+      );
+    case "FST_ERR_CTP_EMPTY_JSON_BODY":
+      return new GatewayError("invalid_json", "The request body is empty: send a JSON object.", { cause: error });
+    case "FST_ERR_CTP_BODY_TOO_LARGE":
+      return new GatewayError("body_too_large", "The request body is larger than the gateway accepts.", { cause: error });
+    case "FST_ERR_CTP_INVALID_JSON_BODY":
+      return new GatewayError("invalid_json", "The request body is not valid JSON.", { cause: error });
+  }
+  if (error instanceof SyntaxError && fastifyError.statusCode === 400) {
+    return new GatewayError("invalid_json", `The request body is not valid JSON (${error.message}).`, { cause: error });
+  }
+  return new GatewayError("internal_error", "Internal error: the gateway failed to handle the request. The details are in its log.", {
+    cause: error,
+  });
+}

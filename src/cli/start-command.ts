@@ -1,0 +1,51 @@
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { formatConfigIssue } from "../config/config-issue.js";
+import { parseConfig } from "../config/parse-config.js";
+import { createLogger } from "../observability/logger.js";
+import { PACKAGE_VERSION } from "../server/package-version.js";
+import { runPrimary } from "../server/primary.js";
+
+export interface StartOptions {
+  configPath: string;
+  host: string;
+  port: number;
+  workers: number;
+  shutdownTimeoutMs: number;
+}
+
+/** `switchyard start`: validates the config, then serves it with a primary process and its workers. */
+export async function startCommand(options: StartOptions): Promise<number | undefined> {
+  const logger = createLogger();
+  const file = resolve(options.configPath);
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch {
+    process.stderr.write(`${file}: the config file does not exist or cannot be read\n`);
+    return 1;
+  }
+  const result = parseConfig(text, file, process.env);
+  if (!result.ok) {
+    process.stderr.write(`Not starting: ${file} is invalid:\n${result.issues.map((issue) => `  ${formatConfigIssue(issue)}\n`).join("")}`);
+    return 1;
+  }
+  const config = result.config;
+  const base = `http://${options.host.includes(":") ? `[${options.host}]` : options.host}:${options.port}`;
+  runPrimary({
+    ...options,
+    configPath: file,
+    config,
+    configText: text,
+    logger,
+    onReady: () => {
+      logger.info(`Switchyard ${PACKAGE_VERSION} listening on ${base} with ${options.workers} ${options.workers === 1 ? "worker" : "workers"}; config ${file}`);
+      for (const route of config.routes) {
+        const target = route.targets[0];
+        logger.info(`route ${route.name}: ${route.type} -> ${target?.provider}/${target?.model} at POST ${base}/gateway/${route.name}/invocations`);
+      }
+      logger.info(`API docs at ${base}/docs`);
+    },
+  });
+  return undefined;
+}

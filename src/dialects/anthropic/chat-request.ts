@@ -1,0 +1,85 @@
+import {
+  type ChatRequest,
+  GatewayError,
+  type ToolChoice,
+  type ToolDefinition,
+} from "../../canonical/index.js";
+import type { JsonRecord } from "../narrow.js";
+import { encodeConversation } from "./conversation.js";
+
+/**
+ * Anthropic's temperature runs from 0 to 1 (https://docs.anthropic.com/en/api/messages), the canonical one from
+ * 0 to 2 (OpenAI's scale): the conversion is linear, so a value keeps its share of the range.
+ */
+const TEMPERATURE_SCALE = 0.5;
+
+/**
+ * Encodes a canonical chat request as a Messages API body (`POST /v1/messages`,
+ * https://docs.anthropic.com/en/api/messages). `max_tokens` is required by the API, so `defaultMaxTokens` is used
+ * when the request has none.
+ *
+ * Canonical fields with no Messages API counterpart are left out:
+ * - `responseFormat`: the API has no JSON mode or JSON schema output. Anthropic's advice is prompting, or forcing
+ *   a tool whose input schema is the wanted schema
+ *   (https://docs.anthropic.com/en/docs/test-and-evaluate/strengthen-guardrails/increase-consistency), but that
+ *   turns the answer into a tool call, which is not what the client asked for. The model still sees the
+ *   instructions in the prompt.
+ * - `seed`: the API offers no deterministic sampling.
+ * - `streamIncludeUsage`: Anthropic streams always report usage.
+ */
+export function encodeChatRequest(request: ChatRequest, model: string, defaultMaxTokens: number): JsonRecord {
+  if (request.n !== undefined && request.n > 1) {
+    throw new GatewayError(
+      "parameter_unsupported",
+      `This provider returns one candidate per request, so the request must ask for a single candidate (got ${request.n}).`,
+      { param: "n" },
+    );
+  }
+  const { system, messages } = encodeConversation(request.messages);
+  const body: JsonRecord = { model };
+  if (system !== undefined) body.system = system;
+  body.messages = messages;
+  body.max_tokens = request.maxTokens ?? defaultMaxTokens;
+  if (request.temperature !== undefined) body.temperature = request.temperature * TEMPERATURE_SCALE;
+  if (request.topP !== undefined) body.top_p = request.topP;
+  if (request.stop !== undefined) body.stop_sequences = request.stop;
+  const hasTools = request.tools !== undefined && request.tools.length > 0;
+  if (hasTools) body.tools = request.tools?.map(encodeTool);
+  if (request.toolChoice !== undefined && (hasTools || !allowsNoToolCall(request.toolChoice))) {
+    body.tool_choice = encodeToolChoice(request.toolChoice);
+  }
+  if (request.stream) body.stream = true;
+  // Last, so provider-specific fields (`top_k`, `metadata`, ...) reach the API as the client sent them.
+  return Object.assign(body, request.extra);
+}
+
+/**
+ * `strict` is dropped: the Messages API validates tool names and schemas but has no strict-mode flag for tools.
+ * `input_schema` is required, so a tool without parameters gets the empty object schema.
+ */
+function encodeTool(tool: ToolDefinition): JsonRecord {
+  const wire: JsonRecord = { name: tool.name };
+  if (tool.description !== undefined) wire.description = tool.description;
+  wire.input_schema = tool.parameters ?? { type: "object", properties: {} };
+  return wire;
+}
+
+/**
+ * "required" is Anthropic's `any`. `none` was added to the API in 2025 (older OpenAPI mirrors lack it):
+ * https://docs.anthropic.com/en/docs/agents-and-tools/tool-use/implement-tool-use#forcing-tool-use
+ */
+function encodeToolChoice(choice: ToolChoice): JsonRecord {
+  if (choice === "auto") return { type: "auto" };
+  if (choice === "none") return { type: "none" };
+  if (choice === "required") return { type: "any" };
+  return { type: "tool", name: choice.name };
+}
+
+/**
+ * Without tools, `auto` and `none` both mean "answer in text", which happens anyway, so they are left out rather
+ * than sent with nothing to act on. A forced choice is still sent, so that the upstream reports the
+ * contradiction instead of the gateway hiding it.
+ */
+function allowsNoToolCall(choice: ToolChoice): boolean {
+  return choice === "auto" || choice === "none";
+}

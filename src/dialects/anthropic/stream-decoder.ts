@@ -1,0 +1,222 @@
+import {
+  createUsage,
+  type ErrorCode,
+  GatewayError,
+  type StreamBlock,
+  type StreamDecoder,
+  type StreamEvent,
+} from "../../canonical/index.js";
+import type { SseFrame } from "../../framing/sse-decoder.js";
+import {
+  invalidUpstreamResponse,
+  isRecord,
+  type JsonRecord,
+  optionalNumber,
+  optionalString,
+  unixSecondsNow,
+} from "../narrow.js";
+import { decodeStopReason } from "./stop-reason.js";
+import { decodeInputTokens } from "./usage.js";
+
+/**
+ * Decodes a Messages API stream (https://docs.anthropic.com/en/api/messages-streaming): `message_start`, then
+ * per content block `content_block_start`, deltas and `content_block_stop`, then `message_delta` (stop reason,
+ * cumulative usage) and `message_stop`. `ping` events may come at any point; `error` events end the stream.
+ * Anthropic streams have one candidate, so every event is for choice 0, and block indexes are Anthropic's.
+ */
+export function createStreamDecoder(): StreamDecoder<SseFrame> {
+  return new MessagesStreamDecoder();
+}
+
+/** Error types of an in-stream `error` event (https://docs.anthropic.com/en/api/errors) with a code of their own. */
+const ERROR_CODE_OF_TYPE: Readonly<Record<string, ErrorCode>> = {
+  overloaded_error: "overloaded",
+  rate_limit_error: "rate_limited",
+};
+
+class MessagesStreamDecoder implements StreamDecoder<SseFrame> {
+  /** `done` after message_stop or an error: nothing is emitted after either. */
+  private state: "before_start" | "streaming" | "done" = "before_start";
+  /** Open blocks the canonical stream carries, by Anthropic index; other block kinds are skipped. */
+  private readonly openBlocks = new Map<number, StreamBlock["kind"]>();
+  private finishSent = false;
+  private inputTokens: number | null = null;
+  private outputTokens: number | null = null;
+
+  push(frame: SseFrame): StreamEvent[] {
+    if (this.state === "done") return [];
+    let payload: unknown;
+    try {
+      payload = JSON.parse(frame.data);
+    } catch (cause) {
+      return this.fail(
+        new GatewayError(
+          "upstream_invalid_response",
+          `The upstream returned a response the gateway cannot read: a stream event's data is not valid JSON (${preview(frame.data)}).`,
+          { cause },
+        ),
+      );
+    }
+    if (!isRecord(payload))
+      return this.fail(invalidUpstreamResponse("a stream event's data is not a JSON object"));
+    // The data's `type` repeats the SSE event name; the data is what the documentation specifies in full.
+    const type = optionalString(payload.type) ?? frame.event;
+    if (type === "error") return this.fail(decodeStreamError(payload));
+    if (type === "message_start") return this.start(payload);
+    if (!isMessageEvent(type)) {
+      // `ping` keeps the connection alive; unknown event types must be ignored, as the documentation requires
+      // of clients so that new ones can be added (https://docs.anthropic.com/en/api/messages-streaming#other-events).
+      return [];
+    }
+    if (this.state === "before_start") {
+      return this.fail(invalidUpstreamResponse(`the stream sent ${type} before message_start`));
+    }
+    return this.continue(type, payload);
+  }
+
+  finish(): StreamEvent[] {
+    if (this.state === "done") return [];
+    return this.fail(
+      new GatewayError(
+        "upstream_invalid_response",
+        "The upstream stream ended before message_stop: the response is incomplete.",
+      ),
+    );
+  }
+
+  private start(payload: JsonRecord): StreamEvent[] {
+    // A repeated message_start would restart nothing; it is ignored.
+    if (this.state !== "before_start") return [];
+    this.state = "streaming";
+    const message = isRecord(payload.message) ? payload.message : {};
+    if (isRecord(message.usage)) this.inputTokens = decodeInputTokens(message.usage);
+    return [
+      {
+        type: "message_start",
+        id: optionalString(message.id) ?? null,
+        model: optionalString(message.model) ?? "",
+        created: unixSecondsNow(),
+      },
+    ];
+  }
+
+  private continue(type: MessageEventType, payload: JsonRecord): StreamEvent[] {
+    switch (type) {
+      case "content_block_start":
+        return this.startBlock(payload);
+      case "content_block_delta":
+        return this.delta(payload);
+      case "content_block_stop":
+        return this.stopBlock(payload);
+      case "message_delta":
+        return this.messageDelta(payload);
+      case "message_stop":
+        return this.stop();
+    }
+  }
+
+  private startBlock(payload: JsonRecord): StreamEvent[] {
+    const index = optionalNumber(payload.index);
+    const block = payload.content_block;
+    if (index === undefined || !isRecord(block)) {
+      return this.fail(invalidUpstreamResponse("a content_block_start event has no index or content_block"));
+    }
+    if (block.type === "text") {
+      this.openBlocks.set(index, "text");
+      const events: StreamEvent[] = [{ type: "block_start", choice: 0, index, block: { kind: "text" } }];
+      const text = optionalString(block.text) ?? "";
+      if (text !== "") events.push({ type: "text_delta", choice: 0, index, text });
+      return events;
+    }
+    if (block.type === "tool_use") {
+      this.openBlocks.set(index, "tool_call");
+      // `input` is always `{}` here: the arguments follow as input_json_delta pieces.
+      const id = optionalString(block.id) ?? "";
+      const name = optionalString(block.name) ?? "";
+      return [{ type: "block_start", choice: 0, index, block: { kind: "tool_call", id, name } }];
+    }
+    // `thinking`, `redacted_thinking` and server-tool blocks have no canonical counterpart: skipped whole.
+    return [];
+  }
+
+  private delta(payload: JsonRecord): StreamEvent[] {
+    const index = optionalNumber(payload.index);
+    const kind = index === undefined ? undefined : this.openBlocks.get(index);
+    const delta = payload.delta;
+    if (index === undefined || kind === undefined || !isRecord(delta)) return [];
+    if (kind === "text" && delta.type === "text_delta") {
+      const text = optionalString(delta.text) ?? "";
+      return text === "" ? [] : [{ type: "text_delta", choice: 0, index, text }];
+    }
+    if (kind === "tool_call" && delta.type === "input_json_delta") {
+      const json = optionalString(delta.partial_json) ?? "";
+      return json === "" ? [] : [{ type: "tool_arguments_delta", choice: 0, index, json }];
+    }
+    // `thinking_delta` and `signature_delta` belong to skipped thinking blocks; `citations_delta` has no
+    // canonical counterpart either.
+    return [];
+  }
+
+  private stopBlock(payload: JsonRecord): StreamEvent[] {
+    const index = optionalNumber(payload.index);
+    if (index === undefined || !this.openBlocks.delete(index)) return [];
+    return [{ type: "block_stop", choice: 0, index }];
+  }
+
+  /** Usage counts in message_delta are cumulative, so the latest ones win. */
+  private messageDelta(payload: JsonRecord): StreamEvent[] {
+    if (isRecord(payload.usage)) {
+      this.outputTokens = optionalNumber(payload.usage.output_tokens) ?? this.outputTokens;
+      this.inputTokens = decodeInputTokens(payload.usage) ?? this.inputTokens;
+    }
+    const delta = isRecord(payload.delta) ? payload.delta : {};
+    if (typeof delta.stop_reason !== "string" || this.finishSent) return [];
+    this.finishSent = true;
+    return [{ type: "finish", choice: 0, reason: decodeStopReason(delta.stop_reason) }];
+  }
+
+  private stop(): StreamEvent[] {
+    this.state = "done";
+    const events: StreamEvent[] = [];
+    // A stream that never said why it stopped still gets its finish event, so the canonical stream is complete.
+    if (!this.finishSent) events.push({ type: "finish", choice: 0, reason: null });
+    events.push({ type: "usage", usage: createUsage(this.inputTokens, this.outputTokens) });
+    return events;
+  }
+
+  private fail(error: GatewayError): StreamEvent[] {
+    this.state = "done";
+    return [{ type: "error", error }];
+  }
+}
+
+const MESSAGE_EVENT_TYPES = [
+  "content_block_start",
+  "content_block_delta",
+  "content_block_stop",
+  "message_delta",
+  "message_stop",
+] as const;
+type MessageEventType = (typeof MESSAGE_EVENT_TYPES)[number];
+
+function isMessageEvent(type: string | undefined): type is MessageEventType {
+  return (MESSAGE_EVENT_TYPES as readonly (string | undefined)[]).includes(type);
+}
+
+/**
+ * An `error` event (`{"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}`) is how
+ * Anthropic reports a failure after the HTTP status was sent; overloaded_error is the streaming form of HTTP 529.
+ */
+function decodeStreamError(payload: JsonRecord): GatewayError {
+  const error = isRecord(payload.error) ? payload.error : {};
+  const errorType = optionalString(error.type) ?? "unknown_error";
+  const code = Object.hasOwn(ERROR_CODE_OF_TYPE, errorType) ? ERROR_CODE_OF_TYPE[errorType] : undefined;
+  const message =
+    optionalString(error.message) ?? `The upstream reported an error in the stream (${errorType}).`;
+  return new GatewayError(code ?? "upstream_http_error", message);
+}
+
+/** The start of a bad data line, for the error message: enough to recognise it, short enough for a log. */
+function preview(data: string): string {
+  return JSON.stringify(data.length > 80 ? `${data.slice(0, 80)}...` : data);
+}

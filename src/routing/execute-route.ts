@@ -1,0 +1,37 @@
+import { GatewayError, type Operation } from "../canonical/index.js";
+import type { RequestOf, ResponseOf } from "../providers/upstream-target.js";
+import type { Route, RouteTarget } from "./route-table.js";
+import { callHttpUpstream } from "./upstream-client.js";
+import { DEFAULT_UPSTREAM_TIMEOUTS } from "./upstream-timeouts.js";
+
+export interface RouteResult<O extends Operation> {
+  response: ResponseOf<O>;
+  /** The target that produced the response. */
+  target: RouteTarget;
+}
+
+/**
+ * Runs one request on a route. Today a route has one target and this makes one attempt; the attempt plan
+ * (retries, fallback, load balancing) grows here, behind this signature.
+ */
+export async function executeRoute<O extends Operation>(
+  route: Route,
+  operation: O,
+  request: RequestOf<O>,
+  signal: AbortSignal,
+): Promise<RouteResult<O>> {
+  if (route.operation !== operation) {
+    throw new GatewayError("route_type_mismatch", `Route '${route.name}' is a ${route.type} route and cannot serve ${operation} requests.`);
+  }
+  const target = route.targets[0];
+  if (target === undefined) throw new GatewayError("internal_error", `Route '${route.name}' has no targets.`);
+  const upstream = target.upstream;
+  if (upstream.transport === "in-process") {
+    const perform = upstream.operations[operation];
+    if (perform === undefined) throw new GatewayError("not_implemented", `${upstream.providerDisplayName} cannot serve ${operation} requests.`);
+    return { response: await perform(request, signal), target };
+  }
+  if (target.pool === undefined) throw new GatewayError("internal_error", `Route '${route.name}' has no connection pool.`);
+  const response = await callHttpUpstream(upstream, target.pool, operation, request, signal, DEFAULT_UPSTREAM_TIMEOUTS);
+  return { response, target };
+}

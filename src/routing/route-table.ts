@@ -1,0 +1,84 @@
+import type { Pool } from "undici";
+import { OPERATION_OF_ROUTE_TYPE, type Operation, type RouteType } from "../canonical/index.js";
+import type { GatewayConfig, TargetConfig } from "../config/gateway-config.js";
+import { registerSecrets } from "../observability/secret-redactor.js";
+import { findProvider } from "../providers/registry.js";
+import type { UpstreamTarget } from "../providers/upstream-target.js";
+import type { UpstreamPools } from "./upstream-pools.js";
+
+export interface RouteTarget {
+  readonly upstream: UpstreamTarget;
+  /** The connection pool of the upstream's origin; absent for in-process providers. */
+  readonly pool: Pool | undefined;
+}
+
+export interface Route {
+  readonly name: string;
+  readonly type: RouteType;
+  readonly operation: Operation;
+  readonly targets: readonly RouteTarget[];
+}
+
+/**
+ * The routes of one version of the config, with everything a request needs prepared in advance (providers'
+ * targets, headers with resolved keys, pools), so the request path only looks things up.
+ * Requests hold the table they started with until they finish; a retired table releases its pools then.
+ */
+export class RouteTable {
+  readonly routes: readonly Route[];
+  private readonly byName: Map<string, Route>;
+  private readonly origins: string[] = [];
+  private inFlight = 0;
+  private retired = false;
+
+  constructor(
+    config: GatewayConfig,
+    private readonly pools: UpstreamPools,
+  ) {
+    this.routes = config.routes.map((route) => ({
+      name: route.name,
+      type: route.type,
+      operation: OPERATION_OF_ROUTE_TYPE[route.type],
+      targets: route.targets.map((target) => this.createTarget(target)),
+    }));
+    this.byName = new Map(this.routes.map((route) => [route.name, route]));
+  }
+
+  get(name: string): Route | undefined {
+    return this.byName.get(name);
+  }
+
+  /** Marks a request as using this table; pair with `release`. */
+  acquire(): void {
+    this.inFlight++;
+  }
+
+  release(): void {
+    this.inFlight--;
+    if (this.retired && this.inFlight === 0) this.releasePools();
+  }
+
+  /** Called when a newer table replaces this one: pools are released once the last request finishes. */
+  retire(): void {
+    if (this.retired) return;
+    this.retired = true;
+    if (this.inFlight === 0) this.releasePools();
+  }
+
+  private createTarget(target: TargetConfig): RouteTarget {
+    const provider = findProvider(target.provider);
+    // The config was validated against the same registry, so the provider exists.
+    if (provider === undefined) throw new Error(`provider '${target.provider}' is not registered`);
+    registerSecrets(
+      provider.secretFields.map((field) => target.config[field]).filter((value): value is string => typeof value === "string"),
+    );
+    const upstream = provider.createTarget(target.model, target.config);
+    if (upstream.transport === "in-process") return { upstream, pool: undefined };
+    this.origins.push(upstream.origin);
+    return { upstream, pool: this.pools.acquire(upstream.origin) };
+  }
+
+  private releasePools(): void {
+    for (const origin of this.origins.splice(0)) this.pools.release(origin);
+  }
+}

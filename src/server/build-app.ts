@@ -1,0 +1,45 @@
+import Fastify, { type FastifyInstance, LogController } from "fastify";
+import { registerDocs } from "../api/docs-api.js";
+import { registerHealth } from "../api/health-api.js";
+import { useMlflowErrors } from "../api/mlflow-error-handler.js";
+import { registerMlflowInvocations } from "../api/mlflow-invocations.js";
+import { registerMlflowLimits } from "../api/mlflow-limits.js";
+import { registerMlflowRouteInfo } from "../api/mlflow-route-info.js";
+import type { Logger } from "../observability/logger.js";
+import type { RouteTableHolder } from "../routing/route-table-holder.js";
+import { PACKAGE_VERSION } from "./package-version.js";
+
+export interface AppOptions {
+  routes: RouteTableHolder;
+  /** Omit for no logging (tests). */
+  logger?: Logger;
+  /** Largest accepted request body. */
+  bodyLimitBytes?: number;
+}
+
+export const DEFAULT_BODY_LIMIT_BYTES = 10 * 1024 * 1024;
+
+/** Builds the gateway's HTTP application without listening, so tests and the server share one construction. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(options.logger === undefined ? { logger: false } : { loggerInstance: options.logger }),
+    // One log line per request would cost more than the gateway's own work; errors are still logged.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
+    routerOptions: { ignoreTrailingSlash: true },
+    return503OnClosing: true,
+    forceCloseConnections: "idle",
+  }) as unknown as FastifyInstance;
+  // Route schemas document the API; requests are validated by each dialect's own schemas, which give
+  // messages in the dialect's error format, and responses are serialised as they are.
+  app.setValidatorCompiler(() => () => true);
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  useMlflowErrors(app);
+  await registerDocs(app, PACKAGE_VERSION);
+  registerHealth(app);
+  registerMlflowRouteInfo(app, options.routes);
+  registerMlflowInvocations(app, options.routes);
+  registerMlflowLimits(app);
+  await app.ready();
+  return app;
+}

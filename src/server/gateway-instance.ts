@@ -1,0 +1,52 @@
+import type { FastifyInstance } from "fastify";
+import type { GatewayConfig } from "../config/gateway-config.js";
+import type { Logger } from "../observability/logger.js";
+import { RouteTable } from "../routing/route-table.js";
+import { RouteTableHolder } from "../routing/route-table-holder.js";
+import { UpstreamPools } from "../routing/upstream-pools.js";
+import { buildApp } from "./build-app.js";
+
+export interface GatewayInstanceOptions {
+  config: GatewayConfig;
+  logger?: Logger;
+  bodyLimitBytes?: number;
+}
+
+/**
+ * One serving gateway: its HTTP app, its live route table and its upstream pools. A cluster worker runs one;
+ * tests run one in-process.
+ */
+export class GatewayInstance {
+  private constructor(
+    readonly app: FastifyInstance,
+    private readonly holder: RouteTableHolder,
+    private readonly pools: UpstreamPools,
+  ) {}
+
+  static async create(options: GatewayInstanceOptions): Promise<GatewayInstance> {
+    const pools = new UpstreamPools();
+    const holder = new RouteTableHolder(new RouteTable(options.config, pools));
+    const app = await buildApp({
+      routes: holder,
+      ...(options.logger === undefined ? {} : { logger: options.logger }),
+      ...(options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: options.bodyLimitBytes }),
+    });
+    return new GatewayInstance(app, holder, pools);
+  }
+
+  /** Swaps in a new config; requests in flight finish on the table they started with. */
+  applyConfig(config: GatewayConfig): void {
+    this.holder.swap(new RouteTable(config, this.pools));
+  }
+
+  async listen(host: string, port: number): Promise<string> {
+    return this.app.listen({ host, port });
+  }
+
+  /** Stops accepting, lets requests in flight finish, then closes upstream connections. */
+  async close(): Promise<void> {
+    await this.app.close();
+    this.holder.current.retire();
+    await this.pools.closeAll();
+  }
+}

@@ -1,0 +1,104 @@
+import cluster, { type Worker } from "node:cluster";
+import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { formatConfigIssue } from "../config/config-issue.js";
+import type { GatewayConfig } from "../config/gateway-config.js";
+import { parseConfig } from "../config/parse-config.js";
+import type { Logger } from "../observability/logger.js";
+import { watchConfigFile } from "./config-watcher.js";
+import { isWorkerMessage, type PrimaryMessage } from "./worker-messages.js";
+
+export interface PrimaryOptions {
+  configPath: string;
+  config: GatewayConfig;
+  configText: string;
+  host: string;
+  port: number;
+  workers: number;
+  /** How long a worker may take to drain on shutdown before it is stopped. */
+  shutdownTimeoutMs: number;
+  logger: Logger;
+  /** Called once every worker listens. */
+  onReady: () => void;
+}
+
+/**
+ * The primary process: it owns the config (validates it once, watches it, reloads on change or SIGHUP) and
+ * a set of workers that serve it. A crashed worker is replaced; SIGTERM/SIGINT drain the workers and exit 0.
+ */
+export function runPrimary(options: PrimaryOptions): void {
+  const { logger } = options;
+  let config = options.config;
+  let acceptedText = options.configText;
+  let version = 1;
+  let stopping = false;
+  let readyWorkers = 0;
+
+  cluster.setupPrimary({ exec: fileURLToPath(new URL("./worker-main.js", import.meta.url)), args: [], silent: false });
+
+  const send = (worker: Worker, message: PrimaryMessage): void => {
+    if (worker.isConnected()) worker.send(message);
+  };
+  const fork = (): void => {
+    const worker = cluster.fork({
+      SWITCHYARD_HOST: options.host,
+      SWITCHYARD_PORT: String(options.port),
+      SWITCHYARD_SHUTDOWN_TIMEOUT_MS: String(options.shutdownTimeoutMs),
+    });
+    worker.on("message", (message: unknown) => {
+      if (!isWorkerMessage(message)) return;
+      if (message.type === "waiting-for-config") send(worker, { type: "config", version, config });
+      if (message.type === "ready" && ++readyWorkers === options.workers) options.onReady();
+      if (message.type === "apply-failed") logger.error({ workerPid: worker.process.pid }, `a worker could not apply config version ${message.version}: ${message.message}`);
+    });
+  };
+  cluster.on("exit", (worker, code, signal) => {
+    if (stopping) {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      return;
+    }
+    logger.error({ workerPid: worker.process.pid, code, signal }, "a worker exited unexpectedly; starting a new one");
+    fork();
+  });
+  for (let index = 0; index < options.workers; index++) fork();
+
+  const reload = async (reason: string): Promise<void> => {
+    let text: string;
+    try {
+      text = await readFile(options.configPath, "utf8");
+    } catch {
+      logger.error({ file: options.configPath }, "the config file cannot be read; keeping the last good configuration");
+      return;
+    }
+    if (text === acceptedText) return;
+    const result = parseConfig(text, options.configPath, process.env);
+    if (!result.ok) {
+      for (const issue of result.issues) logger.error({ file: issue.file, line: issue.line }, `config not reloaded: ${formatConfigIssue(issue)}`);
+      logger.error("the configuration is invalid; keeping the last good configuration");
+      return;
+    }
+    acceptedText = text;
+    config = result.config;
+    version++;
+    for (const worker of Object.values(cluster.workers ?? {})) if (worker !== undefined) send(worker, { type: "config", version, config });
+    logger.info({ reason, routes: config.routes.length, version }, `configuration reloaded: ${config.routes.map((route) => route.name).join(", ") || "(no routes)"}`);
+  };
+
+  const stopWatching = watchConfigFile(options.configPath, (event) => {
+    if (event === "deleted") logger.warn({ file: options.configPath }, "the config file was deleted; keeping the last good configuration");
+    else void reload("file changed");
+  });
+  process.on("SIGHUP", () => void reload("SIGHUP"));
+
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down: letting requests in flight finish");
+    void stopWatching();
+    const workers = Object.values(cluster.workers ?? {});
+    if (workers.length === 0) process.exit(0);
+    for (const worker of workers) if (worker !== undefined) send(worker, { type: "shutdown" });
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+}

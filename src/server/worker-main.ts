@@ -1,0 +1,55 @@
+import { createLogger } from "../observability/logger.js";
+import { GatewayInstance } from "./gateway-instance.js";
+import { isPrimaryMessage, type WorkerMessage } from "./worker-messages.js";
+
+/**
+ * Entry point of a cluster worker: waits for the config from the primary, serves it, applies later versions
+ * as they come, and shuts down gracefully when asked (or when the primary goes away).
+ */
+const logger = createLogger();
+const host = process.env.SWITCHYARD_HOST ?? "127.0.0.1";
+const port = Number(process.env.SWITCHYARD_PORT ?? "5000");
+const shutdownTimeoutMs = Number(process.env.SWITCHYARD_SHUTDOWN_TIMEOUT_MS ?? "30000");
+let instance: GatewayInstance | undefined;
+let shuttingDown = false;
+
+function send(message: WorkerMessage): void {
+  process.send?.(message);
+}
+
+process.on("message", async (message: unknown) => {
+  if (!isPrimaryMessage(message)) return;
+  if (message.type === "shutdown") return shutdown();
+  try {
+    if (instance === undefined) {
+      instance = await GatewayInstance.create({ config: message.config, logger });
+      await instance.listen(host, port);
+      send({ type: "ready", version: message.version });
+    } else {
+      instance.applyConfig(message.config);
+      send({ type: "applied", version: message.version });
+    }
+  } catch (error) {
+    logger.error({ err: error }, "could not apply the configuration");
+    send({ type: "apply-failed", version: message.version, message: (error as Error).message });
+    if (instance === undefined) process.exit(1);
+  }
+});
+
+async function shutdown(): Promise<void> {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  // A deadline, so a stuck stream cannot keep the process alive forever.
+  setTimeout(() => {
+    logger.warn({ timeoutMs: shutdownTimeoutMs }, "shutdown deadline reached; closing remaining connections");
+    process.exit(0);
+  }, shutdownTimeoutMs).unref();
+  await instance?.close();
+  process.exit(0);
+}
+
+// Ctrl-C reaches every process of the group: workers let the primary coordinate, but still drain on their own.
+process.on("SIGINT", () => void shutdown());
+process.on("SIGTERM", () => void shutdown());
+process.on("disconnect", () => void shutdown());
+send({ type: "waiting-for-config" });

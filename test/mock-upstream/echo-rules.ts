@@ -1,0 +1,141 @@
+/**
+ * The deterministic rules behind every default mock answer, in one place so tests can compute the numbers
+ * they expect. The mocks never import the gateway: these rules are the whole "model".
+ *
+ * - words(s)        = s.split(/\s+/) without empty strings; countWords(s) = words(s).length.
+ * - textOf(content) = a string as is; an array: textOf of each item, empty ones dropped, joined with " ";
+ *                     an object: its `text` when that is a string, else textOf(its `content`); else "".
+ * - Chat reply      = "Echo: " + textOf(content of the last message whose role is "user").
+ *   Tool call       : instead, when the request has a non-empty `tools` list and that last user text contains
+ *                     "call a tool" (case-insensitive): a call to the first tool with arguments
+ *                     TOOL_CALL_ARGUMENTS = '{"city":"Paris"}'.
+ * - inputTokens     = sum of countWords(textOf(content)) over all messages (plus the Anthropic `system`).
+ * - outputTokens    = countWords(reply text), or countWords(TOOL_CALL_ARGUMENTS) = 1 for a tool call.
+ *                     OpenAI with `n` > 1: n identical choices, completion_tokens = n * outputTokens.
+ * - Legacy completions: text = "Echo: " + textOf(prompt), prompt_tokens = countWords(textOf(prompt)).
+ * - Embedding of a text t: [t.length, countWords(t), 0.5, -0.5]; usage = sum of countWords over the inputs.
+ * - Ids: "<prefix><sequence>", where sequence is the request's 1-based position since the last reset().
+ * - Timestamps: MOCK_CREATED_S.
+ * - Streams: text is sent word by word (splitWords: "Echo: a b" -> "Echo:", " a", " b"); tool arguments in
+ *   pieces of ARGUMENT_PIECE_CHARS characters (splitPieces).
+ */
+import { isRecord } from "./json-narrowing.js";
+
+export const MOCK_CREATED_S = 1_700_000_000;
+export const TOOL_TRIGGER = "call a tool";
+export const TOOL_CALL_ARGUMENTS = '{"city":"Paris"}';
+export const ARGUMENT_PIECE_CHARS = 5;
+
+export function countWords(text: string): number {
+  return text.split(/\s+/).filter((word) => word !== "").length;
+}
+
+export function textOf(content: unknown): string {
+  if (typeof content === "string") return content;
+  if (Array.isArray(content)) {
+    return content
+      .map(textOf)
+      .filter((text) => text !== "")
+      .join(" ");
+  }
+  if (isRecord(content)) return typeof content.text === "string" ? content.text : textOf(content.content);
+  return "";
+}
+
+/** Word by word, each word after the first keeping its leading whitespace, so the pieces join back exactly. */
+export function splitWords(text: string): string[] {
+  return text.match(/\s*\S+/g) ?? [text];
+}
+
+export function splitPieces(text: string, size = ARGUMENT_PIECE_CHARS): string[] {
+  const pieces: string[] = [];
+  for (let start = 0; start < text.length; start += size) pieces.push(text.slice(start, start + size));
+  return pieces;
+}
+
+export function embeddingFor(text: string): number[] {
+  return [text.length, countWords(text), 0.5, -0.5];
+}
+
+export interface MockToolCall {
+  id: string;
+  name: string;
+  /** The arguments as the JSON text the provider sends. */
+  argumentsJson: string;
+}
+
+/** One chat answer, independent of any provider's shape; the per-provider builders render it. */
+export interface MockChat {
+  id: string;
+  model: string;
+  /** The assistant text; undefined when the answer is only a tool call. */
+  text: string | undefined;
+  toolCall: MockToolCall | undefined;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/** What a test passes to a builder: anything left out gets a default (text "Hello!" unless a tool call is
+ * given, outputTokens from the word count, inputTokens 0). */
+export interface MockChatInput {
+  id?: string;
+  model?: string;
+  text?: string;
+  toolCall?: { id?: string; name: string; argumentsJson?: string };
+  inputTokens?: number;
+  outputTokens?: number;
+}
+
+export function completeMockChat(input: MockChatInput, defaults: { id: string; model: string }): MockChat {
+  const toolCall =
+    input.toolCall === undefined
+      ? undefined
+      : {
+          id: input.toolCall.id ?? `call_${defaults.id}`,
+          name: input.toolCall.name,
+          argumentsJson: input.toolCall.argumentsJson ?? TOOL_CALL_ARGUMENTS,
+        };
+  const text = input.text ?? (toolCall === undefined ? "Hello!" : undefined);
+  return {
+    id: input.id ?? defaults.id,
+    model: input.model ?? defaults.model,
+    text,
+    toolCall,
+    inputTokens: input.inputTokens ?? 0,
+    outputTokens: input.outputTokens ?? countWords(text ?? toolCall?.argumentsJson ?? ""),
+  };
+}
+
+export interface EchoRequest {
+  id: string;
+  toolCallId: string;
+  model: string;
+  /** The text of every message (and system prompt) of the request, for the input token count. */
+  texts: string[];
+  lastUserText: string;
+  firstToolName: string | undefined;
+}
+
+/** Applies the rules above to a request already reduced to its texts. */
+export function echoChat(request: EchoRequest): MockChat {
+  const inputTokens = request.texts.reduce((sum, text) => sum + countWords(text), 0);
+  const wantsTool =
+    request.firstToolName !== undefined && request.lastUserText.toLowerCase().includes(TOOL_TRIGGER);
+  if (wantsTool && request.firstToolName !== undefined) {
+    return completeMockChat(
+      { inputTokens, toolCall: { id: request.toolCallId, name: request.firstToolName } },
+      request,
+    );
+  }
+  return completeMockChat({ inputTokens, text: `Echo: ${request.lastUserText}` }, request);
+}
+
+/** The text of the last message with role "user" in a provider's `messages` list. */
+export function lastUserText(messages: unknown[]): string {
+  const last = messages.filter((message) => isRecord(message) && message.role === "user").at(-1);
+  return isRecord(last) ? textOf(last.content) : "";
+}
+
+export function messageTexts(messages: unknown[]): string[] {
+  return messages.map((message) => (isRecord(message) ? textOf(message.content) : ""));
+}

@@ -1,0 +1,13 @@
+/** The loopback provider mocks: start one per test file, point a route at `mock.url`, assert on
+ * `mock.requests`, and call expectNoSpecViolations(mock). See echo-rules.ts for what they answer. */
+export * from "./anthropic-bodies.js";
+export { startAnthropicMock } from "./anthropic-mock.js";
+export * from "./cohere-bodies.js";
+export { startCohereMock } from "./cohere-mock.js";
+export * from "./echo-rules.js";
+export { expectNoSpecViolations } from "./expect-no-spec-violations.js";
+export type { MockUpstream, RecordedRequest, SpecViolation } from "./mock-upstream.js";
+export * from "./openai-bodies.js";
+export { startOpenAIMock } from "./openai-mock.js";
+export type { ScriptedResponse, ScriptedStream } from "./scripted-response.js";
+export { type ParsedSseMessage, parseSseText, sseFrame } from "./sse-frame.js";
