@@ -9,7 +9,12 @@ export function clientAbortSignal(response: ServerResponse): AbortSignal {
   const controller = new AbortController();
   response.once("close", () => {
     if (!response.writableFinished) {
-      controller.abort(new GatewayError("internal_error", "The client closed the connection before the response was complete."));
+      controller.abort(
+        new GatewayError(
+          "internal_error",
+          "The client closed the connection before the response was complete.",
+        ),
+      );
     }
   });
   return controller.signal;

@@ -12,7 +12,8 @@ export async function registerDocs(app: FastifyInstance, version: string): Promi
       openapi: "3.1.0",
       info: {
         title: "Switchyard",
-        description: "An AI gateway. Routes are defined in the gateway's YAML config; provider keys stay in the gateway.",
+        description:
+          "An AI gateway. Routes are defined in the gateway's YAML config; provider keys stay in the gateway.",
         version,
       },
     },

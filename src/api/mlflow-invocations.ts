@@ -5,8 +5,8 @@ import { executeRoute } from "../routing/execute-route.js";
 import type { RouteTableHolder } from "../routing/route-table-holder.js";
 import { clientAbortSignal } from "./client-abort-signal.js";
 import { refuseOtherMethods } from "./method-not-allowed.js";
-import { routeNotFound } from "./mlflow-route-info.js";
 import { queryBodySchema, queryResponseSchema } from "./mlflow-openapi-schemas.js";
+import { routeNotFound } from "./mlflow-route-info.js";
 
 /**
  * Queries: `POST /gateway/{name}/invocations`, and the documented aliases `POST /gateway/routes/{name}` and
@@ -21,7 +21,8 @@ export function registerMlflowInvocations(app: FastifyInstance, holder: RouteTab
         schema: {
           hide: position > 0,
           summary: "Query a route",
-          description: "The body depends on the route's type: chat takes messages, completions a prompt, embeddings text.",
+          description:
+            "The body depends on the route's type: chat takes messages, completions a prompt, embeddings text.",
           tags: ["MLflow AI Gateway"],
           params: { type: "object", properties: { name: { type: "string" } } },
           body: queryBodySchema,
@@ -35,8 +36,18 @@ export function registerMlflowInvocations(app: FastifyInstance, holder: RouteTab
         table.acquire();
         try {
           const canonical = decodeMlflowRequest(route.operation, request.body);
-          const { response, target } = await executeRoute(route, route.operation, canonical, clientAbortSignal(reply.raw));
-          return encodeMlflowResponse(route.operation, response, route.type, response.model || target.upstream.model);
+          const { response, target } = await executeRoute(
+            route,
+            route.operation,
+            canonical,
+            clientAbortSignal(reply.raw),
+          );
+          return encodeMlflowResponse(
+            route.operation,
+            response,
+            route.type,
+            response.model || target.upstream.model,
+          );
         } finally {
           table.release();
         }

@@ -1,5 +1,9 @@
 import { z } from "zod";
-import { chatRequestSchema, completionsRequestSchema, embeddingsRequestSchema } from "../dialects/mlflow/request-schemas.js";
+import {
+  chatRequestSchema,
+  completionsRequestSchema,
+  embeddingsRequestSchema,
+} from "../dialects/mlflow/request-schemas.js";
 
 /**
  * JSON Schemas for the OpenAPI document of the MLflow API. Request schemas are generated from the same zod
@@ -7,7 +11,10 @@ import { chatRequestSchema, completionsRequestSchema, embeddingsRequestSchema } 
  * only: validation happens in the dialect, serialisation is plain JSON.
  */
 const toJsonSchema = (schema: z.ZodType): Record<string, unknown> => {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
+    io: "input",
+    unrepresentable: "any",
+  }) as Record<string, unknown>;
   return rest;
 };
 
@@ -43,7 +50,10 @@ export const queryResponseSchema = {
           items: {
             type: "object",
             properties: {
-              message: { type: "object", properties: { role: { type: "string" }, content: { type: ["string", "null"] } } },
+              message: {
+                type: "object",
+                properties: { role: { type: "string" }, content: { type: ["string", "null"] } },
+              },
               metadata: finishMetadata,
             },
           },

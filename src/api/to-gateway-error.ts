@@ -17,16 +17,26 @@ export function toGatewayError(error: unknown): GatewayError {
         { cause: error },
       );
     case "FST_ERR_CTP_EMPTY_JSON_BODY":
-      return new GatewayError("invalid_json", "The request body is empty: send a JSON object.", { cause: error });
+      return new GatewayError("invalid_json", "The request body is empty: send a JSON object.", {
+        cause: error,
+      });
     case "FST_ERR_CTP_BODY_TOO_LARGE":
-      return new GatewayError("body_too_large", "The request body is larger than the gateway accepts.", { cause: error });
+      return new GatewayError("body_too_large", "The request body is larger than the gateway accepts.", {
+        cause: error,
+      });
     case "FST_ERR_CTP_INVALID_JSON_BODY":
       return new GatewayError("invalid_json", "The request body is not valid JSON.", { cause: error });
   }
   if (error instanceof SyntaxError && fastifyError.statusCode === 400) {
-    return new GatewayError("invalid_json", `The request body is not valid JSON (${error.message}).`, { cause: error });
+    return new GatewayError("invalid_json", `The request body is not valid JSON (${error.message}).`, {
+      cause: error,
+    });
   }
-  return new GatewayError("internal_error", "Internal error: the gateway failed to handle the request. The details are in its log.", {
-    cause: error,
-  });
+  return new GatewayError(
+    "internal_error",
+    "Internal error: the gateway failed to handle the request. The details are in its log.",
+    {
+      cause: error,
+    },
+  );
 }

@@ -6,8 +6,13 @@ export interface Usage {
 }
 
 export function createUsage(inputTokens: number | null, outputTokens: number | null): Usage {
-  const totalTokens = inputTokens === null && outputTokens === null ? null : (inputTokens ?? 0) + (outputTokens ?? 0);
+  const totalTokens =
+    inputTokens === null && outputTokens === null ? null : (inputTokens ?? 0) + (outputTokens ?? 0);
   return { inputTokens, outputTokens, totalTokens };
 }
 
-export const UNKNOWN_USAGE: Usage = Object.freeze({ inputTokens: null, outputTokens: null, totalTokens: null });
+export const UNKNOWN_USAGE: Usage = Object.freeze({
+  inputTokens: null,
+  outputTokens: null,
+  totalTokens: null,
+});

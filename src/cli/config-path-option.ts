@@ -2,7 +2,10 @@
  * The config path from `--config-path`, else from SWITCHYARD_CONFIG, else from MLflow's MLFLOW_GATEWAY_CONFIG
  * (so an MLflow gateway's environment works unchanged).
  */
-export function resolveConfigPath(option: string | undefined, env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function resolveConfigPath(
+  option: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
   return option ?? env.SWITCHYARD_CONFIG ?? env.MLFLOW_GATEWAY_CONFIG;
 }
 

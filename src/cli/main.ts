@@ -23,7 +23,9 @@ function requireConfigPath(option: string | undefined): string {
   return path;
 }
 
-const program = new Command("switchyard").description("An AI gateway in front of every LLM provider.").version(PACKAGE_VERSION);
+const program = new Command("switchyard")
+  .description("An AI gateway in front of every LLM provider.")
+  .version(PACKAGE_VERSION);
 
 program
   .command("start")
@@ -32,17 +34,30 @@ program
   .option("--host <host>", "address to listen on", "127.0.0.1")
   .option("--port <port>", "port to listen on", integer(0, 65535), 5000)
   .option("--workers <count>", "worker processes", integer(1, 256), 2)
-  .option("--shutdown-timeout <seconds>", "longest wait for requests in flight on shutdown", integer(0, 3600), 30)
-  .action(async (options: { configPath?: string; host: string; port: number; workers: number; shutdownTimeout: number }) => {
-    const code = await startCommand({
-      configPath: requireConfigPath(options.configPath),
-      host: options.host,
-      port: options.port,
-      workers: options.workers,
-      shutdownTimeoutMs: options.shutdownTimeout * 1000,
-    });
-    if (code !== undefined) process.exit(code);
-  });
+  .option(
+    "--shutdown-timeout <seconds>",
+    "longest wait for requests in flight on shutdown",
+    integer(0, 3600),
+    30,
+  )
+  .action(
+    async (options: {
+      configPath?: string;
+      host: string;
+      port: number;
+      workers: number;
+      shutdownTimeout: number;
+    }) => {
+      const code = await startCommand({
+        configPath: requireConfigPath(options.configPath),
+        host: options.host,
+        port: options.port,
+        workers: options.workers,
+        shutdownTimeoutMs: options.shutdownTimeout * 1000,
+      });
+      if (code !== undefined) process.exit(code);
+    },
+  );
 
 program
   .command("validate")

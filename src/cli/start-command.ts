@@ -27,22 +27,27 @@ export async function startCommand(options: StartOptions): Promise<number | unde
   }
   const result = parseConfig(text, file, process.env);
   if (!result.ok) {
-    process.stderr.write(`Not starting: ${file} is invalid:\n${result.issues.map((issue) => `  ${formatConfigIssue(issue)}\n`).join("")}`);
+    process.stderr.write(
+      `Not starting: ${file} is invalid:\n${result.issues.map((issue) => `  ${formatConfigIssue(issue)}\n`).join("")}`,
+    );
     return 1;
   }
   const config = result.config;
-  const base = `http://${options.host.includes(":") ? `[${options.host}]` : options.host}:${options.port}`;
   runPrimary({
     ...options,
     configPath: file,
     config,
     configText: text,
     logger,
-    onReady: () => {
-      logger.info(`Switchyard ${PACKAGE_VERSION} listening on ${base} with ${options.workers} ${options.workers === 1 ? "worker" : "workers"}; config ${file}`);
+    onReady: (base) => {
+      logger.info(
+        `Switchyard ${PACKAGE_VERSION} listening on ${base} with ${options.workers} ${options.workers === 1 ? "worker" : "workers"}; config ${file}`,
+      );
       for (const route of config.routes) {
         const target = route.targets[0];
-        logger.info(`route ${route.name}: ${route.type} -> ${target?.provider}/${target?.model} at POST ${base}/gateway/${route.name}/invocations`);
+        logger.info(
+          `route ${route.name}: ${route.type} -> ${target?.provider}/${target?.model} at POST ${base}/gateway/${route.name}/invocations`,
+        );
       }
       logger.info(`API docs at ${base}/docs`);
     },

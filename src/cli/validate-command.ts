@@ -15,7 +15,9 @@ export async function validateCommand(configPath: string): Promise<number> {
   }
   const result = parseConfig(text, file, process.env);
   if (!result.ok) {
-    process.stderr.write(`${file} is invalid:\n${result.issues.map((issue) => `  ${formatConfigIssue(issue)}\n`).join("")}`);
+    process.stderr.write(
+      `${file} is invalid:\n${result.issues.map((issue) => `  ${formatConfigIssue(issue)}\n`).join("")}`,
+    );
     return 1;
   }
   const routes = result.config.routes;

@@ -5,13 +5,19 @@ import type { GatewayConfig } from "./gateway-config.js";
 import { parseConfig } from "./parse-config.js";
 
 /** Reads and validates a config file. Throws ConfigError listing every problem found. */
-export async function loadConfigFile(path: string, env: NodeJS.ProcessEnv = process.env): Promise<GatewayConfig> {
+export async function loadConfigFile(
+  path: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<GatewayConfig> {
   const file = resolve(path);
   let text: string;
   try {
     text = await readFile(file, "utf8");
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "the file does not exist" : `cannot be read (${(error as Error).message})`;
+    const reason =
+      (error as NodeJS.ErrnoException).code === "ENOENT"
+        ? "the file does not exist"
+        : `cannot be read (${(error as Error).message})`;
     throw new ConfigError([{ file, message: reason }]);
   }
   const result = parseConfig(text, file, env);

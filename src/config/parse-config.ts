@@ -25,27 +25,60 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv):
   };
 
   if (source.syntaxProblems.length > 0) {
-    return { ok: false, issues: source.syntaxProblems.map((problem) => ({ file, ...problem, message: `YAML syntax error: ${problem.message}` })) };
+    return {
+      ok: false,
+      issues: source.syntaxProblems.map((problem) => ({
+        file,
+        ...problem,
+        message: `YAML syntax error: ${problem.message}`,
+      })),
+    };
   }
   const root = source.data;
   if (typeof root !== "object" || root === null || Array.isArray(root)) {
-    report([], "the file must be a YAML mapping with a 'routes' list");
+    report(
+      [],
+      root === undefined || root === null
+        ? "the file is empty; it needs a 'routes' list (it may be empty: routes: [])"
+        : `the file must be a mapping with a 'routes' list at the top (found ${describeValue(root)})`,
+    );
     return { ok: false, issues };
   }
   const rootRecord = root as Record<string, unknown>;
   for (const key of Object.keys(rootRecord)) {
     if (!TOP_LEVEL_KEYS.includes(key)) {
-      issues.push({ file, ...source.keyPositionOf([key]), field: key, message: `unknown top-level key '${key}'; allowed: ${TOP_LEVEL_KEYS.join(", ")}` });
+      issues.push({
+        file,
+        ...source.keyPositionOf([key]),
+        field: key,
+        message: `unknown top-level key '${key}'; allowed: ${TOP_LEVEL_KEYS.join(", ")}`,
+      });
     }
   }
   if ("routes" in rootRecord && "endpoints" in rootRecord) {
-    report(["endpoints"], "both 'routes' and 'endpoints' are present; they are the same list, so use one of them", { field: "endpoints" });
+    issues.push({
+      file,
+      ...source.keyPositionOf(["endpoints"]),
+      field: "endpoints",
+      message: `both 'routes' (line ${source.keyPositionOf(["routes"]).line}) and 'endpoints' are present; they are the same list, so use one of them`,
+    });
     return { ok: false, issues };
   }
   const listKey = "endpoints" in rootRecord ? "endpoints" : "routes";
   const list = rootRecord[listKey];
   if (!Array.isArray(list)) {
-    report([listKey], list === undefined || list === null ? "the file needs a 'routes' list (it may be empty: routes: [])" : `'${listKey}' must be a list of routes`, { field: listKey });
+    if (!(listKey in rootRecord)) {
+      report([], "the file needs a 'routes' list (it may be empty: routes: [])", { field: listKey });
+    } else if (list === null) {
+      issues.push({
+        file,
+        ...source.keyPositionOf([listKey]),
+        field: listKey,
+        message: `'${listKey}' has no value; list the routes under it (or write ${listKey}: [] for none)`,
+      });
+    } else {
+      report([listKey], `must be a list of routes (found ${describeValue(list)})`, { field: listKey });
+    }
     return { ok: false, issues };
   }
 
@@ -81,7 +114,10 @@ function parseRoute(entry: unknown, index: number, context: RouteContext): Route
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       if (issue.code === "unrecognized_keys") {
-        for (const key of issue.keys) report([...issue.path, key], `unknown key '${key}'; allowed: ${allowedKeysAt(issue.path)}`, true);
+        for (const key of issue.keys)
+          report([...issue.path, key], `unknown key '${key}'; allowed: ${allowedKeysAt(issue.path)}`, true);
+      } else if (issue.path.join(".") === "model.provider") {
+        report(issue.path, `${describeZodIssue(issue, true)}; supported providers: ${providerNames().join(", ")}`);
       } else {
         report(issue.path, describeZodIssue(issue, true));
       }
@@ -91,35 +127,54 @@ function parseRoute(entry: unknown, index: number, context: RouteContext): Route
   const type = routeTypeOf(parsed.data, report);
   const provider = findProvider(parsed.data.model.provider);
   if (provider === undefined) {
-    report(["model", "provider"], `unknown provider '${parsed.data.model.provider}'; supported providers: ${providerNames().join(", ")}`);
+    report(
+      ["model", "provider"],
+      `unknown provider '${parsed.data.model.provider}'; supported providers: ${providerNames().join(", ")}`,
+    );
     return undefined;
   }
   if (type !== undefined && !provider.operations.includes(OPERATION_OF_ROUTE_TYPE[type])) {
-    const served = ROUTE_TYPES.filter((candidate) => provider.operations.includes(OPERATION_OF_ROUTE_TYPE[candidate]));
-    report(["model", "provider"], `provider '${provider.name}' cannot serve ${type} routes; it serves: ${served.join(", ")}`);
+    const served = ROUTE_TYPES.filter((candidate) =>
+      provider.operations.includes(OPERATION_OF_ROUTE_TYPE[candidate]),
+    );
+    report(
+      ["model", "provider"],
+      `provider '${provider.name}' cannot serve ${type} routes; it serves: ${served.join(", ")}`,
+    );
   }
   const model = parsed.data.model.name ?? provider.defaultModelName;
-  if (model === undefined) report(["model", "name"], `is required for provider '${provider.name}' (the upstream model, e.g. the provider's model id)`);
+  if (model === undefined)
+    report(
+      ["model", "name"],
+      `is required for provider '${provider.name}' (the upstream model, e.g. the provider's model id)`,
+    );
   const config = parseProviderConfig(provider, parsed.data.model.config, context, report);
   if (type === undefined || model === undefined || config === undefined) return undefined;
   return { name: parsed.data.name, type, targets: [{ provider: provider.name, model, config }] };
 }
 
-function routeTypeOf(entry: RouteEntry, report: (field: PropertyKey[], message: string) => void): RouteType | undefined {
+function routeTypeOf(
+  entry: RouteEntry,
+  report: (field: PropertyKey[], message: string) => void,
+): RouteType | undefined {
   const given = ROUTE_TYPE_KEYS.filter((key) => entry[key] !== undefined);
   if (given.length === 0) {
-    report([], `needs a 'type' (one of: ${ROUTE_TYPES.join(", ")})`);
+    // Reported at the route, which lacks the key.
+    report(["type"], `is required (one of: ${ROUTE_TYPES.join(", ")})`);
     return undefined;
   }
-  const values = new Set(given.map((key) => entry[key]));
-  if (values.size > 1) {
-    report([given[1] as string], `conflicts with '${given[0]}': ${given.join(", ")} are the same setting, so give it once`);
+  const first = given[0] as (typeof ROUTE_TYPE_KEYS)[number];
+  const conflicting = given.find((key) => entry[key] !== entry[first]);
+  if (conflicting !== undefined) {
+    report(
+      [conflicting],
+      `is '${entry[conflicting]}' but ${first} is '${entry[first]}'; type, route_type and endpoint_type are one setting, so give it once`,
+    );
     return undefined;
   }
-  const key = given[0] as (typeof ROUTE_TYPE_KEYS)[number];
-  const value = entry[key];
+  const value = entry[first];
   if (!isRouteType(value)) {
-    report([key], `unsupported route type '${value}'; allowed: ${ROUTE_TYPES.join(", ")}`);
+    report([first], `unsupported route type '${value}'; allowed: ${ROUTE_TYPES.join(", ")}`);
     return undefined;
   }
   return value;
@@ -143,14 +198,19 @@ function parseProviderConfig(
       secretsOk = false;
     }
   }
-  // Inputs are not echoed: a config value may be a secret.
-  const parsed = provider.configSchema.safeParse(resolved);
+  // Inputs are reported (so a wrong type is not mistaken for a missing key) but never echoed: a config value
+  // may be a secret.
+  const parsed = provider.configSchema.safeParse(resolved, { reportInput: true });
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       if (issue.code === "unrecognized_keys") {
         const allowed = allowedProviderKeys(provider);
         for (const key of issue.keys) {
-          report(["model", "config", ...issue.path, key], `unknown key '${key}' for provider '${provider.name}'; allowed: ${allowed}`, true);
+          report(
+            ["model", "config", ...issue.path, key],
+            `unknown key '${key}' for provider '${provider.name}'; allowed: ${allowed}`,
+            true,
+          );
         }
       } else {
         report(["model", "config", ...issue.path], describeZodIssue(issue, false));
@@ -188,13 +248,23 @@ function routeNameOf(entry: unknown): string | undefined {
   return typeof name === "string" ? name : undefined;
 }
 
+/** The kind of a value, never the value itself. */
+function describeValue(value: unknown): string {
+  if (Array.isArray(value)) return "a list";
+  if (value === null) return "nothing";
+  return typeof value === "object" ? "a mapping" : `a ${typeof value}`;
+}
+
 function allowedKeysAt(path: readonly PropertyKey[]): string {
   if (path.length === 0) return Object.keys(routeEntrySchema.shape).join(", ");
-  if (path[0] === "model" && path.length === 1) return Object.keys(routeEntrySchema.shape.model.shape).join(", ");
+  if (path[0] === "model" && path.length === 1)
+    return Object.keys(routeEntrySchema.shape.model.shape).join(", ");
   return "see the config reference";
 }
 
 function allowedProviderKeys(provider: ProviderDefinition): string {
   const schema = provider.configSchema as unknown as { shape?: Record<string, unknown> };
-  return schema.shape === undefined ? "see the config reference" : Object.keys(schema.shape).join(", ") || "(none)";
+  return schema.shape === undefined
+    ? "see the config reference"
+    : Object.keys(schema.shape).join(", ") || "(none)";
 }

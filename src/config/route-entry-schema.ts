@@ -9,9 +9,17 @@ export const ROUTE_TYPE_KEYS = ["type", "route_type", "endpoint_type"] as const;
 /** The shape of one entry of `routes:` before provider-specific checks. Unknown keys are typos: rejected. */
 export const routeEntrySchema = z
   .object({
-    name: z
-      .string()
-      .regex(ROUTE_NAME_PATTERN, "may only contain letters, digits, '_', '-' and '.' (it becomes part of the URL)"),
+    // A refinement rather than `.regex()`, whose issue is reported as a bare "invalid format" without this text.
+    name: z.string().superRefine((name, context) => {
+      if (ROUTE_NAME_PATTERN.test(name)) return;
+      context.addIssue({
+        code: "custom",
+        message:
+          name === ""
+            ? "must not be empty (it becomes part of the URL)"
+            : `may only contain letters, digits, '_', '-' and '.' (it becomes part of the URL); got ${JSON.stringify(name)}`,
+      });
+    }),
     type: z.string().optional(),
     route_type: z.string().optional(),
     endpoint_type: z.string().optional(),
@@ -19,7 +27,8 @@ export const routeEntrySchema = z
       .object({
         provider: z.string().min(1),
         name: z.string().min(1).optional(),
-        config: z.record(z.string(), z.unknown()).optional(),
+        // The provider's own schema checks the keys; here it only has to be a mapping.
+        config: z.looseObject({}).optional(),
       })
       .strict(),
   })

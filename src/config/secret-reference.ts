@@ -24,16 +24,32 @@ export function resolveSecretReference(
     return { ok: true, value };
   }
   if (reference.startsWith("$")) {
-    return { ok: false, message: "starts with '$' but is not a valid environment variable reference ($NAME or ${NAME})" };
+    return {
+      ok: false,
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the message shows the literal syntax.
+      message: "starts with '$' but is not a valid environment variable reference ($NAME or ${NAME})",
+    };
   }
   const looksLikePath = /^(\/|\.\.?\/|~\/)/.test(reference);
   const path = expandPath(reference, configDirectory);
-  if (isFile(path)) {
-    const value = readFileSync(path, "utf8").replace(/\r?\n$/, "");
+  const kind = kindOfPath(path);
+  if (kind === "file") {
+    let contents: string;
+    try {
+      contents = readFileSync(path, "utf8");
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      return { ok: false, message: `the key file '${reference}' cannot be read (${code})` };
+    }
+    const value = contents.replace(/\r?\n$/, "");
     if (value.trim() === "") return { ok: false, message: `the key file '${reference}' is empty` };
     return { ok: true, value };
   }
-  if (looksLikePath) return { ok: false, message: `the key file '${reference}' does not exist` };
+  if (looksLikePath) {
+    const problem = kind === "other" ? "is not a file" : "does not exist";
+    const resolved = path === reference ? "" : ` (looked for ${path})`;
+    return { ok: false, message: `the key file '${reference}' ${problem}${resolved}` };
+  }
   return { ok: true, value: reference };
 }
 
@@ -42,11 +58,11 @@ function expandPath(reference: string, configDirectory: string): string {
   return isAbsolute(reference) ? reference : resolve(configDirectory, reference);
 }
 
-function isFile(path: string): boolean {
+function kindOfPath(path: string): "file" | "other" | "absent" {
   try {
-    return statSync(path).isFile();
+    return statSync(path).isFile() ? "file" : "other";
   } catch {
-    // Not a readable path (absent, too long, no permission): the value is not a file reference.
-    return false;
+    // Not a usable path (absent, too long, no permission): the value is not a file reference.
+    return "absent";
   }
 }

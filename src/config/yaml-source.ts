@@ -1,4 +1,14 @@
-import { isCollection, isMap, isNode, isPair, isScalar, LineCounter, parseDocument, type Document } from "yaml";
+import {
+  type Document,
+  isCollection,
+  isMap,
+  isNode,
+  isPair,
+  isScalar,
+  LineCounter,
+  parseDocument,
+  type YAMLError,
+} from "yaml";
 
 export interface SourcePosition {
   line: number;
@@ -17,11 +27,13 @@ export class YamlSource {
   private readonly lines = new LineCounter();
 
   constructor(text: string) {
+    // prettyErrors would quote the offending source line in the message, and that line may hold a secret; the
+    // position is computed from the error's offset instead (without prettyErrors, `linePos` is never set).
     this.document = parseDocument(text, { lineCounter: this.lines, uniqueKeys: true, prettyErrors: false });
-    this.syntaxProblems = this.document.errors.map((error) => {
-      const [line, column] = [error.linePos?.[0].line ?? 1, error.linePos?.[0].col ?? 1];
-      return { line, column, message: error.message.split("\n")[0] ?? error.message };
-    });
+    this.syntaxProblems = this.document.errors.map((error) => ({
+      ...this.position(error.pos[0]),
+      message: describeYamlError(error, text),
+    }));
     this.data = this.syntaxProblems.length === 0 ? this.document.toJS() : undefined;
   }
 
@@ -59,4 +71,17 @@ export class YamlSource {
     const { line, col } = this.lines.linePos(offset);
     return { line, column: col };
   }
+}
+
+/** The parser's message, made specific where it speaks of the parser rather than the file. */
+function describeYamlError(error: YAMLError, text: string): string {
+  const message = error.message.split("\n")[0] ?? error.message;
+  if (error.code === "MULTIPLE_DOCS")
+    return "the file holds more than one YAML document (separated by '---'); a config is a single document";
+  if (error.code === "DUPLICATE_KEY") {
+    // Keys are never secrets, so the duplicate one is named.
+    const key = /^["']?([^"':\n]*)/.exec(text.slice(error.pos[0]))?.[1]?.trim();
+    if (key) return `the key '${key}' appears twice in the same mapping; YAML keys must be unique`;
+  }
+  return message;
 }

@@ -29,7 +29,10 @@ export function requireArray(value: unknown, what: string): unknown[] {
 }
 
 export function invalidUpstreamResponse(problem: string): GatewayError {
-  return new GatewayError("upstream_invalid_response", `The upstream returned a response the gateway cannot read: ${problem}.`);
+  return new GatewayError(
+    "upstream_invalid_response",
+    `The upstream returned a response the gateway cannot read: ${problem}.`,
+  );
 }
 
 /** Unix seconds now, for dialects whose responses carry no creation time. */

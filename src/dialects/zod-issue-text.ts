@@ -20,7 +20,9 @@ export function describeZodIssue(issue: z.core.$ZodIssue, showInput: boolean): s
     case "unrecognized_keys":
       return `has unknown ${issue.keys.length === 1 ? "key" : "keys"} ${issue.keys.map((key) => `'${key}'`).join(", ")}`;
     case "invalid_union":
-      return issue.message && !issue.message.startsWith("Invalid input") ? issue.message : `has an invalid value${got}`;
+      return issue.message && !issue.message.startsWith("Invalid input")
+        ? issue.message
+        : `has an invalid value${got}`;
     case "invalid_format":
       return `must be a valid ${issue.format}${got}`;
     default:
@@ -28,9 +30,15 @@ export function describeZodIssue(issue: z.core.$ZodIssue, showInput: boolean): s
   }
 }
 
-function describeBound(origin: string, bound: number | bigint, inclusive: boolean, side: "least" | "most"): string {
+function describeBound(
+  origin: string,
+  bound: number | bigint,
+  inclusive: boolean,
+  side: "least" | "most",
+): string {
   if (origin === "array") return `must have at ${side} ${bound} ${bound === 1 ? "item" : "items"}`;
-  if (origin === "string") return `must be at ${side} ${bound} ${bound === 1 ? "character" : "characters"} long`;
+  if (origin === "string")
+    return `must be at ${side} ${bound} ${bound === 1 ? "character" : "characters"} long`;
   if (!inclusive) return `must be ${side === "least" ? "greater" : "less"} than ${bound}`;
   return `must be at ${side} ${bound}`;
 }

@@ -63,8 +63,7 @@ export class SseDecoder {
   }
 
   private dispatch(): SseFrame | undefined {
-    const frame: SseFrame | undefined =
-      this.data.length === 0 ? undefined : { data: this.data.join("\n") };
+    const frame: SseFrame | undefined = this.data.length === 0 ? undefined : { data: this.data.join("\n") };
     if (frame !== undefined && this.event !== undefined) frame.event = this.event;
     if (frame !== undefined && this.id !== undefined) frame.id = this.id;
     this.data = [];

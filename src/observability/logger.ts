@@ -7,7 +7,10 @@ export type { Logger };
  * The gateway's structured (JSON lines) logger. Every line passes through secret redaction on its way out, so a
  * key can never reach the log, whatever object or message carried it.
  */
-export function createLogger(level: string = process.env.SWITCHYARD_LOG_LEVEL ?? "info", output: NodeJS.WritableStream = process.stdout): Logger {
+export function createLogger(
+  level: string = process.env.SWITCHYARD_LOG_LEVEL ?? "info",
+  output: NodeJS.WritableStream = process.stdout,
+): Logger {
   const destination = { write: (line: string) => output.write(redactSecrets(line)) };
   return pino({ level, base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime }, destination);
 }

@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import { countTokens, decode, encode } from "gpt-tokenizer/encoding/o200k_base";
 import { z } from "zod";
 import {
   type ChatRequest,
@@ -12,6 +11,7 @@ import {
   type FinishReason,
   textOfContent,
 } from "../canonical/index.js";
+import { loadTokenizer, type Tokenizer } from "./mock-tokenizer.js";
 import { defineProvider } from "./provider-definition.js";
 import type { InProcessUpstreamTarget } from "./upstream-target.js";
 
@@ -40,9 +40,11 @@ export const mockProvider = defineProvider<MockConfig>({
 });
 
 function createMockTarget(model: string, config: MockConfig): InProcessUpstreamTarget {
+  // Start loading now so that the first request does not wait for it.
+  const tokenizer = loadTokenizer();
   const chat = async (request: ChatRequest, signal: AbortSignal): Promise<ChatResponse> => {
     await delay(config.latency_ms, signal);
-    return echo(model, request);
+    return echo(model, request, await tokenizer);
   };
   return {
     transport: "in-process",
@@ -55,16 +57,19 @@ function createMockTarget(model: string, config: MockConfig): InProcessUpstreamT
         completionsResponseFromChat(await chat(chatRequestFromCompletions(request), signal)),
       embeddings: async (request, signal) => {
         await delay(config.latency_ms, signal);
-        return embed(model, request, config.embedding_dimensions);
+        return embed(model, request, config.embedding_dimensions, await tokenizer);
       },
     },
   };
 }
 
-function echo(model: string, request: ChatRequest): ChatResponse {
+function echo(model: string, request: ChatRequest, tokenizer: Tokenizer): ChatResponse {
   const lastUser = request.messages.findLast((message) => message.role === "user");
-  const { text, finishReason } = limitReply(textOfContent(lastUser?.content ?? ""), request);
-  const inputTokens = request.messages.reduce((sum, message) => sum + countTokens(textOfContent(message.content)), 0);
+  const { text, finishReason } = limitReply(textOfContent(lastUser?.content ?? ""), request, tokenizer);
+  const inputTokens = request.messages.reduce(
+    (sum, message) => sum + tokenizer.countTokens(textOfContent(message.content)),
+    0,
+  );
   const candidates = request.n ?? 1;
   const choices = Array.from({ length: candidates }, (_, index) => ({
     index,
@@ -76,27 +81,37 @@ function echo(model: string, request: ChatRequest): ChatResponse {
     model,
     created: Math.floor(Date.now() / 1000),
     choices,
-    usage: createUsage(inputTokens, countTokens(text) * candidates),
+    usage: createUsage(inputTokens, tokenizer.countTokens(text) * candidates),
   };
 }
 
 /** Applies `stop` then `max_tokens` to the reply, as a real model would. */
-function limitReply(reply: string, request: ChatRequest): { text: string; finishReason: FinishReason } {
+function limitReply(
+  reply: string,
+  request: ChatRequest,
+  tokenizer: Tokenizer,
+): { text: string; finishReason: FinishReason } {
   let text = reply;
   for (const stop of request.stop ?? []) {
     const at = text.indexOf(stop);
     if (at !== -1) text = text.slice(0, at);
   }
   if (request.maxTokens !== undefined) {
-    const tokens = encode(text);
-    if (tokens.length > request.maxTokens) return { text: decode(tokens.slice(0, request.maxTokens)), finishReason: "length" };
+    const tokens = tokenizer.encode(text);
+    if (tokens.length > request.maxTokens)
+      return { text: tokenizer.decode(tokens.slice(0, request.maxTokens)), finishReason: "length" };
   }
   return { text, finishReason: "stop" };
 }
 
-function embed(model: string, request: EmbeddingsRequest, defaultDimensions: number): EmbeddingsResponse {
+function embed(
+  model: string,
+  request: EmbeddingsRequest,
+  defaultDimensions: number,
+  tokenizer: Tokenizer,
+): EmbeddingsResponse {
   const dimensions = request.dimensions ?? defaultDimensions;
-  const inputTokens = request.input.reduce((sum, text) => sum + countTokens(text), 0);
+  const inputTokens = request.input.reduce((sum, text) => sum + tokenizer.countTokens(text), 0);
   return {
     model,
     embeddings: request.input.map((text) => pseudoEmbedding(text, dimensions)),

@@ -45,7 +45,7 @@ const configSchema = z
       context.addIssue({
         code: "custom",
         path: ["openai_organization"],
-        message: "is only allowed when openai_api_type is 'openai'",
+        message: `is only allowed when openai_api_type is 'openai' (found '${config.openai_api_type}')`,
       });
     }
     for (const key of ["openai_api_base", "openai_deployment_name", "openai_api_version"] as const) {

@@ -19,7 +19,8 @@ function normaliseProviderName(name: string): string {
 
 const BY_NAME = new Map<string, ProviderDefinition>();
 for (const provider of PROVIDERS) {
-  for (const name of [provider.name, ...(provider.aliases ?? [])]) BY_NAME.set(normaliseProviderName(name), provider);
+  for (const name of [provider.name, ...(provider.aliases ?? [])])
+    BY_NAME.set(normaliseProviderName(name), provider);
 }
 
 export function findProvider(name: string): ProviderDefinition | undefined {

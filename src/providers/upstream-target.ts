@@ -36,7 +36,10 @@ export interface HttpOperation<O extends Operation> {
 }
 
 /** How an in-process provider (no network) performs one operation. */
-export type InProcessOperation<O extends Operation> = (request: RequestOf<O>, signal: AbortSignal) => Promise<ResponseOf<O>>;
+export type InProcessOperation<O extends Operation> = (
+  request: RequestOf<O>,
+  signal: AbortSignal,
+) => Promise<ResponseOf<O>>;
 
 interface TargetIdentity {
   /** The provider's config name (`openai`). */

@@ -21,17 +21,32 @@ export async function executeRoute<O extends Operation>(
   signal: AbortSignal,
 ): Promise<RouteResult<O>> {
   if (route.operation !== operation) {
-    throw new GatewayError("route_type_mismatch", `Route '${route.name}' is a ${route.type} route and cannot serve ${operation} requests.`);
+    throw new GatewayError(
+      "route_type_mismatch",
+      `Route '${route.name}' is a ${route.type} route and cannot serve ${operation} requests.`,
+    );
   }
   const target = route.targets[0];
   if (target === undefined) throw new GatewayError("internal_error", `Route '${route.name}' has no targets.`);
   const upstream = target.upstream;
   if (upstream.transport === "in-process") {
     const perform = upstream.operations[operation];
-    if (perform === undefined) throw new GatewayError("not_implemented", `${upstream.providerDisplayName} cannot serve ${operation} requests.`);
+    if (perform === undefined)
+      throw new GatewayError(
+        "not_implemented",
+        `${upstream.providerDisplayName} cannot serve ${operation} requests.`,
+      );
     return { response: await perform(request, signal), target };
   }
-  if (target.pool === undefined) throw new GatewayError("internal_error", `Route '${route.name}' has no connection pool.`);
-  const response = await callHttpUpstream(upstream, target.pool, operation, request, signal, DEFAULT_UPSTREAM_TIMEOUTS);
+  if (target.pool === undefined)
+    throw new GatewayError("internal_error", `Route '${route.name}' has no connection pool.`);
+  const response = await callHttpUpstream(
+    upstream,
+    target.pool,
+    operation,
+    request,
+    signal,
+    DEFAULT_UPSTREAM_TIMEOUTS,
+  );
   return { response, target };
 }

@@ -70,7 +70,9 @@ export class RouteTable {
     // The config was validated against the same registry, so the provider exists.
     if (provider === undefined) throw new Error(`provider '${target.provider}' is not registered`);
     registerSecrets(
-      provider.secretFields.map((field) => target.config[field]).filter((value): value is string => typeof value === "string"),
+      provider.secretFields
+        .map((field) => target.config[field])
+        .filter((value): value is string => typeof value === "string"),
     );
     const upstream = provider.createTarget(target.model, target.config);
     if (upstream.transport === "in-process") return { upstream, pool: undefined };

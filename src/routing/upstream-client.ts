@@ -20,7 +20,10 @@ export async function callHttpUpstream<O extends Operation>(
 ): Promise<ResponseOf<O>> {
   const codec = target.operations[operation];
   if (codec === undefined) {
-    throw new GatewayError("not_implemented", `${target.providerDisplayName} cannot serve ${operation} requests.`);
+    throw new GatewayError(
+      "not_implemented",
+      `${target.providerDisplayName} cannot serve ${operation} requests.`,
+    );
   }
   const call = codec.encodeRequest(request);
   const totalTimeout = AbortSignal.timeout(timeouts.totalMs);
@@ -68,7 +71,11 @@ function decodeBody(target: HttpUpstreamTarget, response: Dispatcher.ResponseDat
   );
 }
 
-function upstreamHttpError(target: HttpUpstreamTarget, response: Dispatcher.ResponseData, body: unknown): GatewayError {
+function upstreamHttpError(
+  target: HttpUpstreamTarget,
+  response: Dispatcher.ResponseData,
+  body: unknown,
+): GatewayError {
   const upstreamMessage = target.decodeErrorMessage(body);
   const retryAfterSeconds = parseRetryAfter(response.headers["retry-after"]);
   const message =

@@ -7,12 +7,22 @@ const TIMEOUT_CODES = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"
  * timeouts are 504, everything else that prevented an answer is 502. Messages name the provider, never the URL
  * with its query (which may carry a key for some providers).
  */
-export function upstreamFailure(error: unknown, providerDisplayName: string, timedOut: boolean): GatewayError {
+export function upstreamFailure(
+  error: unknown,
+  providerDisplayName: string,
+  timedOut: boolean,
+): GatewayError {
   if (error instanceof GatewayError) return error;
   const code = (error as { code?: unknown } | null)?.code;
   if (timedOut || (typeof code === "string" && TIMEOUT_CODES.has(code))) {
-    return new GatewayError("upstream_timeout", `${providerDisplayName} did not answer in time.`, { cause: error });
+    return new GatewayError("upstream_timeout", `${providerDisplayName} did not answer in time.`, {
+      cause: error,
+    });
   }
   const reason = typeof code === "string" ? ` (${code})` : "";
-  return new GatewayError("upstream_unreachable", `Could not get an answer from ${providerDisplayName}${reason}.`, { cause: error });
+  return new GatewayError(
+    "upstream_unreachable",
+    `Could not get an answer from ${providerDisplayName}${reason}.`,
+    { cause: error },
+  );
 }

@@ -8,7 +8,11 @@ export interface PoolSettings {
   connectTimeoutMs: number;
 }
 
-export const DEFAULT_POOL_SETTINGS: PoolSettings = { connections: 256, keepAliveTimeoutMs: 30_000, connectTimeoutMs: 10_000 };
+export const DEFAULT_POOL_SETTINGS: PoolSettings = {
+  connections: 256,
+  keepAliveTimeoutMs: 30_000,
+  connectTimeoutMs: 10_000,
+};
 
 /**
  * One keep-alive undici Pool per upstream origin, shared by the route tables that use it. A reload that keeps

@@ -9,4 +9,8 @@ export interface UpstreamTimeouts {
 }
 
 /** MLflow's gateway waits 300 s for a provider; generation of long answers can take minutes. */
-export const DEFAULT_UPSTREAM_TIMEOUTS: UpstreamTimeouts = { firstByteMs: 300_000, idleMs: 300_000, totalMs: 300_000 };
+export const DEFAULT_UPSTREAM_TIMEOUTS: UpstreamTimeouts = {
+  firstByteMs: 300_000,
+  idleMs: 300_000,
+  totalMs: 300_000,
+};

@@ -8,7 +8,11 @@ export type ConfigFileEvent = "changed" | "deleted";
  * original). The folder is watched rather than the file, because an atomic save replaces the file's inode and a
  * watch on the old one would go quiet. Bursts of events from one save are merged into one callback.
  */
-export function watchConfigFile(path: string, onEvent: (event: ConfigFileEvent) => void, debounceMs = 50): () => Promise<void> {
+export function watchConfigFile(
+  path: string,
+  onEvent: (event: ConfigFileEvent) => void,
+  debounceMs = 50,
+): () => Promise<void> {
   const file = resolve(path);
   let timer: NodeJS.Timeout | undefined;
   let pending: ConfigFileEvent = "changed";

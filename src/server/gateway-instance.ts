@@ -45,7 +45,14 @@ export class GatewayInstance {
 
   /** Stops accepting, lets requests in flight finish, then closes upstream connections. */
   async close(): Promise<void> {
-    await this.app.close();
+    // A keep-alive connection whose request finishes after close() began turns idle and would hold the server
+    // open until the client's keep-alive ends; closing idle connections as they appear lets shutdown finish.
+    const sweep = setInterval(() => this.app.server.closeIdleConnections(), 100);
+    try {
+      await this.app.close();
+    } finally {
+      clearInterval(sweep);
+    }
     this.holder.current.retire();
     await this.pools.closeAll();
   }

@@ -18,8 +18,8 @@ export interface PrimaryOptions {
   /** How long a worker may take to drain on shutdown before it is stopped. */
   shutdownTimeoutMs: number;
   logger: Logger;
-  /** Called once every worker listens. */
-  onReady: () => void;
+  /** Called once every worker listens, with the URL they listen on. */
+  onReady: (url: string) => void;
 }
 
 /**
@@ -34,7 +34,11 @@ export function runPrimary(options: PrimaryOptions): void {
   let stopping = false;
   let readyWorkers = 0;
 
-  cluster.setupPrimary({ exec: fileURLToPath(new URL("./worker-main.js", import.meta.url)), args: [], silent: false });
+  cluster.setupPrimary({
+    exec: fileURLToPath(new URL("./worker-main.js", import.meta.url)),
+    args: [],
+    silent: false,
+  });
 
   const send = (worker: Worker, message: PrimaryMessage): void => {
     if (worker.isConnected()) worker.send(message);
@@ -48,8 +52,12 @@ export function runPrimary(options: PrimaryOptions): void {
     worker.on("message", (message: unknown) => {
       if (!isWorkerMessage(message)) return;
       if (message.type === "waiting-for-config") send(worker, { type: "config", version, config });
-      if (message.type === "ready" && ++readyWorkers === options.workers) options.onReady();
-      if (message.type === "apply-failed") logger.error({ workerPid: worker.process.pid }, `a worker could not apply config version ${message.version}: ${message.message}`);
+      if (message.type === "ready" && ++readyWorkers === options.workers) options.onReady(message.url);
+      if (message.type === "apply-failed")
+        logger.error(
+          { workerPid: worker.process.pid },
+          `a worker could not apply config version ${message.version}: ${message.message}`,
+        );
     });
   };
   cluster.on("exit", (worker, code, signal) => {
@@ -57,7 +65,10 @@ export function runPrimary(options: PrimaryOptions): void {
       if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
       return;
     }
-    logger.error({ workerPid: worker.process.pid, code, signal }, "a worker exited unexpectedly; starting a new one");
+    logger.error(
+      { workerPid: worker.process.pid, code, signal },
+      "a worker exited unexpectedly; starting a new one",
+    );
     fork();
   });
   for (let index = 0; index < options.workers; index++) fork();
@@ -67,25 +78,40 @@ export function runPrimary(options: PrimaryOptions): void {
     try {
       text = await readFile(options.configPath, "utf8");
     } catch {
-      logger.error({ file: options.configPath }, "the config file cannot be read; keeping the last good configuration");
+      logger.error(
+        { file: options.configPath },
+        "the config file cannot be read; keeping the last good configuration",
+      );
       return;
     }
     if (text === acceptedText) return;
     const result = parseConfig(text, options.configPath, process.env);
     if (!result.ok) {
-      for (const issue of result.issues) logger.error({ file: issue.file, line: issue.line }, `config not reloaded: ${formatConfigIssue(issue)}`);
+      for (const issue of result.issues)
+        logger.error(
+          { file: issue.file, line: issue.line },
+          `config not reloaded: ${formatConfigIssue(issue)}`,
+        );
       logger.error("the configuration is invalid; keeping the last good configuration");
       return;
     }
     acceptedText = text;
     config = result.config;
     version++;
-    for (const worker of Object.values(cluster.workers ?? {})) if (worker !== undefined) send(worker, { type: "config", version, config });
-    logger.info({ reason, routes: config.routes.length, version }, `configuration reloaded: ${config.routes.map((route) => route.name).join(", ") || "(no routes)"}`);
+    for (const worker of Object.values(cluster.workers ?? {}))
+      if (worker !== undefined) send(worker, { type: "config", version, config });
+    logger.info(
+      { reason, routes: config.routes.length, version },
+      `configuration reloaded: ${config.routes.map((route) => route.name).join(", ") || "(no routes)"}`,
+    );
   };
 
   const stopWatching = watchConfigFile(options.configPath, (event) => {
-    if (event === "deleted") logger.warn({ file: options.configPath }, "the config file was deleted; keeping the last good configuration");
+    if (event === "deleted")
+      logger.warn(
+        { file: options.configPath },
+        "the config file was deleted; keeping the last good configuration",
+      );
     else void reload("file changed");
   });
   process.on("SIGHUP", () => void reload("SIGHUP"));

@@ -23,8 +23,8 @@ process.on("message", async (message: unknown) => {
   try {
     if (instance === undefined) {
       instance = await GatewayInstance.create({ config: message.config, logger });
-      await instance.listen(host, port);
-      send({ type: "ready", version: message.version });
+      const url = await instance.listen(host, port);
+      send({ type: "ready", version: message.version, url });
     } else {
       instance.applyConfig(message.config);
       send({ type: "applied", version: message.version });

@@ -9,7 +9,8 @@ export type PrimaryMessage =
 export type WorkerMessage =
   /** Sent once the worker listens for messages: a message sent earlier (at "online") could be lost. */
   | { type: "waiting-for-config" }
-  | { type: "ready"; version: number }
+  /** `url` is where the worker listens: with `--port 0` the system picks the port. */
+  | { type: "ready"; version: number; url: string }
   | { type: "applied"; version: number }
   | { type: "apply-failed"; version: number; message: string };
 

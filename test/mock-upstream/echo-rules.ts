@@ -14,7 +14,11 @@
  *                     OpenAI with `n` > 1: n identical choices, completion_tokens = n * outputTokens.
  * - Legacy completions: text = "Echo: " + textOf(prompt), prompt_tokens = countWords(textOf(prompt)).
  * - Embedding of a text t: [t.length, countWords(t), 0.5, -0.5]; usage = sum of countWords over the inputs.
- * - Ids: "<prefix><sequence>", where sequence is the request's 1-based position since the last reset().
+ * - Ids: "<prefix><sequence>", where sequence is the request's 1-based position since the last reset():
+ *   OpenAI chatcmpl-mock-N, cmpl-mock-N, tool call call_mock_N; Anthropic msg_mock_N, toolu_mock_N;
+ *   Cohere chat-mock-N, <tool name>_mockN, embed-mock-N, error-mock-N.
+ * - Usage shapes: Anthropic message_start reports output_tokens 1 (as the real API does), message_delta the
+ *   final count; Cohere puts the same numbers in usage.billed_units and usage.tokens.
  * - Timestamps: MOCK_CREATED_S.
  * - Streams: text is sent word by word (splitWords: "Echo: a b" -> "Echo:", " a", " b"); tool arguments in
  *   pieces of ARGUMENT_PIECE_CHARS characters (splitPieces).

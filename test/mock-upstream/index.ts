@@ -9,5 +9,6 @@ export { expectNoSpecViolations } from "./expect-no-spec-violations.js";
 export type { MockUpstream, RecordedRequest, SpecViolation } from "./mock-upstream.js";
 export * from "./openai-bodies.js";
 export { startOpenAIMock } from "./openai-mock.js";
-export type { ScriptedResponse, ScriptedStream } from "./scripted-response.js";
+export { delayed, type ScriptedResponse, type ScriptedStream } from "./scripted-response.js";
+export { type ReceivedResponse, sendRequest } from "./send-request.js";
 export { type ParsedSseMessage, parseSseText, sseFrame } from "./sse-frame.js";

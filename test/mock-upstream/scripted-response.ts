@@ -34,6 +34,13 @@ export interface ScriptedStream {
   cutAfterFrames?: number;
 }
 
+/** `{kind: "delay", ms, then: response}` without writing a `then` key at the call site, which Biome's
+ * noThenProperty rule flags (harmless here: `then` is not a function, so nothing treats it as a promise). */
+export function delayed(ms: number, response: ScriptedResponse): ScriptedResponse {
+  // biome-ignore lint/suspicious/noThenProperty: the field name is part of the ScriptedResponse contract.
+  return { kind: "delay", ms, then: response };
+}
+
 /**
  * Writes a scripted response. Resolves when done; stops quietly when `signal` aborts (client gone or mock
  * closing), since there is nobody left to answer.
@@ -88,8 +95,10 @@ async function writeStream(res: ServerResponse, stream: ScriptedStream, signal: 
   res.end();
 }
 
+/** Closes the connection once what was written is flushed, leaving the response unfinished (no final
+ * chunk), so the client sees the stream break rather than end. */
 function cut(res: ServerResponse): void {
-  res.socket?.destroy();
+  res.socket?.destroySoon();
 }
 
 /** Splits on byte boundaries, deliberately ignoring UTF-8 character boundaries: that is what TCP does. */
@@ -102,20 +111,18 @@ function splitBytes(text: string, size: number): Buffer[] {
   return pieces;
 }
 
-/** Writes one chunk, honouring backpressure. False when the response can no longer be written. */
+/** Writes one chunk and waits until it is handed to the OS, which is also backpressure. False when the
+ * response can no longer be written. */
 async function write(res: ServerResponse, chunk: string | Buffer, signal: AbortSignal): Promise<boolean> {
   if (signal.aborted || res.destroyed) return false;
-  if (res.write(chunk)) return true;
   return new Promise((resolve) => {
     const done = (ok: boolean) => {
-      res.off("drain", onDrain);
       signal.removeEventListener("abort", onAbort);
       resolve(ok);
     };
-    const onDrain = () => done(true);
     const onAbort = () => done(false);
-    res.on("drain", onDrain);
     signal.addEventListener("abort", onAbort, { once: true });
+    res.write(chunk, (error) => done(error == null));
   });
 }
 

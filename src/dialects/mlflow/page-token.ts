@@ -16,9 +16,13 @@ export function decodePageToken(token: string): number {
     index = undefined;
   }
   if (typeof index !== "number" || !Number.isInteger(index) || index < 0) {
-    throw new GatewayError("invalid_body", `Invalid page_token '${token}': use the next_page_token of a previous page.`, {
-      param: "page_token",
-    });
+    throw new GatewayError(
+      "invalid_body",
+      `Invalid page_token '${token}': use the next_page_token of a previous page.`,
+      {
+        param: "page_token",
+      },
+    );
   }
   return index;
 }

@@ -39,12 +39,16 @@ function refuseReservedFields(body: unknown): void {
     );
   }
   if ("n" in record) {
-    throw new GatewayError("parameter_not_permitted", "Invalid parameter 'n'. Use 'candidate_count' instead.", { param: "n" });
+    throw new GatewayError(
+      "parameter_not_permitted",
+      "Invalid parameter 'n'. Use 'candidate_count' instead.",
+      { param: "n" },
+    );
   }
   if (record.stream === true) {
     throw new GatewayError(
       "parameter_not_permitted",
-      "Streaming is not part of the MLflow AI Gateway query API; use POST /v1/chat/completions or /v1/completions with \"stream\": true.",
+      'Streaming is not part of the MLflow AI Gateway query API; use POST /v1/chat/completions or /v1/completions with "stream": true.',
       { param: "stream" },
     );
   }
@@ -53,14 +57,19 @@ function refuseReservedFields(body: unknown): void {
 function parse<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
   const result = schema.safeParse(body, { reportInput: true });
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => `${dottedPath(issue.path) || "body"} ${describeZodIssue(issue, true)}`);
+  const problems = result.error.issues.map(
+    (issue) => `${dottedPath(issue.path) || "body"} ${describeZodIssue(issue, true)}`,
+  );
   const first = result.error.issues[0];
   throw new GatewayError("invalid_body", `Invalid request body: ${problems.join("; ")}.`, {
     ...(first === undefined ? {} : { param: dottedPath(first.path) }),
   });
 }
 
-function decodeSampling(input: SamplingFields & Record<string, unknown>, consumed: string[]): SamplingParameters {
+function decodeSampling(
+  input: SamplingFields & Record<string, unknown>,
+  consumed: string[],
+): SamplingParameters {
   const extra: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(input)) {
     if (!consumed.includes(key) && !SAMPLING_KEYS.includes(key)) extra[key] = value;
@@ -96,13 +105,19 @@ function decodeCompletions(body: unknown): CompletionsRequest {
 function decodeEmbeddings(body: unknown): EmbeddingsRequest {
   const input = parse(embeddingsRequestSchema, body);
   if (input.text !== undefined && input.texts !== undefined) {
-    throw new GatewayError("invalid_body", "Invalid request body: give either 'text' or 'texts', not both.", { param: "texts" });
+    throw new GatewayError("invalid_body", "Invalid request body: give either 'text' or 'texts', not both.", {
+      param: "texts",
+    });
   }
   const texts = input.text ?? input.texts;
   if (texts === undefined) {
-    throw new GatewayError("invalid_body", "Invalid request body: text is required (a string or a list of strings; 'texts' is accepted too).", {
-      param: "text",
-    });
+    throw new GatewayError(
+      "invalid_body",
+      "Invalid request body: text is required (a string or a list of strings; 'texts' is accepted too).",
+      {
+        param: "text",
+      },
+    );
   }
   const extra: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(input)) if (key !== "text" && key !== "texts") extra[key] = value;

@@ -10,7 +10,9 @@ const contentPartSchema = z.looseObject({ type: z.string() });
 
 const messageSchema = z.looseObject({
   role: z.enum(ROLES),
-  content: z.union([z.string(), z.array(contentPartSchema)], { error: "must be a string or a list of content parts" }),
+  content: z.union([z.string(), z.array(contentPartSchema)], {
+    error: "must be a string or a list of content parts",
+  }),
   name: z.string().optional(),
 });
 
@@ -36,7 +38,10 @@ export const completionsRequestSchema = z.looseObject({ prompt: z.string(), ...s
 const textsSchema = z.union([z.string(), z.array(z.string()).min(1)], {
   error: "must be a string or a non-empty list of strings",
 });
-export const embeddingsRequestSchema = z.looseObject({ text: textsSchema.optional(), texts: textsSchema.optional() });
+export const embeddingsRequestSchema = z.looseObject({
+  text: textsSchema.optional(),
+  texts: textsSchema.optional(),
+});
 
 /** The keys each schema consumes; every other key is forwarded as it is. */
 export const SAMPLING_KEYS = Object.keys(samplingShape);

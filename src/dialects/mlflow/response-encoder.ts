@@ -1,4 +1,11 @@
-import type { ChatResponse, CompletionsResponse, EmbeddingsResponse, Operation, RouteType, Usage } from "../../canonical/index.js";
+import type {
+  ChatResponse,
+  CompletionsResponse,
+  EmbeddingsResponse,
+  Operation,
+  RouteType,
+  Usage,
+} from "../../canonical/index.js";
 import type { ResponseOf } from "../../providers/upstream-target.js";
 import type { JsonRecord } from "../narrow.js";
 
@@ -10,7 +17,8 @@ export function encodeMlflowResponse<O extends Operation>(
   model: string,
 ): JsonRecord {
   if (operation === "chat") return encodeChat(response as ChatResponse, routeType, model);
-  if (operation === "completions") return encodeCompletions(response as CompletionsResponse, routeType, model);
+  if (operation === "completions")
+    return encodeCompletions(response as CompletionsResponse, routeType, model);
   return encodeEmbeddings(response as EmbeddingsResponse, routeType, model);
 }
 
@@ -44,7 +52,10 @@ function encodeChat(response: ChatResponse, routeType: RouteType, model: string)
 
 function encodeCompletions(response: CompletionsResponse, routeType: RouteType, model: string): JsonRecord {
   return {
-    candidates: response.choices.map((choice) => ({ text: choice.text, metadata: { finish_reason: choice.finishReason } })),
+    candidates: response.choices.map((choice) => ({
+      text: choice.text,
+      metadata: { finish_reason: choice.finishReason },
+    })),
     metadata: metadata(response.usage, model, routeType),
   };
 }

@@ -19,7 +19,8 @@ export function encodeChatRequest(request: ChatRequest, model: string | null): J
   if (request.seed !== undefined) body.seed = request.seed;
   if (request.tools !== undefined) body.tools = request.tools.map(encodeTool);
   if (request.toolChoice !== undefined) body.tool_choice = encodeToolChoice(request.toolChoice);
-  if (request.responseFormat !== undefined) body.response_format = encodeResponseFormat(request.responseFormat);
+  if (request.responseFormat !== undefined)
+    body.response_format = encodeResponseFormat(request.responseFormat);
   if (request.stream) {
     body.stream = true;
     if (request.streamIncludeUsage) body.stream_options = { include_usage: true };

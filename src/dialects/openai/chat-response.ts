@@ -54,4 +54,3 @@ function decodeToolCalls(value: unknown): ToolCall[] {
   }
   return calls;
 }
-

@@ -26,9 +26,11 @@ export function decodeEmbeddingsResponse(body: unknown): EmbeddingsResponse {
   data.forEach((entry, position) => {
     const item = requireRecord(entry, `data[${position}]`);
     const vector = item.embedding;
-    if (!Array.isArray(vector)) throw invalidUpstreamResponse(`data[${position}].embedding is not a list of numbers`);
+    if (!Array.isArray(vector))
+      throw invalidUpstreamResponse(`data[${position}].embedding is not a list of numbers`);
     const index = optionalNumber(item.index) ?? position;
-    if (index < 0 || index >= data.length) throw invalidUpstreamResponse(`data[${position}].index is out of range`);
+    if (index < 0 || index >= data.length)
+      throw invalidUpstreamResponse(`data[${position}].index is out of range`);
     embeddings[index] = vector as number[];
   });
   return { model: optionalString(root.model) ?? "", embeddings, usage: decodeUsage(root.usage, 0) };

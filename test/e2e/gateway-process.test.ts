@@ -1,0 +1,83 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { createConfigDirectory, mockRoutesYaml } from "./config-files.js";
+import { type GatewayProcess, startGatewayProcess } from "./gateway-process.js";
+
+let gateway: GatewayProcess | undefined;
+afterEach(async () => {
+  await gateway?.stop("SIGKILL");
+  gateway = undefined;
+});
+
+function chat(url: string, route: string, content = "hello"): Promise<Response> {
+  return fetch(`${url}/gateway/${route}/invocations`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ messages: [{ role: "user", content }] }),
+  });
+}
+
+describe("switchyard start", () => {
+  it("serves the bundled example config: health, routes, and a query of every route type", async () => {
+    gateway = await startGatewayProcess(["--config-path", "examples/switchyard.yaml"]);
+    expect(await (await fetch(`${gateway.url}/health`)).json()).toEqual({ status: "OK" });
+    const list = (await (await fetch(`${gateway.url}/api/2.0/gateway/routes/`)).json()) as { routes: { name: string }[] };
+    expect(list.routes.map((route) => route.name)).toEqual(["chat", "completions", "embeddings"]);
+
+    const chatBody = await (await chat(gateway.url, "chat", "Hello there")).json();
+    expect(chatBody).toMatchObject({ candidates: [{ message: { role: "assistant", content: "Hello there" } }] });
+    const completions = await fetch(`${gateway.url}/gateway/completions/invocations`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ prompt: "Once upon a time" }),
+    });
+    expect(await completions.json()).toMatchObject({ candidates: [{ text: "Once upon a time" }] });
+    const embeddings = await fetch(`${gateway.url}/gateway/embeddings/invocations`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ text: ["a", "b"] }),
+    });
+    const vectors = (await embeddings.json()) as { embeddings: number[][] };
+    expect(vectors.embeddings).toHaveLength(2);
+    expect(vectors.embeddings[0]).toHaveLength(8);
+  });
+
+  it("prints a line per route and runs the requested number of worker processes", async () => {
+    gateway = await startGatewayProcess(["--config-path", "examples/switchyard.yaml", "--workers", "3"]);
+    const output = gateway.output();
+    expect(output).toContain("route chat: llm/v1/chat -> mock/mock-echo");
+    expect(output).toContain("route embeddings: llm/v1/embeddings -> mock/mock-embed");
+    const workerPids = new Set([...output.matchAll(/"pid":(\d+),"msg":"Server listening/g)].map((match) => match[1]));
+    expect(workerPids.size).toBe(3);
+    expect(workerPids.has(String(gateway.child.pid))).toBe(false);
+  });
+
+  it("takes the config path from SWITCHYARD_CONFIG when --config-path is absent", async () => {
+    gateway = await startGatewayProcess([], { SWITCHYARD_CONFIG: "examples/switchyard.yaml" });
+    expect((await fetch(`${gateway.url}/api/2.0/gateway/routes/chat`)).status).toBe(200);
+  });
+
+  it("lets a request in flight finish on SIGTERM, then exits 0", async () => {
+    const directory = createConfigDirectory();
+    const configPath = join(directory, "config.yaml");
+    writeFileSync(configPath, mockRoutesYaml([{ name: "slow", latencyMs: 1500 }]));
+    gateway = await startGatewayProcess(["--config-path", configPath, "--workers", "1"]);
+    const pending = chat(gateway.url, "slow", "still here");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const exitCode = gateway.stop("SIGTERM");
+    const response = await pending;
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ candidates: [{ message: { content: "still here" } }] });
+    expect(await exitCode).toBe(0);
+  });
+
+  it("refuses to start on an invalid config and says where the problem is", async () => {
+    const directory = createConfigDirectory();
+    const configPath = join(directory, "config.yaml");
+    writeFileSync(configPath, "routes:\n  - name: chat\n    type: llm/v1/chat\n    model:\n      provider: nope\n");
+    await expect(startGatewayProcess(["--config-path", configPath])).rejects.toThrow(
+      /config\.yaml:5:17: route 'chat', field model\.provider: unknown provider 'nope'/,
+    );
+  });
+});
