@@ -1,6 +1,9 @@
 import { Command, InvalidArgumentError } from "commander";
 import { PACKAGE_VERSION } from "../server/package-version.js";
 import { CONFIG_PATH_HELP, MISSING_CONFIG_PATH, resolveConfigPath } from "./config-path-option.js";
+import { GATEWAY_URI_HELP } from "./gateway-uri-option.js";
+import { queryCommand } from "./query-command.js";
+import { routesCommand } from "./routes-command.js";
 import { startCommand } from "./start-command.js";
 import { validateCommand } from "./validate-command.js";
 
@@ -40,6 +43,7 @@ program
     integer(0, 3600),
     30,
   )
+  .option("--no-watch", "do not reload when the config file changes (SIGHUP still reloads)")
   .action(
     async (options: {
       configPath?: string;
@@ -47,6 +51,7 @@ program
       port: number;
       workers: number;
       shutdownTimeout: number;
+      watch: boolean;
     }) => {
       const code = await startCommand({
         configPath: requireConfigPath(options.configPath),
@@ -54,6 +59,7 @@ program
         port: options.port,
         workers: options.workers,
         shutdownTimeoutMs: options.shutdownTimeout * 1000,
+        watch: options.watch,
       });
       if (code !== undefined) process.exit(code);
     },
@@ -65,6 +71,30 @@ program
   .option("--config-path <file>", CONFIG_PATH_HELP)
   .action(async (options: { configPath?: string }) => {
     process.exit(await validateCommand(requireConfigPath(options.configPath)));
+  });
+
+program
+  .command("routes")
+  .description("list the routes of a running gateway")
+  .option("--gateway-uri <uri>", GATEWAY_URI_HELP)
+  .option(
+    "--filter <filter>",
+    `only routes matching a filter, e.g. "name LIKE 'chat%' AND model.provider = 'openai'"`,
+  )
+  .option("--json", "print the routes as JSON instead of a table")
+  .action(async (options: { gatewayUri?: string; filter?: string; json?: boolean }) => {
+    // exitCode, not exit(): a large listing piped to another program must be written out in full first.
+    process.exitCode = await routesCommand(options);
+  });
+
+program
+  .command("query")
+  .description("send one query to a route of a running gateway and print the response")
+  .argument("<route>", "the route's name")
+  .requiredOption("--data <json>", "the request body as JSON, or @FILE to read it from a file (@- for stdin)")
+  .option("--gateway-uri <uri>", GATEWAY_URI_HELP)
+  .action(async (route: string, options: { data: string; gatewayUri?: string }) => {
+    process.exitCode = await queryCommand({ route, ...options });
   });
 
 await program.parseAsync();

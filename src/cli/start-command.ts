@@ -12,6 +12,7 @@ export interface StartOptions {
   port: number;
   workers: number;
   shutdownTimeoutMs: number;
+  watch: boolean;
 }
 
 /** `switchyard start`: validates the config, then serves it with a primary process and its workers. */

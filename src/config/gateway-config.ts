@@ -1,4 +1,5 @@
 import type { RouteType } from "../canonical/index.js";
+import type { UpstreamTimeouts } from "./route-timeouts.js";
 
 /** The validated configuration: plain data (it crosses from the primary process to workers over IPC). */
 export interface GatewayConfig {
@@ -10,6 +11,7 @@ export interface RouteConfig {
   type: RouteType;
   /** Where the route sends requests. Today one; the list form is there for fallbacks and load balancing. */
   targets: TargetConfig[];
+  timeouts: UpstreamTimeouts;
 }
 
 export interface TargetConfig {

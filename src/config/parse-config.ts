@@ -84,7 +84,7 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv):
 
   const context: RouteContext = { file, env, configDirectory: dirname(file), source, issues, listKey };
   const routes = list.map((entry, index) => parseRoute(entry, index, context));
-  reportDuplicateNames(routes, context);
+  reportDuplicateNames(list, context);
   if (issues.length > 0) return { ok: false, issues };
   return { ok: true, config: { routes: routes as RouteConfig[] } };
 }
@@ -117,7 +117,10 @@ function parseRoute(entry: unknown, index: number, context: RouteContext): Route
         for (const key of issue.keys)
           report([...issue.path, key], `unknown key '${key}'; allowed: ${allowedKeysAt(issue.path)}`, true);
       } else if (issue.path.join(".") === "model.provider") {
-        report(issue.path, `${describeZodIssue(issue, true)}; supported providers: ${providerNames().join(", ")}`);
+        report(
+          issue.path,
+          `${describeZodIssue(issue, true)}; supported providers: ${providerNames().join(", ")}`,
+        );
       } else {
         report(issue.path, describeZodIssue(issue, true));
       }
@@ -150,7 +153,12 @@ function parseRoute(entry: unknown, index: number, context: RouteContext): Route
     );
   const config = parseProviderConfig(provider, parsed.data.model.config, context, report);
   if (type === undefined || model === undefined || config === undefined) return undefined;
-  return { name: parsed.data.name, type, targets: [{ provider: provider.name, model, config }] };
+  return {
+    name: parsed.data.name,
+    type,
+    targets: [{ provider: provider.name, model, config }],
+    timeouts: parsed.data.timeouts,
+  };
 }
 
 function routeTypeOf(
@@ -221,13 +229,15 @@ function parseProviderConfig(
   return secretsOk ? parsed.data : undefined;
 }
 
-function reportDuplicateNames(routes: (RouteConfig | undefined)[], context: RouteContext): void {
+/** Checks the names as written, so a duplicate is reported even when one of the two routes has other errors. */
+function reportDuplicateNames(entries: unknown[], context: RouteContext): void {
   const firstIndex = new Map<string, number>();
-  routes.forEach((route, index) => {
-    if (route === undefined) return;
-    const earlier = firstIndex.get(route.name);
+  entries.forEach((entry, index) => {
+    const name = routeNameOf(entry);
+    if (name === undefined) return;
+    const earlier = firstIndex.get(name);
     if (earlier === undefined) {
-      firstIndex.set(route.name, index);
+      firstIndex.set(name, index);
       return;
     }
     const first = context.source.positionOf([context.listKey, earlier, "name"]);
@@ -235,9 +245,9 @@ function reportDuplicateNames(routes: (RouteConfig | undefined)[], context: Rout
     context.issues.push({
       file: context.file,
       ...second,
-      route: route.name,
+      route: name,
       field: "name",
-      message: `duplicate route name '${route.name}' (first defined at line ${first.line}, again at line ${second.line}); route names must be unique`,
+      message: `duplicate route name '${name}' (first defined at line ${first.line}, again at line ${second.line}); route names must be unique`,
     });
   });
 }
@@ -259,6 +269,7 @@ function allowedKeysAt(path: readonly PropertyKey[]): string {
   if (path.length === 0) return Object.keys(routeEntrySchema.shape).join(", ");
   if (path[0] === "model" && path.length === 1)
     return Object.keys(routeEntrySchema.shape.model.shape).join(", ");
+  if (path[0] === "timeouts" && path.length === 1) return "first_byte_seconds, idle_seconds, total_seconds";
   return "see the config reference";
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { routeTimeoutsSchema } from "./route-timeouts.js";
 
 /** Route names become URL path segments, so they are limited to characters that need no escaping. */
 export const ROUTE_NAME_PATTERN = /^[A-Za-z0-9_.-]+$/;
@@ -11,14 +12,17 @@ export const routeEntrySchema = z
   .object({
     // A refinement rather than `.regex()`, whose issue is reported as a bare "invalid format" without this text.
     name: z.string().superRefine((name, context) => {
+      // `.` and `..` match the pattern but a URL path cannot hold them: clients and proxies collapse them.
+      if (name === "." || name === "..") {
+        context.addIssue({ code: "custom", message: "cannot be '.' or '..' (it becomes part of the URL)" });
+        return;
+      }
       if (ROUTE_NAME_PATTERN.test(name)) return;
-      context.addIssue({
-        code: "custom",
-        message:
-          name === ""
-            ? "must not be empty (it becomes part of the URL)"
-            : `may only contain letters, digits, '_', '-' and '.' (it becomes part of the URL); got ${JSON.stringify(name)}`,
-      });
+      const message =
+        name === ""
+          ? "must not be empty (it becomes part of the URL)"
+          : `may only contain letters, digits, '_', '-' and '.' (it becomes part of the URL); got ${JSON.stringify(name)}`;
+      context.addIssue({ code: "custom", message });
     }),
     type: z.string().optional(),
     route_type: z.string().optional(),
@@ -31,6 +35,7 @@ export const routeEntrySchema = z
         config: z.looseObject({}).optional(),
       })
       .strict(),
+    timeouts: routeTimeoutsSchema,
   })
   .strict();
 

@@ -2,7 +2,6 @@ import { GatewayError, type Operation } from "../canonical/index.js";
 import type { RequestOf, ResponseOf } from "../providers/upstream-target.js";
 import type { Route, RouteTarget } from "./route-table.js";
 import { callHttpUpstream } from "./upstream-client.js";
-import { DEFAULT_UPSTREAM_TIMEOUTS } from "./upstream-timeouts.js";
 
 export interface RouteResult<O extends Operation> {
   response: ResponseOf<O>;
@@ -46,7 +45,7 @@ export async function executeRoute<O extends Operation>(
     operation,
     request,
     signal,
-    DEFAULT_UPSTREAM_TIMEOUTS,
+    route.timeouts,
   );
   return { response, target };
 }

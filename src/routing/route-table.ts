@@ -1,6 +1,7 @@
 import type { Pool } from "undici";
 import { OPERATION_OF_ROUTE_TYPE, type Operation, type RouteType } from "../canonical/index.js";
 import type { GatewayConfig, TargetConfig } from "../config/gateway-config.js";
+import type { UpstreamTimeouts } from "../config/route-timeouts.js";
 import { registerSecrets } from "../observability/secret-redactor.js";
 import { findProvider } from "../providers/registry.js";
 import type { UpstreamTarget } from "../providers/upstream-target.js";
@@ -17,6 +18,7 @@ export interface Route {
   readonly type: RouteType;
   readonly operation: Operation;
   readonly targets: readonly RouteTarget[];
+  readonly timeouts: UpstreamTimeouts;
 }
 
 /**
@@ -40,6 +42,7 @@ export class RouteTable {
       type: route.type,
       operation: OPERATION_OF_ROUTE_TYPE[route.type],
       targets: route.targets.map((target) => this.createTarget(target)),
+      timeouts: route.timeouts,
     }));
     this.byName = new Map(this.routes.map((route) => [route.name, route]));
   }

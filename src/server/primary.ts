@@ -1,10 +1,8 @@
 import cluster, { type Worker } from "node:cluster";
-import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { formatConfigIssue } from "../config/config-issue.js";
 import type { GatewayConfig } from "../config/gateway-config.js";
-import { parseConfig } from "../config/parse-config.js";
 import type { Logger } from "../observability/logger.js";
+import { ConfigReloader } from "./config-reloader.js";
 import { watchConfigFile } from "./config-watcher.js";
 import { isWorkerMessage, type PrimaryMessage } from "./worker-messages.js";
 
@@ -15,6 +13,8 @@ export interface PrimaryOptions {
   host: string;
   port: number;
   workers: number;
+  /** Whether to reload when the file changes (SIGHUP always reloads). */
+  watch: boolean;
   /** How long a worker may take to drain on shutdown before it is stopped. */
   shutdownTimeoutMs: number;
   logger: Logger;
@@ -28,9 +28,7 @@ export interface PrimaryOptions {
  */
 export function runPrimary(options: PrimaryOptions): void {
   const { logger } = options;
-  let config = options.config;
-  let acceptedText = options.configText;
-  let version = 1;
+  const reloader = new ConfigReloader(options.configPath, options.configText, options.config, logger);
   let stopping = false;
   let readyWorkers = 0;
 
@@ -51,7 +49,9 @@ export function runPrimary(options: PrimaryOptions): void {
     });
     worker.on("message", (message: unknown) => {
       if (!isWorkerMessage(message)) return;
-      if (message.type === "waiting-for-config") send(worker, { type: "config", version, config });
+      if (message.type === "waiting-for-config") {
+        send(worker, { type: "config", version: reloader.version, config: reloader.config });
+      }
       if (message.type === "ready" && ++readyWorkers === options.workers) options.onReady(message.url);
       if (message.type === "apply-failed")
         logger.error(
@@ -73,48 +73,27 @@ export function runPrimary(options: PrimaryOptions): void {
   });
   for (let index = 0; index < options.workers; index++) fork();
 
-  const reload = async (reason: string): Promise<void> => {
-    let text: string;
-    try {
-      text = await readFile(options.configPath, "utf8");
-    } catch {
-      logger.error(
-        { file: options.configPath },
-        "the config file cannot be read; keeping the last good configuration",
-      );
-      return;
+  const broadcast = (): void => {
+    for (const worker of Object.values(cluster.workers ?? {})) {
+      if (worker !== undefined)
+        send(worker, { type: "config", version: reloader.version, config: reloader.config });
     }
-    if (text === acceptedText) return;
-    const result = parseConfig(text, options.configPath, process.env);
-    if (!result.ok) {
-      for (const issue of result.issues)
-        logger.error(
-          { file: issue.file, line: issue.line },
-          `config not reloaded: ${formatConfigIssue(issue)}`,
-        );
-      logger.error("the configuration is invalid; keeping the last good configuration");
-      return;
-    }
-    acceptedText = text;
-    config = result.config;
-    version++;
-    for (const worker of Object.values(cluster.workers ?? {}))
-      if (worker !== undefined) send(worker, { type: "config", version, config });
-    logger.info(
-      { reason, routes: config.routes.length, version },
-      `configuration reloaded: ${config.routes.map((route) => route.name).join(", ") || "(no routes)"}`,
-    );
   };
-
-  const stopWatching = watchConfigFile(options.configPath, (event) => {
-    if (event === "deleted")
-      logger.warn(
-        { file: options.configPath },
-        "the config file was deleted; keeping the last good configuration",
-      );
-    else void reload("file changed");
-  });
-  process.on("SIGHUP", () => void reload("SIGHUP"));
+  const reload = async (reason: string, force: boolean): Promise<void> => {
+    if (stopping) return;
+    if ((await reloader.reload(reason, force)) !== undefined) broadcast();
+  };
+  const stopWatching = options.watch
+    ? watchConfigFile(options.configPath, (event) => {
+        if (event === "changed") void reload("file changed", false);
+        else
+          logger.warn(
+            { file: options.configPath },
+            "the config file was deleted; keeping the last good configuration",
+          );
+      })
+    : async () => {};
+  process.on("SIGHUP", () => void reload("SIGHUP", true));
 
   const stop = (signal: string): void => {
     if (stopping) return;

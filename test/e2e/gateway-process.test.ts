@@ -22,11 +22,15 @@ describe("switchyard start", () => {
   it("serves the bundled example config: health, routes, and a query of every route type", async () => {
     gateway = await startGatewayProcess(["--config-path", "examples/switchyard.yaml"]);
     expect(await (await fetch(`${gateway.url}/health`)).json()).toEqual({ status: "OK" });
-    const list = (await (await fetch(`${gateway.url}/api/2.0/gateway/routes/`)).json()) as { routes: { name: string }[] };
+    const list = (await (await fetch(`${gateway.url}/api/2.0/gateway/routes/`)).json()) as {
+      routes: { name: string }[];
+    };
     expect(list.routes.map((route) => route.name)).toEqual(["chat", "completions", "embeddings"]);
 
     const chatBody = await (await chat(gateway.url, "chat", "Hello there")).json();
-    expect(chatBody).toMatchObject({ candidates: [{ message: { role: "assistant", content: "Hello there" } }] });
+    expect(chatBody).toMatchObject({
+      candidates: [{ message: { role: "assistant", content: "Hello there" } }],
+    });
     const completions = await fetch(`${gateway.url}/gateway/completions/invocations`, {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -48,7 +52,9 @@ describe("switchyard start", () => {
     const output = gateway.output();
     expect(output).toContain("route chat: llm/v1/chat -> mock/mock-echo");
     expect(output).toContain("route embeddings: llm/v1/embeddings -> mock/mock-embed");
-    const workerPids = new Set([...output.matchAll(/"pid":(\d+),"msg":"Server listening/g)].map((match) => match[1]));
+    const workerPids = new Set(
+      [...output.matchAll(/"pid":(\d+),"msg":"Server listening/g)].map((match) => match[1]),
+    );
     expect(workerPids.size).toBe(3);
     expect(workerPids.has(String(gateway.child.pid))).toBe(false);
   });
@@ -75,7 +81,10 @@ describe("switchyard start", () => {
   it("refuses to start on an invalid config and says where the problem is", async () => {
     const directory = createConfigDirectory();
     const configPath = join(directory, "config.yaml");
-    writeFileSync(configPath, "routes:\n  - name: chat\n    type: llm/v1/chat\n    model:\n      provider: nope\n");
+    writeFileSync(
+      configPath,
+      "routes:\n  - name: chat\n    type: llm/v1/chat\n    model:\n      provider: nope\n",
+    );
     await expect(startGatewayProcess(["--config-path", configPath])).rejects.toThrow(
       /config\.yaml:5:17: route 'chat', field model\.provider: unknown provider 'nope'/,
     );

@@ -16,7 +16,10 @@ export interface GatewayProcess {
 }
 
 /** Runs the CLI exactly as a user would, and returns once every worker listens. */
-export async function startGatewayProcess(args: string[], env: NodeJS.ProcessEnv = {}): Promise<GatewayProcess> {
+export async function startGatewayProcess(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<GatewayProcess> {
   const child = spawn(process.execPath, [CLI, "start", "--port", "0", ...args], {
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -51,10 +51,13 @@ function resolveIssue(issue: Issue): Problem {
     const inner = shaped?.[0];
     // Branch issues have paths relative to the union's value.
     if (inner !== undefined) return resolveIssue({ ...inner, path: [...issue.path, ...inner.path] } as Issue);
+    if (issue.input === undefined) {
+      return { path: [...issue.path], message: `Missing required parameter: '${openAIParamName(issue.path)}'.` };
+    }
     const expected = [...new Set(issue.errors.flatMap((branch) => branch.map(expectedShape)))];
     return {
       path: [...issue.path],
-      message: `Invalid type for '${openAIParamName(issue.path)}': expected ${joinWords(expected, "or")}, but got ${typeName(issue.input)} instead.`,
+      message: `Invalid type for '${openAIParamName(issue.path)}': expected ${joinWords(expected, "or")}, but got ${jsonTypeName(issue.input)} instead.`,
     };
   }
   return { path: [...issue.path], message: describeIssue(issue, openAIParamName(issue.path)) };
@@ -64,11 +67,25 @@ function describeIssue(issue: Issue, param: string): string {
   switch (issue.code) {
     case "invalid_type":
       if (issue.input === undefined) return `Missing required parameter: '${param}'.`;
-      return `Invalid type for '${param}': expected ${typeWords(issue.expected)}, but got ${typeName(issue.input)} instead.`;
+      return `Invalid type for '${param}': expected ${typeWords(issue.expected)}, but got ${jsonTypeName(issue.input)} instead.`;
     case "too_small":
-      return describeBound(param, issue.origin, Number(issue.minimum), issue.inclusive ?? true, "min", issue.input);
+      return describeBound(
+        param,
+        issue.origin,
+        Number(issue.minimum),
+        issue.inclusive ?? true,
+        "min",
+        issue.input,
+      );
     case "too_big":
-      return describeBound(param, issue.origin, Number(issue.maximum), issue.inclusive ?? true, "max", issue.input);
+      return describeBound(
+        param,
+        issue.origin,
+        Number(issue.maximum),
+        issue.inclusive ?? true,
+        "max",
+        issue.input,
+      );
     case "invalid_value":
       return describeValue(param, issue.input, issue.values);
     case "custom":
@@ -88,8 +105,9 @@ function describeDiscriminator(issue: Extract<Issue, { code: "invalid_union" }>)
       : undefined;
   const param = openAIParamName(path);
   if (value === undefined) return { path, message: `Missing required parameter: '${param}'.` };
-  const options = Array.isArray(issue.options) ? issue.options : [];
-  return { path, message: describeValue(param, value, options) };
+  // zod reports the allowed discriminator values in `options`, which its issue type does not declare.
+  const { options } = issue as { options?: unknown };
+  return { path, message: describeValue(param, value, Array.isArray(options) ? options : []) };
 }
 
 function describeValue(param: string, input: unknown, values: readonly unknown[]): string {
@@ -150,7 +168,8 @@ function typeWords(expected: string): string {
   return words[expected] ?? expected;
 }
 
-function typeName(value: unknown): string {
+/** The JSON type of a value, in the words of OpenAI's messages ("a string", "an array", "null"). */
+export function jsonTypeName(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
   if (typeof value === "object") return "an object";
@@ -161,7 +180,7 @@ function typeName(value: unknown): string {
 function showValue(value: unknown): string {
   if (typeof value === "string") return `'${value.length > 60 ? `${value.slice(0, 60)}...` : value}'`;
   if (typeof value === "number" || typeof value === "boolean" || value === null) return String(value);
-  return typeName(value);
+  return jsonTypeName(value);
 }
 
 function joinWords(words: readonly string[], conjunction: "and" | "or"): string {

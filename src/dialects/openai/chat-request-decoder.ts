@@ -7,7 +7,12 @@ import type {
   ToolDefinition,
 } from "../../canonical/index.js";
 import { invalidBody, parseBody } from "./body-validation.js";
-import { CHAT_KEYS, type ChatMessageBody, type ChatRequestBody, chatRequestSchema } from "./chat-request-schema.js";
+import {
+  CHAT_KEYS,
+  type ChatMessageBody,
+  type ChatRequestBody,
+  chatRequestSchema,
+} from "./chat-request-schema.js";
 import { decodeSamplingFields } from "./sampling-fields.js";
 
 /**
@@ -46,7 +51,8 @@ function decodeMessage(message: ChatMessageBody): ChatMessage {
     role: message.role,
     content: (message.content ?? null) as string | ContentPart[] | null,
   };
-  if ("name" in message && message.name != null) decoded.name = message.name;
+  const name = "name" in message ? message.name : undefined;
+  if (typeof name === "string") decoded.name = name;
   if (message.role === "tool") decoded.toolCallId = message.tool_call_id;
   if (message.role === "assistant" && message.tool_calls != null && message.tool_calls.length > 0) {
     decoded.toolCalls = message.tool_calls.map((call) => ({

@@ -7,7 +7,7 @@ import { samplingShape } from "./sampling-fields.js";
  * every other field is kept and forwarded. Content parts other than text (image_url, input_audio, file) pass
  * through as they are, for the providers that understand them.
  */
-const contentPartSchema = z.looseObject({ type: z.string(), text: z.unknown() }).superRefine((part, ctx) => {
+const contentPartSchema = z.looseObject({ type: z.string() }).superRefine((part, ctx) => {
   if (part.type === "text" && typeof part.text !== "string") {
     ctx.addIssue({ code: "custom", path: ["text"], message: "a text part needs a 'text' string." });
   }

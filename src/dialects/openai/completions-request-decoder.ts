@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { CompletionsRequest } from "../../canonical/index.js";
-import { invalidBody, parseBody } from "./body-validation.js";
+import { invalidBody, jsonTypeName, parseBody } from "./body-validation.js";
 import { decodeSamplingFields, samplingShape } from "./sampling-fields.js";
 
 /**
@@ -32,7 +32,7 @@ function decodePrompt(prompt: unknown): string {
   }
   if (!Array.isArray(prompt)) {
     throw invalidBody(
-      `Invalid type for 'prompt': expected a string or an array of one string, but got ${typeName(prompt)} instead.`,
+      `Invalid type for 'prompt': expected a string or an array of one string, but got ${jsonTypeName(prompt)} instead.`,
       ["prompt"],
     );
   }
@@ -50,7 +50,7 @@ function decodePrompt(prompt: unknown): string {
   const position = prompt.findIndex((item) => typeof item !== "string");
   if (position !== -1) {
     throw invalidBody(
-      `Invalid type for 'prompt[${position}]': expected a string, but got ${typeName(prompt[position])} instead.`,
+      `Invalid type for 'prompt[${position}]': expected a string, but got ${jsonTypeName(prompt[position])} instead.`,
       ["prompt", position],
     );
   }
@@ -58,10 +58,4 @@ function decodePrompt(prompt: unknown): string {
     `Invalid 'prompt': the gateway serves one prompt per request, but got an array of ${prompt.length} prompts. Send one request per prompt.`,
     ["prompt"],
   );
-}
-
-function typeName(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }

@@ -1,0 +1,39 @@
+import type { ErrorCode, GatewayError } from "../../canonical/index.js";
+import { openAIParamName } from "./body-validation.js";
+
+/** OpenAI's error envelope (ErrorResponse): all four keys are always present. */
+export interface OpenAIErrorBody {
+  error: { message: string; type: string; param: string | null; code: string | null };
+}
+
+/**
+ * Gateway codes with an OpenAI counterpart that clients already test for: an unknown route is OpenAI's unknown
+ * model (404 `model_not_found`), a limit is `rate_limit_exceeded`. Every other code is the gateway's own,
+ * stable, from the one error catalogue.
+ */
+const OPENAI_CODE: Partial<Record<ErrorCode, string>> = {
+  route_not_found: "model_not_found",
+  rate_limited: "rate_limit_exceeded",
+};
+
+/**
+ * Encodes a GatewayError in OpenAI's envelope (https://platform.openai.com/docs/guides/error-codes). The HTTP
+ * status is `error.status` (an upstream's own status for upstream HTTP errors); the official SDKs pick their
+ * error class from the status alone, and `type` follows what OpenAI itself sends for that status:
+ * `invalid_request_error` for every 4xx but 429 (OpenAI uses it for 401 `invalid_api_key` and 404
+ * `model_not_found` too), `requests` with code `rate_limit_exceeded` for 429, `server_error` for 5xx.
+ * `param` is given in OpenAI's notation (`messages[0].content`), or null.
+ */
+export function encodeOpenAIError(error: GatewayError): OpenAIErrorBody {
+  const status = error.status;
+  const type = status === 429 ? "requests" : status >= 500 ? "server_error" : "invalid_request_error";
+  const code = status === 429 ? "rate_limit_exceeded" : (OPENAI_CODE[error.code] ?? error.code);
+  return {
+    error: {
+      message: error.message,
+      type,
+      param: error.param === undefined ? null : openAIParamName(error.param.split(".")),
+      code,
+    },
+  };
+}

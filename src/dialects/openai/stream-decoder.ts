@@ -1,0 +1,219 @@
+import { GatewayError, type StreamDecoder, type StreamEvent, type Usage } from "../../canonical/index.js";
+import type { SseFrame } from "../../framing/sse-decoder.js";
+import {
+  invalidUpstreamResponse,
+  isRecord,
+  type JsonRecord,
+  optionalNumber,
+  optionalString,
+  unixSecondsNow,
+} from "../narrow.js";
+import { decodeErrorMessage } from "./error-message.js";
+import { decodeFinishReason } from "./finish-reason.js";
+import { decodeUsage } from "./usage.js";
+
+/**
+ * Decodes an OpenAI chat completions stream (https://platform.openai.com/docs/api-reference/chat-streaming):
+ * `data: {chunk}` frames, then `data: [DONE]`. message_start comes from the first chunk's id, model and created;
+ * per choice, content opens a text block, `delta.tool_calls` entries open one tool-call block per call `index`
+ * (id and name come first, the arguments in pieces); a finish_reason closes the open block and finishes the
+ * choice. Blocks of a choice are sequential: a new block closes the open one. Usage (the include_usage chunk,
+ * or the latest of servers that send it on every chunk) is emitted at [DONE], after every finish.
+ */
+export function createOpenAIChatStreamDecoder(): StreamDecoder<SseFrame> {
+  return new ChunkStreamDecoder("chat");
+}
+
+/**
+ * Decodes a legacy completions stream (`text_completion` chunks, text in `choices[].text`) into the same
+ * events. Providers that serve completions through `/chat/completions` use the chat decoder instead.
+ */
+export function createOpenAICompletionsStreamDecoder(): StreamDecoder<SseFrame> {
+  return new ChunkStreamDecoder("completions");
+}
+
+type OpenBlock = { kind: "text"; index: number } | { kind: "tool_call"; index: number };
+
+interface ChoiceState {
+  nextBlock: number;
+  open: OpenBlock | undefined;
+  /** Block index and call id by the call's OpenAI `index`. */
+  tools: Map<number, { block: number; id: string }>;
+  finished: boolean;
+}
+
+/** The legacy `delta.function_call` (one call, no index) is decoded as a tool call under this index. */
+const LEGACY_FUNCTION_CALL = -1;
+
+class ChunkStreamDecoder implements StreamDecoder<SseFrame> {
+  private state: "before_start" | "streaming" | "done" = "before_start";
+  private readonly choices = new Map<number, ChoiceState>();
+  private usage: Usage | undefined;
+
+  constructor(private readonly mode: "chat" | "completions") {}
+
+  push(frame: SseFrame): StreamEvent[] {
+    if (this.state === "done") return [];
+    if (frame.data.trim() === "[DONE]") return this.end();
+    let payload: unknown;
+    try {
+      payload = JSON.parse(frame.data);
+    } catch (cause) {
+      if (frame.event === "error") return this.fail(upstreamStreamError(frame.data, undefined));
+      return this.fail(
+        new GatewayError(
+          "upstream_invalid_response",
+          `The upstream returned a response the gateway cannot read: a stream chunk is not valid JSON (${preview(frame.data)}).`,
+          { cause },
+        ),
+      );
+    }
+    if (!isRecord(payload)) return this.fail(invalidUpstreamResponse("a stream chunk is not a JSON object"));
+    if (payload.error !== undefined && payload.error !== null) {
+      return this.fail(upstreamStreamError(decodeErrorMessage(payload), payload.error));
+    }
+    if (frame.event === "error") return this.fail(upstreamStreamError(decodeErrorMessage(payload), payload));
+    const events: StreamEvent[] = [];
+    if (this.state === "before_start") {
+      this.state = "streaming";
+      events.push({
+        type: "message_start",
+        id: optionalString(payload.id) ?? null,
+        model: optionalString(payload.model) ?? "",
+        created: optionalNumber(payload.created) ?? unixSecondsNow(),
+      });
+    }
+    if (Array.isArray(payload.choices)) {
+      payload.choices.forEach((choice, position) => {
+        if (isRecord(choice)) this.decodeChoice(choice, position, events);
+      });
+    }
+    if (isRecord(payload.usage)) this.usage = decodeUsage(payload.usage);
+    return events;
+  }
+
+  finish(): StreamEvent[] {
+    if (this.state === "done") return [];
+    return this.fail(
+      new GatewayError(
+        "upstream_invalid_response",
+        "The upstream stream ended before [DONE]: the response is incomplete.",
+      ),
+    );
+  }
+
+  private decodeChoice(choice: JsonRecord, position: number, events: StreamEvent[]): void {
+    const index = optionalNumber(choice.index) ?? position;
+    const state = this.choiceState(index);
+    if (state.finished) return;
+    const delta = isRecord(choice.delta) ? choice.delta : {};
+    const text = this.mode === "chat" ? optionalString(delta.content) : optionalString(choice.text);
+    if (text !== undefined && text !== "") {
+      if (state.open?.kind !== "text") this.openBlock(index, state, { kind: "text" }, events);
+      events.push({ type: "text_delta", choice: index, index: state.open?.index ?? 0, text });
+    }
+    if (Array.isArray(delta.tool_calls)) {
+      delta.tool_calls.forEach((call, callPosition) => {
+        if (!isRecord(call)) return;
+        this.decodeToolCall(index, state, optionalNumber(call.index) ?? callPosition, call, events);
+      });
+    }
+    if (isRecord(delta.function_call)) {
+      this.decodeToolCall(index, state, LEGACY_FUNCTION_CALL, { function: delta.function_call }, events);
+    }
+    if (typeof choice.finish_reason === "string") {
+      this.closeBlock(index, state, events);
+      state.finished = true;
+      events.push({ type: "finish", choice: index, reason: decodeFinishReason(choice.finish_reason) });
+    }
+  }
+
+  private decodeToolCall(
+    choice: number,
+    state: ChoiceState,
+    callIndex: number,
+    call: JsonRecord,
+    events: StreamEvent[],
+  ): void {
+    const fn = isRecord(call.function) ? call.function : {};
+    const id = optionalString(call.id) ?? "";
+    let known = state.tools.get(callIndex);
+    // Some OpenAI-compatible servers send every call under index 0; a new id there is a new call.
+    if (known === undefined || (id !== "" && known.id !== "" && id !== known.id)) {
+      const name = optionalString(fn.name) ?? "";
+      const block = this.openBlock(choice, state, { kind: "tool_call", id, name }, events);
+      known = { block, id };
+      state.tools.set(callIndex, known);
+    }
+    const json = optionalString(fn.arguments) ?? "";
+    // Pieces of an earlier call after a later one started are still emitted on that call's block: OpenAI does
+    // not interleave calls, and dropping arguments would be worse than an out-of-order delta.
+    if (json !== "") events.push({ type: "tool_arguments_delta", choice, index: known.block, json });
+  }
+
+  private openBlock(
+    choice: number,
+    state: ChoiceState,
+    block: { kind: "text" } | { kind: "tool_call"; id: string; name: string },
+    events: StreamEvent[],
+  ): number {
+    this.closeBlock(choice, state, events);
+    const index = state.nextBlock++;
+    state.open = { kind: block.kind, index };
+    events.push({ type: "block_start", choice, index, block });
+    return index;
+  }
+
+  private closeBlock(choice: number, state: ChoiceState, events: StreamEvent[]): void {
+    if (state.open === undefined) return;
+    events.push({ type: "block_stop", choice, index: state.open.index });
+    state.open = undefined;
+  }
+
+  private choiceState(index: number): ChoiceState {
+    let state = this.choices.get(index);
+    if (state === undefined) {
+      state = { nextBlock: 0, open: undefined, tools: new Map(), finished: false };
+      this.choices.set(index, state);
+    }
+    return state;
+  }
+
+  /** `[DONE]`: choices the upstream left unfinished are closed with an unknown finish reason, then usage. */
+  private end(): StreamEvent[] {
+    if (this.state === "before_start") {
+      return this.fail(invalidUpstreamResponse("the stream sent [DONE] before any chunk"));
+    }
+    this.state = "done";
+    const events: StreamEvent[] = [];
+    for (const [index, state] of this.choices) {
+      if (state.finished) continue;
+      this.closeBlock(index, state, events);
+      events.push({ type: "finish", choice: index, reason: null });
+    }
+    if (this.usage !== undefined) events.push({ type: "usage", usage: this.usage });
+    return events;
+  }
+
+  private fail(error: GatewayError): StreamEvent[] {
+    this.state = "done";
+    return [{ type: "error", error }];
+  }
+}
+
+/**
+ * An in-band `{"error": {...}}` chunk, how OpenAI and compatible servers report a failure after the 200 status
+ * was sent. A rate-limit error keeps its meaning; anything else is an upstream error with the upstream's message.
+ */
+function upstreamStreamError(message: string | undefined, error: unknown): GatewayError {
+  const details = isRecord(error) ? error : {};
+  const rateLimited =
+    details.code === "rate_limit_exceeded" || details.type === "requests" || details.type === "tokens";
+  const text = message ?? "The upstream reported an error in the stream.";
+  return new GatewayError(rateLimited ? "rate_limited" : "upstream_http_error", text);
+}
+
+/** The start of a bad data line, for the error message: enough to recognise it, short enough for a log. */
+function preview(data: string): string {
+  return JSON.stringify(data.length > 80 ? `${data.slice(0, 80)}...` : data);
+}

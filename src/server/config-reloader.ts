@@ -1,0 +1,72 @@
+import { readFile } from "node:fs/promises";
+import { formatConfigIssue } from "../config/config-issue.js";
+import type { GatewayConfig } from "../config/gateway-config.js";
+import { parseConfig } from "../config/parse-config.js";
+import type { Logger } from "../observability/logger.js";
+
+/**
+ * Decides whether a config file's current content replaces the running config. A file that cannot be read or
+ * does not validate is logged (with line numbers) and ignored: the last good config keeps serving.
+ */
+export class ConfigReloader {
+  private acceptedText: string;
+  private currentVersion = 1;
+
+  constructor(
+    private readonly path: string,
+    initialText: string,
+    private current: GatewayConfig,
+    private readonly logger: Logger,
+  ) {
+    this.acceptedText = initialText;
+  }
+
+  get config(): GatewayConfig {
+    return this.current;
+  }
+
+  get version(): number {
+    return this.currentVersion;
+  }
+
+  /**
+   * Returns the new config when it should be applied, else undefined. An unchanged file is ignored, unless
+   * `force` (SIGHUP): keys read from environment variables or key files may have changed while the text did not.
+   */
+  async reload(reason: string, force: boolean): Promise<GatewayConfig | undefined> {
+    let text: string;
+    try {
+      text = await readFile(this.path, "utf8");
+    } catch (error) {
+      this.logger.error(
+        { file: this.path, reason, code: (error as NodeJS.ErrnoException).code },
+        "the config file cannot be read; keeping the last good configuration",
+      );
+      return undefined;
+    }
+    if (text === this.acceptedText && !force) return undefined;
+    const result = parseConfig(text, this.path, process.env);
+    if (!result.ok) {
+      for (const issue of result.issues) {
+        this.logger.error(
+          { file: issue.file, line: issue.line, reason },
+          `config not reloaded: ${formatConfigIssue(issue)}`,
+        );
+      }
+      this.logger.error(
+        { file: this.path, reason },
+        "the configuration is invalid; keeping the last good configuration",
+      );
+      return undefined;
+    }
+    this.acceptedText = text;
+    this.current = result.config;
+    this.currentVersion++;
+    const names = result.config.routes.map((route) => route.name).join(", ") || "(no routes)";
+    this.logger.info(
+      { reason, routes: result.config.routes.length, version: this.currentVersion },
+      `configuration reloaded: ${names}`,
+    );
+    return result.config;
+  }
+}

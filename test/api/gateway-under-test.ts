@@ -1,0 +1,84 @@
+import { Writable } from "node:stream";
+import { parseConfig } from "../../src/config/parse-config.js";
+import { createLogger } from "../../src/observability/logger.js";
+import { GatewayInstance } from "../../src/server/gateway-instance.js";
+
+export interface GatewayUnderTest {
+  url: string;
+  instance: GatewayInstance;
+  /** Every log line the gateway wrote. */
+  logs(): string;
+  /** POSTs JSON and returns status, headers and parsed body. */
+  post(path: string, body: unknown, headers?: Record<string, string>): Promise<JsonResponse>;
+  get(path: string): Promise<JsonResponse>;
+  close(): Promise<void>;
+}
+
+export interface JsonResponse {
+  status: number;
+  headers: Headers;
+  body: unknown;
+  text: string;
+}
+
+/**
+ * A real gateway on loopback, built from YAML text through the same config parser as the CLI, with its log
+ * captured so tests can check what it writes.
+ */
+export async function startGateway(yaml: string, env: NodeJS.ProcessEnv = {}): Promise<GatewayUnderTest> {
+  const parsed = parseConfig(yaml, "/virtual/test-config.yaml", env);
+  if (!parsed.ok) throw new Error(`invalid test config: ${JSON.stringify(parsed.issues)}`);
+  let logText = "";
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      logText += chunk.toString();
+      done();
+    },
+  });
+  const instance = await GatewayInstance.create({
+    config: parsed.config,
+    logger: createLogger("info", sink),
+  });
+  const url = await instance.listen("127.0.0.1", 0);
+  const send = async (path: string, init: RequestInit): Promise<JsonResponse> => {
+    const response = await fetch(`${url}${path}`, init);
+    const text = await response.text();
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+    return { status: response.status, headers: response.headers, body, text };
+  };
+  return {
+    url,
+    instance,
+    logs: () => logText,
+    post: (path, body, headers = {}) =>
+      send(path, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body: typeof body === "string" ? body : JSON.stringify(body),
+      }),
+    get: (path) => send(path, { method: "GET" }),
+    close: () => instance.close(),
+  };
+}
+
+/** YAML for one route. `config` is written as a flow mapping so values stay exactly as given. */
+export function routeYaml(
+  name: string,
+  type: string,
+  provider: string,
+  model: string,
+  config: Record<string, unknown> = {},
+): string {
+  return `  - name: ${name}
+    type: ${type}
+    model:
+      provider: ${provider}
+      name: ${model}
+      config: ${JSON.stringify(config)}
+`;
+}

@@ -1,0 +1,82 @@
+import { spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { createConfigDirectory } from "./config-files.js";
+
+const CLI = fileURLToPath(new URL("../../bin/switchyard.js", import.meta.url));
+
+function validate(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [CLI, "validate", ...args], {
+    encoding: "utf8",
+    env: { ...process.env, ...env },
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe("switchyard validate", () => {
+  it("exits 0 and lists the routes of a valid file", () => {
+    const result = validate(["--config-path", "examples/switchyard.yaml"]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("is valid: 3 routes");
+    expect(result.stdout).toMatch(/chat\s+llm\/v1\/chat\s+mock\/mock-echo/);
+  });
+
+  it("exits 1 and prints every problem with file, line and column", () => {
+    const path = join(createConfigDirectory(), "bad.yaml");
+    writeFileSync(
+      path,
+      [
+        "routes:",
+        "  - name: chat",
+        "    type: llm/v1/chat",
+        "    model: { provider: openai, name: gpt-4o, config: { openai_api_key: $SWITCHYARD_TEST_UNSET_KEY } }",
+        "  - name: chat",
+        "    type: llm/v1/embeddings",
+        "    model: { provider: anthropic, name: claude, config: { anthropic_api_key: literal-key } }",
+        "",
+      ].join("\n"),
+    );
+    const result = validate(["--config-path", path], { SWITCHYARD_TEST_UNSET_KEY: undefined });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`${path}:4:`);
+    expect(result.stderr).toContain("environment variable 'SWITCHYARD_TEST_UNSET_KEY' is not set");
+    expect(result.stderr).toMatch(/bad\.yaml:5:\d+: route 'chat', field name: duplicate route name 'chat'/);
+    expect(result.stderr).toMatch(
+      /bad\.yaml:7:\d+: route 'chat', field model\.provider: provider 'anthropic' cannot serve llm\/v1\/embeddings routes/,
+    );
+  });
+
+  it("reports a duplicate route name with both lines", () => {
+    const path = join(createConfigDirectory(), "dup.yaml");
+    writeFileSync(
+      path,
+      "routes:\n  - name: a\n    type: llm/v1/chat\n    model: { provider: mock }\n  - name: a\n    type: llm/v1/chat\n    model: { provider: mock }\n",
+    );
+    const result = validate(["--config-path", path]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(
+      /dup\.yaml:5:\d+: route 'a', field name: duplicate route name 'a' \(first defined at line 2, again at line 5\)/,
+    );
+  });
+
+  it("exits 1 for a missing file", () => {
+    const result = validate(["--config-path", "/nonexistent/switchyard.yaml"]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("does not exist");
+  });
+
+  it("exits 1 with a hint when no config path is given", () => {
+    const result = validate([], { SWITCHYARD_CONFIG: undefined, MLFLOW_GATEWAY_CONFIG: undefined });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("--config-path");
+  });
+
+  it("reads the path from SWITCHYARD_CONFIG", () => {
+    expect(validate([], { SWITCHYARD_CONFIG: "examples/switchyard.yaml" }).status).toBe(0);
+  });
+});
