@@ -20,7 +20,8 @@ export function optionalNumber(value: unknown): number | undefined {
 
 export function requireRecord(value: unknown, what: string): JsonRecord {
   if (isRecord(value)) return value;
-  throw invalidUpstreamResponse(`${what} is not a JSON object`);
+  // A missing field and a field of the wrong type call for different fixes, so the message tells them apart.
+  throw invalidUpstreamResponse(`${what} ${value === undefined ? "is missing" : "is not a JSON object"}`);
 }
 
 export function requireArray(value: unknown, what: string): unknown[] {

@@ -39,13 +39,6 @@ export async function executeRoute<O extends Operation>(
   }
   if (target.pool === undefined)
     throw new GatewayError("internal_error", `Route '${route.name}' has no connection pool.`);
-  const response = await callHttpUpstream(
-    upstream,
-    target.pool,
-    operation,
-    request,
-    signal,
-    route.timeouts,
-  );
+  const response = await callHttpUpstream(upstream, target.pool, operation, request, signal, route.timeouts);
   return { response, target };
 }

@@ -1,10 +1,10 @@
 import type { Dispatcher, Pool } from "undici";
 import { GatewayError, type Operation } from "../canonical/index.js";
+import type { UpstreamTimeouts } from "../config/route-timeouts.js";
 import { redactSecrets } from "../observability/secret-redactor.js";
 import type { HttpUpstreamTarget, RequestOf, ResponseOf } from "../providers/upstream-target.js";
 import { parseRetryAfter } from "./retry-after.js";
 import { upstreamFailure } from "./upstream-failure.js";
-import type { UpstreamTimeouts } from "../config/route-timeouts.js";
 
 /**
  * Sends one prepared call to an HTTP upstream and decodes its answer. It does no retrying: one call, one

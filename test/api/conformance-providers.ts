@@ -199,7 +199,9 @@ function openAICase(): ProviderCase {
     }),
     expectedReply: echoReply,
     expectedEmbeddings: echoEmbeddings,
-    lengthLimitedAnswer: jsonAnswer(withOpenAIFinishReason(openAIChatCompletion({ text: "Echo: Tell" }), "length")),
+    lengthLimitedAnswer: jsonAnswer(
+      withOpenAIFinishReason(openAIChatCompletion({ text: "Echo: Tell" }), "length"),
+    ),
   };
 }
 
@@ -294,7 +296,10 @@ function anthropicCase(options: { version?: string; defaultMaxTokens?: number } 
     }),
     expectedReply: echoReply,
     expectedEmbeddings: echoEmbeddings,
-    lengthLimitedAnswer: jsonAnswer({ ...anthropicMessage({ text: "Echo: Tell" }), stop_reason: "max_tokens" }),
+    lengthLimitedAnswer: jsonAnswer({
+      ...anthropicMessage({ text: "Echo: Tell" }),
+      stop_reason: "max_tokens",
+    }),
   };
 }
 
@@ -359,7 +364,10 @@ function cohereCase(options: { embeddingInputType?: string } = {}): ProviderCase
     }),
     expectedReply: echoReply,
     expectedEmbeddings: echoEmbeddings,
-    lengthLimitedAnswer: jsonAnswer({ ...cohereChatResponse({ text: "Echo: Tell" }), finish_reason: "MAX_TOKENS" }),
+    lengthLimitedAnswer: jsonAnswer({
+      ...cohereChatResponse({ text: "Echo: Tell" }),
+      finish_reason: "MAX_TOKENS",
+    }),
   };
 }
 

@@ -1,6 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config/parse-config.js";
-import { expectNoSpecViolations, type MockUpstream, type RecordedRequest } from "../mock-upstream/index.js";
+import {
+  expectNoSpecViolations,
+  type MockUpstream,
+  type RecordedRequest,
+  type ScriptedResponse,
+} from "../mock-upstream/index.js";
 import {
   type ChatIntent,
   type EmbeddingsIntent,
@@ -193,9 +198,10 @@ for (const provider of PROVIDER_CASES) {
       if (mock !== undefined) expectNoSpecViolations(mock);
     });
 
-    /** Sends one query with a clean mock, and keeps what the upstream received. */
-    async function query(kind: RouteKind, body: unknown): Promise<QueryResult> {
+    /** Sends one query with a clean mock (answering `scripted` if given), and keeps what the upstream received. */
+    async function query(kind: RouteKind, body: unknown, scripted?: ScriptedResponse): Promise<QueryResult> {
       mock?.reset();
+      if (scripted !== undefined) mock?.enqueue(scripted);
       const response = await gateway.post(`/gateway/${kind}/invocations`, body);
       return { response, upstream: [...(mock?.requests ?? [])] };
     }
@@ -229,8 +235,8 @@ for (const provider of PROVIDER_CASES) {
 
         if (kind === "embeddings") return;
         it("reports an answer cut at max_tokens as finish_reason length", async () => {
-          if (provider.lengthLimitedAnswer !== undefined) mock?.enqueue(provider.lengthLimitedAnswer);
-          const { response } = await query(kind, mlflowChatBody({ user: "Tell me a long story", maxTokens: 2 }, kind));
+          const body = mlflowChatBody({ user: "Tell me a long story", maxTokens: 2 }, kind);
+          const { response } = await query(kind, body, provider.lengthLimitedAnswer);
           expect(response.status).toBe(200);
           const { candidates } = response.body as { candidates: { metadata: { finish_reason: string } }[] };
           expect(candidates.map((candidate) => candidate.metadata.finish_reason)).toEqual(["length"]);

@@ -52,7 +52,10 @@ function resolveIssue(issue: Issue): Problem {
     // Branch issues have paths relative to the union's value.
     if (inner !== undefined) return resolveIssue({ ...inner, path: [...issue.path, ...inner.path] } as Issue);
     if (issue.input === undefined) {
-      return { path: [...issue.path], message: `Missing required parameter: '${openAIParamName(issue.path)}'.` };
+      return {
+        path: [...issue.path],
+        message: `Missing required parameter: '${openAIParamName(issue.path)}'.`,
+      };
     }
     const expected = [...new Set(issue.errors.flatMap((branch) => branch.map(expectedShape)))];
     return {

@@ -24,6 +24,9 @@ export interface ChunkStreamOptions {
   model: string;
   /** Unix seconds, the same on every chunk. */
   created: number;
-  /** `stream_options.include_usage`: `usage: null` on every chunk, then one chunk with `choices: []` and the usage. */
+  /**
+   * `stream_options.include_usage`: a last chunk with `choices: []` and the usage (counts the upstream did not
+   * report as 0). Chat chunks before it carry `usage: null`, as OpenAI's do.
+   */
   includeUsage: boolean;
 }

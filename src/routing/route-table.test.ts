@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import type { GatewayConfig } from "../config/gateway-config.js";
+import { DEFAULT_UPSTREAM_TIMEOUTS } from "../config/route-timeouts.js";
+import { RouteTable } from "./route-table.js";
+import { RouteTableHolder } from "./route-table-holder.js";
+import { UpstreamPools } from "./upstream-pools.js";
+
+function openAIConfig(base: string, name = "chat"): GatewayConfig {
+  return {
+    routes: [
+      {
+        name,
+        type: "llm/v1/chat",
+        timeouts: DEFAULT_UPSTREAM_TIMEOUTS,
+        targets: [
+          {
+            provider: "openai",
+            model: "gpt-4o-mini",
+            config: { openai_api_key: "sk-test-123456789", openai_api_type: "openai", openai_api_base: base },
+          },
+        ],
+      },
+    ],
+  };
+}
+
+describe("RouteTable and its holder", () => {
+  it("looks routes up by name and keeps config order", () => {
+    const table = new RouteTable(openAIConfig("http://127.0.0.1:9/v1"), new UpstreamPools());
+    expect(table.get("chat")?.type).toBe("llm/v1/chat");
+    expect(table.get("missing")).toBeUndefined();
+    expect(table.routes.map((route) => route.name)).toEqual(["chat"]);
+  });
+
+  it("keeps a retired table's pool open until its last request releases it", async () => {
+    const pools = new UpstreamPools();
+    const holder = new RouteTableHolder(new RouteTable(openAIConfig("http://127.0.0.1:9/v1"), pools));
+    const old = holder.current;
+    const pool = old.get("chat")?.targets[0]?.pool;
+    old.acquire();
+    holder.swap(new RouteTable(openAIConfig("http://127.0.0.2:9/v1"), pools));
+    expect(holder.current).not.toBe(old);
+    expect(pool?.closed).toBe(false);
+    old.release();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(pool?.closed).toBe(true);
+  });
+
+  it("shares one pool between tables that use the same origin, so a reload keeps warm connections", () => {
+    const pools = new UpstreamPools();
+    const holder = new RouteTableHolder(new RouteTable(openAIConfig("http://127.0.0.1:9/v1"), pools));
+    const pool = holder.current.get("chat")?.targets[0]?.pool;
+    holder.swap(new RouteTable(openAIConfig("http://127.0.0.1:9/v1", "renamed"), pools));
+    expect(holder.current.get("renamed")?.targets[0]?.pool).toBe(pool);
+    expect(pool?.closed).toBe(false);
+  });
+});
