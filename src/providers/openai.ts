@@ -4,6 +4,7 @@ import { encodeChatRequest } from "../dialects/openai/chat-request.js";
 import { decodeChatResponse } from "../dialects/openai/chat-response.js";
 import { decodeEmbeddingsResponse, encodeEmbeddingsRequest } from "../dialects/openai/embeddings.js";
 import { decodeErrorMessage } from "../dialects/openai/error-message.js";
+import { createOpenAIChatStreamDecoder } from "../dialects/openai/stream-decoder.js";
 import { type BaseUrl, joinPath, parseBaseUrl } from "./base-url.js";
 import { httpUrlSchema } from "./http-url-schema.js";
 import { defineProvider } from "./provider-definition.js";
@@ -101,11 +102,14 @@ function createOpenAITarget(model: string, config: OpenAIConfig): HttpUpstreamTa
       chat: {
         encodeRequest: (request) => call("chat/completions", encodeChatRequest(request, bodyModel)),
         decodeResponse: (body) => decodeChatResponse(body),
+        createStreamDecoder: createOpenAIChatStreamDecoder,
       },
       completions: {
         encodeRequest: (request) =>
           call("chat/completions", encodeChatRequest(chatRequestFromCompletions(request), bodyModel)),
         decodeResponse: (body) => completionsResponseFromChat(decodeChatResponse(body)),
+        // Served through chat/completions, so the upstream streams chat chunks.
+        createStreamDecoder: createOpenAIChatStreamDecoder,
       },
       embeddings: {
         encodeRequest: (request) => call("embeddings", encodeEmbeddingsRequest(request, bodyModel)),

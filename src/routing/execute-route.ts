@@ -19,26 +19,36 @@ export async function executeRoute<O extends Operation>(
   request: RequestOf<O>,
   signal: AbortSignal,
 ): Promise<RouteResult<O>> {
-  if (route.operation !== operation) {
-    throw new GatewayError(
-      "route_type_mismatch",
-      `Route '${route.name}' is a ${route.type} route and cannot serve ${operation} requests.`,
-    );
-  }
-  const target = route.targets[0];
-  if (target === undefined) throw new GatewayError("internal_error", `Route '${route.name}' has no targets.`);
+  checkOperation(route, operation);
+  const target = firstTarget(route);
   const upstream = target.upstream;
   if (upstream.transport === "in-process") {
     const perform = upstream.operations[operation];
-    if (perform === undefined)
+    if (perform === undefined) {
       throw new GatewayError(
         "not_implemented",
         `${upstream.providerDisplayName} cannot serve ${operation} requests.`,
       );
+    }
     return { response: await perform(request, signal), target };
   }
   if (target.pool === undefined)
     throw new GatewayError("internal_error", `Route '${route.name}' has no connection pool.`);
   const response = await callHttpUpstream(upstream, target.pool, operation, request, signal, route.timeouts);
   return { response, target };
+}
+
+export function checkOperation(route: Route, operation: Operation): void {
+  if (route.operation !== operation) {
+    throw new GatewayError(
+      "route_type_mismatch",
+      `Route '${route.name}' is a ${route.type} route and cannot serve ${operation} requests.`,
+    );
+  }
+}
+
+export function firstTarget(route: Route): RouteTarget {
+  const target = route.targets[0];
+  if (target === undefined) throw new GatewayError("internal_error", `Route '${route.name}' has no targets.`);
+  return target;
 }

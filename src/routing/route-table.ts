@@ -28,6 +28,8 @@ export interface Route {
  */
 export class RouteTable {
   readonly routes: readonly Route[];
+  /** Unix seconds when this version of the config took effect. */
+  readonly builtAt = Math.floor(Date.now() / 1000);
   private readonly byName: Map<string, Route>;
   private readonly origins: string[] = [];
   private inFlight = 0;

@@ -11,18 +11,19 @@ export function upstreamFailure(
   error: unknown,
   providerDisplayName: string,
   timedOut: boolean,
+  midStream = false,
 ): GatewayError {
   if (error instanceof GatewayError) return error;
   const code = (error as { code?: unknown } | null)?.code;
   if (timedOut || (typeof code === "string" && TIMEOUT_CODES.has(code))) {
-    return new GatewayError("upstream_timeout", `${providerDisplayName} did not answer in time.`, {
-      cause: error,
-    });
+    const message = midStream
+      ? `The stream from ${providerDisplayName} stalled past the route's timeout.`
+      : `${providerDisplayName} did not answer in time.`;
+    return new GatewayError("upstream_timeout", message, { cause: error });
   }
   const reason = typeof code === "string" ? ` (${code})` : "";
-  return new GatewayError(
-    "upstream_unreachable",
-    `Could not get an answer from ${providerDisplayName}${reason}.`,
-    { cause: error },
-  );
+  const message = midStream
+    ? `The stream from ${providerDisplayName} broke off${reason}.`
+    : `Could not get an answer from ${providerDisplayName}${reason}.`;
+  return new GatewayError("upstream_unreachable", message, { cause: error });
 }

@@ -1,10 +1,12 @@
 import Fastify, { type FastifyInstance, LogController } from "fastify";
 import { registerDocs } from "../api/docs-api.js";
 import { registerHealth } from "../api/health-api.js";
+import { registerMlflowDeploymentsApi } from "../api/mlflow-deployments-api.js";
 import { useMlflowErrors } from "../api/mlflow-error-handler.js";
 import { registerMlflowInvocations } from "../api/mlflow-invocations.js";
 import { registerMlflowLimits } from "../api/mlflow-limits.js";
 import { registerMlflowRouteInfo } from "../api/mlflow-route-info.js";
+import { registerOpenAIApi } from "../api/openai-api.js";
 import type { Logger } from "../observability/logger.js";
 import type { RouteTableHolder } from "../routing/route-table-holder.js";
 import { PACKAGE_VERSION } from "./package-version.js";
@@ -40,6 +42,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerMlflowRouteInfo(app, options.routes);
   registerMlflowInvocations(app, options.routes);
   registerMlflowLimits(app);
+  registerMlflowDeploymentsApi(app, options.routes);
+  await registerOpenAIApi(app, options.routes);
   await app.ready();
   return app;
 }

@@ -6,17 +6,17 @@ import {
   type RecordedRequest,
   type ScriptedResponse,
 } from "../mock-upstream/index.js";
+import { PROVIDER_CASES } from "./conformance-providers.js";
+import { type GatewayUnderTest, type JsonResponse, routeYaml, startGateway } from "./gateway-under-test.js";
 import {
   type ChatIntent,
   type EmbeddingsIntent,
   type ExpectedUpstreamCall,
-  PROVIDER_CASES,
   type ProviderCase,
   ROUTE_TYPE_OF,
   type RouteKind,
   textsOf,
-} from "./conformance-providers.js";
-import { type GatewayUnderTest, type JsonResponse, routeYaml, startGateway } from "./gateway-under-test.js";
+} from "./provider-case.js";
 
 /**
  * The conformance suite every provider runs over the MLflow API: per route type it serves, the exact request

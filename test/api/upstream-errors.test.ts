@@ -14,8 +14,9 @@ import {
   openAIError,
   type ScriptedResponse,
 } from "../mock-upstream/index.js";
-import { PROVIDER_CASES, type ProviderCase } from "./conformance-providers.js";
+import { PROVIDER_CASES } from "./conformance-providers.js";
 import { type GatewayUnderTest, type JsonResponse, routeYaml, startGateway } from "./gateway-under-test.js";
+import type { ProviderCase } from "./provider-case.js";
 
 /**
  * Every way an upstream call can fail, over the MLflow API, per provider: the status and `detail` the client
@@ -200,7 +201,7 @@ function faultCases(provider: ErrorProvider): FaultCase[] {
     {
       name: "answers 504 when the first byte takes longer than timeouts.first_byte_seconds",
       route: "first-byte",
-      answer: delayed(2000, json(200, provider.okChatAnswer)),
+      answer: delayed(5000, json(200, provider.okChatAnswer)),
       status: 504,
       detail: `${provider.displayName} did not answer in time.`,
     },
@@ -211,7 +212,7 @@ function faultCases(provider: ErrorProvider): FaultCase[] {
         kind: "stream",
         contentType: "application/json",
         frames: ["{", "}"],
-        delayMsBetweenFrames: 2000,
+        delayMsBetweenFrames: 5000,
       },
       status: 504,
       detail: `${provider.displayName} did not answer in time.`,

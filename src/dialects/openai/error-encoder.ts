@@ -37,3 +37,12 @@ export function encodeOpenAIError(error: GatewayError): OpenAIErrorBody {
     },
   };
 }
+
+/**
+ * The HTTP status OpenAI would use. The gateway's own request-validation errors are 422 in the MLflow API
+ * (FastAPI's convention) but OpenAI answers invalid parameters with 400, and SDKs map 400 to BadRequestError.
+ * An upstream's 422 is passed on as it is.
+ */
+export function openAIStatus(error: GatewayError): number {
+  return error.code !== "upstream_http_error" && error.status === 422 ? 400 : error.status;
+}

@@ -1,0 +1,84 @@
+import type { ServerResponse } from "node:http";
+import type { FastifyReply } from "fastify";
+import { GatewayError, type StreamEvent } from "../canonical/index.js";
+import { encodeSseFrame } from "../framing/sse-encoder.js";
+
+/** Turns canonical events into the client dialect's SSE data texts (one object per stream). */
+export interface StreamChunkEncoder {
+  push(event: StreamEvent): string[];
+  finish(): string[];
+}
+
+export interface EventStreamOptions {
+  encoder: StreamChunkEncoder;
+  /** The data text of the dialect's in-stream error frame. */
+  encodeError: (error: GatewayError) => string;
+  /** Whether a clean end is marked with `data: [DONE]` (OpenAI's convention). */
+  doneMarker: boolean;
+}
+
+const SSE_HEADERS = {
+  "content-type": "text/event-stream; charset=utf-8",
+  "cache-control": "no-cache",
+  connection: "keep-alive",
+  // Reverse proxies (nginx) buffer responses unless told not to; a buffered stream is no stream.
+  "x-accel-buffering": "no",
+};
+
+/**
+ * Writes a started stream to the client as Server-Sent Events, each chunk as soon as its event arrives, waiting
+ * for the socket to drain when the client reads slowly. A stream that breaks ends with the dialect's error
+ * frame and never with `[DONE]`; a client that goes away stops the upstream (the event iterator is closed).
+ */
+export async function sendEventStream(
+  reply: FastifyReply,
+  events: AsyncIterable<StreamEvent>,
+  options: EventStreamOptions,
+  extraHeaders: Record<string, string> = {},
+): Promise<void> {
+  reply.hijack();
+  const response = reply.raw;
+  response.writeHead(200, { ...SSE_HEADERS, ...extraHeaders });
+  let failed = false;
+  try {
+    for await (const event of events) {
+      if (response.destroyed) return;
+      if (event.type === "error") {
+        await write(response, encodeSseFrame(options.encodeError(event.error)));
+        failed = true;
+        break;
+      }
+      const chunks = options.encoder.push(event);
+      if (chunks.length > 0) await write(response, chunks.map((chunk) => encodeSseFrame(chunk)).join(""));
+    }
+  } catch (error) {
+    // Events end with an error event rather than throwing; this is a defect, but the client must still see it.
+    reply.log.error({ err: error }, "stream failed");
+    const internal = new GatewayError(
+      "internal_error",
+      "Internal error: the gateway failed while streaming.",
+    );
+    if (!response.destroyed) await write(response, encodeSseFrame(options.encodeError(internal)));
+    failed = true;
+  }
+  if (!failed && !response.destroyed) {
+    const last = options.encoder.finish().map((chunk) => encodeSseFrame(chunk));
+    if (options.doneMarker) last.push(encodeSseFrame("[DONE]"));
+    if (last.length > 0) await write(response, last.join(""));
+  }
+  response.end();
+}
+
+/** Writes, and when the socket's buffer is full waits until it drains (or the client leaves). */
+function write(response: ServerResponse, text: string): Promise<void> | undefined {
+  if (response.destroyed || response.write(text)) return undefined;
+  return new Promise((resolve) => {
+    const done = (): void => {
+      response.off("drain", done);
+      response.off("close", done);
+      resolve();
+    };
+    response.on("drain", done);
+    response.on("close", done);
+  });
+}

@@ -1,0 +1,103 @@
+import type { FastifyInstance } from "fastify";
+import { GatewayError } from "../canonical/index.js";
+import { encodeEndpointObject } from "../dialects/mlflow/endpoint-object.js";
+import { decodePageToken, encodePageToken } from "../dialects/mlflow/page-token.js";
+import { decodeOpenAIChatRequest } from "../dialects/openai/chat-request-decoder.js";
+import { decodeOpenAICompletionsRequest } from "../dialects/openai/completions-request-decoder.js";
+import { decodeOpenAIEmbeddingsRequest } from "../dialects/openai/embeddings-request-decoder.js";
+import type { Route } from "../routing/route-table.js";
+import type { RouteTableHolder } from "../routing/route-table-holder.js";
+import { refuseOtherMethods } from "./method-not-allowed.js";
+import { answerChat, answerCompletions, answerEmbeddings } from "./openai-shaped-answers.js";
+
+const TAGS = ["MLflow deployments API"];
+const PAGE_SIZE = 3000;
+
+/**
+ * MLflow's deployments API (MLflow 2.9+, `mlflow.deployments.get_deploy_client`): endpoints are this gateway's
+ * routes, and queries take and return OpenAI-shaped bodies (`n`, `choices`, `usage`, `data`), streaming with
+ * `"stream": true`. Errors are `{"detail": ...}` as in the rest of the MLflow API.
+ */
+export function registerMlflowDeploymentsApi(app: FastifyInstance, holder: RouteTableHolder): void {
+  app.get<{ Querystring: { page_token?: string } }>(
+    "/api/2.0/endpoints",
+    { schema: { tags: TAGS, summary: "List endpoints" } },
+    async (request) => {
+      const routes = holder.current.routes;
+      const start = request.query.page_token === undefined ? 0 : decodePageToken(request.query.page_token);
+      const end = Math.min(start + PAGE_SIZE, routes.length);
+      return {
+        endpoints: routes.slice(start, end).map(describe),
+        next_page_token: end < routes.length ? encodePageToken(end) : null,
+      };
+    },
+  );
+  app.get<{ Params: { name: string } }>(
+    "/api/2.0/endpoints/:name",
+    { schema: { tags: TAGS, summary: "Get an endpoint" } },
+    async (request) => describe(endpoint(holder, request.params.name)),
+  );
+  app.post<{ Params: { name: string } }>(
+    "/endpoints/:name/invocations",
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Query an endpoint (OpenAI-shaped body, streaming with "stream": true)',
+      },
+    },
+    async (request, reply) => {
+      const table = holder.current;
+      const route = endpoint(holder, request.params.name);
+      const body = withRouteAsModel(request.body, route.name);
+      if (route.operation === "chat")
+        return answerChat(reply, table, route, decodeOpenAIChatRequest(body).request);
+      if (route.operation === "completions") {
+        return answerCompletions(reply, table, route, decodeOpenAICompletionsRequest(body).request);
+      }
+      const decoded = decodeOpenAIEmbeddingsRequest(body);
+      return answerEmbeddings(reply, table, route, decoded.request, decoded.encodingFormat);
+    },
+  );
+  refuseOtherMethods(app, "/api/2.0/endpoints", ["GET"]);
+  refuseOtherMethods(app, "/endpoints/:name/invocations", ["POST"]);
+}
+
+function endpoint(holder: RouteTableHolder, name: string): Route {
+  const route = holder.current.get(name);
+  if (route === undefined) {
+    throw new GatewayError(
+      "route_not_found",
+      `The endpoint '${name}' is not present or active on the server. Please verify the endpoint name.`,
+    );
+  }
+  return route;
+}
+
+function describe(route: Route): Record<string, unknown> {
+  const target = route.targets[0]?.upstream;
+  return encodeEndpointObject({
+    name: route.name,
+    type: route.type,
+    model: target?.model ?? "",
+    provider: target?.providerName ?? "",
+  });
+}
+
+/**
+ * The endpoint is named by the URL, so the body may not name a model; the OpenAI decoders then read the
+ * endpoint's name as the model. Like MLflow's deployments server, a missing temperature is 0.
+ */
+function withRouteAsModel(body: unknown, routeName: string): Record<string, unknown> {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw new GatewayError("invalid_body", "The request body must be a JSON object.");
+  }
+  const record = body as Record<string, unknown>;
+  if ("model" in record) {
+    throw new GatewayError(
+      "parameter_not_permitted",
+      "The parameter 'model' is not permitted: the endpoint being queried already defines the model.",
+      { param: "model" },
+    );
+  }
+  return { temperature: 0, ...record, model: routeName };
+}

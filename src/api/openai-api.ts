@@ -1,0 +1,90 @@
+import type { FastifyInstance } from "fastify";
+import { GatewayError } from "../canonical/index.js";
+import { decodeOpenAIChatRequest } from "../dialects/openai/chat-request-decoder.js";
+import { decodeOpenAICompletionsRequest } from "../dialects/openai/completions-request-decoder.js";
+import { decodeOpenAIEmbeddingsRequest } from "../dialects/openai/embeddings-request-decoder.js";
+import type { Route } from "../routing/route-table.js";
+import type { RouteTableHolder } from "../routing/route-table-holder.js";
+import { refuseOtherMethods } from "./method-not-allowed.js";
+import { useOpenAIErrors } from "./openai-error-handler.js";
+import { answerChat, answerCompletions, answerEmbeddings } from "./openai-shaped-answers.js";
+import { routeForRequest } from "./route-for-request.js";
+
+const TAGS = ["OpenAI-compatible API"];
+
+/**
+ * The OpenAI API under `/v1`, where `model` names a route: any OpenAI SDK works by setting its base URL to
+ * `{gateway}/v1`, whatever provider serves the route. Errors use OpenAI's envelope.
+ */
+export async function registerOpenAIApi(app: FastifyInstance, holder: RouteTableHolder): Promise<void> {
+  await app.register(
+    async (scope) => {
+      useOpenAIErrors(scope);
+      scope.post(
+        "/chat/completions",
+        { schema: { tags: TAGS, summary: "Create a chat completion" } },
+        async (request, reply) => {
+          const decoded = decodeOpenAIChatRequest(request.body);
+          const table = holder.current;
+          const route = routeForRequest(table, decoded.routeName, "chat", "/v1/chat/completions");
+          return answerChat(reply, table, route, decoded.request);
+        },
+      );
+      scope.post(
+        "/completions",
+        { schema: { tags: TAGS, summary: "Create a completion" } },
+        async (request, reply) => {
+          const decoded = decodeOpenAICompletionsRequest(request.body);
+          const table = holder.current;
+          const route = routeForRequest(table, decoded.routeName, "completions", "/v1/completions");
+          return answerCompletions(reply, table, route, decoded.request);
+        },
+      );
+      scope.post(
+        "/embeddings",
+        { schema: { tags: TAGS, summary: "Create embeddings" } },
+        async (request, reply) => {
+          const decoded = decodeOpenAIEmbeddingsRequest(request.body);
+          const table = holder.current;
+          const route = routeForRequest(table, decoded.routeName, "embeddings", "/v1/embeddings");
+          return answerEmbeddings(reply, table, route, decoded.request, decoded.encodingFormat);
+        },
+      );
+      scope.get("/models", { schema: { tags: TAGS, summary: "List the routes as models" } }, async () => {
+        const table = holder.current;
+        return { object: "list", data: table.routes.map((route) => modelObject(route, table.builtAt)) };
+      });
+      scope.get<{ Params: { model: string } }>(
+        "/models/:model",
+        { schema: { tags: TAGS, summary: "Retrieve a route as a model" } },
+        async (request) => {
+          const table = holder.current;
+          const route = table.get(request.params.model);
+          if (route === undefined) {
+            throw new GatewayError(
+              "route_not_found",
+              `The model '${request.params.model}' does not exist on this gateway.`,
+              {
+                param: "model",
+              },
+            );
+          }
+          return modelObject(route, table.builtAt);
+        },
+      );
+      for (const url of ["/chat/completions", "/completions", "/embeddings"])
+        refuseOtherMethods(scope, url, ["POST"]);
+    },
+    { prefix: "/v1" },
+  );
+}
+
+/** A route as an OpenAI model object: its name is what clients pass as `model`. */
+function modelObject(route: Route, created: number): Record<string, unknown> {
+  return {
+    id: route.name,
+    object: "model",
+    created,
+    owned_by: route.targets[0]?.upstream.providerName ?? "switchyard",
+  };
+}

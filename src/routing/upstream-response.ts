@@ -1,0 +1,57 @@
+import type { IncomingHttpHeaders } from "node:http";
+import { GatewayError } from "../canonical/index.js";
+import { redactSecrets } from "../observability/secret-redactor.js";
+import type { HttpUpstreamTarget } from "../providers/upstream-target.js";
+import { parseRetryAfter } from "./retry-after.js";
+
+/**
+ * Reads a complete upstream answer body: JSON by content type; plain text becomes `{message}` (some servers send
+ * plain-text errors); anything else (an HTML error page from a proxy, say) is an invalid response.
+ */
+export function decodeUpstreamBody(
+  target: HttpUpstreamTarget,
+  status: number,
+  headers: IncomingHttpHeaders,
+  text: string,
+): unknown {
+  const contentType = String(headers["content-type"] ?? "");
+  if (/\bjson\b/i.test(contentType)) {
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      throw new GatewayError(
+        "upstream_invalid_response",
+        `${target.providerDisplayName} answered HTTP ${status} with a body that is not valid JSON.`,
+        { cause: error },
+      );
+    }
+  }
+  if (/^text\/plain\b/i.test(contentType)) return { message: text };
+  throw new GatewayError(
+    "upstream_invalid_response",
+    `${target.providerDisplayName} answered HTTP ${status} with content type '${contentType || "none"}', not JSON.`,
+  );
+}
+
+/**
+ * An upstream's error answer, passed on with its status, its message (redacted: upstreams echo keys) and its
+ * Retry-After. Without a message, the body itself is passed on, as MLflow does.
+ */
+export function upstreamHttpError(
+  target: HttpUpstreamTarget,
+  status: number,
+  headers: IncomingHttpHeaders,
+  body: unknown,
+): GatewayError {
+  const upstreamMessage = target.decodeErrorMessage(body);
+  const retryAfterSeconds = parseRetryAfter(headers["retry-after"]);
+  const message =
+    upstreamMessage === undefined
+      ? `${target.providerDisplayName} answered HTTP ${status} without an error message.`
+      : redactSecrets(upstreamMessage);
+  return new GatewayError("upstream_http_error", message, {
+    upstreamStatus: status,
+    upstreamBody: upstreamMessage === undefined ? JSON.parse(redactSecrets(JSON.stringify(body))) : undefined,
+    ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
+  });
+}
