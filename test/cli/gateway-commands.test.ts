@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -219,5 +219,36 @@ describe("switchyard query", () => {
     const run = await cli(["query", "nope", "--data", "{}", "--gateway-uri", gateway.url]);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("The route 'nope' is not present or active on the server.");
+  });
+});
+
+describe("the switchyard/client package export", () => {
+  it("resolves to the built client, with its type definitions next to it", async () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
+    expect(pkg.exports["./client"]).toEqual({
+      types: "./dist/client/index.d.ts",
+      default: "./dist/client/index.js",
+    });
+    expect(existsSync(join(ROOT, "dist/client/index.d.ts"))).toBe(true);
+    const script =
+      'import { GatewayClient } from "switchyard/client";' +
+      "const route = await new GatewayClient(process.argv[1]).getRoute('chat');" +
+      "console.log(route.route_url);";
+    const run = await new Promise<Run>((resolvePromise, reject) => {
+      const child = spawn(process.execPath, ["--input-type=module", "-e", script, gateway.url], {
+        cwd: ROOT,
+      });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (chunk: Buffer) => {
+        stdout += chunk.toString();
+      });
+      child.stderr.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      child.on("error", reject);
+      child.on("close", (code) => resolvePromise({ code, stdout, stderr }));
+    });
+    expect(run).toMatchObject({ code: 0, stdout: `${gateway.url}/gateway/chat/invocations\n`, stderr: "" });
   });
 });

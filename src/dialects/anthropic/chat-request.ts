@@ -31,7 +31,7 @@ export function encodeChatRequest(request: ChatRequest, model: string, defaultMa
   if (request.n !== undefined && request.n > 1) {
     throw new GatewayError(
       "parameter_unsupported",
-      `This provider returns one candidate per request, so the request must ask for a single candidate (got ${request.n}).`,
+      `The anthropic provider returns one candidate per request; the request must ask for a single candidate (got ${request.n}).`,
       { param: "n" },
     );
   }
