@@ -17,7 +17,7 @@ export interface EventStreamOptions {
   doneMarker: boolean;
 }
 
-const SSE_HEADERS = {
+export const SSE_HEADERS = {
   "content-type": "text/event-stream; charset=utf-8",
   "cache-control": "no-cache",
   connection: "keep-alive",
@@ -70,7 +70,7 @@ export async function sendEventStream(
 }
 
 /** Writes, and when the socket's buffer is full waits until it drains (or the client leaves). */
-function write(response: ServerResponse, text: string): Promise<void> | undefined {
+export function write(response: ServerResponse, text: string | Uint8Array): Promise<void> | undefined {
   if (response.destroyed || response.write(text)) return undefined;
   return new Promise((resolve) => {
     const done = (): void => {

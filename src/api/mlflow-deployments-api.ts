@@ -50,12 +50,12 @@ export function registerMlflowDeploymentsApi(app: FastifyInstance, holder: Route
       const route = endpoint(holder, request.params.name);
       const body = withRouteAsModel(request.body, route.name);
       if (route.operation === "chat")
-        return answerChat(reply, table, route, decodeOpenAIChatRequest(body).request);
+        return answerChat(reply, table, route, decodeOpenAIChatRequest(body).request, body);
       if (route.operation === "completions") {
         return answerCompletions(reply, table, route, decodeOpenAICompletionsRequest(body).request);
       }
       const decoded = decodeOpenAIEmbeddingsRequest(body);
-      return answerEmbeddings(reply, table, route, decoded.request, decoded.encodingFormat);
+      return answerEmbeddings(reply, table, route, decoded.request, decoded.encodingFormat, body);
     },
   );
   refuseOtherMethods(app, "/api/2.0/endpoints", ["GET"]);

@@ -27,7 +27,7 @@ export async function registerOpenAIApi(app: FastifyInstance, holder: RouteTable
           const decoded = decodeOpenAIChatRequest(request.body);
           const table = holder.current;
           const route = routeForRequest(table, decoded.routeName, "chat", "/v1/chat/completions");
-          return answerChat(reply, table, route, decoded.request);
+          return answerChat(reply, table, route, decoded.request, request.body as Record<string, unknown>);
         },
       );
       scope.post(
@@ -47,7 +47,14 @@ export async function registerOpenAIApi(app: FastifyInstance, holder: RouteTable
           const decoded = decodeOpenAIEmbeddingsRequest(request.body);
           const table = holder.current;
           const route = routeForRequest(table, decoded.routeName, "embeddings", "/v1/embeddings");
-          return answerEmbeddings(reply, table, route, decoded.request, decoded.encodingFormat);
+          return answerEmbeddings(
+            reply,
+            table,
+            route,
+            decoded.request,
+            decoded.encodingFormat,
+            request.body as Record<string, unknown>,
+          );
         },
       );
       scope.get("/models", { schema: { tags: TAGS, summary: "List the routes as models" } }, async () => {

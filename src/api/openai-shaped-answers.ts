@@ -9,11 +9,13 @@ import { encodeOpenAIEmbeddingsResponse } from "../dialects/openai/embeddings-re
 import { encodeOpenAIError } from "../dialects/openai/error-encoder.js";
 import { reportedModel } from "../dialects/openai/reported-model.js";
 import { createResponseId } from "../dialects/openai/response-id.js";
-import { executeRoute } from "../routing/execute-route.js";
+import { executeRoute, firstTarget } from "../routing/execute-route.js";
 import { startRouteStream } from "../routing/execute-route-stream.js";
 import type { Route, RouteTable } from "../routing/route-table.js";
+import { passThroughFor } from "../streaming/pass-through.js";
 import { clientAbortSignal } from "./client-abort-signal.js";
 import { type StreamChunkEncoder, sendEventStream } from "./event-stream-response.js";
+import { relayAnswer } from "./pass-through-answer.js";
 
 /**
  * Answers OpenAI-shaped requests (the OpenAI API and MLflow's deployments API share the wire format) on a route,
@@ -24,8 +26,13 @@ export async function answerChat(
   table: RouteTable,
   route: Route,
   request: ChatRequest,
+  body: Record<string, unknown>,
 ): Promise<unknown> {
   return holding(table, async () => {
+    const passThrough = passThroughFor("openai", "chat", firstTarget(route));
+    if (passThrough !== undefined) {
+      return relayAnswer(reply, route, passThrough, body, request.stream === true ? request : undefined);
+    }
     const signal = clientAbortSignal(reply.raw);
     if (request.stream === true) {
       const encoder = createOpenAIChatStreamEncoder(
@@ -63,8 +70,11 @@ export async function answerEmbeddings(
   route: Route,
   request: EmbeddingsRequest,
   encodingFormat: EmbeddingsEncodingFormat,
+  body: Record<string, unknown>,
 ): Promise<unknown> {
   return holding(table, async () => {
+    const passThrough = passThroughFor("openai", "embeddings", firstTarget(route));
+    if (passThrough !== undefined) return relayAnswer(reply, route, passThrough, body, undefined);
     const { response } = await executeRoute(route, "embeddings", request, clientAbortSignal(reply.raw));
     return encodeOpenAIEmbeddingsResponse(
       response,

@@ -103,6 +103,7 @@ function createOpenAITarget(model: string, config: OpenAIConfig): HttpUpstreamTa
         encodeRequest: (request) => call("chat/completions", encodeChatRequest(request, bodyModel)),
         decodeResponse: (body) => decodeChatResponse(body),
         createStreamDecoder: createOpenAIChatStreamDecoder,
+        passThrough: (body) => call("chat/completions", withModel(body, bodyModel)),
       },
       completions: {
         encodeRequest: (request) =>
@@ -114,7 +115,14 @@ function createOpenAITarget(model: string, config: OpenAIConfig): HttpUpstreamTa
       embeddings: {
         encodeRequest: (request) => call("embeddings", encodeEmbeddingsRequest(request, bodyModel)),
         decodeResponse: (body) => decodeEmbeddingsResponse(body),
+        passThrough: (body) => call("embeddings", withModel(body, bodyModel)),
       },
     },
   };
+}
+
+/** The client's body with the route's upstream model in place of the route name (none for Azure). */
+function withModel(body: Record<string, unknown>, model: string | null): Record<string, unknown> {
+  const { model: _routeName, ...rest } = body;
+  return model === null ? rest : { model, ...rest };
 }

@@ -33,6 +33,12 @@ export interface HttpOperation<O extends Operation> {
   decodeResponse(body: unknown, request: RequestOf<O>): ResponseOf<O>;
   /** For operations the upstream can stream over SSE: a fresh decoder for one stream's frames. */
   createStreamDecoder?(): StreamDecoder<SseFrame>;
+  /**
+   * For operations whose wire format is exactly the OpenAI API's: prepares a call from a client's OpenAI
+   * request body as it is (only the model is set), so that request and response bytes can be relayed
+   * untouched. See streaming/pass-through.ts.
+   */
+  passThrough?(body: Record<string, unknown>): UpstreamCall;
 }
 
 /** How an in-process provider (no network) performs one operation. */

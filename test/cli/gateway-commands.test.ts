@@ -19,13 +19,22 @@ interface Run {
  * Runs the built CLI. Asynchronous on purpose: the gateway under test runs in this process, so a synchronous
  * spawn would block it from answering.
  */
-function cli(args: string[], options: { env?: Record<string, string>; stdin?: string } = {}): Promise<Run> {
+function cli(args: string[], options: RunOptions = {}): Promise<Run> {
+  return runNode([BIN, ...args], options);
+}
+
+interface RunOptions {
+  env?: Record<string, string>;
+  stdin?: string;
+}
+
+function runNode(args: string[], options: RunOptions = {}): Promise<Run> {
   return new Promise((resolvePromise, reject) => {
     const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
     for (const name of ["SWITCHYARD_GATEWAY_URI", "MLFLOW_GATEWAY_URI"]) {
       if (options.env?.[name] === undefined) delete env[name];
     }
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env });
+    const child = spawn(process.execPath, args, { cwd: ROOT, env });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => {
@@ -234,21 +243,7 @@ describe("the switchyard/client package export", () => {
       'import { GatewayClient } from "switchyard/client";' +
       "const route = await new GatewayClient(process.argv[1]).getRoute('chat');" +
       "console.log(route.route_url);";
-    const run = await new Promise<Run>((resolvePromise, reject) => {
-      const child = spawn(process.execPath, ["--input-type=module", "-e", script, gateway.url], {
-        cwd: ROOT,
-      });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (chunk: Buffer) => {
-        stdout += chunk.toString();
-      });
-      child.stderr.on("data", (chunk: Buffer) => {
-        stderr += chunk.toString();
-      });
-      child.on("error", reject);
-      child.on("close", (code) => resolvePromise({ code, stdout, stderr }));
-    });
+    const run = await runNode(["--input-type=module", "-e", script, gateway.url]);
     expect(run).toMatchObject({ code: 0, stdout: `${gateway.url}/gateway/chat/invocations\n`, stderr: "" });
   });
 });

@@ -6,7 +6,7 @@ export * from "./cohere-bodies.js";
 export { startCohereMock } from "./cohere-mock.js";
 export * from "./echo-rules.js";
 export { expectNoSpecViolations } from "./expect-no-spec-violations.js";
-export type { MockUpstream, RecordedRequest, SpecViolation } from "./mock-upstream.js";
+export type { MockUpstream, RecordedRequest, RequestOutcome, SpecViolation } from "./mock-upstream.js";
 export * from "./openai-bodies.js";
 export { startOpenAIMock } from "./openai-mock.js";
 export { delayed, type ScriptedResponse, type ScriptedStream } from "./scripted-response.js";

@@ -12,7 +12,12 @@ export interface RecordedRequest {
   /** The parsed JSON body; undefined when the body is empty or not JSON. */
   body: unknown;
   rawBody: string;
+  /** Settles when the exchange is over: "complete" once the answer was written in full, "closed early" when
+   * the connection closed before that (the client went away, or a scripted reset or cut). */
+  outcome: Promise<RequestOutcome>;
 }
+
+export type RequestOutcome = "complete" | "closed early";
 
 export interface SpecViolation {
   request: RecordedRequest;
@@ -63,6 +68,9 @@ export async function startMockUpstream(behaviour: MockBehaviour): Promise<MockU
       headers: recordHeaders(req),
       body: undefined,
       rawBody: "",
+      outcome: new Promise((resolve) => {
+        res.on("close", () => resolve(res.writableFinished ? "complete" : "closed early"));
+      }),
     };
     requests.push(request);
     const sequence = requests.length;

@@ -32,6 +32,9 @@ export interface ScriptedStream {
   delayMsBetweenPieces?: number;
   /** Destroys the socket after this many frames, without ending the response. */
   cutAfterFrames?: number;
+  /** Writes the first `afterFrames` frames, then waits for `until` before writing the rest, so a test can
+   * observe what the client got while the upstream is still streaming, without timing anything. */
+  hold?: { afterFrames: number; until: Promise<unknown> };
 }
 
 /** `{kind: "delay", ms, then: response}` without writing a `then` key at the call site, which Biome's
@@ -82,6 +85,7 @@ async function writeStream(res: ServerResponse, stream: ScriptedStream, signal: 
   res.flushHeaders();
   for (const [index, frame] of stream.frames.entries()) {
     if (index === stream.cutAfterFrames) return cut(res);
+    if (index === stream.hold?.afterFrames && !(await held(stream.hold.until, signal))) return;
     if (index > 0 && stream.delayMsBetweenFrames !== undefined) {
       if (!(await pause(stream.delayMsBetweenFrames, signal))) return;
     }
@@ -124,6 +128,21 @@ async function write(res: ServerResponse, chunk: string | Buffer, signal: AbortS
     signal.addEventListener("abort", onAbort, { once: true });
     res.write(chunk, (error) => done(error == null));
   });
+}
+
+/** True when `until` settled, false when aborted first. */
+async function held(until: Promise<unknown>, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return false;
+  let onAbort = (): void => {};
+  const aborted = new Promise<false>((resolve) => {
+    onAbort = () => resolve(false);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([until.then(() => true), aborted]);
+  } finally {
+    signal.removeEventListener("abort", onAbort);
+  }
 }
 
 /** True when the pause ran to its end, false when aborted. */

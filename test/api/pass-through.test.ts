@@ -1,0 +1,140 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import {
+  expectNoSpecViolations,
+  type MockUpstream,
+  openAIChatCompletion,
+  openAIChatStreamFrames,
+  startOpenAIMock,
+} from "../mock-upstream/index.js";
+import { type GatewayUnderTest, startGateway } from "./gateway-under-test.js";
+
+let upstream: MockUpstream;
+let gateway: GatewayUnderTest;
+
+beforeAll(async () => {
+  upstream = await startOpenAIMock();
+  gateway = await startGateway(
+    `routes:
+  - name: chat
+    type: llm/v1/chat
+    model: { provider: openai, name: gpt-4o-mini, config: { openai_api_key: sk-test-pass-0123456789, openai_api_base: "${upstream.url}/v1" } }
+  - name: azure-chat
+    type: llm/v1/chat
+    model:
+      provider: openai
+      name: gpt-4o
+      config: { openai_api_key: azure-key-0123456789, openai_api_type: azure, openai_api_base: "${upstream.url}", openai_deployment_name: prod, openai_api_version: 2024-06-01 }
+  - name: embed
+    type: llm/v1/embeddings
+    model: { provider: openai, name: text-embedding-3-small, config: { openai_api_key: sk-test-pass-0123456789, openai_api_base: "${upstream.url}/v1" } }
+`,
+  );
+});
+afterAll(async () => {
+  await gateway.close();
+  await upstream.close();
+});
+afterEach(() => {
+  expectNoSpecViolations(upstream);
+  upstream.reset();
+});
+
+const messages = [{ role: "user", content: "relay me" }];
+
+describe("same-dialect pass-through (OpenAI client, OpenAI upstream)", () => {
+  it("sends the client's body as it is, with the route's model in place of the route name", async () => {
+    const body = {
+      model: "chat",
+      messages,
+      temperature: 0.3,
+      logit_bias: { "50256": -100 },
+      user: "u-1",
+      service_tier: "auto",
+    };
+    await gateway.post("/v1/chat/completions", body);
+    expect(upstream.requests[0]?.body).toEqual({ ...body, model: "gpt-4o-mini" });
+  });
+
+  it("sends no model to Azure, whose deployment names it", async () => {
+    await gateway.post("/v1/chat/completions", { model: "azure-chat", messages });
+    const request = upstream.requests[0];
+    expect(request?.path).toBe("/openai/deployments/prod/chat/completions");
+    expect(request?.body).toEqual({ messages });
+  });
+
+  it("returns the upstream's response bytes unchanged", async () => {
+    const upstreamBody = openAIChatCompletion({ text: "exactly these bytes", id: "chatcmpl-kept" });
+    upstream.enqueue({ kind: "json", status: 200, body: upstreamBody });
+    const response = await gateway.post("/v1/chat/completions", { model: "chat", messages });
+    expect(response.text).toBe(JSON.stringify(upstreamBody));
+  });
+
+  it("relays embeddings in the encoding the client asked for", async () => {
+    await gateway.post("/v1/embeddings", { model: "embed", input: ["a"], encoding_format: "base64" });
+    expect(upstream.requests[0]?.body).toEqual({
+      model: "text-embedding-3-small",
+      input: ["a"],
+      encoding_format: "base64",
+    });
+  });
+
+  it("relays a stream's frames byte for byte, also when the upstream splits them across packets", async () => {
+    const frames = openAIChatStreamFrames({ text: "one two three", includeUsage: true });
+    upstream.enqueue({ kind: "stream", frames, splitFramesAt: 7 });
+    const response = await gateway.post("/v1/chat/completions", { model: "chat", messages, stream: true });
+    expect(response.headers.get("content-type")).toMatch(/^text\/event-stream/);
+    expect(response.headers.get("x-accel-buffering")).toBe("no");
+    expect(response.text).toBe(frames.join(""));
+  });
+
+  it("ends a stream cut mid-frame with an error frame, never with [DONE], and never relays half a frame", async () => {
+    const frames = openAIChatStreamFrames({ text: "one two three four" });
+    const half = frames[2]?.slice(0, 20) ?? "";
+    upstream.enqueue({ kind: "stream", frames: [...frames.slice(0, 2), half], cutAfterFrames: 3 });
+    const response = await gateway.post("/v1/chat/completions", { model: "chat", messages, stream: true });
+    expect(response.status).toBe(200);
+    const complete = frames.slice(0, 2).join("");
+    expect(response.text.startsWith(complete)).toBe(true);
+    // Right after the complete frames comes the error frame: none of the half frame's bytes.
+    const rest = response.text.slice(complete.length);
+    expect(rest).toMatch(/^data: \{"error":/);
+    expect(rest.split("\n\n").filter((frame) => frame !== "")).toHaveLength(1);
+    expect(JSON.parse(rest.replace(/^data: /, ""))).toMatchObject({ error: { type: "server_error" } });
+    expect(response.text).not.toContain("[DONE]");
+  });
+
+  it("ends a stream that stops without [DONE] with an error frame", async () => {
+    const frames = openAIChatStreamFrames({ text: "no end marker" }).filter(
+      (frame) => !frame.includes("[DONE]"),
+    );
+    upstream.enqueue({ kind: "stream", frames });
+    const response = await gateway.post("/v1/chat/completions", { model: "chat", messages, stream: true });
+    expect(response.text).toContain(frames.join(""));
+    expect(response.text).toMatch(
+      /data: \{"error":\{"message":"The stream from OpenAI ended before its end marker/,
+    );
+  });
+
+  it("answers a failure before the first byte with an HTTP error, not a 200 stream", async () => {
+    upstream.enqueue({
+      kind: "json",
+      status: 429,
+      body: { error: { message: "slow down", type: "requests", param: null, code: "rate_limit_exceeded" } },
+      headers: { "retry-after": "3" },
+    });
+    const response = await gateway.post("/v1/chat/completions", { model: "chat", messages, stream: true });
+    expect(response.status).toBe(429);
+    expect(response.headers.get("retry-after")).toBe("3");
+    expect(response.body).toEqual({
+      error: { message: "slow down", type: "requests", param: null, code: "rate_limit_exceeded" },
+    });
+  });
+
+  it("streams a whole JSON answer from an upstream that ignored stream: true", async () => {
+    upstream.enqueue({ kind: "json", status: 200, body: openAIChatCompletion({ text: "not streamed" }) });
+    const response = await gateway.post("/v1/chat/completions", { model: "chat", messages, stream: true });
+    expect(response.headers.get("content-type")).toMatch(/^text\/event-stream/);
+    expect(response.text).toContain('"content":"not "');
+    expect(response.text.trim().endsWith("data: [DONE]")).toBe(true);
+  });
+});

@@ -1,0 +1,144 @@
+import type { ChatCompletionTool } from "openai/resources/chat/completions";
+import { PROVIDER_CASES } from "../api/conformance-providers.js";
+import type { ExpectedReply, ProviderCase, RouteKind } from "../api/provider-case.js";
+import {
+  anthropicError,
+  anthropicStreamFrames,
+  cohereStreamFrames,
+  type MockChatInput,
+  openAIChatStreamFrames,
+  openAIError,
+  sseFrame,
+} from "../mock-upstream/index.js";
+
+/**
+ * The providers the OpenAI-API suite runs on, built on the conformance suite's table (config, mock, the echo
+ * reply and token counts). What is added here is what the OpenAI API exposes beyond MLflow's: tools, `n`, and
+ * each upstream's stream framing, so that tests can script streams in the provider's exact wire format.
+ * Expectations come from the providers' documented APIs and the mocks' echo rules, not from the gateway's code.
+ */
+export interface ApiProvider {
+  label: string;
+  base: ProviderCase;
+  /** Per route kind: true when served, else the reason it cannot be. */
+  serves: Record<RouteKind, true | string>;
+  /** Tool calling: true, or the reason the provider cannot call tools. */
+  tools: true | string;
+  /** `n` > 1: true, or the reason the provider returns one choice only. */
+  candidates: true | string;
+  /** The tool definitions a client's `tools` must reach the upstream as, in the upstream's own shape. */
+  upstreamTools?(tools: ChatCompletionTool[]): unknown;
+  /** The id the upstream mock gives the tool call of its first request after a reset (echo-rules.ts). */
+  firstToolCallId?(toolName: string): string;
+  /** The provider's stream framing; undefined for in-process providers, which have no upstream stream. */
+  framing?: StreamFraming;
+}
+
+/** An upstream's streaming wire format, for scripting streams and breaking them in provider-specific ways. */
+export interface StreamFraming {
+  /** The frames of a complete stream answering `input`. */
+  frames(input: MockChatInput): string[];
+  /** How many frames at the end mark a complete stream ([DONE], message_stop, message-end). */
+  terminalFrames: number;
+  /** A frame reporting an error after the stream started, as the provider sends it; and its message. */
+  errorFrame: { frame: string; message: string } | string;
+}
+
+const OVERLOADED = "Overloaded";
+const RATE_LIMITED = "Rate limit reached for requests";
+
+function baseCase(label: string): ProviderCase {
+  const found = PROVIDER_CASES.find((provider) => provider.label === label);
+  if (found === undefined) throw new Error(`no provider case '${label}'`);
+  return found;
+}
+
+/** The function tools of a request in OpenAI's and Cohere v2's shape (identical for function tools). */
+function functionTools(tools: ChatCompletionTool[]): unknown {
+  return tools.map((tool) => {
+    if (tool.type !== "function") throw new Error("only function tools are used in these tests");
+    return { type: "function", function: tool.function };
+  });
+}
+
+export const API_PROVIDERS: ApiProvider[] = [
+  {
+    label: "openai",
+    base: baseCase("openai"),
+    serves: { chat: true, completions: true, embeddings: true },
+    tools: true,
+    candidates: true,
+    upstreamTools: functionTools,
+    firstToolCallId: () => "call_mock_1",
+    framing: {
+      frames: (input) => openAIChatStreamFrames(input),
+      terminalFrames: 1,
+      // https://platform.openai.com/docs/guides/error-codes: a failure after the 200 arrives in-band.
+      errorFrame: {
+        frame: sseFrame(openAIError(RATE_LIMITED, "requests", "rate_limit_exceeded")),
+        message: RATE_LIMITED,
+      },
+    },
+  },
+  {
+    label: "anthropic",
+    base: baseCase("anthropic"),
+    serves: {
+      chat: true,
+      completions: true,
+      embeddings:
+        "Anthropic has no embeddings API (https://docs.anthropic.com/en/docs/build-with-claude/embeddings)",
+    },
+    tools: true,
+    candidates: "Anthropic returns one message per request",
+    // https://docs.anthropic.com/en/docs/agents-and-tools/tool-use/overview: name, description, input_schema.
+    upstreamTools: (tools) =>
+      tools.map((tool) => {
+        if (tool.type !== "function") throw new Error("only function tools are used in these tests");
+        const { name, description, parameters } = tool.function;
+        return { name, ...(description !== undefined && { description }), input_schema: parameters };
+      }),
+    firstToolCallId: () => "toolu_mock_1",
+    framing: {
+      frames: (input) => anthropicStreamFrames(input),
+      terminalFrames: 1,
+      // https://docs.anthropic.com/en/api/messages-streaming#error-events
+      errorFrame: { frame: sseFrame(anthropicError("overloaded_error", OVERLOADED), "error"), message: OVERLOADED },
+    },
+  },
+  {
+    label: "cohere",
+    base: baseCase("cohere"),
+    serves: { chat: true, completions: true, embeddings: true },
+    tools: true,
+    candidates: "Cohere v2 returns one message per request",
+    upstreamTools: functionTools,
+    firstToolCallId: (toolName) => `${toolName}_mock1`,
+    framing: {
+      frames: (input) => cohereStreamFrames(input),
+      terminalFrames: 1,
+      errorFrame: "Cohere v2 documents no in-stream error event (https://docs.cohere.com/v2/docs/streaming)",
+    },
+  },
+  {
+    label: "mock",
+    base: baseCase("mock"),
+    serves: { chat: true, completions: true, embeddings: true },
+    tools: "the built-in mock provider only echoes text",
+    candidates: true,
+  },
+];
+
+export function apiProvider(label: string): ApiProvider {
+  const found = API_PROVIDERS.find((provider) => provider.label === label);
+  if (found === undefined) throw new Error(`no API provider '${label}'`);
+  return found;
+}
+
+/** The echo reply and token counts for one user message (the mocks' rules, or the mock provider's). */
+export function replyTo(provider: ApiProvider, user: string): ExpectedReply {
+  return provider.base.expectedReply({ user });
+}
+
+/** The HTTP providers, which stream from a real upstream. */
+export const UPSTREAM_PROVIDERS = API_PROVIDERS.filter((provider) => provider.framing !== undefined);
