@@ -2,6 +2,7 @@ import type { ServerResponse } from "node:http";
 import type { FastifyReply } from "fastify";
 import { GatewayError, type StreamEvent } from "../canonical/index.js";
 import { encodeSseFrame } from "../framing/sse-encoder.js";
+import { serverTimingHeader } from "./request-observation.js";
 
 /** Turns canonical events into the client dialect's SSE data texts (one object per stream). */
 export interface StreamChunkEncoder {
@@ -38,7 +39,8 @@ export async function sendEventStream(
 ): Promise<void> {
   reply.hijack();
   const response = reply.raw;
-  response.writeHead(200, { ...SSE_HEADERS, ...extraHeaders });
+  const observation = reply.request.observation;
+  response.writeHead(200, { ...SSE_HEADERS, ...streamTimingHeaders(reply), ...extraHeaders });
   let failed = false;
   try {
     for await (const event of events) {
@@ -48,6 +50,7 @@ export async function sendEventStream(
         failed = true;
         break;
       }
+      if (event.type === "usage" && observation !== null) observation.usage = event.usage;
       const chunks = options.encoder.push(event);
       if (chunks.length > 0) await write(response, chunks.map((chunk) => encodeSseFrame(chunk)).join(""));
     }
@@ -81,4 +84,14 @@ export function write(response: ServerResponse, text: string | Uint8Array): Prom
     response.on("drain", done);
     response.on("close", done);
   });
+}
+
+/** Marks the stream's first byte in the request's observation and gives its Server-Timing header. */
+export function streamTimingHeaders(reply: FastifyReply): Record<string, string> {
+  const observation = reply.request.observation;
+  if (observation !== null) {
+    observation.streaming = true;
+    observation.firstByteMs = reply.elapsedTime;
+  }
+  return { "server-timing": serverTimingHeader(reply.elapsedTime, observation) };
 }

@@ -9,6 +9,7 @@ import type { Route } from "../routing/route-table.js";
 import type { RouteTableHolder } from "../routing/route-table-holder.js";
 import { refuseOtherMethods } from "./method-not-allowed.js";
 import { answerChat, answerCompletions, answerEmbeddings } from "./openai-shaped-answers.js";
+import { observeRoute } from "./request-observation.js";
 
 const TAGS = ["MLflow deployments API"];
 const PAGE_SIZE = 3000;
@@ -48,6 +49,7 @@ export function registerMlflowDeploymentsApi(app: FastifyInstance, holder: Route
     async (request, reply) => {
       const table = holder.current;
       const route = endpoint(holder, request.params.name);
+      observeRoute(request, "deployments", route);
       const body = withRouteAsModel(request.body, route.name);
       if (route.operation === "chat")
         return answerChat(reply, table, route, decodeOpenAIChatRequest(body).request, body);

@@ -7,6 +7,7 @@ import { clientAbortSignal } from "./client-abort-signal.js";
 import { refuseOtherMethods } from "./method-not-allowed.js";
 import { queryBodySchema, queryResponseSchema } from "./mlflow-openapi-schemas.js";
 import { routeNotFound } from "./mlflow-route-info.js";
+import { observeRoute } from "./request-observation.js";
 
 /**
  * Queries: `POST /gateway/{name}/invocations`, and the documented aliases `POST /gateway/routes/{name}` and
@@ -33,15 +34,18 @@ export function registerMlflowInvocations(app: FastifyInstance, holder: RouteTab
         const table = holder.current;
         const route = table.get(request.params.name);
         if (route === undefined) throw routeNotFound(request.params.name);
+        const observation = observeRoute(request, "mlflow", route);
         table.acquire();
         try {
           const canonical = decodeMlflowRequest(route.operation, request.body);
-          const { response, target } = await executeRoute(
+          const { response, target, upstreamMs } = await executeRoute(
             route,
             route.operation,
             canonical,
             clientAbortSignal(reply.raw),
           );
+          observation.upstreamMs = upstreamMs;
+          observation.usage = response.usage;
           return encodeMlflowResponse(
             route.operation,
             response,

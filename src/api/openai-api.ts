@@ -8,6 +8,7 @@ import type { RouteTableHolder } from "../routing/route-table-holder.js";
 import { refuseOtherMethods } from "./method-not-allowed.js";
 import { useOpenAIErrors } from "./openai-error-handler.js";
 import { answerChat, answerCompletions, answerEmbeddings } from "./openai-shaped-answers.js";
+import { observeRoute } from "./request-observation.js";
 import { routeForRequest } from "./route-for-request.js";
 
 const TAGS = ["OpenAI-compatible API"];
@@ -27,6 +28,7 @@ export async function registerOpenAIApi(app: FastifyInstance, holder: RouteTable
           const decoded = decodeOpenAIChatRequest(request.body);
           const table = holder.current;
           const route = routeForRequest(table, decoded.routeName, "chat", "/v1/chat/completions");
+          observeRoute(request, "openai", route);
           return answerChat(reply, table, route, decoded.request, request.body as Record<string, unknown>);
         },
       );
@@ -37,6 +39,7 @@ export async function registerOpenAIApi(app: FastifyInstance, holder: RouteTable
           const decoded = decodeOpenAICompletionsRequest(request.body);
           const table = holder.current;
           const route = routeForRequest(table, decoded.routeName, "completions", "/v1/completions");
+          observeRoute(request, "openai", route);
           return answerCompletions(reply, table, route, decoded.request);
         },
       );
@@ -47,6 +50,7 @@ export async function registerOpenAIApi(app: FastifyInstance, holder: RouteTable
           const decoded = decodeOpenAIEmbeddingsRequest(request.body);
           const table = holder.current;
           const route = routeForRequest(table, decoded.routeName, "embeddings", "/v1/embeddings");
+          observeRoute(request, "openai", route);
           return answerEmbeddings(
             reply,
             table,

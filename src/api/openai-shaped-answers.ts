@@ -1,5 +1,5 @@
 import type { FastifyReply } from "fastify";
-import type { ChatRequest, CompletionsRequest, EmbeddingsRequest } from "../canonical/index.js";
+import type { ChatRequest, CompletionsRequest, EmbeddingsRequest, Usage } from "../canonical/index.js";
 import { encodeOpenAIChatResponse } from "../dialects/openai/chat-response-encoder.js";
 import { createOpenAIChatStreamEncoder } from "../dialects/openai/chat-stream-encoder.js";
 import { encodeOpenAICompletionsResponse } from "../dialects/openai/completions-response-encoder.js";
@@ -40,7 +40,8 @@ export async function answerChat(
       );
       return stream(reply, route, "chat", request, encoder, signal);
     }
-    const { response } = await executeRoute(route, "chat", request, signal);
+    const { response, upstreamMs } = await executeRoute(route, "chat", request, signal);
+    observe(reply, upstreamMs, response.usage);
     return encodeOpenAIChatResponse(response, reportedModel(response.model, route.name));
   });
 }
@@ -59,7 +60,8 @@ export async function answerCompletions(
       );
       return stream(reply, route, "completions", request, encoder, signal);
     }
-    const { response } = await executeRoute(route, "completions", request, signal);
+    const { response, upstreamMs } = await executeRoute(route, "completions", request, signal);
+    observe(reply, upstreamMs, response.usage);
     return encodeOpenAICompletionsResponse(response, reportedModel(response.model, route.name));
   });
 }
@@ -75,7 +77,13 @@ export async function answerEmbeddings(
   return holding(table, async () => {
     const passThrough = passThroughFor("openai", "embeddings", firstTarget(route));
     if (passThrough !== undefined) return relayAnswer(reply, route, passThrough, body, undefined);
-    const { response } = await executeRoute(route, "embeddings", request, clientAbortSignal(reply.raw));
+    const { response, upstreamMs } = await executeRoute(
+      route,
+      "embeddings",
+      request,
+      clientAbortSignal(reply.raw),
+    );
+    observe(reply, upstreamMs, response.usage);
     return encodeOpenAIEmbeddingsResponse(
       response,
       reportedModel(response.model, route.name),
@@ -111,10 +119,19 @@ async function stream<O extends "chat" | "completions">(
   signal: AbortSignal,
 ): Promise<FastifyReply> {
   const started = await startRouteStream(route, operation, request, signal);
+  const observation = reply.request.observation;
+  if (observation !== null) observation.upstreamMs = started.firstEventMs;
   await sendEventStream(reply, started.events, {
     encoder,
     encodeError: (error) => JSON.stringify(encodeOpenAIError(error)),
     doneMarker: true,
   });
   return reply;
+}
+
+function observe(reply: FastifyReply, upstreamMs: number, usage: Usage): void {
+  const observation = reply.request.observation;
+  if (observation === null) return;
+  observation.upstreamMs = upstreamMs;
+  observation.usage = usage;
 }

@@ -19,7 +19,8 @@ import { decodeUpstreamBody, upstreamHttpError } from "../routing/upstream-respo
 import type { PassThrough } from "../streaming/pass-through.js";
 import { responseToEvents } from "../streaming/response-to-events.js";
 import { clientAbortSignal } from "./client-abort-signal.js";
-import { SSE_HEADERS, sendEventStream, write } from "./event-stream-response.js";
+import { SSE_HEADERS, sendEventStream, streamTimingHeaders, write } from "./event-stream-response.js";
+import { usageOfBody, usageOfChunk } from "./relayed-usage.js";
 
 /**
  * Answers by relaying the upstream's bytes: the request body goes up as the client sent it (with the route's
@@ -40,14 +41,17 @@ export async function relayAnswer(
   if (pool === undefined)
     throw new GatewayError("internal_error", `Route '${route.name}' has no connection pool.`);
   const signal = clientAbortSignal(reply.raw);
+  const started = performance.now();
   const opened = await sendUpstreamCall(upstream, pool, passThrough.prepare(body), signal, route.timeouts);
   const { statusCode, headers } = opened.response;
   const contentType = String(headers["content-type"] ?? "");
   if (streaming && statusCode < 400 && /^text\/event-stream\b/i.test(contentType)) {
-    await relayEventStream(reply, upstream, opened, signal);
+    await relayEventStream(reply, upstream, opened, signal, started);
     return reply;
   }
   const text = await readUpstreamText(upstream, opened, signal);
+  const observation = reply.request.observation;
+  if (observation !== null) observation.upstreamMs = performance.now() - started;
   if (statusCode >= 400 || !/\bjson\b/i.test(contentType)) {
     // Mapped like any upstream answer: 4xx/5xx keep their status and message (redacted), non-JSON is a 502.
     throw upstreamHttpError(
@@ -73,6 +77,7 @@ export async function relayAnswer(
     });
     return reply;
   }
+  if (observation !== null) observation.usage = usageOfBody(text);
   return reply.type("application/json").send(text);
 }
 
@@ -86,13 +91,18 @@ async function relayEventStream(
   upstream: HttpUpstreamTarget,
   opened: OpenedUpstreamCall,
   signal: AbortSignal,
+  started: number,
 ): Promise<void> {
+  const observation = reply.request.observation;
   const body = opened.response.body;
   const chunks = body[Symbol.asyncIterator]();
   const relay = new SseFrameRelay();
   let ended = false;
   const observe = (frames: SseFrame[]): void => {
-    for (const frame of frames) if (frame.data === "[DONE]" || isErrorChunk(frame.data)) ended = true;
+    for (const frame of frames) {
+      if (frame.data === "[DONE]" || isErrorChunk(frame.data)) ended = true;
+      else if (observation !== null) observation.usage = usageOfChunk(frame.data) ?? observation.usage;
+    }
   };
   let first: Buffer | undefined;
   try {
@@ -114,9 +124,10 @@ async function relayEventStream(
       `${upstream.providerDisplayName} ended the stream without sending anything.`,
     );
   }
+  if (observation !== null) observation.upstreamMs = performance.now() - started;
   reply.hijack();
   const response = reply.raw;
-  response.writeHead(200, SSE_HEADERS);
+  response.writeHead(200, { ...SSE_HEADERS, ...streamTimingHeaders(reply) });
   let failure: GatewayError | undefined;
   try {
     await write(response, first);

@@ -10,6 +10,8 @@ export interface StartedStream {
   /** The canonical events, the first of which has already arrived. */
   events: AsyncIterable<StreamEvent>;
   target: RouteTarget;
+  /** How long the upstream took to send its first event, in milliseconds. */
+  firstEventMs: number;
 }
 
 /**
@@ -25,6 +27,7 @@ export async function startRouteStream<O extends StreamingOperation>(
   checkOperation(route, operation);
   const target = firstTarget(route);
   const upstream = target.upstream;
+  const started = performance.now();
   let events: AsyncIterable<StreamEvent>;
   if (upstream.transport === "in-process") {
     const perform = upstream.operations[operation];
@@ -39,5 +42,6 @@ export async function startRouteStream<O extends StreamingOperation>(
       throw new GatewayError("internal_error", `Route '${route.name}' has no connection pool.`);
     events = await openHttpStream(upstream, target.pool, operation, request as never, signal, route.timeouts);
   }
-  return { events: await awaitFirstEvent(events), target };
+  const committed = await awaitFirstEvent(events);
+  return { events: committed, target, firstEventMs: performance.now() - started };
 }

@@ -7,6 +7,8 @@ export interface RouteResult<O extends Operation> {
   response: ResponseOf<O>;
   /** The target that produced the response. */
   target: RouteTarget;
+  /** How long the upstream took, in milliseconds. */
+  upstreamMs: number;
 }
 
 /**
@@ -22,6 +24,7 @@ export async function executeRoute<O extends Operation>(
   checkOperation(route, operation);
   const target = firstTarget(route);
   const upstream = target.upstream;
+  const started = performance.now();
   if (upstream.transport === "in-process") {
     const perform = upstream.operations[operation];
     if (perform === undefined) {
@@ -30,12 +33,13 @@ export async function executeRoute<O extends Operation>(
         `${upstream.providerDisplayName} cannot serve ${operation} requests.`,
       );
     }
-    return { response: await perform(request, signal), target };
+    const response = await perform(request, signal);
+    return { response, target, upstreamMs: performance.now() - started };
   }
   if (target.pool === undefined)
     throw new GatewayError("internal_error", `Route '${route.name}' has no connection pool.`);
   const response = await callHttpUpstream(upstream, target.pool, operation, request, signal, route.timeouts);
-  return { response, target };
+  return { response, target, upstreamMs: performance.now() - started };
 }
 
 export function checkOperation(route: Route, operation: Operation): void {

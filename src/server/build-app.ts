@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance, LogController } from "fastify";
 import { registerDocs } from "../api/docs-api.js";
 import { registerHealth } from "../api/health-api.js";
+import { type MetricsSource, registerMetrics } from "../api/metrics-api.js";
 import { registerMlflowDeploymentsApi } from "../api/mlflow-deployments-api.js";
 import { useMlflowErrors } from "../api/mlflow-error-handler.js";
 import { registerMlflowInvocations } from "../api/mlflow-invocations.js";
@@ -8,11 +9,15 @@ import { registerMlflowLimits } from "../api/mlflow-limits.js";
 import { registerMlflowRouteInfo } from "../api/mlflow-route-info.js";
 import { registerOpenAIApi } from "../api/openai-api.js";
 import type { Logger } from "../observability/logger.js";
+import type { GatewayMetrics } from "../observability/metrics.js";
 import type { RouteTableHolder } from "../routing/route-table-holder.js";
 import { PACKAGE_VERSION } from "./package-version.js";
 
 export interface AppOptions {
   routes: RouteTableHolder;
+  metrics: GatewayMetrics;
+  /** Where `/metrics` reads from: by default this process's own metrics. */
+  metricsSource?: MetricsSource;
   /** Omit for no logging (tests). */
   logger?: Logger;
   /** Largest accepted request body. */
@@ -37,6 +42,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setValidatorCompiler(() => () => true);
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   useMlflowErrors(app);
+  registerMetrics(app, options.metrics, options.metricsSource ?? (() => options.metrics.registry.metrics()));
   await registerDocs(app, PACKAGE_VERSION);
   registerHealth(app);
   registerMlflowRouteInfo(app, options.routes);

@@ -3,6 +3,7 @@ import { formatConfigIssue } from "../config/config-issue.js";
 import type { GatewayConfig } from "../config/gateway-config.js";
 import { parseConfig } from "../config/parse-config.js";
 import type { Logger } from "../observability/logger.js";
+import type { PrimaryMetrics } from "../observability/metrics.js";
 
 /**
  * Decides whether a config file's current content replaces the running config. A file that cannot be read or
@@ -17,6 +18,7 @@ export class ConfigReloader {
     initialText: string,
     private current: GatewayConfig,
     private readonly logger: Logger,
+    private readonly metrics: PrimaryMetrics,
   ) {
     this.acceptedText = initialText;
   }
@@ -42,6 +44,7 @@ export class ConfigReloader {
         { file: this.path, reason, code: (error as NodeJS.ErrnoException).code },
         "the config file cannot be read; keeping the last good configuration",
       );
+      this.metrics.reloads.inc({ result: "rejected" });
       return undefined;
     }
     if (text === this.acceptedText && !force) return undefined;
@@ -57,11 +60,13 @@ export class ConfigReloader {
         { file: this.path, reason },
         "the configuration is invalid; keeping the last good configuration",
       );
+      this.metrics.reloads.inc({ result: "rejected" });
       return undefined;
     }
     this.acceptedText = text;
     this.current = result.config;
     this.currentVersion++;
+    this.metrics.reloads.inc({ result: "applied" });
     const names = result.config.routes.map((route) => route.name).join(", ") || "(no routes)";
     this.logger.info(
       { reason, routes: result.config.routes.length, version: this.currentVersion },

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from "fastify";
+import type { MetricsSource } from "../api/metrics-api.js";
 import type { GatewayConfig } from "../config/gateway-config.js";
 import type { Logger } from "../observability/logger.js";
+import { GatewayMetrics } from "../observability/metrics.js";
 import { RouteTable } from "../routing/route-table.js";
 import { RouteTableHolder } from "../routing/route-table-holder.js";
 import { UpstreamPools } from "../routing/upstream-pools.js";
@@ -10,6 +12,8 @@ export interface GatewayInstanceOptions {
   config: GatewayConfig;
   logger?: Logger;
   bodyLimitBytes?: number;
+  /** Where `/metrics` reads from; by default this instance's own metrics. */
+  metricsSource?: MetricsSource;
 }
 
 /**
@@ -19,6 +23,7 @@ export interface GatewayInstanceOptions {
 export class GatewayInstance {
   private constructor(
     readonly app: FastifyInstance,
+    readonly metrics: GatewayMetrics,
     private readonly holder: RouteTableHolder,
     private readonly pools: UpstreamPools,
   ) {}
@@ -26,12 +31,15 @@ export class GatewayInstance {
   static async create(options: GatewayInstanceOptions): Promise<GatewayInstance> {
     const pools = new UpstreamPools();
     const holder = new RouteTableHolder(new RouteTable(options.config, pools));
+    const metrics = new GatewayMetrics();
     const app = await buildApp({
       routes: holder,
+      metrics,
+      ...(options.metricsSource === undefined ? {} : { metricsSource: options.metricsSource }),
       ...(options.logger === undefined ? {} : { logger: options.logger }),
       ...(options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: options.bodyLimitBytes }),
     });
-    return new GatewayInstance(app, holder, pools);
+    return new GatewayInstance(app, metrics, holder, pools);
   }
 
   /** Swaps in a new config; requests in flight finish on the table they started with. */

@@ -2,6 +2,7 @@ import cluster, { type Worker } from "node:cluster";
 import { fileURLToPath } from "node:url";
 import type { GatewayConfig } from "../config/gateway-config.js";
 import type { Logger } from "../observability/logger.js";
+import { createClusterMetricsCollector, PrimaryMetrics } from "../observability/metrics.js";
 import { ConfigReloader } from "./config-reloader.js";
 import { watchConfigFile } from "./config-watcher.js";
 import { isWorkerMessage, type PrimaryMessage } from "./worker-messages.js";
@@ -28,7 +29,15 @@ export interface PrimaryOptions {
  */
 export function runPrimary(options: PrimaryOptions): void {
   const { logger } = options;
-  const reloader = new ConfigReloader(options.configPath, options.configText, options.config, logger);
+  const primaryMetrics = new PrimaryMetrics();
+  const collectMetrics = createClusterMetricsCollector(primaryMetrics);
+  const reloader = new ConfigReloader(
+    options.configPath,
+    options.configText,
+    options.config,
+    logger,
+    primaryMetrics,
+  );
   let stopping = false;
   let readyWorkers = 0;
 
@@ -49,6 +58,12 @@ export function runPrimary(options: PrimaryOptions): void {
     });
     worker.on("message", (message: unknown) => {
       if (!isWorkerMessage(message)) return;
+      if (message.type === "metrics-request") {
+        void collectMetrics().then(
+          (text) => send(worker, { type: "metrics", requestId: message.requestId, text }),
+          (error: unknown) => logger.error({ err: error }, "could not collect the workers' metrics"),
+        );
+      }
       if (message.type === "waiting-for-config") {
         send(worker, { type: "config", version: reloader.version, config: reloader.config });
       }

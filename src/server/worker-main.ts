@@ -1,5 +1,7 @@
 import { createLogger } from "../observability/logger.js";
+import { serveMetricsToPrimary } from "../observability/metrics.js";
 import { GatewayInstance } from "./gateway-instance.js";
+import { createMetricsFromPrimary } from "./metrics-from-primary.js";
 import { isPrimaryMessage, type WorkerMessage } from "./worker-messages.js";
 
 /**
@@ -16,13 +18,20 @@ let shuttingDown = false;
 function send(message: WorkerMessage): void {
   process.send?.(message);
 }
+const clusterMetrics = createMetricsFromPrimary(send);
 
 process.on("message", async (message: unknown) => {
   if (!isPrimaryMessage(message)) return;
   if (message.type === "shutdown") return shutdown();
+  if (message.type === "metrics") return clusterMetrics.receive(message);
   try {
     if (instance === undefined) {
-      instance = await GatewayInstance.create({ config: message.config, logger });
+      instance = await GatewayInstance.create({
+        config: message.config,
+        logger,
+        metricsSource: clusterMetrics.source,
+      });
+      serveMetricsToPrimary(instance.metrics);
       const url = await instance.listen(host, port);
       send({ type: "ready", version: message.version, url });
     } else {

@@ -3,7 +3,8 @@ import type { GatewayConfig } from "../config/gateway-config.js";
 /** What the primary process tells its workers. */
 export type PrimaryMessage =
   | { type: "config"; version: number; config: GatewayConfig }
-  | { type: "shutdown" };
+  | { type: "shutdown" }
+  | { type: "metrics"; requestId: number; text: string };
 
 /** What a worker tells the primary. */
 export type WorkerMessage =
@@ -12,12 +13,26 @@ export type WorkerMessage =
   /** `url` is where the worker listens: with `--port 0` the system picks the port. */
   | { type: "ready"; version: number; url: string }
   | { type: "applied"; version: number }
-  | { type: "apply-failed"; version: number; message: string };
+  | { type: "apply-failed"; version: number; message: string }
+  /** `/metrics` was asked of this worker: the primary answers with every worker's metrics. */
+  | { type: "metrics-request"; requestId: number };
 
+const PRIMARY_TYPES = new Set(["config", "shutdown", "metrics"]);
+const WORKER_TYPES = new Set(["waiting-for-config", "ready", "applied", "apply-failed", "metrics-request"]);
+
+// The IPC channel also carries other protocols' messages (prom-client's metric aggregation): match types exactly.
 export function isPrimaryMessage(value: unknown): value is PrimaryMessage {
-  return typeof value === "object" && value !== null && "type" in value;
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    PRIMARY_TYPES.has((value as { type?: unknown }).type as string)
+  );
 }
 
 export function isWorkerMessage(value: unknown): value is WorkerMessage {
-  return typeof value === "object" && value !== null && "type" in value;
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    WORKER_TYPES.has((value as { type?: unknown }).type as string)
+  );
 }

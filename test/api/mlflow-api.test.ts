@@ -299,3 +299,32 @@ describe("invalid queries", () => {
     for (const response of responses) expect(response.text).not.toMatch(/\bat .+\.(js|ts):\d+/);
   });
 });
+
+describe("Server-Timing", () => {
+  it("gives the gateway's and the upstream's time on a query", async () => {
+    const response = await gateway.post("/gateway/chat/invocations", {
+      messages: [{ role: "user", content: "time me" }],
+    });
+    expect(response.headers.get("server-timing")).toMatch(
+      /^gateway;dur=\d+\.\d{3}, upstream;dur=\d+\.\d{3}$/,
+    );
+  });
+
+  it("gives the gateway's time on every other response, errors included", async () => {
+    for (const response of [
+      await gateway.get("/health"),
+      await gateway.post("/gateway/missing/invocations", {}),
+    ]) {
+      expect(response.headers.get("server-timing")).toMatch(/^gateway;dur=\d+\.\d{3}$/);
+    }
+  });
+
+  it("gives the time to the first token on a stream", async () => {
+    const response = await gateway.post("/v1/chat/completions", {
+      model: "chat",
+      stream: true,
+      messages: [{ role: "user", content: "x" }],
+    });
+    expect(response.headers.get("server-timing")).toMatch(/^gateway;dur=\d+\.\d{3}, ttft;dur=\d+\.\d{3}$/);
+  });
+});

@@ -14,6 +14,7 @@
  *                     OpenAI with `n` > 1: n identical choices, completion_tokens = n * outputTokens.
  * - Legacy completions: text = "Echo: " + textOf(prompt), prompt_tokens = countWords(textOf(prompt)).
  * - Embedding of a text t: [t.length, countWords(t), 0.5, -0.5]; usage = sum of countWords over the inputs.
+ *   OpenAI with `encoding_format: "base64"`: each vector as base64 of its little-endian float32 values.
  * - Ids: "<prefix><sequence>", where sequence is the request's 1-based position since the last reset():
  *   OpenAI chatcmpl-mock-N, cmpl-mock-N, tool call call_mock_N; Anthropic msg_mock_N, toolu_mock_N;
  *   Cohere chat-mock-N, <tool name>_mockN, embed-mock-N, error-mock-N.

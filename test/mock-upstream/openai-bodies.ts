@@ -168,12 +168,19 @@ export function openAICompletionStreamFrames(
   return [...openAICompletionChunks(options).map((chunk) => sseFrame(chunk)), sseFrame("[DONE]")];
 }
 
-/** An embeddings list (CreateEmbeddingResponse), one embeddingFor(text) per input, in order. */
-export function openAIEmbeddings(texts: string[], model = "text-embedding-3-small") {
+/** An embeddings list (CreateEmbeddingResponse), one embeddingFor(text) per input, in order; with
+ * `encodingFormat` "base64" each vector is base64 of its little-endian float32 values, as the API sends it. */
+export function openAIEmbeddings(
+  texts: string[],
+  model = "text-embedding-3-small",
+  encodingFormat: "float" | "base64" = "float",
+) {
   const tokens = texts.reduce((sum, text) => sum + countWords(text), 0);
+  const encode = (vector: number[]) =>
+    encodingFormat === "base64" ? Buffer.from(new Float32Array(vector).buffer).toString("base64") : vector;
   return {
     object: "list",
-    data: texts.map((text, index) => ({ object: "embedding", index, embedding: embeddingFor(text) })),
+    data: texts.map((text, index) => ({ object: "embedding", index, embedding: encode(embeddingFor(text)) })),
     model,
     usage: { prompt_tokens: tokens, total_tokens: tokens },
   };

@@ -93,7 +93,10 @@ function respond(request: RecordedRequest, violations: string[], sequence: numbe
     case "models":
       return json(200, openAIModelList());
     case "embeddings":
-      return json(200, openAIEmbeddings(embeddingInputs(body.input), model));
+      return json(
+        200,
+        openAIEmbeddings(embeddingInputs(body.input), model, body.encoding_format === "base64" ? "base64" : "float"),
+      );
     case "completions":
       return completions(body, model, sequence);
     case "chat":

@@ -4,6 +4,7 @@ import type { ExpectedReply, ProviderCase, RouteKind } from "../api/provider-cas
 import {
   anthropicError,
   anthropicStreamFrames,
+  cohereError,
   cohereStreamFrames,
   type MockChatInput,
   openAIChatStreamFrames,
@@ -32,6 +33,8 @@ export interface ApiProvider {
   firstToolCallId?(toolName: string): string;
   /** The provider's stream framing; undefined for in-process providers, which have no upstream stream. */
   framing?: StreamFraming;
+  /** The provider's own error body for an HTTP status; undefined for in-process providers. */
+  errorBody?(status: number, message: string): unknown;
 }
 
 /** An upstream's streaming wire format, for scripting streams and breaking them in provider-specific ways. */
@@ -40,11 +43,24 @@ export interface StreamFraming {
   frames(input: MockChatInput): string[];
   /** How many frames at the end mark a complete stream ([DONE], message_stop, message-end). */
   terminalFrames: number;
-  /** A frame reporting an error after the stream started, as the provider sends it; and its message. */
-  errorFrame: { frame: string; message: string } | string;
+  /** A frame reporting an error after the stream started, as the provider sends it, with its message and the
+   * HTTP status it stands for when it comes before anything was sent; or why the provider has none. */
+  errorFrame: { frame: string; message: string; status: number } | string;
 }
 
 const OVERLOADED = "Overloaded";
+
+/** https://platform.openai.com/docs/guides/error-codes */
+const OPENAI_ERROR_TYPES: Record<number, string> = { 429: "requests" };
+/** https://docs.anthropic.com/en/api/errors */
+const ANTHROPIC_ERROR_TYPES: Record<number, string> = {
+  400: "invalid_request_error",
+  401: "authentication_error",
+  404: "not_found_error",
+  429: "rate_limit_error",
+  500: "api_error",
+  529: "overloaded_error",
+};
 const RATE_LIMITED = "Rate limit reached for requests";
 
 function baseCase(label: string): ProviderCase {
@@ -70,13 +86,17 @@ export const API_PROVIDERS: ApiProvider[] = [
     candidates: true,
     upstreamTools: functionTools,
     firstToolCallId: () => "call_mock_1",
+    errorBody: (status, message) =>
+      openAIError(message, OPENAI_ERROR_TYPES[status] ?? (status >= 500 ? "server_error" : "invalid_request_error")),
     framing: {
-      frames: (input) => openAIChatStreamFrames(input),
+      // With the usage chunk, as OpenAI answers the include_usage the scripted-stream tests always ask for.
+      frames: (input) => openAIChatStreamFrames({ ...input, includeUsage: true }),
       terminalFrames: 1,
       // https://platform.openai.com/docs/guides/error-codes: a failure after the 200 arrives in-band.
       errorFrame: {
         frame: sseFrame(openAIError(RATE_LIMITED, "requests", "rate_limit_exceeded")),
         message: RATE_LIMITED,
+        status: 429,
       },
     },
   },
@@ -99,11 +119,17 @@ export const API_PROVIDERS: ApiProvider[] = [
         return { name, ...(description !== undefined && { description }), input_schema: parameters };
       }),
     firstToolCallId: () => "toolu_mock_1",
+    errorBody: (status, message) => anthropicError(ANTHROPIC_ERROR_TYPES[status] ?? "api_error", message),
     framing: {
       frames: (input) => anthropicStreamFrames(input),
       terminalFrames: 1,
       // https://docs.anthropic.com/en/api/messages-streaming#error-events
-      errorFrame: { frame: sseFrame(anthropicError("overloaded_error", OVERLOADED), "error"), message: OVERLOADED },
+      // overloaded_error is the streaming form of HTTP 529; the gateway's own word for it is 503.
+      errorFrame: {
+        frame: sseFrame(anthropicError("overloaded_error", OVERLOADED), "error"),
+        message: OVERLOADED,
+        status: 503,
+      },
     },
   },
   {
@@ -114,6 +140,7 @@ export const API_PROVIDERS: ApiProvider[] = [
     candidates: "Cohere v2 returns one message per request",
     upstreamTools: functionTools,
     firstToolCallId: (toolName) => `${toolName}_mock1`,
+    errorBody: (_status, message) => cohereError(message),
     framing: {
       frames: (input) => cohereStreamFrames(input),
       terminalFrames: 1,

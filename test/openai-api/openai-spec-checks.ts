@@ -8,7 +8,7 @@ import type { RawExchange } from "./recording-fetch.js";
  * explained where it is made.
  */
 
-export type ApiKind = "chat" | "completions" | "embeddings" | "models";
+export type ApiKind = "chat" | "completions" | "embeddings" | "models" | "model";
 
 const openai = createSpecValidator("openai");
 
@@ -17,6 +17,7 @@ const RESPONSE_SCHEMA: Record<ApiKind, string> = {
   completions: "CreateCompletionResponse",
   embeddings: "CreateEmbeddingResponse",
   models: "ListModelsResponse",
+  model: "Model",
 };
 
 const PATH_KIND: Record<string, ApiKind> = {
@@ -28,7 +29,8 @@ const PATH_KIND: Record<string, ApiKind> = {
 
 /** What kind of answer a path of the OpenAI API gives; undefined for paths outside it. */
 export function kindOfPath(path: string): ApiKind | undefined {
-  return PATH_KIND[path.split("?")[0] ?? ""];
+  const pathname = path.split("?")[0] ?? "";
+  return PATH_KIND[pathname] ?? (pathname.startsWith("/v1/models/") ? "model" : undefined);
 }
 
 /** The spec violations of one response: its status, content type and body text. Empty when valid. */
@@ -58,7 +60,10 @@ export function responseViolations(
  * A stream is valid when every chunk fits the spec and it ends with exactly one terminal frame: `data: [DONE]`
  * after a clean end, or an error object (ErrorResponse) when it broke, never both, and nothing after it.
  */
-export function streamViolations(kind: "chat" | "completions", text: string): string[] {
+export function streamViolations(kind: "chat" | "completions", received: string): string[] {
+  // SSE lines may end in CRLF, LF or CR (https://html.spec.whatwg.org/multipage/server-sent-events.html); a
+  // relayed upstream stream keeps the upstream's.
+  const text = received.replace(/\r\n?/g, "\n");
   const messages = parseSseText(text);
   const violations: string[] = [];
   if (!text.endsWith("\n\n")) violations.push("the stream does not end at a frame boundary");
@@ -144,7 +149,8 @@ export async function exchangeViolations(exchanges: RawExchange[]): Promise<stri
     const received = await exchange.text;
     const cutByClient = exchange.bodyError !== undefined;
     // What a client cut off is checked up to its last whole frame.
-    const text = cutByClient ? received.slice(0, received.lastIndexOf("\n\n") + 2) : received;
+    const lines = received.replace(/\r\n?/g, "\n");
+    const text = cutByClient ? lines.slice(0, lines.lastIndexOf("\n\n") + 2) : lines;
     const contentType = exchange.headers.get("content-type") ?? "";
     let violations = responseViolations(kind, { status: exchange.status, contentType, text });
     if (cutByClient) violations = violations.filter((violation) => !/ends with|an empty stream/.test(violation));

@@ -1,0 +1,67 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { GatewayMetrics } from "../observability/metrics.js";
+import { serverTimingHeader } from "./request-observation.js";
+
+/** Where `/metrics` gets its text: this process's registry, or (in a cluster) every worker's, aggregated. */
+export type MetricsSource = () => Promise<string>;
+
+/**
+ * Records every API request in the metrics when its response ends (or the client goes away), adds
+ * `Server-Timing` to every response, and serves `GET /metrics` in Prometheus text format.
+ */
+export function registerMetrics(app: FastifyInstance, metrics: GatewayMetrics, source: MetricsSource): void {
+  app.decorate("metrics", metrics);
+  app.decorateRequest("observation", null);
+  app.addHook("onSend", async (request, reply, payload) => {
+    if (!reply.hasHeader("server-timing"))
+      reply.header("server-timing", serverTimingHeader(reply.elapsedTime, request.observation));
+    return payload;
+  });
+  app.addHook("onResponse", async (request, reply) =>
+    record(metrics, request, reply, String(reply.statusCode)),
+  );
+  // 499: nginx's "client closed request", so that abandoned requests are counted rather than lost.
+  app.addHook("onRequestAbort", async (request) => record(metrics, request, undefined, "499"));
+  app.get(
+    "/metrics",
+    { schema: { summary: "Prometheus metrics of all workers", tags: ["Gateway"] } },
+    async (_request, reply) => reply.type("text/plain; version=0.0.4; charset=utf-8").send(await source()),
+  );
+}
+
+function record(
+  metrics: GatewayMetrics,
+  request: FastifyRequest,
+  reply: FastifyReply | undefined,
+  status: string,
+): void {
+  const observation = request.observation;
+  if (observation === null) return;
+  // Recorded once: an abort after the response ended, or the reverse, must not count twice.
+  request.observation = null;
+  const { api, route, provider, model } = observation;
+  const elapsedSeconds = (reply?.elapsedTime ?? 0) / 1000;
+  metrics.inFlight.dec({ route });
+  metrics.requests.inc({ api, route, provider, status });
+  if (reply !== undefined) metrics.requestDuration.observe({ api, route, provider }, elapsedSeconds);
+  if (observation.upstreamMs !== undefined) {
+    const upstreamSeconds = observation.upstreamMs / 1000;
+    if (observation.streaming) {
+      metrics.timeToFirstToken.observe({ route, provider }, upstreamSeconds);
+      if (observation.firstByteMs !== undefined) {
+        metrics.gatewayOverhead.observe(
+          { api, route },
+          Math.max(0, observation.firstByteMs - observation.upstreamMs) / 1000,
+        );
+      }
+    } else {
+      metrics.upstreamDuration.observe({ route, provider }, upstreamSeconds);
+      if (reply !== undefined)
+        metrics.gatewayOverhead.observe({ api, route }, Math.max(0, elapsedSeconds - upstreamSeconds));
+    }
+  }
+  const usage = observation.usage;
+  if (usage?.inputTokens != null) metrics.tokens.inc({ route, model, direction: "input" }, usage.inputTokens);
+  if (usage?.outputTokens != null)
+    metrics.tokens.inc({ route, model, direction: "output" }, usage.outputTokens);
+}

@@ -1,0 +1,21 @@
+import type { Usage } from "../canonical/index.js";
+import { decodeUsage } from "../dialects/openai/usage.js";
+
+/**
+ * Token counts of an OpenAI-shaped answer that the gateway relays without decoding: read for the metrics only,
+ * so an answer without (readable) usage simply has none.
+ */
+export function usageOfBody(text: string): Usage | undefined {
+  if (!text.includes('"usage"')) return undefined;
+  try {
+    return decodeUsage((JSON.parse(text) as { usage?: unknown }).usage, 0);
+  } catch {
+    // Not JSON after all: the client gets the bytes as they are; there is just nothing to count.
+    return undefined;
+  }
+}
+
+/** The usage of a stream chunk, when it carries one (the last chunk, with `stream_options.include_usage`). */
+export function usageOfChunk(data: string): Usage | undefined {
+  return data.includes('"usage":{') ? usageOfBody(data) : undefined;
+}

@@ -1,0 +1,54 @@
+import type { FastifyRequest } from "fastify";
+import type { Usage } from "../canonical/index.js";
+import type { GatewayMetrics } from "../observability/metrics.js";
+import type { Route } from "../routing/route-table.js";
+
+/** What the gateway learns about one API request while answering it: the source of its metrics and timings. */
+export interface RequestObservation {
+  api: string;
+  route: string;
+  provider: string;
+  /** The configured upstream model (bounded by the config, unlike what upstreams report). */
+  model: string;
+  /** Time the upstream took for a whole answer, or until its first event for a stream. */
+  upstreamMs: number | undefined;
+  streaming: boolean;
+  /** For streams: when the first byte went to the client, in ms since the request arrived. */
+  firstByteMs: number | undefined;
+  usage: Usage | undefined;
+}
+
+declare module "fastify" {
+  interface FastifyRequest {
+    observation: RequestObservation | null;
+  }
+  interface FastifyInstance {
+    metrics: GatewayMetrics;
+  }
+}
+
+/** Starts observing a request once its route is known (it counts as in flight from here). */
+export function observeRoute(request: FastifyRequest, api: string, route: Route): RequestObservation {
+  const upstream = route.targets[0]?.upstream;
+  const observation: RequestObservation = {
+    api,
+    route: route.name,
+    provider: upstream?.providerName ?? "",
+    model: upstream?.model ?? "",
+    upstreamMs: undefined,
+    streaming: false,
+    firstByteMs: undefined,
+    usage: undefined,
+  };
+  request.observation = observation;
+  request.server.metrics.inFlight.inc({ route: route.name });
+  return observation;
+}
+
+/** `Server-Timing` (https://www.w3.org/TR/server-timing/): the gateway's own time and the upstream's. */
+export function serverTimingHeader(elapsedMs: number, observation: RequestObservation | null): string {
+  const upstreamMs = observation?.upstreamMs;
+  if (upstreamMs === undefined) return `gateway;dur=${elapsedMs.toFixed(3)}`;
+  const upstreamName = observation?.streaming === true ? "ttft" : "upstream";
+  return `gateway;dur=${Math.max(0, elapsedMs - upstreamMs).toFixed(3)}, ${upstreamName};dur=${upstreamMs.toFixed(3)}`;
+}
