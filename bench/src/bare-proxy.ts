@@ -13,9 +13,14 @@ const origin = process.argv[3] ?? "http://127.0.0.1:18100";
 const processes = Number(process.argv[4] ?? 1);
 
 if (cluster.isPrimary && processes > 1) {
+  let listening = 0;
+  cluster.on("listening", () => {
+    if (++listening === processes) process.stdout.write(`bare proxy listening on http://127.0.0.1:${port}\n`);
+  });
   for (let index = 0; index < processes; index++) cluster.fork();
 } else {
-  const pool = new Pool(origin, { connections: 256, keepAliveTimeout: 30_000 });
+  // No connection cap: every client connection may hold an upstream one (long streams).
+  const pool = new Pool(origin, { keepAliveTimeout: 30_000 });
   const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (request, response) => {
     const headers: Record<string, string> = { "content-type": "application/json" };
     const length = request.headers["content-length"];
@@ -33,7 +38,7 @@ if (cluster.isPrimary && processes > 1) {
       });
   });
   server.listen(port, "127.0.0.1", () => {
-    if (cluster.isPrimary) process.stdout.write(`bare proxy listening on http://127.0.0.1:${port}\n`);
+    if (processes === 1) process.stdout.write(`bare proxy listening on http://127.0.0.1:${port}\n`);
   });
 }
 process.on("SIGTERM", () => process.exit(0));

@@ -9,6 +9,8 @@ export interface ServerProcess {
   name: string;
   pid: number;
   logFile: string;
+  /** performance.now() when it was spawned. */
+  startedAt: number;
   /** The serving processes: a cluster primary's workers, else the process itself. */
   servingPids(): number[];
   stop(): Promise<void>;
@@ -33,6 +35,7 @@ export async function startServer(spec: ServerSpec, logDir: string): Promise<Ser
   const logFile = join(logDir, `${spec.name}.log`);
   const log = createWriteStream(logFile);
   const [command, args] = onCores(spec.cores, spec.command, spec.args);
+  const startedAt = performance.now();
   const child = spawn(command, args, {
     env: { ...process.env, ...spec.env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -45,6 +48,7 @@ export async function startServer(spec: ServerSpec, logDir: string): Promise<Ser
     name: spec.name,
     pid,
     logFile,
+    startedAt,
     servingPids: () => {
       if (!spec.clustered) return [pid];
       const workers = childPids(pid);

@@ -2,7 +2,7 @@ import type { ServerResponse } from "node:http";
 import type { FastifyReply } from "fastify";
 import { GatewayError, type StreamEvent } from "../canonical/index.js";
 import { encodeSseFrame } from "../framing/sse-encoder.js";
-import { serverTimingHeader } from "./request-observation.js";
+import { serverTimingHeader, targetHeaders } from "./request-observation.js";
 
 /** Turns canonical events into the client dialect's SSE data texts (one object per stream). */
 export interface StreamChunkEncoder {
@@ -40,7 +40,7 @@ export async function sendEventStream(
   reply.hijack();
   const response = reply.raw;
   const observation = reply.request.observation;
-  response.writeHead(200, { ...SSE_HEADERS, ...streamTimingHeaders(reply), ...extraHeaders });
+  response.writeHead(200, { ...SSE_HEADERS, ...streamResponseHeaders(reply), ...extraHeaders });
   let failed = false;
   try {
     for await (const event of events) {
@@ -86,12 +86,18 @@ export function write(response: ServerResponse, text: string | Uint8Array): Prom
   });
 }
 
-/** Marks the stream's first byte in the request's observation and gives its Server-Timing header. */
-export function streamTimingHeaders(reply: FastifyReply): Record<string, string> {
+/**
+ * Marks the stream's first byte in the request's observation and gives the headers a hook would add to other
+ * responses (a hijacked response skips the hooks): Server-Timing and which target served.
+ */
+export function streamResponseHeaders(reply: FastifyReply): Record<string, string> {
   const observation = reply.request.observation;
   if (observation !== null) {
     observation.streaming = true;
     observation.firstByteMs = reply.elapsedTime;
   }
-  return { "server-timing": serverTimingHeader(reply.elapsedTime, observation) };
+  return {
+    "server-timing": serverTimingHeader(reply.elapsedTime, observation),
+    ...targetHeaders(observation),
+  };
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { GatewayMetrics } from "../observability/metrics.js";
-import { serverTimingHeader } from "./request-observation.js";
+import { serverTimingHeader, targetHeaders } from "./request-observation.js";
 
 /** Where `/metrics` gets its text: this process's registry, or (in a cluster) every worker's, aggregated. */
 export type MetricsSource = () => Promise<string>;

@@ -10,6 +10,7 @@ import type { RouteTableHolder } from "../routing/route-table-holder.js";
 import { refuseOtherMethods } from "./method-not-allowed.js";
 import { answerChat, answerCompletions, answerEmbeddings } from "./openai-shaped-answers.js";
 import { observeRoute } from "./request-observation.js";
+import { describeRoute } from "./route-description.js";
 
 const TAGS = ["MLflow deployments API"];
 const PAGE_SIZE = 3000;
@@ -51,13 +52,14 @@ export function registerMlflowDeploymentsApi(app: FastifyInstance, holder: Route
       const route = endpoint(holder, request.params.name);
       observeRoute(request, "deployments", route);
       const body = withRouteAsModel(request.body, route.name);
+      const served = { holder, table, route };
       if (route.operation === "chat")
-        return answerChat(reply, table, route, decodeOpenAIChatRequest(body).request, body);
+        return answerChat(reply, served, decodeOpenAIChatRequest(body).request, body);
       if (route.operation === "completions") {
-        return answerCompletions(reply, table, route, decodeOpenAICompletionsRequest(body).request);
+        return answerCompletions(reply, served, decodeOpenAICompletionsRequest(body).request);
       }
       const decoded = decodeOpenAIEmbeddingsRequest(body);
-      return answerEmbeddings(reply, table, route, decoded.request, decoded.encodingFormat, body);
+      return answerEmbeddings(reply, served, decoded.request, decoded.encodingFormat, body);
     },
   );
   refuseOtherMethods(app, "/api/2.0/endpoints", ["GET"]);
@@ -76,13 +78,7 @@ function endpoint(holder: RouteTableHolder, name: string): Route {
 }
 
 function describe(route: Route): Record<string, unknown> {
-  const target = route.targets[0]?.upstream;
-  return encodeEndpointObject({
-    name: route.name,
-    type: route.type,
-    model: target?.model ?? "",
-    provider: target?.providerName ?? "",
-  });
+  return encodeEndpointObject(describeRoute(route));
 }
 
 /**

@@ -7,7 +7,7 @@ import { clientAbortSignal } from "./client-abort-signal.js";
 import { refuseOtherMethods } from "./method-not-allowed.js";
 import { queryBodySchema, queryResponseSchema } from "./mlflow-openapi-schemas.js";
 import { routeNotFound } from "./mlflow-route-info.js";
-import { observeRoute } from "./request-observation.js";
+import { attemptRecorder, observeRoute } from "./request-observation.js";
 
 /**
  * Queries: `POST /gateway/{name}/invocations`, and the documented aliases `POST /gateway/routes/{name}` and
@@ -35,14 +35,14 @@ export function registerMlflowInvocations(app: FastifyInstance, holder: RouteTab
         const route = table.get(request.params.name);
         if (route === undefined) throw routeNotFound(request.params.name);
         const observation = observeRoute(request, "mlflow", route);
-        table.acquire();
-        try {
+        return holder.serve(table, route, async () => {
           const canonical = decodeMlflowRequest(route.operation, request.body);
           const { response, target, upstreamMs } = await executeRoute(
             route,
             route.operation,
             canonical,
             clientAbortSignal(reply.raw),
+            attemptRecorder(request),
           );
           observation.upstreamMs = upstreamMs;
           observation.usage = response.usage;
@@ -52,9 +52,7 @@ export function registerMlflowInvocations(app: FastifyInstance, holder: RouteTab
             route.type,
             response.model || target.upstream.model,
           );
-        } finally {
-          table.release();
-        }
+        });
       },
     );
     // `/gateway/routes/{name}` also answers GET (route information), so only the others are refused there.

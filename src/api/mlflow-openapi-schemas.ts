@@ -90,6 +90,22 @@ export const routeObjectSchema = {
     route_type: { type: "string", enum: ["llm/v1/chat", "llm/v1/completions", "llm/v1/embeddings"] },
     model: { type: "object", properties: { name: { type: "string" }, provider: { type: "string" } } },
     route_url: { type: "string" },
+    health: {
+      type: "object",
+      description: "Each target of the route and the state of its circuit breaker.",
+      properties: {
+        targets: {
+          type: "array",
+          items: {
+            type: "object",
+            properties: {
+              target: { type: "string", description: "provider/model" },
+              circuit: { type: "string", enum: ["closed", "open", "half_open", "recovering"] },
+            },
+          },
+        },
+      },
+    },
   },
 };
 

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from "fastify";
 import { GatewayError } from "../canonical/index.js";
 import { decodePageToken, encodePageToken } from "../dialects/mlflow/page-token.js";
-import { encodeRouteObject, type RouteDescription } from "../dialects/mlflow/route-object.js";
-import type { Route } from "../routing/route-table.js";
+import { encodeRouteObject } from "../dialects/mlflow/route-object.js";
 import type { RouteTableHolder } from "../routing/route-table-holder.js";
 import { refuseOtherMethods } from "./method-not-allowed.js";
 import { routeListSchema, routeObjectSchema } from "./mlflow-openapi-schemas.js";
+import { describeRoute } from "./route-description.js";
 import { parseRouteFilter, type RouteFilter } from "./route-filter.js";
 
 /** MLflow's page size; `max_results` may ask for less. */
@@ -46,7 +46,7 @@ export function registerMlflowRouteInfo(app: FastifyInstance, holder: RouteTable
       },
       async (request) => {
         const matches = routeFilter(request.query.filter);
-        const routes = holder.current.routes.map(toDescription).filter(matches);
+        const routes = holder.current.routes.map(describeRoute).filter(matches);
         const start = request.query.page_token === undefined ? 0 : decodePageToken(request.query.page_token);
         const size = pageSize(request.query.max_results);
         const end = Math.min(start + size, routes.length);
@@ -73,7 +73,7 @@ export function registerMlflowRouteInfo(app: FastifyInstance, holder: RouteTable
       async (request) => {
         const route = holder.current.get(request.params.name);
         if (route === undefined) throw routeNotFound(request.params.name);
-        return encodeRouteObject(toDescription(route));
+        return encodeRouteObject(describeRoute(route));
       },
     );
     // `/gateway/routes/{name}` also takes queries (POST), registered with the invocations.
@@ -86,16 +86,6 @@ export function routeNotFound(name: string): GatewayError {
     "route_not_found",
     `The route '${name}' is not present or active on the server. Please verify the route name.`,
   );
-}
-
-function toDescription(route: Route): RouteDescription {
-  const target = route.targets[0]?.upstream;
-  return {
-    name: route.name,
-    type: route.type,
-    model: target?.model ?? "",
-    provider: target?.providerName ?? "",
-  };
 }
 
 function routeFilter(filter: string | string[] | undefined): RouteFilter {

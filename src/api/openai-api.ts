@@ -29,7 +29,12 @@ export async function registerOpenAIApi(app: FastifyInstance, holder: RouteTable
           const table = holder.current;
           const route = routeForRequest(table, decoded.routeName, "chat", "/v1/chat/completions");
           observeRoute(request, "openai", route);
-          return answerChat(reply, table, route, decoded.request, request.body as Record<string, unknown>);
+          return answerChat(
+            reply,
+            { holder, table, route },
+            decoded.request,
+            request.body as Record<string, unknown>,
+          );
         },
       );
       scope.post(
@@ -40,7 +45,7 @@ export async function registerOpenAIApi(app: FastifyInstance, holder: RouteTable
           const table = holder.current;
           const route = routeForRequest(table, decoded.routeName, "completions", "/v1/completions");
           observeRoute(request, "openai", route);
-          return answerCompletions(reply, table, route, decoded.request);
+          return answerCompletions(reply, { holder, table, route }, decoded.request);
         },
       );
       scope.post(
@@ -53,8 +58,7 @@ export async function registerOpenAIApi(app: FastifyInstance, holder: RouteTable
           observeRoute(request, "openai", route);
           return answerEmbeddings(
             reply,
-            table,
-            route,
+            { holder, table, route },
             decoded.request,
             decoded.encodingFormat,
             request.body as Record<string, unknown>,

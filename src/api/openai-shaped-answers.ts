@@ -1,5 +1,11 @@
 import type { FastifyReply } from "fastify";
-import type { ChatRequest, CompletionsRequest, EmbeddingsRequest, Usage } from "../canonical/index.js";
+import type {
+  ChatRequest,
+  CompletionsRequest,
+  EmbeddingsRequest,
+  Operation,
+  Usage,
+} from "../canonical/index.js";
 import { encodeOpenAIChatResponse } from "../dialects/openai/chat-response-encoder.js";
 import { createOpenAIChatStreamEncoder } from "../dialects/openai/chat-stream-encoder.js";
 import { encodeOpenAICompletionsResponse } from "../dialects/openai/completions-response-encoder.js";
@@ -9,96 +15,166 @@ import { encodeOpenAIEmbeddingsResponse } from "../dialects/openai/embeddings-re
 import { encodeOpenAIError } from "../dialects/openai/error-encoder.js";
 import { reportedModel } from "../dialects/openai/reported-model.js";
 import { createResponseId } from "../dialects/openai/response-id.js";
-import { executeRoute, firstTarget } from "../routing/execute-route.js";
-import { startRouteStream } from "../routing/execute-route-stream.js";
+import { performAttempt } from "../routing/execute-route.js";
+import { openStreamAttempt } from "../routing/execute-route-stream.js";
+import { fetchRelayedJson, openRelayedStream } from "../routing/relay-upstream.js";
+import { callWithResilience } from "../routing/resilient-call.js";
 import type { Route, RouteTable } from "../routing/route-table.js";
+import type { RouteTableHolder } from "../routing/route-table-holder.js";
 import { passThroughFor } from "../streaming/pass-through.js";
 import { clientAbortSignal } from "./client-abort-signal.js";
 import { type StreamChunkEncoder, sendEventStream } from "./event-stream-response.js";
-import { relayAnswer } from "./pass-through-answer.js";
+import { sendRelayedStream } from "./relay-stream-response.js";
+import { usageOfBody } from "./relayed-usage.js";
+import { attemptRecorder } from "./request-observation.js";
+
+/** A request's route, with the table it was found in and the holder that admits requests to it. */
+export interface ServedRoute {
+  holder: RouteTableHolder;
+  table: RouteTable;
+  route: Route;
+}
 
 /**
  * Answers OpenAI-shaped requests (the OpenAI API and MLflow's deployments API share the wire format) on a route,
- * streaming or not. The table is held until the answer, or the stream, is complete.
+ * streaming or not, with the route's retries and fallbacks. Each attempt either relays bytes (a target whose
+ * wire format is the client's: see streaming/pass-through.ts) or translates through the canonical model.
+ * The table is held until the answer, or the stream, is complete.
  */
 export async function answerChat(
   reply: FastifyReply,
-  table: RouteTable,
-  route: Route,
+  served: ServedRoute,
   request: ChatRequest,
   body: Record<string, unknown>,
 ): Promise<unknown> {
-  return holding(table, async () => {
-    const passThrough = passThroughFor("openai", "chat", firstTarget(route));
-    if (passThrough !== undefined) {
-      return relayAnswer(reply, route, passThrough, body, request.stream === true ? request : undefined);
-    }
-    const signal = clientAbortSignal(reply.raw);
-    if (request.stream === true) {
-      const encoder = createOpenAIChatStreamEncoder(
-        streamOptions("chatcmpl", route, request.streamIncludeUsage),
-      );
-      return stream(reply, route, "chat", request, encoder, signal);
-    }
-    const { response, upstreamMs } = await executeRoute(route, "chat", request, signal);
-    observe(reply, upstreamMs, response.usage);
-    return encodeOpenAIChatResponse(response, reportedModel(response.model, route.name));
+  if (request.stream === true) {
+    const encoder = createOpenAIChatStreamEncoder(
+      streamOptions("chatcmpl", served.route, request.streamIncludeUsage),
+    );
+    return serve(served, (route) => stream(reply, route, "chat", request, body, encoder));
+  }
+  return serve(served, async (route) => {
+    const answer = await answerWhole(reply, route, "chat", request, body);
+    return answer.kind === "relayed"
+      ? answer.reply
+      : encodeOpenAIChatResponse(answer.response, reportedModel(answer.response.model, route.name));
   });
 }
 
 export async function answerCompletions(
   reply: FastifyReply,
-  table: RouteTable,
-  route: Route,
+  served: ServedRoute,
   request: CompletionsRequest,
 ): Promise<unknown> {
-  return holding(table, async () => {
-    const signal = clientAbortSignal(reply.raw);
-    if (request.stream === true) {
-      const encoder = createOpenAICompletionsStreamEncoder(
-        streamOptions("cmpl", route, request.streamIncludeUsage),
-      );
-      return stream(reply, route, "completions", request, encoder, signal);
-    }
-    const { response, upstreamMs } = await executeRoute(route, "completions", request, signal);
-    observe(reply, upstreamMs, response.usage);
-    return encodeOpenAICompletionsResponse(response, reportedModel(response.model, route.name));
+  if (request.stream === true) {
+    const encoder = createOpenAICompletionsStreamEncoder(
+      streamOptions("cmpl", served.route, request.streamIncludeUsage),
+    );
+    return serve(served, (route) => stream(reply, route, "completions", request, undefined, encoder));
+  }
+  return serve(served, async (route) => {
+    const answer = await answerWhole(reply, route, "completions", request, undefined);
+    return answer.kind === "relayed"
+      ? answer.reply
+      : encodeOpenAICompletionsResponse(answer.response, reportedModel(answer.response.model, route.name));
   });
 }
 
 export async function answerEmbeddings(
   reply: FastifyReply,
-  table: RouteTable,
-  route: Route,
+  served: ServedRoute,
   request: EmbeddingsRequest,
   encodingFormat: EmbeddingsEncodingFormat,
   body: Record<string, unknown>,
 ): Promise<unknown> {
-  return holding(table, async () => {
-    const passThrough = passThroughFor("openai", "embeddings", firstTarget(route));
-    if (passThrough !== undefined) return relayAnswer(reply, route, passThrough, body, undefined);
-    const { response, upstreamMs } = await executeRoute(
-      route,
-      "embeddings",
-      request,
-      clientAbortSignal(reply.raw),
-    );
-    observe(reply, upstreamMs, response.usage);
+  return serve(served, async (route) => {
+    const answer = await answerWhole(reply, route, "embeddings", request, body);
+    if (answer.kind === "relayed") return answer.reply;
     return encodeOpenAIEmbeddingsResponse(
-      response,
-      reportedModel(response.model, route.name),
+      answer.response,
+      reportedModel(answer.response.model, route.name),
       encodingFormat,
     );
   });
 }
 
-async function holding<T>(table: RouteTable, work: () => Promise<T>): Promise<T> {
-  table.acquire();
-  try {
-    return await work();
-  } finally {
-    table.release();
+type WholeAnswer<R> = { kind: "relayed"; reply: FastifyReply } | { kind: "translated"; response: R };
+
+/** A non-streaming answer: relayed bytes from a same-dialect target, or a canonical response to encode. */
+async function answerWhole<O extends Operation>(
+  reply: FastifyReply,
+  route: Route,
+  operation: O,
+  request: Parameters<typeof performAttempt<O>>[2],
+  body: Record<string, unknown> | undefined,
+): Promise<WholeAnswer<Awaited<ReturnType<typeof performAttempt<O>>>["response"]>> {
+  const { value } = await callWithResilience(
+    route,
+    clientAbortSignal(reply.raw),
+    async (target, signal, timeouts) => {
+      const passThrough = body === undefined ? undefined : passThroughFor("openai", operation, target);
+      if (passThrough !== undefined)
+        return fetchRelayedJson(passThrough, body as Record<string, unknown>, signal, timeouts);
+      return {
+        kind: "translated" as const,
+        ...(await performAttempt(target, operation, request, signal, timeouts)),
+      };
+    },
+    attemptRecorder(reply.request),
+  );
+  if (value.kind === "relayed-json") {
+    observe(reply, value.upstreamMs, usageOfBody(value.text));
+    return { kind: "relayed", reply: reply.type("application/json").send(value.text) };
   }
+  observe(reply, value.upstreamMs, value.response.usage);
+  return { kind: "translated", response: value.response };
+}
+
+async function stream<O extends "chat" | "completions">(
+  reply: FastifyReply,
+  route: Route,
+  operation: O,
+  request: O extends "chat" ? ChatRequest : CompletionsRequest,
+  body: Record<string, unknown> | undefined,
+  encoder: StreamChunkEncoder,
+): Promise<FastifyReply> {
+  const clientSignal = clientAbortSignal(reply.raw);
+  const { value } = await callWithResilience(
+    route,
+    clientSignal,
+    async (target, signal, timeouts) => {
+      const passThrough = body === undefined ? undefined : passThroughFor("openai", operation, target);
+      if (passThrough !== undefined) {
+        return openRelayedStream(
+          passThrough,
+          body as Record<string, unknown>,
+          request as ChatRequest,
+          signal,
+          timeouts,
+        );
+      }
+      return {
+        kind: "events" as const,
+        ...(await openStreamAttempt(target, operation, request, signal, timeouts)),
+      };
+    },
+    attemptRecorder(reply.request),
+  );
+  observe(reply, value.firstEventMs, undefined);
+  if (value.kind === "relayed-stream") {
+    await sendRelayedStream(reply, value, clientSignal);
+    return reply;
+  }
+  await sendEventStream(reply, value.events, {
+    encoder,
+    encodeError: (error) => JSON.stringify(encodeOpenAIError(error)),
+    doneMarker: true,
+  });
+  return reply;
+}
+
+function serve<T>(served: ServedRoute, work: (route: Route) => Promise<T>): Promise<T> {
+  return served.holder.serve(served.table, served.route, () => work(served.route));
 }
 
 function streamOptions(prefix: "chatcmpl" | "cmpl", route: Route, includeUsage: boolean | undefined) {
@@ -110,28 +186,9 @@ function streamOptions(prefix: "chatcmpl" | "cmpl", route: Route, includeUsage: 
   };
 }
 
-async function stream<O extends "chat" | "completions">(
-  reply: FastifyReply,
-  route: Route,
-  operation: O,
-  request: O extends "chat" ? ChatRequest : CompletionsRequest,
-  encoder: StreamChunkEncoder,
-  signal: AbortSignal,
-): Promise<FastifyReply> {
-  const started = await startRouteStream(route, operation, request, signal);
-  const observation = reply.request.observation;
-  if (observation !== null) observation.upstreamMs = started.firstEventMs;
-  await sendEventStream(reply, started.events, {
-    encoder,
-    encodeError: (error) => JSON.stringify(encodeOpenAIError(error)),
-    doneMarker: true,
-  });
-  return reply;
-}
-
-function observe(reply: FastifyReply, upstreamMs: number, usage: Usage): void {
+function observe(reply: FastifyReply, upstreamMs: number, usage: Usage | undefined): void {
   const observation = reply.request.observation;
   if (observation === null) return;
   observation.upstreamMs = upstreamMs;
-  observation.usage = usage;
+  if (usage !== undefined) observation.usage = usage;
 }

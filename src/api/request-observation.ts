@@ -13,6 +13,9 @@ export interface RequestObservation {
   /** Time the upstream took for a whole answer, or until its first event for a stream. */
   upstreamMs: number | undefined;
   streaming: boolean;
+  /** The target that served (`provider/model`) and the number of attempts it took, once known. */
+  target: string | undefined;
+  attempts: number;
   /** For streams: when the first byte went to the client, in ms since the request arrived. */
   firstByteMs: number | undefined;
   usage: Usage | undefined;
@@ -37,6 +40,8 @@ export function observeRoute(request: FastifyRequest, api: string, route: Route)
     model: upstream?.model ?? "",
     upstreamMs: undefined,
     streaming: false,
+    target: undefined,
+    attempts: 0,
     firstByteMs: undefined,
     usage: undefined,
   };
@@ -51,4 +56,26 @@ export function serverTimingHeader(elapsedMs: number, observation: RequestObserv
   if (upstreamMs === undefined) return `gateway;dur=${elapsedMs.toFixed(3)}`;
   const upstreamName = observation?.streaming === true ? "ttft" : "upstream";
   return `gateway;dur=${Math.max(0, elapsedMs - upstreamMs).toFixed(3)}, ${upstreamName};dur=${upstreamMs.toFixed(3)}`;
+}
+
+/** Headers naming the target that served and how many attempts it took (retries and fallbacks included). */
+export function targetHeaders(observation: RequestObservation | null): Record<string, string> {
+  if (observation === null || observation.attempts === 0) return {};
+  const headers: Record<string, string> = { "x-switchyard-attempts": String(observation.attempts) };
+  if (observation.target !== undefined) headers["x-switchyard-target"] = observation.target;
+  return headers;
+}
+
+/** Records each attempt in the request's observation: the last one tried is the one that served. */
+export function attemptRecorder(
+  request: FastifyRequest,
+): (target: { label: string; upstream: { providerName: string; model: string } }, attempt: number) => void {
+  return (target, attempt) => {
+    const observation = request.observation;
+    if (observation === null) return;
+    observation.target = target.label;
+    observation.provider = target.upstream.providerName;
+    observation.model = target.upstream.model;
+    observation.attempts = attempt;
+  };
 }

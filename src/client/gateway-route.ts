@@ -25,6 +25,13 @@ export interface GatewayRoute {
    * (`{gatewayUri}/gateway/{name}/invocations`), as MLflow's client does.
    */
   route_url: string;
+  /** Each target of the route (`provider/model`) and the state of its circuit breaker. */
+  health?: {
+    targets: {
+      target: string;
+      circuit: "closed" | "open" | "half_open" | "recovering" | (string & Record<never, never>);
+    }[];
+  };
 }
 
 /** One page of `GET /api/2.0/gateway/routes/`. `searchRoutes` follows the pages for you. */

@@ -1,17 +1,27 @@
 import type { RouteType } from "../canonical/index.js";
+import type { CircuitBreakerSettings, RetrySettings } from "./resilience-settings.js";
 import type { UpstreamTimeouts } from "./route-timeouts.js";
+import type { ServerSettings } from "./server-settings.js";
 
 /** The validated configuration: plain data (it crosses from the primary process to workers over IPC). */
 export interface GatewayConfig {
   routes: RouteConfig[];
+  server: ServerSettings;
 }
+
+/** `fallback`: targets in order. `weighted`: the first target drawn at random by weight, then the others. */
+export type RouteStrategy = "fallback" | "weighted";
 
 export interface RouteConfig {
   name: string;
   type: RouteType;
-  /** Where the route sends requests. Today one; the list form is there for fallbacks and load balancing. */
+  strategy: RouteStrategy;
+  /** Where the route sends requests, in config order: one (`model:`) or several (`targets:`). */
   targets: TargetConfig[];
-  timeouts: UpstreamTimeouts;
+  retries: RetrySettings;
+  circuitBreaker: CircuitBreakerSettings;
+  /** Most requests the route serves at once (503 beyond); null for no limit. */
+  maxInFlight: number | null;
 }
 
 export interface TargetConfig {
@@ -21,4 +31,7 @@ export interface TargetConfig {
   model: string;
   /** The provider's validated config, with secrets resolved. Never shown in a response, log or error. */
   config: Record<string, unknown>;
+  /** Share of traffic under the `weighted` strategy. */
+  weight: number;
+  timeouts: UpstreamTimeouts;
 }

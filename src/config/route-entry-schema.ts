@@ -1,11 +1,27 @@
 import { z } from "zod";
-import { routeTimeoutsSchema } from "./route-timeouts.js";
+import { circuitBreakerSchema, retriesSchema } from "./resilience-settings.js";
+import { timeoutsSchema } from "./route-timeouts.js";
 
 /** Route names become URL path segments, so they are limited to characters that need no escaping. */
 export const ROUTE_NAME_PATTERN = /^[A-Za-z0-9_.-]+$/;
 
 /** The keys under which a route's type may be written: `type` (documented), and MLflow's later names. */
 export const ROUTE_TYPE_KEYS = ["type", "route_type", "endpoint_type"] as const;
+
+/** A model: the provider, the upstream model name and the provider's settings. */
+const modelShape = z.object({
+  provider: z.string().min(1),
+  name: z.string().min(1).optional(),
+  // The provider's own schema checks the keys; here it only has to be a mapping.
+  config: z.looseObject({}).optional(),
+});
+
+/** One entry of a route's `targets:`: a model, with its share of traffic and its own timeouts. */
+export const targetEntrySchema = modelShape
+  .extend({ weight: z.number().positive().max(1_000_000).optional(), timeouts: timeoutsSchema })
+  .strict();
+
+export type TargetEntry = z.infer<typeof targetEntrySchema>;
 
 /** The shape of one entry of `routes:` before provider-specific checks. Unknown keys are typos: rejected. */
 export const routeEntrySchema = z
@@ -27,15 +43,13 @@ export const routeEntrySchema = z
     type: z.string().optional(),
     route_type: z.string().optional(),
     endpoint_type: z.string().optional(),
-    model: z
-      .object({
-        provider: z.string().min(1),
-        name: z.string().min(1).optional(),
-        // The provider's own schema checks the keys; here it only has to be a mapping.
-        config: z.looseObject({}).optional(),
-      })
-      .strict(),
-    timeouts: routeTimeoutsSchema,
+    model: modelShape.strict().optional(),
+    targets: z.array(z.unknown()).min(1).optional(),
+    strategy: z.enum(["fallback", "weighted"]).optional(),
+    timeouts: timeoutsSchema,
+    retries: retriesSchema,
+    circuit_breaker: circuitBreakerSchema,
+    max_in_flight: z.number().int().min(1).max(1_000_000).optional(),
   })
   .strict();
 

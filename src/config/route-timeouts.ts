@@ -1,12 +1,12 @@
 import { z } from "zod";
 
-/** How long the gateway waits on an upstream, per route. */
+/** How long the gateway waits on an upstream, per attempt. */
 export interface UpstreamTimeouts {
   /** From sending the request to the response headers (time to first byte). */
   firstByteMs: number;
   /** Longest silence between two chunks of the response body (a stalled stream). */
   idleMs: number;
-  /** The whole call, from sending to the last byte. */
+  /** One attempt, from sending to the last byte. */
   totalMs: number;
 }
 
@@ -19,23 +19,29 @@ export const DEFAULT_UPSTREAM_TIMEOUTS: UpstreamTimeouts = {
 
 const seconds = z.number().positive().max(86_400);
 
-/** The `timeouts:` block of a route, in seconds (fractions allowed). Omitted values keep their defaults. */
-export const routeTimeoutsSchema = z
+/** A `timeouts:` block (of a route, or of one target), in seconds (fractions allowed). */
+export const timeoutsSchema = z
   .object({
     first_byte_seconds: seconds.optional(),
     idle_seconds: seconds.optional(),
     total_seconds: seconds.optional(),
   })
   .strict()
-  .optional()
-  .transform(
-    (value): UpstreamTimeouts => ({
-      firstByteMs: toMs(value?.first_byte_seconds) ?? DEFAULT_UPSTREAM_TIMEOUTS.firstByteMs,
-      idleMs: toMs(value?.idle_seconds) ?? DEFAULT_UPSTREAM_TIMEOUTS.idleMs,
-      totalMs: toMs(value?.total_seconds) ?? DEFAULT_UPSTREAM_TIMEOUTS.totalMs,
-    }),
-  );
+  .optional();
 
-function toMs(value: number | undefined): number | undefined {
-  return value === undefined ? undefined : Math.round(value * 1000);
+export type TimeoutsEntry = z.infer<typeof timeoutsSchema>;
+
+export const TIMEOUT_KEYS = "first_byte_seconds, idle_seconds, total_seconds";
+
+/** A target's timeouts: its own values, else its route's, else the defaults. */
+export function resolveTimeouts(route: TimeoutsEntry, target: TimeoutsEntry): UpstreamTimeouts {
+  const pick = (key: keyof NonNullable<TimeoutsEntry>, fallbackMs: number): number => {
+    const value = target?.[key] ?? route?.[key];
+    return value === undefined ? fallbackMs : Math.round(value * 1000);
+  };
+  return {
+    firstByteMs: pick("first_byte_seconds", DEFAULT_UPSTREAM_TIMEOUTS.firstByteMs),
+    idleMs: pick("idle_seconds", DEFAULT_UPSTREAM_TIMEOUTS.idleMs),
+    totalMs: pick("total_seconds", DEFAULT_UPSTREAM_TIMEOUTS.totalMs),
+  };
 }

@@ -1,8 +1,10 @@
 import { GatewayError, type StreamEvent } from "../canonical/index.js";
+import type { UpstreamTimeouts } from "../config/route-timeouts.js";
 import type { RequestOf } from "../providers/upstream-target.js";
 import { awaitFirstEvent } from "../streaming/commit-point.js";
 import { responseToEvents } from "../streaming/response-to-events.js";
-import { checkOperation, firstTarget } from "./execute-route.js";
+import { cannotServe, checkOperation } from "./execute-route.js";
+import { type AttemptObserver, callWithResilience } from "./resilient-call.js";
 import type { Route, RouteTarget } from "./route-table.js";
 import { openHttpStream, type StreamingOperation } from "./upstream-stream.js";
 
@@ -10,38 +12,53 @@ export interface StartedStream {
   /** The canonical events, the first of which has already arrived. */
   events: AsyncIterable<StreamEvent>;
   target: RouteTarget;
-  /** How long the upstream took to send its first event, in milliseconds. */
+  /** How long the successful attempt's upstream took to send its first event, in milliseconds. */
   firstEventMs: number;
+  attempts: number;
 }
 
 /**
- * Starts a streaming request on a route and returns once the upstream's first event is in (the commit point):
- * until then, every failure is thrown like a non-streaming one.
+ * Starts a streaming request on a route and returns once an upstream's first event is in (the commit point).
+ * Until then every failure may be retried or fall back to the next target, like a non-streaming request.
  */
 export async function startRouteStream<O extends StreamingOperation>(
   route: Route,
   operation: O,
   request: RequestOf<O>,
   signal: AbortSignal,
+  onAttempt?: AttemptObserver,
 ): Promise<StartedStream> {
   checkOperation(route, operation);
-  const target = firstTarget(route);
+  const { value, target, attempts } = await callWithResilience(
+    route,
+    signal,
+    (candidate, attemptSignal, timeouts) =>
+      openStreamAttempt(candidate, operation, request, attemptSignal, timeouts),
+    onAttempt,
+  );
+  return { events: value.events, firstEventMs: value.firstEventMs, target, attempts };
+}
+
+/** Opens a stream on one target and waits for its first event. */
+export async function openStreamAttempt<O extends StreamingOperation>(
+  target: RouteTarget,
+  operation: O,
+  request: RequestOf<O>,
+  signal: AbortSignal,
+  timeouts: UpstreamTimeouts,
+): Promise<{ events: AsyncIterable<StreamEvent>; firstEventMs: number }> {
   const upstream = target.upstream;
   const started = performance.now();
   let events: AsyncIterable<StreamEvent>;
   if (upstream.transport === "in-process") {
     const perform = upstream.operations[operation];
-    if (perform === undefined)
-      throw new GatewayError(
-        "not_implemented",
-        `${upstream.providerDisplayName} cannot serve ${operation} requests.`,
-      );
+    if (perform === undefined) throw cannotServe(upstream.providerDisplayName, operation);
     events = responseToEvents(await perform(request, signal));
   } else {
     if (target.pool === undefined)
-      throw new GatewayError("internal_error", `Route '${route.name}' has no connection pool.`);
-    events = await openHttpStream(upstream, target.pool, operation, request as never, signal, route.timeouts);
+      throw new GatewayError("internal_error", `Target ${target.label} has no connection pool.`);
+    events = await openHttpStream(upstream, target.pool, operation, request as never, signal, timeouts);
   }
   const committed = await awaitFirstEvent(events);
-  return { events: committed, target, firstEventMs: performance.now() - started };
+  return { events: committed, firstEventMs: performance.now() - started };
 }

@@ -1,5 +1,7 @@
 import { GatewayError, type Operation } from "../canonical/index.js";
+import type { UpstreamTimeouts } from "../config/route-timeouts.js";
 import type { RequestOf, ResponseOf } from "../providers/upstream-target.js";
+import { type AttemptObserver, callWithResilience } from "./resilient-call.js";
 import type { Route, RouteTarget } from "./route-table.js";
 import { callHttpUpstream } from "./upstream-client.js";
 
@@ -7,39 +9,50 @@ export interface RouteResult<O extends Operation> {
   response: ResponseOf<O>;
   /** The target that produced the response. */
   target: RouteTarget;
-  /** How long the upstream took, in milliseconds. */
+  /** How long the successful attempt's upstream took, in milliseconds. */
   upstreamMs: number;
+  attempts: number;
 }
 
-/**
- * Runs one request on a route. Today a route has one target and this makes one attempt; the attempt plan
- * (retries, fallback, load balancing) grows here, behind this signature.
- */
+/** Runs one request on a route, with the route's retries, fallbacks and circuit breakers. */
 export async function executeRoute<O extends Operation>(
   route: Route,
   operation: O,
   request: RequestOf<O>,
   signal: AbortSignal,
+  onAttempt?: AttemptObserver,
 ): Promise<RouteResult<O>> {
   checkOperation(route, operation);
-  const target = firstTarget(route);
+  const { value, target, attempts } = await callWithResilience(
+    route,
+    signal,
+    (candidate, attemptSignal, timeouts) =>
+      performAttempt(candidate, operation, request, attemptSignal, timeouts),
+    onAttempt,
+  );
+  return { response: value.response, upstreamMs: value.upstreamMs, target, attempts };
+}
+
+/** One call to one target, translated through the canonical model. */
+export async function performAttempt<O extends Operation>(
+  target: RouteTarget,
+  operation: O,
+  request: RequestOf<O>,
+  signal: AbortSignal,
+  timeouts: UpstreamTimeouts,
+): Promise<{ response: ResponseOf<O>; upstreamMs: number }> {
   const upstream = target.upstream;
   const started = performance.now();
   if (upstream.transport === "in-process") {
     const perform = upstream.operations[operation];
-    if (perform === undefined) {
-      throw new GatewayError(
-        "not_implemented",
-        `${upstream.providerDisplayName} cannot serve ${operation} requests.`,
-      );
-    }
+    if (perform === undefined) throw cannotServe(upstream.providerDisplayName, operation);
     const response = await perform(request, signal);
-    return { response, target, upstreamMs: performance.now() - started };
+    return { response, upstreamMs: performance.now() - started };
   }
   if (target.pool === undefined)
-    throw new GatewayError("internal_error", `Route '${route.name}' has no connection pool.`);
-  const response = await callHttpUpstream(upstream, target.pool, operation, request, signal, route.timeouts);
-  return { response, target, upstreamMs: performance.now() - started };
+    throw new GatewayError("internal_error", `Target ${target.label} has no connection pool.`);
+  const response = await callHttpUpstream(upstream, target.pool, operation, request, signal, timeouts);
+  return { response, upstreamMs: performance.now() - started };
 }
 
 export function checkOperation(route: Route, operation: Operation): void {
@@ -51,8 +64,6 @@ export function checkOperation(route: Route, operation: Operation): void {
   }
 }
 
-export function firstTarget(route: Route): RouteTarget {
-  const target = route.targets[0];
-  if (target === undefined) throw new GatewayError("internal_error", `Route '${route.name}' has no targets.`);
-  return target;
+export function cannotServe(provider: string, operation: Operation): GatewayError {
+  return new GatewayError("not_implemented", `${provider} cannot serve ${operation} requests.`);
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { GatewayConfig } from "../config/gateway-config.js";
+import { DEFAULT_CIRCUIT_BREAKER, DEFAULT_RETRIES } from "../config/resilience-settings.js";
 import { DEFAULT_UPSTREAM_TIMEOUTS } from "../config/route-timeouts.js";
+import { DEFAULT_SERVER_SETTINGS } from "../config/server-settings.js";
 import { RouteTable } from "./route-table.js";
 import { RouteTableHolder } from "./route-table-holder.js";
 import { UpstreamPools } from "./upstream-pools.js";
@@ -11,16 +13,22 @@ function openAIConfig(base: string, name = "chat"): GatewayConfig {
       {
         name,
         type: "llm/v1/chat",
-        timeouts: DEFAULT_UPSTREAM_TIMEOUTS,
+        strategy: "fallback",
+        retries: DEFAULT_RETRIES,
+        circuitBreaker: DEFAULT_CIRCUIT_BREAKER,
+        maxInFlight: null,
         targets: [
           {
             provider: "openai",
             model: "gpt-4o-mini",
             config: { openai_api_key: "sk-test-123456789", openai_api_type: "openai", openai_api_base: base },
+            weight: 1,
+            timeouts: DEFAULT_UPSTREAM_TIMEOUTS,
           },
         ],
       },
     ],
+    server: DEFAULT_SERVER_SETTINGS,
   };
 }
 

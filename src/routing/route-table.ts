@@ -1,25 +1,43 @@
 import type { Pool } from "undici";
 import { OPERATION_OF_ROUTE_TYPE, type Operation, type RouteType } from "../canonical/index.js";
-import type { GatewayConfig, TargetConfig } from "../config/gateway-config.js";
+import type { GatewayConfig, RouteConfig, RouteStrategy, TargetConfig } from "../config/gateway-config.js";
+import type { RetrySettings } from "../config/resilience-settings.js";
 import type { UpstreamTimeouts } from "../config/route-timeouts.js";
 import { registerSecrets } from "../observability/secret-redactor.js";
 import { findProvider } from "../providers/registry.js";
 import type { UpstreamTarget } from "../providers/upstream-target.js";
+import { CircuitBreaker, type CircuitState } from "./circuit-breaker.js";
 import type { UpstreamPools } from "./upstream-pools.js";
 
 export interface RouteTarget {
   readonly upstream: UpstreamTarget;
   /** The connection pool of the upstream's origin; absent for in-process providers. */
   readonly pool: Pool | undefined;
+  /** `provider/model`, as shown in headers, logs and the route information. */
+  readonly label: string;
+  readonly weight: number;
+  readonly timeouts: UpstreamTimeouts;
+  readonly breaker: CircuitBreaker;
 }
 
 export interface Route {
   readonly name: string;
   readonly type: RouteType;
   readonly operation: Operation;
+  readonly strategy: RouteStrategy;
   readonly targets: readonly RouteTarget[];
-  readonly timeouts: UpstreamTimeouts;
+  readonly retries: RetrySettings;
+  readonly maxInFlight: number | null;
 }
+
+/** Told of every circuit-breaker transition, to log it. */
+export type CircuitObserver = (
+  route: string,
+  target: string,
+  from: CircuitState,
+  to: CircuitState,
+  reason: string,
+) => void;
 
 /**
  * The routes of one version of the config, with everything a request needs prepared in advance (providers'
@@ -38,13 +56,16 @@ export class RouteTable {
   constructor(
     config: GatewayConfig,
     private readonly pools: UpstreamPools,
+    private readonly onCircuitTransition: CircuitObserver = () => {},
   ) {
     this.routes = config.routes.map((route) => ({
       name: route.name,
       type: route.type,
       operation: OPERATION_OF_ROUTE_TYPE[route.type],
-      targets: route.targets.map((target) => this.createTarget(target)),
-      timeouts: route.timeouts,
+      strategy: route.strategy,
+      targets: route.targets.map((target) => this.createTarget(route, target)),
+      retries: route.retries,
+      maxInFlight: route.maxInFlight,
     }));
     this.byName = new Map(this.routes.map((route) => [route.name, route]));
   }
@@ -70,7 +91,7 @@ export class RouteTable {
     if (this.inFlight === 0) this.releasePools();
   }
 
-  private createTarget(target: TargetConfig): RouteTarget {
+  private createTarget(route: RouteConfig, target: TargetConfig): RouteTarget {
     const provider = findProvider(target.provider);
     // The config was validated against the same registry, so the provider exists.
     if (provider === undefined) throw new Error(`provider '${target.provider}' is not registered`);
@@ -80,9 +101,14 @@ export class RouteTable {
         .filter((value): value is string => typeof value === "string"),
     );
     const upstream = provider.createTarget(target.model, target.config);
-    if (upstream.transport === "in-process") return { upstream, pool: undefined };
+    const label = `${provider.name}/${target.model}`;
+    const breaker = new CircuitBreaker(route.circuitBreaker, (from, to, reason) =>
+      this.onCircuitTransition(route.name, label, from, to, reason),
+    );
+    const common = { upstream, label, weight: target.weight, timeouts: target.timeouts, breaker };
+    if (upstream.transport === "in-process") return { ...common, pool: undefined };
     this.origins.push(upstream.origin);
-    return { upstream, pool: this.pools.acquire(upstream.origin) };
+    return { ...common, pool: this.pools.acquire(upstream.origin) };
   }
 
   private releasePools(): void {

@@ -1,3 +1,4 @@
+import { createServer } from "node:http";
 import Fastify, { type FastifyInstance, LogController } from "fastify";
 import { registerDocs } from "../api/docs-api.js";
 import { registerHealth } from "../api/health-api.js";
@@ -8,6 +9,7 @@ import { registerMlflowInvocations } from "../api/mlflow-invocations.js";
 import { registerMlflowLimits } from "../api/mlflow-limits.js";
 import { registerMlflowRouteInfo } from "../api/mlflow-route-info.js";
 import { registerOpenAIApi } from "../api/openai-api.js";
+import type { ServerSettings } from "../config/server-settings.js";
 import type { Logger } from "../observability/logger.js";
 import type { GatewayMetrics } from "../observability/metrics.js";
 import type { RouteTableHolder } from "../routing/route-table-holder.js";
@@ -20,11 +22,8 @@ export interface AppOptions {
   metricsSource?: MetricsSource;
   /** Omit for no logging (tests). */
   logger?: Logger;
-  /** Largest accepted request body. */
-  bodyLimitBytes?: number;
+  server: ServerSettings;
 }
-
-export const DEFAULT_BODY_LIMIT_BYTES = 10 * 1024 * 1024;
 
 /** Builds the gateway's HTTP application without listening, so tests and the server share one construction. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -32,7 +31,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ...(options.logger === undefined ? { logger: false } : { loggerInstance: options.logger }),
     // One log line per request would cost more than the gateway's own work; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
+    bodyLimit: options.server.maxBodyBytes,
+    // Slow clients cannot hold a connection: headers and the whole request must arrive in time (408 otherwise).
+    // Node checks these deadlines on an interval, 30 s by default, which would let a slow client stay far longer.
+    serverFactory: (handler) =>
+      createServer(
+        {
+          headersTimeout: options.server.headersTimeoutMs,
+          requestTimeout: options.server.requestTimeoutMs,
+          connectionsCheckingInterval: 1000,
+        },
+        handler,
+      ),
     routerOptions: { ignoreTrailingSlash: true },
     return503OnClosing: true,
     forceCloseConnections: "idle",

@@ -3,7 +3,7 @@ import type { MetricsSource } from "../api/metrics-api.js";
 import type { GatewayConfig } from "../config/gateway-config.js";
 import type { Logger } from "../observability/logger.js";
 import { GatewayMetrics } from "../observability/metrics.js";
-import { RouteTable } from "../routing/route-table.js";
+import { type CircuitObserver, RouteTable } from "../routing/route-table.js";
 import { RouteTableHolder } from "../routing/route-table-holder.js";
 import { UpstreamPools } from "../routing/upstream-pools.js";
 import { buildApp } from "./build-app.js";
@@ -11,7 +11,6 @@ import { buildApp } from "./build-app.js";
 export interface GatewayInstanceOptions {
   config: GatewayConfig;
   logger?: Logger;
-  bodyLimitBytes?: number;
   /** Where `/metrics` reads from; by default this instance's own metrics. */
   metricsSource?: MetricsSource;
 }
@@ -26,25 +25,30 @@ export class GatewayInstance {
     readonly metrics: GatewayMetrics,
     private readonly holder: RouteTableHolder,
     private readonly pools: UpstreamPools,
+    private readonly startedWith: GatewayConfig,
+    private readonly logger: Logger | undefined,
   ) {}
 
   static async create(options: GatewayInstanceOptions): Promise<GatewayInstance> {
     const pools = new UpstreamPools();
-    const holder = new RouteTableHolder(new RouteTable(options.config, pools));
+    const holder = new RouteTableHolder(new RouteTable(options.config, pools, circuitLogger(options.logger)));
     const metrics = new GatewayMetrics();
     const app = await buildApp({
       routes: holder,
       metrics,
       ...(options.metricsSource === undefined ? {} : { metricsSource: options.metricsSource }),
       ...(options.logger === undefined ? {} : { logger: options.logger }),
-      ...(options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: options.bodyLimitBytes }),
+      server: options.config.server,
     });
-    return new GatewayInstance(app, metrics, holder, pools);
+    return new GatewayInstance(app, metrics, holder, pools, options.config, options.logger);
   }
 
   /** Swaps in a new config; requests in flight finish on the table they started with. */
   applyConfig(config: GatewayConfig): void {
-    this.holder.swap(new RouteTable(config, this.pools));
+    this.holder.swap(new RouteTable(config, this.pools, circuitLogger(this.logger)));
+    if (JSON.stringify(config.server) !== JSON.stringify(this.startedWith.server)) {
+      this.logger?.warn("the 'server' settings changed; they take effect when the gateway restarts");
+    }
   }
 
   async listen(host: string, port: number): Promise<string> {
@@ -64,4 +68,14 @@ export class GatewayInstance {
     this.holder.current.retire();
     await this.pools.closeAll();
   }
+}
+
+/** Logs every circuit-breaker transition: opening is a warning, recovery is news. */
+function circuitLogger(logger: Logger | undefined): CircuitObserver {
+  return (route, target, from, to, reason) => {
+    const entry = { route, target, from, to, reason };
+    const message = `circuit of route '${route}' target ${target}: ${from} -> ${to} (${reason})`;
+    if (to === "open") logger?.warn(entry, message);
+    else logger?.info(entry, message);
+  };
 }

@@ -15,6 +15,7 @@ const chatRoute = {
   route_type: "llm/v1/chat",
   model: { name: "mock-echo", provider: "mock" },
   route_url: "/gateway/chat/invocations",
+  health: { targets: [{ target: "mock/mock-echo", circuit: "closed" }] },
 };
 
 describe("health, docs and the OpenAPI document", () => {

@@ -18,6 +18,7 @@ beforeAll(async () => {
   - name: chat
     type: llm/v1/chat
     model: { provider: openai, name: gpt-4o-mini, config: { openai_api_key: sk-test-pass-0123456789, openai_api_base: "${upstream.url}/v1" } }
+    retries: { max_attempts: 1 }
   - name: azure-chat
     type: llm/v1/chat
     model:

@@ -17,6 +17,7 @@ beforeAll(async () => {
       provider: openai
       name: gpt-4o-mini
       config: { openai_api_key: $TEST_OPENAI_KEY, openai_api_base: "${upstream.url}/v1" }
+    retries: { max_attempts: 1 }
 `,
     { TEST_OPENAI_KEY: KEY },
   );

@@ -262,18 +262,23 @@ for (const provider of ERROR_PROVIDERS) {
     beforeAll(async () => {
       mock = await (base.startMock?.() ?? Promise.reject(new Error("an HTTP provider needs a mock")));
       const config = base.config(mock.url);
+      // One attempt, no breaker: these tests are about how each single failure is reported (retries,
+      // fallbacks and breakers have their own suite).
+      const singleAttempt = "    retries: {max_attempts: 1}\n    circuit_breaker: {failure_threshold: 0}\n";
       const chatRoute = (name: string, timeouts = "") =>
         routeYaml(name, "llm/v1/chat", base.provider, base.model, config) +
+        singleAttempt +
         (timeouts === "" ? "" : `    timeouts: ${timeouts}\n`);
       const routes = [
         chatRoute("chat"),
         base.serves.embeddings === true
-          ? routeYaml("embeddings", "llm/v1/embeddings", base.provider, base.model, config)
+          ? routeYaml("embeddings", "llm/v1/embeddings", base.provider, base.model, config) + singleAttempt
           : "",
         chatRoute("first-byte", "{first_byte_seconds: 0.3}"),
         chatRoute("idle", "{idle_seconds: 0.3}"),
         chatRoute("total", "{total_seconds: 0.5}"),
-        routeYaml("closed", "llm/v1/chat", base.provider, base.model, base.config(await closedPortUrl())),
+        routeYaml("closed", "llm/v1/chat", base.provider, base.model, base.config(await closedPortUrl())) +
+          singleAttempt,
       ];
       gateway = await startGateway(`routes:\n${routes.join("")}`);
     });

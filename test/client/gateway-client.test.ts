@@ -49,6 +49,7 @@ describe("GatewayClient.getRoute", () => {
       route_type: "llm/v1/embeddings",
       model: { name: "mock-embed", provider: "mock" },
       route_url: `${gateway.url}/gateway/embeddings/invocations`,
+      health: { targets: [{ target: "mock/mock-embed", circuit: "closed" }] },
     });
   });
 
@@ -99,6 +100,7 @@ describe("GatewayClient.searchRoutes", () => {
       route_type: "llm/v1/chat",
       model: { name: "gpt-4o-mini", provider: "openai" },
       route_url: `${gateway.url}/gateway/Chat_OpenAI/invocations`,
+      health: { targets: [{ target: "openai/gpt-4o-mini", circuit: "closed" }] },
     });
     expect(recorder.urls).toEqual([`${gateway.url}/api/2.0/gateway/routes/`]);
   });

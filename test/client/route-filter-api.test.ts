@@ -118,6 +118,7 @@ describe("the route-list aliases", () => {
             route_type: "llm/v1/chat",
             model: { name: "claude-sonnet-4-5", provider: "anthropic" },
             route_url: "/gateway/claude/invocations",
+            health: { targets: [{ target: "anthropic/claude-sonnet-4-5", circuit: "closed" }] },
           },
         ],
         next_page_token: null,

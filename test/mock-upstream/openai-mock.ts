@@ -95,7 +95,11 @@ function respond(request: RecordedRequest, violations: string[], sequence: numbe
     case "embeddings":
       return json(
         200,
-        openAIEmbeddings(embeddingInputs(body.input), model, body.encoding_format === "base64" ? "base64" : "float"),
+        openAIEmbeddings(
+          embeddingInputs(body.input),
+          model,
+          body.encoding_format === "base64" ? "base64" : "float",
+        ),
       );
     case "completions":
       return completions(body, model, sequence);

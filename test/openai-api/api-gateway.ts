@@ -1,6 +1,6 @@
+import { type GatewayUnderTest, startGateway } from "../api/gateway-under-test.js";
 import type { RouteKind } from "../api/provider-case.js";
 import { ROUTE_TYPE_OF } from "../api/provider-case.js";
-import { type GatewayUnderTest, startGateway } from "../api/gateway-under-test.js";
 import type { MockUpstream } from "../mock-upstream/index.js";
 import type { ApiProvider } from "./api-providers.js";
 

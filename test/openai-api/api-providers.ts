@@ -87,7 +87,10 @@ export const API_PROVIDERS: ApiProvider[] = [
     upstreamTools: functionTools,
     firstToolCallId: () => "call_mock_1",
     errorBody: (status, message) =>
-      openAIError(message, OPENAI_ERROR_TYPES[status] ?? (status >= 500 ? "server_error" : "invalid_request_error")),
+      openAIError(
+        message,
+        OPENAI_ERROR_TYPES[status] ?? (status >= 500 ? "server_error" : "invalid_request_error"),
+      ),
     framing: {
       // With the usage chunk, as OpenAI answers the include_usage the scripted-stream tests always ask for.
       frames: (input) => openAIChatStreamFrames({ ...input, includeUsage: true }),

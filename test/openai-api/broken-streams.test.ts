@@ -78,7 +78,10 @@ const BROKEN_STREAMS: BrokenStreamCase[] = [
     stream: (provider, frames) => {
       const error = provider.framing?.errorFrame;
       if (error === undefined || typeof error === "string") return error ?? "no framing";
-      return { kind: "stream", frames: [...frames.slice(0, BREAK_AT), error.frame, ...frames.slice(BREAK_AT)] };
+      return {
+        kind: "stream",
+        frames: [...frames.slice(0, BREAK_AT), error.frame, ...frames.slice(BREAK_AT)],
+      };
     },
     message: (provider) => {
       const error = provider.framing?.errorFrame;
@@ -131,7 +134,8 @@ for (const provider of UPSTREAM_PROVIDERS) {
       it(name, async () => {
         setup.mockOf(provider).enqueue(stream);
         const kind = testCase.kind ?? "chat";
-        const model = testCase.route === undefined ? routeName(provider, kind) : `${provider.label}-${testCase.route}`;
+        const model =
+          testCase.route === undefined ? routeName(provider, kind) : `${provider.label}-${testCase.route}`;
         const messages = [{ role: "user" as const, content: "Hello" }];
         const response =
           kind === "chat"

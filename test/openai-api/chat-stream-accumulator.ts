@@ -43,7 +43,9 @@ export interface AccumulatedStream {
  * keyed by their `index`, taking `id`, `type` and `name` from the first delta that has them and appending every
  * `arguments` piece.
  */
-export async function accumulateChatStream(stream: AsyncIterable<ChatCompletionChunk>): Promise<AccumulatedStream> {
+export async function accumulateChatStream(
+  stream: AsyncIterable<ChatCompletionChunk>,
+): Promise<AccumulatedStream> {
   const result: AccumulatedStream = { choices: [], usage: undefined, chunks: [] };
   for await (const chunk of stream) {
     result.chunks.push(chunk);
@@ -54,7 +56,13 @@ export async function accumulateChatStream(stream: AsyncIterable<ChatCompletionC
       if (choice.delta.role) accumulated.role = choice.delta.role;
       accumulated.content += choice.delta.content ?? "";
       for (const call of choice.delta.tool_calls ?? []) {
-        accumulated.toolCalls[call.index] ??= { id: "", type: "", name: "", arguments: "", argumentChunks: 0 };
+        accumulated.toolCalls[call.index] ??= {
+          id: "",
+          type: "",
+          name: "",
+          arguments: "",
+          argumentChunks: 0,
+        };
         const toolCall = accumulated.toolCalls[call.index] as AccumulatedToolCall;
         if (call.id) toolCall.id = call.id;
         if (call.type) toolCall.type = call.type;

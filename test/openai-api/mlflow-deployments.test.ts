@@ -20,7 +20,8 @@ afterAll(async () => {
 });
 beforeEach(() => setup.resetMocks());
 afterEach(() => {
-  for (const provider of API_PROVIDERS) if (provider.framing !== undefined) expectNoSpecViolations(setup.mockOf(provider));
+  for (const provider of API_PROVIDERS)
+    if (provider.framing !== undefined) expectNoSpecViolations(setup.mockOf(provider));
 });
 
 async function invoke(endpoint: string, body: unknown): Promise<JsonResponse> {
@@ -33,7 +34,11 @@ function expectSpecValid(kind: ApiKind, response: JsonResponse): void {
 }
 
 const ROUTE_KINDS = ["chat", "completions", "embeddings"] as const;
-const ENDPOINT_TYPES = { chat: "llm/v1/chat", completions: "llm/v1/completions", embeddings: "llm/v1/embeddings" };
+const ENDPOINT_TYPES = {
+  chat: "llm/v1/chat",
+  completions: "llm/v1/completions",
+  embeddings: "llm/v1/embeddings",
+};
 
 describe("endpoints", () => {
   const endpoints = API_PROVIDERS.flatMap((provider) =>
@@ -75,12 +80,16 @@ for (const provider of API_PROVIDERS) {
     const expected = replyTo(provider, user);
 
     it("answers a chat body with OpenAI-shaped choices and usage", async () => {
-      const response = await invoke(routeName(provider, "chat"), { messages: [{ role: "user", content: user }] });
+      const response = await invoke(routeName(provider, "chat"), {
+        messages: [{ role: "user", content: user }],
+      });
       expect(response.status).toBe(200);
       expectSpecValid("chat", response);
       expect(response.body).toMatchObject({
         object: "chat.completion",
-        choices: [{ index: 0, message: { role: "assistant", content: expected.text }, finish_reason: "stop" }],
+        choices: [
+          { index: 0, message: { role: "assistant", content: expected.text }, finish_reason: "stop" },
+        ],
         usage: { prompt_tokens: expected.inputTokens, completion_tokens: expected.outputTokens },
       });
     });

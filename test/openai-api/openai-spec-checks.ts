@@ -82,7 +82,9 @@ export function streamViolations(kind: "chat" | "completions", received: string)
     }
     if (isRecord(chunk) && "error" in chunk) {
       if (!last) violations.push(`the error frame ${position} is not the last frame`);
-      violations.push(...openai.validate("ErrorResponse", chunk).map((error) => `frame ${position}: ${error}`));
+      violations.push(
+        ...openai.validate("ErrorResponse", chunk).map((error) => `frame ${position}: ${error}`),
+      );
       return;
     }
     if (last) violations.push("the stream ends with neither [DONE] nor an error frame");
@@ -110,7 +112,9 @@ function completionChunkViolations(chunk: unknown): string[] {
   );
   return openai
     .validate("CreateCompletionResponse", chunk)
-    .filter((error) => !nullFinish.some((pointer) => error.startsWith(`CreateCompletionResponse ${pointer}`)));
+    .filter(
+      (error) => !nullFinish.some((pointer) => error.startsWith(`CreateCompletionResponse ${pointer}`)),
+    );
 }
 
 /**
@@ -133,7 +137,8 @@ function withDecodedBase64(body: unknown): unknown {
 /** Little-endian float32 values from base64, as the official SDKs decode them; throws on a partial value. */
 export function decodeFloat32Base64(text: string): number[] {
   const bytes = Buffer.from(text, "base64");
-  if (bytes.length % 4 !== 0) throw new Error(`base64 embedding of ${bytes.length} bytes, not whole float32s`);
+  if (bytes.length % 4 !== 0)
+    throw new Error(`base64 embedding of ${bytes.length} bytes, not whole float32s`);
   return Array.from({ length: bytes.length / 4 }, (_, index) => bytes.readFloatLE(index * 4));
 }
 
@@ -153,7 +158,8 @@ export async function exchangeViolations(exchanges: RawExchange[]): Promise<stri
     const text = cutByClient ? lines.slice(0, lines.lastIndexOf("\n\n") + 2) : lines;
     const contentType = exchange.headers.get("content-type") ?? "";
     let violations = responseViolations(kind, { status: exchange.status, contentType, text });
-    if (cutByClient) violations = violations.filter((violation) => !/ends with|an empty stream/.test(violation));
+    if (cutByClient)
+      violations = violations.filter((violation) => !/ends with|an empty stream/.test(violation));
     all.push(...violations.map((violation) => `${exchange.method} ${exchange.path}: ${violation}`));
   }
   return all;

@@ -1,7 +1,7 @@
 import OpenAI from "openai";
 import { expect } from "vitest";
 import { exchangeViolations } from "./openai-spec-checks.js";
-import { createRecordingFetch, type RawExchange } from "./recording-fetch.js";
+import { createRecordingFetch, type RawExchange, type RecordingOptions } from "./recording-fetch.js";
 
 /** The official SDK pointed at a gateway, with every exchange recorded for checking against the spec. */
 export interface RecordedSdkClient {
@@ -12,8 +12,11 @@ export interface RecordedSdkClient {
 }
 
 /** `new OpenAI({baseURL: gateway + "/v1"})` as a user would write it: no retries, so each call is one request. */
-export function createRecordedSdkClient(gatewayUrl: string): RecordedSdkClient {
-  const recording = createRecordingFetch();
+export function createRecordedSdkClient(
+  gatewayUrl: string,
+  options: RecordingOptions = {},
+): RecordedSdkClient {
+  const recording = createRecordingFetch(options);
   const client = new OpenAI({
     baseURL: `${gatewayUrl}/v1`,
     apiKey: "unused",

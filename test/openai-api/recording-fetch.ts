@@ -9,7 +9,7 @@ export interface RawExchange {
   headers: Headers;
   /** The whole response body as text, once it has been read to its end or broke off. */
   text: Promise<string>;
-  /** Set (once `text` settled) when the body broke off instead of ending. */
+  /** Set (once `text` settled) when the body broke off, or the client cut it off, before its end. */
   bodyError?: unknown;
 }
 
@@ -19,17 +19,32 @@ export interface RecordingFetch {
   exchanges: RawExchange[];
 }
 
+export interface RecordingOptions {
+  /**
+   * false (the default): the gateway's whole answer is recorded even when the client stops reading early (the
+   * SDK stops at an error frame and then aborts), so tests see everything the gateway sent: the request is made
+   * without the client's abort signal, and a body the client cancels is read on to its end.
+   * true: the client's abort and cancel reach the connection, as a real client's would; the record then ends
+   * where the client stopped.
+   */
+  followClientAbort?: boolean;
+}
+
 /**
- * A fetch for the official SDK (`new OpenAI({fetch})`) that keeps a copy of every response body: the body is
- * teed, the SDK reads one branch as usual and this reads the other to its end, so tests can check the exact
- * bytes the gateway sent behind what the SDK made of them.
+ * A fetch for the official SDK (`new OpenAI({fetch})`) that keeps a copy of every response body, so tests can
+ * check the exact bytes the gateway sent behind what the SDK made of them. The SDK reads the body through a
+ * stream that records each chunk as it passes.
  */
-export function createRecordingFetch(): RecordingFetch {
+export function createRecordingFetch(options: RecordingOptions = {}): RecordingFetch {
   const exchanges: RawExchange[] = [];
   const recordingFetch: typeof fetch = async (input, init) => {
     const request = new Request(input, init);
-    const requestText = init?.body === undefined || init.body === null ? undefined : await request.clone().text();
-    const response = await fetch(request);
+    const requestText = request.body === null ? undefined : await request.clone().text();
+    const response = await fetch(
+      options.followClientAbort === true
+        ? request
+        : new Request(request.url, { method: request.method, headers: request.headers, body: requestText }),
+    );
     const url = new URL(request.url);
     const exchange: RawExchange = {
       method: request.method,
@@ -41,9 +56,8 @@ export function createRecordingFetch(): RecordingFetch {
     };
     exchanges.push(exchange);
     if (response.body === null) return response;
-    const [forClient, forRecord] = response.body.tee();
-    exchange.text = readAll(forRecord, exchange);
-    return new Response(forClient, {
+    const body = recordBody(response.body, exchange, options.followClientAbort === true);
+    return new Response(body, {
       status: response.status,
       statusText: response.statusText,
       headers: response.headers,
@@ -52,19 +66,59 @@ export function createRecordingFetch(): RecordingFetch {
   return { fetch: recordingFetch, exchanges };
 }
 
-/** Reads a body to its end; when it breaks off, keeps what arrived and notes the error. */
-async function readAll(body: ReadableStream<Uint8Array>, exchange: RawExchange): Promise<string> {
+/** The body as the client reads it, recording every chunk into `exchange.text`. */
+function recordBody(
+  source: ReadableStream<Uint8Array>,
+  exchange: RawExchange,
+  followClientAbort: boolean,
+): ReadableStream<Uint8Array> {
+  const reader = source.getReader();
   const decoder = new TextDecoder();
   let text = "";
-  const reader = body.getReader();
-  try {
-    while (true) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      text += decoder.decode(value, { stream: true });
+  let settled = false;
+  let settle: (text: string) => void = () => {};
+  exchange.text = new Promise((resolve) => {
+    settle = resolve;
+  });
+  const finish = (error?: unknown): void => {
+    if (settled) return;
+    settled = true;
+    if (error !== undefined) exchange.bodyError = error;
+    settle(text + decoder.decode());
+  };
+  const readChunk = async (): Promise<ReadableStreamReadResult<Uint8Array>> => {
+    const result = await reader.read();
+    if (result.done) finish();
+    else text += decoder.decode(result.value, { stream: true });
+    return result;
+  };
+  const readToEnd = async (): Promise<void> => {
+    try {
+      while (!(await readChunk()).done) {
+        // Reading on for the record only.
+      }
+    } catch (error) {
+      finish(error);
     }
-  } catch (error) {
-    exchange.bodyError = error;
-  }
-  return text + decoder.decode();
+  };
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const result = await readChunk();
+        if (result.done) controller.close();
+        else controller.enqueue(result.value);
+      } catch (error) {
+        finish(error);
+        controller.error(error);
+      }
+    },
+    cancel(reason) {
+      if (followClientAbort) {
+        finish(reason ?? new Error("the client cancelled the body"));
+        return reader.cancel(reason);
+      }
+      void readToEnd();
+      return undefined;
+    },
+  });
 }

@@ -24,7 +24,8 @@ afterAll(async () => {
 beforeEach(() => setup.resetMocks());
 afterEach(async () => {
   await sdk.expectSpecValid();
-  for (const provider of API_PROVIDERS) if (provider.framing !== undefined) expectNoSpecViolations(setup.mockOf(provider));
+  for (const provider of API_PROVIDERS)
+    if (provider.framing !== undefined) expectNoSpecViolations(setup.mockOf(provider));
 });
 
 async function lastStreamText(): Promise<string> {
@@ -77,7 +78,11 @@ for (const provider of API_PROVIDERS) {
 
     it("gives the same final completion through the SDK's stream helper", async () => {
       const completion = await sdk.client.chat.completions
-        .stream({ model, messages: [{ role: "user", content: user }], stream_options: { include_usage: true } })
+        .stream({
+          model,
+          messages: [{ role: "user", content: user }],
+          stream_options: { include_usage: true },
+        })
         .finalChatCompletion();
       expect(completion.choices[0]?.message.content).toBe(expected.text);
       expect(completion.choices[0]?.finish_reason).toBe("stop");

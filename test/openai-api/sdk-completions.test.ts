@@ -22,7 +22,8 @@ afterAll(async () => {
 beforeEach(() => setup.resetMocks());
 afterEach(async () => {
   await sdk.expectSpecValid();
-  for (const provider of API_PROVIDERS) if (provider.framing !== undefined) expectNoSpecViolations(setup.mockOf(provider));
+  for (const provider of API_PROVIDERS)
+    if (provider.framing !== undefined) expectNoSpecViolations(setup.mockOf(provider));
 });
 
 for (const provider of API_PROVIDERS) {

@@ -23,7 +23,8 @@ afterAll(async () => {
 beforeEach(() => setup.resetMocks());
 afterEach(async () => {
   await sdk.expectSpecValid();
-  for (const provider of API_PROVIDERS) if (provider.framing !== undefined) expectNoSpecViolations(setup.mockOf(provider));
+  for (const provider of API_PROVIDERS)
+    if (provider.framing !== undefined) expectNoSpecViolations(setup.mockOf(provider));
 });
 
 /** A vector as float32 values, which is what base64 embeddings carry. */
@@ -61,11 +62,17 @@ for (const provider of API_PROVIDERS) {
       expect(exchange?.requestBody).toMatchObject({ encoding_format: "base64" });
       const raw = JSON.parse((await exchange?.text) ?? "") as { data: { embedding: unknown }[] };
       expect(raw.data.map((item) => typeof item.embedding)).toEqual(["string", "string"]);
-      expect(response.data.map((item) => Array.from(item.embedding))).toEqual(expected.vectors.map(asFloat32));
+      expect(response.data.map((item) => Array.from(item.embedding))).toEqual(
+        expected.vectors.map(asFloat32),
+      );
     });
 
     it("returns base64 strings of the float32 vectors when base64 is asked for explicitly", async () => {
-      const response = await sdk.client.embeddings.create({ model, input: "hello world", encoding_format: "base64" });
+      const response = await sdk.client.embeddings.create({
+        model,
+        input: "hello world",
+        encoding_format: "base64",
+      });
       const [item] = response.data;
       expect(typeof item?.embedding).toBe("string");
       expect(decodeFloat32Base64(item?.embedding as unknown as string)).toEqual(
@@ -86,7 +93,11 @@ describe("models", () => {
     );
     expect(models.map((model) => model.id)).toEqual(expectedIds);
     for (const model of models) {
-      expect(model).toMatchObject({ object: "model", created: expect.any(Number), owned_by: expect.any(String) });
+      expect(model).toMatchObject({
+        object: "model",
+        created: expect.any(Number),
+        owned_by: expect.any(String),
+      });
     }
   });
 

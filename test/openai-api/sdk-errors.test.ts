@@ -1,4 +1,5 @@
-import OpenAI, {
+import type OpenAI from "openai";
+import {
   APIError,
   AuthenticationError,
   BadRequestError,
@@ -72,7 +73,12 @@ const UPSTREAM_FAULTS: UpstreamFault[] = [
     name: "answers 502 for an HTML error page from a proxy in front of the upstream",
     errorClass: InternalServerError,
     status: 502,
-    answer: () => ({ kind: "raw", status: 502, contentType: "text/html", body: "<html><h1>502 Bad Gateway</h1></html>" }),
+    answer: () => ({
+      kind: "raw",
+      status: 502,
+      contentType: "text/html",
+      body: "<html><h1>502 Bad Gateway</h1></html>",
+    }),
   },
   {
     name: "answers 502 for a 200 answer that is an HTML page, not JSON",
@@ -168,7 +174,9 @@ describe("errors the gateway raises itself", () => {
     const error = await failure(chat(sdk.client, routeName(openai, "embeddings")));
     expect(error).toBeInstanceOf(BadRequestError);
     expect(error.message).toContain("llm/v1/chat");
-    const embeddings = await failure(sdk.client.embeddings.create({ model: routeName(openai, "chat"), input: "x" }));
+    const embeddings = await failure(
+      sdk.client.embeddings.create({ model: routeName(openai, "chat"), input: "x" }),
+    );
     expect(embeddings).toBeInstanceOf(BadRequestError);
     expect(embeddings.message).toContain("llm/v1/embeddings");
   });
@@ -199,13 +207,15 @@ for (const provider of UPSTREAM_PROVIDERS) {
     for (const fault of UPSTREAM_FAULTS) {
       it(fault.name, async () => {
         if (fault.answer !== undefined) setup.mockOf(provider).enqueue(fault.answer(provider));
-        const model = fault.route === undefined ? routeName(provider, "chat") : `${provider.label}-${fault.route}`;
+        const model =
+          fault.route === undefined ? routeName(provider, "chat") : `${provider.label}-${fault.route}`;
         const error = await failure(chat(sdk.client, model));
         expect(error).toBeInstanceOf(fault.errorClass);
         expect(error.status).toBe(fault.status);
         expect(error.error).toMatchObject({ message: expect.any(String), type: expect.any(String) });
         if (fault.message !== undefined) expect(error.message).toContain(fault.message);
-        for (const [name, value] of Object.entries(fault.headers ?? {})) expect(error.headers?.get(name)).toBe(value);
+        for (const [name, value] of Object.entries(fault.headers ?? {}))
+          expect(error.headers?.get(name)).toBe(value);
       });
     }
   });

@@ -86,9 +86,12 @@ for (const provider of API_PROVIDERS) {
     it("cancels the upstream request when the client aborts the stream", async () => {
       const mock = setup.mockOf(provider);
       mock.enqueue({ kind: "stream", frames: framing.frames({ text }), delayMsBetweenFrames: 200 });
-      const stream = await sdk.client.chat.completions.create({ model, messages, stream: true });
+      // This client's abort closes its connection, as a real client's does.
+      const leaving = createRecordedSdkClient(setup.gateway.url, { followClientAbort: true });
+      const stream = await leaving.client.chat.completions.create({ model, messages, stream: true });
       for await (const _chunk of stream) break;
       expect(await mock.requests[0]?.outcome).toBe("closed early");
+      await leaving.expectSpecValid();
     });
   });
 }

@@ -49,7 +49,10 @@ const ANSWERS: { name: string; input: MockChatInput; splits: number[] }[] = [
   },
   {
     name: "a tool call",
-    input: { toolCall: { id: "call_scripted", name: "get_weather", argumentsJson: TOOL_CALL_ARGUMENTS }, inputTokens: 4 },
+    input: {
+      toolCall: { id: "call_scripted", name: "get_weather", argumentsJson: TOOL_CALL_ARGUMENTS },
+      inputTokens: 4,
+    },
     splits: [3, 64],
   },
 ];
@@ -125,7 +128,11 @@ describe("provider-specific framing", () => {
   const anthropic = apiProvider("anthropic");
   const cohere = apiProvider("cohere");
 
-  async function streamText(model: string, stream: ScriptedStream, mock = setup.mockOf(anthropic)): Promise<string> {
+  async function streamText(
+    model: string,
+    stream: ScriptedStream,
+    mock = setup.mockOf(anthropic),
+  ): Promise<string> {
     mock.enqueue(stream);
     const response = await sdk.client.chat.completions.create({
       model,
@@ -141,12 +148,18 @@ describe("provider-specific framing", () => {
       frames.push(sseFrame(data, event), sseFrame({ type: "ping" }, "ping"));
     }
     frames.splice(3, 0, sseFrame({ type: "future_event", detail: 1 }, "future_event"));
-    expect(await streamText(routeName(anthropic, "chat"), { kind: "stream", frames })).toBe("pings between every event");
+    expect(await streamText(routeName(anthropic, "chat"), { kind: "stream", frames })).toBe(
+      "pings between every event",
+    );
   });
 
   it("accepts the data: [DONE] Cohere's documentation names as the terminator after message-end", async () => {
     const frames = [...(cohere.framing?.frames({ text: "done after the end" }) ?? []), sseFrame("[DONE]")];
-    const text = await streamText(routeName(cohere, "chat"), { kind: "stream", frames }, setup.mockOf(cohere));
+    const text = await streamText(
+      routeName(cohere, "chat"),
+      { kind: "stream", frames },
+      setup.mockOf(cohere),
+    );
     expect(text).toBe("done after the end");
   });
 });

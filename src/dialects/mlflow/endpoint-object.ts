@@ -12,5 +12,6 @@ export function encodeEndpointObject(route: RouteDescription): Record<string, un
     model: { name: route.model, provider: route.provider },
     endpoint_url: `/endpoints/${route.name}/invocations`,
     limit: null,
+    health: { targets: route.health },
   };
 }

@@ -5,6 +5,8 @@ export interface RouteDescription {
   type: RouteType;
   model: string;
   provider: string;
+  /** Each target (`provider/model`) and its circuit-breaker state; the first is the one in `model`. */
+  health: { target: string; circuit: string }[];
 }
 
 /** The public form of a route: never its provider config, so never a key. */
@@ -14,5 +16,6 @@ export function encodeRouteObject(route: RouteDescription): Record<string, unkno
     route_type: route.type,
     model: { name: route.model, provider: route.provider },
     route_url: `/gateway/${route.name}/invocations`,
+    health: { targets: route.health },
   };
 }

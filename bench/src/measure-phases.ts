@@ -1,0 +1,125 @@
+import { probeLatency } from "./latency-probe.js";
+import { runLoad } from "./load-generator.js";
+import { type RssTracker, serverCpuMs } from "./rss-tracker.js";
+import { type Scenario, urlOf } from "./scenarios.js";
+import type { ServerProcess } from "./server-process.js";
+import { percentile } from "./stats.js";
+import {
+  type ConcurrentStreamsResult,
+  type StreamTiming,
+  timeConcurrentStreams,
+  timeSequentialStreams,
+} from "./stream-probe.js";
+
+/** One round of each measurement over a list of scenarios; the runner interleaves them over rounds. */
+
+export interface Settings {
+  quick: boolean;
+  rounds: number;
+  latencyWarmupRequests: number;
+  latencyDurationMs: number;
+  connections: number[];
+  throughputDurationS: number;
+  throughputWarmupS: number;
+  ttftStreams: number;
+  concurrentStreams: number;
+  stallGapMs: number;
+  workers: number;
+}
+
+export interface LatencyRound {
+  p50Ms: number;
+  p99Ms: number;
+  requests: number;
+  failures: number;
+}
+
+export interface ThroughputRound {
+  requestsPerSecond: number;
+  non2xx: number;
+  errors: number;
+  /** Server CPU time per request (all its processes), in microseconds. */
+  cpuUsPerRequest: number;
+}
+
+export type ServerOf = (scenario: Scenario) => ServerProcess;
+
+export async function latencyRound(
+  scenarios: readonly Scenario[],
+  settings: Settings,
+): Promise<Record<string, LatencyRound>> {
+  const results: Record<string, LatencyRound> = {};
+  for (const scenario of scenarios) {
+    const { samples, failures } = await probeLatency(urlOf(scenario), scenario.call("instant"), {
+      warmupRequests: settings.latencyWarmupRequests,
+      durationMs: settings.latencyDurationMs,
+    });
+    results[scenario.id] = {
+      p50Ms: percentile(samples, 0.5),
+      p99Ms: percentile(samples, 0.99),
+      requests: samples.length,
+      failures,
+    };
+  }
+  return results;
+}
+
+export async function throughputRound(
+  scenarios: readonly Scenario[],
+  connections: number,
+  durationS: number,
+  serverOf: ServerOf,
+  rss: RssTracker | undefined,
+): Promise<Record<string, ThroughputRound>> {
+  const results: Record<string, ThroughputRound> = {};
+  for (const scenario of scenarios) {
+    const server = serverOf(scenario);
+    const stopSampling = rss?.sampleWhile(server);
+    const cpuBefore = serverCpuMs(server);
+    const load = await runLoad(urlOf(scenario), scenario.call("instant"), { connections, durationS });
+    const cpuMs = serverCpuMs(server) - cpuBefore;
+    stopSampling?.();
+    results[scenario.id] = {
+      requestsPerSecond: load.requestsPerSecond,
+      non2xx: load.non2xx,
+      errors: load.errors,
+      cpuUsPerRequest: load.totalRequests > 0 ? (cpuMs * 1000) / load.totalRequests : Number.NaN,
+    };
+  }
+  return results;
+}
+
+export async function ttftRound(
+  scenarios: readonly Scenario[],
+  settings: Settings,
+): Promise<Record<string, StreamTiming[]>> {
+  const results: Record<string, StreamTiming[]> = {};
+  for (const scenario of scenarios) {
+    results[scenario.id] = await timeSequentialStreams(
+      urlOf(scenario),
+      scenario.call("ttft"),
+      settings.ttftStreams,
+    );
+  }
+  return results;
+}
+
+export async function concurrentRound(
+  scenarios: readonly Scenario[],
+  settings: Settings,
+  serverOf: ServerOf,
+  rss: RssTracker,
+): Promise<Record<string, ConcurrentStreamsResult>> {
+  const results: Record<string, ConcurrentStreamsResult> = {};
+  for (const scenario of scenarios) {
+    const stopSampling = rss.sampleWhile(serverOf(scenario));
+    results[scenario.id] = await timeConcurrentStreams(
+      urlOf(scenario),
+      scenario.call("concurrent"),
+      settings.concurrentStreams,
+      settings.stallGapMs,
+    );
+    stopSampling();
+  }
+  return results;
+}

@@ -1,0 +1,176 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { type RoundData, summarise } from "./aggregate.js";
+import { parseBenchOptions } from "./bench-options.js";
+import { RESULTS_DIR, startStack } from "./bench-stack.js";
+import { pinSelf, planCpus } from "./cpu-pinning.js";
+import { describeMachine, machineInfo } from "./machine-info.js";
+import { describeLoad, readMachineLoad, waitForQuiet } from "./machine-load.js";
+import {
+  concurrentRound,
+  latencyRound,
+  type Settings,
+  throughputRound,
+  ttftRound,
+} from "./measure-phases.js";
+import { profileTable, summariseBusiestProfile } from "./profile-summary.js";
+import { latencyThroughputTable, rssTable, streamingTable, targetsTable } from "./report-table.js";
+import { RssTracker } from "./rss-tracker.js";
+import { baselineOf, PACING, SCENARIOS, type Scenario, type ServerName } from "./scenarios.js";
+import { smokeTest } from "./smoke-test.js";
+import { checkTargets } from "./targets.js";
+
+/**
+ * `npm run bench`: starts the mock upstream, the bare proxy, Portkey and Switchyard on loopback, measures them
+ * interleaved over several rounds, writes bench/results/latest.json (and latest.md) and prints the tables.
+ */
+
+const progress = (message: string): void => {
+  process.stderr.write(`[bench] ${message}\n`);
+};
+
+function selectScenarios(only: string[], portkey: boolean): Scenario[] {
+  const wanted = new Set(only.length === 0 ? SCENARIOS.map((scenario) => scenario.id) : only);
+  for (const scenario of SCENARIOS) {
+    if (!wanted.has(scenario.id)) continue;
+    wanted.add(baselineOf(scenario));
+    wanted.add("proxy-openai");
+    if (portkey) wanted.add(`portkey-${scenario.upstream}`);
+  }
+  return SCENARIOS.filter(
+    (scenario) => wanted.has(scenario.id) && (portkey || scenario.server !== "portkey"),
+  );
+}
+
+/** The same scenarios, starting at a different one each round, so no scenario always runs first or last. */
+function rotate<T>(items: readonly T[], by: number): T[] {
+  const shift = items.length === 0 ? 0 : by % items.length;
+  return [...items.slice(shift), ...items.slice(0, shift)];
+}
+
+async function main(): Promise<void> {
+  const options = parseBenchOptions(process.argv.slice(2));
+  const cpu = planCpus();
+  const machine = machineInfo();
+  pinSelf(cpu.loadCores);
+  const workers = options.workers ?? cpu.defaultWorkers;
+  const settings: Settings = { ...options.settings, workers };
+  const loadBefore = await waitForQuiet(options.waitQuietS, progress);
+  progress(`${describeMachine(machine)}; ${cpu.description}; Switchyard workers: ${workers}`);
+
+  const selected = selectScenarios(options.only, options.portkey);
+  const servers = [...new Set<ServerName>(["mock", ...selected.map((scenario) => scenario.server)])];
+  const profileDir = options.profile
+    ? join(RESULTS_DIR, "profiles", new Date().toISOString().replace(/[:.]/g, "-"))
+    : undefined;
+  const stack = await startStack({ cpu, workers, servers, switchyardDir: options.switchyardDir, profileDir });
+  const unavailable: Record<string, string> = {};
+  for (const [name, reason] of stack.unavailable) unavailable[name] = reason;
+  if (!options.portkey) unavailable.portkey = "skipped (--no-portkey)";
+  let sinceSwitchyardStartMs = 0;
+  try {
+    const rss = new RssTracker();
+    for (const server of stack.running.values()) rss.recordIdle(server);
+    const scenarios: Scenario[] = [];
+    for (const scenario of selected) {
+      const reason = stack.running.has(scenario.server)
+        ? await smokeTest(scenario)
+        : (unavailable[scenario.server] ?? "server not started");
+      if (reason === undefined) scenarios.push(scenario);
+      else {
+        unavailable[scenario.id] = reason;
+        progress(`unavailable: ${scenario.id}: ${reason}`);
+      }
+    }
+    const serverOf = (scenario: Scenario) => {
+      const server = stack.running.get(scenario.server);
+      if (server === undefined) throw new Error(`${scenario.server} is not running`);
+      return server;
+    };
+    const streaming = scenarios.filter((scenario) => scenario.streams);
+    if (settings.throughputWarmupS > 0) {
+      progress(`warm-up: ${settings.throughputWarmupS} s per scenario at 32 connections`);
+      await throughputRound(scenarios, 32, settings.throughputWarmupS, serverOf, undefined);
+    }
+
+    // The profile's start-up part (module loading, config) is left out of its summary.
+    sinceSwitchyardStartMs = performance.now() - (stack.running.get("switchyard")?.startedAt ?? 0);
+    const rounds: RoundData[] = [];
+    for (let round = 0; round < settings.rounds; round++) {
+      const order = rotate(scenarios, round);
+      const label = `round ${round + 1}/${settings.rounds}`;
+      progress(`${label}: latency at 1 connection`);
+      const latency = await latencyRound(order, settings);
+      const throughput: RoundData["throughput"] = {};
+      for (const connections of settings.connections) {
+        progress(`${label}: throughput at ${connections} connections`);
+        throughput[String(connections)] = await throughputRound(
+          order,
+          connections,
+          settings.throughputDurationS,
+          serverOf,
+          rss,
+        );
+      }
+      progress(`${label}: time to first token, ${settings.ttftStreams} paced streams each`);
+      const ttft = await ttftRound(rotate(streaming, round), settings);
+      progress(`${label}: ${settings.concurrentStreams} concurrent paced streams`);
+      const concurrent = await concurrentRound(rotate(streaming, round), settings, serverOf, rss);
+      rounds.push({ latency, throughput, ttft, concurrent });
+    }
+
+    const machineLoad = { before: loadBefore, after: readMachineLoad() };
+    const summaries = summarise(scenarios, rounds);
+    const checks = checkTargets(summaries, settings.concurrentStreams);
+    const levels = settings.connections.map(String);
+    const markdown = [
+      `Machine: ${describeMachine(machine)}. Pinning: ${cpu.description}. Switchyard workers: ${workers}. Other load before: ${describeLoad(machineLoad.before)}; after: ${describeLoad(machineLoad.after)}.`,
+      `Mode: ${settings.quick ? "quick" : "full"}, ${settings.rounds} round(s), medians over rounds; added = minus the direct call to the same upstream in the same round.`,
+      "",
+      latencyThroughputTable(summaries, levels),
+      "",
+      `Streams: ${PACING.ttft.chunks} chunks ${PACING.ttft.intervalMs} ms apart for TTFT (one at a time, percentiles over all rounds); ${settings.concurrentStreams} concurrent streams of ${PACING.concurrent.chunks} chunks ${PACING.concurrent.intervalMs} ms apart (a stall: a silence over ${settings.stallGapMs} ms; worst round).`,
+      "",
+      streamingTable(summaries, settings.concurrentStreams),
+      "",
+      rssTable(rss.idle, rss.underLoad),
+      "",
+      targetsTable(checks),
+      ...Object.entries(unavailable).map(([name, reason]) => `\nUnavailable: ${name}: ${reason}`),
+    ].join("\n");
+
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    const out = options.out ?? join(RESULTS_DIR, "latest.json");
+    const results = {
+      date: new Date().toISOString(),
+      machine,
+      pinning: cpu.description,
+      machineLoad,
+      switchyardDir: options.switchyardDir ?? null,
+      settings,
+      unavailable,
+      summaries,
+      targets: checks,
+      rss: { idleMiB: Object.fromEntries(rss.idle), peakUnderLoadMiB: Object.fromEntries(rss.underLoad) },
+      rounds,
+    };
+    writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+    writeFileSync(out.replace(/\.json$/, ".md"), `${markdown}\n`);
+    process.stdout.write(`${markdown}\n\nWritten: ${out}\n`);
+  } finally {
+    await stack.stop();
+  }
+  if (profileDir !== undefined) {
+    const profile = summariseBusiestProfile(profileDir, sinceSwitchyardStartMs);
+    process.stdout.write(
+      profile === undefined ? `No profile in ${profileDir}\n` : `\n${profileTable(profile)}\n`,
+    );
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,160 @@
+/**
+ * What the bench measures: each scenario is one way to get a chat answer from the mock upstream (directly,
+ * through the bare proxy, through Portkey, or through one of Switchyard's API paths), with the request to send
+ * for an instant answer and for the two paced streams.
+ */
+
+export const PORTS = { mock: 18100, proxy: 18101, portkey: 18102, switchyard: 18103 } as const;
+export type ServerName = keyof typeof PORTS;
+export type UpstreamShape = "openai" | "anthropic";
+
+/** Instant answers; paced streams for time to first token (20 x 10 ms); paced streams for concurrency (20 x 50 ms). */
+export type Pace = "instant" | "ttft" | "concurrent";
+export const PACING = {
+  ttft: { chunks: 20, intervalMs: 10, pathSegment: "/paced-20x10", routeSuffix: "-paced" },
+  concurrent: { chunks: 20, intervalMs: 50, pathSegment: "/paced-20x50", routeSuffix: "-paced-slow" },
+} as const;
+
+export interface HttpCall {
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface Scenario {
+  id: string;
+  label: string;
+  server: ServerName;
+  upstream: UpstreamShape;
+  /** Whether it can stream (the MLflow gateway API cannot). */
+  streams: boolean;
+  call(pace: Pace): HttpCall;
+}
+
+const PROMPT = [{ role: "user", content: "Say hello in twenty words." }];
+const JSON_TYPE = { "content-type": "application/json" };
+
+function openaiBody(model: string, stream: boolean): string {
+  return JSON.stringify({
+    model,
+    messages: PROMPT,
+    max_tokens: 64,
+    ...(stream && { stream: true, stream_options: { include_usage: true } }),
+  });
+}
+
+function pathSegment(pace: Pace): string {
+  return pace === "instant" ? "" : PACING[pace].pathSegment;
+}
+
+function routeName(upstream: UpstreamShape, pace: Pace): string {
+  return pace === "instant" ? upstream : `${upstream}${PACING[pace].routeSuffix}`;
+}
+
+function direct(upstream: UpstreamShape): Scenario {
+  return {
+    id: `direct-${upstream}`,
+    label: `mock upstream direct (${upstream === "openai" ? "OpenAI" : "Anthropic"}-shaped)`,
+    server: "mock",
+    upstream,
+    streams: true,
+    call: (pace) => {
+      const stream = pace !== "instant";
+      if (upstream === "openai") {
+        return {
+          path: `${pathSegment(pace)}/v1/chat/completions`,
+          headers: JSON_TYPE,
+          body: openaiBody("gpt-4o-mini", stream),
+        };
+      }
+      const body = {
+        model: "claude-bench",
+        max_tokens: 64,
+        messages: PROMPT,
+        ...(stream && { stream: true }),
+      };
+      return { path: `${pathSegment(pace)}/v1/messages`, headers: JSON_TYPE, body: JSON.stringify(body) };
+    },
+  };
+}
+
+const bareProxy: Scenario = {
+  id: "proxy-openai",
+  label: "bare node:http + undici proxy",
+  server: "proxy",
+  upstream: "openai",
+  streams: true,
+  call: (pace) => direct("openai").call(pace),
+};
+
+function portkey(upstream: UpstreamShape): Scenario {
+  return {
+    id: `portkey-${upstream}`,
+    label: `Portkey 1.15.2 -> ${upstream === "openai" ? "OpenAI" : "Anthropic (translated)"}`,
+    server: "portkey",
+    upstream,
+    streams: true,
+    call: (pace) => ({
+      path: "/v1/chat/completions",
+      // Portkey's custom host replaces the provider's base URL, path prefix included.
+      headers: {
+        ...JSON_TYPE,
+        authorization: "Bearer bench-key",
+        "x-portkey-provider": upstream,
+        "x-portkey-custom-host": `http://127.0.0.1:${PORTS.mock}${pathSegment(pace)}/v1`,
+      },
+      body: openaiBody(upstream === "openai" ? "gpt-4o-mini" : "claude-bench", pace !== "instant"),
+    }),
+  };
+}
+
+function switchyardOpenAI(upstream: UpstreamShape): Scenario {
+  return {
+    id: `switchyard-openai-api-${upstream}`,
+    label: `Switchyard OpenAI API -> ${upstream === "openai" ? "OpenAI (pass-through)" : "Anthropic (translated)"}`,
+    server: "switchyard",
+    upstream,
+    streams: true,
+    call: (pace) => ({
+      path: "/v1/chat/completions",
+      headers: JSON_TYPE,
+      body: openaiBody(routeName(upstream, pace), pace !== "instant"),
+    }),
+  };
+}
+
+function switchyardMlflow(upstream: UpstreamShape): Scenario {
+  return {
+    id: `switchyard-mlflow-api-${upstream}`,
+    label: `Switchyard MLflow API -> ${upstream === "openai" ? "OpenAI" : "Anthropic"} (translated)`,
+    server: "switchyard",
+    upstream,
+    streams: false,
+    call: () => ({
+      path: `/gateway/${upstream}/invocations`,
+      headers: JSON_TYPE,
+      body: JSON.stringify({ messages: PROMPT, max_tokens: 64 }),
+    }),
+  };
+}
+
+export const SCENARIOS: readonly Scenario[] = [
+  direct("openai"),
+  direct("anthropic"),
+  bareProxy,
+  portkey("openai"),
+  portkey("anthropic"),
+  switchyardOpenAI("openai"),
+  switchyardOpenAI("anthropic"),
+  switchyardMlflow("openai"),
+  switchyardMlflow("anthropic"),
+];
+
+/** The direct call each scenario's added latency is measured against: the same upstream, no hop. */
+export function baselineOf(scenario: Scenario): string {
+  return `direct-${scenario.upstream}`;
+}
+
+export function urlOf(scenario: Scenario): string {
+  return `http://127.0.0.1:${PORTS[scenario.server]}`;
+}

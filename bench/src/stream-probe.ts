@@ -1,0 +1,135 @@
+import { Agent, request } from "node:http";
+import type { HttpCall } from "./scenarios.js";
+
+/**
+ * A small streaming client that timestamps what it receives: when the first chunk holding `data:` arrives
+ * (time to first token, as a user sees it), every later chunk, and the end. It keeps no bodies, only the
+ * timings and the stream's last bytes (to tell a clean end from a broken one).
+ */
+export interface StreamTiming {
+  ok: boolean;
+  status: number;
+  /** Milliseconds from sending the request. */
+  firstDataMs: number;
+  totalMs: number;
+  /** Longest silence between two received chunks (after the first), in ms. */
+  maxGapMs: number;
+  chunks: number;
+  error?: string;
+}
+
+/** What a clean end looks like: `data: [DONE]` (OpenAI shape) or `message_stop` (Anthropic shape). */
+const CLEAN_END = /data: \[DONE\]\s*$|"type":"message_stop"\}\s*$/;
+
+export function timeStream(
+  origin: string,
+  call: HttpCall,
+  agent: Agent,
+  timeoutMs: number,
+): Promise<StreamTiming> {
+  const url = new URL(call.path, origin);
+  return new Promise((resolve) => {
+    const start = performance.now();
+    let last = Number.NaN;
+    let firstDataMs = Number.NaN;
+    let maxGapMs = 0;
+    let chunks = 0;
+    let tail = "";
+    let settled = false;
+    const finish = (timing: Omit<StreamTiming, "firstDataMs" | "totalMs" | "maxGapMs" | "chunks">): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve({ ...timing, firstDataMs, totalMs: performance.now() - start, maxGapMs, chunks });
+    };
+    const outgoing = request(
+      url,
+      { method: "POST", agent, headers: { ...call.headers, "content-length": Buffer.byteLength(call.body) } },
+      (response) => {
+        const status = response.statusCode ?? 0;
+        response.on("data", (chunk: Buffer) => {
+          const now = performance.now();
+          if (!Number.isNaN(last)) maxGapMs = Math.max(maxGapMs, now - last);
+          last = now;
+          chunks++;
+          if (Number.isNaN(firstDataMs) && chunk.includes("data:")) firstDataMs = now - start;
+          tail = (tail + chunk.toString("latin1")).slice(-200);
+        });
+        response.on("end", () => {
+          const clean = status === 200 && CLEAN_END.test(tail);
+          finish({
+            ok: clean,
+            status,
+            ...(!clean && { error: `status ${status}, ended with ${tail.slice(-80)}` }),
+          });
+        });
+        response.on("error", (error) => finish({ ok: false, status, error: error.message }));
+      },
+    );
+    const timer = setTimeout(() => {
+      outgoing.destroy(new Error(`no clean end within ${timeoutMs} ms`));
+    }, timeoutMs);
+    outgoing.on("error", (error) => finish({ ok: false, status: 0, error: error.message }));
+    outgoing.end(call.body);
+  });
+}
+
+/** Streams one after another on one keep-alive connection. */
+export async function timeSequentialStreams(
+  origin: string,
+  call: HttpCall,
+  count: number,
+): Promise<StreamTiming[]> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const timings: StreamTiming[] = [];
+  try {
+    for (let index = 0; index < count; index++) timings.push(await timeStream(origin, call, agent, 30_000));
+  } finally {
+    agent.destroy();
+  }
+  return timings;
+}
+
+export interface ConcurrentStreamsResult {
+  streams: number;
+  /** Completed cleanly with no gap over the stall threshold. */
+  ok: number;
+  stalled: number;
+  failed: number;
+  maxGapMs: number;
+  firstDataP99Ms: number;
+  firstError?: string;
+}
+
+/**
+ * `count` streams opened at once, each on its own connection. A stream stalls when a silence between two of
+ * its chunks exceeds `stallGapMs` (the wait for the first chunk, which includes opening `count` connections at
+ * once, is reported separately as firstDataP99Ms); it fails when it does not end cleanly.
+ */
+export async function timeConcurrentStreams(
+  origin: string,
+  call: HttpCall,
+  count: number,
+  stallGapMs: number,
+): Promise<ConcurrentStreamsResult> {
+  const agent = new Agent({ keepAlive: false, maxSockets: Number.POSITIVE_INFINITY });
+  const timings = await Promise.all(
+    Array.from({ length: count }, () => timeStream(origin, call, agent, 60_000)),
+  );
+  agent.destroy();
+  const failed = timings.filter((timing) => !timing.ok);
+  const stalled = timings.filter((timing) => timing.ok && timing.maxGapMs > stallGapMs);
+  const firstData = timings
+    .map((timing) => timing.firstDataMs)
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
+  return {
+    streams: count,
+    ok: count - failed.length - stalled.length,
+    stalled: stalled.length,
+    failed: failed.length,
+    maxGapMs: Math.max(0, ...timings.map((timing) => timing.maxGapMs)),
+    firstDataP99Ms: firstData[Math.max(0, Math.ceil(firstData.length * 0.99) - 1)] ?? Number.NaN,
+    ...(failed[0]?.error !== undefined && { firstError: failed[0].error }),
+  };
+}

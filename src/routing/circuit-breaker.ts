@@ -1,0 +1,93 @@
+import type { CircuitBreakerSettings } from "../config/resilience-settings.js";
+
+export type CircuitState = "closed" | "open" | "half_open" | "recovering";
+
+/** Called at every change of state, with why, for the log. */
+export type CircuitTransition = (from: CircuitState, to: CircuitState, reason: string) => void;
+
+/** Share of traffic a recovering target gets at the start of its ramp. */
+const RAMP_START_SHARE = 0.1;
+
+/**
+ * One target's circuit breaker. `closed`: traffic flows; enough consecutive failures open it. `open`: the
+ * target is skipped for the cool-down; then one request probes it (`half_open`). A probe that succeeds starts
+ * `recovering`: traffic returns gradually (a share growing from 10% to 100% over the ramp), so a target that
+ * just came back is not flooded; a failure on the way sends it back to `open`. A probe whose outcome never
+ * arrives (client gone) is replaced after a cool-down.
+ */
+export class CircuitBreaker {
+  private current: CircuitState = "closed";
+  private consecutiveFailures = 0;
+  private openedAt = 0;
+  private probeStartedAt = 0;
+  private recoveringSince = 0;
+
+  constructor(
+    private readonly settings: CircuitBreakerSettings,
+    private readonly onTransition: CircuitTransition = () => {},
+    private readonly random: () => number = Math.random,
+  ) {}
+
+  get state(): CircuitState {
+    return this.current;
+  }
+
+  /** Milliseconds until an open circuit lets a probe through (0 when it would now). */
+  retryInMs(now: number): number {
+    return this.current === "open" ? Math.max(0, this.openedAt + this.settings.cooldownMs - now) : 0;
+  }
+
+  /** Whether a request may go to the target now. A `true` in `open` or `half_open` makes the request the probe. */
+  allowRequest(now: number): boolean {
+    if (this.settings.failureThreshold === 0) return true;
+    switch (this.current) {
+      case "closed":
+        return true;
+      case "open":
+        if (now < this.openedAt + this.settings.cooldownMs) return false;
+        this.probeStartedAt = now;
+        this.move("half_open", "cool-down over: one probe request");
+        return true;
+      case "half_open":
+        if (now < this.probeStartedAt + this.settings.cooldownMs) return false;
+        this.probeStartedAt = now;
+        return true;
+      case "recovering": {
+        const progress =
+          this.settings.rampUpMs === 0 ? 1 : (now - this.recoveringSince) / this.settings.rampUpMs;
+        if (progress >= 1) {
+          this.move("closed", "ramp-up complete");
+          return true;
+        }
+        return this.random() < RAMP_START_SHARE + (1 - RAMP_START_SHARE) * progress;
+      }
+    }
+  }
+
+  recordSuccess(now: number): void {
+    this.consecutiveFailures = 0;
+    if (this.current === "half_open") {
+      this.recoveringSince = now;
+      if (this.settings.rampUpMs === 0) this.move("closed", "probe succeeded");
+      else this.move("recovering", "probe succeeded: traffic returns gradually");
+    }
+  }
+
+  recordFailure(now: number): void {
+    if (this.settings.failureThreshold === 0) return;
+    this.consecutiveFailures++;
+    if (this.current === "half_open" || this.current === "recovering") {
+      this.openedAt = now;
+      this.move("open", `failed while ${this.current === "half_open" ? "probing" : "recovering"}`);
+    } else if (this.current === "closed" && this.consecutiveFailures >= this.settings.failureThreshold) {
+      this.openedAt = now;
+      this.move("open", `${this.consecutiveFailures} consecutive failures`);
+    }
+  }
+
+  private move(to: CircuitState, reason: string): void {
+    const from = this.current;
+    this.current = to;
+    this.onTransition(from, to, reason);
+  }
+}

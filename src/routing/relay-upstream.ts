@@ -1,0 +1,131 @@
+import type { ChatRequest, StreamEvent } from "../canonical/index.js";
+import { GatewayError } from "../canonical/index.js";
+import type { UpstreamTimeouts } from "../config/route-timeouts.js";
+import type { SseFrame } from "../framing/sse-decoder.js";
+import { SseFrameRelay } from "../framing/sse-frame-relay.js";
+import type { HttpUpstreamTarget } from "../providers/upstream-target.js";
+import type { PassThrough } from "../streaming/pass-through.js";
+import { responseToEvents } from "../streaming/response-to-events.js";
+import {
+  type OpenedUpstreamCall,
+  operationOf,
+  readUpstreamText,
+  sendUpstreamCall,
+} from "./upstream-client.js";
+import { upstreamFailure } from "./upstream-failure.js";
+import { decodeUpstreamBody, upstreamHttpError } from "./upstream-response.js";
+
+/** A whole upstream answer to relay as it is. */
+export interface RelayedJson {
+  kind: "relayed-json";
+  text: string;
+  upstreamMs: number;
+}
+
+/** An upstream stream whose first complete frames have arrived (the commit point), ready to relay. */
+export interface RelayedStream {
+  kind: "relayed-stream";
+  upstream: HttpUpstreamTarget;
+  opened: OpenedUpstreamCall;
+  chunks: AsyncIterator<unknown>;
+  relay: SseFrameRelay;
+  first: { bytes: Buffer; frames: SseFrame[] };
+  firstEventMs: number;
+}
+
+/** A stream the upstream answered with one JSON body, replayed as canonical events. */
+export interface ReplayedStream {
+  kind: "events";
+  events: AsyncIterable<StreamEvent>;
+  firstEventMs: number;
+}
+
+/** Sends the client's body to the target as it is and reads the whole answer (one pass-through attempt). */
+export async function fetchRelayedJson(
+  passThrough: PassThrough,
+  body: Record<string, unknown>,
+  signal: AbortSignal,
+  timeouts: UpstreamTimeouts,
+): Promise<RelayedJson> {
+  const { upstream, pool } = httpTarget(passThrough);
+  const started = performance.now();
+  const opened = await sendUpstreamCall(upstream, pool, passThrough.prepare(body), signal, timeouts);
+  const text = await readUpstreamText(upstream, opened, signal);
+  checkJsonAnswer(upstream, opened, text);
+  return { kind: "relayed-json", text, upstreamMs: performance.now() - started };
+}
+
+/**
+ * Opens a pass-through stream on the target and waits for its first complete frame (one attempt). An upstream
+ * that ignored `stream` and answered with JSON is replayed as events instead.
+ */
+export async function openRelayedStream(
+  passThrough: PassThrough,
+  body: Record<string, unknown>,
+  request: ChatRequest,
+  signal: AbortSignal,
+  timeouts: UpstreamTimeouts,
+): Promise<RelayedStream | ReplayedStream> {
+  const { upstream, pool } = httpTarget(passThrough);
+  const started = performance.now();
+  const opened = await sendUpstreamCall(upstream, pool, passThrough.prepare(body), signal, timeouts);
+  const { statusCode, headers } = opened.response;
+  if (statusCode >= 400 || !/^text\/event-stream\b/i.test(String(headers["content-type"] ?? ""))) {
+    const text = await readUpstreamText(upstream, opened, signal);
+    checkJsonAnswer(upstream, opened, text);
+    const response = operationOf(upstream, "chat").decodeResponse(JSON.parse(text), request);
+    return { kind: "events", events: responseToEvents(response), firstEventMs: performance.now() - started };
+  }
+  const chunks = opened.response.body[Symbol.asyncIterator]();
+  const relay = new SseFrameRelay();
+  try {
+    while (true) {
+      const next = await chunks.next();
+      if (next.done === true) break;
+      const first = relay.push(next.value as Buffer);
+      if (first.bytes.length > 0) {
+        return {
+          kind: "relayed-stream",
+          upstream,
+          opened,
+          chunks,
+          relay,
+          first,
+          firstEventMs: performance.now() - started,
+        };
+      }
+    }
+  } catch (error) {
+    opened.response.body.destroy();
+    if (signal.aborted) throw signal.reason;
+    throw upstreamFailure(error, upstream.providerDisplayName, opened.totalTimeout.aborted);
+  }
+  throw new GatewayError(
+    "upstream_invalid_response",
+    `${upstream.providerDisplayName} ended the stream without sending anything.`,
+  );
+}
+
+/** Errors are the gateway's even when the answer is relayed: status and message passed on (redacted), non-JSON is a 502. */
+function checkJsonAnswer(upstream: HttpUpstreamTarget, opened: OpenedUpstreamCall, text: string): void {
+  const { statusCode, headers } = opened.response;
+  if (statusCode >= 400 || !/\bjson\b/i.test(String(headers["content-type"] ?? ""))) {
+    throw upstreamHttpError(
+      upstream,
+      statusCode,
+      headers,
+      decodeUpstreamBody(upstream, statusCode, headers, text),
+    );
+  }
+}
+
+function httpTarget(passThrough: PassThrough): {
+  upstream: HttpUpstreamTarget;
+  pool: NonNullable<PassThrough["target"]["pool"]>;
+} {
+  const { upstream, pool, label } = passThrough.target;
+  if (upstream.transport !== "http" || pool === undefined) {
+    throw new GatewayError("internal_error", `Target ${label} cannot relay: it is not an HTTP upstream.`);
+  }
+  return { upstream, pool };
+}

@@ -1,0 +1,80 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { GatewayError } from "../canonical/index.js";
+import type { UpstreamTimeouts } from "../config/route-timeouts.js";
+import { orderTargets } from "./attempt-order.js";
+import { isRetryable, retryDelayMs } from "./retry-policy.js";
+import type { Route, RouteTarget } from "./route-table.js";
+
+/** One attempt on one target. It must throw a GatewayError on failure, and not retry by itself. */
+export type Attempt<T> = (target: RouteTarget, signal: AbortSignal, timeouts: UpstreamTimeouts) => Promise<T>;
+
+/** Told before each attempt (1-based), so callers can report which target served and after how many tries. */
+export type AttemptObserver = (target: RouteTarget, attempt: number) => void;
+
+export interface ResilientResult<T> {
+  value: T;
+  target: RouteTarget;
+  attempts: number;
+}
+
+/**
+ * Runs a request on a route until one attempt succeeds: targets in the route's order, skipping those whose
+ * circuit is open, each retried on retryable failures with backoff (or the upstream's Retry-After), all within
+ * the route's time budget. A failure that is the request's own fault (a 4xx) ends it at once. When nothing
+ * succeeds, the last failure is what the client sees; when every target's circuit is open, a 503 says so.
+ */
+export async function callWithResilience<T>(
+  route: Route,
+  signal: AbortSignal,
+  attempt: Attempt<T>,
+  onAttempt: AttemptObserver = () => {},
+): Promise<ResilientResult<T>> {
+  const deadline = performance.now() + route.retries.budgetMs;
+  let attempts = 0;
+  let lastFailure: GatewayError | undefined;
+  for (const target of orderTargets(route.targets, route.strategy)) {
+    for (let retry = 0; retry < route.retries.maxAttempts; retry++) {
+      if (!target.breaker.allowRequest(Date.now())) break;
+      attempts++;
+      onAttempt(target, attempts);
+      try {
+        const value = await attempt(target, signal, timeoutsWithin(target.timeouts, deadline));
+        target.breaker.recordSuccess(Date.now());
+        return { value, target, attempts };
+      } catch (error) {
+        if (signal.aborted) throw error;
+        if (!isRetryable(error)) {
+          // The upstream answered (or the request was refused before sending): it is not down.
+          target.breaker.recordSuccess(Date.now());
+          throw error;
+        }
+        target.breaker.recordFailure(Date.now());
+        lastFailure = error;
+        if (retry + 1 >= route.retries.maxAttempts || !target.breaker.allowRequest(Date.now())) break;
+        const delay = retryDelayMs(error, route.retries, retry);
+        // A wait that would overrun the budget is better spent on the next target.
+        if (performance.now() + delay >= deadline) break;
+        await sleep(delay, undefined, { signal });
+      }
+    }
+    if (performance.now() >= deadline) break;
+  }
+  if (lastFailure !== undefined) throw lastFailure;
+  throw allCircuitsOpen(route);
+}
+
+/** Each attempt gets its target's timeouts, its total cut to what is left of the route's budget. */
+function timeoutsWithin(timeouts: UpstreamTimeouts, deadline: number): UpstreamTimeouts {
+  const left = Math.max(1, Math.floor(deadline - performance.now()));
+  return left >= timeouts.totalMs ? timeouts : { ...timeouts, totalMs: left };
+}
+
+function allCircuitsOpen(route: Route): GatewayError {
+  const now = Date.now();
+  const waitMs = Math.min(...route.targets.map((target) => target.breaker.retryInMs(now)));
+  return new GatewayError(
+    "overloaded",
+    `Every target of route '${route.name}' is failing and paused (circuit open); try again in ${Math.ceil(waitMs / 1000)} s.`,
+    { retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) },
+  );
+}
