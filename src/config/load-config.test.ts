@@ -3,7 +3,10 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError } from "./config-issue.js";
+import type { TargetConfig } from "./gateway-config.js";
 import { loadConfigFile } from "./load-config.js";
+import { DEFAULT_UPSTREAM_TIMEOUTS } from "./route-timeouts.js";
+import { DEFAULT_SERVER_SETTINGS } from "./server-settings.js";
 
 /** YAML text from one string per line, so that a row's position in the list is its line number. */
 function lines(...rows: string[]): string {
@@ -27,6 +30,17 @@ const OPENAI_ROUTE = lines(
   "      config:",
   "        openai_api_key: $OPENAI_API_KEY",
 );
+
+/** An openai target as a route's `model:` gives it: weight 1 and the default timeouts. */
+function openaiTarget(model: string, apiKey: string): TargetConfig {
+  return {
+    provider: "openai",
+    model,
+    config: { openai_api_key: apiKey, openai_api_type: "openai" },
+    weight: 1,
+    timeouts: DEFAULT_UPSTREAM_TIMEOUTS,
+  };
+}
 
 let directory: string;
 
@@ -67,26 +81,8 @@ describe("loadConfigFile", () => {
       OPENAI_API_KEY: "sk-from-env",
     });
     expect(config.routes.map(({ name, targets }) => ({ name, targets }))).toEqual([
-      {
-        name: "chat",
-        targets: [
-          {
-            provider: "openai",
-            model: "gpt-4o-mini",
-            config: { openai_api_key: "sk-from-file", openai_api_type: "openai" },
-          },
-        ],
-      },
-      {
-        name: "embeddings",
-        targets: [
-          {
-            provider: "openai",
-            model: "text-embedding-3-small",
-            config: { openai_api_key: "sk-from-env", openai_api_type: "openai" },
-          },
-        ],
-      },
+      { name: "chat", targets: [openaiTarget("gpt-4o-mini", "sk-from-file")] },
+      { name: "embeddings", targets: [openaiTarget("text-embedding-3-small", "sk-from-env")] },
     ]);
   });
 
@@ -97,7 +93,10 @@ describe("loadConfigFile", () => {
   });
 
   it("reads a file that starts with a byte-order mark", async () => {
-    await expect(loadConfigFile(join(directory, "bom.yaml"), {})).resolves.toEqual({ routes: [] });
+    await expect(loadConfigFile(join(directory, "bom.yaml"), {})).resolves.toEqual({
+      routes: [],
+      server: DEFAULT_SERVER_SETTINGS,
+    });
   });
 
   it("rejects with every problem, each naming the file by its absolute path", async () => {
@@ -109,14 +108,14 @@ describe("loadConfigFile", () => {
         line: 6,
         column: 1,
         field: "extra",
-        message: "unknown top-level key 'extra'; allowed: routes, endpoints",
+        message: "unknown top-level key 'extra'; allowed: routes, endpoints, server",
       },
       expect.objectContaining({ file, line: 5, column: 17, route: "chat", field: "model.provider" }),
     ]);
     expect(error.message).toBe(
       [
         "The configuration is invalid (2 problems):",
-        `  ${file}:6:1: field extra: unknown top-level key 'extra'; allowed: routes, endpoints`,
+        `  ${file}:6:1: field extra: unknown top-level key 'extra'; allowed: routes, endpoints, server`,
         `  ${file}:5:17: route 'chat', field model.provider: ${error.issues[1]?.message}`,
       ].join("\n"),
     );

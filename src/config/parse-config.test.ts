@@ -6,9 +6,12 @@ import { ROUTE_TYPES } from "../canonical/index.js";
 import { EMBED_INPUT_TYPES } from "../dialects/cohere/embeddings.js";
 import { providerNames } from "../providers/registry.js";
 import { ConfigError, type ConfigIssue, formatConfigIssue } from "./config-issue.js";
-import type { GatewayConfig } from "./gateway-config.js";
+import type { GatewayConfig, RouteConfig, TargetConfig } from "./gateway-config.js";
 import { parseConfig } from "./parse-config.js";
+import { DEFAULT_CIRCUIT_BREAKER, DEFAULT_RETRIES } from "./resilience-settings.js";
 import { routeEntrySchema } from "./route-entry-schema.js";
+import { DEFAULT_UPSTREAM_TIMEOUTS } from "./route-timeouts.js";
+import { DEFAULT_SERVER_SETTINGS } from "./server-settings.js";
 
 const FILE = "/srv/switchyard/switchyard.yaml";
 const ALL_ROUTE_TYPES = ROUTE_TYPES.join(", ");
@@ -16,6 +19,7 @@ const ALL_PROVIDERS = providerNames().join(", ");
 const ROUTE_KEYS = Object.keys(routeEntrySchema.shape).join(", ");
 const OPENAI_KEYS =
   "openai_api_key, openai_api_type, openai_api_base, openai_api_version, openai_deployment_name, openai_organization";
+const MISSING_MODEL = "is required (or 'targets', a list of several models)";
 const AZURE_REQUIRED = (type: string) =>
   `is required when openai_api_type is '${type}' (Azure OpenAI needs openai_api_base, openai_deployment_name and openai_api_version)`;
 
@@ -46,13 +50,29 @@ function openaiRoute(...configLines: string[]): string {
   return routeWithModel("      provider: openai", "      name: gpt-4o", "      config:", ...configLines);
 }
 
+/** A target as a route's `model:` gives it: weight 1 and the default timeouts. */
+function target(provider: string, model: string, config: Record<string, unknown>): TargetConfig {
+  return { provider, model, config, weight: 1, timeouts: DEFAULT_UPSTREAM_TIMEOUTS };
+}
+
+/** A route as parsed when it sets no strategy, retries, circuit breaker or in-flight limit. */
+function withDefaults(route: Pick<RouteConfig, "name" | "type" | "targets">): RouteConfig {
+  return {
+    strategy: "fallback",
+    retries: DEFAULT_RETRIES,
+    circuitBreaker: DEFAULT_CIRCUIT_BREAKER,
+    maxInFlight: null,
+    ...route,
+  };
+}
+
 function fixture(name: string): string {
   return readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8");
 }
 
 describe("parseConfig: the top level of the file", () => {
   it("accepts an empty route list", () => {
-    expect(configOf(lines("routes: []"))).toEqual({ routes: [] });
+    expect(configOf(lines("routes: []"))).toEqual({ routes: [], server: DEFAULT_SERVER_SETTINGS });
   });
 
   it("reads the routes from `endpoints`, MLflow's later name for the list", () => {
@@ -135,7 +155,7 @@ describe("parseConfig: the top level of the file", () => {
         line: 4,
         column: 1,
         field: "logging",
-        message: "unknown top-level key 'logging'; allowed: routes, endpoints",
+        message: "unknown top-level key 'logging'; allowed: routes, endpoints, server",
       },
     ]);
   });
@@ -160,7 +180,7 @@ describe("parseConfig: the top level of the file", () => {
         line: 1,
         column: 1,
         field: "endpoint",
-        message: "unknown top-level key 'endpoint'; allowed: routes, endpoints",
+        message: "unknown top-level key 'endpoint'; allowed: routes, endpoints, server",
       },
       {
         file: FILE,
@@ -344,9 +364,9 @@ describe("parseConfig: the shape of a route", () => {
     ]);
   });
 
-  it("rejects a route without `model` at the route", () => {
+  it("rejects a route without `model` at the route, mentioning `targets`", () => {
     expect(issuesOf(lines("routes:", "  - name: r", "    type: llm/v1/chat"))).toEqual([
-      { file: FILE, line: 2, column: 5, route: "r", field: "model", message: "is required" },
+      { file: FILE, line: 2, column: 5, route: "r", field: "model", message: MISSING_MODEL },
     ]);
   });
 
@@ -521,81 +541,69 @@ describe("parseConfig: providers", () => {
       OPENAI_API_KEY: "sk-openai-from-env",
       COHERE_API_KEY: "co-from-env",
     });
-    expect(config.routes.map(({ name, type, targets }) => ({ name, type, targets }))).toEqual([
-      {
-        name: "chat",
-        type: "llm/v1/chat",
-        targets: [
-          {
-            provider: "openai",
-            model: "gpt-4o-mini",
-            config: { openai_api_key: "sk-openai-from-env", openai_api_type: "openai" },
-          },
-        ],
-      },
-      {
-        name: "completions.claude",
-        type: "llm/v1/completions",
-        targets: [
-          {
-            provider: "anthropic",
-            model: "claude-sonnet-4-5",
-            config: {
+    expect(config).toEqual({
+      server: DEFAULT_SERVER_SETTINGS,
+      routes: [
+        withDefaults({
+          name: "chat",
+          type: "llm/v1/chat",
+          targets: [
+            target("openai", "gpt-4o-mini", {
+              openai_api_key: "sk-openai-from-env",
+              openai_api_type: "openai",
+            }),
+          ],
+        }),
+        withDefaults({
+          name: "completions.claude",
+          type: "llm/v1/completions",
+          targets: [
+            target("anthropic", "claude-sonnet-4-5", {
               anthropic_api_key: "sk-ant-literal",
               anthropic_api_base: "https://api.anthropic.com/v1",
               anthropic_version: "2023-06-01",
               default_max_tokens: 4096,
-            },
-          },
-        ],
-      },
-      {
-        name: "embeddings-cohere",
-        type: "llm/v1/embeddings",
-        targets: [
-          {
-            provider: "cohere",
-            model: "embed-english-v3.0",
-            config: {
+            }),
+          ],
+        }),
+        withDefaults({
+          name: "embeddings-cohere",
+          type: "llm/v1/embeddings",
+          targets: [
+            target("cohere", "embed-english-v3.0", {
               cohere_api_key: "co-from-env",
               cohere_api_base: "https://api.cohere.com",
               embedding_input_type: "search_query",
-            },
-          },
-        ],
-      },
-      {
-        name: "azure_chat",
-        type: "llm/v1/chat",
-        targets: [
-          {
-            provider: "openai",
-            model: "gpt-4o",
-            config: {
+            }),
+          ],
+        }),
+        withDefaults({
+          name: "azure_chat",
+          type: "llm/v1/chat",
+          targets: [
+            target("openai", "gpt-4o", {
               openai_api_key: "sk-openai-from-env",
               openai_api_type: "azure",
               openai_api_base: "https://example.openai.azure.com",
               openai_deployment_name: "gpt-4o-prod",
               openai_api_version: "2024-06-01",
-            },
-          },
-        ],
-      },
-      {
-        name: "mock-embeddings",
-        type: "llm/v1/embeddings",
-        targets: [
-          { provider: "mock", model: "mock-echo", config: { embedding_dimensions: 8, latency_ms: 0 } },
-        ],
-      },
-    ]);
+            }),
+          ],
+        }),
+        withDefaults({
+          name: "mock-embeddings",
+          type: "llm/v1/embeddings",
+          targets: [target("mock", "mock-echo", { embedding_dimensions: 8, latency_ms: 0 })],
+        }),
+      ],
+    });
   });
 });
 
 describe("parseConfig: the mock provider's config", () => {
   it("needs no model name and no config, defaulting to 8 embedding dimensions and no latency", () => {
     expect(configOf(routeWithModel("      provider: mock")).routes[0]?.targets).toEqual([
-      { provider: "mock", model: "mock-echo", config: { embedding_dimensions: 8, latency_ms: 0 } },
+      target("mock", "mock-echo", { embedding_dimensions: 8, latency_ms: 0 }),
     ]);
   });
 
@@ -608,7 +616,7 @@ describe("parseConfig: the mock provider's config", () => {
       "        latency_ms: 25",
     );
     expect(configOf(text).routes[0]?.targets).toEqual([
-      { provider: "mock", model: "my-mock", config: { embedding_dimensions: 1536, latency_ms: 25 } },
+      target("mock", "my-mock", { embedding_dimensions: 1536, latency_ms: 25 }),
     ]);
   });
 
@@ -1076,7 +1084,7 @@ describe("parseConfig: several problems", () => {
         line: 32,
         column: 1,
         field: "colour",
-        message: "unknown top-level key 'colour'; allowed: routes, endpoints",
+        message: "unknown top-level key 'colour'; allowed: routes, endpoints, server",
       },
       {
         file,
@@ -1087,7 +1095,7 @@ describe("parseConfig: several problems", () => {
         message:
           "may only contain letters, digits, '_', '-' and '.' (it becomes part of the URL); got \"bad name\"",
       },
-      { file, line: 13, column: 5, route: "typo", field: "model", message: "is required" },
+      { file, line: 13, column: 5, route: "typo", field: "model", message: MISSING_MODEL },
       {
         file,
         line: 15,

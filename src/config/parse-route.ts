@@ -18,6 +18,9 @@ export function parseRoute(entry: unknown, index: number, context: ParseContext)
   const report = routeReporter(context, index, routeNameOf(entry));
   const parsed = routeEntrySchema.safeParse(entry, { reportInput: true });
   if (!parsed.success) {
+    // The schema cannot require "one of `model` and `targets`", so a route lacking both is named here too:
+    // otherwise that problem would only surface once the others are fixed. It comes first, at the route.
+    if (lacksTargets(entry)) report(["model"], MISSING_TARGETS);
     reportShapeIssues(parsed.error.issues, [], report);
     return undefined;
   }
@@ -28,7 +31,7 @@ export function parseRoute(entry: unknown, index: number, context: ParseContext)
     return undefined;
   }
   if (route.model === undefined && route.targets === undefined) {
-    report(["model"], "is required (or 'targets', a list of several models)");
+    report(["model"], MISSING_TARGETS);
     return undefined;
   }
   const strategy = route.strategy ?? "fallback";
@@ -60,6 +63,14 @@ export function parseRoute(entry: unknown, index: number, context: ParseContext)
     circuitBreaker: route.circuit_breaker,
     maxInFlight: route.max_in_flight ?? null,
   };
+}
+
+const MISSING_TARGETS = "is required (or 'targets', a list of several models)";
+
+/** A mapping with neither `model` nor `targets` (a route that is not a mapping has a different problem). */
+function lacksTargets(entry: unknown): boolean {
+  if (typeof entry !== "object" || entry === null || Array.isArray(entry)) return false;
+  return !("model" in entry) && !("targets" in entry);
 }
 
 type ZodIssues = Parameters<typeof describeZodIssue>[0][];

@@ -37,7 +37,8 @@ export const TIMEOUT_KEYS = "first_byte_seconds, idle_seconds, total_seconds";
 export function resolveTimeouts(route: TimeoutsEntry, target: TimeoutsEntry): UpstreamTimeouts {
   const pick = (key: keyof NonNullable<TimeoutsEntry>, fallbackMs: number): number => {
     const value = target?.[key] ?? route?.[key];
-    return value === undefined ? fallbackMs : Math.round(value * 1000);
+    // At least 1 ms: undici reads a timeout of 0 as "no timeout", the opposite of a tiny one.
+    return value === undefined ? fallbackMs : Math.max(1, Math.round(value * 1000));
   };
   return {
     firstByteMs: pick("first_byte_seconds", DEFAULT_UPSTREAM_TIMEOUTS.firstByteMs),

@@ -16,6 +16,10 @@ export const DEFAULT_SERVER_SETTINGS: ServerSettings = {
   requestTimeoutMs: 60_000,
 };
 
+/** Whole milliseconds, at least 1: Node reads a timeout of 0 as "no timeout", the opposite of a tiny one. */
+const toMs = (seconds: number | undefined, fallbackMs: number): number =>
+  seconds === undefined ? fallbackMs : Math.max(1, Math.round(seconds * 1000));
+
 export const serverSettingsSchema = z
   .object({
     max_body_bytes: z
@@ -29,18 +33,41 @@ export const serverSettingsSchema = z
   })
   .strict()
   .optional()
-  .transform(
-    (value): ServerSettings => ({
+  // A transform runs only once every value is valid, so the comparison below never reads an invalid one.
+  .transform((value, context): ServerSettings => {
+    const settings: ServerSettings = {
       maxBodyBytes: value?.max_body_bytes ?? DEFAULT_SERVER_SETTINGS.maxBodyBytes,
-      headersTimeoutMs:
-        value?.request_header_timeout_seconds === undefined
-          ? DEFAULT_SERVER_SETTINGS.headersTimeoutMs
-          : Math.round(value.request_header_timeout_seconds * 1000),
-      requestTimeoutMs:
-        value?.request_timeout_seconds === undefined
-          ? DEFAULT_SERVER_SETTINGS.requestTimeoutMs
-          : Math.round(value.request_timeout_seconds * 1000),
-    }),
-  );
+      headersTimeoutMs: toMs(value?.request_header_timeout_seconds, DEFAULT_SERVER_SETTINGS.headersTimeoutMs),
+      requestTimeoutMs: toMs(value?.request_timeout_seconds, DEFAULT_SERVER_SETTINGS.requestTimeoutMs),
+    };
+    // Node refuses to start a server whose headers timeout exceeds its request timeout (ERR_OUT_OF_RANGE):
+    // the headers are part of the request. Caught here, it is a config problem with a place, not a crash.
+    if (settings.headersTimeoutMs > settings.requestTimeoutMs) {
+      context.issues.push(timeoutOrderIssue(value, settings));
+    }
+    return settings;
+  });
+
+type ServerEntry = { request_header_timeout_seconds?: number; request_timeout_seconds?: number } | undefined;
+
+/** Reported at the headers timeout when it is written, else at the request timeout that is too short for it. */
+function timeoutOrderIssue(value: ServerEntry, settings: ServerSettings): z.core.$ZodRawIssue {
+  const why = "the headers are part of the request";
+  if (value?.request_header_timeout_seconds === undefined) {
+    return {
+      code: "custom",
+      input: value?.request_timeout_seconds,
+      path: ["request_timeout_seconds"],
+      message: `must be at least request_header_timeout_seconds (${settings.headersTimeoutMs / 1000}, its default); ${why}`,
+    };
+  }
+  const which = value.request_timeout_seconds === undefined ? ", its default" : "";
+  return {
+    code: "custom",
+    input: value.request_header_timeout_seconds,
+    path: ["request_header_timeout_seconds"],
+    message: `must be at most request_timeout_seconds (${settings.requestTimeoutMs / 1000}${which}); ${why}`,
+  };
+}
 
 export const SERVER_KEYS = "max_body_bytes, request_header_timeout_seconds, request_timeout_seconds";
