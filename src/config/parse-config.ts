@@ -83,7 +83,8 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv):
   const context: ParseContext = { file, env, configDirectory: dirname(file), source, issues, listKey };
   const routes = list.map((entry, index) => parseRoute(entry, index, context));
   reportDuplicateNames(list, context);
-  const server = serverSettingsSchema.safeParse(rootRecord.server, { reportInput: true });
+  // An empty `server:` block (every line commented out) is YAML null: the defaults, as with no block at all.
+  const server = serverSettingsSchema.safeParse(rootRecord.server ?? undefined, { reportInput: true });
   if (!server.success) {
     for (const issue of server.error.issues) {
       if (issue.code === "unrecognized_keys") {
