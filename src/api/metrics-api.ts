@@ -7,7 +7,8 @@ export type MetricsSource = () => Promise<string>;
 
 /**
  * Records every API request in the metrics when its response ends (or the client goes away), adds
- * `Server-Timing` to every response, and serves `GET /metrics` in Prometheus text format.
+ * `Server-Timing` and the `x-switchyard-target` / `x-switchyard-attempts` headers to every response, and
+ * serves `GET /metrics` in Prometheus text format.
  */
 export function registerMetrics(app: FastifyInstance, metrics: GatewayMetrics, source: MetricsSource): void {
   app.decorate("metrics", metrics);
@@ -15,6 +16,8 @@ export function registerMetrics(app: FastifyInstance, metrics: GatewayMetrics, s
   app.addHook("onSend", async (request, reply, payload) => {
     if (!reply.hasHeader("server-timing"))
       reply.header("server-timing", serverTimingHeader(reply.elapsedTime, request.observation));
+    // Which target served and after how many attempts, on answers and errors alike (streams set their own).
+    reply.headers(targetHeaders(request.observation));
     return payload;
   });
   app.addHook("onResponse", async (request, reply) =>

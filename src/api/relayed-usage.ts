@@ -8,11 +8,17 @@ import { decodeUsage } from "../dialects/openai/usage.js";
 export function usageOfBody(text: string): Usage | undefined {
   if (!text.includes('"usage"')) return undefined;
   try {
-    return decodeUsage((JSON.parse(text) as { usage?: unknown }).usage, 0);
+    return usageOfAnswer(JSON.parse(text));
   } catch {
     // Not JSON after all: the client gets the bytes as they are; there is just nothing to count.
     return undefined;
   }
+}
+
+/** The usage of a relayed answer already parsed; none when it has no readable usage. */
+export function usageOfAnswer(body: unknown): Usage | undefined {
+  const usage = typeof body === "object" && body !== null ? (body as { usage?: unknown }).usage : undefined;
+  return usage === undefined ? undefined : decodeUsage(usage, 0);
 }
 
 /** The usage of a stream chunk, when it carries one (the last chunk, with `stream_options.include_usage`). */

@@ -11,9 +11,9 @@ const RAMP_START_SHARE = 0.1;
 /**
  * One target's circuit breaker. `closed`: traffic flows; enough consecutive failures open it. `open`: the
  * target is skipped for the cool-down; then one request probes it (`half_open`). A probe that succeeds starts
- * `recovering`: traffic returns gradually (a share growing from 10% to 100% over the ramp), so a target that
- * just came back is not flooded; a failure on the way sends it back to `open`. A probe whose outcome never
- * arrives (client gone) is replaced after a cool-down.
+ * `recovering`: traffic returns gradually (a share growing from 10% to 100% over the ramp, the rest going to
+ * the route's other targets), so a target that just came back is not flooded; a failure on the way sends it
+ * back to `open`. A probe whose outcome never arrives (client gone) is replaced after a cool-down.
  */
 export class CircuitBreaker {
   private current: CircuitState = "closed";
@@ -37,8 +37,12 @@ export class CircuitBreaker {
     return this.current === "open" ? Math.max(0, this.openedAt + this.settings.cooldownMs - now) : 0;
   }
 
-  /** Whether a request may go to the target now. A `true` in `open` or `half_open` makes the request the probe. */
-  allowRequest(now: number): boolean {
+  /**
+   * Whether a request may go to the target now. A `true` in `open` or `half_open` makes the request the probe.
+   * `lastResort`: no other target of the route can take the request, so a recovering target takes it whatever
+   * its ramp says; the ramp shifts traffic back gradually, it does not refuse work.
+   */
+  allowRequest(now: number, lastResort = false): boolean {
     if (this.settings.failureThreshold === 0) return true;
     switch (this.current) {
       case "closed":
@@ -59,7 +63,7 @@ export class CircuitBreaker {
           this.move("closed", "ramp-up complete");
           return true;
         }
-        return this.random() < RAMP_START_SHARE + (1 - RAMP_START_SHARE) * progress;
+        return lastResort || this.random() < RAMP_START_SHARE + (1 - RAMP_START_SHARE) * progress;
       }
     }
   }

@@ -1,8 +1,7 @@
 import type { ChatRequest, StreamEvent } from "../canonical/index.js";
 import { GatewayError } from "../canonical/index.js";
 import type { UpstreamTimeouts } from "../config/route-timeouts.js";
-import type { SseFrame } from "../framing/sse-decoder.js";
-import { SseFrameRelay } from "../framing/sse-frame-relay.js";
+import { type RelayedFrames, SseFrameRelay } from "../framing/sse-frame-relay.js";
 import type { HttpUpstreamTarget } from "../providers/upstream-target.js";
 import type { PassThrough } from "../streaming/pass-through.js";
 import { responseToEvents } from "../streaming/response-to-events.js";
@@ -19,6 +18,8 @@ import { decodeUpstreamBody, upstreamHttpError } from "./upstream-response.js";
 export interface RelayedJson {
   kind: "relayed-json";
   text: string;
+  /** The same answer parsed: it had to be read to know it is JSON, and the usage is in it. */
+  body: unknown;
   upstreamMs: number;
 }
 
@@ -29,7 +30,8 @@ export interface RelayedStream {
   opened: OpenedUpstreamCall;
   chunks: AsyncIterator<unknown>;
   relay: SseFrameRelay;
-  first: { bytes: Buffer; frames: SseFrame[] };
+  first: RelayedFrames;
+  readFrame: PassThrough["readFrame"];
   firstEventMs: number;
 }
 
@@ -51,8 +53,8 @@ export async function fetchRelayedJson(
   const started = performance.now();
   const opened = await sendUpstreamCall(upstream, pool, passThrough.prepare(body), signal, timeouts);
   const text = await readUpstreamText(upstream, opened, signal);
-  checkJsonAnswer(upstream, opened, text);
-  return { kind: "relayed-json", text, upstreamMs: performance.now() - started };
+  const answer = parseJsonAnswer(upstream, opened, text);
+  return { kind: "relayed-json", text, body: answer, upstreamMs: performance.now() - started };
 }
 
 /**
@@ -72,8 +74,10 @@ export async function openRelayedStream(
   const { statusCode, headers } = opened.response;
   if (statusCode >= 400 || !/^text\/event-stream\b/i.test(String(headers["content-type"] ?? ""))) {
     const text = await readUpstreamText(upstream, opened, signal);
-    checkJsonAnswer(upstream, opened, text);
-    const response = operationOf(upstream, "chat").decodeResponse(JSON.parse(text), request);
+    const response = operationOf(upstream, "chat").decodeResponse(
+      parseJsonAnswer(upstream, opened, text),
+      request,
+    );
     return { kind: "events", events: responseToEvents(response), firstEventMs: performance.now() - started };
   }
   const chunks = opened.response.body[Symbol.asyncIterator]();
@@ -83,7 +87,8 @@ export async function openRelayedStream(
       const next = await chunks.next();
       if (next.done === true) break;
       const first = relay.push(next.value as Buffer);
-      if (first.bytes.length > 0) {
+      if (first.frames.length > 0) {
+        refuseBrokenStart(passThrough, first, upstream);
         return {
           kind: "relayed-stream",
           upstream,
@@ -91,6 +96,7 @@ export async function openRelayedStream(
           chunks,
           relay,
           first,
+          readFrame: passThrough.readFrame,
           firstEventMs: performance.now() - started,
         };
       }
@@ -106,17 +112,45 @@ export async function openRelayedStream(
   );
 }
 
-/** Errors are the gateway's even when the answer is relayed: status and message passed on (redacted), non-JSON is a 502. */
-function checkJsonAnswer(upstream: HttpUpstreamTarget, opened: OpenedUpstreamCall, text: string): void {
-  const { statusCode, headers } = opened.response;
-  if (statusCode >= 400 || !/\bjson\b/i.test(String(headers["content-type"] ?? ""))) {
-    throw upstreamHttpError(
-      upstream,
-      statusCode,
-      headers,
-      decodeUpstreamBody(upstream, statusCode, headers, text),
+/**
+ * The commit point of a relayed stream: nothing has been sent yet, so a stream that starts with an error, with a
+ * frame the client could not read, or with its end marker is a failed attempt (retried, or answered with an HTTP
+ * error status), not a 200 stream that carries only the failure.
+ */
+function refuseBrokenStart(
+  passThrough: PassThrough,
+  first: RelayedFrames,
+  upstream: HttpUpstreamTarget,
+): void {
+  const [frame] = first.frames;
+  const chunk = frame === undefined ? undefined : passThrough.readFrame(frame);
+  if (chunk === undefined || chunk.kind === "chunk") return;
+  if (chunk.kind === "done") {
+    throw new GatewayError(
+      "upstream_invalid_response",
+      `${upstream.providerDisplayName} ended the stream without sending anything.`,
     );
   }
+  throw chunk.error;
+}
+
+/**
+ * Reads a whole answer before it is relayed. Errors are the gateway's even when the answer is relayed: status
+ * and message passed on (redacted). A success that is not JSON, or JSON that does not parse (a body cut short
+ * by a proxy, say), is an invalid response: retried or reported as a 502, never passed to the client as a 200.
+ */
+function parseJsonAnswer(upstream: HttpUpstreamTarget, opened: OpenedUpstreamCall, text: string): unknown {
+  const { statusCode, headers } = opened.response;
+  const body = decodeUpstreamBody(upstream, statusCode, headers, text);
+  if (statusCode >= 400) throw upstreamHttpError(upstream, statusCode, headers, body);
+  const contentType = String(headers["content-type"] ?? "");
+  if (!/\bjson\b/i.test(contentType)) {
+    throw new GatewayError(
+      "upstream_invalid_response",
+      `${upstream.providerDisplayName} answered HTTP ${statusCode} with content type '${contentType || "none"}', not JSON.`,
+    );
+  }
+  return body;
 }
 
 function httpTarget(passThrough: PassThrough): {

@@ -20,7 +20,8 @@ export interface ResilientResult<T> {
 /**
  * Runs a request on a route until one attempt succeeds: targets in the route's order, skipping those whose
  * circuit is open, each retried on retryable failures with backoff (or the upstream's Retry-After), all within
- * the route's time budget. A failure that is the request's own fault (a 4xx) ends it at once. When nothing
+ * the route's time budget. A recovering target that its ramp turns away is kept as a last resort, tried when
+ * no other target served. A failure that is the request's own fault (a 4xx) ends it at once. When nothing
  * succeeds, the last failure is what the client sees; when every target's circuit is open, a 503 says so.
  */
 export async function callWithResilience<T>(
@@ -32,9 +33,14 @@ export async function callWithResilience<T>(
   const deadline = performance.now() + route.retries.budgetMs;
   let attempts = 0;
   let lastFailure: GatewayError | undefined;
-  for (const target of orderTargets(route.targets, route.strategy)) {
+
+  /** Tries one target, retrying it as the route allows; undefined when the request should move on. */
+  const tryTarget = async (
+    target: RouteTarget,
+    lastResort: boolean,
+  ): Promise<ResilientResult<T> | undefined> => {
     for (let retry = 0; retry < route.retries.maxAttempts; retry++) {
-      if (!target.breaker.allowRequest(Date.now())) break;
+      if (!target.breaker.allowRequest(Date.now(), lastResort)) return undefined;
       attempts++;
       onAttempt(target, attempts);
       try {
@@ -50,14 +56,30 @@ export async function callWithResilience<T>(
         }
         target.breaker.recordFailure(Date.now());
         lastFailure = error;
-        if (retry + 1 >= route.retries.maxAttempts || !target.breaker.allowRequest(Date.now())) break;
+        if (retry + 1 >= route.retries.maxAttempts || !target.breaker.allowRequest(Date.now(), lastResort))
+          return undefined;
         const delay = retryDelayMs(error, route.retries, retry);
         // A wait that would overrun the budget is better spent on the next target.
-        if (performance.now() + delay >= deadline) break;
+        if (performance.now() + delay >= deadline) return undefined;
         await sleep(delay, undefined, { signal });
       }
     }
+    return undefined;
+  };
+
+  // Recovering targets whose ramp turned this request away: they serve it only if no other target does.
+  const turnedAway: RouteTarget[] = [];
+  for (const target of orderTargets(route.targets, route.strategy)) {
+    const attemptsBefore = attempts;
+    const result = await tryTarget(target, false);
+    if (result !== undefined) return result;
+    if (attempts === attemptsBefore && target.breaker.state === "recovering") turnedAway.push(target);
     if (performance.now() >= deadline) break;
+  }
+  for (const target of turnedAway) {
+    if (performance.now() >= deadline) break;
+    const result = await tryTarget(target, true);
+    if (result !== undefined) return result;
   }
   if (lastFailure !== undefined) throw lastFailure;
   throw allCircuitsOpen(route);

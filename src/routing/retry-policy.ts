@@ -1,7 +1,9 @@
 import { type GatewayError, isGatewayError } from "../canonical/index.js";
 import type { RetrySettings } from "../config/resilience-settings.js";
 
-const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
+/** 529 is not in the HTTP registry but is what an overloaded API answers, e.g. Anthropic's `overloaded_error`
+ * (https://docs.anthropic.com/en/api/errors), its most common failure: another target can serve meanwhile. */
+const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504, 529]);
 
 /**
  * Whether another attempt (a retry, or the next target) may succeed where this one failed: rate limits, server

@@ -50,6 +50,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Route schemas document the API; requests are validated by each dialect's own schemas, which give
   // messages in the dialect's error format, and responses are serialised as they are.
   app.setValidatorCompiler(() => () => true);
+  // Every API takes JSON only. Fastify also parses text/plain, which would let a JSON body sent as text reach
+  // the handlers as a string and fail with "must be a JSON object"; without the parser it is a clear 415.
+  app.removeContentTypeParser("text/plain");
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   useMlflowErrors(app);
   registerMetrics(app, options.metrics, options.metricsSource ?? (() => options.metrics.registry.metrics()));

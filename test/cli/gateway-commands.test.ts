@@ -112,6 +112,7 @@ describe("switchyard routes", () => {
         route_type: "llm/v1/chat",
         model: { name: "claude-sonnet-4-5", provider: "anthropic" },
         route_url: `${gateway.url}/gateway/claude/invocations`,
+        health: { targets: [{ target: "anthropic/claude-sonnet-4-5", circuit: "closed" }] },
       },
     ]);
   });
