@@ -164,10 +164,14 @@ function vendorCohere() {
     V2EmbedResponse: embedResponse,
     ErrorResponse: errorResponse,
   };
+  const vendored = closure(roots, schemas);
+  // The same defect inside the request: both response formats take the one `ResponseFormatTypeV2` enum.
+  vendored.ResponseFormatV2 = discriminatedByType(schemas.ResponseFormatV2);
   return {
-    schemas: closure(roots, schemas),
+    schemas: vendored,
     notes: [
       "`V2ChatRequest` = `paths['/v2/chat'].post.requestBody.content['application/json'].schema`, unchanged.",
+      "`ResponseFormatV2` (used by `V2ChatRequest`) **rewritten** the same way as `V2ChatStreamEvent` below: its two branches share the `ResponseFormatTypeV2` enum, so the `oneOf` matched both and rejected every `response_format`.",
       "`V2ChatResponse` = the first branch of the `/v2/chat` 200 `oneOf`, i.e. `{$ref: ChatResponseV2}` (the non-streamed body).",
       "`V2ChatStreamEvent` = `StreamedChatResponseV2` (the second branch of that `oneOf`; the spec declares no `text/event-stream` content, the stream is described by `x-fern-streaming.response-stream`, which is identical) **rewritten**: its branches all share one `type` enum, so the `oneOf` matched several branches and rejected every event. It becomes `type` required and in the mapping's keys, plus one `if {type: const K} then {$ref: mapping[K]}` per discriminator mapping entry.",
       "`V2EmbedRequest` = `paths['/v2/embed'].post.requestBody.content['application/json'].schema`, unchanged.",

@@ -51,7 +51,7 @@ export function registerMlflowDeploymentsApi(app: FastifyInstance, holder: Route
       const table = holder.current;
       const route = endpoint(holder, request.params.name);
       observeRoute(request, "deployments", route);
-      const body = withRouteAsModel(request.body, route.name);
+      const body = withRouteAsModel(request.body, route);
       const served = { holder, table, route };
       if (route.operation === "chat")
         return answerChat(reply, served, decodeOpenAIChatRequest(body).request, body);
@@ -83,9 +83,10 @@ function describe(route: Route): Record<string, unknown> {
 
 /**
  * The endpoint is named by the URL, so the body may not name a model; the OpenAI decoders then read the
- * endpoint's name as the model. Like MLflow's deployments server, a missing temperature is 0.
+ * endpoint's name as the model. Like MLflow's deployments server, a missing temperature of a chat or completions
+ * query is 0; embeddings take no temperature (OpenAI refuses the unknown field).
  */
-function withRouteAsModel(body: unknown, routeName: string): Record<string, unknown> {
+function withRouteAsModel(body: unknown, route: Route): Record<string, unknown> {
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
     throw new GatewayError("invalid_body", "The request body must be a JSON object.");
   }
@@ -97,5 +98,6 @@ function withRouteAsModel(body: unknown, routeName: string): Record<string, unkn
       { param: "model" },
     );
   }
-  return { temperature: 0, ...record, model: routeName };
+  const defaults = route.operation === "embeddings" ? {} : { temperature: 0 };
+  return { ...defaults, ...record, model: route.name };
 }

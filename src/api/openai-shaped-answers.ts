@@ -25,7 +25,7 @@ import { passThroughFor } from "../streaming/pass-through.js";
 import { clientAbortSignal } from "./client-abort-signal.js";
 import { type StreamChunkEncoder, sendEventStream } from "./event-stream-response.js";
 import { sendRelayedStream } from "./relay-stream-response.js";
-import { usageOfBody } from "./relayed-usage.js";
+import { usageOfAnswer } from "./relayed-usage.js";
 import { attemptRecorder } from "./request-observation.js";
 
 /** A request's route, with the table it was found in and the holder that admits requests to it. */
@@ -123,7 +123,7 @@ async function answerWhole<O extends Operation>(
     attemptRecorder(reply.request),
   );
   if (value.kind === "relayed-json") {
-    observe(reply, value.upstreamMs, usageOfBody(value.text));
+    observe(reply, value.upstreamMs, usageOfAnswer(value.body));
     return { kind: "relayed", reply: reply.type("application/json").send(value.text) };
   }
   observe(reply, value.upstreamMs, value.response.usage);

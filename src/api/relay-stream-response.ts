@@ -1,43 +1,55 @@
 import type { FastifyReply } from "fastify";
 import { GatewayError } from "../canonical/index.js";
 import { encodeOpenAIError } from "../dialects/openai/error-encoder.js";
-import type { SseFrame } from "../framing/sse-decoder.js";
 import { encodeSseFrame } from "../framing/sse-encoder.js";
+import type { RelayedFrames } from "../framing/sse-frame-relay.js";
 import type { RelayedStream } from "../routing/relay-upstream.js";
 import { upstreamFailure } from "../routing/upstream-failure.js";
 import { SSE_HEADERS, streamResponseHeaders, write } from "./event-stream-response.js";
 import { usageOfChunk } from "./relayed-usage.js";
 
 /**
- * Relays an opened upstream stream to the client frame by frame, bytes untouched. The side tap watches the
- * frames: a stream that ends without `[DONE]` or an in-band error, or breaks off, gets an explicit error frame.
+ * Relays an opened upstream stream to the client frame by frame, bytes untouched. The side tap reads every
+ * frame: the stream is complete at its end marker or an in-band error (both passed on, nothing after them); a
+ * frame the client could not read is held back, and a stream that breaks off or ends without its end marker
+ * gets the gateway's explicit error frame. A broken stream never ends like a clean one.
  */
 export async function sendRelayedStream(
   reply: FastifyReply,
   stream: RelayedStream,
   signal: AbortSignal,
 ): Promise<void> {
-  const { upstream, opened, chunks, relay } = stream;
+  const { upstream, opened, chunks, relay, readFrame } = stream;
   const observation = reply.request.observation;
-  let ended = false;
-  const watch = (frames: SseFrame[]): void => {
-    for (const frame of frames) {
-      if (frame.data === "[DONE]" || isErrorChunk(frame.data)) ended = true;
-      else if (observation !== null) observation.usage = usageOfChunk(frame.data) ?? observation.usage;
+  let complete = false;
+  let failure: GatewayError | undefined;
+  /** The bytes to pass on: up to the frame that ends the stream, if these frames have one. */
+  const relayable = ({ bytes, frames, ends }: RelayedFrames): Buffer => {
+    for (const [index, frame] of frames.entries()) {
+      const chunk = readFrame(frame);
+      if (chunk.kind === "chunk") {
+        if (observation !== null) observation.usage = usageOfChunk(frame.data) ?? observation.usage;
+        continue;
+      }
+      if (chunk.kind === "invalid") {
+        failure = chunk.error;
+        return bytes.subarray(0, index === 0 ? 0 : ends[index - 1]);
+      }
+      complete = true;
+      return bytes.subarray(0, ends[index]);
     }
+    return bytes;
   };
-  watch(stream.first.frames);
+  const first = relayable(stream.first);
   reply.hijack();
   const response = reply.raw;
   response.writeHead(200, { ...SSE_HEADERS, ...streamResponseHeaders(reply) });
-  let failure: GatewayError | undefined;
   try {
-    await write(response, stream.first.bytes);
-    while (!ended && !response.destroyed) {
+    await write(response, first);
+    while (!complete && failure === undefined && !response.destroyed) {
       const next = await chunks.next();
       if (next.done === true) break;
-      const { bytes, frames } = relay.push(next.value as Buffer);
-      watch(frames);
+      const bytes = relayable(relay.push(next.value as Buffer));
       if (bytes.length > 0) await write(response, bytes);
     }
   } catch (error) {
@@ -46,7 +58,7 @@ export async function sendRelayedStream(
   } finally {
     if (!opened.response.body.readableEnded) opened.response.body.destroy();
   }
-  if (!ended && !response.destroyed && !signal.aborted) {
+  if (!complete && !response.destroyed && !signal.aborted) {
     failure ??= new GatewayError(
       "upstream_invalid_response",
       `The stream from ${upstream.providerDisplayName} ended before its end marker ([DONE]).`,
@@ -54,16 +66,4 @@ export async function sendRelayedStream(
     await write(response, encodeSseFrame(JSON.stringify(encodeOpenAIError(failure))));
   }
   response.end();
-}
-
-/** OpenAI-shaped servers report a failure mid-stream as a chunk `{"error": {...}}`, which ends the stream. */
-function isErrorChunk(data: string): boolean {
-  if (!data.includes('"error"')) return false;
-  try {
-    const parsed = JSON.parse(data) as Record<string, unknown>;
-    return typeof parsed === "object" && parsed !== null && "error" in parsed && parsed.error !== null;
-  } catch {
-    // Not JSON: not an error chunk; the client will see the upstream's frame as it was.
-    return false;
-  }
 }

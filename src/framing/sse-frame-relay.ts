@@ -3,6 +3,15 @@ import { SseDecoder, type SseFrame } from "./sse-decoder.js";
 const LF_LF = Buffer.from("\n\n");
 const CRLF_CRLF = Buffer.from("\r\n\r\n");
 
+/** The complete frames a chunk finished: their bytes, the frames, and where each frame's bytes end. */
+export interface RelayedFrames {
+  bytes: Buffer;
+  frames: SseFrame[];
+  /** `ends[i]` is the offset in `bytes` just past frames[i] (its blank line included), so a relay can stop
+   * after any frame: `bytes.subarray(0, ends[i])`. */
+  ends: number[];
+}
+
 /**
  * Relays an SSE byte stream whole frames at a time, and shows the relayed frames to the caller (the side tap:
  * the terminal `[DONE]`, in-band errors, usage). Holding back an incomplete frame means that when the upstream
@@ -13,16 +22,21 @@ export class SseFrameRelay {
   private readonly decoder = new SseDecoder();
 
   /** Returns the bytes of the frames completed by this chunk (possibly empty), and those frames. */
-  push(chunk: Buffer): { bytes: Buffer; frames: SseFrame[] } {
+  push(chunk: Buffer): RelayedFrames {
     const data = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
-    const end = lastFrameEnd(data);
-    if (end === 0) {
-      this.pending = data;
-      return { bytes: Buffer.alloc(0), frames: [] };
+    const frames: SseFrame[] = [];
+    const ends: number[] = [];
+    let start = 0;
+    for (let end = nextFrameEnd(data, start); end !== 0; end = nextFrameEnd(data, start)) {
+      // A block without data (a comment, a keep-alive) yields no frame; its bytes still go with the next one.
+      for (const frame of this.decoder.push(data.subarray(start, end))) {
+        frames.push(frame);
+        ends.push(end);
+      }
+      start = end;
     }
-    const bytes = data.subarray(0, end);
-    this.pending = data.subarray(end);
-    return { bytes, frames: this.decoder.push(bytes) };
+    this.pending = data.subarray(start);
+    return { bytes: data.subarray(0, start), frames, ends };
   }
 
   /** Bytes of a frame the upstream started but never finished. */
@@ -31,8 +45,11 @@ export class SseFrameRelay {
   }
 }
 
-function lastFrameEnd(data: Buffer): number {
-  const lf = data.lastIndexOf(LF_LF);
-  const crlf = data.lastIndexOf(CRLF_CRLF);
-  return Math.max(lf === -1 ? 0 : lf + 2, crlf === -1 ? 0 : crlf + 4);
+/** The offset just past the first blank line at or after `from`; 0 when there is none. */
+function nextFrameEnd(data: Buffer, from: number): number {
+  const lf = data.indexOf(LF_LF, from);
+  const crlf = data.indexOf(CRLF_CRLF, from);
+  if (lf === -1 && crlf === -1) return 0;
+  if (crlf === -1 || (lf !== -1 && lf < crlf)) return lf + 2;
+  return crlf + 4;
 }

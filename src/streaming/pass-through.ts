@@ -1,4 +1,6 @@
 import type { Operation } from "../canonical/index.js";
+import { type RelayedChunk, readRelayedChunk } from "../dialects/openai/relayed-chunk.js";
+import type { SseFrame } from "../framing/sse-decoder.js";
 import type { UpstreamCall } from "../providers/upstream-target.js";
 import type { RouteTarget } from "../routing/route-table.js";
 
@@ -8,6 +10,8 @@ export type PassThroughDialect = "openai";
 export interface PassThrough {
   target: RouteTarget;
   prepare(body: Record<string, unknown>): UpstreamCall;
+  /** What a relayed stream frame means in the dialect: a chunk to pass on, the end, or a broken stream. */
+  readFrame(frame: SseFrame): RelayedChunk;
 }
 
 /**
@@ -26,5 +30,5 @@ export function passThroughFor(
   const codec = upstream.operations[operation];
   const passThrough = codec?.passThrough;
   if (passThrough === undefined) return undefined;
-  return { target, prepare: (body) => passThrough.call(codec, body) };
+  return { target, prepare: (body) => passThrough.call(codec, body), readFrame: readRelayedChunk };
 }

@@ -48,6 +48,21 @@ describe("createSpecValidator", () => {
     expect(createSpecValidator("cohere").validate("V2EmbedResponse", cohereEmbedResponse(["a"]))).toEqual([]);
   });
 
+  it.each([
+    [{ type: "text" }, []],
+    [{ type: "json_object" }, []],
+    [{ type: "json_object", json_schema: { type: "object" } }, []],
+    [
+      { type: "yaml" },
+      [
+        "V2ChatRequest /response_format/type: must be equal to one of the allowed values (allowed: text, json_object)",
+      ],
+    ],
+  ])("checks a chat request's response_format %j by its type (the vendored fix)", (format, expected) => {
+    const request = { model: "m", messages: [{ role: "user", content: "x" }], response_format: format };
+    expect(createSpecValidator("cohere").validate("V2ChatRequest", request)).toEqual(expected);
+  });
+
   it("throws on an unknown schema name instead of passing everything", () => {
     expect(() => createSpecValidator("openai").validate("NoSuchSchema", {})).toThrow(
       /no schema named NoSuchSchema/,

@@ -68,7 +68,11 @@ export async function startProvidersGateway(
   };
 }
 
-/** A route as YAML; config and timeouts as flow mappings, so values stay exactly as given. */
+/**
+ * A route as YAML; config and timeouts as flow mappings, so values stay exactly as given. Every route makes one
+ * attempt and has no circuit breaker: these suites check what one upstream answer becomes for the client (retries,
+ * fallback and breakers have their own suite), and their many scripted failures must not open a circuit.
+ */
 function routeEntry(route: RouteSpec, mockUrl: string): string {
   const { base } = route.provider;
   const config = base.config(route.upstreamUrl ?? mockUrl);
@@ -80,6 +84,8 @@ function routeEntry(route: RouteSpec, mockUrl: string): string {
     `      name: ${base.model}`,
     `      config: ${JSON.stringify(config)}`,
     ...(route.timeouts === undefined ? [] : [`    timeouts: ${JSON.stringify(route.timeouts)}`]),
+    "    retries: { max_attempts: 1 }",
+    "    circuit_breaker: { failure_threshold: 0 }",
     "",
   ].join("\n");
 }

@@ -147,7 +147,7 @@ for (const provider of UPSTREAM_PROVIDERS) {
 
         expect(exchange?.status).toBe(200);
         expect(items.length, "chunks before the break").toBeGreaterThan(0);
-        expect(text).not.toContain("[DONE]");
+        expect(text).not.toMatch(/^data: \[DONE\]/m);
         expect(lastMessage(text)).toEqual({
           error: expect.objectContaining({ message: expect.any(String), type: expect.any(String) }),
         });

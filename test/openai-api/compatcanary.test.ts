@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   anthropicMessage,
   anthropicStreamFrames,
@@ -11,6 +11,7 @@ import {
   type MockChatInput,
   openAIChatCompletion,
   openAIChatStreamFrames,
+  type RecordedRequest,
   type ScriptedResponse,
 } from "../mock-upstream/index.js";
 import { type ProvidersGateway, routeName, startProvidersGateway } from "./api-gateway.js";
@@ -80,7 +81,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await setup?.close();
 });
-beforeEach(() => setup.resetMocks());
 afterEach(() => {
   for (const provider of UPSTREAM_PROVIDERS) expectNoSpecViolations(setup.mockOf(provider));
 });
@@ -113,20 +113,20 @@ async function scan(model: string): Promise<Report> {
 for (const provider of UPSTREAM_PROVIDERS) {
   describe(`compatcanary against a route backed by ${provider.label}`, () => {
     let report: Report;
+    let upstreamRequests: RecordedRequest[];
     beforeAll(async () => {
       setup.resetMocks();
       const script = scriptFor(provider);
-      setup
-        .mockOf(provider)
-        .enqueue(
-          script.chat({ text: "CANARY_OK", inputTokens: 6 }),
-          script.stream({ text: "CANARY_OK", inputTokens: 6 }),
-          script.chat({
-            toolCall: { name: TOOL_NAME, argumentsJson: '{"value":"CANARY_OK"}' },
-            inputTokens: 8,
-          }),
-        );
+      setup.mockOf(provider).enqueue(
+        script.chat({ text: "CANARY_OK", inputTokens: 6 }),
+        script.stream({ text: "CANARY_OK", inputTokens: 6 }),
+        script.chat({
+          toolCall: { name: TOOL_NAME, argumentsJson: '{"value":"CANARY_OK"}' },
+          inputTokens: 8,
+        }),
+      );
       report = await scan(routeName(provider, "chat"));
+      upstreamRequests = [...setup.mockOf(provider).requests];
     });
 
     for (const probe of REQUIRED_PROBES) {
@@ -142,7 +142,7 @@ for (const provider of UPSTREAM_PROVIDERS) {
     }
 
     it("lets the forced tool call reach the upstream as a forced call of that tool", () => {
-      const toolRequest = setup.mockOf(provider).requests[2]?.body as Record<string, unknown> | undefined;
+      const toolRequest = upstreamRequests[2]?.body as Record<string, unknown> | undefined;
       const forced: Record<string, unknown> = {
         openai: { type: "function", function: { name: TOOL_NAME } },
         anthropic: { type: "tool", name: TOOL_NAME },

@@ -51,16 +51,22 @@ describe("endpoints", () => {
     })),
   );
 
+  // MLflow's fields, exactly; the gateway may add its own (its targets' health).
   it("lists every route as an endpoint, in config order", async () => {
     const response = await setup.gateway.get("/api/2.0/endpoints/");
     expect(response.status).toBe(200);
-    expect(response.body).toEqual({ endpoints, next_page_token: null });
+    expect(response.body).toEqual({
+      endpoints: endpoints.map((endpoint) => expect.objectContaining(endpoint)),
+      next_page_token: null,
+    });
   });
 
   it("describes one endpoint by name", async () => {
     const response = await setup.gateway.get("/api/2.0/endpoints/anthropic-chat");
     expect(response.status).toBe(200);
-    expect(response.body).toEqual(endpoints.find((endpoint) => endpoint.name === "anthropic-chat"));
+    expect(response.body).toMatchObject(
+      endpoints.find((endpoint) => endpoint.name === "anthropic-chat") ?? {},
+    );
   });
 
   it("answers 404 with a detail naming an unknown endpoint", async () => {

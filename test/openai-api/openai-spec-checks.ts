@@ -128,10 +128,20 @@ function withDecodedBase64(body: unknown): unknown {
     ...body,
     data: body.data.map((item) =>
       isRecord(item) && typeof item.embedding === "string"
-        ? { ...item, embedding: decodeFloat32Base64(item.embedding) }
+        ? { ...item, embedding: floatsOf(item.embedding) }
         : item,
     ),
   };
+}
+
+/** The floats a base64 vector stands for; the string itself (which the schema then rejects) when it is not one. */
+function floatsOf(text: string): number[] | string {
+  try {
+    return decodeFloat32Base64(text);
+  } catch {
+    // Not whole float32 values: left as it is, so the schema reports the embedding.
+    return text;
+  }
 }
 
 /** Little-endian float32 values from base64, as the official SDKs decode them; throws on a partial value. */

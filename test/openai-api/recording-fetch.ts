@@ -66,7 +66,11 @@ export function createRecordingFetch(options: RecordingOptions = {}): RecordingF
   return { fetch: recordingFetch, exchanges };
 }
 
-/** The body as the client reads it, recording every chunk into `exchange.text`. */
+/**
+ * The body the client reads, recording every chunk into `exchange.text`. Unless the client's abort is followed,
+ * the body is read to its end whether or not the client reads it (an SDK that throws at an error frame stops),
+ * and handed to the client as it arrives.
+ */
 function recordBody(
   source: ReadableStream<Uint8Array>,
   exchange: RawExchange,
@@ -92,33 +96,41 @@ function recordBody(
     else text += decoder.decode(result.value, { stream: true });
     return result;
   };
-  const readToEnd = async (): Promise<void> => {
-    try {
-      while (!(await readChunk()).done) {
-        // Reading on for the record only.
-      }
-    } catch (error) {
-      finish(error);
-    }
-  };
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const result = await readChunk();
-        if (result.done) controller.close();
-        else controller.enqueue(result.value);
-      } catch (error) {
-        finish(error);
-        controller.error(error);
-      }
-    },
-    cancel(reason) {
-      if (followClientAbort) {
+  if (followClientAbort) {
+    return new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        try {
+          const result = await readChunk();
+          if (result.done) controller.close();
+          else controller.enqueue(result.value);
+        } catch (error) {
+          finish(error);
+          controller.error(error);
+        }
+      },
+      cancel(reason) {
         finish(reason ?? new Error("the client cancelled the body"));
         return reader.cancel(reason);
-      }
-      void readToEnd();
-      return undefined;
+      },
+    });
+  }
+  let clientGone = false;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      void (async () => {
+        try {
+          for (let result = await readChunk(); !result.done; result = await readChunk()) {
+            if (!clientGone) controller.enqueue(result.value);
+          }
+          if (!clientGone) controller.close();
+        } catch (error) {
+          finish(error);
+          if (!clientGone) controller.error(error);
+        }
+      })();
+    },
+    cancel() {
+      clientGone = true;
     },
   });
 }

@@ -85,7 +85,13 @@ for (const provider of API_PROVIDERS) {
 
     it("cancels the upstream request when the client aborts the stream", async () => {
       const mock = setup.mockOf(provider);
-      mock.enqueue({ kind: "stream", frames: framing.frames({ text }), delayMsBetweenFrames: 200 });
+      // The upstream sends its first frames and then waits for ever: only a cancelled request ends it.
+      const never = new Promise<void>(() => {});
+      mock.enqueue({
+        kind: "stream",
+        frames: framing.frames({ text }),
+        hold: { afterFrames: 4, until: never },
+      });
       // This client's abort closes its connection, as a real client's does.
       const leaving = createRecordedSdkClient(setup.gateway.url, { followClientAbort: true });
       const stream = await leaving.client.chat.completions.create({ model, messages, stream: true });

@@ -10,6 +10,7 @@ import {
 } from "../narrow.js";
 import { decodeErrorMessage } from "./error-message.js";
 import { decodeFinishReason } from "./finish-reason.js";
+import { unreadableChunkError, upstreamStreamError } from "./stream-error.js";
 import { decodeUsage } from "./usage.js";
 
 /**
@@ -60,13 +61,7 @@ class ChunkStreamDecoder implements StreamDecoder<SseFrame> {
       payload = JSON.parse(frame.data);
     } catch (cause) {
       if (frame.event === "error") return this.fail(upstreamStreamError(frame.data, undefined));
-      return this.fail(
-        new GatewayError(
-          "upstream_invalid_response",
-          `The upstream returned a response the gateway cannot read: a stream chunk is not valid JSON (${preview(frame.data)}).`,
-          { cause },
-        ),
-      );
+      return this.fail(unreadableChunkError(frame.data, cause));
     }
     if (!isRecord(payload)) return this.fail(invalidUpstreamResponse("a stream chunk is not a JSON object"));
     if (payload.error !== undefined && payload.error !== null) {
@@ -199,21 +194,4 @@ class ChunkStreamDecoder implements StreamDecoder<SseFrame> {
     this.state = "done";
     return [{ type: "error", error }];
   }
-}
-
-/**
- * An in-band `{"error": {...}}` chunk, how OpenAI and compatible servers report a failure after the 200 status
- * was sent. A rate-limit error keeps its meaning; anything else is an upstream error with the upstream's message.
- */
-function upstreamStreamError(message: string | undefined, error: unknown): GatewayError {
-  const details = isRecord(error) ? error : {};
-  const rateLimited =
-    details.code === "rate_limit_exceeded" || details.type === "requests" || details.type === "tokens";
-  const text = message ?? "The upstream reported an error in the stream.";
-  return new GatewayError(rateLimited ? "rate_limited" : "upstream_http_error", text);
-}
-
-/** The start of a bad data line, for the error message: enough to recognise it, short enough for a log. */
-function preview(data: string): string {
-  return JSON.stringify(data.length > 80 ? `${data.slice(0, 80)}...` : data);
 }
