@@ -20,6 +20,13 @@ export interface ThroughputSummary {
   /** Against Portkey with the same upstream shape at the same connection count. */
   vsPortkey: number;
   cpuUsPerRequest: number;
+  /**
+   * The same ratios estimated from CPU time per request (the bare proxy's, or Portkey's, over this one's): what
+   * the throughput ratio would be with each server alone on its core. Less sensitive to other load on the
+   * machine than throughput itself.
+   */
+  cpuVsProxy: number;
+  cpuVsPortkey: number;
   /** Non-2xx answers and errors, summed over rounds. */
   failedRequests: number;
 }
@@ -90,15 +97,19 @@ function throughputSummary(
         (item) => item.requestsPerSecond,
       );
     const own = rps(scenario.id);
+    const cpu = (id: string) =>
+      medianOf(
+        rounds,
+        (round) => round.throughput[level]?.[id],
+        (item) => item.cpuUsPerRequest,
+      );
     summary[level] = {
       requestsPerSecond: own,
       vsProxy: own / rps("proxy-openai"),
       vsPortkey: own / rps(portkeyOf(scenario)),
-      cpuUsPerRequest: medianOf(
-        rounds,
-        (round) => round.throughput[level]?.[scenario.id],
-        (item) => item.cpuUsPerRequest,
-      ),
+      cpuUsPerRequest: cpu(scenario.id),
+      cpuVsProxy: cpu("proxy-openai") / cpu(scenario.id),
+      cpuVsPortkey: cpu(portkeyOf(scenario)) / cpu(scenario.id),
       failedRequests: rounds.reduce((sum, round) => {
         const item = round.throughput[level]?.[scenario.id];
         return sum + (item === undefined ? 0 : item.non2xx + item.errors);

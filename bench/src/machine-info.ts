@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { availableParallelism, cpus, release, totalmem } from "node:os";
 
@@ -32,4 +33,20 @@ export function machineInfo(): MachineInfo {
 
 export function describeMachine(machine: MachineInfo): string {
   return `${machine.nproc} cores (${machine.cpuModel}), ${machine.memoryGiB} GiB, Node ${machine.node}, Linux ${machine.kernel}`;
+}
+
+/** The Switchyard source measured: its git commit, and whether src/ had uncommitted changes. */
+export function sourceRevision(dir: string): string {
+  try {
+    const commit = execFileSync("git", ["-C", dir, "rev-parse", "--short", "HEAD"], {
+      encoding: "utf8",
+    }).trim();
+    const dirty = execFileSync("git", ["-C", dir, "status", "--porcelain", "--", "src"], {
+      encoding: "utf8",
+    });
+    return dirty.trim() === "" ? commit : `${commit} + uncommitted changes in src/`;
+  } catch {
+    // Not a git checkout (an exported tree): say so rather than fail the run.
+    return "unknown (not a git checkout)";
+  }
 }

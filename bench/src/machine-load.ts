@@ -52,3 +52,34 @@ export async function waitForQuiet(
     report(`warning: the machine is busy (${describeLoad(load)}): the numbers will be noisy`);
   return load;
 }
+
+/** Busy CPU time of the whole machine so far (all cores), in ms, from /proc/stat; undefined without /proc. */
+function machineBusyMs(): number | undefined {
+  try {
+    const fields = (readFileSync("/proc/stat", "utf8").split("\n")[0] ?? "").trim().split(/\s+/).slice(1);
+    // user nice system idle iowait irq softirq steal ...: everything but idle and iowait is busy.
+    const busyTicks = fields
+      .slice(0, 8)
+      .reduce((sum, value, index) => (index === 3 || index === 4 ? sum : sum + Number(value)), 0);
+    return busyTicks * 10; // USER_HZ = 100
+  } catch {
+    // No /proc: nothing to measure.
+    return undefined;
+  }
+}
+
+/**
+ * Measures how much CPU other processes (not the bench's own) used while the bench ran, in cores: the
+ * machine's busy time minus the bench's processes' (given by `ownCpuMs`), over the wall time.
+ */
+export function startForeignCpuMeter(ownCpuMs: () => number): () => number | undefined {
+  const machineStart = machineBusyMs();
+  const ownStart = ownCpuMs();
+  const start = performance.now();
+  return () => {
+    const machineEnd = machineBusyMs();
+    if (machineStart === undefined || machineEnd === undefined) return undefined;
+    const foreignMs = machineEnd - machineStart - (ownCpuMs() - ownStart);
+    return Math.max(0, Math.round((foreignMs / (performance.now() - start)) * 100) / 100);
+  };
+}

@@ -22,7 +22,7 @@ export function latencyThroughputTable(
 ): string {
   const header = ["scenario", "p50 ms", "p99 ms", "added p50", "added p99"];
   for (const level of levels) header.push(`req/s @${level}`, `x proxy @${level}`, `x Portkey @${level}`);
-  header.push(`CPU µs/req @${levels[0] ?? "?"}`);
+  header.push(`CPU µs/req @${levels[0] ?? "?"}`, `by CPU: x proxy / x Portkey @${levels[0] ?? "?"}`);
   const rows = summaries.map((summary) => {
     const direct = summary.server === "mock";
     const row = [
@@ -44,7 +44,11 @@ export function latencyThroughputTable(
         fixed(throughput?.vsPortkey, 2),
       );
     }
-    row.push(integer(summary.throughput[levels[0] ?? ""]?.cpuUsPerRequest ?? Number.NaN));
+    const first = summary.throughput[levels[0] ?? ""];
+    row.push(
+      integer(first?.cpuUsPerRequest ?? Number.NaN),
+      `${fixed(first?.cpuVsProxy, 2)} / ${fixed(first?.cpuVsPortkey, 2)}`,
+    );
     return row;
   });
   return table(header, rows);
@@ -67,7 +71,7 @@ export function streamingTable(summaries: readonly ScenarioSummary[], concurrent
         direct ? "–" : signed(streaming.addedTotalP50Ms, 2),
         concurrent === undefined ? "–" : `${concurrent.ok} / ${concurrent.stalled} / ${concurrent.failed}`,
         fixed(concurrent?.maxGapMs, 0),
-        fixed(concurrent?.firstDataP99Ms, 0),
+        `${fixed(concurrent?.firstDataP50Ms, 0)} / ${fixed(concurrent?.firstDataP99Ms, 0)}`,
       ],
     ];
   });
@@ -82,7 +86,7 @@ export function streamingTable(summaries: readonly ScenarioSummary[], concurrent
       "added total p50",
       `${concurrentStreams} streams ok / stalled / failed`,
       "max gap ms",
-      "TTFT p99 ms under load",
+      "TTFT p50 / p99 ms under load",
     ],
     rows,
   );

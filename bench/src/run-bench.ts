@@ -2,10 +2,10 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type RoundData, summarise } from "./aggregate.js";
 import { parseBenchOptions } from "./bench-options.js";
-import { RESULTS_DIR, startStack } from "./bench-stack.js";
+import { REPO_DIR, RESULTS_DIR, startStack } from "./bench-stack.js";
 import { pinSelf, planCpus } from "./cpu-pinning.js";
-import { describeMachine, machineInfo } from "./machine-info.js";
-import { describeLoad, readMachineLoad, waitForQuiet } from "./machine-load.js";
+import { describeMachine, machineInfo, sourceRevision } from "./machine-info.js";
+import { describeLoad, readMachineLoad, startForeignCpuMeter, waitForQuiet } from "./machine-load.js";
 import {
   concurrentRound,
   latencyRound,
@@ -13,9 +13,10 @@ import {
   throughputRound,
   ttftRound,
 } from "./measure-phases.js";
+import { cpuTimeMs } from "./proc-stats.js";
 import { profileTable, summariseBusiestProfile } from "./profile-summary.js";
 import { latencyThroughputTable, rssTable, streamingTable, targetsTable } from "./report-table.js";
-import { RssTracker } from "./rss-tracker.js";
+import { RssTracker, serverCpuMs } from "./rss-tracker.js";
 import { baselineOf, PACING, SCENARIOS, type Scenario, type ServerName } from "./scenarios.js";
 import { smokeTest } from "./smoke-test.js";
 import { checkTargets } from "./targets.js";
@@ -25,8 +26,9 @@ import { checkTargets } from "./targets.js";
  * interleaved over several rounds, writes bench/results/latest.json (and latest.md) and prints the tables.
  */
 
+const startedAt = performance.now();
 const progress = (message: string): void => {
-  process.stderr.write(`[bench] ${message}\n`);
+  process.stderr.write(`[bench ${Math.round((performance.now() - startedAt) / 1000)} s] ${message}\n`);
 };
 
 function selectScenarios(only: string[], portkey: boolean): Scenario[] {
@@ -52,6 +54,7 @@ async function main(): Promise<void> {
   const options = parseBenchOptions(process.argv.slice(2));
   const cpu = planCpus();
   const machine = machineInfo();
+  const revision = sourceRevision(options.switchyardDir ?? REPO_DIR);
   pinSelf(cpu.loadCores);
   const workers = options.workers ?? cpu.defaultWorkers;
   const settings: Settings = { ...options.settings, workers };
@@ -69,6 +72,10 @@ async function main(): Promise<void> {
   if (!options.portkey) unavailable.portkey = "skipped (--no-portkey)";
   let sinceSwitchyardStartMs = 0;
   try {
+    const ownCpuMs = () =>
+      (cpuTimeMs(process.pid) ?? 0) +
+      [...stack.running.values()].reduce((sum, server) => sum + serverCpuMs(server), 0);
+    const stopForeignMeter = startForeignCpuMeter(ownCpuMs);
     const rss = new RssTracker();
     for (const server of stack.running.values()) rss.recordIdle(server);
     const scenarios: Scenario[] = [];
@@ -88,6 +95,11 @@ async function main(): Promise<void> {
       return server;
     };
     const streaming = scenarios.filter((scenario) => scenario.streams);
+    // Quick runs keep the 512-stream test to the servers it judges (the bare proxy and Switchyard): the direct
+    // calls and Portkey take the longest there and judge nothing.
+    const concurrentStreaming = settings.quick
+      ? streaming.filter((scenario) => scenario.server === "proxy" || scenario.server === "switchyard")
+      : streaming;
     if (settings.throughputWarmupS > 0) {
       progress(`warm-up: ${settings.throughputWarmupS} s per scenario at 32 connections`);
       await throughputRound(scenarios, 32, settings.throughputWarmupS, serverOf, undefined);
@@ -100,7 +112,7 @@ async function main(): Promise<void> {
       const order = rotate(scenarios, round);
       const label = `round ${round + 1}/${settings.rounds}`;
       progress(`${label}: latency at 1 connection`);
-      const latency = await latencyRound(order, settings);
+      const latency = await latencyRound(order, settings, round === 0);
       const throughput: RoundData["throughput"] = {};
       for (const connections of settings.connections) {
         progress(`${label}: throughput at ${connections} connections`);
@@ -115,17 +127,21 @@ async function main(): Promise<void> {
       progress(`${label}: time to first token, ${settings.ttftStreams} paced streams each`);
       const ttft = await ttftRound(rotate(streaming, round), settings);
       progress(`${label}: ${settings.concurrentStreams} concurrent paced streams`);
-      const concurrent = await concurrentRound(rotate(streaming, round), settings, serverOf, rss);
+      const concurrent = await concurrentRound(rotate(concurrentStreaming, round), settings, serverOf, rss);
       rounds.push({ latency, throughput, ttft, concurrent });
     }
 
-    const machineLoad = { before: loadBefore, after: readMachineLoad() };
+    const machineLoad = {
+      before: loadBefore,
+      after: readMachineLoad(),
+      otherProcessesCores: stopForeignMeter(),
+    };
     const summaries = summarise(scenarios, rounds);
     const checks = checkTargets(summaries, settings.concurrentStreams);
     const levels = settings.connections.map(String);
     const markdown = [
-      `Machine: ${describeMachine(machine)}. Pinning: ${cpu.description}. Switchyard workers: ${workers}. Other load before: ${describeLoad(machineLoad.before)}; after: ${describeLoad(machineLoad.after)}.`,
-      `Mode: ${settings.quick ? "quick" : "full"}, ${settings.rounds} round(s), medians over rounds; added = minus the direct call to the same upstream in the same round.`,
+      `Machine: ${describeMachine(machine)}. Pinning: ${cpu.description}. Switchyard workers: ${workers}. Other processes used ${machineLoad.otherProcessesCores ?? "?"} cores on average during the run (before it: ${describeLoad(machineLoad.before)}).`,
+      `Switchyard: ${revision}. Mode: ${settings.quick ? "quick" : "full"}, ${settings.rounds} round(s), medians over rounds; added = minus the direct call to the same upstream in the same round.`,
       "",
       latencyThroughputTable(summaries, levels),
       "",
@@ -147,6 +163,7 @@ async function main(): Promise<void> {
       pinning: cpu.description,
       machineLoad,
       switchyardDir: options.switchyardDir ?? null,
+      revision,
       settings,
       unavailable,
       summaries,
