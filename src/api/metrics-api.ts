@@ -13,18 +13,24 @@ export type MetricsSource = () => Promise<string>;
 export function registerMetrics(app: FastifyInstance, metrics: GatewayMetrics, source: MetricsSource): void {
   app.decorate("metrics", metrics);
   app.decorateRequest("observation", null);
-  app.addHook("onSend", async (request, reply, payload) => {
-    if (!reply.hasHeader("server-timing"))
+  // Callback-style hooks: an async hook costs a promise per request on every response.
+  app.addHook("onSend", (request, reply, payload, done) => {
+    if (!reply.hasHeader("server-timing")) {
       reply.header("server-timing", serverTimingHeader(reply.elapsedTime, request.observation));
+    }
     // Which target served and after how many attempts, on answers and errors alike (streams set their own).
-    reply.headers(targetHeaders(request.observation));
-    return payload;
+    if (request.observation !== null) reply.headers(targetHeaders(request.observation));
+    done(null, payload);
   });
-  app.addHook("onResponse", async (request, reply) =>
-    record(metrics, request, reply, String(reply.statusCode)),
-  );
+  app.addHook("onResponse", (request, reply, done) => {
+    record(metrics, request, reply, String(reply.statusCode));
+    done();
+  });
   // 499: nginx's "client closed request", so that abandoned requests are counted rather than lost.
-  app.addHook("onRequestAbort", async (request) => record(metrics, request, undefined, "499"));
+  app.addHook("onRequestAbort", (request, done) => {
+    record(metrics, request, undefined, "499");
+    done();
+  });
   app.get(
     "/metrics",
     { schema: { summary: "Prometheus metrics of all workers", tags: ["Gateway"] } },
@@ -43,28 +49,27 @@ function record(
   // Recorded once: an abort after the response ended, or the reverse, must not count twice.
   request.observation = null;
   const { api, route, provider, model } = observation;
+  const cached = metrics.cached;
   const elapsedSeconds = (reply?.elapsedTime ?? 0) / 1000;
-  metrics.inFlight.dec({ route });
-  metrics.requests.inc({ api, route, provider, status });
-  if (reply !== undefined) metrics.requestDuration.observe({ api, route, provider }, elapsedSeconds);
+  cached.inFlight.get(route).dec();
+  cached.requests.get(api, route, provider, status).inc();
+  if (reply !== undefined) cached.requestDuration.get(api, route, provider).observe(elapsedSeconds);
   if (observation.upstreamMs !== undefined) {
     const upstreamSeconds = observation.upstreamMs / 1000;
     if (observation.streaming) {
-      metrics.timeToFirstToken.observe({ route, provider }, upstreamSeconds);
+      cached.timeToFirstToken.get(route, provider).observe(upstreamSeconds);
       if (observation.firstByteMs !== undefined) {
-        metrics.gatewayOverhead.observe(
-          { api, route },
-          Math.max(0, observation.firstByteMs - observation.upstreamMs) / 1000,
-        );
+        const overheadMs = Math.max(0, observation.firstByteMs - observation.upstreamMs);
+        cached.gatewayOverhead.get(api, route).observe(overheadMs / 1000);
       }
     } else {
-      metrics.upstreamDuration.observe({ route, provider }, upstreamSeconds);
-      if (reply !== undefined)
-        metrics.gatewayOverhead.observe({ api, route }, Math.max(0, elapsedSeconds - upstreamSeconds));
+      cached.upstreamDuration.get(route, provider).observe(upstreamSeconds);
+      if (reply !== undefined) {
+        cached.gatewayOverhead.get(api, route).observe(Math.max(0, elapsedSeconds - upstreamSeconds));
+      }
     }
   }
   const usage = observation.usage;
-  if (usage?.inputTokens != null) metrics.tokens.inc({ route, model, direction: "input" }, usage.inputTokens);
-  if (usage?.outputTokens != null)
-    metrics.tokens.inc({ route, model, direction: "output" }, usage.outputTokens);
+  if (usage?.inputTokens != null) cached.tokens.get(route, model, "input").inc(usage.inputTokens);
+  if (usage?.outputTokens != null) cached.tokens.get(route, model, "output").inc(usage.outputTokens);
 }

@@ -4,9 +4,10 @@ import { encodeEndpointObject } from "../dialects/mlflow/endpoint-object.js";
 import { decodePageToken, encodePageToken } from "../dialects/mlflow/page-token.js";
 import { decodeOpenAIChatRequest } from "../dialects/openai/chat-request-decoder.js";
 import { decodeOpenAICompletionsRequest } from "../dialects/openai/completions-request-decoder.js";
-import { decodeOpenAIEmbeddingsRequest } from "../dialects/openai/embeddings-request-decoder.js";
+import { decodeOpenAIEmbeddingsWithFormat } from "../dialects/openai/embeddings-request-decoder.js";
 import type { Route } from "../routing/route-table.js";
 import type { RouteTableHolder } from "../routing/route-table-holder.js";
+import { DeferredRequest } from "./deferred-request.js";
 import { refuseOtherMethods } from "./method-not-allowed.js";
 import { answerChat, answerCompletions, answerEmbeddings } from "./openai-shaped-answers.js";
 import { observeRoute } from "./request-observation.js";
@@ -53,13 +54,18 @@ export function registerMlflowDeploymentsApi(app: FastifyInstance, holder: Route
       observeRoute(request, "deployments", route);
       const body = withRouteAsModel(request.body, route);
       const served = { holder, table, route };
-      if (route.operation === "chat")
-        return answerChat(reply, served, decodeOpenAIChatRequest(body).request, body);
-      if (route.operation === "completions") {
-        return answerCompletions(reply, served, decodeOpenAICompletionsRequest(body).request);
+      if (route.operation === "chat") {
+        return answerChat(
+          reply,
+          served,
+          new DeferredRequest(body, (raw) => decodeOpenAIChatRequest(raw).request),
+        );
       }
-      const decoded = decodeOpenAIEmbeddingsRequest(body);
-      return answerEmbeddings(reply, served, decoded.request, decoded.encodingFormat, body);
+      if (route.operation === "completions") {
+        const completions = new DeferredRequest(body, (raw) => decodeOpenAICompletionsRequest(raw).request);
+        return answerCompletions(reply, served, completions);
+      }
+      return answerEmbeddings(reply, served, new DeferredRequest(body, decodeOpenAIEmbeddingsWithFormat));
     },
   );
   refuseOtherMethods(app, "/api/2.0/endpoints", ["GET"]);

@@ -2,9 +2,13 @@ import type { FastifyInstance } from "fastify";
 import { GatewayError } from "../canonical/index.js";
 import { decodeOpenAIChatRequest } from "../dialects/openai/chat-request-decoder.js";
 import { decodeOpenAICompletionsRequest } from "../dialects/openai/completions-request-decoder.js";
-import { decodeOpenAIEmbeddingsRequest } from "../dialects/openai/embeddings-request-decoder.js";
+import {
+  decodeOpenAIEmbeddingsRequest,
+  decodeOpenAIEmbeddingsWithFormat,
+} from "../dialects/openai/embeddings-request-decoder.js";
 import type { Route } from "../routing/route-table.js";
 import type { RouteTableHolder } from "../routing/route-table-holder.js";
+import { DeferredRequest, jsonObjectBody } from "./deferred-request.js";
 import { refuseOtherMethods } from "./method-not-allowed.js";
 import { useOpenAIErrors } from "./openai-error-handler.js";
 import { answerChat, answerCompletions, answerEmbeddings } from "./openai-shaped-answers.js";
@@ -25,44 +29,54 @@ export async function registerOpenAIApi(app: FastifyInstance, holder: RouteTable
         "/chat/completions",
         { schema: { tags: TAGS, summary: "Create a chat completion" } },
         async (request, reply) => {
-          const decoded = decodeOpenAIChatRequest(request.body);
-          const table = holder.current;
-          const route = routeForRequest(table, decoded.routeName, "chat", "/v1/chat/completions");
-          observeRoute(request, "openai", route);
-          return answerChat(
-            reply,
-            { holder, table, route },
-            decoded.request,
-            request.body as Record<string, unknown>,
+          const body = new DeferredRequest(
+            jsonObjectBody(request.body),
+            (raw) => decodeOpenAIChatRequest(raw).request,
           );
+          const table = holder.current;
+          const route = routeForRequest(
+            table,
+            routeNameOf(body, decodeOpenAIChatRequest),
+            "chat",
+            "/v1/chat/completions",
+          );
+          observeRoute(request, "openai", route);
+          return answerChat(reply, { holder, table, route }, body);
         },
       );
       scope.post(
         "/completions",
         { schema: { tags: TAGS, summary: "Create a completion" } },
         async (request, reply) => {
-          const decoded = decodeOpenAICompletionsRequest(request.body);
+          const body = new DeferredRequest(
+            jsonObjectBody(request.body),
+            (raw) => decodeOpenAICompletionsRequest(raw).request,
+          );
           const table = holder.current;
-          const route = routeForRequest(table, decoded.routeName, "completions", "/v1/completions");
+          const route = routeForRequest(
+            table,
+            routeNameOf(body, decodeOpenAICompletionsRequest),
+            "completions",
+            "/v1/completions",
+          );
           observeRoute(request, "openai", route);
-          return answerCompletions(reply, { holder, table, route }, decoded.request);
+          return answerCompletions(reply, { holder, table, route }, body);
         },
       );
       scope.post(
         "/embeddings",
         { schema: { tags: TAGS, summary: "Create embeddings" } },
         async (request, reply) => {
-          const decoded = decodeOpenAIEmbeddingsRequest(request.body);
+          const body = new DeferredRequest(jsonObjectBody(request.body), decodeOpenAIEmbeddingsWithFormat);
           const table = holder.current;
-          const route = routeForRequest(table, decoded.routeName, "embeddings", "/v1/embeddings");
-          observeRoute(request, "openai", route);
-          return answerEmbeddings(
-            reply,
-            { holder, table, route },
-            decoded.request,
-            decoded.encodingFormat,
-            request.body as Record<string, unknown>,
+          const route = routeForRequest(
+            table,
+            routeNameOf(body, decodeOpenAIEmbeddingsRequest),
+            "embeddings",
+            "/v1/embeddings",
           );
+          observeRoute(request, "openai", route);
+          return answerEmbeddings(reply, { holder, table, route }, body);
         },
       );
       scope.get("/models", { schema: { tags: TAGS, summary: "List the routes as models" } }, async () => {
@@ -92,6 +106,15 @@ export async function registerOpenAIApi(app: FastifyInstance, holder: RouteTable
     },
     { prefix: "/v1" },
   );
+}
+
+/** The route the body's `model` names; a body without a string `model` gets the decoder's own error. */
+function routeNameOf(
+  body: DeferredRequest<unknown>,
+  decode: (raw: unknown) => { routeName: string },
+): string {
+  const model = body.body.model;
+  return typeof model === "string" ? model : decode(body.body).routeName;
 }
 
 /** A route as an OpenAI model object: its name is what clients pass as `model`. */

@@ -23,6 +23,7 @@ import type { Route, RouteTable } from "../routing/route-table.js";
 import type { RouteTableHolder } from "../routing/route-table-holder.js";
 import { passThroughFor } from "../streaming/pass-through.js";
 import { clientAbortSignal } from "./client-abort-signal.js";
+import type { DeferredRequest } from "./deferred-request.js";
 import { type StreamChunkEncoder, sendEventStream } from "./event-stream-response.js";
 import { sendRelayedStream } from "./relay-stream-response.js";
 import { usageOfAnswer } from "./relayed-usage.js";
@@ -44,17 +45,17 @@ export interface ServedRoute {
 export async function answerChat(
   reply: FastifyReply,
   served: ServedRoute,
-  request: ChatRequest,
-  body: Record<string, unknown>,
+  request: DeferredRequest<ChatRequest>,
 ): Promise<unknown> {
-  if (request.stream === true) {
+  decodeUnlessRelayed(served.route, "chat", request);
+  if (request.streaming) {
     const encoder = createOpenAIChatStreamEncoder(
-      streamOptions("chatcmpl", served.route, request.streamIncludeUsage),
+      streamOptions("chatcmpl", served.route, request.includeUsage),
     );
-    return serve(served, (route) => stream(reply, route, "chat", request, body, encoder));
+    return serve(served, (route) => stream(reply, route, "chat", request, encoder));
   }
   return serve(served, async (route) => {
-    const answer = await answerWhole(reply, route, "chat", request, body);
+    const answer = await answerWhole(reply, route, "chat", request);
     return answer.kind === "relayed"
       ? answer.reply
       : encodeOpenAIChatResponse(answer.response, reportedModel(answer.response.model, route.name));
@@ -64,16 +65,17 @@ export async function answerChat(
 export async function answerCompletions(
   reply: FastifyReply,
   served: ServedRoute,
-  request: CompletionsRequest,
+  request: DeferredRequest<CompletionsRequest>,
 ): Promise<unknown> {
-  if (request.stream === true) {
+  decodeUnlessRelayed(served.route, "completions", request);
+  if (request.streaming) {
     const encoder = createOpenAICompletionsStreamEncoder(
-      streamOptions("cmpl", served.route, request.streamIncludeUsage),
+      streamOptions("cmpl", served.route, request.includeUsage),
     );
-    return serve(served, (route) => stream(reply, route, "completions", request, undefined, encoder));
+    return serve(served, (route) => stream(reply, route, "completions", request, encoder));
   }
   return serve(served, async (route) => {
-    const answer = await answerWhole(reply, route, "completions", request, undefined);
+    const answer = await answerWhole(reply, route, "completions", request);
     return answer.kind === "relayed"
       ? answer.reply
       : encodeOpenAICompletionsResponse(answer.response, reportedModel(answer.response.model, route.name));
@@ -83,19 +85,27 @@ export async function answerCompletions(
 export async function answerEmbeddings(
   reply: FastifyReply,
   served: ServedRoute,
-  request: EmbeddingsRequest,
-  encodingFormat: EmbeddingsEncodingFormat,
-  body: Record<string, unknown>,
+  request: DeferredRequest<EmbeddingsRequest & { encodingFormat: EmbeddingsEncodingFormat }>,
 ): Promise<unknown> {
+  decodeUnlessRelayed(served.route, "embeddings", request);
   return serve(served, async (route) => {
-    const answer = await answerWhole(reply, route, "embeddings", request, body);
+    const answer = await answerWhole(reply, route, "embeddings", request);
     if (answer.kind === "relayed") return answer.reply;
     return encodeOpenAIEmbeddingsResponse(
       answer.response,
       reportedModel(answer.response.model, route.name),
-      encodingFormat,
+      request.canonical.encodingFormat,
     );
   });
+}
+
+/**
+ * Decodes (and so validates) the body up front unless the first target relays it: a bad request is then
+ * refused before any attempt, in the client's dialect, rather than from inside the attempt loop.
+ */
+function decodeUnlessRelayed(route: Route, operation: Operation, request: DeferredRequest<unknown>): void {
+  const first = route.targets[0];
+  if (first === undefined || passThroughFor("openai", operation, first) === undefined) void request.canonical;
 }
 
 type WholeAnswer<R> = { kind: "relayed"; reply: FastifyReply } | { kind: "translated"; response: R };
@@ -105,19 +115,17 @@ async function answerWhole<O extends Operation>(
   reply: FastifyReply,
   route: Route,
   operation: O,
-  request: Parameters<typeof performAttempt<O>>[2],
-  body: Record<string, unknown> | undefined,
+  request: DeferredRequest<Parameters<typeof performAttempt<O>>[2]>,
 ): Promise<WholeAnswer<Awaited<ReturnType<typeof performAttempt<O>>>["response"]>> {
   const { value } = await callWithResilience(
     route,
     clientAbortSignal(reply.raw),
     async (target, signal, timeouts) => {
-      const passThrough = body === undefined ? undefined : passThroughFor("openai", operation, target);
-      if (passThrough !== undefined)
-        return fetchRelayedJson(passThrough, body as Record<string, unknown>, signal, timeouts);
+      const passThrough = passThroughFor("openai", operation, target);
+      if (passThrough !== undefined) return fetchRelayedJson(passThrough, request.body, signal, timeouts);
       return {
         kind: "translated" as const,
-        ...(await performAttempt(target, operation, request, signal, timeouts)),
+        ...(await performAttempt(target, operation, request.canonical, signal, timeouts)),
       };
     },
     attemptRecorder(reply.request),
@@ -134,8 +142,7 @@ async function stream<O extends "chat" | "completions">(
   reply: FastifyReply,
   route: Route,
   operation: O,
-  request: O extends "chat" ? ChatRequest : CompletionsRequest,
-  body: Record<string, unknown> | undefined,
+  request: DeferredRequest<O extends "chat" ? ChatRequest : CompletionsRequest>,
   encoder: StreamChunkEncoder,
 ): Promise<FastifyReply> {
   const clientSignal = clientAbortSignal(reply.raw);
@@ -143,19 +150,21 @@ async function stream<O extends "chat" | "completions">(
     route,
     clientSignal,
     async (target, signal, timeouts) => {
-      const passThrough = body === undefined ? undefined : passThroughFor("openai", operation, target);
+      const passThrough = passThroughFor("openai", operation, target);
       if (passThrough !== undefined) {
+        // Only chat relays (completions are served through chat), so the decoder for an upstream that
+        // answers JSON is chat's; decoding happens only in that rare case.
         return openRelayedStream(
           passThrough,
-          body as Record<string, unknown>,
-          request as ChatRequest,
+          request.body,
+          () => request.canonical as ChatRequest,
           signal,
           timeouts,
         );
       }
       return {
         kind: "events" as const,
-        ...(await openStreamAttempt(target, operation, request, signal, timeouts)),
+        ...(await openStreamAttempt(target, operation, request.canonical, signal, timeouts)),
       };
     },
     attemptRecorder(reply.request),

@@ -54,7 +54,7 @@ export async function sendRelayedStream(
     }
   } catch (error) {
     if (!signal.aborted)
-      failure = upstreamFailure(error, upstream.providerDisplayName, opened.totalTimeout.aborted, true);
+      failure = upstreamFailure(error, upstream.providerDisplayName, opened.timedOut(), true);
   } finally {
     if (!opened.response.body.readableEnded) opened.response.body.destroy();
   }

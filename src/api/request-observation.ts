@@ -46,7 +46,7 @@ export function observeRoute(request: FastifyRequest, api: string, route: Route)
     usage: undefined,
   };
   request.observation = observation;
-  request.server.metrics.inFlight.inc({ route: route.name });
+  request.server.metrics.cached.inFlight.get(route.name).inc();
   return observation;
 }
 

@@ -1,5 +1,6 @@
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { AggregatorRegistry, Counter, Gauge, Histogram, Registry } from "prom-client";
+import { LabelCache } from "./label-cache.js";
 
 /**
  * Every metric the gateway exports, defined in this one file. Labels carry only bounded values from the config
@@ -20,6 +21,16 @@ export class GatewayMetrics {
   readonly timeToFirstToken: Histogram<"route" | "provider">;
   readonly tokens: Counter<"route" | "model" | "direction">;
   readonly inFlight: Gauge<"route">;
+  /** Children by label values, in the order of each metric's label names (see LabelCache). */
+  readonly cached: {
+    requests: LabelCache<Counter.Internal>;
+    requestDuration: LabelCache<Histogram.Internal<"api" | "route" | "provider">>;
+    upstreamDuration: LabelCache<Histogram.Internal<"route" | "provider">>;
+    gatewayOverhead: LabelCache<Histogram.Internal<"api" | "route">>;
+    timeToFirstToken: LabelCache<Histogram.Internal<"route" | "provider">>;
+    tokens: LabelCache<Counter.Internal>;
+    inFlight: LabelCache<Gauge.Internal<"route">>;
+  };
 
   constructor(registry: Registry = new Registry()) {
     this.registry = registry;
@@ -71,6 +82,15 @@ export class GatewayMetrics {
       registers,
     });
     registerProcessMetrics(registry);
+    this.cached = {
+      requests: new LabelCache((...values) => this.requests.labels(...values)),
+      requestDuration: new LabelCache((...values) => this.requestDuration.labels(...values)),
+      upstreamDuration: new LabelCache((...values) => this.upstreamDuration.labels(...values)),
+      gatewayOverhead: new LabelCache((...values) => this.gatewayOverhead.labels(...values)),
+      timeToFirstToken: new LabelCache((...values) => this.timeToFirstToken.labels(...values)),
+      tokens: new LabelCache((...values) => this.tokens.labels(...values)),
+      inFlight: new LabelCache((...values) => this.inFlight.labels(...values)),
+    };
   }
 }
 

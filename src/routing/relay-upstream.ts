@@ -64,7 +64,8 @@ export async function fetchRelayedJson(
 export async function openRelayedStream(
   passThrough: PassThrough,
   body: Record<string, unknown>,
-  request: ChatRequest,
+  /** The decoded request, asked for only if the upstream answers with JSON (to decode that answer). */
+  request: () => ChatRequest,
   signal: AbortSignal,
   timeouts: UpstreamTimeouts,
 ): Promise<RelayedStream | ReplayedStream> {
@@ -76,7 +77,7 @@ export async function openRelayedStream(
     const text = await readUpstreamText(upstream, opened, signal);
     const response = operationOf(upstream, "chat").decodeResponse(
       parseJsonAnswer(upstream, opened, text),
-      request,
+      request(),
     );
     return { kind: "events", events: responseToEvents(response), firstEventMs: performance.now() - started };
   }
@@ -104,7 +105,7 @@ export async function openRelayedStream(
   } catch (error) {
     opened.response.body.destroy();
     if (signal.aborted) throw signal.reason;
-    throw upstreamFailure(error, upstream.providerDisplayName, opened.totalTimeout.aborted);
+    throw upstreamFailure(error, upstream.providerDisplayName, opened.timedOut());
   }
   throw new GatewayError(
     "upstream_invalid_response",

@@ -13,9 +13,11 @@ import { decodeUpstreamBody, upstreamHttpError } from "./upstream-response.js";
 /** An upstream answer whose headers have arrived; its body is still to be read. */
 export interface OpenedUpstreamCall {
   response: Dispatcher.ResponseData;
-  /** Fires when the route's total timeout runs out, also while the body is being read. */
-  totalTimeout: AbortSignal;
+  /** Whether the attempt's total timeout cut the body short (its reading then fails). */
+  timedOut(): boolean;
 }
+
+const TOTAL_TIMEOUT = "SWITCHYARD_TOTAL_TIMEOUT";
 
 export function operationOf<O extends Operation>(target: HttpUpstreamTarget, operation: O): HttpOperation<O> {
   const codec = target.operations[operation] as HttpOperation<O> | undefined;
@@ -36,22 +38,35 @@ export async function sendUpstreamCall(
   signal: AbortSignal,
   timeouts: UpstreamTimeouts,
 ): Promise<OpenedUpstreamCall> {
-  const totalTimeout = AbortSignal.timeout(timeouts.totalMs);
+  // Timeouts without per-call AbortSignal.timeout/any (a measurable share of the request path): undici's own
+  // header and idle timers, and one plain timer for the rest of the total once the headers are in.
+  const started = performance.now();
+  let response: Dispatcher.ResponseData;
   try {
-    const response = await pool.request({
+    response = await pool.request({
       method: "POST",
       path: call.path,
       headers: call.headers,
       body: call.body,
-      signal: AbortSignal.any([signal, totalTimeout]),
-      headersTimeout: timeouts.firstByteMs,
+      signal,
+      headersTimeout: Math.min(timeouts.firstByteMs, timeouts.totalMs),
       bodyTimeout: timeouts.idleMs,
     });
-    return { response, totalTimeout };
   } catch (error) {
     if (signal.aborted) throw signal.reason;
-    throw upstreamFailure(error, target.providerDisplayName, totalTimeout.aborted);
+    throw upstreamFailure(error, target.providerDisplayName, false);
   }
+  let timedOut = false;
+  const body = response.body;
+  const timer = setTimeout(
+    () => {
+      timedOut = true;
+      body.destroy(Object.assign(new Error("the attempt's total timeout ran out"), { code: TOTAL_TIMEOUT }));
+    },
+    Math.max(1, timeouts.totalMs - (performance.now() - started)),
+  );
+  body.once("close", () => clearTimeout(timer));
+  return { response, timedOut: () => timedOut };
 }
 
 /** Reads a whole body, mapping a failure part-way (reset, idle timeout) to a gateway error. */
@@ -64,7 +79,7 @@ export async function readUpstreamText(
     return await opened.response.body.text();
   } catch (error) {
     if (signal.aborted) throw signal.reason;
-    throw upstreamFailure(error, target.providerDisplayName, opened.totalTimeout.aborted);
+    throw upstreamFailure(error, target.providerDisplayName, opened.timedOut());
   }
 }
 

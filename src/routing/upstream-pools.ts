@@ -2,8 +2,8 @@ import { Pool } from "undici";
 
 /** Connection settings of every upstream pool. */
 export interface PoolSettings {
-  /** Most sockets open to one origin. */
-  connections: number;
+  /** Most sockets open to one origin; null for no limit (each stream in flight holds one). */
+  connections: number | null;
   keepAliveTimeoutMs: number;
   connectTimeoutMs: number;
 }

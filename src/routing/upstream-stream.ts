@@ -85,7 +85,7 @@ async function* decodeEventStream(
     if (signal.aborted) return;
     yield {
       type: "error",
-      error: upstreamFailure(error, target.providerDisplayName, opened.totalTimeout.aborted, true),
+      error: upstreamFailure(error, target.providerDisplayName, opened.timedOut(), true),
     };
     return;
   } finally {

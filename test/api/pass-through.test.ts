@@ -139,3 +139,38 @@ describe("same-dialect pass-through (OpenAI client, OpenAI upstream)", () => {
     expect(response.text.trim().endsWith("data: [DONE]")).toBe(true);
   });
 });
+
+describe("validation on a pass-through route", () => {
+  it("leaves the body to the upstream's own validation and passes its 400 on", async () => {
+    upstream.enqueue({
+      kind: "json",
+      status: 400,
+      body: {
+        error: {
+          message: "Invalid type for 'temperature': expected a decimal, but got a string instead.",
+          type: "invalid_request_error",
+          param: "temperature",
+          code: "invalid_type",
+        },
+      },
+    });
+    const response = await gateway.post("/v1/chat/completions", {
+      model: "chat",
+      messages,
+      temperature: "hot",
+    });
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({
+      error: { message: expect.stringContaining("'temperature'"), type: "invalid_request_error" },
+    });
+    expect(upstream.requests[0]?.body).toMatchObject({ temperature: "hot" });
+    upstream.specViolations.length = 0;
+  });
+
+  it("still refuses a body without a route name itself", async () => {
+    const response = await gateway.post("/v1/chat/completions", { messages });
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({ error: { param: "model" } });
+    expect(upstream.requests).toEqual([]);
+  });
+});

@@ -149,25 +149,31 @@ function chat(client: OpenAI, model: string): Promise<unknown> {
 describe("errors the gateway raises itself", () => {
   const openai = apiProvider("openai");
 
+  // A route whose first target translates validates the body itself, before any upstream call. (A route whose
+  // first target is OpenAI-shaped relays the body, and the upstream's own validation answers, in the same
+  // dialect: see the pass-through tests.)
+  const anthropic = apiProvider("anthropic");
+
   it("raises BadRequestError naming the field for an invalid body", async () => {
     const error = await failure(
       sdk.client.chat.completions.create({
-        model: routeName(openai, "chat"),
+        model: routeName(anthropic, "chat"),
         messages: [{ role: "user", content: "Hello" }],
         temperature: "hot" as unknown as number,
       }),
     );
     expect(error).toBeInstanceOf(BadRequestError);
     expect(error).toMatchObject({ status: 400, param: "temperature", type: "invalid_request_error" });
-    expect(setup.mockOf(openai).requests).toEqual([]);
+    expect(setup.mockOf(anthropic).requests).toEqual([]);
   });
 
   it("raises BadRequestError for a request without messages", async () => {
     const error = await failure(
-      sdk.client.chat.completions.create({ model: routeName(openai, "chat") } as never),
+      sdk.client.chat.completions.create({ model: routeName(anthropic, "chat") } as never),
     );
     expect(error).toBeInstanceOf(BadRequestError);
     expect(error.param).toBe("messages");
+    expect(setup.mockOf(anthropic).requests).toEqual([]);
   });
 
   it("raises BadRequestError saying which route type is needed when the route has another type", async () => {

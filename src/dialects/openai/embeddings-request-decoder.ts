@@ -73,3 +73,11 @@ function decodeInput(value: unknown): string | string[] {
   }
   return value as string[];
 }
+
+/** The canonical request with the encoding the client asked for, which the answer's encoder needs. */
+export function decodeOpenAIEmbeddingsWithFormat(
+  body: unknown,
+): EmbeddingsRequest & { encodingFormat: EmbeddingsEncodingFormat } {
+  const decoded = decodeOpenAIEmbeddingsRequest(body);
+  return { ...decoded.request, encodingFormat: decoded.encodingFormat };
+}
