@@ -56,7 +56,12 @@ export async function sendRelayedStream(
     if (!signal.aborted)
       failure = upstreamFailure(error, upstream.providerDisplayName, opened.timedOut(), true);
   } finally {
-    if (!opened.response.body.readableEnded) opened.response.body.destroy();
+    const body = opened.response.body;
+    // A complete stream usually has only its end left to arrive: reading it keeps the upstream connection
+    // reusable (destroying the body closes the socket, and the next request pays for a new connection).
+    // A broken or abandoned stream is cut off.
+    if (complete && !body.readableEnded) body.dump().catch(() => body.destroy());
+    else if (!body.readableEnded) body.destroy();
   }
   if (!complete && !response.destroyed && !signal.aborted) {
     failure ??= new GatewayError(
