@@ -49,27 +49,26 @@ function record(
   // Recorded once: an abort after the response ended, or the reverse, must not count twice.
   request.observation = null;
   const { api, route, provider, model } = observation;
-  const cached = metrics.cached;
   const elapsedSeconds = (reply?.elapsedTime ?? 0) / 1000;
-  cached.inFlight.get(route).dec();
-  cached.requests.get(api, route, provider, status).inc();
-  if (reply !== undefined) cached.requestDuration.get(api, route, provider).observe(elapsedSeconds);
+  metrics.inFlight.labels(route).value--;
+  metrics.requests.labels(api, route, provider, status).value++;
+  if (reply !== undefined) metrics.requestDuration.labels(api, route, provider).observe(elapsedSeconds);
   if (observation.upstreamMs !== undefined) {
     const upstreamSeconds = observation.upstreamMs / 1000;
     if (observation.streaming) {
-      cached.timeToFirstToken.get(route, provider).observe(upstreamSeconds);
+      metrics.timeToFirstToken.labels(route, provider).observe(upstreamSeconds);
       if (observation.firstByteMs !== undefined) {
         const overheadMs = Math.max(0, observation.firstByteMs - observation.upstreamMs);
-        cached.gatewayOverhead.get(api, route).observe(overheadMs / 1000);
+        metrics.gatewayOverhead.labels(api, route).observe(overheadMs / 1000);
       }
     } else {
-      cached.upstreamDuration.get(route, provider).observe(upstreamSeconds);
+      metrics.upstreamDuration.labels(route, provider).observe(upstreamSeconds);
       if (reply !== undefined) {
-        cached.gatewayOverhead.get(api, route).observe(Math.max(0, elapsedSeconds - upstreamSeconds));
+        metrics.gatewayOverhead.labels(api, route).observe(Math.max(0, elapsedSeconds - upstreamSeconds));
       }
     }
   }
   const usage = observation.usage;
-  if (usage?.inputTokens != null) cached.tokens.get(route, model, "input").inc(usage.inputTokens);
-  if (usage?.outputTokens != null) cached.tokens.get(route, model, "output").inc(usage.outputTokens);
+  if (usage?.inputTokens != null) metrics.tokens.labels(route, model, "input").value += usage.inputTokens;
+  if (usage?.outputTokens != null) metrics.tokens.labels(route, model, "output").value += usage.outputTokens;
 }

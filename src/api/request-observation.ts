@@ -46,7 +46,7 @@ export function observeRoute(request: FastifyRequest, api: string, route: Route)
     usage: undefined,
   };
   request.observation = observation;
-  request.server.metrics.cached.inFlight.get(route.name).inc();
+  request.server.metrics.inFlight.labels(route.name).value++;
   return observation;
 }
 

@@ -1,6 +1,6 @@
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { AggregatorRegistry, Counter, Gauge, Histogram, Registry } from "prom-client";
-import { LabelCache } from "./label-cache.js";
+import { AggregatorRegistry, Counter, Gauge, Registry } from "prom-client";
+import { HotCounter, HotGauge, HotHistogram } from "./hot-metrics.js";
 
 /**
  * Every metric the gateway exports, defined in this one file. Labels carry only bounded values from the config
@@ -12,85 +12,73 @@ const LATENCY_BUCKETS = [
 ];
 const OVERHEAD_BUCKETS = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1];
 
+/** The request-path metrics (hot-metrics.ts: cheap to observe) and a few process metrics, in one registry. */
 export class GatewayMetrics {
   readonly registry: Registry;
-  readonly requests: Counter<"api" | "route" | "provider" | "status">;
-  readonly requestDuration: Histogram<"api" | "route" | "provider">;
-  readonly upstreamDuration: Histogram<"route" | "provider">;
-  readonly gatewayOverhead: Histogram<"api" | "route">;
-  readonly timeToFirstToken: Histogram<"route" | "provider">;
-  readonly tokens: Counter<"route" | "model" | "direction">;
-  readonly inFlight: Gauge<"route">;
-  /** Children by label values, in the order of each metric's label names (see LabelCache). */
-  readonly cached: {
-    requests: LabelCache<Counter.Internal>;
-    requestDuration: LabelCache<Histogram.Internal<"api" | "route" | "provider">>;
-    upstreamDuration: LabelCache<Histogram.Internal<"route" | "provider">>;
-    gatewayOverhead: LabelCache<Histogram.Internal<"api" | "route">>;
-    timeToFirstToken: LabelCache<Histogram.Internal<"route" | "provider">>;
-    tokens: LabelCache<Counter.Internal>;
-    inFlight: LabelCache<Gauge.Internal<"route">>;
-  };
+  /** Labels: api, route, provider, status. */
+  readonly requests: HotCounter;
+  /** Labels: api, route, provider. */
+  readonly requestDuration: HotHistogram;
+  /** Labels: route, provider. */
+  readonly upstreamDuration: HotHistogram;
+  /** Labels: api, route. */
+  readonly gatewayOverhead: HotHistogram;
+  /** Labels: route, provider. */
+  readonly timeToFirstToken: HotHistogram;
+  /** Labels: route, model, direction. */
+  readonly tokens: HotCounter;
+  /** Labels: route. */
+  readonly inFlight: HotGauge;
 
   constructor(registry: Registry = new Registry()) {
     this.registry = registry;
-    const registers = [registry];
-    this.requests = new Counter({
-      name: "switchyard_requests_total",
-      help: "API requests answered, by API, route, provider and HTTP status.",
-      labelNames: ["api", "route", "provider", "status"],
-      registers,
-    });
-    this.requestDuration = new Histogram({
-      name: "switchyard_request_duration_seconds",
-      help: "Time from receiving a request to the end of its response (for streams, the end of the stream).",
-      labelNames: ["api", "route", "provider"],
-      buckets: LATENCY_BUCKETS,
-      registers,
-    });
-    this.upstreamDuration = new Histogram({
-      name: "switchyard_upstream_duration_seconds",
-      help: "Time the upstream took to answer a non-streaming request.",
-      labelNames: ["route", "provider"],
-      buckets: LATENCY_BUCKETS,
-      registers,
-    });
-    this.gatewayOverhead = new Histogram({
-      name: "switchyard_gateway_overhead_seconds",
-      help: "Time the gateway added: request duration minus upstream time (for streams, until the first byte).",
-      labelNames: ["api", "route"],
-      buckets: OVERHEAD_BUCKETS,
-      registers,
-    });
-    this.timeToFirstToken = new Histogram({
-      name: "switchyard_time_to_first_token_seconds",
-      help: "Time from receiving a streaming request to the upstream's first event.",
-      labelNames: ["route", "provider"],
-      buckets: LATENCY_BUCKETS,
-      registers,
-    });
-    this.tokens = new Counter({
-      name: "switchyard_tokens_total",
-      help: "Tokens reported by upstreams, by route, configured model and direction (input or output).",
-      labelNames: ["route", "model", "direction"],
-      registers,
-    });
-    this.inFlight = new Gauge({
-      name: "switchyard_requests_in_flight",
-      help: "API requests being answered now.",
-      labelNames: ["route"],
-      registers,
-    });
+    this.requests = new HotCounter(
+      "switchyard_requests_total",
+      "API requests answered, by API, route, provider and HTTP status.",
+      ["api", "route", "provider", "status"],
+      registry,
+    );
+    this.requestDuration = new HotHistogram(
+      "switchyard_request_duration_seconds",
+      "Time from receiving a request to the end of its response (for streams, the end of the stream).",
+      ["api", "route", "provider"],
+      registry,
+      LATENCY_BUCKETS,
+    );
+    this.upstreamDuration = new HotHistogram(
+      "switchyard_upstream_duration_seconds",
+      "Time the upstream took to answer a non-streaming request.",
+      ["route", "provider"],
+      registry,
+      LATENCY_BUCKETS,
+    );
+    this.gatewayOverhead = new HotHistogram(
+      "switchyard_gateway_overhead_seconds",
+      "Time the gateway added: request duration minus upstream time (for streams, until the first byte).",
+      ["api", "route"],
+      registry,
+      OVERHEAD_BUCKETS,
+    );
+    this.timeToFirstToken = new HotHistogram(
+      "switchyard_time_to_first_token_seconds",
+      "Time from receiving a streaming request to the upstream's first event.",
+      ["route", "provider"],
+      registry,
+      LATENCY_BUCKETS,
+    );
+    this.tokens = new HotCounter(
+      "switchyard_tokens_total",
+      "Tokens reported by upstreams, by route, configured model and direction (input or output).",
+      ["route", "model", "direction"],
+      registry,
+    );
+    this.inFlight = new HotGauge(
+      "switchyard_requests_in_flight",
+      "API requests being answered now.",
+      ["route"],
+      registry,
+    );
     registerProcessMetrics(registry);
-    this.cached = {
-      requests: new LabelCache((...values) => this.requests.labels(...values)),
-      requestDuration: new LabelCache((...values) => this.requestDuration.labels(...values)),
-      upstreamDuration: new LabelCache((...values) => this.upstreamDuration.labels(...values)),
-      gatewayOverhead: new LabelCache((...values) => this.gatewayOverhead.labels(...values)),
-      timeToFirstToken: new LabelCache((...values) => this.timeToFirstToken.labels(...values)),
-      tokens: new LabelCache((...values) => this.tokens.labels(...values)),
-      inFlight: new LabelCache((...values) => this.inFlight.labels(...values)),
-    };
   }
 }
 
