@@ -10,6 +10,16 @@ afterEach(async () => {
   gateway = undefined;
 });
 
+async function waitUntilInFlight(url: string, route: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    if (metrics.includes(`switchyard_requests_in_flight{route="${route}"} 1`)) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`route '${route}' never had a request in flight`);
+}
+
 function chat(url: string, route: string, content = "hello"): Promise<Response> {
   return fetch(`${url}/gateway/${route}/invocations`, {
     method: "POST",
@@ -67,10 +77,11 @@ describe("switchyard start", () => {
   it("lets a request in flight finish on SIGTERM, then exits 0", async () => {
     const directory = createConfigDirectory();
     const configPath = join(directory, "config.yaml");
-    writeFileSync(configPath, mockRoutesYaml([{ name: "slow", latencyMs: 1500 }]));
+    writeFileSync(configPath, mockRoutesYaml([{ name: "slow", latencyMs: 3000 }]));
     gateway = await startGatewayProcess(["--config-path", configPath, "--workers", "1"]);
     const pending = chat(gateway.url, "slow", "still here");
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // SIGTERM only once the gateway is serving the request (a busy machine may take a while to deliver it).
+    await waitUntilInFlight(gateway.url, "slow");
     const exitCode = gateway.stop("SIGTERM");
     const response = await pending;
     expect(response.status).toBe(200);
