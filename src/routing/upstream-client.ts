@@ -54,7 +54,10 @@ export async function sendUpstreamCall(
     });
   } catch (error) {
     if (signal.aborted) throw signal.reason;
-    throw upstreamFailure(error, target.providerDisplayName, false);
+    // The header timer is the shorter of first byte and total: when it is the total, say so.
+    const headersTimedOutOnTotal =
+      (error as { code?: unknown }).code === "UND_ERR_HEADERS_TIMEOUT" && timeouts.totalMs < timeouts.firstByteMs;
+    throw upstreamFailure(error, target.providerDisplayName, headersTimedOutOnTotal);
   }
   let timedOut = false;
   const body = response.body;

@@ -1,29 +1,55 @@
 import { GatewayError } from "../canonical/index.js";
 
-const TIMEOUT_CODES = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "UND_ERR_CONNECT_TIMEOUT"]);
+/** Which of an attempt's timeouts ran out, by undici's error code; the total timeout is the gateway's own timer. */
+const TIMEOUT_OF_CODE: Record<string, TimeoutName> = {
+  UND_ERR_CONNECT_TIMEOUT: "connect",
+  UND_ERR_HEADERS_TIMEOUT: "first_byte",
+  UND_ERR_BODY_TIMEOUT: "idle",
+};
+
+type TimeoutName = "connect" | "first_byte" | "idle" | "total";
 
 /**
  * Maps a transport failure (no HTTP answer, or an answer cut short) to the gateway's error catalogue:
- * timeouts are 504, everything else that prevented an answer is 502. Messages name the provider, never the URL
- * with its query (which may carry a key for some providers).
+ * timeouts are 504, everything else that prevented an answer is 502. A timeout's message names the setting
+ * that ran out, so an operator knows which one to raise. Messages name the provider, never the URL with its
+ * query (which may carry a key for some providers).
  */
 export function upstreamFailure(
   error: unknown,
   providerDisplayName: string,
-  timedOut: boolean,
+  /** Whether the attempt's total timeout (rather than whatever undici reports) cut it short. */
+  totalTimedOut: boolean,
   midStream = false,
 ): GatewayError {
   if (error instanceof GatewayError) return error;
   const code = (error as { code?: unknown } | null)?.code;
-  if (timedOut || (typeof code === "string" && TIMEOUT_CODES.has(code))) {
-    const message = midStream
-      ? `The stream from ${providerDisplayName} stalled past the route's timeout.`
-      : `${providerDisplayName} did not answer in time.`;
-    return new GatewayError("upstream_timeout", message, { cause: error });
+  const timeout = totalTimedOut ? "total" : typeof code === "string" ? TIMEOUT_OF_CODE[code] : undefined;
+  if (timeout !== undefined) {
+    return new GatewayError("upstream_timeout", timeoutMessage(timeout, providerDisplayName, midStream), {
+      cause: error,
+    });
   }
   const reason = typeof code === "string" ? ` (${code})` : "";
   const message = midStream
     ? `The stream from ${providerDisplayName} broke off${reason}.`
     : `Could not get an answer from ${providerDisplayName}${reason}.`;
   return new GatewayError("upstream_unreachable", message, { cause: error });
+}
+
+function timeoutMessage(timeout: TimeoutName, provider: string, midStream: boolean): string {
+  switch (timeout) {
+    case "connect":
+      return `Could not connect to ${provider} within the connect timeout.`;
+    case "first_byte":
+      return `${provider} did not start answering within the route's first-byte timeout (timeouts.first_byte_seconds).`;
+    case "idle":
+      return midStream
+        ? `The stream from ${provider} stalled for longer than the route's idle timeout (timeouts.idle_seconds).`
+        : `${provider} stopped sending its answer for longer than the route's idle timeout (timeouts.idle_seconds).`;
+    case "total":
+      return midStream
+        ? `The stream from ${provider} ran past the route's total timeout (timeouts.total_seconds).`
+        : `${provider} did not finish answering within the route's total timeout (timeouts.total_seconds).`;
+  }
 }

@@ -203,7 +203,7 @@ function faultCases(provider: ErrorProvider): FaultCase[] {
       route: "first-byte",
       answer: delayed(5000, json(200, provider.okChatAnswer)),
       status: 504,
-      detail: `${provider.displayName} did not answer in time.`,
+      detail: `${provider.displayName} did not start answering within the route's first-byte timeout (timeouts.first_byte_seconds).`,
     },
     {
       name: "answers 504 when the body stalls for longer than timeouts.idle_seconds",
@@ -215,7 +215,7 @@ function faultCases(provider: ErrorProvider): FaultCase[] {
         delayMsBetweenFrames: 5000,
       },
       status: 504,
-      detail: `${provider.displayName} did not answer in time.`,
+      detail: `${provider.displayName} stopped sending its answer for longer than the route's idle timeout (timeouts.idle_seconds).`,
     },
     {
       name: "answers 504 when the whole answer takes longer than timeouts.total_seconds",
@@ -227,7 +227,14 @@ function faultCases(provider: ErrorProvider): FaultCase[] {
         delayMsBetweenFrames: 100,
       },
       status: 504,
-      detail: `${provider.displayName} did not answer in time.`,
+      detail: `${provider.displayName} did not finish answering within the route's total timeout (timeouts.total_seconds).`,
+    },
+    {
+      name: "names the total timeout when it runs out before the first byte (total shorter than first byte)",
+      route: "total",
+      answer: delayed(5000, json(200, provider.okChatAnswer)),
+      status: 504,
+      detail: `${provider.displayName} did not finish answering within the route's total timeout (timeouts.total_seconds).`,
     },
   ];
 }

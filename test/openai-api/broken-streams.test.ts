@@ -103,6 +103,7 @@ const BROKEN_STREAMS: BrokenStreamCase[] = [
       frames,
       hold: { afterFrames: BREAK_AT, until: new Promise<void>(() => {}) },
     }),
+    message: () => "stalled for longer than the route's idle timeout (timeouts.idle_seconds)",
   },
   {
     name: "on a completions route when the connection is cut mid-stream",
