@@ -56,7 +56,8 @@ export async function sendUpstreamCall(
     if (signal.aborted) throw signal.reason;
     // The header timer is the shorter of first byte and total: when it is the total, say so.
     const headersTimedOutOnTotal =
-      (error as { code?: unknown }).code === "UND_ERR_HEADERS_TIMEOUT" && timeouts.totalMs < timeouts.firstByteMs;
+      (error as { code?: unknown }).code === "UND_ERR_HEADERS_TIMEOUT" &&
+      timeouts.totalMs < timeouts.firstByteMs;
     throw upstreamFailure(error, target.providerDisplayName, headersTimedOutOnTotal);
   }
   let timedOut = false;
