@@ -20,7 +20,8 @@ export interface StackOptions {
   servers: readonly ServerName[];
   /** A Switchyard checkout other than this repository (already built). */
   switchyardDir?: string | undefined;
-  /** When set, Switchyard runs with `node --cpu-prof` and writes its profiles (one per process) here. */
+  /** When set, Switchyard runs with `node --cpu-prof` and writes its profiles (one per process) here, and the
+   * bare proxy writes its own in the `proxy` folder below. */
   profileDir?: string | undefined;
 }
 
@@ -60,7 +61,16 @@ function specOf(name: ServerName, options: StackOptions): ServerSpec | string {
       return {
         name,
         command: node,
-        args: [join(dist, "bare-proxy.js"), port, `http://127.0.0.1:${PORTS.mock}`, String(workers)],
+        args: [
+          // Its own folder: the run's Switchyard summary reads the profile folder's top level only.
+          ...(options.profileDir === undefined
+            ? []
+            : ["--cpu-prof", "--cpu-prof-dir", join(options.profileDir, "proxy")]),
+          join(dist, "bare-proxy.js"),
+          port,
+          `http://127.0.0.1:${PORTS.mock}`,
+          String(workers),
+        ],
         cores: cpu.serverCores,
         ready: /listening on/,
         clustered: workers > 1,
