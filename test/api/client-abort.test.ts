@@ -1,0 +1,78 @@
+import { request } from "node:http";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { type MockUpstream, openAIError, startOpenAIMock } from "../mock-upstream/index.js";
+import { type GatewayUnderTest, routeYaml, startGateway } from "./gateway-under-test.js";
+
+/**
+ * A client that goes away cancels what the gateway was doing for it: the upstream call it was waiting for (so
+ * nobody pays for an answer nobody reads), whichever API and path it came through, and a retry's wait.
+ */
+
+let mock: MockUpstream;
+let gateway: GatewayUnderTest;
+
+beforeAll(async () => {
+  mock = await startOpenAIMock();
+  const config = { openai_api_key: "sk-test-abort", openai_api_base: `${mock.url}/v1` };
+  gateway = await startGateway(
+    `routes:\n${routeYaml("chat", "llm/v1/chat", "openai", "gpt-4o-mini", config)}` +
+      `${routeYaml("retrying", "llm/v1/chat", "openai", "gpt-4o-mini", config)}    retries: {max_attempts: 3}\n`,
+  );
+});
+afterAll(async () => {
+  await gateway?.close();
+  await mock?.close();
+});
+beforeEach(() => mock.reset());
+
+/** Sends a request and, once the upstream has received `upstreamRequests` requests, closes the connection. */
+async function sendAndLeave(path: string, body: unknown, upstreamRequests = 1): Promise<void> {
+  const outgoing = request(`${gateway.url}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+  });
+  const closed = new Promise<void>((resolve) => outgoing.on("close", resolve));
+  outgoing.on("error", () => {});
+  outgoing.end(JSON.stringify(body));
+  await vi.waitFor(() => expect(mock.requests.length).toBe(upstreamRequests), { timeout: 5000 });
+  outgoing.destroy();
+  await closed;
+}
+
+const messages = [{ role: "user", content: "Hello" }];
+const hanging = { kind: "hang" } as const;
+
+describe("a client that goes away", () => {
+  it("cancels the upstream call of an MLflow API request (translated)", async () => {
+    mock.enqueue(hanging);
+    await sendAndLeave("/gateway/chat/invocations", { messages });
+    expect(await mock.requests[0]?.outcome).toBe("closed early");
+  });
+
+  it("cancels the upstream call of an OpenAI API request (pass-through)", async () => {
+    mock.enqueue(hanging);
+    await sendAndLeave("/v1/chat/completions", { model: "chat", messages });
+    expect(await mock.requests[0]?.outcome).toBe("closed early");
+  });
+
+  it("cancels the upstream call of a stream that has not started yet", async () => {
+    mock.enqueue(hanging);
+    await sendAndLeave("/v1/chat/completions", { model: "chat", messages, stream: true });
+    expect(await mock.requests[0]?.outcome).toBe("closed early");
+  });
+
+  it("stops a retry's wait: no further attempt reaches the upstream", async () => {
+    // A 503 asking for a 1 s wait: a retry after the client left would show as a second upstream request.
+    mock.enqueue({
+      kind: "json",
+      status: 503,
+      body: openAIError("Busy.", "server_error"),
+      headers: { "retry-after": "1" },
+    });
+    await sendAndLeave("/gateway/retrying/invocations", { messages });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(mock.requests).toHaveLength(1);
+    const next = await gateway.post("/gateway/chat/invocations", { messages });
+    expect(next.status).toBe(200);
+  });
+});
