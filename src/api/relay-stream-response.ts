@@ -3,6 +3,7 @@ import { GatewayError } from "../canonical/index.js";
 import { encodeOpenAIError } from "../dialects/openai/error-encoder.js";
 import { encodeSseFrame } from "../framing/sse-encoder.js";
 import type { RelayedFrames } from "../framing/sse-frame-relay.js";
+import type { CancelSignal } from "../routing/cancel-signal.js";
 import type { RelayedStream } from "../routing/relay-upstream.js";
 import { upstreamFailure } from "../routing/upstream-failure.js";
 import { SSE_HEADERS, streamResponseHeaders, write } from "./event-stream-response.js";
@@ -17,7 +18,7 @@ import { usageOfChunk } from "./relayed-usage.js";
 export async function sendRelayedStream(
   reply: FastifyReply,
   stream: RelayedStream,
-  signal: AbortSignal,
+  signal: CancelSignal,
 ): Promise<void> {
   const { upstream, opened, chunks, relay, readFrame } = stream;
   const observation = reply.request.observation;

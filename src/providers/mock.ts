@@ -11,6 +11,7 @@ import {
   type FinishReason,
   textOfContent,
 } from "../canonical/index.js";
+import type { CancelSignal } from "../routing/cancel-signal.js";
 import { loadTokenizer, type Tokenizer } from "./mock-tokenizer.js";
 import { defineProvider } from "./provider-definition.js";
 import type { InProcessUpstreamTarget } from "./upstream-target.js";
@@ -42,7 +43,7 @@ export const mockProvider = defineProvider<MockConfig>({
 function createMockTarget(model: string, config: MockConfig): InProcessUpstreamTarget {
   // Start loading now so that the first request does not wait for it.
   const tokenizer = loadTokenizer();
-  const chat = async (request: ChatRequest, signal: AbortSignal): Promise<ChatResponse> => {
+  const chat = async (request: ChatRequest, signal: CancelSignal): Promise<ChatResponse> => {
     await delay(config.latency_ms, signal);
     return echo(model, request, await tokenizer);
   };
@@ -140,7 +141,7 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-function delay(ms: number, signal: AbortSignal): Promise<void> {
+function delay(ms: number, signal: CancelSignal): Promise<void> {
   if (ms === 0) return Promise.resolve();
   return new Promise((resolve, reject) => {
     const timer = setTimeout(resolve, ms);

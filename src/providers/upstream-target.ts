@@ -9,6 +9,7 @@ import type {
   StreamDecoder,
 } from "../canonical/index.js";
 import type { SseFrame } from "../framing/sse-decoder.js";
+import type { CancelSignal } from "../routing/cancel-signal.js";
 
 /** The canonical request and response types of each operation. */
 export interface OperationTypes {
@@ -44,7 +45,7 @@ export interface HttpOperation<O extends Operation> {
 /** How an in-process provider (no network) performs one operation. */
 export type InProcessOperation<O extends Operation> = (
   request: RequestOf<O>,
-  signal: AbortSignal,
+  signal: CancelSignal,
 ) => Promise<ResponseOf<O>>;
 
 interface TargetIdentity {

@@ -3,6 +3,7 @@ import type { UpstreamTimeouts } from "../config/route-timeouts.js";
 import type { RequestOf } from "../providers/upstream-target.js";
 import { awaitFirstEvent } from "../streaming/commit-point.js";
 import { responseToEvents } from "../streaming/response-to-events.js";
+import type { CancelSignal } from "./cancel-signal.js";
 import { cannotServe, checkOperation } from "./execute-route.js";
 import { type AttemptObserver, callWithResilience } from "./resilient-call.js";
 import type { Route, RouteTarget } from "./route-table.js";
@@ -25,7 +26,7 @@ export async function startRouteStream<O extends StreamingOperation>(
   route: Route,
   operation: O,
   request: RequestOf<O>,
-  signal: AbortSignal,
+  signal: CancelSignal,
   onAttempt?: AttemptObserver,
 ): Promise<StartedStream> {
   checkOperation(route, operation);
@@ -44,7 +45,7 @@ export async function openStreamAttempt<O extends StreamingOperation>(
   target: RouteTarget,
   operation: O,
   request: RequestOf<O>,
-  signal: AbortSignal,
+  signal: CancelSignal,
   timeouts: UpstreamTimeouts,
 ): Promise<{ events: AsyncIterable<StreamEvent>; firstEventMs: number }> {
   const upstream = target.upstream;

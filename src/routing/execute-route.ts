@@ -1,6 +1,7 @@
 import { GatewayError, type Operation } from "../canonical/index.js";
 import type { UpstreamTimeouts } from "../config/route-timeouts.js";
 import type { RequestOf, ResponseOf } from "../providers/upstream-target.js";
+import type { CancelSignal } from "./cancel-signal.js";
 import { type AttemptObserver, callWithResilience } from "./resilient-call.js";
 import type { Route, RouteTarget } from "./route-table.js";
 import { callHttpUpstream } from "./upstream-client.js";
@@ -19,7 +20,7 @@ export async function executeRoute<O extends Operation>(
   route: Route,
   operation: O,
   request: RequestOf<O>,
-  signal: AbortSignal,
+  signal: CancelSignal,
   onAttempt?: AttemptObserver,
 ): Promise<RouteResult<O>> {
   checkOperation(route, operation);
@@ -38,7 +39,7 @@ export async function performAttempt<O extends Operation>(
   target: RouteTarget,
   operation: O,
   request: RequestOf<O>,
-  signal: AbortSignal,
+  signal: CancelSignal,
   timeouts: UpstreamTimeouts,
 ): Promise<{ response: ResponseOf<O>; upstreamMs: number }> {
   const upstream = target.upstream;

@@ -5,6 +5,7 @@ import { type RelayedFrames, SseFrameRelay } from "../framing/sse-frame-relay.js
 import type { HttpUpstreamTarget } from "../providers/upstream-target.js";
 import type { PassThrough } from "../streaming/pass-through.js";
 import { responseToEvents } from "../streaming/response-to-events.js";
+import type { CancelSignal } from "./cancel-signal.js";
 import {
   type OpenedUpstreamCall,
   operationOf,
@@ -46,7 +47,7 @@ export interface ReplayedStream {
 export async function fetchRelayedJson(
   passThrough: PassThrough,
   body: Record<string, unknown>,
-  signal: AbortSignal,
+  signal: CancelSignal,
   timeouts: UpstreamTimeouts,
 ): Promise<RelayedJson> {
   const { upstream, pool } = httpTarget(passThrough);
@@ -66,7 +67,7 @@ export async function openRelayedStream(
   body: Record<string, unknown>,
   /** The decoded request, asked for only if the upstream answers with JSON (to decode that answer). */
   request: () => ChatRequest,
-  signal: AbortSignal,
+  signal: CancelSignal,
   timeouts: UpstreamTimeouts,
 ): Promise<RelayedStream | ReplayedStream> {
   const { upstream, pool } = httpTarget(passThrough);

@@ -2,11 +2,16 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { GatewayError } from "../canonical/index.js";
 import type { UpstreamTimeouts } from "../config/route-timeouts.js";
 import { orderTargets } from "./attempt-order.js";
+import { asAbortSignal, type CancelSignal } from "./cancel-signal.js";
 import { isRetryable, retryDelayMs } from "./retry-policy.js";
 import type { Route, RouteTarget } from "./route-table.js";
 
 /** One attempt on one target. It must throw a GatewayError on failure, and not retry by itself. */
-export type Attempt<T> = (target: RouteTarget, signal: AbortSignal, timeouts: UpstreamTimeouts) => Promise<T>;
+export type Attempt<T> = (
+  target: RouteTarget,
+  signal: CancelSignal,
+  timeouts: UpstreamTimeouts,
+) => Promise<T>;
 
 /** Told before each attempt (1-based), so callers can report which target served and after how many tries. */
 export type AttemptObserver = (target: RouteTarget, attempt: number) => void;
@@ -26,7 +31,7 @@ export interface ResilientResult<T> {
  */
 export async function callWithResilience<T>(
   route: Route,
-  signal: AbortSignal,
+  signal: CancelSignal,
   attempt: Attempt<T>,
   onAttempt: AttemptObserver = () => {},
 ): Promise<ResilientResult<T>> {
@@ -61,7 +66,7 @@ export async function callWithResilience<T>(
         const delay = retryDelayMs(error, route.retries, retry);
         // A wait that would overrun the budget is better spent on the next target.
         if (performance.now() + delay >= deadline) return undefined;
-        await sleep(delay, undefined, { signal });
+        await sleep(delay, undefined, { signal: asAbortSignal(signal) });
       }
     }
     return undefined;

@@ -7,6 +7,7 @@ import type {
   RequestOf,
   ResponseOf,
 } from "../providers/upstream-target.js";
+import { asAbortSignal, type CancelSignal } from "./cancel-signal.js";
 import { upstreamFailure } from "./upstream-failure.js";
 import { decodeUpstreamBody, upstreamHttpError } from "./upstream-response.js";
 
@@ -35,7 +36,7 @@ export async function sendUpstreamCall(
   target: HttpUpstreamTarget,
   pool: Pool,
   call: { path: string; headers: Record<string, string>; body: string },
-  signal: AbortSignal,
+  signal: CancelSignal,
   timeouts: UpstreamTimeouts,
 ): Promise<OpenedUpstreamCall> {
   // Timeouts without per-call AbortSignal.timeout/any (a measurable share of the request path): undici's own
@@ -48,7 +49,7 @@ export async function sendUpstreamCall(
       path: call.path,
       headers: call.headers,
       body: call.body,
-      signal,
+      signal: asAbortSignal(signal),
       headersTimeout: Math.min(timeouts.firstByteMs, timeouts.totalMs),
       bodyTimeout: timeouts.idleMs,
     });
@@ -77,7 +78,7 @@ export async function sendUpstreamCall(
 export async function readUpstreamText(
   target: HttpUpstreamTarget,
   opened: OpenedUpstreamCall,
-  signal: AbortSignal,
+  signal: CancelSignal,
 ): Promise<string> {
   try {
     return await opened.response.body.text();
@@ -96,7 +97,7 @@ export async function callHttpUpstream<O extends Operation>(
   pool: Pool,
   operation: O,
   request: RequestOf<O>,
-  signal: AbortSignal,
+  signal: CancelSignal,
   timeouts: UpstreamTimeouts,
 ): Promise<ResponseOf<O>> {
   const codec = operationOf(target, operation);

@@ -9,6 +9,7 @@ import type { UpstreamTimeouts } from "../config/route-timeouts.js";
 import { SseDecoder } from "../framing/sse-decoder.js";
 import type { HttpUpstreamTarget } from "../providers/upstream-target.js";
 import { responseToEvents } from "../streaming/response-to-events.js";
+import type { CancelSignal } from "./cancel-signal.js";
 import {
   type OpenedUpstreamCall,
   operationOf,
@@ -30,7 +31,7 @@ export async function openHttpStream<O extends StreamingOperation>(
   pool: Pool,
   operation: O,
   request: O extends "chat" ? ChatRequest : CompletionsRequest,
-  signal: AbortSignal,
+  signal: CancelSignal,
   timeouts: UpstreamTimeouts,
 ): Promise<AsyncIterable<StreamEvent>> {
   const codec = operationOf(target, operation);
@@ -68,7 +69,7 @@ async function* decodeEventStream(
   target: HttpUpstreamTarget,
   opened: OpenedUpstreamCall,
   decoder: ReturnType<NonNullable<ReturnType<typeof operationOf>["createStreamDecoder"]>>,
-  signal: AbortSignal,
+  signal: CancelSignal,
 ): AsyncGenerator<StreamEvent> {
   const frames = new SseDecoder();
   try {
