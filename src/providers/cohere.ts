@@ -50,8 +50,10 @@ function createCohereTarget(model: string, config: CohereConfig): HttpUpstreamTa
   };
   // A streamed answer is an SSE body, so a streaming call asks for that instead.
   const streamHeaders: Record<string, string> = { ...headers, accept: "text/event-stream" };
-  const call = (endpoint: string, body: unknown, stream = false): UpstreamCall => ({
-    path: joinPath(base, endpoint),
+  // Paths are built once per target, not per request.
+  const paths = { "v2/chat": joinPath(base, "v2/chat"), "v2/embed": joinPath(base, "v2/embed") };
+  const call = (endpoint: keyof typeof paths, body: unknown, stream = false): UpstreamCall => ({
+    path: paths[endpoint],
     headers: stream ? streamHeaders : headers,
     body: JSON.stringify(body),
   });

@@ -85,8 +85,13 @@ function createOpenAITarget(model: string, config: OpenAIConfig): HttpUpstreamTa
   if (config.openai_organization !== undefined) headers["openai-organization"] = config.openai_organization;
   // Azure names the model by the deployment in the URL and takes no `model` in the body.
   const bodyModel = azure ? null : model;
-  const call = (endpoint: string, body: unknown): UpstreamCall => ({
-    path: joinPath(base, endpoint, query),
+  // Paths are built once per target, not per request.
+  const paths = {
+    "chat/completions": joinPath(base, "chat/completions", query),
+    embeddings: joinPath(base, "embeddings", query),
+  };
+  const call = (endpoint: keyof typeof paths, body: unknown): UpstreamCall => ({
+    path: paths[endpoint],
     headers,
     body: JSON.stringify(body),
   });
