@@ -128,3 +128,20 @@ export async function concurrentRound(
   }
   return results;
 }
+
+/**
+ * Streams at the warm-up, not measured: a freshly started server compiles its stream path (JIT) during its
+ * first burst of streams, which would show as stalls in whichever round comes first. Every server gets the
+ * same warm-up, as it gets the same instant-request warm-up.
+ */
+export async function warmUpStreams(scenarios: readonly Scenario[], streams: number): Promise<void> {
+  for (const scenario of scenarios) {
+    await timeConcurrentStreams(
+      urlOf(scenario),
+      scenario.call("ttft"),
+      scenario.call("instant"),
+      streams,
+      Number.POSITIVE_INFINITY,
+    );
+  }
+}

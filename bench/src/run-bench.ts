@@ -12,6 +12,7 @@ import {
   type Settings,
   throughputRound,
   ttftRound,
+  warmUpStreams,
 } from "./measure-phases.js";
 import { cpuTimeMs } from "./proc-stats.js";
 import { profileTable, summariseBusiestProfile } from "./profile-summary.js";
@@ -25,6 +26,9 @@ import { checkTargets } from "./targets.js";
  * `npm run bench`: starts the mock upstream, the bare proxy, Portkey and Switchyard on loopback, measures them
  * interleaved over several rounds, writes bench/results/latest.json (and latest.md) and prints the tables.
  */
+
+/** Streams per streaming scenario at the warm-up: enough for the JIT to compile the stream path. */
+const STREAM_WARMUP = 128;
 
 const startedAt = performance.now();
 const progress = (message: string): void => {
@@ -103,6 +107,9 @@ async function main(): Promise<void> {
     if (settings.throughputWarmupS > 0) {
       progress(`warm-up: ${settings.throughputWarmupS} s per scenario at 32 connections`);
       await throughputRound(scenarios, 32, settings.throughputWarmupS, serverOf, undefined);
+      progress(`warm-up: ${STREAM_WARMUP} concurrent streams per streaming scenario, twice`);
+      await warmUpStreams(concurrentStreaming, STREAM_WARMUP);
+      await warmUpStreams(concurrentStreaming, STREAM_WARMUP);
     }
 
     // The profile's start-up part (module loading, config) is left out of its summary.
