@@ -9,6 +9,7 @@ import {
   type SamplingParameters,
 } from "../../canonical/index.js";
 import type { RequestOf } from "../../providers/upstream-target.js";
+import { safeParseReportingInput } from "../parse-reporting-input.js";
 import { describeZodIssue, dottedPath } from "../zod-issue-text.js";
 import {
   chatRequestSchema,
@@ -55,7 +56,7 @@ function refuseReservedFields(body: unknown): void {
 }
 
 function parse<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
-  const result = schema.safeParse(body, { reportInput: true });
+  const result = safeParseReportingInput(schema, body);
   if (result.success) return result.data;
   const problems = result.error.issues.map(
     (issue) => `${dottedPath(issue.path) || "body"} ${describeZodIssue(issue, true)}`,

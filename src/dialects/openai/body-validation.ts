@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { GatewayError } from "../../canonical/index.js";
+import { safeParseReportingInput } from "../parse-reporting-input.js";
 
 /**
  * Validation of OpenAI request bodies with messages modelled on OpenAI's own 400s, e.g. "Invalid type for
@@ -11,7 +12,7 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.outp
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
     throw new GatewayError("invalid_body", "The request body must be a JSON object.");
   }
-  const result = schema.safeParse(body, { reportInput: true });
+  const result = safeParseReportingInput(schema, body);
   if (result.success) return result.data;
   const problems = result.error.issues.map(resolveIssue);
   const first = problems[0];
