@@ -14,6 +14,7 @@ import {
 import type { CancelSignal } from "../routing/cancel-signal.js";
 import { loadTokenizer, type Tokenizer } from "./mock-tokenizer.js";
 import { defineProvider } from "./provider-definition.js";
+import { seededRandom } from "./seeded-random.js";
 import type { InProcessUpstreamTarget } from "./upstream-target.js";
 
 /**
@@ -123,22 +124,10 @@ function embed(
 /** A unit vector seeded by the SHA-256 of the text: the same text always gives the same vector. */
 export function pseudoEmbedding(text: string, dimensions: number): number[] {
   const seed = createHash("sha256").update(text).digest().readUInt32LE(0);
-  const next = mulberry32(seed);
+  const next = seededRandom(seed);
   const vector = Array.from({ length: dimensions }, () => next() * 2 - 1);
   const norm = Math.hypot(...vector) || 1;
   return vector.map((value) => Math.round((value / norm) * 1e6) / 1e6);
-}
-
-/** A small, well-known 32-bit PRNG; good enough for test vectors and stable across platforms. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function delay(ms: number, signal: CancelSignal): Promise<void> {

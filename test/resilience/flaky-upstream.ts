@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { seededRandom } from "../../src/providers/seeded-random.js";
 import { lastUserText, openAIChatCompletion, openAIChatStreamFrames } from "../mock-upstream/index.js";
 import { HTML_ERROR_PAGE } from "./upstream-faults.js";
 
@@ -25,18 +26,6 @@ export interface FlakyOptions {
   faults: FlakyFault[];
   /** Seed of the random choices, so a failing run can be told apart from bad luck. */
   seed: number;
-}
-
-/** mulberry32: a small seeded generator; Math.random cannot be seeded. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export async function startFlakyUpstream(options: FlakyOptions): Promise<FlakyUpstream> {
