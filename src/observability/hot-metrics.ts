@@ -67,11 +67,8 @@ export interface CounterSeries {
   value: number;
 }
 
-export class HotCounter extends HotMetric<CounterSeries> {
-  constructor(name: string, help: string, labelNames: readonly string[], registry: Registry) {
-    super(name, help, labelNames, registry, "counter");
-  }
-
+/** One number per label combination: what a counter and a gauge share (they differ in type only). */
+abstract class HotValueMetric extends HotMetric<CounterSeries> {
   labels(...values: string[]): CounterSeries {
     return this.seriesFor(values);
   }
@@ -85,21 +82,15 @@ export class HotCounter extends HotMetric<CounterSeries> {
   }
 }
 
-export class HotGauge extends HotMetric<CounterSeries> {
+export class HotCounter extends HotValueMetric {
+  constructor(name: string, help: string, labelNames: readonly string[], registry: Registry) {
+    super(name, help, labelNames, registry, "counter");
+  }
+}
+
+export class HotGauge extends HotValueMetric {
   constructor(name: string, help: string, labelNames: readonly string[], registry: Registry) {
     super(name, help, labelNames, registry, "gauge");
-  }
-
-  labels(...values: string[]): CounterSeries {
-    return this.seriesFor(values);
-  }
-
-  protected createSeries(): CounterSeries {
-    return { value: 0 };
-  }
-
-  protected exportSeries(labels: Record<string, string>, series: CounterSeries): MetricValue[] {
-    return [{ labels, value: series.value }];
   }
 }
 

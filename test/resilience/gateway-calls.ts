@@ -99,22 +99,30 @@ export async function openChatStream(baseUrl: string, route: string, content = "
 
 /** Reads a stream to its end. A connection that breaks ends the text where it broke. */
 export async function readStream(response: Response): Promise<StreamAnswer> {
-  let text = "";
-  const decoder = new TextDecoder();
+  return readRestOfStream(response, (response.body as ReadableStream<Uint8Array>).getReader());
+}
+
+/** Reads what is left of a stream after `text` (what the caller already read with `decoder`). */
+export async function readRestOfStream(
+  response: Response,
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  text = "",
+  decoder = new TextDecoder(),
+): Promise<StreamAnswer> {
+  let received = text;
   try {
-    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
     while (true) {
       const next = await reader.read();
       if (next.done) break;
-      text += decoder.decode(next.value, { stream: true });
+      received += decoder.decode(next.value, { stream: true });
     }
   } catch {
     // The connection broke: what arrived is the answer, and `done` tells the test it was not clean.
   }
-  return streamAnswer(response, text);
+  return streamAnswer(response, received);
 }
 
-export function streamAnswer(response: Response, text: string): StreamAnswer {
+function streamAnswer(response: Response, text: string): StreamAnswer {
   const messages = parseSseText(text);
   let content = "";
   let errorFrame: StreamAnswer["errorFrame"];

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createConfigDirectory } from "../e2e/config-files.js";
 import { type GatewayProcess, startGatewayProcess } from "../e2e/gateway-process.js";
 import { type MockUpstream, openAIChatStreamFrames, startOpenAIMock } from "../mock-upstream/index.js";
-import { openChatStream, type StreamAnswer, streamAnswer, waitUntil } from "./gateway-calls.js";
+import { openChatStream, readRestOfStream, type StreamAnswer, waitUntil } from "./gateway-calls.js";
 import { configText, openAITarget } from "./resilience-config.js";
 
 /**
@@ -57,21 +57,8 @@ async function openStreamAndReadFirstChunk(url: string): Promise<OpenStream> {
   const reader = (response.body as ReadableStream<Uint8Array>).getReader();
   const decoder = new TextDecoder();
   const first = await reader.read();
-  let text = decoder.decode(first.value, { stream: true });
-  const firstText = text;
-  const finished = (async () => {
-    try {
-      while (true) {
-        const next = await reader.read();
-        if (next.done) break;
-        text += decoder.decode(next.value, { stream: true });
-      }
-    } catch {
-      // The connection broke: the text so far is what the client got, and streamAnswer tells it was cut.
-    }
-    return streamAnswer(response, text);
-  })();
-  return { firstText, finished };
+  const firstText = decoder.decode(first.value, { stream: true });
+  return { firstText, finished: readRestOfStream(response, reader, firstText, decoder) };
 }
 
 /** Whether a new TCP connection to the gateway's port is refused. */
