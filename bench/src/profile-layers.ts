@@ -1,5 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 
 /**
  * A server's CPU time per request, split by layer of the request path (socket system calls, Node's HTTP and
@@ -67,15 +66,6 @@ export function layerBreakdown(file: string, skipMs: number): LayerBreakdown {
     busyMs += delta / 1000;
   });
   return { msByLayer, busyMs };
-}
-
-/** The busiest profile in `dir` (a cluster's primary is mostly idle; its worker did the work). */
-export function busiestProfile(dir: string): string | undefined {
-  const files = readdirSync(dir)
-    .filter((name) => name.endsWith(".cpuprofile"))
-    .map((name) => join(dir, name));
-  const busy = (file: string) => layerBreakdown(file, 0).busyMs;
-  return files.sort((a, b) => busy(b) - busy(a))[0];
 }
 
 /** One column per scenario, one row per layer, in µs per request; the busiest layers first. */

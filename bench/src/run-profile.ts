@@ -6,7 +6,8 @@ import { REPO_DIR, RESULTS_DIR, startStack } from "./bench-stack.js";
 import { pinSelf, planCpus } from "./cpu-pinning.js";
 import { runLoad } from "./load-generator.js";
 import { describeMachine, machineInfo, sourceRevision } from "./machine-info.js";
-import { busiestProfile, type LayerBreakdown, layerBreakdown, layersTable } from "./profile-layers.js";
+import { type LayerBreakdown, layerBreakdown, layersTable } from "./profile-layers.js";
+import { summariseBusiestProfile } from "./profile-summary.js";
 import { SCENARIOS, type Scenario, urlOf } from "./scenarios.js";
 import { smokeTest } from "./smoke-test.js";
 
@@ -68,7 +69,9 @@ async function profileScenario(
   } finally {
     await stack.stop();
   }
-  const file = busiestProfile(scenario.server === "proxy" ? join(profileDir, "proxy") : profileDir);
+  const file = summariseBusiestProfile(
+    scenario.server === "proxy" ? join(profileDir, "proxy") : profileDir,
+  )?.file;
   if (file === undefined) throw new Error(`no profile written in ${profileDir}`);
   return { label: scenario.label, breakdown: layerBreakdown(file, skipMs), requests };
 }
