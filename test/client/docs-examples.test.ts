@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type ClientTestGateway, startClientTestGateway } from "./client-test-gateway.js";
 
 /**
- * Every ```ts block of the README's "TypeScript client" section runs here, against a real gateway on the example config, and every
+ * Every ```ts block of the client's documentation page (docs/client.md) runs here, against a real gateway on the example config, and every
  * `console.log(...); // text` in it must print exactly that text. The blocks are also type-checked against
  * the client's sources without Node's types, as a browser user would compile them.
  */
@@ -16,12 +16,8 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const CLIENT_ENTRY = join(ROOT, "src/client/index.ts");
 const DOC_URI = "http://127.0.0.1:5000";
 
-const readme = readFileSync(join(ROOT, "README.md"), "utf8");
-/** The README's client section: from its heading to the next second-level heading. */
-const markdown = readme.slice(
-  readme.indexOf("## TypeScript client"),
-  readme.indexOf("\n## ", readme.indexOf("## TypeScript client") + 1),
-);
+/** The client's documentation page, whole: every example in it. */
+const markdown = readFileSync(join(ROOT, "docs/client.md"), "utf8");
 const examples = [...markdown.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1] ?? "");
 
 /** The text each `console.log` line promises in its trailing comment, in order. */
@@ -45,7 +41,7 @@ afterAll(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-describe("the README's TypeScript client section", () => {
+describe("the TypeScript client documentation page", () => {
   it("has a five-line first example", () => {
     expect(examples.length).toBeGreaterThanOrEqual(4);
     expect(examples[0]?.trimEnd().split("\n")).toHaveLength(5);
