@@ -9,6 +9,7 @@ import { registerMlflowInvocations } from "../api/mlflow-invocations.js";
 import { registerMlflowLimits } from "../api/mlflow-limits.js";
 import { registerMlflowRouteInfo } from "../api/mlflow-route-info.js";
 import { registerOpenAIApi } from "../api/openai-api.js";
+import { redactReplies } from "../api/response-redaction.js";
 import type { ServerSettings } from "../config/server-settings.js";
 import type { Logger } from "../observability/logger.js";
 import type { GatewayMetrics } from "../observability/metrics.js";
@@ -54,6 +55,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // the handlers as a string and fail with "must be a JSON object"; without the parser it is a clear 415.
   app.removeContentTypeParser("text/plain");
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  redactReplies(app);
   useMlflowErrors(app);
   registerMetrics(app, options.metrics, options.metricsSource ?? (() => options.metrics.registry.metrics()));
   await registerDocs(app, PACKAGE_VERSION);
