@@ -4,6 +4,7 @@
  */
 export const ERROR_CATALOGUE = {
   invalid_json: { kind: "invalid_request", status: 400 },
+  json_too_deep: { kind: "invalid_request", status: 400 },
   invalid_filter: { kind: "invalid_request", status: 400 },
   unsupported_content_type: { kind: "invalid_request", status: 415 },
   invalid_body: { kind: "invalid_request", status: 422 },

@@ -2,6 +2,7 @@ import { createServer } from "node:http";
 import Fastify, { type FastifyInstance, LogController } from "fastify";
 import { registerDocs } from "../api/docs-api.js";
 import { registerHealth } from "../api/health-api.js";
+import { useJsonBodyParser } from "../api/json-body-parser.js";
 import { type MetricsSource, registerMetrics } from "../api/metrics-api.js";
 import { registerMlflowDeploymentsApi } from "../api/mlflow-deployments-api.js";
 import { useMlflowErrors } from "../api/mlflow-error-handler.js";
@@ -54,6 +55,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Every API takes JSON only. Fastify also parses text/plain, which would let a JSON body sent as text reach
   // the handlers as a string and fail with "must be a JSON object"; without the parser it is a clear 415.
   app.removeContentTypeParser("text/plain");
+  useJsonBodyParser(app, options.server.maxJsonDepth);
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   redactReplies(app);
   useMlflowErrors(app);
