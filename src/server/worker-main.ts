@@ -22,6 +22,7 @@ const clusterMetrics = createMetricsFromPrimary(send);
 
 process.on("message", async (message: unknown) => {
   if (!isPrimaryMessage(message)) return;
+  if (message.type === "health-probe") return send({ type: "health-answer", id: message.id });
   if (message.type === "shutdown") return shutdown();
   if (message.type === "metrics") return clusterMetrics.receive(message);
   try {

@@ -4,7 +4,9 @@ import type { GatewayConfig } from "../config/gateway-config.js";
 export type PrimaryMessage =
   | { type: "config"; version: number; config: GatewayConfig }
   | { type: "shutdown" }
-  | { type: "metrics"; requestId: number; text: string };
+  | { type: "metrics"; requestId: number; text: string }
+  /** The primary's health probe: answered from the worker's event loop, so a blocked loop goes unanswered. */
+  | { type: "health-probe"; id: number };
 
 /** What a worker tells the primary. */
 export type WorkerMessage =
@@ -15,10 +17,18 @@ export type WorkerMessage =
   | { type: "applied"; version: number }
   | { type: "apply-failed"; version: number; message: string }
   /** `/metrics` was asked of this worker: the primary answers with every worker's metrics. */
-  | { type: "metrics-request"; requestId: number };
+  | { type: "metrics-request"; requestId: number }
+  | { type: "health-answer"; id: number };
 
-const PRIMARY_TYPES = new Set(["config", "shutdown", "metrics"]);
-const WORKER_TYPES = new Set(["waiting-for-config", "ready", "applied", "apply-failed", "metrics-request"]);
+const PRIMARY_TYPES = new Set(["config", "shutdown", "metrics", "health-probe"]);
+const WORKER_TYPES = new Set([
+  "waiting-for-config",
+  "ready",
+  "applied",
+  "apply-failed",
+  "metrics-request",
+  "health-answer",
+]);
 
 // The IPC channel also carries other protocols' messages (prom-client's metric aggregation): match types exactly.
 export function isPrimaryMessage(value: unknown): value is PrimaryMessage {

@@ -34,7 +34,8 @@ export async function startGatewayProcess(
   child.stderr?.on("data", collect);
   const exited = once(child, "exit");
 
-  const waitForOutput = (pattern: RegExp, timeoutMs = 15_000): Promise<RegExpMatchArray> =>
+  // Generous: a start-up on a machine busy with other test processes can take many seconds.
+  const waitForOutput = (pattern: RegExp, timeoutMs = 30_000): Promise<RegExpMatchArray> =>
     new Promise((resolve, reject) => {
       const check = (): void => {
         const match = output.match(pattern);
