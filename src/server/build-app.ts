@@ -57,9 +57,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.removeContentTypeParser("text/plain");
   useJsonBodyParser(app, options.server.maxJsonDepth);
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
-  redactReplies(app);
   useMlflowErrors(app);
   registerMetrics(app, options.metrics, options.metricsSource ?? (() => options.metrics.registry.metrics()));
+  // After every other onSend hook (they run in order), so that it sees the headers they add.
+  redactReplies(app);
   await registerDocs(app, PACKAGE_VERSION);
   registerHealth(app);
   registerMlflowRouteInfo(app, options.routes);

@@ -26,6 +26,8 @@ import { type GatewayUnderTest, startGateway } from "./gateway-under-test.js";
 const OPENAI_KEY = "sk-proj-T3stEch0-9f8e7d6c5b4a";
 const ANTHROPIC_KEY = "Qz7Kx9";
 const KEYS = [OPENAI_KEY, ANTHROPIC_KEY];
+/** Generous: a machine busy with other test files can be slow to answer. */
+const CLIENT_TIMEOUT_MS = 30_000;
 
 let openai: MockUpstream;
 let anthropic: MockUpstream;
@@ -49,7 +51,7 @@ beforeAll(async () => {
 `;
   gateway = await startGateway(
     `routes:
-${route("openai-chat", "chat", "openai", "gpt-4o-mini", openaiConfig)}${route("openai-completions", "completions", "openai", "gpt-4o-mini", openaiConfig)}${route("openai-embeddings", "embeddings", "openai", "text-embedding-3-small", openaiConfig)}${route("anthropic-chat", "chat", "anthropic", "claude-3-5-haiku-latest", anthropicConfig)}${route("anthropic-completions", "completions", "anthropic", "claude-3-5-haiku-latest", anthropicConfig)}`,
+${route("openai-chat", "chat", "openai", "gpt-4o-mini", openaiConfig)}${route("openai-completions", "completions", "openai", "gpt-4o-mini", openaiConfig)}${route("openai-embeddings", "embeddings", "openai", "text-embedding-3-small", openaiConfig)}${route("anthropic-chat", "chat", "anthropic", "claude-3-5-haiku-latest", anthropicConfig)}${route("anthropic-completions", "completions", "anthropic", "claude-3-5-haiku-latest", anthropicConfig)}${route("pasted-key", "chat", "openai", `gpt-4o-mini-${OPENAI_KEY}`, openaiConfig)}`,
     { OPENAI_KEY: OPENAI_KEY, ANTHROPIC_KEY: ANTHROPIC_KEY },
   );
 });
@@ -317,11 +319,33 @@ describe("no provider key reaches the client, whatever the upstream echoes", () 
   it.each(CASES)("$title", async ({ provider, answer, carried, path, body }) => {
     const mock = provider === "openai" ? openai : anthropic;
     mock.enqueue(answer);
-    const response = await sendRequest(`${gateway.url}${path}`, { body });
+    const response = await sendRequest(`${gateway.url}${path}`, { body, timeoutMs: CLIENT_TIMEOUT_MS });
     expect(mock.requests.length).toBe(1);
     const received = receivedBytes(response);
     for (const secret of KEYS) for (const form of formsOf(secret)) expect(received).not.toContain(form);
     if (carried) expect(response.text).toContain("[REDACTED]");
+  });
+
+  it("redacts a key pasted into a model name, in the headers and bodies the gateway makes itself", async () => {
+    const calls = [
+      { path: "/v1/chat/completions", body: { model: "pasted-key", ...QUERY.chat } },
+      { path: "/v1/chat/completions", body: { model: "pasted-key", stream: true, ...QUERY.chat } },
+      { path: "/gateway/pasted-key/invocations", body: QUERY.chat },
+      { path: "/api/2.0/gateway/routes/pasted-key" },
+      { path: "/api/2.0/endpoints/pasted-key" },
+    ];
+    for (const call of calls) {
+      const response = await sendRequest(`${gateway.url}${call.path}`, {
+        timeoutMs: CLIENT_TIMEOUT_MS,
+        ...(call.body !== undefined && { body: call.body }),
+      });
+      expect(response.status).toBe(200);
+      const received = receivedBytes(response);
+      for (const form of formsOf(OPENAI_KEY)) expect(received).not.toContain(form);
+      expect(received).toContain("gpt-4o-mini-[REDACTED]");
+      if (call.body !== undefined)
+        expect(String(response.headers["x-switchyard-target"])).toBe("openai/gpt-4o-mini-[REDACTED]");
+    }
   });
 
   it("never wrote a key in a log line either", () => {
