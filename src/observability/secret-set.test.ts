@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { seededRandom } from "../providers/seeded-random.js";
+import { SecretMatcher } from "./secret-matcher.js";
 import { REDACTED, SecretSet } from "./secret-set.js";
 
 const KEY = "sk-live-4f9c2a7e1b3d";
@@ -74,6 +75,17 @@ describe("SecretSet", () => {
     set.add(["another-secret"]);
     expect(set.size).toBe(2);
     expect(set.redactText(`${KEY} another-secret`)).toBe(`${REDACTED} ${REDACTED}`);
+  });
+});
+
+describe("SecretMatcher", () => {
+  it("matches patterns that use every byte value between them", () => {
+    const everyByte = Uint8Array.from({ length: 256 }, (_, index) => index);
+    const matcher = new SecretMatcher([everyByte, Buffer.from("needle")]);
+    const haystack = Buffer.concat([Buffer.from("xx"), everyByte, Buffer.from("a needle")]);
+    const ranges: number[] = [];
+    matcher.scanBytes(haystack, 0, ranges);
+    expect(ranges).toEqual([2, 258, 260, 266]);
   });
 });
 
