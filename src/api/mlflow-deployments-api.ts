@@ -51,7 +51,7 @@ export function registerMlflowDeploymentsApi(app: FastifyInstance, holder: Route
     async (request, reply) => {
       const table = holder.current;
       const route = endpoint(holder, request.params.name);
-      observeRoute(request, "deployments", route);
+      observeRoute(reply, "deployments", route);
       const body = withRouteAsModel(request.body, route);
       const served = { holder, table, route };
       if (route.operation === "chat") {

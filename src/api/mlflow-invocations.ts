@@ -34,7 +34,7 @@ export function registerMlflowInvocations(app: FastifyInstance, holder: RouteTab
         const table = holder.current;
         const route = table.get(request.params.name);
         if (route === undefined) throw routeNotFound(request.params.name);
-        const observation = observeRoute(request, "mlflow", route);
+        const observation = observeRoute(reply, "mlflow", route);
         return holder.serve(table, route, async () => {
           const canonical = decodeMlflowRequest(route.operation, request.body);
           const { response, target, upstreamMs } = await executeRoute(

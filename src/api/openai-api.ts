@@ -40,7 +40,7 @@ export async function registerOpenAIApi(app: FastifyInstance, holder: RouteTable
             "chat",
             "/v1/chat/completions",
           );
-          observeRoute(request, "openai", route);
+          observeRoute(reply, "openai", route);
           return answerChat(reply, { holder, table, route }, body);
         },
       );
@@ -59,7 +59,7 @@ export async function registerOpenAIApi(app: FastifyInstance, holder: RouteTable
             "completions",
             "/v1/completions",
           );
-          observeRoute(request, "openai", route);
+          observeRoute(reply, "openai", route);
           return answerCompletions(reply, { holder, table, route }, body);
         },
       );
@@ -75,7 +75,7 @@ export async function registerOpenAIApi(app: FastifyInstance, holder: RouteTable
             "embeddings",
             "/v1/embeddings",
           );
-          observeRoute(request, "openai", route);
+          observeRoute(reply, "openai", route);
           return answerEmbeddings(reply, { holder, table, route }, body);
         },
       );
