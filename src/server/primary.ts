@@ -2,7 +2,8 @@ import cluster, { type Worker } from "node:cluster";
 import { fileURLToPath } from "node:url";
 import type { GatewayConfig } from "../config/gateway-config.js";
 import type { Logger } from "../observability/logger.js";
-import { createClusterMetricsCollector, PrimaryMetrics } from "../observability/metrics.js";
+import { PrimaryMetrics } from "../observability/metrics.js";
+import { ClusterMetrics } from "./cluster-metrics.js";
 import { ConfigReloader } from "./config-reloader.js";
 import { watchConfigFile } from "./config-watcher.js";
 import { isWorkerMessage, type PrimaryMessage } from "./worker-messages.js";
@@ -30,7 +31,7 @@ export interface PrimaryOptions {
 export function runPrimary(options: PrimaryOptions): void {
   const { logger } = options;
   const primaryMetrics = new PrimaryMetrics();
-  const collectMetrics = createClusterMetricsCollector(primaryMetrics);
+  const clusterMetrics = new ClusterMetrics(primaryMetrics.registry);
   const reloader = new ConfigReloader(
     options.configPath,
     options.configText,
@@ -58,8 +59,11 @@ export function runPrimary(options: PrimaryOptions): void {
     });
     worker.on("message", (message: unknown) => {
       if (!isWorkerMessage(message)) return;
+      if (message.type === "metrics-snapshot")
+        clusterMetrics.receive(worker.id, message.metrics, message.requestId);
       if (message.type === "metrics-request") {
-        void collectMetrics().then(
+        const workers = Object.values(cluster.workers ?? {}).filter((each) => each !== undefined);
+        void clusterMetrics.collect(workers).then(
           (text) => send(worker, { type: "metrics", requestId: message.requestId, text }),
           (error: unknown) => logger.error({ err: error }, "could not collect the workers' metrics"),
         );
@@ -75,6 +79,9 @@ export function runPrimary(options: PrimaryOptions): void {
         );
     });
   };
+  // Not at "exit": a dead worker's last messages can still be in the channel then; they are all read before it
+  // reports "disconnect".
+  cluster.on("disconnect", (worker) => clusterMetrics.workerExited(worker.id));
   cluster.on("exit", (worker, code, signal) => {
     if (stopping) {
       if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
