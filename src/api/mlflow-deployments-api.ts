@@ -8,7 +8,6 @@ import { decodeOpenAIEmbeddingsWithFormat } from "../dialects/openai/embeddings-
 import type { Route } from "../routing/route-table.js";
 import type { RouteTableHolder } from "../routing/route-table-holder.js";
 import { DeferredRequest } from "./deferred-request.js";
-import { refuseOtherMethods } from "./method-not-allowed.js";
 import { answerChat, answerCompletions, answerEmbeddings } from "./openai-shaped-answers.js";
 import { observeRoute } from "./request-observation.js";
 import { describeRoute } from "./route-description.js";
@@ -68,8 +67,6 @@ export function registerMlflowDeploymentsApi(app: FastifyInstance, holder: Route
       return answerEmbeddings(reply, served, new DeferredRequest(body, decodeOpenAIEmbeddingsWithFormat));
     },
   );
-  refuseOtherMethods(app, "/api/2.0/endpoints", ["GET"]);
-  refuseOtherMethods(app, "/endpoints/:name/invocations", ["POST"]);
 }
 
 function endpoint(holder: RouteTableHolder, name: string): Route {

@@ -4,7 +4,6 @@ import { encodeMlflowResponse } from "../dialects/mlflow/response-encoder.js";
 import { executeRoute } from "../routing/execute-route.js";
 import type { RouteTableHolder } from "../routing/route-table-holder.js";
 import { clientAbortSignal } from "./client-abort-signal.js";
-import { refuseOtherMethods } from "./method-not-allowed.js";
 import { queryBodySchema, queryResponseSchema } from "./mlflow-openapi-schemas.js";
 import { routeNotFound } from "./mlflow-route-info.js";
 import { attemptRecorder, observeRoute } from "./request-observation.js";
@@ -55,7 +54,5 @@ export function registerMlflowInvocations(app: FastifyInstance, holder: RouteTab
         });
       },
     );
-    // `/gateway/routes/{name}` also answers GET (route information), so only the others are refused there.
-    refuseOtherMethods(app, url, position === 1 ? ["GET", "POST"] : ["POST"]);
   }
 }

@@ -3,7 +3,6 @@ import { GatewayError } from "../canonical/index.js";
 import { decodePageToken, encodePageToken } from "../dialects/mlflow/page-token.js";
 import { encodeRouteObject } from "../dialects/mlflow/route-object.js";
 import type { RouteTableHolder } from "../routing/route-table-holder.js";
-import { refuseOtherMethods } from "./method-not-allowed.js";
 import { routeListSchema, routeObjectSchema } from "./mlflow-openapi-schemas.js";
 import { describeRoute } from "./route-description.js";
 import { parseRouteFilter, type RouteFilter } from "./route-filter.js";
@@ -56,7 +55,6 @@ export function registerMlflowRouteInfo(app: FastifyInstance, holder: RouteTable
         };
       },
     );
-    refuseOtherMethods(app, url, ["GET"]);
   }
   for (const [position, url] of listPaths.map((path) => `${path}/:name`).entries()) {
     app.get<{ Params: { name: string } }>(
@@ -76,8 +74,6 @@ export function registerMlflowRouteInfo(app: FastifyInstance, holder: RouteTable
         return encodeRouteObject(describeRoute(route));
       },
     );
-    // `/gateway/routes/{name}` also takes queries (POST), registered with the invocations.
-    if (!url.startsWith("/gateway/")) refuseOtherMethods(app, url, ["GET"]);
   }
 }
 
@@ -104,7 +100,7 @@ function pageSize(maxResults: string | undefined): number {
   const size = Number(maxResults);
   if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
     throw new GatewayError(
-      "invalid_body",
+      "invalid_parameter",
       `max_results must be an integer from 1 to ${MAX_PAGE_SIZE} (got '${maxResults}').`,
       {
         param: "max_results",

@@ -9,8 +9,6 @@ import {
 import type { Route } from "../routing/route-table.js";
 import type { RouteTableHolder } from "../routing/route-table-holder.js";
 import { DeferredRequest, jsonObjectBody } from "./deferred-request.js";
-import { refuseOtherMethods } from "./method-not-allowed.js";
-import { useOpenAIErrors } from "./openai-error-handler.js";
 import { answerChat, answerCompletions, answerEmbeddings } from "./openai-shaped-answers.js";
 import { observeRoute } from "./request-observation.js";
 import { routeForRequest } from "./route-for-request.js";
@@ -19,12 +17,11 @@ const TAGS = ["OpenAI-compatible API"];
 
 /**
  * The OpenAI API under `/v1`, where `model` names a route: any OpenAI SDK works by setting its base URL to
- * `{gateway}/v1`, whatever provider serves the route. Errors use OpenAI's envelope.
+ * `{gateway}/v1`, whatever provider serves the route. Errors use OpenAI's envelope (openai-error-format.ts).
  */
 export async function registerOpenAIApi(app: FastifyInstance, holder: RouteTableHolder): Promise<void> {
   await app.register(
     async (scope) => {
-      useOpenAIErrors(scope);
       scope.post(
         "/chat/completions",
         { schema: { tags: TAGS, summary: "Create a chat completion" } },
@@ -101,8 +98,6 @@ export async function registerOpenAIApi(app: FastifyInstance, holder: RouteTable
           return modelObject(route, table.builtAt);
         },
       );
-      for (const url of ["/chat/completions", "/completions", "/embeddings"])
-        refuseOtherMethods(scope, url, ["POST"]);
     },
     { prefix: "/v1" },
   );

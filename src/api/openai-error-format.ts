@@ -1,0 +1,70 @@
+import { GatewayError } from "../canonical/index.js";
+import { encodeOpenAIError, openAIStatus } from "../dialects/openai/error-encoder.js";
+import type { ErrorFormat } from "./error-format.js";
+
+/**
+ * The OpenAI-compatible API's errors (`/v1/`): OpenAI's envelope, with the statuses the official SDKs map to
+ * their error classes (a request the gateway refuses is 400, not MLflow's 422).
+ */
+export const openAIErrorFormat: ErrorFormat = {
+  schemaName: "OpenAIError",
+  pathPrefixes: ["/v1/"],
+  status: openAIStatus,
+  body: encodeOpenAIError,
+  schema: {
+    type: "object",
+    description: "OpenAI's error envelope (ErrorResponse); all four keys are always present.",
+    properties: {
+      error: {
+        type: "object",
+        properties: {
+          message: { type: "string", description: "What went wrong, naming the field." },
+          type: {
+            type: "string",
+            description: "`invalid_request_error` (4xx), `requests` (429), `server_error` (5xx).",
+          },
+          param: { type: ["string", "null"], description: "The field at fault, e.g. `messages[0].content`." },
+          code: {
+            type: ["string", "null"],
+            description: "A stable code: `model_not_found`, `rate_limit_exceeded`, or the gateway's own.",
+          },
+        },
+        required: ["message", "type", "param", "code"],
+      },
+    },
+    required: ["error"],
+    additionalProperties: false,
+  },
+  example: encodeOpenAIError(
+    new GatewayError("route_not_found", "The model 'gpt-5' does not exist on this gateway.", {
+      param: "model",
+    }),
+  ),
+  documentedErrors: [
+    {
+      status: 400,
+      when: "an invalid request (the message and `param` name the field), malformed JSON, a route of another type, a URL that cannot be decoded",
+    },
+    { status: 404, when: "unknown route (`model_not_found`), or unknown path" },
+    { status: 405, when: "wrong method for the path (with `Allow` listing the right ones)" },
+    {
+      status: 408,
+      when: "the request did not arrive in time (`request_header_timeout_seconds`, `request_timeout_seconds`)",
+    },
+    { status: 413, when: "body larger than `max_body_bytes` (10 MiB by default)" },
+    { status: 414, when: "a model name in the path longer than 1,000 characters" },
+    { status: 415, when: "a body that is not `application/json`" },
+    { status: 431, when: "request headers larger than 16 KiB" },
+    { status: 500, when: "the gateway failed (the details are in its log, never in the answer)" },
+    {
+      status: "upstream",
+      when: "the provider answered with an error (401, 403, 422, 429, ...): its status (and `Retry-After`) and its message are passed on",
+    },
+    { status: 502, when: "the provider's answer is not readable, or the provider cannot be reached" },
+    {
+      status: 503,
+      when: "the route is at its `max_in_flight` limit or every target's circuit is open (with `Retry-After`); the gateway is shutting down",
+    },
+    { status: 504, when: "the provider did not answer within the route's timeouts" },
+  ],
+};
