@@ -1,4 +1,4 @@
-import type { GatewayError } from "../canonical/index.js";
+import type { ErrorCode, GatewayError } from "../canonical/index.js";
 
 /** A JSON Schema, as it goes into the OpenAPI document. */
 export type JsonSchema = Record<string, unknown>;
@@ -11,6 +11,8 @@ export type JsonSchema = Record<string, unknown>;
 export interface DocumentedError {
   status: number | "upstream";
   when: string;
+  /** A typical error of this row, for the OpenAPI document's example. */
+  example: { code: ErrorCode; message: string; param?: string; upstreamStatus?: number };
 }
 
 /**
@@ -28,7 +30,5 @@ export interface ErrorFormat {
   body(error: GatewayError): unknown;
   /** JSON Schema of every body `body()` gives. */
   schema: JsonSchema;
-  /** The body of an example error (for the document's examples). */
-  example: unknown;
   documentedErrors: readonly DocumentedError[];
 }

@@ -1,5 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { GatewayMetrics } from "../observability/metrics.js";
+import { mlflowErrorFormat } from "./mlflow-error-format.js";
+import { ANY_REQUEST_ERRORS, errorResponses } from "./openapi/operation-docs.js";
 import { serverTimingHeader, targetHeaders } from "./request-observation.js";
 import { outcomeStatus, recordRequest } from "./request-outcome.js";
 
@@ -7,11 +9,11 @@ import { outcomeStatus, recordRequest } from "./request-outcome.js";
 export type MetricsSource = () => Promise<string>;
 
 /**
- * Records every API request in the metrics when its response ends, adds
- * `Server-Timing` and the `x-switchyard-target` / `x-switchyard-attempts` headers to every response, and
- * serves `GET /metrics` in Prometheus text format.
+ * Records every API request in the metrics when its response ends, and adds `Server-Timing` and the
+ * `x-switchyard-target` / `x-switchyard-attempts` headers to every response. First of all: a request decoration
+ * reaches only the plugins registered after it.
  */
-export function registerMetrics(app: FastifyInstance, metrics: GatewayMetrics, source: MetricsSource): void {
+export function observeRequests(app: FastifyInstance, metrics: GatewayMetrics): void {
   app.decorate("metrics", metrics);
   app.decorateRequest("observation", null);
   // Callback-style hooks: an async hook costs a promise per request on every response.
@@ -28,9 +30,26 @@ export function registerMetrics(app: FastifyInstance, metrics: GatewayMetrics, s
     recordRequest(metrics, request, reply, outcomeStatus(request, reply));
     done();
   });
+}
+
+/** Serves `GET /metrics` in Prometheus text format. */
+export function registerMetrics(app: FastifyInstance, source: MetricsSource): void {
   app.get(
     "/metrics",
-    { schema: { summary: "Prometheus metrics of all workers", tags: ["Gateway"] } },
+    {
+      schema: {
+        operationId: "metrics",
+        summary: "Prometheus metrics of all workers",
+        tags: ["Gateway"],
+        response: {
+          200: {
+            description: "Prometheus text exposition format 0.0.4.",
+            content: { "text/plain": { schema: { type: "string" } } },
+          },
+          ...errorResponses(mlflowErrorFormat, ANY_REQUEST_ERRORS),
+        },
+      },
+    },
     async (_request, reply) => reply.type("text/plain; version=0.0.4; charset=utf-8").send(await source()),
   );
 }

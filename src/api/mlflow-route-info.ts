@@ -3,7 +3,13 @@ import { GatewayError } from "../canonical/index.js";
 import { decodePageToken, encodePageToken } from "../dialects/mlflow/page-token.js";
 import { encodeRouteObject } from "../dialects/mlflow/route-object.js";
 import type { RouteTableHolder } from "../routing/route-table-holder.js";
-import { routeListSchema, routeObjectSchema } from "./mlflow-openapi-schemas.js";
+import { mlflowErrorFormat } from "./mlflow-error-format.js";
+import {
+  ANY_REQUEST_ERRORS,
+  errorResponses,
+  jsonResponse,
+  routeNameParams,
+} from "./openapi/operation-docs.js";
 import { describeRoute } from "./route-description.js";
 import { parseRouteFilter, type RouteFilter } from "./route-filter.js";
 
@@ -24,6 +30,7 @@ export function registerMlflowRouteInfo(app: FastifyInstance, holder: RouteTable
       {
         schema: {
           hide: position > 0,
+          operationId: "listRoutes",
           summary: "List routes",
           tags: ["MLflow AI Gateway"],
           querystring: {
@@ -40,7 +47,10 @@ export function registerMlflowRouteInfo(app: FastifyInstance, holder: RouteTable
               },
             },
           },
-          response: { 200: routeListSchema },
+          response: {
+            200: jsonResponse("A page of routes, in config order.", "MlflowRouteList"),
+            ...errorResponses(mlflowErrorFormat, [400, ...ANY_REQUEST_ERRORS]),
+          },
         },
       },
       async (request) => {
@@ -62,10 +72,14 @@ export function registerMlflowRouteInfo(app: FastifyInstance, holder: RouteTable
       {
         schema: {
           hide: position > 0,
+          operationId: "getRoute",
           summary: "Get a route",
           tags: ["MLflow AI Gateway"],
-          params: { type: "object", properties: { name: { type: "string" } } },
-          response: { 200: routeObjectSchema },
+          params: routeNameParams("name", "The route's name.", "chat"),
+          response: {
+            200: jsonResponse("The route.", "MlflowRoute"),
+            ...errorResponses(mlflowErrorFormat, [404, 414, ...ANY_REQUEST_ERRORS]),
+          },
         },
       },
       async (request) => {

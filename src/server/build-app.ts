@@ -4,7 +4,7 @@ import { answerFrameworkError, useApiErrors } from "../api/api-errors.js";
 import { createClientErrorHandler } from "../api/client-errors.js";
 import { registerDocs } from "../api/docs-api.js";
 import { registerHealth } from "../api/health-api.js";
-import { type MetricsSource, registerMetrics } from "../api/metrics-api.js";
+import { type MetricsSource, observeRequests, registerMetrics } from "../api/metrics-api.js";
 import { registerMlflowDeploymentsApi } from "../api/mlflow-deployments-api.js";
 import { registerMlflowInvocations } from "../api/mlflow-invocations.js";
 import { registerMlflowLimits } from "../api/mlflow-limits.js";
@@ -61,8 +61,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.removeContentTypeParser("text/plain");
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   useApiErrors(app);
-  registerMetrics(app, options.metrics, options.metricsSource ?? (() => options.metrics.registry.metrics()));
+  observeRequests(app, options.metrics);
+  // Before any route: the document collects the routes registered after it.
   await registerDocs(app, PACKAGE_VERSION);
+  registerMetrics(app, options.metricsSource ?? (() => options.metrics.registry.metrics()));
   registerHealth(app);
   registerMlflowRouteInfo(app, options.routes);
   registerMlflowInvocations(app, options.routes);
