@@ -429,3 +429,47 @@ describe("a gateway that is shutting down", () => {
     expect(refusal).toMatchObject({ error: { code: "shutting_down" } });
   }, 15_000);
 });
+
+describe("a wrong method", () => {
+  // Every path the gateway serves (aliases included), with the methods it accepts.
+  const PATHS: [string, string][] = [
+    ["/", "GET, HEAD"],
+    ["/health", "GET, HEAD"],
+    ["/metrics", "GET, HEAD"],
+    ["/openapi.json", "GET, HEAD"],
+    ["/docs", "GET, HEAD"],
+    ["/api/2.0/gateway/routes", "GET, HEAD"],
+    ["/api/2.0/gateway/routes/", "GET, HEAD"],
+    ["/gateway/routes", "GET, HEAD"],
+    ["/routes", "GET, HEAD"],
+    ["/api/2.0/gateway/routes/chat", "GET, HEAD"],
+    ["/gateway/routes/chat", "GET, HEAD, POST"],
+    ["/routes/chat", "GET, HEAD"],
+    ["/gateway/chat/invocations", "POST"],
+    ["/query/chat", "POST"],
+    ["/api/2.0/gateway/limits/chat", "GET, HEAD"],
+    ["/api/2.0/gateway/limits", "POST"],
+    ["/api/2.0/endpoints", "GET, HEAD"],
+    ["/api/2.0/endpoints/chat", "GET, HEAD"],
+    ["/endpoints/chat/invocations", "POST"],
+    ["/v1/chat/completions", "POST"],
+    ["/v1/completions", "POST"],
+    ["/v1/embeddings", "POST"],
+    ["/v1/models", "GET, HEAD"],
+    ["/v1/models/chat", "GET, HEAD"],
+  ];
+
+  it.each(PATHS)("on %s is a 405 with Allow: %s, in the path's API format", async (path, allowed) => {
+    const wrong = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"].filter(
+      (method) => !allowed.includes(method),
+    );
+    const format = path.startsWith("/v1/") ? openAIErrorFormat : mlflowErrorFormat;
+    const validBody = ajv.compile(format.schema);
+    for (const method of wrong) {
+      const response = await send(method, path, method === "GET" || method === "OPTIONS" ? {} : { body: {} });
+      expect(response.status, `${method} ${path}`).toBe(405);
+      expect(response.headers.allow, `${method} ${path}`).toBe(allowed);
+      expect(validBody(response.body), `${method} ${path}: ${response.text}`).toBe(true);
+    }
+  });
+});
