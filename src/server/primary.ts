@@ -1,11 +1,15 @@
 import cluster, { type Worker } from "node:cluster";
 import { fileURLToPath } from "node:url";
 import type { GatewayConfig } from "../config/gateway-config.js";
+import { ServiceHost } from "../coordination/service-host.js";
 import type { Logger } from "../observability/logger.js";
 import { PrimaryMetrics } from "../observability/metrics.js";
 import { ClusterMetrics } from "./cluster-metrics.js";
 import { ConfigReloader } from "./config-reloader.js";
 import { watchConfigFile } from "./config-watcher.js";
+import { isCoordinationRequest } from "./coordination-messages.js";
+import { createOwnedServices } from "./owned-services.js";
+import { PrimaryCoordination } from "./primary-coordination.js";
 import { isWorkerMessage, type PrimaryMessage } from "./worker-messages.js";
 
 export interface PrimaryOptions {
@@ -22,6 +26,10 @@ export interface PrimaryOptions {
   logger: Logger;
   /** Called once every worker listens, with the URL they listen on. */
   onReady: (url: string) => void;
+}
+
+function* liveWorkers(): Iterable<Worker> {
+  for (const worker of Object.values(cluster.workers ?? {})) if (worker !== undefined) yield worker;
 }
 
 /**
@@ -41,6 +49,15 @@ export function runPrimary(options: PrimaryOptions): void {
   );
   let stopping = false;
   let readyWorkers = 0;
+  // Gateway-wide state (shared limits, breaker state, stored responses) lives here, once for all workers.
+  const services = new ServiceHost();
+  const coordination = new PrimaryCoordination(services, liveWorkers, logger);
+  for (const service of createOwnedServices({
+    config: options.config,
+    publish: (topic, payload) => coordination.publish(topic, payload),
+    logger,
+  }))
+    services.add(service);
 
   cluster.setupPrimary({
     exec: fileURLToPath(new URL("./worker-main.js", import.meta.url)),
@@ -58,12 +75,12 @@ export function runPrimary(options: PrimaryOptions): void {
       SWITCHYARD_SHUTDOWN_TIMEOUT_MS: String(options.shutdownTimeoutMs),
     });
     worker.on("message", (message: unknown) => {
+      if (isCoordinationRequest(message)) return coordination.receive(worker, message);
       if (!isWorkerMessage(message)) return;
       if (message.type === "metrics-snapshot")
         clusterMetrics.receive(worker.id, message.metrics, message.requestId);
       if (message.type === "metrics-request") {
-        const workers = Object.values(cluster.workers ?? {}).filter((each) => each !== undefined);
-        void clusterMetrics.collect(workers).then(
+        void clusterMetrics.collect([...liveWorkers()]).then(
           (text) => send(worker, { type: "metrics", requestId: message.requestId, text }),
           (error: unknown) => logger.error({ err: error }, "could not collect the workers' metrics"),
         );
@@ -84,7 +101,8 @@ export function runPrimary(options: PrimaryOptions): void {
   cluster.on("disconnect", (worker) => clusterMetrics.workerExited(worker.id));
   cluster.on("exit", (worker, code, signal) => {
     if (stopping) {
-      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      if (Object.keys(cluster.workers ?? {}).length === 0)
+        void services.close().finally(() => process.exit(0));
       return;
     }
     logger.error(
@@ -103,7 +121,10 @@ export function runPrimary(options: PrimaryOptions): void {
   };
   const reload = async (reason: string, force: boolean): Promise<void> => {
     if (stopping) return;
-    if ((await reloader.reload(reason, force)) !== undefined) broadcast();
+    if ((await reloader.reload(reason, force)) !== undefined) {
+      services.applyConfig(reloader.config);
+      broadcast();
+    }
   };
   const stopWatching = options.watch
     ? watchConfigFile(options.configPath, (event) => {
@@ -123,7 +144,7 @@ export function runPrimary(options: PrimaryOptions): void {
     logger.info({ signal }, "shutting down: letting requests in flight finish");
     void stopWatching();
     const workers = Object.values(cluster.workers ?? {});
-    if (workers.length === 0) process.exit(0);
+    if (workers.length === 0) void services.close().finally(() => process.exit(0));
     for (const worker of workers) if (worker !== undefined) send(worker, { type: "shutdown" });
   };
   process.on("SIGTERM", () => stop("SIGTERM"));

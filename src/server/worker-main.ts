@@ -1,6 +1,8 @@
 import { createLogger } from "../observability/logger.js";
+import { isCoordinationReply } from "./coordination-messages.js";
 import { GatewayInstance } from "./gateway-instance.js";
 import { createMetricsFromPrimary } from "./metrics-from-primary.js";
+import { WorkerCoordinator } from "./worker-coordinator.js";
 import { isPrimaryMessage, type WorkerMessage } from "./worker-messages.js";
 import { reportMetricsToPrimary } from "./worker-metrics-reporter.js";
 
@@ -21,8 +23,13 @@ function send(message: WorkerMessage, sent?: () => void): void {
   else process.send(message, undefined, {}, () => sent?.());
 }
 const clusterMetrics = createMetricsFromPrimary(send);
+const coordinator = new WorkerCoordinator(
+  (message) => process.connected && (process.send?.(message) ?? false),
+  (error) => logger.error({ err: error }, "a listener of a gateway event failed"),
+);
 
 process.on("message", async (message: unknown) => {
+  if (isCoordinationReply(message)) return coordinator.receive(message);
   if (!isPrimaryMessage(message)) return;
   if (message.type === "shutdown") return shutdown();
   if (message.type === "metrics") return clusterMetrics.receive(message);
@@ -33,6 +40,7 @@ process.on("message", async (message: unknown) => {
         config: message.config,
         logger,
         metricsSource: clusterMetrics.source,
+        coordinator,
       });
       metricsReporter = reportMetricsToPrimary(instance.metrics.registry, send);
       const url = await instance.listen(host, port);
@@ -65,5 +73,8 @@ async function shutdown(): Promise<void> {
 // Ctrl-C reaches every process of the group: workers let the primary coordinate, but still drain on their own.
 process.on("SIGINT", () => void shutdown());
 process.on("SIGTERM", () => void shutdown());
-process.on("disconnect", () => void shutdown());
+process.on("disconnect", () => {
+  coordinator.failPending();
+  void shutdown();
+});
 send({ type: "waiting-for-config" });
