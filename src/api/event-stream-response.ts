@@ -49,6 +49,7 @@ export async function sendEventStream(
     for await (const event of events) {
       if (response.destroyed) return;
       if (event.type === "error") {
+        failWith(reply, event.error);
         await response.write(encodeSseFrame(options.encodeError(event.error)));
         failed = true;
         break;
@@ -64,6 +65,7 @@ export async function sendEventStream(
       "internal_error",
       "Internal error: the gateway failed while streaming.",
     );
+    failWith(reply, internal);
     if (!response.destroyed) await response.write(encodeSseFrame(options.encodeError(internal)));
     failed = true;
   }
@@ -73,6 +75,15 @@ export async function sendEventStream(
     if (last.length > 0) await response.write(last.join(""));
   }
   response.end();
+}
+
+/**
+ * A stream that ends with an error frame is counted with that error's status, not the 200 it started with: the
+ * metrics say how the request ended.
+ */
+export function failWith(reply: FastifyReply, error: GatewayError): void {
+  const observation = reply.request.observation;
+  if (observation !== null) observation.outcomeStatus = error.status;
 }
 
 /**

@@ -1,10 +1,15 @@
 import cluster, { type Worker } from "node:cluster";
 import { fileURLToPath } from "node:url";
 import type { GatewayConfig } from "../config/gateway-config.js";
+import { ServiceHost } from "../coordination/service-host.js";
 import type { Logger } from "../observability/logger.js";
-import { createClusterMetricsCollector, PrimaryMetrics } from "../observability/metrics.js";
+import { PrimaryMetrics } from "../observability/metrics.js";
+import { ClusterMetrics } from "./cluster-metrics.js";
 import { ConfigReloader } from "./config-reloader.js";
 import { watchConfigFile } from "./config-watcher.js";
+import { isCoordinationRequest } from "./coordination-messages.js";
+import { createOwnedServices } from "./owned-services.js";
+import { PrimaryCoordination } from "./primary-coordination.js";
 import { WorkerHealth } from "./worker-health.js";
 import { isWorkerMessage, type PrimaryMessage } from "./worker-messages.js";
 
@@ -27,6 +32,10 @@ export interface PrimaryOptions {
   onReady: (url: string) => void;
 }
 
+function* liveWorkers(): Iterable<Worker> {
+  for (const worker of Object.values(cluster.workers ?? {})) if (worker !== undefined) yield worker;
+}
+
 /**
  * The primary process: it owns the config (validates it once, watches it, reloads on change or SIGHUP) and
  * a set of workers that serve it. A crashed worker is replaced, and so is one that stops answering the health
@@ -36,7 +45,7 @@ export interface PrimaryOptions {
 export function runPrimary(options: PrimaryOptions): void {
   const { logger } = options;
   const primaryMetrics = new PrimaryMetrics();
-  const collectMetrics = createClusterMetricsCollector(primaryMetrics);
+  const clusterMetrics = new ClusterMetrics(primaryMetrics.registry);
   const reloader = new ConfigReloader(
     options.configPath,
     options.configText,
@@ -48,6 +57,15 @@ export function runPrimary(options: PrimaryOptions): void {
   let readyWorkers = 0;
   // Server settings apply at start: a reload does not change them.
   const health = new WorkerHealth(options.config.server.workerHealthTimeoutMs, logger);
+  // Gateway-wide state (shared limits, breaker state, stored responses) lives here, once for all workers.
+  const services = new ServiceHost();
+  const coordination = new PrimaryCoordination(services, liveWorkers, logger);
+  for (const service of createOwnedServices({
+    config: options.config,
+    publish: (topic, payload) => coordination.publish(topic, payload),
+    logger,
+  }))
+    services.add(service);
 
   cluster.setupPrimary({
     exec: fileURLToPath(new URL("./worker-main.js", import.meta.url)),
@@ -65,9 +83,12 @@ export function runPrimary(options: PrimaryOptions): void {
       SWITCHYARD_SHUTDOWN_TIMEOUT_MS: String(options.shutdownTimeoutMs),
     });
     worker.on("message", (message: unknown) => {
+      if (isCoordinationRequest(message)) return coordination.receive(worker, message);
       if (!isWorkerMessage(message)) return;
+      if (message.type === "metrics-snapshot")
+        clusterMetrics.receive(worker.id, message.metrics, message.requestId);
       if (message.type === "metrics-request") {
-        void collectMetrics().then(
+        void clusterMetrics.collect([...liveWorkers()]).then(
           (text) => send(worker, { type: "metrics", requestId: message.requestId, text }),
           (error: unknown) => logger.error({ err: error }, "could not collect the workers' metrics"),
         );
@@ -87,10 +108,14 @@ export function runPrimary(options: PrimaryOptions): void {
         );
     });
   };
+  // Not at "exit": a dead worker's last messages can still be in the channel then; they are all read before it
+  // reports "disconnect".
+  cluster.on("disconnect", (worker) => clusterMetrics.workerExited(worker.id));
   cluster.on("exit", (worker, code, signal) => {
     health.forget(worker);
     if (stopping) {
-      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      if (Object.keys(cluster.workers ?? {}).length === 0)
+        void services.close().finally(() => process.exit(0));
       return;
     }
     logger.error(
@@ -109,7 +134,10 @@ export function runPrimary(options: PrimaryOptions): void {
   };
   const reload = async (reason: string, force: boolean): Promise<void> => {
     if (stopping) return;
-    if ((await reloader.reload(reason, force)) !== undefined) broadcast();
+    if ((await reloader.reload(reason, force)) !== undefined) {
+      services.applyConfig(reloader.config);
+      broadcast();
+    }
   };
   const stopWatching = options.watch
     ? watchConfigFile(options.configPath, (event) => {
@@ -130,7 +158,7 @@ export function runPrimary(options: PrimaryOptions): void {
     void stopWatching();
     health.stop();
     const workers = Object.values(cluster.workers ?? {});
-    if (workers.length === 0) process.exit(0);
+    if (workers.length === 0) void services.close().finally(() => process.exit(0));
     for (const worker of workers) if (worker !== undefined) send(worker, { type: "shutdown" });
     // The workers' own deadline runs in their event loop: a blocked or stopped worker never reaches it.
     setTimeout(() => {

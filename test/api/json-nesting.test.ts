@@ -87,7 +87,8 @@ describe("deeply nested JSON bodies", () => {
       metadata: deep(127),
     });
     expect(upstream.requests).toHaveLength(1);
-    expect(JSON.stringify((upstream.requests[0]?.body as { metadata: unknown }).metadata)).toBe(
+    const relayed = upstream.requests[0]?.body as { metadata?: unknown } | undefined;
+    expect(JSON.stringify(relayed?.metadata)).toBe(
       JSON.stringify(deep(127)),
     );
     // The mock refuses the unknown shape of `metadata` per OpenAI's spec; what matters is that it got it.
