@@ -88,9 +88,7 @@ describe("deeply nested JSON bodies", () => {
     });
     expect(upstream.requests).toHaveLength(1);
     const relayed = upstream.requests[0]?.body as { metadata?: unknown } | undefined;
-    expect(JSON.stringify(relayed?.metadata)).toBe(
-      JSON.stringify(deep(127)),
-    );
+    expect(JSON.stringify(relayed?.metadata)).toBe(JSON.stringify(deep(127)));
     // The mock refuses the unknown shape of `metadata` per OpenAI's spec; what matters is that it got it.
     expect(within.status).not.toBe(500);
   });
