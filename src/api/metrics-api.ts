@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { GatewayMetrics } from "../observability/metrics.js";
+import type { TrafficRecorder } from "../observability/traffic-recorder.js";
 import { mlflowErrorFormat } from "./mlflow-error-format.js";
 import { ANY_REQUEST_ERRORS, errorResponses } from "./openapi/operation-docs.js";
 import { serverTimingHeader, targetHeaders } from "./request-observation.js";
@@ -13,8 +14,13 @@ export type MetricsSource = () => Promise<string>;
  * `x-switchyard-target` / `x-switchyard-attempts` headers to every response. First of all: a request decoration
  * reaches only the plugins registered after it.
  */
-export function observeRequests(app: FastifyInstance, metrics: GatewayMetrics): void {
+export function observeRequests(
+  app: FastifyInstance,
+  metrics: GatewayMetrics,
+  consoleTraffic: TrafficRecorder | null = null,
+): void {
   app.decorate("metrics", metrics);
+  app.decorate("consoleTraffic", consoleTraffic);
   app.decorateRequest("observation", null);
   // Callback-style hooks: an async hook costs a promise per request on every response.
   app.addHook("onSend", (request, reply, payload, done) => {

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Usage } from "../canonical/index.js";
 import type { GatewayMetrics } from "../observability/metrics.js";
+import type { TrafficRecorder } from "../observability/traffic-recorder.js";
 import type { Route } from "../routing/route-table.js";
 import { CLIENT_CLOSED_REQUEST, recordRequest } from "./request-outcome.js";
 
@@ -33,6 +34,8 @@ declare module "fastify" {
   }
   interface FastifyInstance {
     metrics: GatewayMetrics;
+    /** The web console's per-second counts; null when the console is off. */
+    consoleTraffic: TrafficRecorder | null;
   }
 }
 

@@ -1,6 +1,10 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { GatewayMetrics } from "../observability/metrics.js";
 
+/** The header the console's playground tags its requests with, so its traffic can be told apart. */
+export const CONSOLE_SOURCE_HEADER = "x-switchyard-source";
+export const CONSOLE_SOURCE = "console";
+
 /**
  * nginx's "client closed request": the client (or a proxy in front of the gateway) went away before its response
  * was complete, a stream included. Counted, so that abandoned requests show rather than vanish.
@@ -55,4 +59,17 @@ export function recordRequest(
   const usage = observation.usage;
   if (usage?.inputTokens != null) metrics.tokens.labels(route, model, "input").value += usage.inputTokens;
   if (usage?.outputTokens != null) metrics.tokens.labels(route, model, "output").value += usage.outputTokens;
+  // Only when the web console is on (null otherwise): its per-second counts.
+  const traffic = request.server.consoleTraffic;
+  if (traffic !== null) {
+    traffic.record({
+      route,
+      status,
+      elapsedMs: finished ? reply.elapsedTime : undefined,
+      ttftMs: observation.streaming ? observation.upstreamMs : undefined,
+      tokensIn: usage?.inputTokens ?? 0,
+      tokensOut: usage?.outputTokens ?? 0,
+      fromPlayground: request.headers[CONSOLE_SOURCE_HEADER] === CONSOLE_SOURCE,
+    });
+  }
 }

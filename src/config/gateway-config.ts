@@ -1,4 +1,5 @@
 import type { RouteType } from "../canonical/index.js";
+import type { ConsoleSettings } from "./console-settings.js";
 import type { GovernanceConfig } from "./governance/governance-config.js";
 import type { CircuitBreakerSettings, RetrySettings } from "./resilience-settings.js";
 import type { UpstreamTimeouts } from "./route-timeouts.js";
@@ -10,6 +11,8 @@ export interface GatewayConfig {
   server: ServerSettings;
   /** Access control, limits, budgets, usage: `docs/` has the reference. */
   governance: GovernanceConfig;
+  /** The web console (`console:`); absent in configs built by hand, which get the defaults. */
+  console?: ConsoleSettings;
 }
 
 /** `fallback`: targets in order. `weighted`: the first target drawn at random by weight, then the others. */

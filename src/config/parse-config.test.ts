@@ -6,6 +6,7 @@ import { ROUTE_TYPES } from "../canonical/index.js";
 import { EMBED_INPUT_TYPES } from "../dialects/cohere/embeddings.js";
 import { providerNames } from "../providers/registry.js";
 import { ConfigError, type ConfigIssue, formatConfigIssue } from "./config-issue.js";
+import { DEFAULT_CONSOLE_SETTINGS } from "./console-settings.js";
 import type { GatewayConfig, RouteConfig, TargetConfig } from "./gateway-config.js";
 import { defaultGovernanceConfig } from "./governance/governance-config.js";
 import { parseConfig } from "./parse-config.js";
@@ -77,6 +78,7 @@ describe("parseConfig: the top level of the file", () => {
       routes: [],
       server: DEFAULT_SERVER_SETTINGS,
       governance: defaultGovernanceConfig("/srv/switchyard"),
+      console: DEFAULT_CONSOLE_SETTINGS,
     });
   });
 
@@ -160,7 +162,7 @@ describe("parseConfig: the top level of the file", () => {
         line: 4,
         column: 1,
         field: "logging",
-        message: "unknown top-level key 'logging'; allowed: routes, endpoints, server, governance",
+        message: "unknown top-level key 'logging'; allowed: routes, endpoints, server, governance, console",
       },
     ]);
   });
@@ -185,7 +187,7 @@ describe("parseConfig: the top level of the file", () => {
         line: 1,
         column: 1,
         field: "endpoint",
-        message: "unknown top-level key 'endpoint'; allowed: routes, endpoints, server, governance",
+        message: "unknown top-level key 'endpoint'; allowed: routes, endpoints, server, governance, console",
       },
       {
         file: FILE,
@@ -551,6 +553,7 @@ describe("parseConfig: providers", () => {
     expect(config).toEqual({
       server: DEFAULT_SERVER_SETTINGS,
       governance: defaultGovernanceConfig("/srv/switchyard"),
+      console: DEFAULT_CONSOLE_SETTINGS,
       routes: [
         withDefaults({
           name: "chat",
@@ -1092,7 +1095,7 @@ describe("parseConfig: several problems", () => {
         line: 32,
         column: 1,
         field: "colour",
-        message: "unknown top-level key 'colour'; allowed: routes, endpoints, server, governance",
+        message: "unknown top-level key 'colour'; allowed: routes, endpoints, server, governance, console",
       },
       {
         file,

@@ -1,6 +1,8 @@
 import { dirname } from "node:path";
+import type { z } from "zod";
 import { describeZodIssue } from "../dialects/zod-issue-text.js";
 import type { ConfigIssue } from "./config-issue.js";
+import { CONSOLE_KEYS, consoleSettingsSchema } from "./console-settings.js";
 import type { GatewayConfig, RouteConfig } from "./gateway-config.js";
 import { parseGovernance } from "./governance/parse-governance.js";
 import type { ParseContext } from "./issue-reporter.js";
@@ -10,7 +12,7 @@ import { YamlSource } from "./yaml-source.js";
 
 export type ParseResult = { ok: true; config: GatewayConfig } | { ok: false; issues: ConfigIssue[] };
 
-const TOP_LEVEL_KEYS = ["routes", "endpoints", "server", "governance"];
+const TOP_LEVEL_KEYS = ["routes", "endpoints", "server", "governance", "console"];
 
 /**
  * Parses and validates a config file's text completely: syntax, shape, providers, route types, provider
@@ -108,9 +110,53 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv):
       }
     }
   }
+  const consoleSettings = parseBlock(
+    "console",
+    consoleSettingsSchema,
+    CONSOLE_KEYS,
+    rootRecord.console,
+    context,
+  );
   const governance = parseGovernance(rootRecord.governance, context);
-  if (issues.length > 0 || !server.success || governance === undefined) return { ok: false, issues };
-  return { ok: true, config: { routes: routes as RouteConfig[], server: server.data, governance } };
+  if (issues.length > 0 || !server.success || governance === undefined || consoleSettings === undefined)
+    return { ok: false, issues };
+  return {
+    ok: true,
+    config: { routes: routes as RouteConfig[], server: server.data, governance, console: consoleSettings },
+  };
+}
+
+/** Validates one top-level block with its schema, reporting each problem at its line; undefined when invalid. */
+function parseBlock<T>(
+  key: string,
+  schema: z.ZodType<T>,
+  allowedKeys: string,
+  value: unknown,
+  context: ParseContext,
+): T | undefined {
+  // An empty block (every line commented out) is YAML null: the defaults, as with no block at all.
+  const result = schema.safeParse(value ?? undefined, { reportInput: true });
+  if (result.success) return result.data;
+  for (const issue of result.error.issues) {
+    if (issue.code === "unrecognized_keys") {
+      for (const unknown of issue.keys) {
+        context.issues.push({
+          file: context.file,
+          ...context.source.keyPositionOf([key, unknown]),
+          field: `${key}.${unknown}`,
+          message: `unknown key '${unknown}'; allowed: ${allowedKeys}`,
+        });
+      }
+    } else {
+      context.issues.push({
+        file: context.file,
+        ...context.source.positionOf([key, ...issue.path]),
+        field: [key, ...issue.path].join("."),
+        message: describeZodIssue(issue, true),
+      });
+    }
+  }
+  return undefined;
 }
 
 /** Checks the names as written, so a duplicate is reported even when one of the two routes has other errors. */

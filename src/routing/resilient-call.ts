@@ -59,7 +59,7 @@ export async function callWithResilience<T>(
           target.breaker.recordSuccess(Date.now());
           throw error;
         }
-        target.breaker.recordFailure(Date.now());
+        target.breaker.recordFailure(Date.now(), error.message);
         lastFailure = error;
         if (retry + 1 >= route.retries.maxAttempts || !target.breaker.allowRequest(Date.now(), lastResort))
           return undefined;

@@ -2,6 +2,8 @@ import { createServer } from "node:http";
 import Fastify, { type FastifyInstance, LogController } from "fastify";
 import { answerFrameworkError, useApiErrors } from "../api/api-errors.js";
 import { createClientErrorHandler } from "../api/client-errors.js";
+import { registerConsole } from "../api/console/console-api.js";
+import type { ConsoleFiles } from "../api/console/console-files.js";
 import { registerDocs } from "../api/docs-api.js";
 import { registerHealth } from "../api/health-api.js";
 import { useJsonBodyParser } from "../api/json-body-parser.js";
@@ -16,6 +18,7 @@ import type { ServerSettings } from "../config/server-settings.js";
 import type { Coordinator } from "../coordination/coordinator.js";
 import type { Logger } from "../observability/logger.js";
 import type { GatewayMetrics } from "../observability/metrics.js";
+import type { TrafficRecorder } from "../observability/traffic-recorder.js";
 import type { RouteTableHolder } from "../routing/route-table-holder.js";
 import { PACKAGE_VERSION } from "./package-version.js";
 
@@ -29,6 +32,8 @@ export interface AppOptions {
   server: ServerSettings;
   /** The channel to the owner of gateway-wide state (shared limits, breaker state, stored responses). */
   coordinator: Coordinator;
+  /** The web console, when it is on: where it is served, its page, and this process's traffic counts. */
+  console?: { path: string; files: ConsoleFiles | undefined; traffic: TrafficRecorder };
 }
 
 /** Builds the gateway's HTTP application without listening, so tests and the server share one construction. */
@@ -67,7 +72,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   useJsonBodyParser(app, options.server.maxJsonDepth);
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   useApiErrors(app);
-  observeRequests(app, options.metrics);
+  observeRequests(app, options.metrics, options.console?.traffic ?? null);
   // After every other onSend hook (they run in order), so that it sees the headers they add.
   redactReplies(app);
   // Before any route: the document collects the routes registered after it.
@@ -79,6 +84,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerMlflowLimits(app);
   registerMlflowDeploymentsApi(app, options.routes);
   await registerOpenAIApi(app, options.routes);
+  if (options.console !== undefined) {
+    await registerConsole(app, {
+      path: options.console.path,
+      files: options.console.files,
+      routes: options.routes,
+      coordinator: options.coordinator,
+    });
+  }
   await app.ready();
   return app;
 }

@@ -1,14 +1,18 @@
 import type { FastifyInstance } from "fastify";
+import { loadConsoleFiles } from "../api/console/console-files.js";
 import type { MetricsSource } from "../api/metrics-api.js";
+import { DEFAULT_CONSOLE_SETTINGS, isConsoleEnabled, isLoopbackHost } from "../config/console-settings.js";
 import type { GatewayConfig } from "../config/gateway-config.js";
 import type { Coordinator } from "../coordination/coordinator.js";
 import { InProcessCoordinator } from "../coordination/in-process-coordinator.js";
 import type { Logger } from "../observability/logger.js";
 import { GatewayMetrics } from "../observability/metrics.js";
+import { TrafficRecorder } from "../observability/traffic-recorder.js";
 import { type CircuitObserver, RouteTable } from "../routing/route-table.js";
 import { RouteTableHolder } from "../routing/route-table-holder.js";
 import { UpstreamPools } from "../routing/upstream-pools.js";
 import { buildApp } from "./build-app.js";
+import { reportConsoleData } from "./console-reporter.js";
 import { createOwnedServices } from "./owned-services.js";
 
 export interface GatewayInstanceOptions {
@@ -21,6 +25,11 @@ export interface GatewayInstanceOptions {
    * its own owner: it hosts the owned services itself.
    */
   coordinator?: Coordinator;
+  /**
+   * The address the instance will listen on (default 127.0.0.1): the web console is on by default only when it
+   * is a loopback address.
+   */
+  host?: string;
 }
 
 /**
@@ -38,6 +47,7 @@ export class GatewayInstance {
     readonly coordinator: Coordinator,
     /** Set when this instance hosts the owned services itself (no cluster primary). */
     private readonly ownCoordinator: InProcessCoordinator | undefined,
+    private readonly consoleReporter: { stop(): void } | undefined,
   ) {}
 
   static async create(options: GatewayInstanceOptions): Promise<GatewayInstance> {
@@ -46,6 +56,17 @@ export class GatewayInstance {
     const pools = new UpstreamPools();
     const holder = new RouteTableHolder(new RouteTable(options.config, pools, circuitLogger(options.logger)));
     const metrics = new GatewayMetrics();
+    const consoleSettings = options.config.console ?? DEFAULT_CONSOLE_SETTINGS;
+    const host = options.host ?? "127.0.0.1";
+    const traffic = isConsoleEnabled(consoleSettings, host) ? new TrafficRecorder() : undefined;
+    if (traffic !== undefined && !isLoopbackHost(host))
+      options.logger?.warn(
+        { host, path: consoleSettings.path },
+        "the web console is on for a non-loopback address: anyone who can reach the gateway can see its routes and traffic and use its playground",
+      );
+    const files = traffic === undefined ? undefined : await loadConsoleFiles(consoleSettings.path);
+    if (traffic !== undefined && files === undefined)
+      options.logger?.warn("the web console's page was not built (npm run build); its path answers 503");
     const app = await buildApp({
       routes: holder,
       metrics,
@@ -53,7 +74,10 @@ export class GatewayInstance {
       ...(options.logger === undefined ? {} : { logger: options.logger }),
       server: options.config.server,
       coordinator,
+      ...(traffic === undefined ? {} : { console: { path: consoleSettings.path, files, traffic } }),
     });
+    const consoleReporter =
+      traffic === undefined ? undefined : reportConsoleData(traffic, holder, coordinator, options.logger);
     return new GatewayInstance(
       app,
       metrics,
@@ -63,6 +87,7 @@ export class GatewayInstance {
       options.logger,
       coordinator,
       ownCoordinator,
+      consoleReporter,
     );
   }
 
@@ -72,6 +97,9 @@ export class GatewayInstance {
     this.holder.swap(new RouteTable(config, this.pools, circuitLogger(this.logger)));
     if (JSON.stringify(config.server) !== JSON.stringify(this.startedWith.server)) {
       this.logger?.warn("the 'server' settings changed; they take effect when the gateway restarts");
+    }
+    if (JSON.stringify(config.console) !== JSON.stringify(this.startedWith.console)) {
+      this.logger?.warn("the 'console' settings changed; they take effect when the gateway restarts");
     }
   }
 
@@ -89,6 +117,7 @@ export class GatewayInstance {
     } finally {
       clearInterval(sweep);
     }
+    this.consoleReporter?.stop();
     this.holder.current.retire();
     await this.pools.closeAll();
     await this.ownCoordinator?.close();

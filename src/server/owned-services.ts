@@ -1,4 +1,5 @@
 import type { GatewayConfig } from "../config/gateway-config.js";
+import { ConsoleService } from "../console/console-service.js";
 import type { OwnedService } from "../coordination/coordinator.js";
 import type { Logger } from "../observability/logger.js";
 
@@ -14,6 +15,6 @@ export interface OwnedServicesContext {
  * The services the gateway's owner process holds for all workers (see `coordination/coordinator.ts`): in a
  * cluster the primary builds them once, a single-process gateway builds its own. One line per service.
  */
-export function createOwnedServices(_context: OwnedServicesContext): OwnedService[] {
-  return [];
+export function createOwnedServices(context: OwnedServicesContext): OwnedService[] {
+  return [new ConsoleService(context.config)];
 }

@@ -42,6 +42,7 @@ process.on("message", async (message: unknown) => {
         logger,
         metricsSource: clusterMetrics.source,
         coordinator,
+        host,
       });
       metricsReporter = reportMetricsToPrimary(instance.metrics.registry, send);
       const url = await instance.listen(host, port);
