@@ -29,8 +29,8 @@ export const consoleSettingsSchema = z
     enabled: z.boolean().optional(),
     path: z
       .string()
-      .regex(
-        /^(\/[A-Za-z0-9._-]+)+$/,
+      .refine(
+        (path) => /^(\/[A-Za-z0-9._-]+)+$/.test(path),
         "must be a path like /ui: segments of letters, digits, '.', '_' or '-', starting with '/' and no trailing '/'",
       )
       .refine(
