@@ -44,10 +44,11 @@ export class ConsoleEventStreams {
       const update = (await this.coordinator.call(CONSOLE_SERVICE, call, {
         timeoutMs: 2000,
       })) as TrafficUpdate;
-      const newest = update.points.at(-1);
-      if (newest !== undefined) last = newest.t;
+      // A page still reading the previous update gets these seconds with the next one it can take.
       if (response.destroyed || response.writableNeedDrain) return;
       response.write(gatewaySecrets.redactText(encodeSseFrame(JSON.stringify(update), event)));
+      const newest = update.points.at(-1);
+      if (newest !== undefined) last = newest.t;
     };
     const schedule = (): void => {
       timer = setTimeout(
