@@ -199,4 +199,16 @@ describe.skipIf(chromiumPath === undefined)("the web console in Chromium", () =>
     expect(upstream.requests.at(-1)?.body).toMatchObject({ model: "gpt-story", stream: true });
     expect(errors).toEqual([]);
   });
+
+  it("embeds a text in the playground and shows the vector's size", async () => {
+    const { page, errors } = await open("playground-embeddings", "#/playground");
+    await page.locator("#pg-route").selectOption("vectors");
+    expect(await page.locator('label[for="pg-text"]').textContent()).toBe("Text to embed");
+    await page.locator("#pg-text").fill("It was the best of times");
+    await page.locator("#pg-send").click();
+    await page.locator('#pg-output[data-running="false"][data-pieces="1"]').waitFor();
+    expect(await page.locator("#pg-output").textContent()).toMatch(/^1 embedding\(s\) of \d+ dimensions/);
+    expect(await page.locator("#pg-raw-request").textContent()).toContain("POST /v1/embeddings");
+    expect(errors).toEqual([]);
+  });
 });
