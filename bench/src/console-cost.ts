@@ -61,13 +61,12 @@ const snapshotNs = bestCpuNs(50, () => {
   JSON.stringify(owner.handle({ op: "traffic", route: null, after: null }));
 });
 
-process.stdout.write(
-  [
-    `| work | CPU µs |`,
-    `| --- | --- |`,
-    `| record one request (worker, request path) | ${(recordNs / 1000).toFixed(3)} |`,
-    `| merge one worker's second, ${ROUTES.length} busy routes (owner, once a second per worker) | ${(reportNs / 1000).toFixed(1)} |`,
-    `| one tick of an open page, all routes (owner, once a second per page) | ${(tickNs / 1000).toFixed(1)} |`,
-    `| snapshot of 600 s for a page that connects (owner) | ${(snapshotNs / 1000).toFixed(0)} |`,
-  ].join("\n") + "\n",
-);
+const table = [
+  `| work | CPU µs |`,
+  `| --- | --- |`,
+  `| record one request (worker, request path) | ${(recordNs / 1000).toFixed(3)} |`,
+  `| merge one worker's second, ${ROUTES.length} busy routes (owner, once a second per worker) | ${(reportNs / 1000).toFixed(1)} |`,
+  `| one tick of an open page, all routes (owner, once a second per page) | ${(tickNs / 1000).toFixed(1)} |`,
+  `| snapshot of 600 s for a page that connects (owner) | ${(snapshotNs / 1000).toFixed(0)} |`,
+];
+process.stdout.write(`${table.join("\n")}\n`);
