@@ -33,7 +33,9 @@ export class ConsoleEventStreams {
   ): Promise<void> {
     this.open.add(response);
     let timer: NodeJS.Timeout | undefined;
+    let closed = false;
     response.once("close", () => {
+      closed = true;
       clearTimeout(timer);
       this.open.delete(response);
     });
@@ -51,6 +53,8 @@ export class ConsoleEventStreams {
       if (newest !== undefined) last = newest.t;
     };
     const schedule = (): void => {
+      // A tick in flight when the page left must not start another.
+      if (closed) return;
       timer = setTimeout(
         () => {
           send("tick").then(schedule, () => schedule());
@@ -65,7 +69,7 @@ export class ConsoleEventStreams {
       if (!response.destroyed)
         response.write(encodeSseFrame('{"message":"the console data is unavailable"}', "unavailable"));
     }
-    if (!response.destroyed) schedule();
+    schedule();
   }
 
   /** Ends every stream, so that closing the server is not held up by pages left open. */
