@@ -16,8 +16,24 @@ export async function registerDocs(app: FastifyInstance, version: string): Promi
           "An AI gateway. Routes are defined in the gateway's YAML config; provider keys stay in the gateway.",
         version,
       },
+      components: {
+        securitySchemes: {
+          gatewayKey: {
+            type: "http",
+            scheme: "bearer",
+            description: "A gateway key (sk-sy-…); 'x-api-key' and 'api-key' headers are accepted too.",
+          },
+          masterKey: {
+            type: "http",
+            scheme: "bearer",
+            description: "A master key (governance.admin.master_keys).",
+          },
+        },
+      },
     },
   });
   await app.register(swaggerUi, { routePrefix: "/docs", uiConfig: { url: "/openapi.json" } });
-  app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+  app.get("/openapi.json", { config: { surface: "openapi" }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
 }

@@ -5,6 +5,7 @@ export function registerHealth(app: FastifyInstance): void {
   app.get(
     "/health",
     {
+      config: { surface: "health" },
       schema: {
         summary: "Health check",
         tags: ["Gateway"],
@@ -13,5 +14,7 @@ export function registerHealth(app: FastifyInstance): void {
     },
     async () => ({ status: "OK" }),
   );
-  app.get("/", { schema: { hide: true } }, async (_request, reply) => reply.redirect("/docs", 307));
+  app.get("/", { config: { surface: "health" }, schema: { hide: true } }, async (_request, reply) =>
+    reply.redirect("/docs", 307),
+  );
 }

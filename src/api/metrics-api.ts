@@ -33,7 +33,10 @@ export function registerMetrics(app: FastifyInstance, metrics: GatewayMetrics, s
   });
   app.get(
     "/metrics",
-    { schema: { summary: "Prometheus metrics of all workers", tags: ["Gateway"] } },
+    {
+      config: { surface: "metrics" },
+      schema: { summary: "Prometheus metrics of all workers", tags: ["Gateway"] },
+    },
     async (_request, reply) => reply.type("text/plain; version=0.0.4; charset=utf-8").send(await source()),
   );
 }

@@ -12,6 +12,7 @@ import { refuseOtherMethods } from "./method-not-allowed.js";
 import { answerChat, answerCompletions, answerEmbeddings } from "./openai-shaped-answers.js";
 import { observeRoute } from "./request-observation.js";
 import { describeRoute } from "./route-description.js";
+import { visibleRoutes } from "./visible-routes.js";
 
 const TAGS = ["MLflow deployments API"];
 const PAGE_SIZE = 3000;
@@ -26,7 +27,7 @@ export function registerMlflowDeploymentsApi(app: FastifyInstance, holder: Route
     "/api/2.0/endpoints",
     { schema: { tags: TAGS, summary: "List endpoints" } },
     async (request) => {
-      const routes = holder.current.routes;
+      const routes = visibleRoutes(holder.current.routes, request.principal);
       const start = request.query.page_token === undefined ? 0 : decodePageToken(request.query.page_token);
       const end = Math.min(start + PAGE_SIZE, routes.length);
       return {
@@ -53,7 +54,7 @@ export function registerMlflowDeploymentsApi(app: FastifyInstance, holder: Route
       const route = endpoint(holder, request.params.name);
       observeRoute(request, "deployments", route);
       const body = withRouteAsModel(request.body, route);
-      const served = { holder, table, route };
+      const served = { holder, table, route, principal: request.principal };
       if (route.operation === "chat") {
         return answerChat(
           reply,

@@ -6,14 +6,18 @@ import {
   decodeOpenAIEmbeddingsRequest,
   decodeOpenAIEmbeddingsWithFormat,
 } from "../dialects/openai/embeddings-request-decoder.js";
+import { routeAccessDenial } from "../governance/access/route-access.js";
+import type { GovernanceRuntime } from "../governance/governance-runtime.js";
 import type { Route } from "../routing/route-table.js";
 import type { RouteTableHolder } from "../routing/route-table-holder.js";
 import { DeferredRequest, jsonObjectBody } from "./deferred-request.js";
 import { refuseOtherMethods } from "./method-not-allowed.js";
 import { useOpenAIErrors } from "./openai-error-handler.js";
 import { answerChat, answerCompletions, answerEmbeddings } from "./openai-shaped-answers.js";
+import { registerOwnKey } from "./own-key-api.js";
 import { observeRoute } from "./request-observation.js";
 import { routeForRequest } from "./route-for-request.js";
+import { visibleRoutes } from "./visible-routes.js";
 
 const TAGS = ["OpenAI-compatible API"];
 
@@ -21,10 +25,15 @@ const TAGS = ["OpenAI-compatible API"];
  * The OpenAI API under `/v1`, where `model` names a route: any OpenAI SDK works by setting its base URL to
  * `{gateway}/v1`, whatever provider serves the route. Errors use OpenAI's envelope.
  */
-export async function registerOpenAIApi(app: FastifyInstance, holder: RouteTableHolder): Promise<void> {
+export async function registerOpenAIApi(
+  app: FastifyInstance,
+  holder: RouteTableHolder,
+  governance: GovernanceRuntime,
+): Promise<void> {
   await app.register(
     async (scope) => {
       useOpenAIErrors(scope);
+      registerOwnKey(scope, governance);
       scope.post(
         "/chat/completions",
         { schema: { tags: TAGS, summary: "Create a chat completion" } },
@@ -41,7 +50,7 @@ export async function registerOpenAIApi(app: FastifyInstance, holder: RouteTable
             "/v1/chat/completions",
           );
           observeRoute(request, "openai", route);
-          return answerChat(reply, { holder, table, route }, body);
+          return answerChat(reply, { holder, table, route, principal: request.principal }, body);
         },
       );
       scope.post(
@@ -60,7 +69,7 @@ export async function registerOpenAIApi(app: FastifyInstance, holder: RouteTable
             "/v1/completions",
           );
           observeRoute(request, "openai", route);
-          return answerCompletions(reply, { holder, table, route }, body);
+          return answerCompletions(reply, { holder, table, route, principal: request.principal }, body);
         },
       );
       scope.post(
@@ -76,13 +85,18 @@ export async function registerOpenAIApi(app: FastifyInstance, holder: RouteTable
             "/v1/embeddings",
           );
           observeRoute(request, "openai", route);
-          return answerEmbeddings(reply, { holder, table, route }, body);
+          return answerEmbeddings(reply, { holder, table, route, principal: request.principal }, body);
         },
       );
-      scope.get("/models", { schema: { tags: TAGS, summary: "List the routes as models" } }, async () => {
-        const table = holder.current;
-        return { object: "list", data: table.routes.map((route) => modelObject(route, table.builtAt)) };
-      });
+      scope.get(
+        "/models",
+        { schema: { tags: TAGS, summary: "List the routes as models (those the caller's key may use)" } },
+        async (request) => {
+          const table = holder.current;
+          const routes = visibleRoutes(table.routes, request.principal);
+          return { object: "list", data: routes.map((route) => modelObject(route, table.builtAt)) };
+        },
+      );
       scope.get<{ Params: { model: string } }>(
         "/models/:model",
         { schema: { tags: TAGS, summary: "Retrieve a route as a model" } },
@@ -97,6 +111,10 @@ export async function registerOpenAIApi(app: FastifyInstance, holder: RouteTable
                 param: "model",
               },
             );
+          }
+          if (request.principal !== null) {
+            const denial = routeAccessDenial(request.principal, route.name, route.targetModels);
+            if (denial !== undefined) throw denial;
           }
           return modelObject(route, table.builtAt);
         },

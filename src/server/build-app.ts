@@ -1,5 +1,7 @@
 import { createServer } from "node:http";
 import Fastify, { type FastifyInstance, LogController } from "fastify";
+import { useAccessControl } from "../api/access-hooks.js";
+import { registerAdminApi } from "../api/admin-api.js";
 import { registerDocs } from "../api/docs-api.js";
 import { registerHealth } from "../api/health-api.js";
 import { type MetricsSource, registerMetrics } from "../api/metrics-api.js";
@@ -11,6 +13,7 @@ import { registerMlflowRouteInfo } from "../api/mlflow-route-info.js";
 import { registerOpenAIApi } from "../api/openai-api.js";
 import type { ServerSettings } from "../config/server-settings.js";
 import type { Coordinator } from "../coordination/coordinator.js";
+import type { GovernanceRuntime } from "../governance/governance-runtime.js";
 import type { Logger } from "../observability/logger.js";
 import type { GatewayMetrics } from "../observability/metrics.js";
 import type { RouteTableHolder } from "../routing/route-table-holder.js";
@@ -26,6 +29,8 @@ export interface AppOptions {
   server: ServerSettings;
   /** The channel to the owner of gateway-wide state (shared limits, breaker state, stored responses). */
   coordinator: Coordinator;
+  /** Access control and the admin API's operations. */
+  governance: GovernanceRuntime;
 }
 
 /** Builds the gateway's HTTP application without listening, so tests and the server share one construction. */
@@ -57,6 +62,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // the handlers as a string and fail with "must be a JSON object"; without the parser it is a clear 415.
   app.removeContentTypeParser("text/plain");
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  // First: every route registered below gets its surface's access check (inference by default).
+  useAccessControl(app, () => options.governance.access);
   useMlflowErrors(app);
   registerMetrics(app, options.metrics, options.metricsSource ?? (() => options.metrics.registry.metrics()));
   await registerDocs(app, PACKAGE_VERSION);
@@ -65,7 +72,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerMlflowInvocations(app, options.routes);
   registerMlflowLimits(app);
   registerMlflowDeploymentsApi(app, options.routes);
-  await registerOpenAIApi(app, options.routes);
+  await registerOpenAIApi(app, options.routes, options.governance);
+  await registerAdminApi(
+    app,
+    options.governance,
+    options.routes,
+    options.governance.access.surfaces.admin !== "off",
+  );
   await app.ready();
   return app;
 }

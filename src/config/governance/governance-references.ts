@@ -20,6 +20,7 @@ export function checkGovernanceReferences(
     auth.required && "governance.auth.required is true",
     admin.masterKeys.length > 0 && "master keys are configured (keys can be created)",
     keys.length > 0 && "keys are declared",
+    Object.values(auth.surfaces).includes("key") && "a surface is reachable with a key",
   ].filter((reason): reason is string => typeof reason === "string");
   if (auth.pepper === undefined && needsPepper.length > 0)
     report(
