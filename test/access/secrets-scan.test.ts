@@ -44,7 +44,8 @@ describe("no secret leaves the gateway", () => {
   it("sends no gateway key, master key, pepper or provider key in any response, log line, metric, audit entry or OpenAPI document", async () => {
     const created = await gateway.createKey({ alias: "scan" });
     gatewayKeys.push(created.key);
-    const rotated = (await gateway.admin("POST", `/keys/${created.id}/rotate`, { grace_seconds: 60 })).body as { key: string };
+    const rotated = (await gateway.admin("POST", `/keys/${created.id}/rotate`, { grace_seconds: 60 }))
+      .body as { key: string };
     gatewayKeys.push(rotated.key);
     const { key: revoked, id: revokedId } = await gateway.createKey();
     gatewayKeys.push(revoked);
@@ -54,11 +55,27 @@ describe("no secret leaves the gateway", () => {
 
     // Successes and every kind of failure, on every surface, with every secret as a credential somewhere.
     await gateway.request("POST", "/v1/chat/completions", { body: CHAT, headers: bearer(key) });
-    await gateway.request("POST", "/v1/chat/completions", { body: { ...CHAT, model: "relay" }, headers: bearer(key) });
-    await gateway.request("POST", "/gateway/relay/invocations", { body: MLFLOW_CHAT, headers: { "x-api-key": key } });
-    for (const credential of [revoked, `${key}x`, MASTER_KEY, PEPPER, PROVIDER_KEY, created.key.slice(0, -3)]) {
+    await gateway.request("POST", "/v1/chat/completions", {
+      body: { ...CHAT, model: "relay" },
+      headers: bearer(key),
+    });
+    await gateway.request("POST", "/gateway/relay/invocations", {
+      body: MLFLOW_CHAT,
+      headers: { "x-api-key": key },
+    });
+    for (const credential of [
+      revoked,
+      `${key}x`,
+      MASTER_KEY,
+      PEPPER,
+      PROVIDER_KEY,
+      created.key.slice(0, -3),
+    ]) {
       await gateway.request("POST", "/v1/chat/completions", { body: CHAT, headers: bearer(credential) });
-      await gateway.request("POST", "/gateway/chat/invocations", { body: MLFLOW_CHAT, headers: { "api-key": credential } });
+      await gateway.request("POST", "/gateway/chat/invocations", {
+        body: MLFLOW_CHAT,
+        headers: { "api-key": credential },
+      });
       await gateway.request("GET", "/admin/v1/keys", { headers: bearer(credential) });
       await gateway.request("GET", "/metrics", { headers: bearer(credential) });
     }

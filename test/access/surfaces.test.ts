@@ -34,13 +34,17 @@ describe("surfaces besides inference", () => {
       expect(refused.text).toMatch(/Missing gateway key/);
       expect((await gw.request("GET", path, { headers: bearer(key) })).status, path).toBe(200);
       expect((await gw.request("GET", path, { headers: bearer(MASTER_KEY) })).status, path).toBe(200);
-      expect((await gw.request("GET", path, { headers: bearer(`${key.slice(0, -2)}zz`) })).status, path).toBe(401);
+      expect((await gw.request("GET", path, { headers: bearer(`${key.slice(0, -2)}zz`) })).status, path).toBe(
+        401,
+      );
     }
     expect((await gw.request("GET", "/health")).status).toBe(200);
   });
 
   it("serves each surface as configured: open, with a key, or not at all", async () => {
-    const gw = await start("required: true\n    surfaces: { metrics: open, docs: off, openapi: key, admin: off }");
+    const gw = await start(
+      "required: true\n    surfaces: { metrics: open, docs: off, openapi: key, admin: off }",
+    );
     expect((await gw.request("GET", "/metrics")).status).toBe(200);
     expect((await gw.request("GET", "/docs")).status).toBe(404);
     expect((await gw.request("GET", "/docs", { headers: bearer(MASTER_KEY) })).status).toBe(404);

@@ -42,9 +42,11 @@ export class AccessControl {
     const auth = governance.auth;
     // Should one ever reach a message (an upstream echo, a library error), the log redacts it.
     registerSecrets(
-      [auth.pepper, auth.pepperPrevious, ...governance.admin.masterKeys.map((key) => ("key" in key ? key.key : undefined))].filter(
-        (value): value is string => value !== undefined,
-      ),
+      [
+        auth.pepper,
+        auth.pepperPrevious,
+        ...governance.admin.masterKeys.map((key) => ("key" in key ? key.key : undefined)),
+      ].filter((value): value is string => value !== undefined),
     );
     this.settings = auth;
     this.hasher = auth.pepper === undefined ? undefined : new KeyHasher(auth.pepper, auth.pepperPrevious);
