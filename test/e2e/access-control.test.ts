@@ -35,6 +35,8 @@ ${store}
   auth:
     required: true
     pepper: $SWITCHYARD_KEY_PEPPER
+    # Longer than any test: a revocation seen here travelled as an event, not through the cache's expiry.
+    cache_ttl_seconds: 300
   admin:
     master_keys: [{ name: ops, key: $SWITCHYARD_MASTER_KEY }]
 `;
@@ -87,18 +89,18 @@ async function admin(url: string, path: string): Promise<unknown> {
   return response.json();
 }
 
-/** Polls until every one of `count` fresh calls answers `status`; resolves with the time it took. */
+/** Polls until every one of `count` fresh calls answers `status` (timeout 0: the first round must). */
 async function allAnswer(
   url: string,
   key: string,
   status: number,
   count = 6,
   timeoutMs = 1000,
-): Promise<number> {
+): Promise<void> {
   const started = Date.now();
   for (;;) {
     const statuses = await Promise.all(Array.from({ length: count }, () => chat(url, key)));
-    if (statuses.every((each) => each === status)) return Date.now() - started;
+    if (statuses.every((each) => each === status)) return;
     if (Date.now() - started > timeoutMs)
       throw new Error(`still ${statuses.join(",")} after ${timeoutMs} ms`);
   }
@@ -143,7 +145,7 @@ describe.runIf(hasCurl)("access control with the embedded store and two workers"
     // The very next call, and every call after it on either worker.
     expect(await chat(url, key)).toBe(401);
     await expect(client.models.list()).rejects.toMatchObject({ status: 401 });
-    expect(await allAnswer(url, key, 401, 10, 0)).toBeLessThan(1000);
+    await allAnswer(url, key, 401, 10, 0);
     expect((await curlMlflow(url, key)).status).toBe(401);
 
     expect(await gateway.stop()).toBe(0);
@@ -196,7 +198,8 @@ describe.runIf(hasRedis)("access control with two gateway processes sharing one 
     await allAnswer(b.url, key, 200);
     const revoke = await runCli(["keys", "revoke", id, "--gateway-uri", a.url], ENV);
     expect(revoke.code).toBe(0);
-    expect(await allAnswer(b.url, key, 401)).toBeLessThan(1000);
+    // Pub/sub carries it in milliseconds; the bound is generous for a busy machine, and far below the cache's 300 s.
+    await allAnswer(b.url, key, 401, 6, 5000);
     const audit = (await admin(b.url, `/audit?object_id=${id}`)) as { entries: { action: string }[] };
     expect(audit.entries.map((entry) => entry.action)).toEqual(["key.revoke", "key.create"]);
   }, 60_000);
