@@ -124,9 +124,16 @@ export class GovernanceRuntime {
   private async whenStoreReady(): Promise<void> {
     const store = this.storeInstance;
     if (!(store instanceof RedisGovernanceStore)) return;
-    if (!(await whenReady(store.redis, REDIS_READY_TIMEOUT_MS)))
+    if (!(await whenReady(store.redis, REDIS_READY_TIMEOUT_MS))) {
       this.logger?.warn(
         "Redis (governance.store.url) is not reachable; gateway keys not yet cached are refused with 503 until it is",
+      );
+      return;
+    }
+    const policy = await store.evictionPolicy();
+    if (policy !== undefined && policy !== "noeviction")
+      this.logger?.warn(
+        `Redis evicts keys under memory pressure (maxmemory-policy ${policy}): gateway keys, groups and the audit log could be lost; set maxmemory-policy noeviction`,
       );
   }
 }

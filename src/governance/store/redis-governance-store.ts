@@ -80,6 +80,17 @@ export class RedisGovernanceStore implements GovernanceStore {
     return this.connection;
   }
 
+  /** Redis's `maxmemory-policy`, or undefined where CONFIG is not allowed (many managed services). */
+  async evictionPolicy(): Promise<string | undefined> {
+    try {
+      const answer = (await this.connection.config("GET", "maxmemory-policy")) as string[];
+      return answer[1];
+    } catch {
+      // CONFIG is often disabled on managed Redis: nothing to check then.
+      return undefined;
+    }
+  }
+
   async get(kind: ObjectKind, id: string): Promise<GovernanceRecord | undefined> {
     const document = await this.run(() => this.connection.get(this.objectKey(kind, id)));
     return document === null ? undefined : (JSON.parse(document) as GovernanceRecord);
