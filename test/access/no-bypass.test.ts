@@ -54,13 +54,26 @@ describe("no ingress can bypass access control", () => {
     const route = table.get("chat");
     if (route === undefined) throw new Error("no route");
     const work = async () => "served";
-    await expect(holder.serve(table, route, null, work)).rejects.toMatchObject({ code: "missing_api_key", status: 401 });
-    const principal = { keyId: "AbCdEf123456", alias: undefined, group: undefined, org: undefined, scopes: [] };
-    await expect(holder.serve(table, route, { ...principal, routes: ["chat-b"], models: null }, work)).rejects.toMatchObject({
+    await expect(holder.serve(table, route, null, work)).rejects.toMatchObject({
+      code: "missing_api_key",
+      status: 401,
+    });
+    const principal = {
+      keyId: "AbCdEf123456",
+      alias: undefined,
+      group: undefined,
+      org: undefined,
+      scopes: [],
+    };
+    await expect(
+      holder.serve(table, route, { ...principal, routes: ["chat-b"], models: null }, work),
+    ).rejects.toMatchObject({
       code: "key_not_allowed",
       status: 403,
     });
-    await expect(holder.serve(table, route, { ...principal, routes: null, models: ["mock-*"] }, work)).resolves.toBe("served");
+    await expect(
+      holder.serve(table, route, { ...principal, routes: null, models: ["mock-*"] }, work),
+    ).resolves.toBe("served");
     table.retire();
     await pools.closeAll();
   });
@@ -69,7 +82,9 @@ describe("no ingress can bypass access control", () => {
 describe("a reload turns keys on and off", () => {
   let gateway: AccessGateway;
   beforeAll(async () => {
-    gateway = await startAccessGateway((directory) => routesYaml() + governanceYaml(directory, "", "required: false"));
+    gateway = await startAccessGateway(
+      (directory) => routesYaml() + governanceYaml(directory, "", "required: false"),
+    );
   });
   afterAll(async () => {
     await gateway.close();
@@ -83,6 +98,8 @@ describe("a reload turns keys on and off", () => {
     gateway.instance.applyConfig(configOf(routesYaml() + governanceYaml(gateway.directory)));
     expect((await gateway.request("POST", "/v1/chat/completions", { body: CHAT })).status).toBe(401);
     expect((await gateway.request("GET", "/metrics")).status).toBe(401);
-    expect((await gateway.request("POST", "/v1/chat/completions", { body: CHAT, headers: bearer(key) })).status).toBe(200);
+    expect(
+      (await gateway.request("POST", "/v1/chat/completions", { body: CHAT, headers: bearer(key) })).status,
+    ).toBe(200);
   });
 });

@@ -220,7 +220,9 @@ describe.runIf(hasRedis)("access control with two gateway processes sharing one 
       expect(response.status).toBe(503);
       expect(response.headers.get("retry-after")).toBe("1");
       expect(await response.json()).toMatchObject({ error: { code: "governance_unavailable" } });
-      const adminCall = await fetch(`${a.url}/admin/v1/keys`, { headers: { authorization: `Bearer ${MASTER_KEY}` } });
+      const adminCall = await fetch(`${a.url}/admin/v1/keys`, {
+        headers: { authorization: `Bearer ${MASTER_KEY}` },
+      });
       expect(adminCall.status).toBe(503);
       expect(await adminCall.json()).toMatchObject({ error: { code: "governance_unavailable" } });
     } finally {

@@ -250,6 +250,25 @@ describe.runIf(hasRedis)("with Redis", () => {
     };
   });
 
+  it("gives up on a hung Redis after the command timeout instead of waiting for it", async () => {
+    const store = new RedisGovernanceStore({ url: redis.url, hashTag: "sy", commandTimeoutMs: 50 });
+    opened.push(store);
+    const blocker = connect();
+    await until(() => store.redis.status === "ready" && blocker.redis.status === "ready", 5000);
+    // A script that spins for 1.5 s: the server answers no one meanwhile. The lookup must fail rather than wait.
+    const spin =
+      "local t = redis.call('TIME') repeat local n = redis.call('TIME') until (n[1] - t[1]) * 1000000 + (n[2] - t[2]) > 1500000";
+    const sleeping = blocker.redis.eval(spin, 0).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await expect(store.get("key", "Aaaaaaaaaaa1")).rejects.toMatchObject({
+      name: "StoreUnavailableError",
+      message: expect.stringMatching(/timed out/i),
+    });
+    // The breaker answers the next command without asking Redis at all.
+    await expect(store.get("key", "Aaaaaaaaaaa1")).rejects.toThrow(/failing fast/);
+    await sleeping;
+  });
+
   it("fails at once, with StoreUnavailableError, while Redis is down", async () => {
     const store = connect();
     await until(() => store.redis.status === "ready", 5000);

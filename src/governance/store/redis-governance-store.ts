@@ -16,6 +16,8 @@ import { createRedisConnection, governanceKey } from "./redis-connection.js";
 const AUDIT_MAX_LENGTH = 100_000;
 /** An audit query scans at most this many entries for its filters. */
 const AUDIT_SCAN_LIMIT = 20_000;
+/** How long commands fail fast after one failed (Redis down or slower than the command timeout). */
+const BREAKER_MS = 250;
 const KIND_PREFIX: Record<ObjectKind, string> = { key: "key", group: "grp", org: "org" };
 
 /**
@@ -62,6 +64,7 @@ export class RedisGovernanceStore implements GovernanceStore {
   private subscriber: Redis | undefined;
   private readonly listeners = new Set<(event: ChangeEvent) => void>();
   private readonly channel: string;
+  private failingUntil = 0;
 
   constructor(
     settings: { url: string; hashTag: string; commandTimeoutMs: number },
@@ -228,10 +231,17 @@ export class RedisGovernanceStore implements GovernanceStore {
     return governanceKey(this.tag, "ids", KIND_PREFIX[kind]);
   }
 
+  /**
+   * Runs a command. After a failure, commands fail at once for a moment (a breaker): a lookup that needs several
+   * commands then waits for one timeout at most, not one per command, while Redis is down or hung.
+   */
   private async run<T>(command: () => Promise<T>): Promise<T> {
+    if (Date.now() < this.failingUntil)
+      throw new StoreUnavailableError("Redis did not answer (failing fast for a moment after an error)");
     try {
       return await command();
     } catch (error) {
+      this.failingUntil = Date.now() + BREAKER_MS;
       throw new StoreUnavailableError(
         `Redis did not answer: ${error instanceof Error ? error.message : String(error)}`,
         { cause: error },
