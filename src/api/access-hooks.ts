@@ -9,6 +9,7 @@ import { GatewayError } from "../canonical/index.js";
 import type { AccessControl, Admission } from "../governance/access/access-control.js";
 import type { KnownKey } from "../governance/access/key-directory.js";
 import type { Principal } from "../governance/principal.js";
+import type { GatewayMetrics } from "../observability/metrics.js";
 
 /**
  * What a route is, for access control. Routes say so in their options (`config: { surface: "health" }`); a route
@@ -43,8 +44,9 @@ export function useAccessControl(app: FastifyInstance, access: () => AccessContr
   const hooks: Record<Surface, onRequestHookHandler | undefined> = {
     health: undefined,
     inference: (request, reply, done) =>
-      settle(request, reply, done, access().admitInference(request.headers)),
-    self: (request, reply, done) => settle(request, reply, done, access().admitOwnKey(request.headers)),
+      settle(request, reply, done, "inference", access().admitInference(request.headers)),
+    self: (request, reply, done) =>
+      settle(request, reply, done, "self", access().admitOwnKey(request.headers)),
     metrics: surfaceHook(access, "metrics", "/metrics"),
     docs: surfaceHook(access, "docs", "/docs"),
     openapi: surfaceHook(access, "openapi", "/openapi.json"),
@@ -52,7 +54,7 @@ export function useAccessControl(app: FastifyInstance, access: () => AccessContr
       const control = access();
       if (control.surfaces.admin === "off") return done(notServed(request));
       const admitted = control.admitAdmin(request.headers);
-      if (!admitted.ok) return refuse(reply, done, admitted.error);
+      if (!admitted.ok) return refuse(reply, done, "admin", admitted.error);
       request.adminActor = admitted.actor;
       done();
     },
@@ -88,7 +90,7 @@ function surfaceHook(
     const setting = control.surfaces[surface];
     if (setting === "open") return done();
     if (setting === "off") return done(notServed(request));
-    settle(request, reply, done, control.admitAnyKey(request.headers, name));
+    settle(request, reply, done, surface, control.admitAnyKey(request.headers, name));
   };
 }
 
@@ -96,14 +98,15 @@ function settle(
   request: FastifyRequest,
   reply: FastifyReply,
   done: HookHandlerDoneFunction,
+  surface: Surface,
   admission: Admission | Promise<Admission>,
 ): void {
   if (!(admission instanceof Promise)) {
-    apply(request, reply, done, admission);
+    apply(request, reply, done, surface, admission);
     return;
   }
   admission.then(
-    (result) => apply(request, reply, done, result),
+    (result) => apply(request, reply, done, surface, result),
     (error: unknown) => done(error as Error),
   );
 }
@@ -112,10 +115,11 @@ function apply(
   request: FastifyRequest,
   reply: FastifyReply,
   done: HookHandlerDoneFunction,
+  surface: Surface,
   admission: Admission,
 ): void {
   if (!admission.ok) {
-    refuse(reply, done, admission.error);
+    refuse(reply, done, surface, admission.error);
     return;
   }
   if (admission.key !== null) {
@@ -125,7 +129,16 @@ function apply(
   done();
 }
 
-function refuse(reply: FastifyReply, done: HookHandlerDoneFunction, error: GatewayError): void {
+function refuse(
+  reply: FastifyReply,
+  done: HookHandlerDoneFunction,
+  surface: Surface,
+  error: GatewayError,
+): void {
+  // Refused before a route is known, so the request metrics do not see it: counted here (the app has metrics
+  // once registerMetrics ran; a bare app in a unit test may not).
+  const metrics = reply.server.metrics as GatewayMetrics | undefined;
+  if (metrics !== undefined) metrics.accessRefusals.labels(surface, error.code).value++;
   // RFC 9110 §11.6.1: a 401 names the scheme the client should use.
   if (error.status === 401) reply.header("www-authenticate", 'Bearer realm="switchyard"');
   done(error);

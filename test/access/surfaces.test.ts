@@ -39,6 +39,17 @@ describe("surfaces besides inference", () => {
       );
     }
     expect((await gw.request("GET", "/health")).status).toBe(200);
+    await gw.request("POST", "/v1/chat/completions", { body: { model: "chat", messages: [] } });
+    const metrics = await gw.request("GET", "/metrics", { headers: bearer(MASTER_KEY) });
+    expect(metrics.text).toContain(
+      'switchyard_access_refusals_total{surface="inference",code="missing_api_key"} 1',
+    );
+    expect(metrics.text).toContain(
+      'switchyard_access_refusals_total{surface="metrics",code="missing_api_key"} 1',
+    );
+    expect(metrics.text).toMatch(
+      /switchyard_access_refusals_total\{surface="docs",code="invalid_api_key"\} \d/,
+    );
   });
 
   it("serves each surface as configured: open, with a key, or not at all", async () => {
