@@ -34,6 +34,7 @@ describe("no ingress can bypass access control", () => {
     await app.register(
       async (scope) => {
         scope.post("/messages", async () => ({ served: true }));
+        scope.get("/listing", async () => ({ served: true }));
       },
       { prefix: "/v1" },
     );
@@ -43,6 +44,8 @@ describe("no ingress can bypass access control", () => {
     expect(refused.statusCode).toBe(401);
     expect(refused.headers["www-authenticate"]).toBe('Bearer realm="switchyard"');
     expect((await app.inject({ method: "GET", url: "/health" })).statusCode).toBe(200);
+    // Fastify's automatic HEAD routes get the same check as their GET.
+    expect((await app.inject({ method: "HEAD", url: "/v1/listing" })).statusCode).toBe(401);
     await app.close();
   });
 
