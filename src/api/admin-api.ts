@@ -6,10 +6,11 @@ import { readAuditLog } from "../governance/admin/audit-log-reader.js";
 import type { GovernanceAdmin, GovernanceRuntime } from "../governance/governance-runtime.js";
 import type { RouteTable } from "../routing/route-table.js";
 import type { RouteTableHolder } from "../routing/route-table-holder.js";
+import { adminErrorFormat } from "./admin-error-format.js";
 import { registerAdminHierarchy } from "./admin-hierarchy-api.js";
 import { registerAdminKeys } from "./admin-keys-api.js";
-import { ADMIN_SECURITY, ADMIN_TAG, adminErrorSchema, auditPageSchema } from "./admin-openapi-schemas.js";
-import { useOpenAIErrors } from "./openai-error-handler.js";
+import { ADMIN_SECURITY, ADMIN_TAG, auditPageSchema } from "./admin-openapi-schemas.js";
+import { allErrorsBut, errorResponses } from "./openapi/operation-docs.js";
 
 /** What the admin routes share: the operations, who calls, and the live routes scopes are checked against. */
 export interface AdminContext {
@@ -17,13 +18,13 @@ export interface AdminContext {
   actorOf(request: FastifyRequest): AdminActor;
   catalogue(): RouteCatalogue;
   /** A route's schema: its tag, the master key, the error shape; hidden from the docs when admin is off. */
-  schema(summary: string, extra?: Record<string, unknown>): Record<string, unknown>;
+  schema(operationId: string, summary: string, extra?: Record<string, unknown>): Record<string, unknown>;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
- * The admin API under `/admin/v1` (JSON; errors in the OpenAI envelope, naming the field): keys, groups, orgs
+ * The admin API under `/admin/v1` (JSON; errors in the OpenAI envelope, naming the field: admin-error-format.ts): keys, groups, orgs
  * and the audit log. Every route needs a master key (`access-hooks.ts`, surface `admin`); every change is
  * audited. Routes under `/admin/` are the admin surface (`access-hooks.ts`). Each response carries `x-request-id` (the caller's, or a new one), which the audit entry records.
  */
@@ -49,15 +50,16 @@ export async function registerAdminApi(
       ip: request.ip ?? null,
       requestId: String(request.id),
     }),
-    schema: (summary, extra = {}) => {
+    schema: (operationId, summary, extra = {}) => {
       const response = (extra.response as Record<string, unknown> | undefined) ?? {};
       return {
+        operationId,
         tags: [ADMIN_TAG],
         summary,
         security: ADMIN_SECURITY,
         ...(documented ? {} : { hide: true }),
         ...extra,
-        response: { ...response, "4XX": adminErrorSchema },
+        response: { ...response, ...errorResponses(adminErrorFormat, allErrorsBut(adminErrorFormat)) },
       };
     },
     catalogue: () => {
@@ -75,7 +77,6 @@ export async function registerAdminApi(
   };
   await app.register(
     async (scope) => {
-      useOpenAIErrors(scope);
       scope.addHook("onRequest", (request, reply, done) => {
         const given = request.headers["x-request-id"];
         const id = typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
@@ -88,7 +89,7 @@ export async function registerAdminApi(
       scope.get(
         "/audit",
         {
-          schema: context.schema("Read the audit log (newest first)", {
+          schema: context.schema("readAuditLog", "Read the audit log (newest first)", {
             querystring: {
               type: "object",
               properties: {

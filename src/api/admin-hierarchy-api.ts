@@ -16,14 +16,17 @@ export function registerAdminHierarchy(scope: FastifyInstance, context: AdminCon
   scope.post(
     "/orgs",
     {
-      schema: context.schema("Create an org", { body: adminBodies.createOrg, response: { 201: orgSchema } }),
+      schema: context.schema("createOrg", "Create an org", {
+        body: adminBodies.createOrg,
+        response: { 201: orgSchema },
+      }),
     },
     async (request, reply) =>
       reply.status(201).send(await hierarchy().createOrg(request.body, context.actorOf(request))),
   );
   scope.get(
     "/orgs",
-    { schema: context.schema("List orgs", { response: { 200: listOf(orgSchema) } }) },
+    { schema: context.schema("listOrgs", "List orgs", { response: { 200: listOf(orgSchema) } }) },
     async () => ({
       data: await reader().list("org"),
       next_cursor: null,
@@ -31,13 +34,13 @@ export function registerAdminHierarchy(scope: FastifyInstance, context: AdminCon
   );
   scope.get<IdRequest>(
     "/orgs/:id",
-    { schema: context.schema("Read an org", { params: idParams, response: { 200: orgSchema } }) },
+    { schema: context.schema("getOrg", "Read an org", { params: idParams, response: { 200: orgSchema } }) },
     async (request) => reader().require("org", request.params.id),
   );
   scope.patch<IdRequest>(
     "/orgs/:id",
     {
-      schema: context.schema("Change an org's limits, budgets or metadata", {
+      schema: context.schema("updateOrg", "Change an org's limits, budgets or metadata", {
         params: idParams,
         body: adminBodies.updateOrg,
         response: { 200: orgSchema },
@@ -48,7 +51,7 @@ export function registerAdminHierarchy(scope: FastifyInstance, context: AdminCon
   scope.delete<IdRequest>(
     "/orgs/:id",
     {
-      schema: context.schema("Delete an org without groups", {
+      schema: context.schema("deleteOrg", "Delete an org without groups", {
         params: idParams,
         response: { 200: orgSchema },
       }),
@@ -59,7 +62,7 @@ export function registerAdminHierarchy(scope: FastifyInstance, context: AdminCon
   scope.post(
     "/groups",
     {
-      schema: context.schema("Create a group (a team), optionally under an org", {
+      schema: context.schema("createGroup", "Create a group (a team), optionally under an org", {
         body: adminBodies.createGroup,
         response: { 201: groupSchema },
       }),
@@ -70,7 +73,7 @@ export function registerAdminHierarchy(scope: FastifyInstance, context: AdminCon
   scope.get(
     "/groups",
     {
-      schema: context.schema("List groups (of one org with ?org=)", {
+      schema: context.schema("listGroups", "List groups (of one org with ?org=)", {
         querystring: { type: "object", properties: { org: { type: "string" } } },
         response: { 200: listOf(groupSchema) },
       }),
@@ -86,13 +89,18 @@ export function registerAdminHierarchy(scope: FastifyInstance, context: AdminCon
   );
   scope.get<IdRequest>(
     "/groups/:id",
-    { schema: context.schema("Read a group", { params: idParams, response: { 200: groupSchema } }) },
+    {
+      schema: context.schema("getGroup", "Read a group", {
+        params: idParams,
+        response: { 200: groupSchema },
+      }),
+    },
     async (request) => reader().require("group", request.params.id),
   );
   scope.patch<IdRequest>(
     "/groups/:id",
     {
-      schema: context.schema("Change a group's org, limits, budgets or metadata", {
+      schema: context.schema("updateGroup", "Change a group's org, limits, budgets or metadata", {
         params: idParams,
         body: adminBodies.updateGroup,
         response: { 200: groupSchema },
@@ -103,7 +111,7 @@ export function registerAdminHierarchy(scope: FastifyInstance, context: AdminCon
   scope.delete<IdRequest>(
     "/groups/:id",
     {
-      schema: context.schema("Delete a group without keys", {
+      schema: context.schema("deleteGroup", "Delete a group without keys", {
         params: idParams,
         response: { 200: groupSchema },
       }),

@@ -26,7 +26,7 @@ export function registerAdminKeys(scope: FastifyInstance, context: AdminContext)
   scope.post(
     "/keys",
     {
-      schema: context.schema("Create a gateway key (the answer holds the secret, once)", {
+      schema: context.schema("createKey", "Create a gateway key (the answer holds the secret, once)", {
         body: adminBodies.createKey,
         response: { 201: keyWithSecretSchema },
       }),
@@ -41,7 +41,7 @@ export function registerAdminKeys(scope: FastifyInstance, context: AdminContext)
   scope.get(
     "/keys",
     {
-      schema: context.schema("List gateway keys (deleted ones only with status=deleted)", {
+      schema: context.schema("listKeys", "List gateway keys (deleted ones only with status=deleted)", {
         querystring: {
           type: "object",
           properties: {
@@ -67,7 +67,7 @@ export function registerAdminKeys(scope: FastifyInstance, context: AdminContext)
   scope.get<IdRequest>(
     "/keys/:id",
     {
-      schema: context.schema("Read a gateway key (never its secret)", {
+      schema: context.schema("getKey", "Read a gateway key (never its secret)", {
         params: idParams,
         response: { 200: keyViewSchema },
       }),
@@ -78,6 +78,7 @@ export function registerAdminKeys(scope: FastifyInstance, context: AdminContext)
     "/keys/:id",
     {
       schema: context.schema(
+        "updateKey",
         "Change a key's alias, group, scopes, expiry, limits, budgets, metadata or status",
         {
           params: idParams,
@@ -95,6 +96,7 @@ export function registerAdminKeys(scope: FastifyInstance, context: AdminContext)
     "/keys/:id/rotate",
     {
       schema: context.schema(
+        "rotateKey",
         "Rotate a key's secret, keeping its id; the old secret works for the grace period",
         {
           params: idParams,
@@ -109,7 +111,7 @@ export function registerAdminKeys(scope: FastifyInstance, context: AdminContext)
   scope.post<IdRequest>(
     "/keys/:id/revoke",
     {
-      schema: context.schema("Revoke a key at once, on every worker and replica", {
+      schema: context.schema("revokeKey", "Revoke a key at once, on every worker and replica", {
         params: idParams,
         response: { 200: keyViewSchema },
       }),
@@ -119,10 +121,14 @@ export function registerAdminKeys(scope: FastifyInstance, context: AdminContext)
   scope.delete<IdRequest>(
     "/keys/:id",
     {
-      schema: context.schema("Delete a key (soft: it stops working; its record stays for usage history)", {
-        params: idParams,
-        response: { 200: keyViewSchema },
-      }),
+      schema: context.schema(
+        "deleteKey",
+        "Delete a key (soft: it stops working; its record stays for usage history)",
+        {
+          params: idParams,
+          response: { 200: keyViewSchema },
+        },
+      ),
     },
     async (request) => context.operations().keys.remove(request.params.id, context.actorOf(request)),
   );

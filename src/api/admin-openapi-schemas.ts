@@ -122,19 +122,4 @@ export const auditPageSchema = {
   },
 };
 
-export const adminErrorSchema = {
-  type: "object",
-  properties: {
-    error: {
-      type: "object",
-      properties: {
-        message: { type: "string" },
-        type: { type: "string" },
-        param: { type: ["string", "null"] },
-        code: { type: ["string", "null"] },
-      },
-    },
-  },
-};
-
 export const idParams = { type: "object", properties: { id: { type: "string" } }, required: ["id"] };

@@ -2,6 +2,8 @@ import type { FastifyInstance } from "fastify";
 import type { GovernanceRuntime } from "../governance/governance-runtime.js";
 import { keyView } from "../governance/objects/governance-records.js";
 import { keyViewSchema } from "./admin-openapi-schemas.js";
+import { openAIErrorFormat } from "./openai-error-format.js";
+import { ANY_REQUEST_ERRORS, errorResponses } from "./openapi/operation-docs.js";
 
 /**
  * `GET /v1/me`: any gateway key reads its own record (scopes, expiry, limits, budgets; never a secret or a
@@ -13,14 +15,19 @@ export function registerOwnKey(scope: FastifyInstance, governance: GovernanceRun
     {
       config: { surface: "self" },
       schema: {
+        operationId: "getOwnKey",
         tags: ["OpenAI-compatible API"],
         summary: "The calling gateway key's own record",
         security: [{ gatewayKey: [] }],
+        // Documented where gateway keys are in use.
+        ...(governance.access.keyHasher === undefined ? { hide: true } : {}),
         response: {
           200: {
             ...keyViewSchema,
+            description: "The key's record (never a secret or a digest), with its group's org.",
             properties: { ...keyViewSchema.properties, org: { type: ["string", "null"] } },
           },
+          ...errorResponses(openAIErrorFormat, [401, 503, ...ANY_REQUEST_ERRORS]),
         },
       },
     },
