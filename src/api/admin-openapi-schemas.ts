@@ -1,4 +1,3 @@
-import { z } from "zod";
 import {
   createGroupSchema,
   createKeySchema,
@@ -8,6 +7,7 @@ import {
   updateKeySchema,
   updateOrgSchema,
 } from "../governance/admin/admin-bodies.js";
+import { jsonSchemaOf } from "./openapi/json-schema-of.js";
 
 /**
  * The admin API in the OpenAPI document: request bodies come from the same zod schemas that validate them;
@@ -16,27 +16,14 @@ import {
 export const ADMIN_TAG = "Admin API";
 export const ADMIN_SECURITY = [{ masterKey: [] }];
 
-/** A zod schema as JSON Schema for the OpenAPI document (formats instead of their long patterns). */
-function jsonSchema(schema: z.ZodType): Record<string, unknown> {
-  const { $schema: _, ...rest } = z.toJSONSchema(schema, {
-    io: "input",
-    unrepresentable: "any",
-    override: (context) => {
-      const node = context.jsonSchema as Record<string, unknown>;
-      if (node.format === "date-time") delete node.pattern;
-    },
-  }) as Record<string, unknown>;
-  return rest;
-}
-
 export const adminBodies = {
-  createKey: jsonSchema(createKeySchema),
-  updateKey: jsonSchema(updateKeySchema),
-  rotateKey: jsonSchema(rotateKeySchema),
-  createGroup: jsonSchema(createGroupSchema),
-  updateGroup: jsonSchema(updateGroupSchema),
-  createOrg: jsonSchema(createOrgSchema),
-  updateOrg: jsonSchema(updateOrgSchema),
+  createKey: jsonSchemaOf(createKeySchema),
+  updateKey: jsonSchemaOf(updateKeySchema),
+  rotateKey: jsonSchemaOf(rotateKeySchema),
+  createGroup: jsonSchemaOf(createGroupSchema),
+  updateGroup: jsonSchemaOf(updateGroupSchema),
+  createOrg: jsonSchemaOf(createOrgSchema),
+  updateOrg: jsonSchemaOf(updateOrgSchema),
 };
 
 const timestamp = { type: ["string", "null"], format: "date-time" };
