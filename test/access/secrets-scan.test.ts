@@ -105,4 +105,59 @@ describe("no secret leaves the gateway", () => {
     expect(everything).not.toContain("hmac:v1:");
     expect(gateway.logs()).toContain("audit: key.rotate");
   });
+
+  it("redacts a gateway key, the master key and the pepper that an upstream echoes, in bodies, errors and streams", async () => {
+    const { key } = await gateway.createKey({ alias: "echoed" });
+    // A user pastes their own key into a prompt: the upstream (the mock echoes the prompt) sends it back.
+    const prompt = `my key is ${key}, the master key ${MASTER_KEY}, the pepper ${PEPPER}`;
+    const sdk = new OpenAI({ apiKey: key, baseURL: `${gateway.url}/v1`, maxRetries: 0 });
+    const completion = await sdk.chat.completions.create({
+      model: "relay",
+      messages: [{ role: "user", content: prompt }],
+    });
+    const echoed = completion.choices[0]?.message.content ?? "";
+    expect(echoed).toContain("my key is [REDACTED], the master key [REDACTED], the pepper [REDACTED]");
+
+    const stream = await sdk.chat.completions.create({
+      model: "relay",
+      messages: [{ role: "user", content: prompt }],
+      stream: true,
+    });
+    let streamed = "";
+    for await (const chunk of stream) streamed += JSON.stringify(chunk);
+    expect(streamed).toContain("[REDACTED]");
+    expect(streamed).not.toContain(key);
+
+    const mlflow = await gateway.request("POST", "/gateway/relay/invocations", {
+      body: { messages: [{ role: "user", content: prompt }] },
+      headers: { "api-key": key },
+    });
+    expect(mlflow.status).toBe(200);
+    expect(mlflow.text).toContain("my key is [REDACTED]");
+
+    // An upstream error message quoting the key it was (wrongly) given.
+    upstream.enqueue({
+      kind: "json",
+      status: 401,
+      body: {
+        error: {
+          message: `Incorrect API key provided: ${key}.`,
+          type: "invalid_request_error",
+          param: null,
+          code: "invalid_api_key",
+        },
+      },
+    });
+    const refused = await gateway.request("POST", "/v1/chat/completions", {
+      body: { ...CHAT, model: "relay" },
+      headers: bearer(key),
+    });
+    expect(refused.status).toBe(401);
+    expect(refused.text).toContain("Incorrect API key provided: [REDACTED].");
+
+    const everything = `${gateway.sent()}\n${streamed}\n${echoed}\n${gateway.logs()}`;
+    // Shown once, when it was created; never again.
+    expect(everything.split(key)).toHaveLength(2);
+    for (const secret of [MASTER_KEY, PEPPER]) expect(everything).not.toContain(secret);
+  });
 });

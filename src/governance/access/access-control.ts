@@ -1,7 +1,6 @@
 import { GatewayError } from "../../canonical/index.js";
 import type { AuthSettings } from "../../config/governance/auth-settings.js";
 import type { GovernanceConfig } from "../../config/governance/governance-config.js";
-import { registerSecrets } from "../../observability/secret-redactor.js";
 import { KeyHasher } from "../keys/key-digest.js";
 import { looksLikeGatewayKey } from "../keys/key-format.js";
 import type { DeclaredRecords } from "../objects/declared-records.js";
@@ -40,14 +39,6 @@ export class AccessControl {
 
   configure(governance: GovernanceConfig, declared: DeclaredRecords): void {
     const auth = governance.auth;
-    // Should one ever reach a message (an upstream echo, a library error), the log redacts it.
-    registerSecrets(
-      [
-        auth.pepper,
-        auth.pepperPrevious,
-        ...governance.admin.masterKeys.map((key) => ("key" in key ? key.key : undefined)),
-      ].filter((value): value is string => value !== undefined),
-    );
     this.settings = auth;
     this.hasher = auth.pepper === undefined ? undefined : new KeyHasher(auth.pepper, auth.pepperPrevious);
     this.masterKeys = new MasterKeys(governance.admin.masterKeys, this.hasher);

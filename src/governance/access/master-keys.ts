@@ -1,4 +1,5 @@
 import type { MasterKey } from "../../config/governance/admin-settings.js";
+import { gatewaySecrets } from "../../observability/secret-set.js";
 import { digestBytes, type KeyHasher } from "../keys/key-digest.js";
 
 /**
@@ -31,6 +32,8 @@ export class MasterKeys {
     for (const candidate of this.digests) {
       if (this.hasher.matches(credential, [candidate.bytes])) found ??= candidate.name;
     }
+    // A master key configured as a digest is known in the clear only now: redacted from here on.
+    if (found !== undefined && !gatewaySecrets.has(credential)) gatewaySecrets.add([credential]);
     return found;
   }
 }
