@@ -1,4 +1,4 @@
-import OpenAI from "openai";
+import OpenAI, { AzureOpenAI } from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type AccessGateway,
@@ -128,6 +128,26 @@ describe("keys on the request path", () => {
     });
     expect(completion.choices[0]?.message.content).toContain("hello sdk");
     const refused = new OpenAI({ apiKey: "sk-sy-wrong", baseURL: `${gateway.url}/v1`, maxRetries: 0 });
+    await expect(refused.models.list()).rejects.toMatchObject({ status: 401, code: "invalid_api_key" });
+  });
+
+  it("works with the Azure OpenAI client, which sends the key as api-key", async () => {
+    // The Azure client puts chat calls under /deployments/{name}; its model list keeps the path, so it reaches
+    // the gateway's /v1/models with the key in `api-key` (and an api-version the gateway ignores).
+    const azure = new AzureOpenAI({
+      apiKey: key,
+      baseURL: `${gateway.url}/v1`,
+      apiVersion: "2024-10-21",
+      maxRetries: 0,
+    });
+    const models = await azure.models.list();
+    expect(models.data.map((model) => model.id)).toContain("chat");
+    const refused = new AzureOpenAI({
+      apiKey: `${key.slice(0, -1)}${key.endsWith("a") ? "b" : "a"}`,
+      baseURL: `${gateway.url}/v1`,
+      apiVersion: "2024-10-21",
+      maxRetries: 0,
+    });
     await expect(refused.models.list()).rejects.toMatchObject({ status: 401, code: "invalid_api_key" });
   });
 

@@ -20,7 +20,7 @@ export async function startGatewayProcess(
   args: string[],
   env: NodeJS.ProcessEnv = {},
   /** How long start-up may take (several processes starting at once on a busy machine take a while). */
-  startTimeoutMs = 15_000,
+  startTimeoutMs = 30_000,
 ): Promise<GatewayProcess> {
   const child = spawn(process.execPath, [CLI, "start", "--port", "0", ...args], {
     env: { ...process.env, ...env },
