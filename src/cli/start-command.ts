@@ -2,8 +2,9 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { formatConfigIssue } from "../config/config-issue.js";
 import { DEFAULT_CONSOLE_SETTINGS, isConsoleEnabled } from "../config/console-settings.js";
+import type { GatewayConfig } from "../config/gateway-config.js";
 import { parseConfig } from "../config/parse-config.js";
-import { createLogger } from "../observability/logger.js";
+import { createLogger, type Logger } from "../observability/logger.js";
 import { PACKAGE_VERSION } from "../server/package-version.js";
 import { runPrimary } from "../server/primary.js";
 
@@ -51,6 +52,7 @@ export async function startCommand(options: StartOptions): Promise<number | unde
           `route ${route.name}: ${route.type} -> ${target?.provider}/${target?.model} at POST ${base}/gateway/${route.name}/invocations`,
         );
       }
+      logAccessControl(logger, config, base);
       const consoleSettings = config.console ?? DEFAULT_CONSOLE_SETTINGS;
       if (isConsoleEnabled(consoleSettings, options.host))
         logger.info(`web console at ${base}${consoleSettings.path}`);
@@ -59,4 +61,22 @@ export async function startCommand(options: StartOptions): Promise<number | unde
     },
   });
   return undefined;
+}
+
+/** Says plainly whether anyone who reaches the port can spend the provider keys. */
+function logAccessControl(logger: Logger, config: GatewayConfig, base: string): void {
+  const { auth, store } = config.governance;
+  if (!auth.required) {
+    logger.warn(
+      `the gateway is OPEN: governance.auth.required is not set, so anyone who can reach ${base} can call every route with its provider keys. Turn on gateway keys: docs/access-control.md`,
+    );
+    return;
+  }
+  const where = store.kind === "local" ? `embedded store ${store.path}` : "Redis store";
+  const surfaces = Object.entries(auth.surfaces)
+    .map(([surface, access]) => `${surface}: ${access}`)
+    .join(", ");
+  logger.info(
+    `access control: every inference call needs a gateway key (${where}; ${surfaces}; /health open)`,
+  );
 }

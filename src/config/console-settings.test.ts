@@ -31,6 +31,7 @@ describe("the console block", () => {
     ["path: /ui/", "console.path", "must be a path like /ui"],
     ["path: /v1/console", "console.path", "must not be under a path of the gateway's APIs"],
     ["path: /docs", "console.path", "must not be under a path of the gateway's APIs"],
+    ["path: /admin/ui", "console.path", "must not be under a path of the gateway's APIs"],
     ["enabled: yes please", "console.enabled", "must be true or false"],
     ["colour: blue", "console.colour", "unknown key 'colour'; allowed: enabled, path"],
   ])("refuses %s, naming the field", (line, field, message) => {

@@ -12,6 +12,7 @@ export const DEFAULT_CONSOLE_SETTINGS: ConsoleSettings = { enabled: undefined, p
 
 /** Paths the gateway's APIs own: a console under one of them would hide an API or be hidden by it. */
 const RESERVED_PREFIXES = [
+  "/admin",
   "/v1",
   "/api",
   "/gateway",

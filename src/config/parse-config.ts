@@ -117,7 +117,11 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv):
     rootRecord.console,
     context,
   );
-  const governance = parseGovernance(rootRecord.governance, context);
+  const governance = parseGovernance(
+    rootRecord.governance,
+    context,
+    routes.filter((route): route is RouteConfig => route !== undefined),
+  );
   if (issues.length > 0 || !server.success || governance === undefined || consoleSettings === undefined)
     return { ok: false, issues };
   return {

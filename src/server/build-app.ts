@@ -1,5 +1,7 @@
 import { createServer } from "node:http";
 import Fastify, { type FastifyInstance, LogController } from "fastify";
+import { useAccessControl } from "../api/access-hooks.js";
+import { registerAdminApi } from "../api/admin-api.js";
 import { answerFrameworkError, useApiErrors } from "../api/api-errors.js";
 import { createClientErrorHandler } from "../api/client-errors.js";
 import { registerConsole } from "../api/console/console-api.js";
@@ -16,6 +18,7 @@ import { registerOpenAIApi } from "../api/openai-api.js";
 import { redactReplies } from "../api/response-redaction.js";
 import type { ServerSettings } from "../config/server-settings.js";
 import type { Coordinator } from "../coordination/coordinator.js";
+import type { GovernanceRuntime } from "../governance/governance-runtime.js";
 import type { Logger } from "../observability/logger.js";
 import type { GatewayMetrics } from "../observability/metrics.js";
 import type { TrafficRecorder } from "../observability/traffic-recorder.js";
@@ -32,6 +35,8 @@ export interface AppOptions {
   server: ServerSettings;
   /** The channel to the owner of gateway-wide state (shared limits, breaker state, stored responses). */
   coordinator: Coordinator;
+  /** Access control and the admin API's operations. */
+  governance: GovernanceRuntime;
   /** The web console, when it is on: where it is served, its page, and this process's traffic counts. */
   console?: { path: string; files: ConsoleFiles | undefined; traffic: TrafficRecorder };
 }
@@ -73,6 +78,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   useApiErrors(app);
   observeRequests(app, options.metrics, options.console?.traffic ?? null);
+  // Before any route: every route registered below gets its surface's access check (inference by default).
+  useAccessControl(app, () => options.governance.access);
   // After every other onSend hook (they run in order), so that it sees the headers they add.
   redactReplies(app);
   // Before any route: the document collects the routes registered after it.
@@ -83,7 +90,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerMlflowInvocations(app, options.routes);
   registerMlflowLimits(app);
   registerMlflowDeploymentsApi(app, options.routes);
-  await registerOpenAIApi(app, options.routes);
+  await registerOpenAIApi(app, options.routes, options.governance);
+  await registerAdminApi(
+    app,
+    options.governance,
+    options.routes,
+    options.governance.access.surfaces.admin !== "off",
+  );
   if (options.console !== undefined) {
     await registerConsole(app, {
       path: options.console.path,

@@ -5,6 +5,7 @@ import { DEFAULT_CONSOLE_SETTINGS, isConsoleEnabled, isLoopbackHost } from "../c
 import type { GatewayConfig } from "../config/gateway-config.js";
 import type { Coordinator } from "../coordination/coordinator.js";
 import { InProcessCoordinator } from "../coordination/in-process-coordinator.js";
+import { GovernanceRuntime } from "../governance/governance-runtime.js";
 import type { Logger } from "../observability/logger.js";
 import { GatewayMetrics } from "../observability/metrics.js";
 import { TrafficRecorder } from "../observability/traffic-recorder.js";
@@ -47,6 +48,7 @@ export class GatewayInstance {
     readonly coordinator: Coordinator,
     /** Set when this instance hosts the owned services itself (no cluster primary). */
     private readonly ownCoordinator: InProcessCoordinator | undefined,
+    readonly governance: GovernanceRuntime,
     private readonly consoleReporter: { stop(): void } | undefined,
   ) {}
 
@@ -56,6 +58,7 @@ export class GatewayInstance {
     const pools = new UpstreamPools();
     const holder = new RouteTableHolder(new RouteTable(options.config, pools, circuitLogger(options.logger)));
     const metrics = new GatewayMetrics();
+    const governance = await GovernanceRuntime.create(options.config, coordinator, options.logger);
     const consoleSettings = options.config.console ?? DEFAULT_CONSOLE_SETTINGS;
     const host = options.host ?? "127.0.0.1";
     const traffic = isConsoleEnabled(consoleSettings, host) ? new TrafficRecorder() : undefined;
@@ -74,6 +77,7 @@ export class GatewayInstance {
       ...(options.logger === undefined ? {} : { logger: options.logger }),
       server: options.config.server,
       coordinator,
+      governance,
       ...(traffic === undefined ? {} : { console: { path: consoleSettings.path, files, traffic } }),
     });
     const consoleReporter =
@@ -87,6 +91,7 @@ export class GatewayInstance {
       options.logger,
       coordinator,
       ownCoordinator,
+      governance,
       consoleReporter,
     );
   }
@@ -94,6 +99,7 @@ export class GatewayInstance {
   /** Swaps in a new config; requests in flight finish on the table they started with. */
   applyConfig(config: GatewayConfig): void {
     this.ownCoordinator?.host.applyConfig(config);
+    this.governance.applyConfig(config);
     this.holder.swap(new RouteTable(config, this.pools, circuitLogger(this.logger)));
     if (JSON.stringify(config.server) !== JSON.stringify(this.startedWith.server)) {
       this.logger?.warn("the 'server' settings changed; they take effect when the gateway restarts");
@@ -120,6 +126,7 @@ export class GatewayInstance {
     this.consoleReporter?.stop();
     this.holder.current.retire();
     await this.pools.closeAll();
+    await this.governance.close();
     await this.ownCoordinator?.close();
   }
 }

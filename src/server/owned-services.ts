@@ -1,6 +1,7 @@
 import type { GatewayConfig } from "../config/gateway-config.js";
 import { ConsoleService } from "../console/console-service.js";
 import type { OwnedService } from "../coordination/coordinator.js";
+import { createGovernanceStoreService } from "../governance/store/governance-store-service.js";
 import type { Logger } from "../observability/logger.js";
 
 /** What an owned service is built from: the config it starts with and a way to tell every worker of a change. */
@@ -16,5 +17,8 @@ export interface OwnedServicesContext {
  * cluster the primary builds them once, a single-process gateway builds its own. One line per service.
  */
 export function createOwnedServices(context: OwnedServicesContext): OwnedService[] {
-  return [new ConsoleService(context.config)];
+  const services: OwnedService[] = [new ConsoleService(context.config)];
+  if (context.config.governance.store.kind === "local")
+    services.push(createGovernanceStoreService(context.config, context.publish));
+  return services;
 }

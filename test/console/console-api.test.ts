@@ -164,11 +164,11 @@ describe("the console's HTTP side", () => {
   });
 
   it("is served at the configured path, and off when the config says so", async () => {
-    gateway = await startGateway(`console:\n  path: /admin/console\n${ROUTES}`);
-    expect((await fetch(`${gateway.url}/admin/console`)).status).toBe(200);
+    gateway = await startGateway(`console:\n  path: /ops/console\n${ROUTES}`);
+    expect((await fetch(`${gateway.url}/ops/console`)).status).toBe(200);
     expect((await fetch(`${gateway.url}/ui`)).status).toBe(404);
-    const html = await (await fetch(`${gateway.url}/admin/console`)).text();
-    expect(html).toContain('src="/admin/console/main.js"');
+    const html = await (await fetch(`${gateway.url}/ops/console`)).text();
+    expect(html).toContain('src="/ops/console/main.js"');
     await gateway.close();
     gateway = await startGateway(`console:\n  enabled: false\n${ROUTES}`);
     expect((await fetch(`${gateway.url}/ui`)).status).toBe(404);
@@ -188,5 +188,22 @@ describe("the console's HTTP side", () => {
     const opened = await build(`console:\n  enabled: true\n${ROUTES}`);
     expect((await opened.app.inject({ url: "/ui" })).statusCode).toBe(200);
     await opened.close();
+  });
+
+  it("follows the access control of /docs (its page) and /metrics (its data) when gateway keys are required", async () => {
+    const env = { PEPPER: "console-test-pepper-0123456789abcdef" };
+    gateway = await startGateway(`governance:\n  auth: { required: true, pepper: $PEPPER }\n${ROUTES}`, env);
+    const routes = await fetch(`${gateway.url}/ui/api/routes`);
+    expect(routes.status).toBe(401);
+    expect(routes.headers.get("www-authenticate")).toContain("Bearer");
+    expect((await fetch(`${gateway.url}/ui/api/events`)).status).toBe(401);
+    expect((await fetch(`${gateway.url}/ui`)).status).toBe(401);
+    await gateway.close();
+    gateway = await startGateway(
+      `governance:\n  auth: { required: true, pepper: $PEPPER, surfaces: { docs: open, metrics: open } }\n${ROUTES}`,
+      env,
+    );
+    expect((await fetch(`${gateway.url}/ui`)).status).toBe(200);
+    expect((await fetch(`${gateway.url}/ui/api/routes`)).status).toBe(200);
   });
 });

@@ -42,7 +42,10 @@ export async function registerConsole(app: FastifyInstance, options: ConsoleApiO
       reply.headers(securityHeaders);
       done(null, payload);
     });
-    const hidden = { schema: { hide: true } };
+    // For access control (api/access-hooks.ts) the page is like the API docs' page (static files, no data) and
+    // its data like /metrics: open on an open gateway, behind a key when the operator closes those surfaces.
+    const page = { schema: { hide: true }, config: { surface: "docs" as const } };
+    const data = { schema: { hide: true }, config: { surface: "metrics" as const } };
 
     const sendFile = (name: string, request: { headers: Record<string, unknown> }, reply: FastifyReply) => {
       const file = files?.files.get(name);
@@ -56,7 +59,7 @@ export async function registerConsole(app: FastifyInstance, options: ConsoleApiO
       return reply.send(file.body);
     };
 
-    scope.get(path, hidden, async (request, reply) => {
+    scope.get(path, page, async (request, reply) => {
       if (files === undefined)
         return reply
           .code(503)
@@ -64,13 +67,13 @@ export async function registerConsole(app: FastifyInstance, options: ConsoleApiO
           .send("The console's page was not built: run `npm run build`, then restart the gateway.\n");
       return sendFile("index.html", request, reply);
     });
-    scope.get(`${path}/*`, hidden, async (request, reply) =>
+    scope.get(`${path}/*`, page, async (request, reply) =>
       sendFile((request.params as { "*": string })["*"], request, reply),
     );
-    scope.get(`${path}/api/routes`, hidden, async () =>
+    scope.get(`${path}/api/routes`, data, async () =>
       coordinator.call(CONSOLE_SERVICE, { op: "routes" } satisfies ConsoleCall, { timeoutMs: 2000 }),
     );
-    scope.get(`${path}/api/events`, hidden, async (request, reply) => {
+    scope.get(`${path}/api/events`, data, async (request, reply) => {
       const route = (request.query as { route?: unknown }).route;
       if (
         route !== undefined &&
