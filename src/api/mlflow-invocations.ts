@@ -7,7 +7,8 @@ import { clientAbortSignal } from "./client-abort-signal.js";
 import { refuseOtherMethods } from "./method-not-allowed.js";
 import { queryBodySchema, queryResponseSchema } from "./mlflow-openapi-schemas.js";
 import { routeNotFound } from "./mlflow-route-info.js";
-import { attemptRecorder, observeRoute } from "./request-observation.js";
+import { attemptRecorder } from "./attempt-observer.js";
+import { observeRoute } from "./request-observation.js";
 
 /**
  * Queries: `POST /gateway/{name}/invocations`, and the documented aliases `POST /gateway/routes/{name}` and

@@ -27,7 +27,7 @@ import type { DeferredRequest } from "./deferred-request.js";
 import { type StreamChunkEncoder, sendEventStream } from "./event-stream-response.js";
 import { sendRelayedStream } from "./relay-stream-response.js";
 import { usageOfAnswer } from "./relayed-usage.js";
-import { attemptRecorder } from "./request-observation.js";
+import { attemptRecorder } from "./attempt-observer.js";
 
 /** A request's route, with the table it was found in and the holder that admits requests to it. */
 export interface ServedRoute {

@@ -65,17 +65,3 @@ export function targetHeaders(observation: RequestObservation | null): Record<st
   if (observation.target !== undefined) headers["x-switchyard-target"] = observation.target;
   return headers;
 }
-
-/** Records each attempt in the request's observation: the last one tried is the one that served. */
-export function attemptRecorder(
-  request: FastifyRequest,
-): (target: { label: string; upstream: { providerName: string; model: string } }, attempt: number) => void {
-  return (target, attempt) => {
-    const observation = request.observation;
-    if (observation === null) return;
-    observation.target = target.label;
-    observation.provider = target.upstream.providerName;
-    observation.model = target.upstream.model;
-    observation.attempts = attempt;
-  };
-}

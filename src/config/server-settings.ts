@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { trustedProxySchema } from "./trusted-proxy.js";
 
 /** Settings of the HTTP server itself. They apply when the gateway starts; a reload cannot change them. */
 export interface ServerSettings {
@@ -8,12 +9,27 @@ export interface ServerSettings {
   headersTimeoutMs: number;
   /** A client must send its whole request (headers and body) within this time. */
   requestTimeoutMs: number;
+  /** Whether every request writes one structured access-log line. */
+  accessLog: boolean;
+  /**
+   * How long a stream may stay silent before the gateway sends an SSE comment (`: keep-alive`), so that proxies
+   * with a read timeout (nginx: 60 s) do not cut a stream whose upstream is still thinking; 0 turns it off.
+   */
+  sseHeartbeatMs: number;
+  /**
+   * The proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed (addresses or CIDR ranges); empty:
+   * none, the client address is the connection's.
+   */
+  trustedProxies: string[];
 }
 
 export const DEFAULT_SERVER_SETTINGS: ServerSettings = {
   maxBodyBytes: 10 * 1024 * 1024,
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 60_000,
+  accessLog: true,
+  sseHeartbeatMs: 15_000,
+  trustedProxies: [],
 };
 
 /** Whole milliseconds, at least 1: Node reads a timeout of 0 as "no timeout", the opposite of a tiny one. */
@@ -30,6 +46,9 @@ export const serverSettingsSchema = z
       .optional(),
     request_header_timeout_seconds: z.number().positive().max(3600).optional(),
     request_timeout_seconds: z.number().positive().max(3600).optional(),
+    access_log: z.boolean().optional(),
+    sse_heartbeat_seconds: z.number().min(0).max(3600).optional(),
+    trusted_proxies: z.array(trustedProxySchema).optional(),
   })
   .strict()
   .optional()
@@ -39,6 +58,12 @@ export const serverSettingsSchema = z
       maxBodyBytes: value?.max_body_bytes ?? DEFAULT_SERVER_SETTINGS.maxBodyBytes,
       headersTimeoutMs: toMs(value?.request_header_timeout_seconds, DEFAULT_SERVER_SETTINGS.headersTimeoutMs),
       requestTimeoutMs: toMs(value?.request_timeout_seconds, DEFAULT_SERVER_SETTINGS.requestTimeoutMs),
+      accessLog: value?.access_log ?? DEFAULT_SERVER_SETTINGS.accessLog,
+      sseHeartbeatMs:
+        value?.sse_heartbeat_seconds === undefined
+          ? DEFAULT_SERVER_SETTINGS.sseHeartbeatMs
+          : Math.round(value.sse_heartbeat_seconds * 1000),
+      trustedProxies: value?.trusted_proxies ?? DEFAULT_SERVER_SETTINGS.trustedProxies,
     };
     // Node refuses to start a server whose headers timeout exceeds its request timeout (ERR_OUT_OF_RANGE):
     // the headers are part of the request. Caught here, it is a config problem with a place, not a crash.
@@ -70,4 +95,5 @@ function timeoutOrderIssue(value: ServerEntry, settings: ServerSettings): z.core
   };
 }
 
-export const SERVER_KEYS = "max_body_bytes, request_header_timeout_seconds, request_timeout_seconds";
+export const SERVER_KEYS =
+  "max_body_bytes, request_header_timeout_seconds, request_timeout_seconds, access_log, sse_heartbeat_seconds, trusted_proxies";

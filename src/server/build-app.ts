@@ -1,5 +1,6 @@
 import { createServer } from "node:http";
 import Fastify, { type FastifyInstance, LogController } from "fastify";
+import { registerAccessLog } from "../api/access-log-hook.js";
 import { registerDocs } from "../api/docs-api.js";
 import { registerHealth } from "../api/health-api.js";
 import { type MetricsSource, registerMetrics } from "../api/metrics-api.js";
@@ -9,6 +10,8 @@ import { registerMlflowInvocations } from "../api/mlflow-invocations.js";
 import { registerMlflowLimits } from "../api/mlflow-limits.js";
 import { registerMlflowRouteInfo } from "../api/mlflow-route-info.js";
 import { registerOpenAIApi } from "../api/openai-api.js";
+import { ReadinessChecks, registerReadiness } from "../api/readiness.js";
+import { registerRequestId, requestIdOf } from "../api/request-id.js";
 import type { ServerSettings } from "../config/server-settings.js";
 import type { Logger } from "../observability/logger.js";
 import type { GatewayMetrics } from "../observability/metrics.js";
@@ -23,6 +26,10 @@ export interface AppOptions {
   /** Omit for no logging (tests). */
   logger?: Logger;
   server: ServerSettings;
+  /** Checks behind `GET /ready`; by default only "the config is loaded". */
+  readiness?: ReadinessChecks;
+  /** Per-request hooks that trace requests (observability/tracing); omitted: no tracing, no cost. */
+  tracing?: (app: FastifyInstance) => void;
 }
 
 /** Builds the gateway's HTTP application without listening, so tests and the server share one construction. */
@@ -44,6 +51,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         handler,
       ),
     routerOptions: { ignoreTrailingSlash: true },
+    genReqId: requestIdOf,
+    // Only proxies named in the config may say who the client is (X-Forwarded-For): anyone else could lie.
+    trustProxy: options.server.trustedProxies.length > 0 ? options.server.trustedProxies : false,
     return503OnClosing: true,
     forceCloseConnections: "idle",
   }) as unknown as FastifyInstance;
@@ -55,9 +65,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.removeContentTypeParser("text/plain");
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   useMlflowErrors(app);
+  registerRequestId(app);
+  app.decorateRequest("attemptTracing", null);
+  options.tracing?.(app);
+  // Before the metrics hooks, which consume the request's observation when the response ends.
+  registerAccessLog(app, options.server.accessLog);
   registerMetrics(app, options.metrics, options.metricsSource ?? (() => options.metrics.registry.metrics()));
   await registerDocs(app, PACKAGE_VERSION);
   registerHealth(app);
+  registerReadiness(app, options.readiness ?? new ReadinessChecks());
   registerMlflowRouteInfo(app, options.routes);
   registerMlflowInvocations(app, options.routes);
   registerMlflowLimits(app);

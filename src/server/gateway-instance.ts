@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { MetricsSource } from "../api/metrics-api.js";
+import { ReadinessChecks } from "../api/readiness.js";
 import type { GatewayConfig } from "../config/gateway-config.js";
 import type { Logger } from "../observability/logger.js";
 import { GatewayMetrics } from "../observability/metrics.js";
@@ -13,6 +14,8 @@ export interface GatewayInstanceOptions {
   logger?: Logger;
   /** Where `/metrics` reads from; by default this instance's own metrics. */
   metricsSource?: MetricsSource;
+  /** Per-request tracing hooks, when tracing is configured (observability/tracing). */
+  tracing?: (app: FastifyInstance) => void;
 }
 
 /**
@@ -27,20 +30,26 @@ export class GatewayInstance {
     private readonly pools: UpstreamPools,
     private readonly startedWith: GatewayConfig,
     private readonly logger: Logger | undefined,
+    /** Behind `GET /ready`: register a check for each dependency the gateway needs to serve. */
+    readonly readiness: ReadinessChecks,
   ) {}
 
   static async create(options: GatewayInstanceOptions): Promise<GatewayInstance> {
     const pools = new UpstreamPools();
     const holder = new RouteTableHolder(new RouteTable(options.config, pools, circuitLogger(options.logger)));
     const metrics = new GatewayMetrics();
+    const readiness = new ReadinessChecks();
     const app = await buildApp({
       routes: holder,
       metrics,
+      readiness,
+      ...(options.tracing === undefined ? {} : { tracing: options.tracing }),
       ...(options.metricsSource === undefined ? {} : { metricsSource: options.metricsSource }),
       ...(options.logger === undefined ? {} : { logger: options.logger }),
       server: options.config.server,
     });
-    return new GatewayInstance(app, metrics, holder, pools, options.config, options.logger);
+    readiness.markConfigLoaded();
+    return new GatewayInstance(app, metrics, holder, pools, options.config, options.logger, readiness);
   }
 
   /** Swaps in a new config; requests in flight finish on the table they started with. */
