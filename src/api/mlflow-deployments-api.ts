@@ -77,7 +77,7 @@ function endpoint(holder: RouteTableHolder, name: string): Route {
   if (route === undefined) {
     throw new GatewayError(
       "route_not_found",
-      `The endpoint '${name}' is not present or active on the server. Please verify the endpoint name.`,
+      `The endpoint '${name}' is not present or active on the server. Please verify the endpoint name: GET /api/2.0/endpoints/ lists the endpoints.`,
     );
   }
   return route;

@@ -9,7 +9,7 @@ import { toGatewayError } from "./to-gateway-error.js";
  */
 export function useMlflowErrors(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const gatewayError = toGatewayError(error);
+    const gatewayError = toGatewayError(error, request.routeOptions.bodyLimit);
     if (gatewayError.code === "internal_error") request.log.error({ err: error }, "request failed");
     else if (gatewayError.status >= 500)
       request.log.warn({ code: gatewayError.code, status: gatewayError.status }, gatewayError.message);

@@ -3,6 +3,7 @@ import { decodeMlflowRequest } from "../dialects/mlflow/request-decoder.js";
 import { encodeMlflowResponse } from "../dialects/mlflow/response-encoder.js";
 import { executeRoute } from "../routing/execute-route.js";
 import type { RouteTableHolder } from "../routing/route-table-holder.js";
+import { canonicalFinish } from "./canonical-finish.js";
 import { clientAbortSignal } from "./client-abort-signal.js";
 import { refuseOtherMethods } from "./method-not-allowed.js";
 import { queryBodySchema, queryResponseSchema } from "./mlflow-openapi-schemas.js";
@@ -47,6 +48,9 @@ export function registerMlflowInvocations(app: FastifyInstance, holder: RouteTab
           );
           observation.upstreamMs = upstreamMs;
           observation.usage = response.usage;
+          const finish = canonicalFinish(response);
+          observation.finishReasons = finish.reasons;
+          if (finish.model !== undefined) observation.responseModel = finish.model;
           return encodeMlflowResponse(
             route.operation,
             response,

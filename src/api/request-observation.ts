@@ -1,5 +1,5 @@
 import type { FastifyRequest } from "fastify";
-import type { Usage } from "../canonical/index.js";
+import type { Operation, Usage } from "../canonical/index.js";
 import type { GatewayMetrics } from "../observability/metrics.js";
 import type { Route } from "../routing/route-table.js";
 
@@ -7,6 +7,8 @@ import type { Route } from "../routing/route-table.js";
 export interface RequestObservation {
   api: string;
   route: string;
+  /** What the route does (`chat`, `completions`, `embeddings`). */
+  operation: Operation;
   provider: string;
   /** The configured upstream model (bounded by the config, unlike what upstreams report). */
   model: string;
@@ -19,6 +21,9 @@ export interface RequestObservation {
   /** For streams: when the first byte went to the client, in ms since the request arrived. */
   firstByteMs: number | undefined;
   usage: Usage | undefined;
+  /** The model the upstream says answered, and each choice's finish reason, when known (for traces). */
+  responseModel?: string;
+  finishReasons?: string[];
 }
 
 declare module "fastify" {
@@ -36,6 +41,7 @@ export function observeRoute(request: FastifyRequest, api: string, route: Route)
   const observation: RequestObservation = {
     api,
     route: route.name,
+    operation: route.operation,
     provider: upstream?.providerName ?? "",
     model: upstream?.model ?? "",
     upstreamMs: undefined,

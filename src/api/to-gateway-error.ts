@@ -5,7 +5,7 @@ import { GatewayError, isGatewayError } from "../canonical/index.js";
  * unsupported content type, body too large) become clear client errors; anything unexpected becomes a bare
  * 500 whose message reveals nothing of the internals (the details go to the log only).
  */
-export function toGatewayError(error: unknown): GatewayError {
+export function toGatewayError(error: unknown, bodyLimitBytes?: number): GatewayError {
   if (isGatewayError(error)) return error;
   const fastifyError = error as { code?: unknown; statusCode?: unknown; message?: unknown };
   switch (fastifyError.code) {
@@ -21,9 +21,7 @@ export function toGatewayError(error: unknown): GatewayError {
         cause: error,
       });
     case "FST_ERR_CTP_BODY_TOO_LARGE":
-      return new GatewayError("body_too_large", "The request body is larger than the gateway accepts.", {
-        cause: error,
-      });
+      return new GatewayError("body_too_large", bodyTooLargeMessage(bodyLimitBytes), { cause: error });
     case "FST_ERR_CTP_INVALID_JSON_BODY":
       return new GatewayError("invalid_json", "The request body is not valid JSON.", { cause: error });
   }
@@ -39,4 +37,16 @@ export function toGatewayError(error: unknown): GatewayError {
       cause: error,
     },
   );
+}
+
+/** Says the limit and the setting that raises it, so that whoever hits it knows what to ask for. */
+function bodyTooLargeMessage(limitBytes: number | undefined): string {
+  if (limitBytes === undefined) return "The request body is larger than the gateway accepts (server.max_body_bytes).";
+  return `The request body is larger than the gateway accepts: at most ${limitBytes} bytes (${formatBytes(limitBytes)}), set by server.max_body_bytes in the gateway's config.`;
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${Number((bytes / (1024 * 1024)).toFixed(1))} MiB`;
+  if (bytes >= 1024) return `${Number((bytes / 1024).toFixed(1))} KiB`;
+  return `${bytes} B`;
 }

@@ -66,6 +66,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   useMlflowErrors(app);
   registerRequestId(app);
+  app.decorate("sseHeartbeatMs", options.server.sseHeartbeatMs);
   app.decorateRequest("attemptTracing", null);
   options.tracing?.(app);
   // Before the metrics hooks, which consume the request's observation when the response ends.

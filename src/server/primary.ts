@@ -68,6 +68,7 @@ export function runPrimary(options: PrimaryOptions): void {
         send(worker, { type: "config", version: reloader.version, config: reloader.config });
       }
       if (message.type === "ready" && ++readyWorkers === options.workers) options.onReady(message.url);
+      if (message.type === "listen-failed") return stopForGood(message.message);
       if (message.type === "apply-failed")
         logger.error(
           { workerPid: worker.process.pid },
@@ -118,6 +119,15 @@ export function runPrimary(options: PrimaryOptions): void {
     const workers = Object.values(cluster.workers ?? {});
     if (workers.length === 0) process.exit(0);
     for (const worker of workers) if (worker !== undefined) send(worker, { type: "shutdown" });
+  };
+  /** A failure no new worker can fix: say what to do and exit non-zero (not fork workers forever). */
+  const stopForGood = (reason: string): void => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`${reason}\n`);
+    void stopWatching();
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill("SIGKILL");
+    process.exit(1);
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));

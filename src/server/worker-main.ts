@@ -1,7 +1,12 @@
 import { createLogger } from "../observability/logger.js";
+import { startTracing } from "../observability/tracing/start-tracing.js";
+import { tracingSettingsFrom } from "../observability/tracing/tracing-settings.js";
+import { setTraceHeaderInjector } from "../routing/trace-headers.js";
 import { serveMetricsToPrimary } from "../observability/metrics.js";
 import { GatewayInstance } from "./gateway-instance.js";
 import { createMetricsFromPrimary } from "./metrics-from-primary.js";
+import { listenFailureMessage } from "./listen-failure.js";
+import { PACKAGE_VERSION } from "./package-version.js";
 import { isPrimaryMessage, type WorkerMessage } from "./worker-messages.js";
 
 /**
@@ -19,6 +24,12 @@ function send(message: WorkerMessage): void {
   process.send?.(message);
 }
 const clusterMetrics = createMetricsFromPrimary(send);
+// The primary has checked these settings before starting any worker.
+const tracingSettings = tracingSettingsFrom(process.env);
+const tracing = tracingSettings === undefined ? undefined : await startTracing(tracingSettings, PACKAGE_VERSION);
+if (tracing !== undefined) setTraceHeaderInjector(tracing.injectTraceHeaders);
+const requestTracing =
+  tracing === undefined ? undefined : (await import("../api/request-tracing.js")).registerRequestTracing;
 
 process.on("message", async (message: unknown) => {
   if (!isPrimaryMessage(message)) return;
@@ -30,9 +41,18 @@ process.on("message", async (message: unknown) => {
         config: message.config,
         logger,
         metricsSource: clusterMetrics.source,
+        ...(requestTracing === undefined ? {} : { tracing: requestTracing }),
       });
       serveMetricsToPrimary(instance.metrics);
-      const url = await instance.listen(host, port);
+      let url: string;
+      try {
+        url = await instance.listen(host, port);
+      } catch (error) {
+        const message = listenFailureMessage(error, host, port);
+        if (message === undefined) throw error;
+        send({ type: "listen-failed", message });
+        return;
+      }
       send({ type: "ready", version: message.version, url });
     } else {
       instance.applyConfig(message.config);
@@ -54,6 +74,8 @@ async function shutdown(): Promise<void> {
     process.exit(0);
   }, shutdownTimeoutMs).unref();
   await instance?.close();
+  // The last spans are still in the batch: send them before the process goes.
+  await tracing?.shutdown().catch((error: unknown) => logger.warn({ err: error }, "could not flush the last spans"));
   process.exit(0);
 }
 

@@ -14,11 +14,20 @@ export type WorkerMessage =
   | { type: "ready"; version: number; url: string }
   | { type: "applied"; version: number }
   | { type: "apply-failed"; version: number; message: string }
+  /** The worker cannot listen (port taken, say): starting another would fail the same way. */
+  | { type: "listen-failed"; message: string }
   /** `/metrics` was asked of this worker: the primary answers with every worker's metrics. */
   | { type: "metrics-request"; requestId: number };
 
 const PRIMARY_TYPES = new Set(["config", "shutdown", "metrics"]);
-const WORKER_TYPES = new Set(["waiting-for-config", "ready", "applied", "apply-failed", "metrics-request"]);
+const WORKER_TYPES = new Set([
+  "waiting-for-config",
+  "ready",
+  "applied",
+  "apply-failed",
+  "listen-failed",
+  "metrics-request",
+]);
 
 // The IPC channel also carries other protocols' messages (prom-client's metric aggregation): match types exactly.
 export function isPrimaryMessage(value: unknown): value is PrimaryMessage {
