@@ -44,7 +44,12 @@ export function attemptRecorder(request: FastifyRequest): AttemptObserver {
   return observer;
 }
 
-function logFailedAttempt(request: FastifyRequest, target: RouteTarget, attempt: number, error: unknown): void {
+function logFailedAttempt(
+  request: FastifyRequest,
+  target: RouteTarget,
+  attempt: number,
+  error: unknown,
+): void {
   if (!isGatewayError(error)) return;
   if (error.upstreamStatus === undefined && !UPSTREAM_FAILURES.has(error.code)) return;
   const route = request.observation?.route;

@@ -82,7 +82,8 @@ export async function sendEventStream(
 /** What the observation keeps of a stream's events: its usage, finish reasons and the model that answered. */
 function observeEvent(observation: RequestObservation, event: StreamEvent): void {
   if (event.type === "usage") observation.usage = event.usage;
-  else if (event.type === "finish") (observation.finishReasons ??= []).push(event.reason ?? "null");
+  else if (event.type === "finish")
+    observation.finishReasons = [...(observation.finishReasons ?? []), event.reason ?? "null"];
   else if (event.type === "message_start" && event.model !== "") observation.responseModel = event.model;
 }
 

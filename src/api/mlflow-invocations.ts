@@ -3,12 +3,12 @@ import { decodeMlflowRequest } from "../dialects/mlflow/request-decoder.js";
 import { encodeMlflowResponse } from "../dialects/mlflow/response-encoder.js";
 import { executeRoute } from "../routing/execute-route.js";
 import type { RouteTableHolder } from "../routing/route-table-holder.js";
+import { attemptRecorder } from "./attempt-observer.js";
 import { canonicalFinish } from "./canonical-finish.js";
 import { clientAbortSignal } from "./client-abort-signal.js";
 import { refuseOtherMethods } from "./method-not-allowed.js";
 import { queryBodySchema, queryResponseSchema } from "./mlflow-openapi-schemas.js";
 import { routeNotFound } from "./mlflow-route-info.js";
-import { attemptRecorder } from "./attempt-observer.js";
 import { observeRoute } from "./request-observation.js";
 
 /**

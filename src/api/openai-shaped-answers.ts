@@ -22,13 +22,13 @@ import { callWithResilience } from "../routing/resilient-call.js";
 import type { Route, RouteTable } from "../routing/route-table.js";
 import type { RouteTableHolder } from "../routing/route-table-holder.js";
 import { passThroughFor } from "../streaming/pass-through.js";
+import { attemptRecorder } from "./attempt-observer.js";
+import { canonicalFinish } from "./canonical-finish.js";
 import { clientAbortSignal } from "./client-abort-signal.js";
 import type { DeferredRequest } from "./deferred-request.js";
 import { type StreamChunkEncoder, sendEventStream } from "./event-stream-response.js";
 import { sendRelayedStream } from "./relay-stream-response.js";
-import { canonicalFinish } from "./canonical-finish.js";
 import { finishOfAnswer, usageOfAnswer } from "./relayed-usage.js";
-import { attemptRecorder } from "./attempt-observer.js";
 
 /** A request's route, with the table it was found in and the holder that admits requests to it. */
 export interface ServedRoute {

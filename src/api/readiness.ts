@@ -56,7 +56,12 @@ export class ReadinessChecks {
       timer = setTimeout(() => resolve(`no answer within ${this.timeoutMs} ms`), this.timeoutMs);
     });
     try {
-      return await Promise.race([Promise.resolve().then(check).then(() => "ok"), timeout]);
+      return await Promise.race([
+        Promise.resolve()
+          .then(check)
+          .then(() => "ok"),
+        timeout,
+      ]);
     } catch (error) {
       return error instanceof Error ? error.message : String(error);
     } finally {
@@ -76,7 +81,8 @@ export function registerReadiness(app: FastifyInstance, readiness: ReadinessChec
     {
       schema: {
         summary: "Readiness check",
-        description: "200 when the config is loaded and every dependency (such as a governance store) answers.",
+        description:
+          "200 when the config is loaded and every dependency (such as a governance store) answers.",
         tags: ["Gateway"],
         response: {
           200: readinessSchema("ready"),

@@ -34,7 +34,7 @@ export async function sendRelayedStream(
           observation.usage = usageOfChunk(frame.data) ?? observation.usage;
           const finish = finishOfChunk(frame.data);
           if (finish !== undefined) {
-            (observation.finishReasons ??= []).push(...finish.reasons);
+            observation.finishReasons = [...(observation.finishReasons ?? []), ...finish.reasons];
             if (finish.model !== undefined) observation.responseModel = finish.model;
           }
         }

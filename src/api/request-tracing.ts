@@ -65,7 +65,12 @@ export function registerRequestTracing(app: FastifyInstance): void {
       { kind: SpanKind.SERVER, attributes },
       parent,
     );
-    const requestTrace: RequestTrace = { span, parent: trace.setSpan(parent, span), serving: undefined, current: undefined };
+    const requestTrace: RequestTrace = {
+      span,
+      parent: trace.setSpan(parent, span),
+      serving: undefined,
+      current: undefined,
+    };
     request.requestTrace = requestTrace;
     request.attemptTracing = attemptTracing(request, requestTrace);
     done();
@@ -126,8 +131,12 @@ function attemptAttributes(target: RouteTarget, attempt: number, operation: stri
 
 function markFailed(span: Span, error: unknown): void {
   if (isGatewayError(error)) {
-    span.setAttribute("error.type", error.upstreamStatus === undefined ? error.code : String(error.upstreamStatus));
-    if (error.upstreamStatus !== undefined) span.setAttribute("http.response.status_code", error.upstreamStatus);
+    span.setAttribute(
+      "error.type",
+      error.upstreamStatus === undefined ? error.code : String(error.upstreamStatus),
+    );
+    if (error.upstreamStatus !== undefined)
+      span.setAttribute("http.response.status_code", error.upstreamStatus);
     span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
   } else {
     span.setAttribute("error.type", "internal_error");
@@ -143,7 +152,8 @@ function endRequest(request: FastifyRequest, status: number): void {
   const observation = request.observation;
   const serving = requestTrace.serving;
   if (serving !== undefined) {
-    if (observation?.responseModel !== undefined) serving.setAttribute("gen_ai.response.model", observation.responseModel);
+    if (observation?.responseModel !== undefined)
+      serving.setAttribute("gen_ai.response.model", observation.responseModel);
     const usage = observation?.usage;
     if (usage?.inputTokens != null) serving.setAttribute("gen_ai.usage.input_tokens", usage.inputTokens);
     if (usage?.outputTokens != null) serving.setAttribute("gen_ai.usage.output_tokens", usage.outputTokens);

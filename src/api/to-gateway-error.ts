@@ -41,7 +41,8 @@ export function toGatewayError(error: unknown, bodyLimitBytes?: number): Gateway
 
 /** Says the limit and the setting that raises it, so that whoever hits it knows what to ask for. */
 function bodyTooLargeMessage(limitBytes: number | undefined): string {
-  if (limitBytes === undefined) return "The request body is larger than the gateway accepts (server.max_body_bytes).";
+  if (limitBytes === undefined)
+    return "The request body is larger than the gateway accepts (server.max_body_bytes).";
   return `The request body is larger than the gateway accepts: at most ${limitBytes} bytes (${formatBytes(limitBytes)}), set by server.max_body_bytes in the gateway's config.`;
 }
 

@@ -1,11 +1,11 @@
 import { createLogger } from "../observability/logger.js";
+import { serveMetricsToPrimary } from "../observability/metrics.js";
 import { startTracing } from "../observability/tracing/start-tracing.js";
 import { tracingSettingsFrom } from "../observability/tracing/tracing-settings.js";
 import { setTraceHeaderInjector } from "../routing/trace-headers.js";
-import { serveMetricsToPrimary } from "../observability/metrics.js";
 import { GatewayInstance } from "./gateway-instance.js";
-import { createMetricsFromPrimary } from "./metrics-from-primary.js";
 import { listenFailureMessage } from "./listen-failure.js";
+import { createMetricsFromPrimary } from "./metrics-from-primary.js";
 import { PACKAGE_VERSION } from "./package-version.js";
 import { isPrimaryMessage, type WorkerMessage } from "./worker-messages.js";
 
@@ -26,7 +26,8 @@ function send(message: WorkerMessage): void {
 const clusterMetrics = createMetricsFromPrimary(send);
 // The primary has checked these settings before starting any worker.
 const tracingSettings = tracingSettingsFrom(process.env);
-const tracing = tracingSettings === undefined ? undefined : await startTracing(tracingSettings, PACKAGE_VERSION);
+const tracing =
+  tracingSettings === undefined ? undefined : await startTracing(tracingSettings, PACKAGE_VERSION);
 if (tracing !== undefined) setTraceHeaderInjector(tracing.injectTraceHeaders);
 const requestTracing =
   tracing === undefined ? undefined : (await import("../api/request-tracing.js")).registerRequestTracing;
@@ -75,7 +76,9 @@ async function shutdown(): Promise<void> {
   }, shutdownTimeoutMs).unref();
   await instance?.close();
   // The last spans are still in the batch: send them before the process goes.
-  await tracing?.shutdown().catch((error: unknown) => logger.warn({ err: error }, "could not flush the last spans"));
+  await tracing
+    ?.shutdown()
+    .catch((error: unknown) => logger.warn({ err: error }, "could not flush the last spans"));
   process.exit(0);
 }
 

@@ -65,7 +65,8 @@ describe("GatewayClient.getRoute", () => {
       kind: "http",
       status: 404,
       route: "nope",
-      detail: "The route 'nope' is not present or active on the server. Please verify the route name: GET /api/2.0/gateway/routes/ lists the routes.",
+      detail:
+        "The route 'nope' is not present or active on the server. Please verify the route name: GET /api/2.0/gateway/routes/ lists the routes.",
       method: "GET",
       url: `${gateway.url}/api/2.0/gateway/routes/nope`,
       attempts: 1,

@@ -15,13 +15,17 @@ export interface StartedTracing {
  * tracing never loads it.
  */
 export async function startTracing(settings: TracingSettings, version: string): Promise<StartedTracing> {
-  const [{ NodeTracerProvider }, { BatchSpanProcessor }, { resourceFromAttributes }, { W3CTraceContextPropagator }] =
-    await Promise.all([
-      import("@opentelemetry/sdk-trace-node"),
-      import("@opentelemetry/sdk-trace-base"),
-      import("@opentelemetry/resources"),
-      import("@opentelemetry/core"),
-    ]);
+  const [
+    { NodeTracerProvider },
+    { BatchSpanProcessor },
+    { resourceFromAttributes },
+    { W3CTraceContextPropagator },
+  ] = await Promise.all([
+    import("@opentelemetry/sdk-trace-node"),
+    import("@opentelemetry/sdk-trace-base"),
+    import("@opentelemetry/resources"),
+    import("@opentelemetry/core"),
+  ]);
   const { OTLPTraceExporter } =
     settings.protocol === "http/json"
       ? await import("@opentelemetry/exporter-trace-otlp-http")
