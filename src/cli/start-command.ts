@@ -41,8 +41,11 @@ export async function startCommand(options: StartOptions): Promise<number | unde
     configText: text,
     logger,
     onReady: (base) => {
+      // Listening on every interface, Fastify reports the first address it finds; say what was asked for.
+      const everywhere = options.host === "0.0.0.0" || options.host === "::";
+      const listening = everywhere ? `http://${options.host}:${new URL(base).port} (every interface)` : base;
       logger.info(
-        `Switchyard ${PACKAGE_VERSION} listening on ${base} with ${options.workers} ${options.workers === 1 ? "worker" : "workers"}; config ${file}`,
+        `Switchyard ${PACKAGE_VERSION} listening on ${listening} with ${options.workers} ${options.workers === 1 ? "worker" : "workers"}; config ${file}`,
       );
       for (const route of config.routes) {
         const target = route.targets[0];
