@@ -232,7 +232,7 @@ describe("switchyard query", () => {
   });
 });
 
-describe("the switchyard/client package export", () => {
+describe("the switchyard-gateway/client package export", () => {
   it("resolves to the built client, with its type definitions next to it", async () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
     expect(pkg.exports["./client"]).toEqual({
@@ -241,7 +241,7 @@ describe("the switchyard/client package export", () => {
     });
     expect(existsSync(join(ROOT, "dist/client/index.d.ts"))).toBe(true);
     const script =
-      'import { GatewayClient } from "switchyard/client";' +
+      'import { GatewayClient } from "switchyard-gateway/client";' +
       "const route = await new GatewayClient(process.argv[1]).getRoute('chat');" +
       "console.log(route.route_url);";
     const run = await runNode(["--input-type=module", "-e", script, gateway.url]);
