@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { formatConfigIssue } from "../config/config-issue.js";
 import { parseConfig } from "../config/parse-config.js";
 import { createLogger } from "../observability/logger.js";
+import { tracingSettingsFrom } from "../observability/tracing/tracing-settings.js";
 import { PACKAGE_VERSION } from "../server/package-version.js";
 import { runPrimary } from "../server/primary.js";
 
@@ -34,6 +35,13 @@ export async function startCommand(options: StartOptions): Promise<number | unde
     return 1;
   }
   const config = result.config;
+  try {
+    // Checked here, once: a worker that found them wrong could only crash, and be replaced, forever.
+    tracingSettingsFrom(process.env);
+  } catch (error) {
+    process.stderr.write(`Not starting: ${(error as Error).message}\n`);
+    return 1;
+  }
   runPrimary({
     ...options,
     configPath: file,

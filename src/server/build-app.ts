@@ -13,6 +13,7 @@ import { registerOpenAIApi } from "../api/openai-api.js";
 import { ReadinessChecks, registerReadiness } from "../api/readiness.js";
 import { registerRequestId, requestIdOf } from "../api/request-id.js";
 import type { ServerSettings } from "../config/server-settings.js";
+import type { Coordinator } from "../coordination/coordinator.js";
 import type { Logger } from "../observability/logger.js";
 import type { GatewayMetrics } from "../observability/metrics.js";
 import type { RouteTableHolder } from "../routing/route-table-holder.js";
@@ -30,6 +31,8 @@ export interface AppOptions {
   readiness?: ReadinessChecks;
   /** Per-request hooks that trace requests (observability/tracing); omitted: no tracing, no cost. */
   tracing?: (app: FastifyInstance) => void;
+  /** The channel to the owner of gateway-wide state (shared limits, breaker state, stored responses). */
+  coordinator: Coordinator;
 }
 
 /** Builds the gateway's HTTP application without listening, so tests and the server share one construction. */

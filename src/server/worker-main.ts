@@ -3,10 +3,12 @@ import { serveMetricsToPrimary } from "../observability/metrics.js";
 import { startTracing } from "../observability/tracing/start-tracing.js";
 import { tracingSettingsFrom } from "../observability/tracing/tracing-settings.js";
 import { setTraceHeaderInjector } from "../routing/trace-headers.js";
+import { isCoordinationReply } from "./coordination-messages.js";
 import { GatewayInstance } from "./gateway-instance.js";
 import { listenFailureMessage } from "./listen-failure.js";
 import { createMetricsFromPrimary } from "./metrics-from-primary.js";
 import { PACKAGE_VERSION } from "./package-version.js";
+import { WorkerCoordinator } from "./worker-coordinator.js";
 import { isPrimaryMessage, type WorkerMessage } from "./worker-messages.js";
 
 /**
@@ -31,8 +33,13 @@ const tracing =
 if (tracing !== undefined) setTraceHeaderInjector(tracing.injectTraceHeaders);
 const requestTracing =
   tracing === undefined ? undefined : (await import("../api/request-tracing.js")).registerRequestTracing;
+const coordinator = new WorkerCoordinator(
+  (message) => process.connected && (process.send?.(message) ?? false),
+  (error) => logger.error({ err: error }, "a listener of a gateway event failed"),
+);
 
 process.on("message", async (message: unknown) => {
+  if (isCoordinationReply(message)) return coordinator.receive(message);
   if (!isPrimaryMessage(message)) return;
   if (message.type === "shutdown") return shutdown();
   if (message.type === "metrics") return clusterMetrics.receive(message);
@@ -43,6 +50,7 @@ process.on("message", async (message: unknown) => {
         logger,
         metricsSource: clusterMetrics.source,
         ...(requestTracing === undefined ? {} : { tracing: requestTracing }),
+        coordinator,
       });
       serveMetricsToPrimary(instance.metrics);
       let url: string;
@@ -85,5 +93,8 @@ async function shutdown(): Promise<void> {
 // Ctrl-C reaches every process of the group: workers let the primary coordinate, but still drain on their own.
 process.on("SIGINT", () => void shutdown());
 process.on("SIGTERM", () => void shutdown());
-process.on("disconnect", () => void shutdown());
+process.on("disconnect", () => {
+  coordinator.failPending();
+  void shutdown();
+});
 send({ type: "waiting-for-config" });

@@ -221,3 +221,15 @@ describe("tracing over OTLP/HTTP protobuf, the default protocol", () => {
     }
   });
 });
+
+describe("tracing settings", () => {
+  it("refuses to start with an endpoint that is not an http(s) URL, naming the variable", async () => {
+    await expect(
+      startGatewayProcess(["--config-path", configPath, "--workers", "1"], {
+        OTEL_EXPORTER_OTLP_ENDPOINT: "collector:4318",
+      }),
+    ).rejects.toThrow(
+      /Not starting: OTEL_EXPORTER_OTLP_ENDPOINT 'collector:4318' must be an http:\/\/ or https:\/\/ URL/,
+    );
+  });
+});
