@@ -220,8 +220,10 @@ describe("switchyard query", () => {
   it("prints the gateway's explanation when the body does not fit the route, and exits 1", async () => {
     const run = await cli(["query", "chat", "--data", '{"prompt":"x"}', "--gateway-uri", gateway.url]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toBe(
-      `error: Query of route 'chat' failed with HTTP 422 Unprocessable Entity (POST ${gateway.url}/gateway/chat/invocations): Invalid request body: messages is required.\n`,
+    expect(run.stderr).toMatch(
+      new RegExp(
+        `^error: Query of route 'chat' failed with HTTP 422 Unprocessable Entity \\(POST ${gateway.url}/gateway/chat/invocations\\): Invalid request body: messages is required\\. Request id: [0-9a-f-]{36}\\.\n$`,
+      ),
     );
   });
 

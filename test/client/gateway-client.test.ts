@@ -75,7 +75,8 @@ describe("GatewayClient.getRoute", () => {
     expect(error.requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(error.message).toBe(
       `Getting route 'nope' failed with HTTP 404 Not Found (GET ${gateway.url}/api/2.0/gateway/routes/nope): ` +
-        "The route 'nope' is not present or active on the server. Please verify the route name: GET /api/2.0/gateway/routes/ lists the routes.",
+        "The route 'nope' is not present or active on the server. Please verify the route name: GET /api/2.0/gateway/routes/ lists the routes." +
+        ` Request id: ${error.requestId}.`,
     );
   });
 

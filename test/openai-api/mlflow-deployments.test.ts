@@ -158,7 +158,10 @@ describe("invocation bodies", () => {
       messages: [{ role: "user", content: "Hello" }],
     });
     expect(response.status).toBe(422);
-    expect(response.body).toEqual({ detail: expect.stringContaining("'model'") });
+    expect(response.body).toEqual({
+      detail: expect.stringContaining("'model'"),
+      request_id: expect.any(String),
+    });
     expect(setup.mockOf(apiProvider("openai")).requests).toEqual([]);
   });
 
