@@ -36,7 +36,8 @@ function tracesUrlFrom(env: NodeJS.ProcessEnv): string | undefined {
   if (specific) return checkedUrl(specific, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
   const general = env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim();
   if (!general) return undefined;
-  return checkedUrl(`${general.replace(/\/+$/, "")}/v1/traces`, "OTEL_EXPORTER_OTLP_ENDPOINT");
+  checkedUrl(general, "OTEL_EXPORTER_OTLP_ENDPOINT");
+  return `${general.replace(/\/+$/, "")}/v1/traces`;
 }
 
 function checkedUrl(value: string, name: string): string {
