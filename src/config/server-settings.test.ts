@@ -46,11 +46,17 @@ describe("server settings", () => {
       "max_body_bytes: 2048",
       "request_header_timeout_seconds: 2.5",
       "request_timeout_seconds: 30",
+      "access_log: false",
+      "sse_heartbeat_seconds: 0.5",
+      "trusted_proxies: [127.0.0.1, 10.0.0.0/8, '::1']",
     );
     expect(settingsOf(text)).toEqual({
       maxBodyBytes: 2048,
       headersTimeoutMs: 2_500,
       requestTimeoutMs: 30_000,
+      accessLog: false,
+      sseHeartbeatMs: 500,
+      trustedProxies: ["127.0.0.1", "10.0.0.0/8", "::1"],
     });
   });
 

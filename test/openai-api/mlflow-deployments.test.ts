@@ -75,7 +75,10 @@ describe("endpoints", () => {
       await invoke("no-such-endpoint", { messages: [{ role: "user", content: "Hello" }] }),
     ]) {
       expect(response.status).toBe(404);
-      expect(response.body).toEqual({ detail: expect.stringContaining("no-such-endpoint") });
+      expect(response.body).toEqual({
+        detail: expect.stringContaining("no-such-endpoint"),
+        request_id: expect.any(String),
+      });
     }
   });
 });
