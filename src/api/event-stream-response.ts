@@ -48,6 +48,7 @@ export async function sendEventStream(
     for await (const event of events) {
       if (response.destroyed) return;
       if (event.type === "error") {
+        failWith(reply, event.error);
         await write(response, encodeSseFrame(options.encodeError(event.error)));
         failed = true;
         break;
@@ -66,6 +67,7 @@ export async function sendEventStream(
       "internal_error",
       "Internal error: the gateway failed while streaming.",
     );
+    failWith(reply, internal);
     if (!response.destroyed) await write(response, encodeSseFrame(options.encodeError(internal)));
     failed = true;
   } finally {
@@ -85,6 +87,15 @@ function observeEvent(observation: RequestObservation, event: StreamEvent): void
   else if (event.type === "finish")
     observation.finishReasons = [...(observation.finishReasons ?? []), event.reason ?? "null"];
   else if (event.type === "message_start" && event.model !== "") observation.responseModel = event.model;
+}
+
+/**
+ * A stream that ends with an error frame is counted with that error's status, not the 200 it started with: the
+ * metrics say how the request ended.
+ */
+export function failWith(reply: FastifyReply, error: GatewayError): void {
+  const observation = reply.request.observation;
+  if (observation !== null) observation.outcomeStatus = error.status;
 }
 
 /** Writes, and when the socket's buffer is full waits until it drains (or the client leaves). */

@@ -1,4 +1,6 @@
 import type { FastifyInstance } from "fastify";
+import { mlflowErrorFormat } from "./mlflow-error-format.js";
+import { ANY_REQUEST_ERRORS, errorResponses, jsonResponse, ref } from "./openapi/operation-docs.js";
 
 /** A readiness check resolves when its dependency answers, and throws (or rejects) saying why when it does not. */
 export type ReadinessCheck = () => Promise<void> | void;
@@ -80,13 +82,23 @@ export function registerReadiness(app: FastifyInstance, readiness: ReadinessChec
     "/ready",
     {
       schema: {
+        operationId: "ready",
         summary: "Readiness check",
         description:
-          "200 when the config is loaded and every dependency (such as a governance store) answers.",
+          "200 when the config is loaded and every dependency (such as a governance store) answers; 503 with each check's outcome when not. Liveness is `/health`.",
         tags: ["Gateway"],
         response: {
-          200: readinessSchema("ready"),
-          503: readinessSchema("not ready"),
+          200: jsonResponse("Ready: every check answered `ok`.", "Readiness"),
+          ...errorResponses(mlflowErrorFormat, ANY_REQUEST_ERRORS),
+          503: {
+            description:
+              "Not ready: the checks that failed say why. During shutdown, the gateway's 503 error in MLflow's format.",
+            content: {
+              "application/json": {
+                schema: { oneOf: [ref("Readiness"), ref(mlflowErrorFormat.schemaName)] },
+              },
+            },
+          },
         },
       },
     },
@@ -97,14 +109,4 @@ export function registerReadiness(app: FastifyInstance, readiness: ReadinessChec
         .send({ status: report.ready ? "ready" : "not ready", checks: report.checks });
     },
   );
-}
-
-function readinessSchema(status: string): Record<string, unknown> {
-  return {
-    type: "object",
-    properties: {
-      status: { type: "string", enum: [status] },
-      checks: { type: "object", additionalProperties: { type: "string" } },
-    },
-  };
 }

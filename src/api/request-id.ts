@@ -12,15 +12,24 @@ export const REQUEST_ID_HEADER = "x-request-id";
  */
 const ACCEPTABLE_ID = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
 
-/** Fastify's `genReqId`: the incoming `x-request-id` when acceptable, else a fresh UUID. */
+/** Where a raw request keeps its id, so that Node's connection-level answers (client-errors.ts) quote it too. */
+const ID = Symbol("switchyard.requestId");
+type IdentifiedMessage = IncomingMessage & { [ID]?: string };
+
+/** Fastify's `genReqId`: the incoming `x-request-id` when acceptable, else a fresh UUID; the same one each time. */
 export function requestIdOf(request: IncomingMessage): string {
+  const message = request as IdentifiedMessage;
+  const known = message[ID];
+  if (known !== undefined) return known;
   const incoming = request.headers[REQUEST_ID_HEADER];
-  return typeof incoming === "string" && ACCEPTABLE_ID.test(incoming) ? incoming : randomUUID();
+  const id = typeof incoming === "string" && ACCEPTABLE_ID.test(incoming) ? incoming : randomUUID();
+  message[ID] = id;
+  return id;
 }
 
 /**
- * Returns the request id on every response, and puts it in every JSON error body as `request_id`, whatever
- * API's format the body has: a user quoting an error quotes the id that finds its log lines.
+ * Returns the request id on every response. Error bodies carry it too (error-format.ts: errorBody), so a user
+ * quoting an error quotes the id that finds its log lines.
  */
 export function registerRequestId(app: FastifyInstance): void {
   // Set on the raw response, so that it also reaches streams (written around Fastify's reply) and every error.
@@ -28,19 +37,4 @@ export function registerRequestId(app: FastifyInstance): void {
     reply.raw.setHeader(REQUEST_ID_HEADER, request.id);
     done();
   });
-  app.addHook("onSend", (request, reply, payload, done) => {
-    if (reply.statusCode >= 400 && typeof payload === "string") {
-      done(null, withRequestId(payload, request.id));
-      return;
-    }
-    done(null, payload);
-  });
-}
-
-/** A JSON object's text with `request_id` added as its last member; any other text as it was. */
-export function withRequestId(body: string, id: string): string {
-  const end = body.trimEnd();
-  if (!body.startsWith("{") || !end.endsWith("}") || body.includes('"request_id"')) return body;
-  const empty = end.slice(1, -1).trim() === "";
-  return `${end.slice(0, -1)}${empty ? "" : ","}"request_id":${JSON.stringify(id)}}`;
 }

@@ -1,7 +1,8 @@
-import type { FastifyRequest } from "fastify";
+import type { FastifyReply } from "fastify";
 import type { Operation, Usage } from "../canonical/index.js";
 import type { GatewayMetrics } from "../observability/metrics.js";
 import type { Route } from "../routing/route-table.js";
+import { recordRequest } from "./request-metrics.js";
 
 /** What the gateway learns about one API request while answering it: the source of its metrics and timings. */
 export interface RequestObservation {
@@ -22,8 +23,13 @@ export interface RequestObservation {
   firstByteMs: number | undefined;
   usage: Usage | undefined;
   /** The model the upstream says answered, and each choice's finish reason, when known (for traces). */
-  responseModel?: string;
-  finishReasons?: string[];
+  responseModel: string | undefined;
+  finishReasons: string[] | undefined;
+  /**
+   * The status the request ended with when it differs from the HTTP status: a stream answered 200 and then
+   * ended with an error frame ends as that error's status (in metrics, the access log and the trace).
+   */
+  outcomeStatus: number | undefined;
 }
 
 declare module "fastify" {
@@ -35,8 +41,12 @@ declare module "fastify" {
   }
 }
 
-/** Starts observing a request once its route is known (it counts as in flight from here). */
-export function observeRoute(request: FastifyRequest, api: string, route: Route): RequestObservation {
+/**
+ * Starts observing a request once its route is known: it counts as in flight from here until it ends
+ * (request-outcome.ts: its response finished, or its connection closed first).
+ */
+export function observeRoute(reply: FastifyReply, api: string, route: Route): RequestObservation {
+  const request = reply.request;
   const upstream = route.targets[0]?.upstream;
   const observation: RequestObservation = {
     api,
@@ -50,9 +60,16 @@ export function observeRoute(request: FastifyRequest, api: string, route: Route)
     attempts: 0,
     firstByteMs: undefined,
     usage: undefined,
+    responseModel: undefined,
+    finishReasons: undefined,
+    outcomeStatus: undefined,
   };
   request.observation = observation;
-  request.server.metrics.inFlight.labels(route.name).value++;
+  const metrics = request.server.metrics;
+  metrics.inFlight.labels(route.name).value++;
+  // The client left before the route was known (an asynchronous hook in between): it ended already, so it is
+  // counted now, with how it ended.
+  if (request.endStatus !== null) recordRequest(metrics, request, reply, request.endStatus);
   return observation;
 }
 

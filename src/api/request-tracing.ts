@@ -9,10 +9,11 @@ import {
   SpanStatusCode,
   trace,
 } from "@opentelemetry/api";
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { isGatewayError, type Operation } from "../canonical/index.js";
 import type { RouteTarget } from "../routing/route-table.js";
 import type { AttemptTracing } from "./attempt-observer.js";
+import { CLIENT_CLOSED_REQUEST, type RequestWatcher } from "./request-outcome.js";
 
 /**
  * GenAI operation names of the OpenTelemetry semantic conventions
@@ -42,47 +43,42 @@ declare module "fastify" {
 /**
  * Traces every request: a server span (continuing the caller's W3C trace context) and, inside it, a client span
  * per upstream attempt with the GenAI semantic-convention attributes; the serving attempt's span ends with the
- * response, so a stream's span covers the whole stream. Registered only when tracing is configured.
+ * request (request-outcome.ts: when its response, or stream, has ended, or its client left), so a stream's span
+ * covers the whole stream. Used only when tracing is configured.
  */
-export function registerRequestTracing(app: FastifyInstance): void {
+export function requestTracing(app: FastifyInstance): RequestWatcher {
   const tracer = trace.getTracer("switchyard");
   app.decorateRequest("requestTrace", null);
-  app.addHook("onRequest", (request, _reply, done) => {
-    const parent = propagation.extract(ROOT_CONTEXT, request.headers);
-    const route = request.routeOptions.url;
-    const attributes: Attributes = {
-      "http.request.method": request.method,
-      "url.path": request.url.split("?")[0],
-      "url.scheme": request.protocol,
-      "client.address": request.ip,
-      "switchyard.request_id": request.id,
-    };
-    if (route !== undefined) attributes["http.route"] = route;
-    const userAgent = request.headers["user-agent"];
-    if (userAgent !== undefined) attributes["user_agent.original"] = userAgent;
-    const span = tracer.startSpan(
-      route === undefined ? request.method : `${request.method} ${route}`,
-      { kind: SpanKind.SERVER, attributes },
-      parent,
-    );
-    const requestTrace: RequestTrace = {
-      span,
-      parent: trace.setSpan(parent, span),
-      serving: undefined,
-      current: undefined,
-    };
-    request.requestTrace = requestTrace;
-    request.attemptTracing = attemptTracing(request, requestTrace);
-    done();
-  });
-  app.addHook("onResponse", (request, reply, done) => {
-    endRequest(request, reply.statusCode);
-    done();
-  });
-  app.addHook("onRequestAbort", (request, done) => {
-    endRequest(request, 499);
-    done();
-  });
+  return {
+    started(request) {
+      const parent = propagation.extract(ROOT_CONTEXT, request.headers);
+      const route = request.routeOptions.url;
+      const attributes: Attributes = {
+        "http.request.method": request.method,
+        "url.path": request.url.split("?")[0],
+        "url.scheme": request.protocol,
+        "client.address": request.ip,
+        "switchyard.request_id": request.id,
+      };
+      if (route !== undefined) attributes["http.route"] = route;
+      const userAgent = request.headers["user-agent"];
+      if (userAgent !== undefined) attributes["user_agent.original"] = userAgent;
+      const span = tracer.startSpan(
+        route === undefined ? request.method : `${request.method} ${route}`,
+        { kind: SpanKind.SERVER, attributes },
+        parent,
+      );
+      const requestTrace: RequestTrace = {
+        span,
+        parent: trace.setSpan(parent, span),
+        serving: undefined,
+        current: undefined,
+      };
+      request.requestTrace = requestTrace;
+      request.attemptTracing = attemptTracing(request, requestTrace);
+    },
+    ended: endRequest,
+  };
 }
 
 function attemptTracing(request: FastifyRequest, requestTrace: RequestTrace): AttemptTracing {
@@ -144,12 +140,19 @@ function markFailed(span: Span, error: unknown): void {
   }
 }
 
-/** Ends the serving attempt's span (with what the answer said) and the request's span. */
-function endRequest(request: FastifyRequest, status: number): void {
+/**
+ * Ends the serving attempt's span (with what the answer said) and the request's span. `status` is how the request
+ * ended; the HTTP status is what went on the wire, which differs for a stream that answered 200 and then broke
+ * (an error frame: the error's status) or was left by its client (499).
+ */
+function endRequest(request: FastifyRequest, reply: FastifyReply, status: number): void {
   const requestTrace = request.requestTrace;
   if (requestTrace === null) return;
   request.requestTrace = null;
   const observation = request.observation;
+  const httpStatus = reply.raw.headersSent ? reply.raw.statusCode : status;
+  const cutShort =
+    status === httpStatus ? undefined : status === CLIENT_CLOSED_REQUEST ? "client_closed" : String(status);
   const serving = requestTrace.serving;
   if (serving !== undefined) {
     if (observation?.responseModel !== undefined)
@@ -159,14 +162,17 @@ function endRequest(request: FastifyRequest, status: number): void {
     if (usage?.outputTokens != null) serving.setAttribute("gen_ai.usage.output_tokens", usage.outputTokens);
     if (observation?.finishReasons !== undefined)
       serving.setAttribute("gen_ai.response.finish_reasons", observation.finishReasons);
-    // The client left before the end: the answer (or stream) was cut short.
-    if (status === 499) serving.setAttribute("error.type", "client_closed");
+    // The answer (or stream) was cut short: the client left, or the stream broke after its first byte.
+    const servingCut = status === CLIENT_CLOSED_REQUEST ? "client_closed" : cutShort;
+    if (servingCut !== undefined) serving.setAttribute("error.type", servingCut);
+    if (cutShort !== undefined && status >= 500) serving.setStatus({ code: SpanStatusCode.ERROR });
     serving.end();
   }
   // An attempt still under way when the client left.
   requestTrace.current?.end();
   const span = requestTrace.span;
-  span.setAttribute("http.response.status_code", status);
+  span.setAttribute("http.response.status_code", httpStatus);
+  if (cutShort !== undefined) span.setAttribute("error.type", cutShort);
   if (observation !== null) span.setAttribute("switchyard.route", observation.route);
   if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
   span.end();

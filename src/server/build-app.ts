@@ -1,17 +1,19 @@
 import { createServer } from "node:http";
 import Fastify, { type FastifyInstance, LogController } from "fastify";
-import { registerAccessLog } from "../api/access-log-hook.js";
+import { logConnectionAnswer, registerAccessLog } from "../api/access-log-watcher.js";
+import { answerFrameworkError, useApiErrors } from "../api/api-errors.js";
+import { createClientErrorHandler } from "../api/client-errors.js";
 import { registerDocs } from "../api/docs-api.js";
 import { registerHealth } from "../api/health-api.js";
-import { type MetricsSource, registerMetrics } from "../api/metrics-api.js";
+import { type MetricsSource, observeRequests, registerMetrics } from "../api/metrics-api.js";
 import { registerMlflowDeploymentsApi } from "../api/mlflow-deployments-api.js";
-import { useMlflowErrors } from "../api/mlflow-error-handler.js";
 import { registerMlflowInvocations } from "../api/mlflow-invocations.js";
 import { registerMlflowLimits } from "../api/mlflow-limits.js";
 import { registerMlflowRouteInfo } from "../api/mlflow-route-info.js";
 import { registerOpenAIApi } from "../api/openai-api.js";
 import { ReadinessChecks, registerReadiness } from "../api/readiness.js";
 import { registerRequestId, requestIdOf } from "../api/request-id.js";
+import { RequestOutcomes, type RequestWatcher } from "../api/request-outcome.js";
 import type { ServerSettings } from "../config/server-settings.js";
 import type { Coordinator } from "../coordination/coordinator.js";
 import type { Logger } from "../observability/logger.js";
@@ -29,14 +31,17 @@ export interface AppOptions {
   server: ServerSettings;
   /** Checks behind `GET /ready`; by default only "the config is loaded". */
   readiness?: ReadinessChecks;
-  /** Per-request hooks that trace requests (observability/tracing); omitted: no tracing, no cost. */
-  tracing?: (app: FastifyInstance) => void;
+  /** What traces each request (api/request-tracing.ts), when tracing is configured; omitted: no cost. */
+  tracing?: (app: FastifyInstance) => RequestWatcher;
   /** The channel to the owner of gateway-wide state (shared limits, breaker state, stored responses). */
   coordinator: Coordinator;
 }
 
 /** Builds the gateway's HTTP application without listening, so tests and the server share one construction. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  // Metrics, the access log and tracing each see every request end, exactly once (api/request-outcome.ts).
+  const outcomes = new RequestOutcomes();
+  const accessLogger = options.server.accessLog ? options.logger : undefined;
   const app = Fastify({
     ...(options.logger === undefined ? { logger: false } : { loggerInstance: options.logger }),
     // One log line per request would cost more than the gateway's own work; errors are still logged.
@@ -53,11 +58,23 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         },
         handler,
       ),
-    routerOptions: { ignoreTrailingSlash: true },
+    // Route names are path parameters; a longer one is a 414 in the API's format (Fastify's default is 100).
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
     genReqId: requestIdOf,
     // Only proxies named in the config may say who the client is (X-Forwarded-For): anyone else could lie.
     trustProxy: options.server.trustedProxies.length > 0 ? options.server.trustedProxies : false,
-    return503OnClosing: true,
+    // Errors Fastify and Node answer themselves would be in their own format: these answer in the API's. A
+    // framework error skips every hook: it is followed to its end here.
+    frameworkErrors: (error, request, reply) => {
+      outcomes.track(request, reply);
+      answerFrameworkError(error, request, reply);
+    },
+    clientErrorHandler: createClientErrorHandler(
+      options.logger,
+      accessLogger === undefined ? undefined : (answer) => logConnectionAnswer(accessLogger, answer),
+    ),
+    // Requests arriving during shutdown get the 503 of useApiErrors, in the API's format.
+    return503OnClosing: false,
     forceCloseConnections: "idle",
   }) as unknown as FastifyInstance;
   // Route schemas document the API; requests are validated by each dialect's own schemas, which give
@@ -67,15 +84,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // the handlers as a string and fail with "must be a JSON object"; without the parser it is a clear 415.
   app.removeContentTypeParser("text/plain");
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
-  useMlflowErrors(app);
   registerRequestId(app);
+  // Before useApiErrors, whose hook refuses requests during shutdown: a refused request is followed too.
+  observeRequests(app, options.metrics, outcomes);
+  useApiErrors(app);
   app.decorate("sseHeartbeatMs", options.server.sseHeartbeatMs);
   app.decorateRequest("attemptTracing", null);
-  options.tracing?.(app);
-  // Before the metrics hooks, which consume the request's observation when the response ends.
-  registerAccessLog(app, options.server.accessLog);
-  registerMetrics(app, options.metrics, options.metricsSource ?? (() => options.metrics.registry.metrics()));
+  const accessLog = registerAccessLog(app, options.server.accessLog);
+  if (accessLog !== undefined) outcomes.watch(accessLog);
+  if (options.tracing !== undefined) outcomes.watch(options.tracing(app));
+  // Before any route: the document collects the routes registered after it.
   await registerDocs(app, PACKAGE_VERSION);
+  registerMetrics(app, options.metricsSource ?? (() => options.metrics.registry.metrics()));
   registerHealth(app);
   registerReadiness(app, options.readiness ?? new ReadinessChecks());
   registerMlflowRouteInfo(app, options.routes);

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { MetricsSource } from "../api/metrics-api.js";
 import { ReadinessChecks } from "../api/readiness.js";
+import type { RequestWatcher } from "../api/request-outcome.js";
 import type { GatewayConfig } from "../config/gateway-config.js";
 import type { Coordinator } from "../coordination/coordinator.js";
 import { InProcessCoordinator } from "../coordination/in-process-coordinator.js";
@@ -17,8 +18,8 @@ export interface GatewayInstanceOptions {
   logger?: Logger;
   /** Where `/metrics` reads from; by default this instance's own metrics. */
   metricsSource?: MetricsSource;
-  /** Per-request tracing hooks, when tracing is configured (observability/tracing). */
-  tracing?: (app: FastifyInstance) => void;
+  /** What traces each request, when tracing is configured (api/request-tracing.ts). */
+  tracing?: (app: FastifyInstance) => RequestWatcher;
   /**
    * The channel to the owner of gateway-wide state (the primary, in a cluster). Without one, the instance is
    * its own owner: it hosts the owned services itself.

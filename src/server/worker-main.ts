@@ -1,5 +1,4 @@
-import { createLogger } from "../observability/logger.js";
-import { serveMetricsToPrimary } from "../observability/metrics.js";
+import { createLogger, flushLogger } from "../observability/logger.js";
 import { startTracing } from "../observability/tracing/start-tracing.js";
 import { tracingSettingsFrom } from "../observability/tracing/tracing-settings.js";
 import { setTraceHeaderInjector } from "../routing/trace-headers.js";
@@ -10,6 +9,7 @@ import { createMetricsFromPrimary } from "./metrics-from-primary.js";
 import { PACKAGE_VERSION } from "./package-version.js";
 import { WorkerCoordinator } from "./worker-coordinator.js";
 import { isPrimaryMessage, type WorkerMessage } from "./worker-messages.js";
+import { reportMetricsToPrimary } from "./worker-metrics-reporter.js";
 
 /**
  * Entry point of a cluster worker: waits for the config from the primary, serves it, applies later versions
@@ -21,9 +21,11 @@ const port = Number(process.env.SWITCHYARD_PORT ?? "5000");
 const shutdownTimeoutMs = Number(process.env.SWITCHYARD_SHUTDOWN_TIMEOUT_MS ?? "30000");
 let instance: GatewayInstance | undefined;
 let shuttingDown = false;
+let metricsReporter: ReturnType<typeof reportMetricsToPrimary> | undefined;
 
-function send(message: WorkerMessage): void {
-  process.send?.(message);
+function send(message: WorkerMessage, sent?: () => void): void {
+  if (process.send === undefined || !process.connected) sent?.();
+  else process.send(message, undefined, {}, () => sent?.());
 }
 const clusterMetrics = createMetricsFromPrimary(send);
 // The primary has checked these settings before starting any worker.
@@ -32,7 +34,7 @@ const tracing =
   tracingSettings === undefined ? undefined : await startTracing(tracingSettings, PACKAGE_VERSION);
 if (tracing !== undefined) setTraceHeaderInjector(tracing.injectTraceHeaders);
 const requestTracing =
-  tracing === undefined ? undefined : (await import("../api/request-tracing.js")).registerRequestTracing;
+  tracing === undefined ? undefined : (await import("../api/request-tracing.js")).requestTracing;
 const coordinator = new WorkerCoordinator(
   (message) => process.connected && (process.send?.(message) ?? false),
   (error) => logger.error({ err: error }, "a listener of a gateway event failed"),
@@ -43,6 +45,7 @@ process.on("message", async (message: unknown) => {
   if (!isPrimaryMessage(message)) return;
   if (message.type === "shutdown") return shutdown();
   if (message.type === "metrics") return clusterMetrics.receive(message);
+  if (message.type === "metrics-snapshot-request") return void metricsReporter?.answer(message.requestId);
   try {
     if (instance === undefined) {
       instance = await GatewayInstance.create({
@@ -52,7 +55,7 @@ process.on("message", async (message: unknown) => {
         ...(requestTracing === undefined ? {} : { tracing: requestTracing }),
         coordinator,
       });
-      serveMetricsToPrimary(instance.metrics);
+      metricsReporter = reportMetricsToPrimary(instance.metrics.registry, send);
       let url: string;
       try {
         url = await instance.listen(host, port);
@@ -83,10 +86,15 @@ async function shutdown(): Promise<void> {
     process.exit(0);
   }, shutdownTimeoutMs).unref();
   await instance?.close();
-  // The last spans are still in the batch: send them before the process goes.
-  await tracing
-    ?.shutdown()
-    .catch((error: unknown) => logger.warn({ err: error }, "could not flush the last spans"));
+  // What this worker counted since its last report, the last spans and log lines still in their buffers would
+  // otherwise be lost with it.
+  await Promise.all([
+    metricsReporter?.flush(),
+    tracing
+      ?.shutdown()
+      .catch((error: unknown) => logger.warn({ err: error }, "could not flush the last spans")),
+  ]);
+  await flushLogger(logger);
   process.exit(0);
 }
 
