@@ -1,7 +1,7 @@
-import type { ServerResponse } from "node:http";
 import type { FastifyReply } from "fastify";
 import { GatewayError, type StreamEvent } from "../canonical/index.js";
 import { encodeSseFrame } from "../framing/sse-encoder.js";
+import { ClientStreamWriter } from "./client-stream-writer.js";
 import { type RequestObservation, serverTimingHeader, targetHeaders } from "./request-observation.js";
 import { SseHeartbeat } from "./sse-heartbeat.js";
 
@@ -39,9 +39,12 @@ export async function sendEventStream(
   extraHeaders: Record<string, string> = {},
 ): Promise<void> {
   reply.hijack();
-  const response = reply.raw;
   const observation = reply.request.observation;
-  response.writeHead(200, { ...SSE_HEADERS, ...streamResponseHeaders(reply), ...extraHeaders });
+  const response = new ClientStreamWriter(reply.raw, 200, {
+    ...SSE_HEADERS,
+    ...streamResponseHeaders(reply),
+    ...extraHeaders,
+  });
   const heartbeat = new SseHeartbeat(response, reply.server.sseHeartbeatMs);
   let failed = false;
   try {
@@ -49,7 +52,7 @@ export async function sendEventStream(
       if (response.destroyed) return;
       if (event.type === "error") {
         failWith(reply, event.error);
-        await write(response, encodeSseFrame(options.encodeError(event.error)));
+        await response.write(encodeSseFrame(options.encodeError(event.error)));
         failed = true;
         break;
       }
@@ -57,7 +60,7 @@ export async function sendEventStream(
       const chunks = options.encoder.push(event);
       if (chunks.length > 0) {
         heartbeat.wrote();
-        await write(response, chunks.map((chunk) => encodeSseFrame(chunk)).join(""));
+        await response.write(chunks.map((chunk) => encodeSseFrame(chunk)).join(""));
       }
     }
   } catch (error) {
@@ -68,7 +71,7 @@ export async function sendEventStream(
       "Internal error: the gateway failed while streaming.",
     );
     failWith(reply, internal);
-    if (!response.destroyed) await write(response, encodeSseFrame(options.encodeError(internal)));
+    if (!response.destroyed) await response.write(encodeSseFrame(options.encodeError(internal)));
     failed = true;
   } finally {
     heartbeat.stop();
@@ -76,7 +79,7 @@ export async function sendEventStream(
   if (!failed && !response.destroyed) {
     const last = options.encoder.finish().map((chunk) => encodeSseFrame(chunk));
     if (options.doneMarker) last.push(encodeSseFrame("[DONE]"));
-    if (last.length > 0) await write(response, last.join(""));
+    if (last.length > 0) await response.write(last.join(""));
   }
   response.end();
 }
@@ -96,20 +99,6 @@ function observeEvent(observation: RequestObservation, event: StreamEvent): void
 export function failWith(reply: FastifyReply, error: GatewayError): void {
   const observation = reply.request.observation;
   if (observation !== null) observation.outcomeStatus = error.status;
-}
-
-/** Writes, and when the socket's buffer is full waits until it drains (or the client leaves). */
-export function write(response: ServerResponse, text: string | Uint8Array): Promise<void> | undefined {
-  if (response.destroyed || response.write(text)) return undefined;
-  return new Promise((resolve) => {
-    const done = (): void => {
-      response.off("drain", done);
-      response.off("close", done);
-      resolve();
-    };
-    response.on("drain", done);
-    response.on("close", done);
-  });
 }
 
 /**

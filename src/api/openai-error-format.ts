@@ -38,7 +38,7 @@ export const openAIErrorFormat: ErrorFormat = {
   documentedErrors: [
     {
       status: 400,
-      when: "an invalid request (the message and `param` name the field), malformed JSON, a route of another type, a URL that cannot be decoded",
+      when: "an invalid request (the message and `param` name the field), malformed JSON, a body nested deeper than `max_json_depth` (128 by default), a route of another type, a URL that cannot be decoded",
       example: {
         code: "invalid_body",
         message: "Invalid type for 'temperature': expected a number, but got a string instead.",

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { FastifyInstance } from "fastify";
+import { gatewaySecrets } from "../observability/secret-set.js";
 
 /** The header that carries a request's id, in and out. */
 export const REQUEST_ID_HEADER = "x-request-id";
@@ -16,13 +17,21 @@ const ACCEPTABLE_ID = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
 const ID = Symbol("switchyard.requestId");
 type IdentifiedMessage = IncomingMessage & { [ID]?: string };
 
+/**
+ * An id that holds a configured secret is replaced too: the id goes where redaction does not reach (headers set
+ * on the raw response, exported trace attributes), and a key must never come back in any of them.
+ */
+function acceptable(id: string): boolean {
+  return ACCEPTABLE_ID.test(id) && (gatewaySecrets.size === 0 || gatewaySecrets.redactText(id) === id);
+}
+
 /** Fastify's `genReqId`: the incoming `x-request-id` when acceptable, else a fresh UUID; the same one each time. */
 export function requestIdOf(request: IncomingMessage): string {
   const message = request as IdentifiedMessage;
   const known = message[ID];
   if (known !== undefined) return known;
   const incoming = request.headers[REQUEST_ID_HEADER];
-  const id = typeof incoming === "string" && ACCEPTABLE_ID.test(incoming) ? incoming : randomUUID();
+  const id = typeof incoming === "string" && acceptable(incoming) ? incoming : randomUUID();
   message[ID] = id;
   return id;
 }

@@ -21,6 +21,10 @@ export interface ServerSettings {
    * none, the client address is the connection's.
    */
   trustedProxies: string[];
+  /** Deepest nesting of objects and arrays accepted in a JSON body (400 beyond), checked before parsing. */
+  maxJsonDepth: number;
+  /** A worker that does not answer the primary's health probe for this long is replaced. */
+  workerHealthTimeoutMs: number;
 }
 
 export const DEFAULT_SERVER_SETTINGS: ServerSettings = {
@@ -30,7 +34,15 @@ export const DEFAULT_SERVER_SETTINGS: ServerSettings = {
   accessLog: true,
   sseHeartbeatMs: 15_000,
   trustedProxies: [],
+  maxJsonDepth: 128,
+  workerHealthTimeoutMs: 10_000,
 };
+
+/**
+ * Deeper than this, re-serialising a body (which V8 does recursively) would overflow the stack: around 5,000
+ * levels it does at the top of a stack, and a request's work runs deeper than that.
+ */
+export const MAX_JSON_DEPTH_LIMIT = 1000;
 
 /** Whole milliseconds, at least 1: Node reads a timeout of 0 as "no timeout", the opposite of a tiny one. */
 const toMs = (seconds: number | undefined, fallbackMs: number): number =>
@@ -49,6 +61,8 @@ export const serverSettingsSchema = z
     access_log: z.boolean().optional(),
     sse_heartbeat_seconds: z.number().min(0).max(3600).optional(),
     trusted_proxies: z.array(trustedProxySchema).optional(),
+    max_json_depth: z.number().int().min(2).max(MAX_JSON_DEPTH_LIMIT).optional(),
+    worker_health_timeout_seconds: z.number().min(1).max(3600).optional(),
   })
   .strict()
   .optional()
@@ -64,6 +78,11 @@ export const serverSettingsSchema = z
           ? DEFAULT_SERVER_SETTINGS.sseHeartbeatMs
           : Math.round(value.sse_heartbeat_seconds * 1000),
       trustedProxies: value?.trusted_proxies ?? DEFAULT_SERVER_SETTINGS.trustedProxies,
+      maxJsonDepth: value?.max_json_depth ?? DEFAULT_SERVER_SETTINGS.maxJsonDepth,
+      workerHealthTimeoutMs: toMs(
+        value?.worker_health_timeout_seconds,
+        DEFAULT_SERVER_SETTINGS.workerHealthTimeoutMs,
+      ),
     };
     // Node refuses to start a server whose headers timeout exceeds its request timeout (ERR_OUT_OF_RANGE):
     // the headers are part of the request. Caught here, it is a config problem with a place, not a crash.
@@ -96,4 +115,4 @@ function timeoutOrderIssue(value: ServerEntry, settings: ServerSettings): z.core
 }
 
 export const SERVER_KEYS =
-  "max_body_bytes, request_header_timeout_seconds, request_timeout_seconds, access_log, sse_heartbeat_seconds, trusted_proxies";
+  "max_body_bytes, request_header_timeout_seconds, request_timeout_seconds, access_log, sse_heartbeat_seconds, trusted_proxies, max_json_depth, worker_health_timeout_seconds";

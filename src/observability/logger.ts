@@ -1,5 +1,5 @@
 import pino, { type Logger } from "pino";
-import { redactSecrets } from "./secret-redactor.js";
+import { gatewaySecrets } from "./secret-set.js";
 
 export type { Logger };
 
@@ -36,7 +36,7 @@ export function createLogger(
     level,
     base: { pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
-    hooks: { streamWrite: redactSecrets },
+    hooks: { streamWrite: (line: string) => gatewaySecrets.redactText(line) },
   };
   if (output !== undefined) return pino(options, { write: (line: string) => output.write(line) });
   return pino(

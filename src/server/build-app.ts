@@ -5,6 +5,7 @@ import { answerFrameworkError, useApiErrors } from "../api/api-errors.js";
 import { createClientErrorHandler } from "../api/client-errors.js";
 import { registerDocs } from "../api/docs-api.js";
 import { registerHealth } from "../api/health-api.js";
+import { useJsonBodyParser } from "../api/json-body-parser.js";
 import { type MetricsSource, observeRequests, registerMetrics } from "../api/metrics-api.js";
 import { registerMlflowDeploymentsApi } from "../api/mlflow-deployments-api.js";
 import { registerMlflowInvocations } from "../api/mlflow-invocations.js";
@@ -14,6 +15,7 @@ import { registerOpenAIApi } from "../api/openai-api.js";
 import { ReadinessChecks, registerReadiness } from "../api/readiness.js";
 import { registerRequestId, requestIdOf } from "../api/request-id.js";
 import { RequestOutcomes, type RequestWatcher } from "../api/request-outcome.js";
+import { redactReplies } from "../api/response-redaction.js";
 import type { ServerSettings } from "../config/server-settings.js";
 import type { Coordinator } from "../coordination/coordinator.js";
 import type { Logger } from "../observability/logger.js";
@@ -83,6 +85,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Every API takes JSON only. Fastify also parses text/plain, which would let a JSON body sent as text reach
   // the handlers as a string and fail with "must be a JSON object"; without the parser it is a clear 415.
   app.removeContentTypeParser("text/plain");
+  useJsonBodyParser(app, options.server.maxJsonDepth);
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   registerRequestId(app);
   // Before useApiErrors, whose hook refuses requests during shutdown: a refused request is followed too.
@@ -93,6 +96,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const accessLog = registerAccessLog(app, options.server.accessLog);
   if (accessLog !== undefined) outcomes.watch(accessLog);
   if (options.tracing !== undefined) outcomes.watch(options.tracing(app));
+  // After every other onSend hook (they run in order), so that it sees the headers they add (Server-Timing,
+  // the target headers; x-request-id is set on the raw response, which getHeaders() includes).
+  redactReplies(app);
   // Before any route: the document collects the routes registered after it.
   await registerDocs(app, PACKAGE_VERSION);
   registerMetrics(app, options.metricsSource ?? (() => options.metrics.registry.metrics()));

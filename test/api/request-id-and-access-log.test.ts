@@ -84,6 +84,21 @@ describe("request ids", () => {
     }
   });
 
+  it("replaces an id that holds a configured key, on answers and streams alike (no key ever comes back)", async () => {
+    for (const stream of [false, true]) {
+      if (stream) upstream.enqueue({ kind: "stream", frames: openAIChatStreamFrames({ text: "Hi there" }) });
+      const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-request-id": `id-${KEY}` },
+        body: JSON.stringify({ model: "gpt", stream, ...chat }),
+      });
+      expect(response.status).toBe(200);
+      expect(response.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+      expect(await response.text()).not.toContain(KEY);
+    }
+    expect(gateway.logs()).not.toContain(KEY);
+  });
+
   it("puts the id in every error body, in each API's format", async () => {
     const mlflow = await gateway.post("/gateway/nope/invocations", chat, { "x-request-id": "err-mlflow" });
     expect(mlflow.status).toBe(404);

@@ -105,8 +105,8 @@ describe.each(CLIENT_APIS)("%s API", (api) => {
     const answer = await post(api, JSON.stringify({ model: "free", messages: [{ role: "user", content }] }));
 
     expect(answer.status).toBe(413);
-    expect(errorMessage(api, answer)).toContain(
-      `larger than the gateway accepts: at most ${MAX_BODY_BYTES} bytes (${MAX_BODY_BYTES / 1024} KiB), set by server.max_body_bytes`,
+    expect(errorMessage(api, answer)).toBe(
+      `The request body is larger than the gateway accepts: at most ${MAX_BODY_BYTES} bytes (${MAX_BODY_BYTES / 1024} KiB), set by server.max_body_bytes in the gateway's config.`,
     );
     expect(upstream.requests).toHaveLength(0);
   });
