@@ -53,9 +53,13 @@ export function createLogger(
 }
 
 /** Writes out what the logger has buffered; resolves once it is written (or could not be). */
-export function flushLogger(logger: Logger): Promise<void> {
-  return new Promise((resolve) => {
-    // A pipe or a terminal cannot be fsync'ed: the error that SonicBoom reports after writing is no failure.
-    logger.flush(() => resolve());
-  });
+export async function flushLogger(logger: Logger): Promise<void> {
+  // SonicBoom's flush calls back when the write under way ends, and lines logged during that write can still be
+  // in the buffer then: the second round writes them.
+  for (let round = 0; round < 2; round++) {
+    await new Promise<void>((resolve) => {
+      // A pipe or a terminal cannot be fsync'ed: the error that SonicBoom reports after writing is no failure.
+      logger.flush(() => resolve());
+    });
+  }
 }

@@ -66,6 +66,9 @@ process.on("message", async (message: unknown) => {
         send({ type: "listen-failed", message });
         return;
       }
+      // The start-up lines ("Server listening") come out before the primary says the gateway is up, not up to
+      // a flush interval later.
+      await flushLogger(logger);
       send({ type: "ready", version: message.version, url });
     } else {
       instance.applyConfig(message.config);
