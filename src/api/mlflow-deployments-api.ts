@@ -92,7 +92,7 @@ export function registerMlflowDeploymentsApi(app: FastifyInstance, holder: Route
             {},
             {
               itemSchemaName: "DeploymentsQueryChunk",
-              errorSchemaName: "OpenAIError",
+              errorSchemaName: "OpenAIStreamError",
               description: 'With `"stream": true` (chat and completions): chunks, then `data: [DONE]`.',
             },
           ),
@@ -127,7 +127,7 @@ function endpoint(holder: RouteTableHolder, name: string): Route {
   if (route === undefined) {
     throw new GatewayError(
       "route_not_found",
-      `The endpoint '${name}' is not present or active on the server. Please verify the endpoint name.`,
+      `The endpoint '${name}' is not present or active on the server. Please verify the endpoint name: GET /api/2.0/endpoints/ lists the endpoints.`,
     );
   }
   return route;

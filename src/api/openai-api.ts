@@ -35,13 +35,13 @@ const TAGS = ["OpenAI-compatible API"];
 const STREAM = {
   chat: {
     itemSchemaName: "OpenAIChatCompletionChunk",
-    errorSchemaName: "OpenAIError",
+    errorSchemaName: "OpenAIStreamError",
     description:
       'With `"stream": true`: chunks, then `data: [DONE]`; a broken stream ends with an error object.',
   },
   completions: {
     itemSchemaName: "OpenAITextCompletionChunk",
-    errorSchemaName: "OpenAIError",
+    errorSchemaName: "OpenAIStreamError",
     description:
       'With `"stream": true`: chunks, then `data: [DONE]`; a broken stream ends with an error object.',
   },

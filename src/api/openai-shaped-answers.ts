@@ -23,12 +23,13 @@ import { callWithResilience } from "../routing/resilient-call.js";
 import type { Route, RouteTable } from "../routing/route-table.js";
 import type { RouteTableHolder } from "../routing/route-table-holder.js";
 import { passThroughFor } from "../streaming/pass-through.js";
+import { attemptRecorder } from "./attempt-observer.js";
+import { canonicalFinish } from "./canonical-finish.js";
 import { clientAbortSignal } from "./client-abort-signal.js";
 import type { DeferredRequest } from "./deferred-request.js";
 import { type StreamChunkEncoder, sendEventStream } from "./event-stream-response.js";
 import { sendRelayedStream } from "./relay-stream-response.js";
-import { usageOfAnswer } from "./relayed-usage.js";
-import { attemptRecorder } from "./request-observation.js";
+import { finishOfAnswer, usageOfAnswer } from "./relayed-usage.js";
 
 /** A request's route, with the table it was found in, the holder that admits requests to it, and the caller. */
 export interface ServedRoute {
@@ -135,9 +136,11 @@ async function answerWhole<O extends Operation>(
   );
   if (value.kind === "relayed-json") {
     observe(reply, value.upstreamMs, usageOfAnswer(value.body));
+    observeFinish(reply, finishOfAnswer(value.body));
     return { kind: "relayed", reply: reply.type("application/json").send(value.text) };
   }
   observe(reply, value.upstreamMs, value.response.usage);
+  observeFinish(reply, canonicalFinish(value.response));
   return { kind: "translated", response: value.response };
 }
 
@@ -203,4 +206,11 @@ function observe(reply: FastifyReply, upstreamMs: number, usage: Usage | undefin
   if (observation === null) return;
   observation.upstreamMs = upstreamMs;
   if (usage !== undefined) observation.usage = usage;
+}
+
+function observeFinish(reply: FastifyReply, finish: { model?: string; reasons: string[] } | undefined): void {
+  const observation = reply.request.observation;
+  if (observation === null || finish === undefined) return;
+  observation.finishReasons = finish.reasons;
+  if (finish.model !== undefined) observation.responseModel = finish.model;
 }

@@ -8,7 +8,8 @@ import type { RelayedStream } from "../routing/relay-upstream.js";
 import { upstreamFailure } from "../routing/upstream-failure.js";
 import { ClientStreamWriter } from "./client-stream-writer.js";
 import { failWith, SSE_HEADERS, streamResponseHeaders } from "./event-stream-response.js";
-import { usageOfChunk } from "./relayed-usage.js";
+import { finishOfChunk, usageOfChunk } from "./relayed-usage.js";
+import { SseHeartbeat } from "./sse-heartbeat.js";
 
 /**
  * Relays an opened upstream stream to the client frame by frame, bytes untouched. The side tap reads every
@@ -30,7 +31,14 @@ export async function sendRelayedStream(
     for (const [index, frame] of frames.entries()) {
       const chunk = readFrame(frame);
       if (chunk.kind === "chunk") {
-        if (observation !== null) observation.usage = usageOfChunk(frame.data) ?? observation.usage;
+        if (observation !== null) {
+          observation.usage = usageOfChunk(frame.data) ?? observation.usage;
+          const finish = finishOfChunk(frame.data);
+          if (finish !== undefined) {
+            observation.finishReasons = [...(observation.finishReasons ?? []), ...finish.reasons];
+            if (finish.model !== undefined) observation.responseModel = finish.model;
+          }
+        }
         continue;
       }
       if (chunk.kind === "invalid") {
@@ -51,18 +59,23 @@ export async function sendRelayedStream(
     ...SSE_HEADERS,
     ...streamResponseHeaders(reply),
   });
+  const heartbeat = new SseHeartbeat(response, reply.server.sseHeartbeatMs);
   try {
     await response.write(first);
     while (!complete && failure === undefined && !response.destroyed) {
       const next = await chunks.next();
       if (next.done === true) break;
       const bytes = relayable(relay.push(next.value as Buffer));
-      if (bytes.length > 0) await response.write(bytes);
+      if (bytes.length > 0) {
+        heartbeat.wrote();
+        await response.write(bytes);
+      }
     }
   } catch (error) {
     if (!signal.aborted)
       failure = upstreamFailure(error, upstream.providerDisplayName, opened.timedOut(), true);
   } finally {
+    heartbeat.stop();
     const body = opened.response.body;
     // A complete stream usually has only its end left to arrive: reading it keeps the upstream connection
     // reusable (destroying the body closes the socket, and the next request pays for a new connection).

@@ -25,3 +25,28 @@ export function usageOfAnswer(body: unknown): Usage | undefined {
 export function usageOfChunk(data: string): Usage | undefined {
   return data.includes('"usage":{') ? usageOfBody(data) : undefined;
 }
+
+/**
+ * The model and finish reasons of a relayed answer or chunk (for traces). Chunks are only parsed when they carry
+ * a finish reason, which only the last ones do.
+ */
+export function finishOfAnswer(body: unknown): { model?: string; reasons: string[] } | undefined {
+  if (typeof body !== "object" || body === null) return undefined;
+  const { model, choices } = body as { model?: unknown; choices?: unknown };
+  const reasons = Array.isArray(choices)
+    ? choices
+        .map((choice) => (choice as { finish_reason?: unknown } | null)?.finish_reason)
+        .filter((reason): reason is string => typeof reason === "string")
+    : [];
+  return typeof model === "string" ? { model, reasons } : { reasons };
+}
+
+export function finishOfChunk(data: string): { model?: string; reasons: string[] } | undefined {
+  if (!data.includes('"finish_reason":"')) return undefined;
+  try {
+    return finishOfAnswer(JSON.parse(data));
+  } catch {
+    // The side tap only reads; a frame it cannot parse is the client's to judge.
+    return undefined;
+  }
+}

@@ -19,7 +19,8 @@ const API_TYPES = ["openai", "azure", "azuread"] as const;
  */
 const configSchema = z
   .object({
-    openai_api_key: z.string().min(1),
+    /** Optional only for a server of your own at `openai_api_base` that needs no key (vLLM, Ollama, llama.cpp). */
+    openai_api_key: z.string().min(1).optional(),
     openai_api_type: z
       .string()
       .transform((value) => value.toLowerCase())
@@ -32,6 +33,19 @@ const configSchema = z
   })
   .strict()
   .superRefine((config, context) => {
+    if (
+      config.openai_api_key === undefined &&
+      (config.openai_api_type !== "openai" || !config.openai_api_base)
+    ) {
+      context.addIssue({
+        code: "custom",
+        path: ["openai_api_key"],
+        message:
+          config.openai_api_type === "openai"
+            ? "is required for api.openai.com; leave it out only with openai_api_base pointing at a server that needs no key"
+            : `is required when openai_api_type is '${config.openai_api_type}'`,
+      });
+    }
     if (config.openai_api_type === "openai") {
       if (config.openai_deployment_name !== undefined) {
         context.addIssue({
@@ -80,8 +94,12 @@ function createOpenAITarget(model: string, config: OpenAIConfig): HttpUpstreamTa
     : parseBaseUrl(config.openai_api_base ?? DEFAULT_API_BASE);
   const query: Record<string, string> = azure ? { "api-version": config.openai_api_version ?? "" } : {};
   const headers: Record<string, string> = { "content-type": "application/json" };
-  if (config.openai_api_type === "azure") headers["api-key"] = config.openai_api_key;
-  else headers.authorization = `Bearer ${config.openai_api_key}`;
+  // No key: a local server that needs none gets no Authorization header (not a dummy one).
+  const key = config.openai_api_key;
+  if (key !== undefined) {
+    if (config.openai_api_type === "azure") headers["api-key"] = key;
+    else headers.authorization = `Bearer ${key}`;
+  }
   if (config.openai_organization !== undefined) headers["openai-organization"] = config.openai_organization;
   // Azure names the model by the deployment in the URL and takes no `model` in the body.
   const bodyModel = azure ? null : model;

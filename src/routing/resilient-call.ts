@@ -13,8 +13,19 @@ export type Attempt<T> = (
   timeouts: UpstreamTimeouts,
 ) => Promise<T>;
 
-/** Told before each attempt (1-based), so callers can report which target served and after how many tries. */
-export type AttemptObserver = (target: RouteTarget, attempt: number) => void;
+/**
+ * Told about each attempt (numbered from 1), so callers can report which target served after how many tries,
+ * log failed attempts and trace them.
+ */
+export interface AttemptObserver {
+  started(target: RouteTarget, attempt: number): void;
+  /** The attempt failed (it may still be retried or fall back); `cancelled` when the client went away. */
+  failed(target: RouteTarget, attempt: number, error: unknown, cancelled: boolean): void;
+  /** Runs the attempt's work, e.g. inside a trace span; absent: the work runs as it is. */
+  run?<T>(target: RouteTarget, attempt: number, work: () => Promise<T>): Promise<T>;
+}
+
+const IGNORE_ATTEMPTS: AttemptObserver = { started: () => {}, failed: () => {} };
 
 export interface ResilientResult<T> {
   value: T;
@@ -33,7 +44,7 @@ export async function callWithResilience<T>(
   route: Route,
   signal: CancelSignal,
   attempt: Attempt<T>,
-  onAttempt: AttemptObserver = () => {},
+  onAttempt: AttemptObserver = IGNORE_ATTEMPTS,
 ): Promise<ResilientResult<T>> {
   const deadline = performance.now() + route.retries.budgetMs;
   let attempts = 0;
@@ -47,12 +58,16 @@ export async function callWithResilience<T>(
     for (let retry = 0; retry < route.retries.maxAttempts; retry++) {
       if (!target.breaker.allowRequest(Date.now(), lastResort)) return undefined;
       attempts++;
-      onAttempt(target, attempts);
+      const number = attempts;
+      onAttempt.started(target, number);
       try {
-        const value = await attempt(target, signal, timeoutsWithin(target.timeouts, deadline));
+        const timeouts = timeoutsWithin(target.timeouts, deadline);
+        const work = (): Promise<T> => attempt(target, signal, timeouts);
+        const value = await (onAttempt.run === undefined ? work() : onAttempt.run(target, number, work));
         target.breaker.recordSuccess(Date.now());
         return { value, target, attempts };
       } catch (error) {
+        onAttempt.failed(target, number, error, signal.aborted);
         if (signal.aborted) throw error;
         if (!isRetryable(error)) {
           // The upstream answered (or the request was refused before sending): it is not down.

@@ -128,6 +128,7 @@ describe("same-dialect pass-through (OpenAI client, OpenAI upstream)", () => {
     expect(response.headers.get("retry-after")).toBe("3");
     expect(response.body).toEqual({
       error: { message: "slow down", type: "requests", param: null, code: "rate_limit_exceeded" },
+      request_id: response.headers.get("x-request-id"),
     });
   });
 

@@ -311,7 +311,7 @@ for (const provider of ERROR_PROVIDERS) {
 
         expect({ status: response.status, body: response.body }).toEqual({
           status: fault.status,
-          body: { detail: fault.detail },
+          body: { detail: fault.detail, request_id: response.headers.get("x-request-id") },
         });
         expect(response.headers.get("content-type")).toMatch(/^application\/json/);
         for (const [name, value] of Object.entries(fault.headers ?? {})) {

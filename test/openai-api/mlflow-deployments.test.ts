@@ -75,7 +75,10 @@ describe("endpoints", () => {
       await invoke("no-such-endpoint", { messages: [{ role: "user", content: "Hello" }] }),
     ]) {
       expect(response.status).toBe(404);
-      expect(response.body).toEqual({ detail: expect.stringContaining("no-such-endpoint") });
+      expect(response.body).toEqual({
+        detail: expect.stringContaining("no-such-endpoint"),
+        request_id: expect.any(String),
+      });
     }
   });
 });
@@ -158,7 +161,10 @@ describe("invocation bodies", () => {
       messages: [{ role: "user", content: "Hello" }],
     });
     expect(response.status).toBe(422);
-    expect(response.body).toEqual({ detail: expect.stringContaining("'model'") });
+    expect(response.body).toEqual({
+      detail: expect.stringContaining("'model'"),
+      request_id: expect.any(String),
+    });
     expect(setup.mockOf(apiProvider("openai")).requests).toEqual([]);
   });
 
