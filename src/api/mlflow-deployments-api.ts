@@ -12,6 +12,7 @@ import { refuseOtherMethods } from "./method-not-allowed.js";
 import { answerChat, answerCompletions, answerEmbeddings } from "./openai-shaped-answers.js";
 import { observeRoute } from "./request-observation.js";
 import { describeRoute } from "./route-description.js";
+import { tokenTextFor } from "./token-text.js";
 
 const TAGS = ["MLflow deployments API"];
 const PAGE_SIZE = 3000;
@@ -62,10 +63,16 @@ export function registerMlflowDeploymentsApi(app: FastifyInstance, holder: Route
         );
       }
       if (route.operation === "completions") {
-        const completions = new DeferredRequest(body, (raw) => decodeOpenAICompletionsRequest(raw).request);
+        const tokenText = await tokenTextFor(body, "prompt");
+        const completions = new DeferredRequest(
+          body,
+          (raw) => decodeOpenAICompletionsRequest(raw, tokenText).request,
+        );
         return answerCompletions(reply, served, completions);
       }
-      return answerEmbeddings(reply, served, new DeferredRequest(body, decodeOpenAIEmbeddingsWithFormat));
+      const tokenText = await tokenTextFor(body, "input");
+      const embeddings = new DeferredRequest(body, (raw) => decodeOpenAIEmbeddingsWithFormat(raw, tokenText));
+      return answerEmbeddings(reply, served, embeddings);
     },
   );
   refuseOtherMethods(app, "/api/2.0/endpoints", ["GET"]);

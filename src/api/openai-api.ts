@@ -14,6 +14,7 @@ import { useOpenAIErrors } from "./openai-error-handler.js";
 import { answerChat, answerCompletions, answerEmbeddings } from "./openai-shaped-answers.js";
 import { observeRoute } from "./request-observation.js";
 import { routeForRequest } from "./route-for-request.js";
+import { tokenTextFor } from "./token-text.js";
 
 const TAGS = ["OpenAI-compatible API"];
 
@@ -48,9 +49,11 @@ export async function registerOpenAIApi(app: FastifyInstance, holder: RouteTable
         "/completions",
         { schema: { tags: TAGS, summary: "Create a completion" } },
         async (request, reply) => {
+          const raw = jsonObjectBody(request.body);
+          const tokenText = await tokenTextFor(raw, "prompt");
           const body = new DeferredRequest(
-            jsonObjectBody(request.body),
-            (raw) => decodeOpenAICompletionsRequest(raw).request,
+            raw,
+            (fields) => decodeOpenAICompletionsRequest(fields, tokenText).request,
           );
           const table = holder.current;
           const route = routeForRequest(
@@ -67,7 +70,11 @@ export async function registerOpenAIApi(app: FastifyInstance, holder: RouteTable
         "/embeddings",
         { schema: { tags: TAGS, summary: "Create embeddings" } },
         async (request, reply) => {
-          const body = new DeferredRequest(jsonObjectBody(request.body), decodeOpenAIEmbeddingsWithFormat);
+          const raw = jsonObjectBody(request.body);
+          const tokenText = await tokenTextFor(raw, "input");
+          const body = new DeferredRequest(raw, (fields) =>
+            decodeOpenAIEmbeddingsWithFormat(fields, tokenText),
+          );
           const table = holder.current;
           const route = routeForRequest(
             table,

@@ -1,5 +1,5 @@
 import type { FastifyReply } from "fastify";
-import { GatewayError } from "../canonical/index.js";
+import { type ErrorContext, GatewayError } from "../canonical/index.js";
 import { encodeOpenAIError } from "../dialects/openai/error-encoder.js";
 import { encodeSseFrame } from "../framing/sse-encoder.js";
 import type { RelayedFrames } from "../framing/sse-frame-relay.js";
@@ -10,36 +10,58 @@ import { SSE_HEADERS, streamResponseHeaders, write } from "./event-stream-respon
 import { usageOfChunk } from "./relayed-usage.js";
 
 /**
- * Relays an opened upstream stream to the client frame by frame, bytes untouched. The side tap reads every
- * frame: the stream is complete at its end marker or an in-band error (both passed on, nothing after them); a
- * frame the client could not read is held back, and a stream that breaks off or ends without its end marker
- * gets the gateway's explicit error frame. A broken stream never ends like a clean one.
+ * Relays an opened upstream stream to the client frame by frame. The side tap reads every frame: the stream is
+ * complete at its end marker (passed on, nothing after it); an in-band error, or a frame the client could not
+ * read, is held back and the stream ends with the gateway's error frame in OpenAI's envelope (carrying the
+ * upstream's message, type and code, the route and the target); a stream that breaks off or ends without its end
+ * marker gets the gateway's explicit error frame too. A broken stream never ends like a clean one. Frames go
+ * on as the upstream's bytes unless the provider declares a difference (a rewrite, or framing to normalise).
  */
 export async function sendRelayedStream(
   reply: FastifyReply,
   stream: RelayedStream,
   signal: CancelSignal,
+  context: ErrorContext,
 ): Promise<void> {
-  const { upstream, opened, chunks, relay, readFrame } = stream;
+  const { upstream, opened, chunks, relay, readFrame, quirks } = stream;
+  const { rewrite, normaliseFraming = false } = quirks;
   const observation = reply.request.observation;
   let complete = false;
   let failure: GatewayError | undefined;
-  /** The bytes to pass on: up to the frame that ends the stream, if these frames have one. */
-  const relayable = ({ bytes, frames, ends }: RelayedFrames): Buffer => {
+  /** What to pass on of these frames: up to the frame that ends the stream, each rewritten if it must be. */
+  const relayable = ({ bytes, frames, starts, ends }: RelayedFrames): Buffer => {
+    // Built only when a frame is rewritten: then the output is the changed frames between untouched runs.
+    let pieces: (Buffer | string)[] | undefined;
+    let copied = 0;
+    const cutAt = (offset: number): Buffer => {
+      if (pieces === undefined) return bytes.subarray(0, offset);
+      pieces.push(bytes.subarray(copied, offset));
+      return joinPieces(pieces);
+    };
     for (const [index, frame] of frames.entries()) {
       const chunk = readFrame(frame);
       if (chunk.kind === "chunk") {
         if (observation !== null) observation.usage = usageOfChunk(frame.data) ?? observation.usage;
+        const changed = rewrite?.(frame.data) ?? (normaliseFraming ? frame.data : undefined);
+        if (changed === undefined) continue;
+        pieces ??= [];
+        pieces.push(bytes.subarray(copied, starts[index]), encodeSseFrame(changed));
+        copied = ends[index] ?? bytes.length;
         continue;
       }
-      if (chunk.kind === "invalid") {
+      if (chunk.kind !== "done") {
         failure = chunk.error;
-        return bytes.subarray(0, index === 0 ? 0 : ends[index - 1]);
+        return cutAt(starts[index] ?? 0);
       }
       complete = true;
-      return bytes.subarray(0, ends[index]);
+      if (normaliseFraming) {
+        pieces ??= [];
+        pieces.push(bytes.subarray(copied, starts[index]), encodeSseFrame("[DONE]"));
+        return joinPieces(pieces);
+      }
+      return cutAt(ends[index] ?? bytes.length);
     }
-    return bytes;
+    return cutAt(bytes.length);
   };
   const first = relayable(stream.first);
   reply.hijack();
@@ -69,7 +91,12 @@ export async function sendRelayedStream(
       "upstream_invalid_response",
       `The stream from ${upstream.providerDisplayName} ended before its end marker ([DONE]).`,
     );
-    await write(response, encodeSseFrame(JSON.stringify(encodeOpenAIError(failure))));
+    const frame = encodeSseFrame(JSON.stringify(encodeOpenAIError(failure.withContext(context))));
+    await write(response, frame);
   }
   response.end();
+}
+
+function joinPieces(pieces: (Buffer | string)[]): Buffer {
+  return Buffer.concat(pieces.map((piece) => (typeof piece === "string" ? Buffer.from(piece) : piece)));
 }

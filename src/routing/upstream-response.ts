@@ -49,9 +49,21 @@ export function upstreamHttpError(
     upstreamMessage === undefined
       ? `${target.providerDisplayName} answered HTTP ${status} without an error message.`
       : redactSecrets(upstreamMessage);
+  const details = target.decodeErrorDetails?.(body) ?? {};
   return new GatewayError("upstream_http_error", message, {
     upstreamStatus: status,
     upstreamBody: upstreamMessage === undefined ? JSON.parse(redactSecrets(JSON.stringify(body))) : undefined,
+    upstream: { provider: target.providerDisplayName, ...redactedDetails(details) },
     ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
   });
+}
+
+/** Upstreams echo what they were sent, keys included, in any field. */
+function redactedDetails(details: { type?: string; code?: string; param?: string }) {
+  const redacted: { type?: string; code?: string; param?: string } = {};
+  for (const key of ["type", "code", "param"] as const) {
+    const value = details[key];
+    if (value !== undefined) redacted[key] = redactSecrets(value);
+  }
+  return redacted;
 }

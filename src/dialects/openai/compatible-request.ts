@@ -1,0 +1,156 @@
+import { createHash } from "node:crypto";
+import { GatewayError } from "../../canonical/index.js";
+import { isRecord, type JsonRecord } from "../narrow.js";
+
+/**
+ * How an OpenAI-compatible server's request body differs from OpenAI's, as data. Each provider declares only its
+ * differences (see providers/openai-compatible.ts); the adapter built from them rewrites a body already in
+ * OpenAI's shape, whether the client sent it (pass-through) or the gateway encoded it from the canonical model.
+ * A field the provider would refuse is renamed, removed, or refused with a 400 naming it: never sent on to come
+ * back as a bare upstream 422.
+ */
+export interface RequestQuirks {
+  /** Fields the provider knows under another name (`seed` -> `random_seed`). */
+  rename?: Readonly<Record<string, string>>;
+  /**
+   * Fields removed without a word: the provider would refuse them, and removing them changes nothing the client
+   * relies on (`user`, `store`, `stream_options` where usage comes anyway, ...).
+   */
+  drop?: readonly string[];
+  /** Fields refused with a 400: the client asks for something the provider cannot do. Value: why. */
+  refuse?: Readonly<Record<string, string>>;
+  /**
+   * Strict providers (Mistral answers 422 `extra_forbidden` to any unknown field): the fields accepted, after
+   * renaming. Any other field is refused with a 400 that lists them.
+   */
+  allow?: readonly string[];
+  /** Message roles the provider knows under another name (`developer` -> `system`). */
+  roles?: Readonly<Record<string, string>>;
+  /** `stop` must be a list even for one sequence. */
+  stopAsList?: boolean;
+  /** The most candidates (`n`) one request may ask for; `n: 1` is removed when this is 1. */
+  maxCandidates?: number;
+  /** The provider's temperature range over OpenAI's (0..2): a value keeps its share of the range. */
+  temperatureScale?: number;
+  /** Tool-call ids must be exactly nine letters or digits (Mistral): others are rewritten, consistently. */
+  toolCallIds?: "nine-alphanumeric";
+  /** A prompt list of one is sent as a string (servers whose completions `prompt` is a string only). */
+  singlePromptAsString?: boolean;
+}
+
+export type RequestAdapter = (body: JsonRecord) => JsonRecord;
+
+/**
+ * Builds the body rewriter for one target. `model` is what the body's `model` becomes (the route names the
+ * upstream model), or null to leave `model` out. Everything is looked up in tables built here, once per target,
+ * so a body costs one pass over its top-level keys (plus its messages, only for role or id rewrites).
+ */
+export function createRequestAdapter(
+  quirks: RequestQuirks,
+  provider: string,
+  model: string | null,
+): RequestAdapter {
+  const rename = new Map(Object.entries(quirks.rename ?? {}));
+  const drop = new Set(quirks.drop ?? []);
+  const refuse = new Map(Object.entries(quirks.refuse ?? {}));
+  const allow = quirks.allow === undefined ? undefined : new Set(["model", ...quirks.allow]);
+  const scale = quirks.temperatureScale;
+  const roles = quirks.roles;
+  const rewritesMessages = roles !== undefined || quirks.toolCallIds !== undefined;
+
+  return (body) => {
+    const out: JsonRecord = model === null ? {} : { model };
+    for (const key in body) {
+      if (key === "model") continue;
+      let value = body[key];
+      // SDKs and frameworks send explicit nulls for options they leave unset: nothing is asked for.
+      if (value === null || drop.has(key)) continue;
+      const why = refuse.get(key);
+      if (why !== undefined) throw refused(key, `${provider} ${why}`);
+      const name = rename.get(key) ?? key;
+      if (allow !== undefined && !allow.has(name)) throw notAccepted(key, provider, allow);
+      if (key === "temperature" && scale !== undefined && typeof value === "number") value *= scale;
+      else if (key === "stop" && quirks.stopAsList === true && typeof value === "string") value = [value];
+      else if (key === "n" && quirks.maxCandidates !== undefined && typeof value === "number") {
+        if (value > quirks.maxCandidates) throw tooManyCandidates(provider, quirks.maxCandidates, value);
+        if (quirks.maxCandidates === 1) continue;
+      } else if (key === "prompt" && quirks.singlePromptAsString === true && Array.isArray(value)) {
+        if (value.length === 1) value = value[0];
+      } else if (key === "messages" && rewritesMessages && Array.isArray(value)) {
+        value = rewriteMessages(value, quirks);
+      }
+      out[name] = value;
+    }
+    return out;
+  };
+}
+
+function rewriteMessages(messages: unknown[], quirks: RequestQuirks): unknown[] {
+  const roles = quirks.roles ?? {};
+  const fixIds = quirks.toolCallIds === "nine-alphanumeric";
+  let copy: unknown[] | undefined;
+  messages.forEach((message, position) => {
+    if (!isRecord(message)) return;
+    let fixed: JsonRecord | undefined;
+    const role = typeof message.role === "string" ? roles[message.role] : undefined;
+    if (role !== undefined) fixed = { ...message, role };
+    if (fixIds && typeof message.tool_call_id === "string" && !isNineAlphanumeric(message.tool_call_id)) {
+      fixed = { ...(fixed ?? message), tool_call_id: nineAlphanumeric(message.tool_call_id) };
+    }
+    if (fixIds && Array.isArray(message.tool_calls) && message.tool_calls.some(needsNewId)) {
+      const calls = message.tool_calls.map((call) =>
+        needsNewId(call) && isRecord(call) ? { ...call, id: nineAlphanumeric(String(call.id)) } : call,
+      );
+      fixed = { ...(fixed ?? message), tool_calls: calls };
+    }
+    if (fixed === undefined) return;
+    copy ??= [...messages];
+    copy[position] = fixed;
+  });
+  return copy ?? messages;
+}
+
+function needsNewId(call: unknown): boolean {
+  return isRecord(call) && typeof call.id === "string" && !isNineAlphanumeric(call.id);
+}
+
+const NINE_ALPHANUMERIC = /^[a-zA-Z0-9]{9}$/;
+const ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+function isNineAlphanumeric(id: string): boolean {
+  return NINE_ALPHANUMERIC.test(id);
+}
+
+/**
+ * A stable nine-character id for another provider's tool-call id (`call_...`, `toolu_...`): the same input gives
+ * the same output, so an assistant's call and the tool message answering it still match
+ * (https://docs.mistral.ai/capabilities/function_calling/: ids are `[a-zA-Z0-9]{9}`).
+ */
+export function nineAlphanumeric(id: string): string {
+  const digest = createHash("sha256").update(id).digest();
+  let out = "";
+  for (let index = 0; index < 9; index++) out += ALPHABET[(digest[index] ?? 0) % ALPHABET.length];
+  return out;
+}
+
+function refused(key: string, why: string): GatewayError {
+  return new GatewayError("parameter_unsupported", `'${key}' is not supported: ${why}.`, { param: key });
+}
+
+function notAccepted(key: string, provider: string, allow: Set<string>): GatewayError {
+  const accepted = [...allow].filter((name) => name !== "model").join(", ");
+  return new GatewayError(
+    "parameter_unsupported",
+    `'${key}' is not a parameter ${provider} accepts (it refuses unknown fields). Accepted: ${accepted}.`,
+    { param: key },
+  );
+}
+
+function tooManyCandidates(provider: string, most: number, asked: number): GatewayError {
+  const one = most === 1;
+  return new GatewayError(
+    "parameter_unsupported",
+    `${provider} returns ${one ? "one candidate" : `at most ${most} candidates`} per request; the request must ask for ${one ? "a single candidate" : `${most} or fewer`} (got ${asked}).`,
+    { param: "n" },
+  );
+}
