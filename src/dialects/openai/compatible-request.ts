@@ -34,8 +34,24 @@ export interface RequestQuirks {
   temperatureScale?: number;
   /** Tool-call ids must be exactly nine letters or digits (Mistral): others are rewritten, consistently. */
   toolCallIds?: "nine-alphanumeric";
-  /** A prompt list of one is sent as a string (servers whose completions `prompt` is a string only). */
-  singlePromptAsString?: boolean;
+  /**
+   * The one shape the server takes for a completions `prompt`: `string` (a list of one is unwrapped; longer
+   * lists never reach it, routing sends one request per prompt) or `list` (a string is wrapped: TGI).
+   */
+  promptShape?: "string" | "list";
+  /** Message fields the provider refuses (Groq answers 400 to `messages[].name`); removed from every message. */
+  dropMessageFields?: readonly string[];
+  /**
+   * The provider takes constrained output as Hugging Face TGI's grammar (`{"type": "json", "value": schema}`,
+   * https://huggingface.co/docs/text-generation-inference/basic_tutorials/using_guidance), not OpenAI's
+   * `response_format`: OpenAI's JSON mode and JSON schema are rewritten to it.
+   */
+  responseFormat?: "tgi-grammar";
+  /**
+   * Above this `max_tokens` the provider only answers streamed requests (Fireworks: "Requests with max_tokens >
+   * 4096 must have stream=true"); a non-streamed request above it is refused with a 400 naming the field.
+   */
+  maxTokensWithoutStream?: number;
 }
 
 export type RequestAdapter = (body: JsonRecord) => JsonRecord;
@@ -56,7 +72,9 @@ export function createRequestAdapter(
   const allow = quirks.allow === undefined ? undefined : new Set(["model", ...quirks.allow]);
   const scale = quirks.temperatureScale;
   const roles = quirks.roles;
-  const rewritesMessages = roles !== undefined || quirks.toolCallIds !== undefined;
+  const rewritesMessages =
+    roles !== undefined || quirks.toolCallIds !== undefined || quirks.dropMessageFields !== undefined;
+  const streamOnlyAbove = quirks.maxTokensWithoutStream;
 
   return (body) => {
     const out: JsonRecord = model === null ? {} : { model };
@@ -65,6 +83,8 @@ export function createRequestAdapter(
       let value = body[key];
       // SDKs and frameworks send explicit nulls for options they leave unset: nothing is asked for.
       if (value === null || drop.has(key)) continue;
+      if (key === "response_format" && quirks.responseFormat === "tgi-grammar" && isPlainText(value))
+        continue;
       const why = refuse.get(key);
       if (why !== undefined) throw refused(key, `${provider} ${why}`);
       const name = rename.get(key) ?? key;
@@ -74,10 +94,19 @@ export function createRequestAdapter(
       else if (key === "n" && quirks.maxCandidates !== undefined && typeof value === "number") {
         if (value > quirks.maxCandidates) throw tooManyCandidates(provider, quirks.maxCandidates, value);
         if (quirks.maxCandidates === 1) continue;
-      } else if (key === "prompt" && quirks.singlePromptAsString === true && Array.isArray(value)) {
-        if (value.length === 1) value = value[0];
+      } else if (key === "prompt" && quirks.promptShape !== undefined) {
+        value = promptOfShape(value, quirks.promptShape);
       } else if (key === "messages" && rewritesMessages && Array.isArray(value)) {
         value = rewriteMessages(value, quirks);
+      } else if (key === "response_format" && quirks.responseFormat === "tgi-grammar") {
+        value = tgiGrammar(value);
+      } else if (streamOnlyAbove !== undefined && (key === "max_tokens" || key === "max_completion_tokens")) {
+        if (typeof value === "number" && value > streamOnlyAbove && body.stream !== true) {
+          throw refused(
+            key,
+            `${provider} answers more than ${streamOnlyAbove} tokens only to streamed requests; lower it, or set 'stream': true`,
+          );
+        }
       }
       out[name] = value;
     }
@@ -85,15 +114,43 @@ export function createRequestAdapter(
   };
 }
 
+function promptOfShape(prompt: unknown, shape: "string" | "list"): unknown {
+  if (shape === "list") return typeof prompt === "string" ? [prompt] : prompt;
+  return Array.isArray(prompt) && prompt.length === 1 ? prompt[0] : prompt;
+}
+
+/** OpenAI's `response_format` as TGI's grammar; `text` (no constraint) is left out. */
+function tgiGrammar(format: unknown): unknown {
+  if (!isRecord(format)) return format;
+  if (format.type === "json_object") return { type: "json", value: { type: "object" } };
+  if (format.type === "json_schema" && isRecord(format.json_schema)) {
+    const { name, schema } = format.json_schema;
+    return {
+      type: "json_schema",
+      value: { ...(typeof name === "string" && { name }), schema: schema ?? {} },
+    };
+  }
+  return format;
+}
+
+function isPlainText(format: unknown): boolean {
+  return isRecord(format) && format.type === "text";
+}
+
 function rewriteMessages(messages: unknown[], quirks: RequestQuirks): unknown[] {
   const roles = quirks.roles ?? {};
   const fixIds = quirks.toolCallIds === "nine-alphanumeric";
+  const dropFields = quirks.dropMessageFields ?? [];
   let copy: unknown[] | undefined;
   messages.forEach((message, position) => {
     if (!isRecord(message)) return;
     let fixed: JsonRecord | undefined;
     const role = typeof message.role === "string" ? roles[message.role] : undefined;
     if (role !== undefined) fixed = { ...message, role };
+    if (dropFields.some((field) => field in message)) {
+      fixed = { ...(fixed ?? message) };
+      for (const field of dropFields) delete fixed[field];
+    }
     if (fixIds && typeof message.tool_call_id === "string" && !isNineAlphanumeric(message.tool_call_id)) {
       fixed = { ...(fixed ?? message), tool_call_id: nineAlphanumeric(message.tool_call_id) };
     }
