@@ -165,7 +165,7 @@ async function stream<O extends "chat" | "completions">(
   observe(reply, value.firstEventMs, undefined);
   const context = { route: route.name, target: served.label };
   if (value.kind === "relayed-stream") {
-    await sendRelayedStream(reply, value, clientSignal, context);
+    await sendRelayedStream(reply, value, clientSignal, context, request.includeUsage);
     return reply;
   }
   await sendEventStream(reply, value.events, {

@@ -1,6 +1,7 @@
 import type { FastifyReply } from "fastify";
 import { type ErrorContext, GatewayError } from "../canonical/index.js";
 import { encodeOpenAIError } from "../dialects/openai/error-encoder.js";
+import { splitStreamUsage } from "../dialects/openai/stream-usage.js";
 import { encodeSseFrame } from "../framing/sse-encoder.js";
 import type { RelayedFrames } from "../framing/sse-frame-relay.js";
 import type { CancelSignal } from "../routing/cancel-signal.js";
@@ -22,9 +23,19 @@ export async function sendRelayedStream(
   stream: RelayedStream,
   signal: CancelSignal,
   context: ErrorContext,
+  /** The client's `stream_options.include_usage`, for upstreams that send usage unasked. */
+  includeUsage: boolean,
 ): Promise<void> {
   const { upstream, opened, chunks, relay, readFrame, quirks } = stream;
-  const { rewrite, normaliseFraming = false } = quirks;
+  const { rewrite, normaliseFraming = false, usageOnLastChunk = false } = quirks;
+  /** The data texts to send for a chunk instead of its bytes, or undefined to relay them as they are. */
+  const replace = (data: string): string[] | undefined => {
+    const rewritten = rewrite?.(data);
+    const split = usageOnLastChunk ? splitStreamUsage(rewritten ?? data, includeUsage) : undefined;
+    if (split !== undefined) return split;
+    if (rewritten !== undefined || normaliseFraming) return [rewritten ?? data];
+    return undefined;
+  };
   const observation = reply.request.observation;
   let complete = false;
   let failure: GatewayError | undefined;
@@ -42,10 +53,10 @@ export async function sendRelayedStream(
       const chunk = readFrame(frame);
       if (chunk.kind === "chunk") {
         if (observation !== null) observation.usage = usageOfChunk(frame.data) ?? observation.usage;
-        const changed = rewrite?.(frame.data) ?? (normaliseFraming ? frame.data : undefined);
+        const changed = replace(frame.data);
         if (changed === undefined) continue;
         pieces ??= [];
-        pieces.push(bytes.subarray(copied, starts[index]), encodeSseFrame(changed));
+        pieces.push(bytes.subarray(copied, starts[index]), ...changed.map((data) => encodeSseFrame(data)));
         copied = ends[index] ?? bytes.length;
         continue;
       }

@@ -50,6 +50,8 @@ export interface CompatibleProviderDeclaration {
   stream?: {
     /** Re-encode stream frames canonically (`data:` without the space trips strict clients). */
     normaliseFraming?: boolean;
+    /** The usage comes on the last content chunk (or Groq's `x_groq`), whether asked for or not. */
+    usageOnLastChunk?: boolean;
   };
 }
 

@@ -13,13 +13,17 @@ export const fireworksProvider = openaiCompatible({
     baseUrl: { key: "fireworks_api_base", default: "https://api.fireworks.ai/inference/v1" },
     apiKey: { key: "fireworks_api_key", required: true },
   },
-  chat: { path: "chat/completions", request: { maxTokensWithoutStream: 4096 } },
+  chat: {
+    path: "chat/completions",
+    request: { drop: ["stream_options"], maxTokensWithoutStream: 4096 },
+  },
   completions: {
     path: "completions",
     promptLists: false,
     tokens: false,
-    request: { maxTokensWithoutStream: 4096, promptShape: "string" },
+    request: { drop: ["stream_options"], maxTokensWithoutStream: 4096, promptShape: "string" },
   },
   embeddings: { path: "embeddings", tokens: false, base64: false },
   response: { reasoningField: "reasoning" },
+  stream: { usageOnLastChunk: true },
 });

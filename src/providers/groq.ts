@@ -21,10 +21,13 @@ export const groqProvider = openaiCompatible({
         top_logprobs: "returns no log probabilities",
         logit_bias: "has no logit bias",
       },
+      // Usage comes in `x_groq.usage` on the last chunk, whatever the client asks.
+      drop: ["stream_options"],
       dropMessageFields: ["name"],
       maxCandidates: 1,
     },
   },
   completions: "through-chat",
   response: { reasoningField: "reasoning" },
+  stream: { usageOnLastChunk: true },
 });

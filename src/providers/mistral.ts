@@ -50,6 +50,8 @@ export const mistralProvider = openaiCompatible({
         "safe_prompt",
       ],
       roles: { developer: "system" },
+      // Mistral's message schemas allow no other fields (`additionalProperties: false`).
+      dropMessageFields: ["name", "reasoning_content", "refusal", "annotations", "audio"],
       temperatureScale: 1.5 / 2,
       toolCallIds: "nine-alphanumeric",
     },
@@ -66,4 +68,5 @@ export const mistralProvider = openaiCompatible({
     },
   },
   response: { finishReasons: { model_length: "length" }, contentParts: true },
+  stream: { usageOnLastChunk: true },
 });

@@ -77,7 +77,8 @@ function createCompatibleTarget(
   const rewrite = createResponseRewriter(declaration.response);
   if (rewrite !== undefined) relay.rewrite = rewrite;
   if (declaration.stream?.normaliseFraming === true) relay.normaliseFraming = true;
-  const relayQuirks = relay.rewrite === undefined && relay.normaliseFraming === undefined ? {} : { relay };
+  if (declaration.stream?.usageOnLastChunk === true) relay.usageOnLastChunk = true;
+  const relayQuirks = Object.keys(relay).length === 0 ? {} : { relay };
 
   const chat = endpoint(base, headers, declaration.chat, provider, bodyModel);
   const operations: HttpUpstreamTarget["operations"] = {

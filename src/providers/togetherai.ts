@@ -16,14 +16,15 @@ export const togetherProvider = openaiCompatible({
   },
   chat: {
     path: "chat/completions",
-    request: { rename: { max_completion_tokens: "max_tokens" }, stopAsList: true },
+    request: { rename: { max_completion_tokens: "max_tokens" }, drop: ["stream_options"], stopAsList: true },
   },
   completions: {
     path: "completions",
     promptLists: false,
     tokens: false,
-    request: { stopAsList: true, promptShape: "string" },
+    request: { drop: ["stream_options"], stopAsList: true, promptShape: "string" },
   },
   embeddings: { path: "embeddings", tokens: false, base64: false, request: { drop: ["user"] } },
   response: { finishReasons: { eos: "stop" }, reasoningField: "reasoning" },
+  stream: { usageOnLastChunk: true },
 });

@@ -57,6 +57,11 @@ export interface RelayQuirks {
    * whose framing is valid SSE but trips strict clients (`data:` without the space, TGI).
    */
   normaliseFraming?: boolean;
+  /**
+   * The usage arrives on the last content chunk, asked for or not: the relay moves it to a chunk of its own when
+   * the client asked (`stream_options.include_usage`), and leaves it out when it did not, as OpenAI streams.
+   */
+  usageOnLastChunk?: boolean;
 }
 
 /** How an in-process provider (no network) performs one operation. */

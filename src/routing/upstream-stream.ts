@@ -1,9 +1,5 @@
 import type { Pool } from "undici";
-import {
-  type ChatRequest,
-  type CompletionsRequest,
-  type StreamEvent,
-} from "../canonical/index.js";
+import type { ChatRequest, CompletionsRequest, StreamEvent } from "../canonical/index.js";
 import type { UpstreamTimeouts } from "../config/route-timeouts.js";
 import { SseDecoder } from "../framing/sse-decoder.js";
 import type { HttpUpstreamTarget } from "../providers/upstream-target.js";
