@@ -1,5 +1,6 @@
 import { createSpecValidator, type SpecProvider } from "../spec-validator.js";
 import {
+  completeMockChat,
   countWords,
   echoChat,
   lastUserText,
@@ -11,10 +12,11 @@ import {
 import { arrayOf, isRecord, type JsonRecord } from "./json-narrowing.js";
 import { type MockUpstream, type RecordedRequest, startMockUpstream } from "./mock-upstream.js";
 import {
+  type OpenAIStreamOptions,
   openAIChatChunks,
   openAIChatCompletion,
-  openAICompletionChunks,
   openAICompletion,
+  openAICompletionChunks,
   openAIEmbeddings,
 } from "./openai-bodies.js";
 import type { ScriptedResponse } from "./scripted-response.js";
@@ -66,7 +68,15 @@ export function startCompatibleMock(profile: CompatibleMockProfile): Promise<Moc
       const schema = operation === undefined ? undefined : profile.spec[operation];
       if (operation === undefined || schema === undefined) return [];
       const body = isRecord(request.body) ? request.body : {};
-      return [...validator.validate(schema, request.body), ...(profile.rules?.(operation, body) ?? [])];
+      const credentials =
+        profile.auth === "none" && request.headers.authorization !== undefined
+          ? ["a server configured without a key got an Authorization header"]
+          : [];
+      return [
+        ...validator.validate(schema, request.body),
+        ...(profile.rules?.(operation, body) ?? []),
+        ...credentials,
+      ];
     },
     respond: (request, violations, sequence) => {
       const operation = operationOf(request);
@@ -108,11 +118,35 @@ function chat(profile: CompatibleMockProfile, body: JsonRecord, sequence: number
     return json(200, profile.chatBody?.(whole) ?? whole);
   }
   const asked = isRecord(body.stream_options) && body.stream_options.include_usage === true;
+  return {
+    kind: "stream",
+    frames: compatibleStreamFrames(profile, { ...options, includeUsage: asked }, reasoning),
+  };
+}
+
+/**
+ * The frames of a chat stream as the provider sends it (its data prefix, leading comments, where its usage goes),
+ * for `input`; exported so tests can script streams in the provider's exact framing.
+ */
+export function compatibleStreamFrames(
+  profile: CompatibleMockProfile,
+  input: OpenAIStreamOptions,
+  reasoning?: string,
+): string[] {
   const usage = profile.streamUsage ?? "when-asked";
-  const chunks: JsonRecord[] = openAIChatChunks({ ...options, includeUsage: usage === "when-asked" && asked });
+  const chunks: JsonRecord[] = openAIChatChunks({
+    ...input,
+    includeUsage: usage === "when-asked" && input.includeUsage === true,
+  });
   if (reasoning !== undefined) chunks.splice(1, 0, reasoningChunk(profile, chunks[0] ?? {}, reasoning));
-  if (usage !== "when-asked") moveUsageToLastChunk(chunks, reply.inputTokens, options.n * reply.outputTokens, usage);
-  return stream(profile, chunks.map((chunk) => profile.chunk?.(chunk) ?? chunk));
+  if (usage !== "when-asked") {
+    const chat = completeMockChat(input, { id: "chatcmpl-mock", model: "gpt-4o-mini" });
+    moveUsageToLastChunk(chunks, chat.inputTokens, (input.n ?? 1) * chat.outputTokens, usage);
+  }
+  return streamFrames(
+    profile,
+    chunks.map((chunk) => profile.chunk?.(chunk) ?? chunk),
+  );
 }
 
 /** The first chunk's envelope with a delta holding only the reasoning, in the provider's place for it. */
@@ -166,11 +200,21 @@ function completions(profile: CompatibleMockProfile, body: JsonRecord, sequence:
   const model = typeof body.model === "string" ? body.model : "unknown";
   const textFor = (prompt: string) => `${body.echo === true ? prompt : ""}Echo: ${prompt}`;
   if (body.stream === true) {
-    const chunks = openAICompletionChunks({ id: `cmpl-mock-${sequence}`, model, text: textFor(prompts[0] ?? "") });
-    return stream(profile, chunks);
+    const chunks = openAICompletionChunks({
+      id: `cmpl-mock-${sequence}`,
+      model,
+      text: textFor(prompts[0] ?? ""),
+    });
+    return { kind: "stream", frames: streamFrames(profile, chunks) };
   }
   const answers = prompts.map((prompt) =>
-    openAICompletion({ id: `cmpl-mock-${sequence}`, model, text: textFor(prompt), promptTokens: countWords(prompt), n }),
+    openAICompletion({
+      id: `cmpl-mock-${sequence}`,
+      model,
+      text: textFor(prompt),
+      promptTokens: countWords(prompt),
+      n,
+    }),
   );
   const [first] = answers;
   const choices = answers.flatMap((answer, position) =>
@@ -178,7 +222,11 @@ function completions(profile: CompatibleMockProfile, body: JsonRecord, sequence:
   );
   const sum = (key: "prompt_tokens" | "completion_tokens" | "total_tokens") =>
     answers.reduce((total, answer) => total + answer.usage[key], 0);
-  const usage = { prompt_tokens: sum("prompt_tokens"), completion_tokens: sum("completion_tokens"), total_tokens: sum("total_tokens") };
+  const usage = {
+    prompt_tokens: sum("prompt_tokens"),
+    completion_tokens: sum("completion_tokens"),
+    total_tokens: sum("total_tokens"),
+  };
   return json(200, { ...first, choices, usage });
 }
 
@@ -195,17 +243,18 @@ function embeddings(body: JsonRecord) {
   return openAIEmbeddings(texts, model, body.encoding_format === "base64" ? "base64" : "float");
 }
 
-function stream(profile: CompatibleMockProfile, chunks: JsonRecord[]): ScriptedResponse {
-  const prefix = profile.framing?.dataPrefix ?? "data: ";
-  const frame = (data: string) => `${prefix}${data}\n\n`;
-  return {
-    kind: "stream",
-    frames: [
-      ...(profile.framing?.leadingComments ?? []).map((comment) => `: ${comment}\n\n`),
-      ...chunks.map((chunk) => frame(JSON.stringify(chunk))),
-      frame("[DONE]"),
-    ],
-  };
+function streamFrames(profile: CompatibleMockProfile, chunks: JsonRecord[]): string[] {
+  return [
+    ...(profile.framing?.leadingComments ?? []).map((comment) => `: ${comment}\n\n`),
+    ...chunks.map((chunk) => compatibleFrame(profile, chunk)),
+    compatibleFrame(profile, "[DONE]"),
+  ];
+}
+
+/** One SSE frame in the provider's framing (TGI writes `data:` without the space). */
+export function compatibleFrame(profile: CompatibleMockProfile, data: unknown): string {
+  const text = typeof data === "string" ? data : JSON.stringify(data);
+  return `${profile.framing?.dataPrefix ?? "data: "}${text}\n\n`;
 }
 
 function json(status: number, body: unknown): ScriptedResponse {

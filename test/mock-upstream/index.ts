@@ -4,6 +4,12 @@ export * from "./anthropic-bodies.js";
 export { startAnthropicMock } from "./anthropic-mock.js";
 export * from "./cohere-bodies.js";
 export { startCohereMock } from "./cohere-mock.js";
+export {
+  type CompatibleMockProfile,
+  compatibleFrame,
+  compatibleStreamFrames,
+  startCompatibleMock,
+} from "./compatible-mock.js";
 export * from "./echo-rules.js";
 export { expectNoSpecViolations } from "./expect-no-spec-violations.js";
 export type { MockUpstream, RecordedRequest, RequestOutcome, SpecViolation } from "./mock-upstream.js";

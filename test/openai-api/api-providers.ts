@@ -1,4 +1,5 @@
 import type { ChatCompletionTool } from "openai/resources/chat/completions";
+import { COMPATIBLE_ROWS } from "../api/compatible/rows.js";
 import { PROVIDER_CASES } from "../api/conformance-providers.js";
 import type { ExpectedReply, ProviderCase, RouteKind } from "../api/provider-case.js";
 import {
@@ -31,6 +32,8 @@ export interface ApiProvider {
   upstreamTools?(tools: ChatCompletionTool[]): unknown;
   /** The id the upstream mock gives the tool call of its first request after a reset (echo-rules.ts). */
   firstToolCallId?(toolName: string): string;
+  /** The upstream takes only its own tool-call id format, so the gateway rewrites a client's ids, consistently. */
+  rewritesToolCallIds?: boolean;
   /** The provider's stream framing; undefined for in-process providers, which have no upstream stream. */
   framing?: StreamFraming;
   /** The provider's own error body for an HTTP status; undefined for in-process providers. */
@@ -157,6 +160,7 @@ export const API_PROVIDERS: ApiProvider[] = [
     tools: "the built-in mock provider only echoes text",
     candidates: true,
   },
+  ...COMPATIBLE_ROWS.map((row) => row.api),
 ];
 
 export function apiProvider(label: string): ApiProvider {
