@@ -27,4 +27,6 @@ export const ai21Provider = openaiCompatible({
     },
   },
   completions: "through-chat",
+  // Jamba documents no `stream_options`; its last chunk carries the usage.
+  stream: { usageOnLastChunk: true },
 });

@@ -4,7 +4,8 @@ import { openaiCompatible } from "./openai-compatible.js";
  * Hugging Face Text Generation Inference (https://huggingface.co/docs/text-generation-inference/messages_api),
  * MLflow's `huggingface-text-generation-inference` with its `hf_server_url`: the Messages API
  * (`/v1/chat/completions`) and `/v1/completions`, whose `prompt` is a list. `model` must be `tgi` (any other
- * value is read as a LoRA adapter id); one candidate; `stop` a list; JSON output as TGI's grammar; streams
+ * value is read as a LoRA adapter id); one candidate; `stop` a list; JSON output as TGI's grammar; a tool's
+ * schema under `arguments` (TGI's `FunctionDefinition`); streams
  * framed `data:` without the space, which the relay normalises. No key unless the server (or an Inference
  * Endpoint) wants one (`hf_api_key`, sent as a bearer token).
  */
@@ -27,6 +28,7 @@ export const tgiProvider = openaiCompatible({
       maxCandidates: 1,
       stopAsList: true,
       responseFormat: "tgi-grammar",
+      toolParametersAs: "arguments",
     },
   },
   completions: {

@@ -16,7 +16,12 @@ export const togetherProvider = openaiCompatible({
   },
   chat: {
     path: "chat/completions",
-    request: { rename: { max_completion_tokens: "max_tokens" }, drop: ["stream_options"], stopAsList: true },
+    request: {
+      rename: { max_completion_tokens: "max_tokens" },
+      drop: ["stream_options"],
+      stopAsList: true,
+      indexToolCalls: true,
+    },
   },
   completions: {
     path: "completions",

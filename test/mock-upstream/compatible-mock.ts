@@ -200,11 +200,18 @@ function completions(profile: CompatibleMockProfile, body: JsonRecord, sequence:
   const model = typeof body.model === "string" ? body.model : "unknown";
   const textFor = (prompt: string) => `${body.echo === true ? prompt : ""}Echo: ${prompt}`;
   if (body.stream === true) {
-    const chunks = openAICompletionChunks({
+    const asked = isRecord(body.stream_options) && body.stream_options.include_usage === true;
+    const usage = profile.streamUsage ?? "when-asked";
+    const prompt = prompts[0] ?? "";
+    const text = textFor(prompt);
+    const chunks: JsonRecord[] = openAICompletionChunks({
       id: `cmpl-mock-${sequence}`,
       model,
-      text: textFor(prompts[0] ?? ""),
+      text,
+      promptTokens: countWords(prompt),
+      includeUsage: usage === "when-asked" && asked,
     });
+    if (usage !== "when-asked") moveUsageToLastChunk(chunks, countWords(prompt), countWords(text), usage);
     return { kind: "stream", frames: streamFrames(profile, chunks) };
   }
   const answers = prompts.map((prompt) =>

@@ -34,6 +34,12 @@ export interface ApiProvider {
   firstToolCallId?(toolName: string): string;
   /** The upstream takes only its own tool-call id format, so the gateway rewrites a client's ids, consistently. */
   rewritesToolCallIds?: boolean;
+  /**
+   * Where the provider's relayed answers differ from OpenAI's schema in ways no client misreads (a required
+   * `logprobs: null` left out, say): the gateway relays them as they are, and the spec check sets exactly these
+   * violations aside, each with its reason.
+   */
+  relayedDifferences?: { pattern: RegExp; why: string }[];
   /** The provider's stream framing; undefined for in-process providers, which have no upstream stream. */
   framing?: StreamFraming;
   /** The provider's own error body for an HTTP status; undefined for in-process providers. */

@@ -47,6 +47,13 @@ export interface RequestQuirks {
    * `response_format`: OpenAI's JSON mode and JSON schema are rewritten to it.
    */
   responseFormat?: "tgi-grammar";
+  /** Assistant tool calls carry their position as `index` (Together's `ToolChoice` requires it). */
+  indexToolCalls?: boolean;
+  /**
+   * The provider's name for a tool's JSON schema: TGI's `FunctionDefinition` has `arguments` where OpenAI has
+   * `parameters`.
+   */
+  toolParametersAs?: "arguments";
   /**
    * Above this `max_tokens` the provider only answers streamed requests (Fireworks: "Requests with max_tokens >
    * 4096 must have stream=true"); a non-streamed request above it is refused with a 400 naming the field.
@@ -73,7 +80,10 @@ export function createRequestAdapter(
   const scale = quirks.temperatureScale;
   const roles = quirks.roles;
   const rewritesMessages =
-    roles !== undefined || quirks.toolCallIds !== undefined || quirks.dropMessageFields !== undefined;
+    roles !== undefined ||
+    quirks.toolCallIds !== undefined ||
+    quirks.dropMessageFields !== undefined ||
+    quirks.indexToolCalls === true;
   const streamOnlyAbove = quirks.maxTokensWithoutStream;
 
   return (body) => {
@@ -98,6 +108,8 @@ export function createRequestAdapter(
         value = promptOfShape(value, quirks.promptShape);
       } else if (key === "messages" && rewritesMessages && Array.isArray(value)) {
         value = rewriteMessages(value, quirks);
+      } else if (key === "tools" && quirks.toolParametersAs !== undefined && Array.isArray(value)) {
+        value = value.map((tool) => renameToolParameters(tool, quirks.toolParametersAs ?? "parameters"));
       } else if (key === "response_format" && quirks.responseFormat === "tgi-grammar") {
         value = tgiGrammar(value);
       } else if (streamOnlyAbove !== undefined && (key === "max_tokens" || key === "max_completion_tokens")) {
@@ -112,6 +124,12 @@ export function createRequestAdapter(
     }
     return out;
   };
+}
+
+function renameToolParameters(tool: unknown, name: string): unknown {
+  if (!isRecord(tool) || !isRecord(tool.function) || !("parameters" in tool.function)) return tool;
+  const { parameters, ...rest } = tool.function;
+  return { ...tool, function: { ...rest, [name]: parameters } };
 }
 
 function promptOfShape(prompt: unknown, shape: "string" | "list"): unknown {
@@ -159,6 +177,13 @@ function rewriteMessages(messages: unknown[], quirks: RequestQuirks): unknown[] 
         needsNewId(call) && isRecord(call) ? { ...call, id: nineAlphanumeric(String(call.id)) } : call,
       );
       fixed = { ...(fixed ?? message), tool_calls: calls };
+    }
+    const calls = (fixed ?? message).tool_calls;
+    if (quirks.indexToolCalls === true && Array.isArray(calls)) {
+      const indexed = calls.map((call, index) =>
+        isRecord(call) && call.index === undefined ? { ...call, index } : call,
+      );
+      fixed = { ...(fixed ?? message), tool_calls: indexed };
     }
     if (fixed === undefined) return;
     copy ??= [...messages];

@@ -16,10 +16,11 @@ export const ai21Row: CompatibleRow = compatibleRow({
     auth: "required",
     spec: { provider: "openai", chat: "CreateChatCompletionRequest" },
     rules: (_operation, body) =>
-      ["seed", "logprobs", "logit_bias"]
+      ["seed", "logprobs", "logit_bias", "stream_options"]
         .filter((key) => key in body)
         .map((key) => `Unsupported parameter: ${key}`),
     reasoning: "reasoning_content",
+    streamUsage: "last-chunk",
     errorBody: (_status, message) => ({ detail: message }),
   },
   config: (url) => ({ ai21labs_api_key: KEY, ai21labs_api_base: `${url}/studio/v1` }),

@@ -62,6 +62,9 @@ export interface CompatibleRowSpec {
   passThrough: { chat: Record<string, unknown>; embeddings: Record<string, unknown> };
   /** The provider takes only its own tool-call id format, so the gateway rewrites other ids (Mistral). */
   rewritesToolCallIds?: boolean;
+  /** The tool definitions as the upstream gets them, when not OpenAI's (TGI names the schema `arguments`). */
+  upstreamTools?: ApiProvider["upstreamTools"];
+  relayedDifferences?: ApiProvider["relayedDifferences"];
   reportedModel?: string;
   lengthLimitedAnswer?: ScriptedResponse;
   inBandError: CompatibleRow["inBandError"];
@@ -123,11 +126,14 @@ export function compatibleRow(spec: CompatibleRowSpec): CompatibleRow {
     serves: spec.serves,
     tools: true,
     candidates: spec.maxCandidates >= 2 ? true : `${spec.displayName} returns one candidate per request`,
-    upstreamTools: (tools: ChatCompletionTool[]) =>
-      tools.map((tool) => {
-        if (tool.type !== "function") throw new Error("only function tools are used in these tests");
-        return { type: "function", function: tool.function };
-      }),
+    upstreamTools:
+      spec.upstreamTools ??
+      ((tools: ChatCompletionTool[]) =>
+        tools.map((tool) => {
+          if (tool.type !== "function") throw new Error("only function tools are used in these tests");
+          return { type: "function", function: tool.function };
+        })),
+    ...(spec.relayedDifferences !== undefined && { relayedDifferences: spec.relayedDifferences }),
     firstToolCallId: () => spec.profile.toolCallId?.(1) ?? "call_mock_1",
     ...(spec.rewritesToolCallIds === true && { rewritesToolCallIds: true }),
     errorBody: (status, message) => spec.profile.errorBody(status, message),

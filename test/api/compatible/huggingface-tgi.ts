@@ -53,6 +53,13 @@ export const tgiRow: CompatibleRow = compatibleRow({
   completionsBody: (intent) =>
     openAIShapedCompletion(intent, "tgi", { promptAsList: true, oneCandidate: true }),
   passThrough: { chat: { tool_prompt: "Use a tool." }, embeddings: {} },
+  // TGI's FunctionDefinition names the schema `arguments` (https://huggingface.github.io/text-generation-inference/).
+  upstreamTools: (tools) =>
+    tools.map((tool) => {
+      if (tool.type !== "function") throw new Error("only function tools are used in these tests");
+      const { parameters, ...definition } = tool.function;
+      return { type: "function", function: { ...definition, arguments: parameters } };
+    }),
   inBandError: {
     data: {
       error: "Request failed during generation: Server error: CUDA out of memory",

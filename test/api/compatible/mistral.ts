@@ -89,6 +89,10 @@ export const mistralRow: CompatibleRow = compatibleRow({
     embeddings: { output_dtype: "float" },
   },
   rewritesToolCallIds: true,
+  relayedDifferences: [
+    { pattern: /must have required property 'logprobs'/, why: "Mistral sends no `logprobs` in choices" },
+    { pattern: /must have required property 'refusal'/, why: "Mistral sends no `refusal` in messages" },
+  ],
   lengthLimitedAnswer: {
     kind: "json",
     status: 200,

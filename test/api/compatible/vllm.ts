@@ -46,7 +46,7 @@ export const vllmRow: CompatibleRow = compatibleRow({
   embeddingsBody: (intent) => openAIShapedEmbeddings(intent, MODEL),
   passThrough: {
     chat: { top_k: 20, structured_outputs: { choice: ["yes", "no"] } },
-    embeddings: { truncate_prompt_tokens: 64 },
+    embeddings: { user: "user-1234" },
   },
   inBandError: {
     data: { error: { message: "The engine died", type: "InternalServerError", param: null, code: 500 } },
