@@ -103,7 +103,7 @@ function vendorMistral() {
 }
 
 function vendorTogether() {
-  return vendorRoots("together", [
+  const vendored = vendorRoots("together", [
     "ChatCompletionRequest",
     "ChatCompletionResponse",
     "ChatCompletionChunk",
@@ -114,6 +114,24 @@ function vendorTogether() {
     "EmbeddingsResponse",
     "ErrorData",
   ]);
+  // The spec types a named `tool_choice` as its tool-call object (`id` and `index` required), which no client
+  // sends; Together documents OpenAI's `{"type": "function", "function": {"name"}}`
+  // (https://docs.together.ai/docs/function-calling). That form is added as a branch of its own.
+  const request = structuredClone(vendored.schemas.ChatCompletionRequest);
+  request.properties.tool_choice.oneOf.push({
+    type: "object",
+    required: ["type", "function"],
+    properties: {
+      type: { type: "string", enum: ["function"] },
+      function: { type: "object", required: ["name"], properties: { name: { type: "string" } } },
+    },
+    additionalProperties: false,
+  });
+  vendored.schemas.ChatCompletionRequest = request;
+  vendored.notes.push(
+    '`ChatCompletionRequest.tool_choice` **extended**: the spec types a named choice as its tool-call object (`ToolChoice`, with `id` and `index` required), which no client sends; OpenAI\'s `{type: "function", function: {name}}`, which Together documents (https://docs.together.ai/docs/function-calling), is added as a third `oneOf` branch.',
+  );
+  return vendored;
 }
 
 function vendorTgi() {
@@ -131,16 +149,20 @@ function vendorTgi() {
 /** OpenRouter's embeddings schemas are inline in the path; they become roots of their own. */
 function vendorOpenRouter() {
   const embeddings = (spec) => spec.paths["/embeddings"].post;
-  return vendorRoots("openrouter", ["ChatRequest", "ChatResult", "ChatStreamChunk", "BadRequestResponseErrorData"], {
-    EmbeddingsRequest: {
-      from: "`paths['/embeddings'].post.requestBody.content['application/json'].schema`",
-      get: (spec) => embeddings(spec).requestBody.content["application/json"].schema,
+  return vendorRoots(
+    "openrouter",
+    ["ChatRequest", "ChatResult", "ChatStreamChunk", "BadRequestResponseErrorData"],
+    {
+      EmbeddingsRequest: {
+        from: "`paths['/embeddings'].post.requestBody.content['application/json'].schema`",
+        get: (spec) => embeddings(spec).requestBody.content["application/json"].schema,
+      },
+      EmbeddingsResponse: {
+        from: "`paths['/embeddings'].post.responses['200'].content['application/json'].schema`",
+        get: (spec) => embeddings(spec).responses["200"].content["application/json"].schema,
+      },
     },
-    EmbeddingsResponse: {
-      from: "`paths['/embeddings'].post.responses['200'].content['application/json'].schema`",
-      get: (spec) => embeddings(spec).responses["200"].content["application/json"].schema,
-    },
-  });
+  );
 }
 
 const COHERE_EXAMPLES = [

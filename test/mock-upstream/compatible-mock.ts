@@ -12,6 +12,7 @@ import {
 import { arrayOf, isRecord, type JsonRecord } from "./json-narrowing.js";
 import { type MockUpstream, type RecordedRequest, startMockUpstream } from "./mock-upstream.js";
 import {
+  type OpenAICompletionOptions,
   type OpenAIStreamOptions,
   openAIChatChunks,
   openAIChatCompletion,
@@ -194,6 +195,23 @@ function moveUsageToLastChunk(
   else last.x_groq = { id: "req_mock", usage };
 }
 
+/** The frames of a legacy completions stream as the provider sends it (see compatibleStreamFrames). */
+export function compatibleCompletionFrames(
+  profile: CompatibleMockProfile,
+  options: OpenAICompletionOptions & { includeUsage?: boolean },
+): string[] {
+  const usage = profile.streamUsage ?? "when-asked";
+  const chunks: JsonRecord[] = openAICompletionChunks({
+    ...options,
+    includeUsage: usage === "when-asked" && options.includeUsage === true,
+  });
+  if (usage !== "when-asked") {
+    const text = options.text ?? "Hello!";
+    moveUsageToLastChunk(chunks, options.promptTokens ?? 0, countWords(text), usage);
+  }
+  return streamFrames(profile, chunks);
+}
+
 function completions(profile: CompatibleMockProfile, body: JsonRecord, sequence: number): ScriptedResponse {
   const prompts = Array.isArray(body.prompt) ? body.prompt.map(textOf) : [textOf(body.prompt)];
   const n = typeof body.n === "number" ? body.n : 1;
@@ -201,18 +219,15 @@ function completions(profile: CompatibleMockProfile, body: JsonRecord, sequence:
   const textFor = (prompt: string) => `${body.echo === true ? prompt : ""}Echo: ${prompt}`;
   if (body.stream === true) {
     const asked = isRecord(body.stream_options) && body.stream_options.include_usage === true;
-    const usage = profile.streamUsage ?? "when-asked";
     const prompt = prompts[0] ?? "";
-    const text = textFor(prompt);
-    const chunks: JsonRecord[] = openAICompletionChunks({
+    const frames = compatibleCompletionFrames(profile, {
       id: `cmpl-mock-${sequence}`,
       model,
-      text,
+      text: textFor(prompt),
       promptTokens: countWords(prompt),
-      includeUsage: usage === "when-asked" && asked,
+      includeUsage: asked,
     });
-    if (usage !== "when-asked") moveUsageToLastChunk(chunks, countWords(prompt), countWords(text), usage);
-    return { kind: "stream", frames: streamFrames(profile, chunks) };
+    return { kind: "stream", frames };
   }
   const answers = prompts.map((prompt) =>
     openAICompletion({

@@ -6,6 +6,7 @@ export * from "./cohere-bodies.js";
 export { startCohereMock } from "./cohere-mock.js";
 export {
   type CompatibleMockProfile,
+  compatibleCompletionFrames,
   compatibleFrame,
   compatibleStreamFrames,
   startCompatibleMock,

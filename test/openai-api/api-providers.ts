@@ -10,6 +10,7 @@ import {
   type MockChatInput,
   openAIChatStreamFrames,
   openAIError,
+  type ScriptedResponse,
   sseFrame,
 } from "../mock-upstream/index.js";
 
@@ -40,6 +41,8 @@ export interface ApiProvider {
    * violations aside, each with its reason.
    */
   relayedDifferences?: { pattern: RegExp; why: string }[];
+  /** Answers in the provider's own wire format, for suites that script what a real model would say. */
+  scripted?: { chat(input: MockChatInput): ScriptedResponse; stream(input: MockChatInput): ScriptedResponse };
   /** The provider's stream framing; undefined for in-process providers, which have no upstream stream. */
   framing?: StreamFraming;
   /** The provider's own error body for an HTTP status; undefined for in-process providers. */
@@ -50,6 +53,8 @@ export interface ApiProvider {
 export interface StreamFraming {
   /** The frames of a complete stream answering `input`. */
   frames(input: MockChatInput): string[];
+  /** For a completions endpoint of the provider's own: the frames of a complete completions stream of `text`. */
+  completionFrames?(text: string): string[];
   /** How many frames at the end mark a complete stream ([DONE], message_stop, message-end). */
   terminalFrames: number;
   /** A frame reporting an error after the stream started, as the provider sends it, with its message and the

@@ -1,6 +1,7 @@
 import type { ChatCompletionTool } from "openai/resources/chat/completions";
 import {
   type CompatibleMockProfile,
+  compatibleCompletionFrames,
   compatibleFrame,
   compatibleStreamFrames,
   countWords,
@@ -137,8 +138,16 @@ export function compatibleRow(spec: CompatibleRowSpec): CompatibleRow {
     firstToolCallId: () => spec.profile.toolCallId?.(1) ?? "call_mock_1",
     ...(spec.rewritesToolCallIds === true && { rewritesToolCallIds: true }),
     errorBody: (status, message) => spec.profile.errorBody(status, message),
+    scripted: {
+      chat: (input) => json(200, chatBodyOf(spec.profile, openAIChatCompletion(input))),
+      stream: (input) => ({ kind: "stream", frames: compatibleStreamFrames(spec.profile, input) }),
+    },
     framing: {
       frames: (input) => compatibleStreamFrames(spec.profile, { ...input, includeUsage: true }),
+      ...(completionsBody !== undefined && {
+        completionFrames: (text: string) =>
+          compatibleCompletionFrames(spec.profile, { text, promptTokens: 1, includeUsage: true }),
+      }),
       terminalFrames: 1,
       errorFrame:
         typeof spec.inBandError === "string"
@@ -162,6 +171,10 @@ export function compatibleRow(spec: CompatibleRowSpec): CompatibleRow {
     inBandError: spec.inBandError,
     codedError: spec.codedError,
   };
+}
+
+function chatBodyOf(profile: CompatibleMockProfile, body: Record<string, unknown>): unknown {
+  return profile.chatBody?.(body) ?? body;
 }
 
 function lengthChoice() {
