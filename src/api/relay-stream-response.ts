@@ -53,7 +53,7 @@ export async function sendRelayedStream(
       const chunk = readFrame(frame);
       if (chunk.kind === "chunk") {
         if (observation !== null) observation.usage = usageOfChunk(frame.data) ?? observation.usage;
-        const changed = replace(frame.data);
+        const changed = replace(frame.data) ?? (spaceless(bytes, starts[index]) ? [frame.data] : undefined);
         if (changed === undefined) continue;
         pieces ??= [];
         pieces.push(bytes.subarray(copied, starts[index]), ...changed.map((data) => encodeSseFrame(data)));
@@ -65,7 +65,7 @@ export async function sendRelayedStream(
         return cutAt(starts[index] ?? 0);
       }
       complete = true;
-      if (normaliseFraming) {
+      if (normaliseFraming || spaceless(bytes, starts[index])) {
         pieces ??= [];
         pieces.push(bytes.subarray(copied, starts[index]), encodeSseFrame("[DONE]"));
         return joinPieces(pieces);
@@ -106,6 +106,17 @@ export async function sendRelayedStream(
     await write(response, frame);
   }
   response.end();
+}
+
+const DATA_COLON = Buffer.from("data:");
+
+/**
+ * Whether a frame starts `data:` without the space (valid SSE, TGI's framing, but strict clients and proxies
+ * that match `data: ` miss it): such a frame is re-encoded. One byte compared, so relaying stays free.
+ */
+function spaceless(bytes: Buffer, start: number | undefined): boolean {
+  if (start === undefined) return false;
+  return bytes[start + 5] !== 0x20 && bytes.subarray(start, start + 5).equals(DATA_COLON);
 }
 
 function joinPieces(pieces: (Buffer | string)[]): Buffer {
