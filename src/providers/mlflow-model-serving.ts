@@ -9,7 +9,7 @@ import {
   completionsFromPredictions,
   embeddingsFromPredictions,
 } from "../dialects/mlflow-serving/invocations-response.js";
-import { decodeErrorMessage } from "../dialects/openai/error-message.js";
+import { decodeErrorMessage, decodeUpstreamErrorBody } from "../dialects/openai/error-message.js";
 import { joinPath, parseBaseUrl } from "./base-url.js";
 import { httpUrlSchema } from "./http-url-schema.js";
 import { defineProvider } from "./provider-definition.js";
@@ -47,6 +47,11 @@ function createModelServingTarget(model: string, config: ModelServingConfig): Ht
     origin: base.origin,
     // `{"error_code": "BAD_REQUEST", "message": ...}` (mlflow/pyfunc/scoring_server), read by the tolerant decoder.
     decodeErrorMessage,
+    // Its `error_code` (BAD_REQUEST, ...) is what OpenAI clients get as the error's `code`.
+    decodeErrorDetails: (body) => {
+      const { code } = decodeUpstreamErrorBody(body);
+      return code === undefined ? {} : { code };
+    },
     operations: {
       chat: {
         encodeRequest: (request) => call(encodeChatInvocation(request)),

@@ -13,6 +13,7 @@ export {
 } from "./compatible-mock.js";
 export * from "./echo-rules.js";
 export { expectNoSpecViolations } from "./expect-no-spec-violations.js";
+export { startMlflowServingMock } from "./mlflow-serving-mock.js";
 export type { MockUpstream, RecordedRequest, RequestOutcome, SpecViolation } from "./mock-upstream.js";
 export * from "./openai-bodies.js";
 export { startOpenAIMock } from "./openai-mock.js";
