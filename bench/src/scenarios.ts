@@ -138,7 +138,10 @@ const switchyardMistral: Scenario = {
   call: (pace) => ({
     path: "/v1/chat/completions",
     headers: JSON_TYPE,
-    body: openaiBody(pace === "instant" ? "mistral" : `mistral${PACING[pace].routeSuffix}`, pace !== "instant"),
+    body: openaiBody(
+      pace === "instant" ? "mistral" : `mistral${PACING[pace].routeSuffix}`,
+      pace !== "instant",
+    ),
   }),
 };
 

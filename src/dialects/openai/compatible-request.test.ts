@@ -186,7 +186,8 @@ describe("createRequestAdapter", () => {
 
     it("rewrites other ids the same way in the call and in the result that answers it", () => {
       const { messages } = adapt(quirks, history) as { messages: Record<string, unknown>[] };
-      const callId = (messages[1]?.tool_calls as { id: string }[])[0]?.id;
+      const calls = (messages[1]?.tool_calls ?? []) as { id: string }[];
+      const callId = calls[0]?.id;
       expect(callId).toMatch(/^[a-zA-Z0-9]{9}$/);
       expect(messages[2]?.tool_call_id).toBe(callId);
       expect(callId).toBe(nineAlphanumeric("call_abc123"));
