@@ -213,7 +213,7 @@ export function compatibleCompletionFrames(
 }
 
 function completions(profile: CompatibleMockProfile, body: JsonRecord, sequence: number): ScriptedResponse {
-  const prompts = Array.isArray(body.prompt) ? body.prompt.map(textOf) : [textOf(body.prompt)];
+  const prompts = promptTexts(body.prompt);
   const n = typeof body.n === "number" ? body.n : 1;
   const model = typeof body.model === "string" ? body.model : "unknown";
   const textFor = (prompt: string) => `${body.echo === true ? prompt : ""}Echo: ${prompt}`;
@@ -250,6 +250,16 @@ function completions(profile: CompatibleMockProfile, body: JsonRecord, sequence:
     total_tokens: sum("total_tokens"),
   };
   return json(200, { ...first, choices, usage });
+}
+
+/**
+ * OpenAI's four prompt shapes (string, strings, token ids, lists of token ids): a token-id prompt is one prompt,
+ * read as its numbers joined with spaces (one "word" per token), as embeddings read token input.
+ */
+function promptTexts(prompt: unknown): string[] {
+  if (!Array.isArray(prompt)) return [textOf(prompt)];
+  if (prompt.length > 0 && prompt.every((item) => typeof item === "number")) return [prompt.join(" ")];
+  return prompt.map((item) => (Array.isArray(item) ? item.join(" ") : textOf(item)));
 }
 
 /** Strings as they are; token arrays as their numbers joined with spaces (one "word" per token). */

@@ -15,7 +15,8 @@
  * - Reasoning       : when that last user text contains "think first" (case-insensitive), the OpenAI-compatible
  *                     mocks add REASONING_TEXT as the reasoning, in their provider's field (not counted in tokens).
  * - Legacy completions: text = "Echo: " + textOf(prompt), prompt_tokens = countWords(textOf(prompt)); with
- *                     `echo: true` the prompt comes first; a prompt list gets one choice per prompt (and per `n`).
+ *                     `echo: true` the prompt comes first; a prompt list gets one choice per prompt (and per `n`);
+ *                     a token-id prompt is one prompt, read as its ids joined with spaces.
  * - Embedding of a text t: [t.length, countWords(t), 0.5, -0.5]; usage = sum of countWords over the inputs.
  *   OpenAI with `encoding_format: "base64"`: each vector as base64 of its little-endian float32 values.
  * - Ids: "<prefix><sequence>", where sequence is the request's 1-based position since the last reset():

@@ -98,15 +98,21 @@ for (const provider of API_PROVIDERS) {
     });
 
     it("reads a prompt given as cl100k_base token ids, relaying them to a server that takes ids", async () => {
-      const completion = await sdk.client.completions.create({ model, prompt: encode(prompt), max_tokens: 50 });
+      const completion = await sdk.client.completions.create({
+        model,
+        prompt: encode(prompt),
+        max_tokens: 50,
+      });
       if (provider.label === "vllm") {
-        // vLLM takes token ids: they go up as they are.
+        // vLLM takes token ids: they go up as they are, as one prompt (the mock echoes the ids it read).
         expect(setup.mockOf(provider).requests[0]?.body).toMatchObject({ prompt: encode(prompt) });
+        expect(completion.choices.map((choice) => choice.text)).toEqual([
+          `Echo: ${encode(prompt).join(" ")}`,
+        ]);
       } else {
-        expect(completion.choices[0]?.text).toBe(expected.text);
+        // Every other provider gets the text the ids stand for, so it answers as it answers the text.
+        expect(completion.choices.map((choice) => choice.text)).toEqual([expected.text]);
       }
-    });
-      expect(completion.choices[0]?.text).toBe(expected.text);
     });
 
     const takesPromptLists = provider.label === "vllm" || provider.label === "tgi";
