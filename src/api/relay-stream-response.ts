@@ -7,7 +7,8 @@ import type { RelayedFrames } from "../framing/sse-frame-relay.js";
 import type { CancelSignal } from "../routing/cancel-signal.js";
 import type { RelayedStream } from "../routing/relay-upstream.js";
 import { upstreamFailure } from "../routing/upstream-failure.js";
-import { SSE_HEADERS, streamResponseHeaders, write } from "./event-stream-response.js";
+import { ClientStreamWriter } from "./client-stream-writer.js";
+import { failWith, SSE_HEADERS, streamResponseHeaders } from "./event-stream-response.js";
 import { usageOfChunk } from "./relayed-usage.js";
 
 /**
@@ -61,7 +62,9 @@ export async function sendRelayedStream(
         continue;
       }
       if (chunk.kind !== "done") {
+        // An in-band error or an unreadable frame: held back, and the stream ends with the gateway's error frame.
         failure = chunk.error;
+        failWith(reply, chunk.error);
         return cutAt(starts[index] ?? 0);
       }
       complete = true;
@@ -76,15 +79,17 @@ export async function sendRelayedStream(
   };
   const first = relayable(stream.first);
   reply.hijack();
-  const response = reply.raw;
-  response.writeHead(200, { ...SSE_HEADERS, ...streamResponseHeaders(reply) });
+  const response = new ClientStreamWriter(reply.raw, 200, {
+    ...SSE_HEADERS,
+    ...streamResponseHeaders(reply),
+  });
   try {
-    await write(response, first);
+    await response.write(first);
     while (!complete && failure === undefined && !response.destroyed) {
       const next = await chunks.next();
       if (next.done === true) break;
       const bytes = relayable(relay.push(next.value as Buffer));
-      if (bytes.length > 0) await write(response, bytes);
+      if (bytes.length > 0) await response.write(bytes);
     }
   } catch (error) {
     if (!signal.aborted)
@@ -102,8 +107,8 @@ export async function sendRelayedStream(
       "upstream_invalid_response",
       `The stream from ${upstream.providerDisplayName} ended before its end marker ([DONE]).`,
     );
-    const frame = encodeSseFrame(JSON.stringify(encodeOpenAIError(failure.withContext(context))));
-    await write(response, frame);
+    failWith(reply, failure);
+    await response.write(encodeSseFrame(JSON.stringify(encodeOpenAIError(failure.withContext(context)))));
   }
   response.end();
 }

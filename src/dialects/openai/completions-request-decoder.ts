@@ -8,7 +8,7 @@ import { decodeTextsOrTokens, type TokenText } from "./token-input.js";
  * `POST /v1/completions` (OpenAI's legacy CreateCompletionRequest,
  * https://platform.openai.com/docs/api-reference/completions/create). `prompt` is checked by hand below.
  */
-const completionsRequestSchema = z.looseObject({ ...samplingShape, prompt: z.unknown() });
+export const completionsRequestSchema = z.looseObject({ ...samplingShape, prompt: z.unknown() });
 
 /**
  * Decodes a `POST /v1/completions` body; `model` is the route name. `prompt` is a string, a list of strings (several

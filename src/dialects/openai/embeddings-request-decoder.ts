@@ -11,7 +11,7 @@ export type EmbeddingsEncodingFormat = "float" | "base64";
  * `input` is checked by hand below: strings, or token ids (LangChain's `OpenAIEmbeddings` sends those by default),
  * which are decoded to text with `tokenText` for providers that need text.
  */
-const embeddingsRequestSchema = z.looseObject({
+export const embeddingsRequestSchema = z.looseObject({
   model: z.string().min(1),
   input: z.unknown(),
   encoding_format: z.enum(["float", "base64"]).nullish(),
