@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { openaiCompatible } from "./openai-compatible.js";
 import { findProvider, providerNames } from "./registry.js";
 import type { HttpUpstreamTarget } from "./upstream-target.js";
 
@@ -86,6 +87,30 @@ describe("openaiCompatible providers", () => {
     });
     const call = openrouter.operations.chat?.passThrough?.({ model: "r", messages: [] });
     expect(call?.headers).toMatchObject({ "HTTP-Referer": "https://example.com", "X-Title": "App" });
+  });
+
+  it("sends the key in a header of its own when a declaration says so, and declares it a secret", () => {
+    const declared = openaiCompatible({
+      name: "header-auth",
+      displayName: "Header Auth",
+      docs: "https://example.com/api",
+      config: {
+        baseUrl: { key: "header_auth_api_base", default: "https://api.example.com/v1" },
+        apiKey: { key: "header_auth_api_key", required: true },
+      },
+      auth: { header: "api-key" },
+      chat: { path: "chat/completions" },
+      completions: "through-chat",
+    });
+    expect(declared.secretFields).toEqual(["header_auth_api_key"]);
+    const created = declared.createTarget(
+      "m",
+      declared.configSchema.parse({ header_auth_api_key: "key-1234" }),
+    );
+    if (created.transport !== "http") throw new Error("expected an HTTP target");
+    const call = created.operations.chat?.passThrough?.({ model: "r", messages: [] });
+    expect(call?.headers).toEqual({ "content-type": "application/json", "api-key": "key-1234" });
+    expect(call?.path).toBe("/v1/chat/completions");
   });
 
   describe("what a target relays as it is, and what it translates", () => {
