@@ -1,5 +1,6 @@
 import type { Usage } from "../canonical/index.js";
-import { decodeUsage } from "../dialects/openai/usage.js";
+import { isRecord } from "../dialects/narrow.js";
+import { decodeUsage, usageOfChunk as usageInChunk } from "../dialects/openai/usage.js";
 
 /**
  * Token counts of an OpenAI-shaped answer that the gateway relays without decoding: read for the metrics only,
@@ -21,9 +22,20 @@ export function usageOfAnswer(body: unknown): Usage | undefined {
   return usage === undefined ? undefined : decodeUsage(usage, 0);
 }
 
-/** The usage of a stream chunk, when it carries one (the last chunk, with `stream_options.include_usage`). */
+/**
+ * The usage of a stream chunk, when it carries one (the last chunk, with `stream_options.include_usage`, or unasked
+ * from some servers, Groq's under `x_groq`).
+ */
 export function usageOfChunk(data: string): Usage | undefined {
-  return data.includes('"usage":{') ? usageOfBody(data) : undefined;
+  if (!data.includes('"usage":{')) return undefined;
+  try {
+    const chunk: unknown = JSON.parse(data);
+    const usage = isRecord(chunk) ? usageInChunk(chunk) : undefined;
+    return usage === undefined ? undefined : decodeUsage(usage, 0);
+  } catch {
+    // Not JSON: the relay reports the broken frame; there is just nothing to count.
+    return undefined;
+  }
 }
 
 /**

@@ -3,7 +3,7 @@ import { chatRequestFromCompletions, completionsResponseFromChat } from "../cano
 import { encodeChatRequest } from "../dialects/openai/chat-request.js";
 import { decodeChatResponse } from "../dialects/openai/chat-response.js";
 import { decodeEmbeddingsResponse, encodeEmbeddingsRequest } from "../dialects/openai/embeddings.js";
-import { decodeErrorMessage } from "../dialects/openai/error-message.js";
+import { decodeErrorMessage, decodeUpstreamErrorBody } from "../dialects/openai/error-message.js";
 import { createOpenAIChatStreamDecoder } from "../dialects/openai/stream-decoder.js";
 import { type BaseUrl, joinPath, parseBaseUrl } from "./base-url.js";
 import { httpUrlSchema } from "./http-url-schema.js";
@@ -121,19 +121,26 @@ function createOpenAITarget(model: string, config: OpenAIConfig): HttpUpstreamTa
     model,
     origin: base.origin,
     decodeErrorMessage,
+    decodeErrorDetails: (body) => {
+      const { message: _message, ...details } = decodeUpstreamErrorBody(body);
+      return details;
+    },
     operations: {
       chat: {
         encodeRequest: (request) => call("chat/completions", encodeChatRequest(request, bodyModel)),
         decodeResponse: (body) => decodeChatResponse(body),
-        createStreamDecoder: createOpenAIChatStreamDecoder,
+        createStreamDecoder: () => createOpenAIChatStreamDecoder({ provider: "OpenAI" }),
         passThrough: (body) => call("chat/completions", withModel(body, bodyModel)),
       },
       completions: {
         encodeRequest: (request) =>
-          call("chat/completions", encodeChatRequest(chatRequestFromCompletions(request), bodyModel)),
+          call(
+            "chat/completions",
+            encodeChatRequest(chatRequestFromCompletions(request, "OpenAI"), bodyModel),
+          ),
         decodeResponse: (body) => completionsResponseFromChat(decodeChatResponse(body)),
         // Served through chat/completions, so the upstream streams chat chunks.
-        createStreamDecoder: createOpenAIChatStreamDecoder,
+        createStreamDecoder: () => createOpenAIChatStreamDecoder({ provider: "OpenAI" }),
       },
       embeddings: {
         encodeRequest: (request) => call("embeddings", encodeEmbeddingsRequest(request, bodyModel)),

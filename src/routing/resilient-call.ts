@@ -49,6 +49,7 @@ export async function callWithResilience<T>(
   const deadline = performance.now() + route.retries.budgetMs;
   let attempts = 0;
   let lastFailure: GatewayError | undefined;
+  let lastTarget: RouteTarget | undefined;
 
   /** Tries one target, retrying it as the route allows; undefined when the request should move on. */
   const tryTarget = async (
@@ -72,10 +73,11 @@ export async function callWithResilience<T>(
         if (!isRetryable(error)) {
           // The upstream answered (or the request was refused before sending): it is not down.
           target.breaker.recordSuccess(Date.now());
-          throw error;
+          throw withContext(error, route, target);
         }
         target.breaker.recordFailure(Date.now());
         lastFailure = error;
+        lastTarget = target;
         if (retry + 1 >= route.retries.maxAttempts || !target.breaker.allowRequest(Date.now(), lastResort))
           return undefined;
         const delay = retryDelayMs(error, route.retries, retry);
@@ -101,8 +103,14 @@ export async function callWithResilience<T>(
     const result = await tryTarget(target, true);
     if (result !== undefined) return result;
   }
-  if (lastFailure !== undefined) throw lastFailure;
-  throw allCircuitsOpen(route);
+  if (lastFailure !== undefined) throw withContext(lastFailure, route, lastTarget);
+  throw allCircuitsOpen(route).withContext({ route: route.name });
+}
+
+/** Errors say which route and target they happened on (for clients whose dialect carries that). */
+function withContext(error: unknown, route: Route, target: RouteTarget | undefined): unknown {
+  if (!(error instanceof GatewayError)) return error;
+  return error.withContext({ route: route.name, ...(target === undefined ? {} : { target: target.label }) });
 }
 
 /** Each attempt gets its target's timeouts, its total cut to what is left of the route's budget. */
