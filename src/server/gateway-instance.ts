@@ -67,6 +67,7 @@ export class GatewayInstance {
       coordinator,
       governance,
     });
+    readiness.register("governance_store", () => governance.probe());
     readiness.markConfigLoaded();
     return new GatewayInstance(
       app,
