@@ -1,6 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import { loadConsoleFiles } from "../api/console/console-files.js";
 import type { MetricsSource } from "../api/metrics-api.js";
+import { ReadinessChecks } from "../api/readiness.js";
+import type { RequestWatcher } from "../api/request-outcome.js";
 import { DEFAULT_CONSOLE_SETTINGS, isConsoleEnabled, isLoopbackHost } from "../config/console-settings.js";
 import type { GatewayConfig } from "../config/gateway-config.js";
 import type { Coordinator } from "../coordination/coordinator.js";
@@ -21,6 +23,8 @@ export interface GatewayInstanceOptions {
   logger?: Logger;
   /** Where `/metrics` reads from; by default this instance's own metrics. */
   metricsSource?: MetricsSource;
+  /** What traces each request, when tracing is configured (api/request-tracing.ts). */
+  tracing?: (app: FastifyInstance) => RequestWatcher;
   /**
    * The channel to the owner of gateway-wide state (the primary, in a cluster). Without one, the instance is
    * its own owner: it hosts the owned services itself.
@@ -50,6 +54,8 @@ export class GatewayInstance {
     private readonly ownCoordinator: InProcessCoordinator | undefined,
     readonly governance: GovernanceRuntime,
     private readonly consoleReporter: { stop(): void } | undefined,
+    /** Behind `GET /ready`: register a check for each dependency the gateway needs to serve. */
+    readonly readiness: ReadinessChecks,
   ) {}
 
   static async create(options: GatewayInstanceOptions): Promise<GatewayInstance> {
@@ -58,6 +64,7 @@ export class GatewayInstance {
     const pools = new UpstreamPools();
     const holder = new RouteTableHolder(new RouteTable(options.config, pools, circuitLogger(options.logger)));
     const metrics = new GatewayMetrics();
+    const readiness = new ReadinessChecks();
     const governance = await GovernanceRuntime.create(options.config, coordinator, options.logger);
     const consoleSettings = options.config.console ?? DEFAULT_CONSOLE_SETTINGS;
     const host = options.host ?? "127.0.0.1";
@@ -73,6 +80,8 @@ export class GatewayInstance {
     const app = await buildApp({
       routes: holder,
       metrics,
+      readiness,
+      ...(options.tracing === undefined ? {} : { tracing: options.tracing }),
       ...(options.metricsSource === undefined ? {} : { metricsSource: options.metricsSource }),
       ...(options.logger === undefined ? {} : { logger: options.logger }),
       server: options.config.server,
@@ -82,6 +91,8 @@ export class GatewayInstance {
     });
     const consoleReporter =
       traffic === undefined ? undefined : reportConsoleData(traffic, holder, coordinator, options.logger);
+    readiness.register("governance_store", () => governance.probe());
+    readiness.markConfigLoaded();
     return new GatewayInstance(
       app,
       metrics,
@@ -93,6 +104,7 @@ export class GatewayInstance {
       ownCoordinator,
       governance,
       consoleReporter,
+      readiness,
     );
   }
 
