@@ -81,14 +81,19 @@ export async function registerOpenAIApi(app: FastifyInstance, holder: RouteTable
       );
       scope.get("/models", { schema: { tags: TAGS, summary: "List the routes as models" } }, async () => {
         const table = holder.current;
-        return { object: "list", data: table.routes.map((route) => modelObject(route, table.builtAt)) };
+        return {
+          object: "list",
+          data: table.routes.flatMap((route) =>
+            [route.name, ...(route.aliases ?? [])].map((id) => modelObject(id, route, table.builtAt)),
+          ),
+        };
       });
       scope.get<{ Params: { model: string } }>(
         "/models/:model",
         { schema: { tags: TAGS, summary: "Retrieve a route as a model" } },
         async (request) => {
           const table = holder.current;
-          const route = table.get(request.params.model);
+          const route = table.forModel(request.params.model);
           if (route === undefined) {
             throw new GatewayError(
               "route_not_found",
@@ -98,7 +103,7 @@ export async function registerOpenAIApi(app: FastifyInstance, holder: RouteTable
               },
             );
           }
-          return modelObject(route, table.builtAt);
+          return modelObject(request.params.model, route, table.builtAt);
         },
       );
       for (const url of ["/chat/completions", "/completions", "/embeddings"])
@@ -117,10 +122,10 @@ function routeNameOf(
   return typeof model === "string" ? model : decode(body.body).routeName;
 }
 
-/** A route as an OpenAI model object: its name is what clients pass as `model`. */
-function modelObject(route: Route, created: number): Record<string, unknown> {
+/** A route as an OpenAI model object: `id` (its name or an alias) is what clients pass as `model`. */
+function modelObject(id: string, route: Route, created: number): Record<string, unknown> {
   return {
-    id: route.name,
+    id,
     object: "model",
     created,
     owned_by: route.targets[0]?.upstream.providerName ?? "switchyard",

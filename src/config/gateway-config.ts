@@ -14,6 +14,8 @@ export type RouteStrategy = "fallback" | "weighted";
 
 export interface RouteConfig {
   name: string;
+  /** Other model names that select this route (unique across every route's names and aliases). */
+  aliases?: string[];
   type: RouteType;
   strategy: RouteStrategy;
   /** Where the route sends requests, in config order: one (`model:`) or several (`targets:`). */

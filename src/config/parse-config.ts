@@ -83,6 +83,7 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv):
   const context: ParseContext = { file, env, configDirectory: dirname(file), source, issues, listKey };
   const routes = list.map((entry, index) => parseRoute(entry, index, context));
   reportDuplicateNames(list, context);
+  reportClashingAliases(list, context);
   // An empty `server:` block (every line commented out) is YAML null: the defaults, as with no block at all.
   const server = serverSettingsSchema.safeParse(rootRecord.server ?? undefined, { reportInput: true });
   if (!server.success) {
@@ -132,6 +133,49 @@ function reportDuplicateNames(entries: unknown[], context: ParseContext): void {
       message: `duplicate route name '${name}' (first defined at line ${first.line}, again at line ${second.line}); route names must be unique`,
     });
   });
+}
+
+/**
+ * An alias selects a route wherever a request names a model, so it must not be the name or alias of any route
+ * (its own included): the same model name cannot select two routes. Reported at the alias that comes second.
+ */
+function reportClashingAliases(entries: unknown[], context: ParseContext): void {
+  const owners = new Map<string, { index: number; path: PropertyKey[] }>();
+  entries.forEach((entry, index) => {
+    const name = routeNameOf(entry);
+    if (name !== undefined && !owners.has(name))
+      owners.set(name, { index, path: [context.listKey, index, "name"] });
+  });
+  entries.forEach((entry, index) => {
+    const aliases = aliasesOf(entry);
+    aliases.forEach((alias, position) => {
+      const path = [context.listKey, index, "aliases", position];
+      const owner = owners.get(alias);
+      if (owner === undefined) {
+        owners.set(alias, { index, path });
+        return;
+      }
+      const ownerRoute = routeNameOf(entries[owner.index]) ?? `#${owner.index + 1}`;
+      const where = context.source.positionOf(owner.path);
+      const what = owner.path.at(-2) === "aliases" ? "an alias" : "the name";
+      const whose = owner.index === index ? "this route" : `route '${ownerRoute}'`;
+      const issue: ConfigIssue = {
+        file: context.file,
+        ...context.source.positionOf(path),
+        field: `aliases.${position}`,
+        message: `alias '${alias}' is already ${what} of ${whose} (line ${where.line}); a model name can select only one route`,
+      };
+      const route = routeNameOf(entry);
+      if (route !== undefined) issue.route = route;
+      context.issues.push(issue);
+    });
+  });
+}
+
+function aliasesOf(entry: unknown): string[] {
+  if (typeof entry !== "object" || entry === null) return [];
+  const aliases = (entry as Record<string, unknown>).aliases;
+  return Array.isArray(aliases) ? aliases.filter((alias): alias is string => typeof alias === "string") : [];
 }
 
 /** The kind of a value, never the value itself. */

@@ -64,6 +64,9 @@ class ChatStreamEncoder implements ChunkStreamEncoder {
         ];
       }
       case "block_stop":
+      // OpenAI's chat API has no place for reasoning: the client gets the answer without it.
+      case "reasoning_delta":
+      case "reasoning_signature":
         return [];
       case "finish":
         return [...this.start(event.choice), this.choiceChunk(event.choice, {}, event.reason)];
