@@ -26,7 +26,6 @@ import { clientAbortSignal } from "./client-abort-signal.js";
 import type { DeferredRequest } from "./deferred-request.js";
 import { type StreamChunkEncoder, sendEventStream } from "./event-stream-response.js";
 import { sendRelayedStream } from "./relay-stream-response.js";
-import { usageOfAnswer } from "./relayed-usage.js";
 import { attemptRecorder } from "./request-observation.js";
 
 /** A request's route, with the table it was found in and the holder that admits requests to it. */
@@ -122,7 +121,10 @@ async function answerWhole<O extends Operation>(
     clientAbortSignal(reply.raw),
     async (target, signal, timeouts) => {
       const passThrough = passThroughFor("openai", operation, target);
-      if (passThrough !== undefined) return fetchRelayedJson(passThrough, request.body, signal, timeouts);
+      if (passThrough !== undefined) {
+        const relayed = await fetchRelayedJson(passThrough, request.body, signal, timeouts);
+        return { ...relayed, usage: passThrough.codec.usageOfAnswer(relayed.body) };
+      }
       return {
         kind: "translated" as const,
         ...(await performAttempt(target, operation, request.canonical, signal, timeouts)),
@@ -131,7 +133,7 @@ async function answerWhole<O extends Operation>(
     attemptRecorder(reply.request),
   );
   if (value.kind === "relayed-json") {
-    observe(reply, value.upstreamMs, usageOfAnswer(value.body));
+    observe(reply, value.upstreamMs, value.usage);
     return { kind: "relayed", reply: reply.type("application/json").send(value.text) };
   }
   observe(reply, value.upstreamMs, value.response.usage);

@@ -1,41 +1,40 @@
 import type { FastifyReply } from "fastify";
 import { GatewayError } from "../canonical/index.js";
-import { encodeOpenAIError } from "../dialects/openai/error-encoder.js";
-import { encodeSseFrame } from "../framing/sse-encoder.js";
+import type { RelayTap } from "../dialects/relay-codec.js";
 import type { RelayedFrames } from "../framing/sse-frame-relay.js";
 import type { CancelSignal } from "../routing/cancel-signal.js";
 import type { RelayedStream } from "../routing/relay-upstream.js";
 import { upstreamFailure } from "../routing/upstream-failure.js";
 import { SSE_HEADERS, streamResponseHeaders, write } from "./event-stream-response.js";
-import { usageOfChunk } from "./relayed-usage.js";
 
 /**
  * Relays an opened upstream stream to the client frame by frame, bytes untouched. The side tap reads every
  * frame: the stream is complete at its end marker or an in-band error (both passed on, nothing after them); a
  * frame the client could not read is held back, and a stream that breaks off or ends without its end marker
- * gets the gateway's explicit error frame. A broken stream never ends like a clean one.
+ * gets the gateway's explicit error event in the dialect. A broken stream never ends like a clean one.
+ * `tap` is the dialect's side tap (usage, error events); a caller passes its own to read more of the frames.
+ * Resolves true when the stream was relayed complete.
  */
 export async function sendRelayedStream(
   reply: FastifyReply,
   stream: RelayedStream,
   signal: CancelSignal,
-): Promise<void> {
-  const { upstream, opened, chunks, relay, readFrame } = stream;
+  tap: RelayTap = stream.codec.createTap(),
+): Promise<boolean> {
+  const { upstream, opened, chunks, relay, codec } = stream;
   const observation = reply.request.observation;
   let complete = false;
   let failure: GatewayError | undefined;
   /** The bytes to pass on: up to the frame that ends the stream, if these frames have one. */
   const relayable = ({ bytes, frames, ends }: RelayedFrames): Buffer => {
     for (const [index, frame] of frames.entries()) {
-      const chunk = readFrame(frame);
-      if (chunk.kind === "chunk") {
-        if (observation !== null) observation.usage = usageOfChunk(frame.data) ?? observation.usage;
-        continue;
-      }
+      const chunk = codec.readFrame(frame);
       if (chunk.kind === "invalid") {
         failure = chunk.error;
         return bytes.subarray(0, index === 0 ? 0 : ends[index - 1]);
       }
+      tap.push(frame);
+      if (chunk.kind === "chunk") continue;
       complete = true;
       return bytes.subarray(0, ends[index]);
     }
@@ -64,12 +63,14 @@ export async function sendRelayedStream(
     if (complete && !body.readableEnded) body.dump().catch(() => body.destroy());
     else if (!body.readableEnded) body.destroy();
   }
+  if (observation !== null) observation.usage = tap.usage() ?? observation.usage;
   if (!complete && !response.destroyed && !signal.aborted) {
     failure ??= new GatewayError(
       "upstream_invalid_response",
-      `The stream from ${upstream.providerDisplayName} ended before its end marker ([DONE]).`,
+      `The stream from ${upstream.providerDisplayName} ended before its end marker (${codec.endMarker}).`,
     );
-    await write(response, encodeSseFrame(JSON.stringify(encodeOpenAIError(failure))));
+    await write(response, tap.errorFrames(failure));
   }
   response.end();
+  return complete;
 }

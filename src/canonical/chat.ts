@@ -72,7 +72,7 @@ export type ResponseFormat =
   | { type: "json_schema"; name: string; schema: Record<string, unknown>; strict?: boolean };
 
 /** How hard a reasoning model should think, on OpenAI's scale (the widest of the providers'). */
-export type ReasoningEffort = "minimal" | "low" | "medium" | "high" | "xhigh";
+export type ReasoningEffort = "minimal" | "low" | "medium" | "high" | "xhigh" | "max";
 
 /**
  * A request for reasoning. Providers take either an effort or a token budget; each encoder converts the one

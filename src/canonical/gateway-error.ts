@@ -9,6 +9,8 @@ export const ERROR_CATALOGUE = {
   invalid_body: { kind: "invalid_request", status: 422 },
   parameter_not_permitted: { kind: "invalid_request", status: 422 },
   parameter_unsupported: { kind: "invalid_request", status: 422 },
+  feature_unsupported: { kind: "invalid_request", status: 400 },
+  storage_disabled: { kind: "invalid_request", status: 400 },
   route_type_mismatch: { kind: "invalid_request", status: 400 },
   body_too_large: { kind: "invalid_request", status: 413 },
   route_not_found: { kind: "not_found", status: 404 },

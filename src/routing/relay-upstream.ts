@@ -32,7 +32,7 @@ export interface RelayedStream {
   chunks: AsyncIterator<unknown>;
   relay: SseFrameRelay;
   first: RelayedFrames;
-  readFrame: PassThrough["readFrame"];
+  codec: PassThrough["codec"];
   firstEventMs: number;
 }
 
@@ -60,7 +60,9 @@ export async function fetchRelayedJson(
 
 /**
  * Opens a pass-through stream on the target and waits for its first complete frame (one attempt). An upstream
- * that ignored `stream` and answered with JSON is replayed as events instead.
+ * that ignored `stream` and answered with JSON is replayed as events instead, decoded by the operation's own
+ * decoder (the relayed dialect is the operation's wire format, but for Responses relays, whose upstreams always
+ * stream when asked).
  */
 export async function openRelayedStream(
   passThrough: PassThrough,
@@ -98,7 +100,7 @@ export async function openRelayedStream(
           chunks,
           relay,
           first,
-          readFrame: passThrough.readFrame,
+          codec: passThrough.codec,
           firstEventMs: performance.now() - started,
         };
       }
@@ -125,7 +127,7 @@ function refuseBrokenStart(
   upstream: HttpUpstreamTarget,
 ): void {
   const [frame] = first.frames;
-  const chunk = frame === undefined ? undefined : passThrough.readFrame(frame);
+  const chunk = frame === undefined ? undefined : passThrough.codec.readFrame(frame);
   if (chunk === undefined || chunk.kind === "chunk") return;
   if (chunk.kind === "done") {
     throw new GatewayError(

@@ -1,4 +1,10 @@
-import type { ChatMessage, ChatRequest, ToolChoice, ToolDefinition } from "../../canonical/index.js";
+import {
+  type ChatMessage,
+  type ChatRequest,
+  effortOf,
+  type ToolChoice,
+  type ToolDefinition,
+} from "../../canonical/index.js";
 import type { JsonRecord } from "../narrow.js";
 import { encodeResponseFormat } from "./response-format.js";
 
@@ -6,6 +12,11 @@ import { encodeResponseFormat } from "./response-format.js";
  * Encodes a canonical chat request as an OpenAI `POST /chat/completions` body.
  * `model` is null for Azure OpenAI, where the deployment in the URL names the model.
  * See https://platform.openai.com/docs/api-reference/chat/create
+ *
+ * Reasoning becomes `reasoning_effort` (a budget is converted by BUDGET_OF_EFFORT). Reasoning models refuse
+ * `max_tokens` and take `max_completion_tokens`, which also covers the reasoning tokens
+ * (https://platform.openai.com/docs/guides/reasoning#controlling-costs), so a reasoning request sends that.
+ * The chat API takes no reasoning back, so earlier turns' reasoning is left out.
  */
 export function encodeChatRequest(request: ChatRequest, model: string | null): JsonRecord {
   const body: JsonRecord = {};
@@ -13,7 +24,12 @@ export function encodeChatRequest(request: ChatRequest, model: string | null): J
   body.messages = request.messages.map(encodeMessage);
   if (request.temperature !== undefined) body.temperature = request.temperature;
   if (request.topP !== undefined) body.top_p = request.topP;
-  if (request.maxTokens !== undefined) body.max_tokens = request.maxTokens;
+  if (request.maxTokens !== undefined) {
+    body[request.reasoning === undefined ? "max_tokens" : "max_completion_tokens"] = request.maxTokens;
+  }
+  if (request.reasoning !== undefined) body.reasoning_effort = effortOf(request.reasoning);
+  if (request.parallelToolCalls !== undefined && request.tools !== undefined)
+    body.parallel_tool_calls = request.parallelToolCalls;
   if (request.stop !== undefined) body.stop = request.stop;
   if (request.n !== undefined) body.n = request.n;
   if (request.seed !== undefined) body.seed = request.seed;

@@ -1,24 +1,16 @@
-import type { GatewayError } from "../../canonical/index.js";
 import type { SseFrame } from "../../framing/sse-decoder.js";
 import { invalidUpstreamResponse, isRecord } from "../narrow.js";
+import type { RelayedFrame } from "../relay-codec.js";
 import { decodeErrorMessage } from "./error-message.js";
 import { unreadableChunkError, upstreamStreamError } from "./stream-error.js";
 
 /**
- * What one frame of an OpenAI-shaped stream means to a relay that passes the bytes on untouched
- * (https://platform.openai.com/docs/api-reference/chat-streaming):
- * - `chunk`: a chunk object, passed on;
- * - `done`: the `[DONE]` end marker, passed on, and the stream is complete;
- * - `error`: an in-band `{"error": {...}}` object, passed on (the client's SDK raises it), and the stream ends;
- * - `invalid`: a frame the client could not read (data that is not a JSON object, or an `error` event without an
- *   error object): not passed on, since the SDKs would fail to parse it or yield it as a chunk; the stream ends
- *   with the gateway's own error frame instead.
+ * What one frame of an OpenAI-shaped stream means to a relay (https://platform.openai.com/docs/api-reference/chat-streaming):
+ * a chunk object; the `[DONE]` end marker; an in-band `{"error": {...}}` object; or a frame the client could not
+ * read (data that is not a JSON object, or an `error` event without an error object), which the SDKs would fail
+ * to parse or yield as a chunk.
  */
-export type RelayedChunk =
-  | { kind: "chunk" }
-  | { kind: "done" }
-  | { kind: "error"; error: GatewayError }
-  | { kind: "invalid"; error: GatewayError };
+export type RelayedChunk = RelayedFrame;
 
 /**
  * Reads one relayed frame. Every frame is parsed: a stream that breaks with a malformed chunk must end with an

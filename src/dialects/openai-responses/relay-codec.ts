@@ -1,0 +1,102 @@
+import { GatewayError, type Usage } from "../../canonical/index.js";
+import type { SseFrame } from "../../framing/sse-decoder.js";
+import { encodeSseFrame } from "../../framing/sse-encoder.js";
+import {
+  invalidUpstreamResponse,
+  isRecord,
+  type JsonRecord,
+  optionalNumber,
+  optionalString,
+} from "../narrow.js";
+import type { RelayCodec, RelayedFrame, RelayTap } from "../relay-codec.js";
+import { decodeResponsesUsage } from "./usage.js";
+
+/** The events that end a Responses stream cleanly (https://platform.openai.com/docs/api-reference/responses-streaming). */
+const TERMINAL = new Set(["response.completed", "response.incomplete"]);
+
+/**
+ * Relaying Responses API answers to a Responses client: a stream is complete at `response.completed` (or
+ * `response.incomplete`); `error` and `response.failed` are the upstream's own failure, passed on. Usage is the
+ * completed response's. A broken stream ends as the gateway's own Responses streams do: an `error` event and
+ * `response.failed`, numbered after the upstream's last event.
+ */
+export const OPENAI_RESPONSES_RELAY: RelayCodec = {
+  readFrame,
+  usageOfAnswer: (body) => (isRecord(body) ? decodeResponsesUsage(body.usage) : undefined),
+  endMarker: "response.completed",
+  createTap: () => new ResponsesTap(),
+};
+
+/** The side tap of one relayed Responses stream: the response as it stands, and the last sequence number. */
+export class ResponsesTap implements RelayTap {
+  private response: JsonRecord | undefined;
+  private lastSequence = -1;
+
+  push(frame: SseFrame): void {
+    // Every event carries its sequence number; only the response-level events are parsed whole.
+    const match = /"sequence_number":(\d+)/.exec(frame.data);
+    if (match !== null) this.lastSequence = Number(match[1]);
+    if (!(frame.event ?? "").startsWith("response.") || frame.data.indexOf('"response":') === -1) return;
+    try {
+      const payload: unknown = JSON.parse(frame.data);
+      if (isRecord(payload) && isRecord(payload.response)) this.response = payload.response;
+    } catch {
+      // readFrame has already judged the frame; a response that cannot be read is simply not kept.
+    }
+  }
+
+  usage(): Usage | undefined {
+    return this.response === undefined ? undefined : decodeResponsesUsage(this.response.usage);
+  }
+
+  /** The last whole response the stream carried (the completed one, at a clean end). */
+  latestResponse(): JsonRecord | undefined {
+    return this.response;
+  }
+
+  errorFrames(error: GatewayError): string {
+    const code = error.status === 429 ? "rate_limit_exceeded" : "server_error";
+    const errorEvent = {
+      type: "error",
+      code,
+      message: error.message,
+      param: null,
+      sequence_number: ++this.lastSequence,
+    };
+    const response = {
+      ...this.response,
+      status: "failed",
+      error: { code, message: error.message },
+      usage: null,
+    };
+    const failed = { type: "response.failed", response, sequence_number: ++this.lastSequence };
+    return (
+      encodeSseFrame(JSON.stringify(errorEvent), "error") +
+      encodeSseFrame(JSON.stringify(failed), "response.failed")
+    );
+  }
+}
+
+function readFrame(frame: SseFrame): RelayedFrame {
+  let payload: unknown;
+  try {
+    payload = JSON.parse(frame.data);
+  } catch {
+    return { kind: "invalid", error: invalidUpstreamResponse("a stream event's data is not valid JSON") };
+  }
+  if (!isRecord(payload)) {
+    return { kind: "invalid", error: invalidUpstreamResponse("a stream event's data is not a JSON object") };
+  }
+  const type = optionalString(payload.type) ?? frame.event ?? "";
+  if (TERMINAL.has(type)) return { kind: "done" };
+  if (type === "error" || type === "response.failed") return { kind: "error", error: failureOf(payload) };
+  return { kind: "chunk" };
+}
+
+function failureOf(payload: JsonRecord): GatewayError {
+  const response = isRecord(payload.response) ? payload.response : {};
+  const error = isRecord(response.error) ? response.error : payload;
+  const message = optionalString(error.message) ?? "The upstream reported an error in the stream.";
+  const rateLimited = error.code === "rate_limit_exceeded" || optionalNumber(error.status) === 429;
+  return new GatewayError(rateLimited ? "rate_limited" : "upstream_http_error", message);
+}
