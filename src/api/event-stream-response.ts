@@ -1,21 +1,21 @@
 import type { ServerResponse } from "node:http";
 import type { FastifyReply } from "fastify";
 import { GatewayError, type StreamEvent } from "../canonical/index.js";
+import type { DialectStreamEncoder, EncodedFrame } from "../dialects/stream-frame.js";
 import { encodeSseFrame } from "../framing/sse-encoder.js";
 import { serverTimingHeader, targetHeaders } from "./request-observation.js";
 
-/** Turns canonical events into the client dialect's SSE data texts (one object per stream). */
-export interface StreamChunkEncoder {
-  push(event: StreamEvent): string[];
-  finish(): string[];
-}
+/** Turns canonical events into the client dialect's SSE messages (one object per stream). */
+export type StreamChunkEncoder = DialectStreamEncoder;
 
 export interface EventStreamOptions {
   encoder: StreamChunkEncoder;
-  /** The data text of the dialect's in-stream error frame. */
-  encodeError: (error: GatewayError) => string;
+  /** The data text of the dialect's in-stream error frame, for encoders without their own `fail`. */
+  encodeError?: (error: GatewayError) => string;
   /** Whether a clean end is marked with `data: [DONE]` (OpenAI's convention). */
   doneMarker: boolean;
+  /** Called once a stream has ended cleanly, before its last messages are written (see answerChatIngress). */
+  beforeEnd?: () => Promise<void>;
 }
 
 export const SSE_HEADERS = {
@@ -46,13 +46,13 @@ export async function sendEventStream(
     for await (const event of events) {
       if (response.destroyed) return;
       if (event.type === "error") {
-        await write(response, encodeSseFrame(options.encodeError(event.error)));
+        await write(response, errorFrames(options, event.error));
         failed = true;
         break;
       }
       if (event.type === "usage" && observation !== null) observation.usage = event.usage;
       const chunks = options.encoder.push(event);
-      if (chunks.length > 0) await write(response, chunks.map((chunk) => encodeSseFrame(chunk)).join(""));
+      if (chunks.length > 0) await write(response, encodeFrames(chunks));
     }
   } catch (error) {
     // Events end with an error event rather than throwing; this is a defect, but the client must still see it.
@@ -61,15 +61,31 @@ export async function sendEventStream(
       "internal_error",
       "Internal error: the gateway failed while streaming.",
     );
-    if (!response.destroyed) await write(response, encodeSseFrame(options.encodeError(internal)));
+    if (!response.destroyed) await write(response, errorFrames(options, internal));
     failed = true;
   }
   if (!failed && !response.destroyed) {
-    const last = options.encoder.finish().map((chunk) => encodeSseFrame(chunk));
-    if (options.doneMarker) last.push(encodeSseFrame("[DONE]"));
-    if (last.length > 0) await write(response, last.join(""));
+    const last = options.encoder.finish();
+    if (options.doneMarker) last.push("[DONE]");
+    await options.beforeEnd?.();
+    if (last.length > 0) await write(response, encodeFrames(last));
   }
   response.end();
+}
+
+function encodeFrames(frames: EncodedFrame[]): string {
+  let text = "";
+  for (const frame of frames)
+    text += typeof frame === "string" ? encodeSseFrame(frame) : encodeSseFrame(frame.data, frame.event);
+  return text;
+}
+
+/** The dialect's error messages: the encoder's own when it has them, else the error frame it is given. */
+function errorFrames(options: EventStreamOptions, error: GatewayError): string {
+  if (options.encoder.fail !== undefined) return encodeFrames(options.encoder.fail(error));
+  return encodeSseFrame(
+    options.encodeError?.(error) ?? JSON.stringify({ error: { message: error.message } }),
+  );
 }
 
 /** Writes, and when the socket's buffer is full waits until it drains (or the client leaves). */

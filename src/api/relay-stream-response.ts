@@ -12,16 +12,17 @@ import { SSE_HEADERS, streamResponseHeaders, write } from "./event-stream-respon
  * frame: the stream is complete at its end marker or an in-band error (both passed on, nothing after them); a
  * frame the client could not read is held back, and a stream that breaks off or ends without its end marker
  * gets the gateway's explicit error event in the dialect. A broken stream never ends like a clean one.
- * `tap` is the dialect's side tap (usage, error events); a caller passes its own to read more of the frames.
- * Resolves true when the stream was relayed complete.
+ * `beforeEnd` is called with the side tap once the stream's terminal frame has arrived, before it is written (see
+ * answerChatIngress).
  */
 export async function sendRelayedStream(
   reply: FastifyReply,
   stream: RelayedStream,
   signal: CancelSignal,
-  tap: RelayTap = stream.codec.createTap(),
-): Promise<boolean> {
+  beforeEnd?: (tap: RelayTap) => Promise<void>,
+): Promise<void> {
   const { upstream, opened, chunks, relay, codec } = stream;
+  const tap = codec.createTap();
   const observation = reply.request.observation;
   let complete = false;
   let failure: GatewayError | undefined;
@@ -45,11 +46,13 @@ export async function sendRelayedStream(
   const response = reply.raw;
   response.writeHead(200, { ...SSE_HEADERS, ...streamResponseHeaders(reply) });
   try {
+    if (complete) await beforeEnd?.(tap);
     await write(response, first);
     while (!complete && failure === undefined && !response.destroyed) {
       const next = await chunks.next();
       if (next.done === true) break;
       const bytes = relayable(relay.push(next.value as Buffer));
+      if (complete) await beforeEnd?.(tap);
       if (bytes.length > 0) await write(response, bytes);
     }
   } catch (error) {
@@ -72,5 +75,4 @@ export async function sendRelayedStream(
     await write(response, tap.errorFrames(failure));
   }
   response.end();
-  return complete;
 }

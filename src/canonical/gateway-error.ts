@@ -66,3 +66,15 @@ export class GatewayError extends Error {
 export function isGatewayError(value: unknown): value is GatewayError {
   return value instanceof GatewayError;
 }
+
+/**
+ * A model's tool call whose arguments are not a JSON object, for a client dialect that carries arguments as an
+ * object (Anthropic's `tool_use.input`): the upstream's answer cannot be delivered as it is.
+ */
+export function invalidArgumentsError(toolName: string, cause?: unknown): GatewayError {
+  return new GatewayError(
+    "upstream_invalid_response",
+    `The upstream's call to tool '${toolName}' has arguments that are not a JSON object.`,
+    cause === undefined ? {} : { cause },
+  );
+}

@@ -22,6 +22,8 @@ export interface RelayTap {
   usage(): Usage | undefined;
   /** The SSE text that ends a stream which broke: the dialect's error event(s), in line with what came before. */
   errorFrames(error: GatewayError): string;
+  /** For dialects whose stream ends with the whole answer (Responses): that answer, once the stream completed. */
+  final?(): Record<string, unknown> | undefined;
 }
 
 /** The dialect knowledge a same-dialect relay needs (streaming/pass-through.ts picks one per client dialect). */

@@ -13,4 +13,6 @@ export interface DialectStreamEncoder {
   /** Called when the canonical stream ended cleanly; returns the last messages, if any. */
   finish(): EncodedFrame[];
   fail?(error: GatewayError): EncodedFrame[];
+  /** For dialects whose stream ends with the whole answer (Responses): that answer, once the stream finished. */
+  final?(): Record<string, unknown> | undefined;
 }

@@ -1,5 +1,6 @@
 import { createServer } from "node:http";
 import Fastify, { type FastifyInstance, LogController } from "fastify";
+import { registerAnthropicApi } from "../api/anthropic-api.js";
 import { registerDocs } from "../api/docs-api.js";
 import { registerHealth } from "../api/health-api.js";
 import { type MetricsSource, registerMetrics } from "../api/metrics-api.js";
@@ -63,6 +64,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerMlflowLimits(app);
   registerMlflowDeploymentsApi(app, options.routes);
   await registerOpenAIApi(app, options.routes);
+  await registerAnthropicApi(app, options.routes);
   await app.ready();
   return app;
 }

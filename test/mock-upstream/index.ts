@@ -9,6 +9,7 @@ export { expectNoSpecViolations } from "./expect-no-spec-violations.js";
 export type { MockUpstream, RecordedRequest, RequestOutcome, SpecViolation } from "./mock-upstream.js";
 export * from "./openai-bodies.js";
 export { startOpenAIMock } from "./openai-mock.js";
+export * from "./openai-responses-bodies.js";
 export { delayed, type ScriptedResponse, type ScriptedStream } from "./scripted-response.js";
 export { type ReceivedResponse, sendRequest } from "./send-request.js";
 export { type ParsedSseMessage, parseSseText, sseFrame } from "./sse-frame.js";

@@ -49,9 +49,10 @@ export class ResponsesTap implements RelayTap {
     return this.response === undefined ? undefined : decodeResponsesUsage(this.response.usage);
   }
 
-  /** The last whole response the stream carried (the completed one, at a clean end). */
-  latestResponse(): JsonRecord | undefined {
-    return this.response;
+  /** The completed response, once the stream carried it. */
+  final(): JsonRecord | undefined {
+    const status = this.response?.status;
+    return status === "completed" || status === "incomplete" ? this.response : undefined;
   }
 
   errorFrames(error: GatewayError): string {

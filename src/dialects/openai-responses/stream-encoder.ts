@@ -40,7 +40,7 @@ export class ResponsesStreamEncoder implements DialectStreamEncoder {
   private readonly open = new Map<number, OpenItem>();
   private finishReason: FinishReason | undefined;
   private usage: Usage | null = null;
-  private final: JsonRecord | undefined;
+  private completed: JsonRecord | undefined;
   private ended = false;
 
   constructor(
@@ -91,11 +91,11 @@ export class ResponsesStreamEncoder implements DialectStreamEncoder {
     const frames = [...this.open.keys()].flatMap((index) => this.stopItem(index));
     this.ended = true;
     const status = statusOf(this.finishReason);
-    this.final = responseObject(this.frame, status, this.output, this.usage, {
+    this.completed = responseObject(this.frame, status, this.output, this.usage, {
       finishReason: this.finishReason ?? null,
     });
     const type = status === "completed" ? "response.completed" : "response.incomplete";
-    frames.push(this.event(type, { response: forClient(this.final, this.frame) }));
+    frames.push(this.event(type, { response: forClient(this.completed, this.frame) }));
     return frames;
   }
 
@@ -119,8 +119,8 @@ export class ResponsesStreamEncoder implements DialectStreamEncoder {
   }
 
   /** The finished response with its reasoning tokens, for the store; undefined until the stream ended cleanly. */
-  finalResponse(): JsonRecord | undefined {
-    return this.final;
+  final(): JsonRecord | undefined {
+    return this.completed;
   }
 
   private startItem(

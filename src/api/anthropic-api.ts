@@ -1,0 +1,98 @@
+import type { FastifyInstance } from "fastify";
+import { createMessageId } from "../dialects/anthropic/message-id.js";
+import { decodeMessagesRequest, decodePrompt } from "../dialects/anthropic/messages-request-decoder.js";
+import {
+  countTokensRequestSchema,
+  messagesRequestSchema,
+  parseAnthropicBody,
+} from "../dialects/anthropic/messages-request-schema.js";
+import { encodeMessagesResponse } from "../dialects/anthropic/messages-response-encoder.js";
+import { MessagesStreamEncoder } from "../dialects/anthropic/messages-stream-encoder.js";
+import { reportedModel } from "../dialects/openai/reported-model.js";
+import { fetchRelayedJson } from "../routing/relay-upstream.js";
+import { callWithResilience } from "../routing/resilient-call.js";
+import type { Route } from "../routing/route-table.js";
+import type { RouteTableHolder } from "../routing/route-table-holder.js";
+import { passThroughFor } from "../streaming/pass-through.js";
+import { countTokensRouteSchema, messagesRouteSchema } from "./agent-openapi-schemas.js";
+import { useAnthropicErrors } from "./anthropic-error-handler.js";
+import { answerChatIngress, type ChatIngress } from "./chat-ingress.js";
+import { clientAbortSignal } from "./client-abort-signal.js";
+import { jsonObjectBody } from "./deferred-request.js";
+import { refuseOtherMethods } from "./method-not-allowed.js";
+import { estimatePromptTokens } from "./prompt-token-estimate.js";
+import { attemptRecorder, observeRoute } from "./request-observation.js";
+import { routeForRequest } from "./route-for-request.js";
+
+/**
+ * Anthropic's Messages API under `/v1` (https://docs.anthropic.com/en/api/messages), where `model` names a route
+ * or one of its aliases: Claude Code (`ANTHROPIC_BASE_URL`) and the Anthropic SDKs work through the gateway
+ * whatever provider serves the route. Anthropic targets get the request relayed as it is (with the client's
+ * `anthropic-version` and `anthropic-beta`); others get it translated. Errors use Anthropic's envelope.
+ */
+export async function registerAnthropicApi(app: FastifyInstance, holder: RouteTableHolder): Promise<void> {
+  await app.register(
+    async (scope) => {
+      useAnthropicErrors(scope);
+      scope.post("/messages", { schema: messagesRouteSchema }, async (request, reply) => {
+        const body = jsonObjectBody(request.body);
+        const table = holder.current;
+        const route = routeForRequest(table, modelOf(body), "chat", "/v1/messages");
+        observeRoute(request, "anthropic", route);
+        return answerChatIngress(
+          reply,
+          { holder, table, route },
+          {
+            body,
+            headers: request.headers,
+            streaming: body.stream === true,
+            decode: () => decodeMessagesRequest(parseAnthropicBody(messagesRequestSchema, body)),
+          },
+          messagesIngress(route),
+        );
+      });
+      scope.post("/messages/count_tokens", { schema: countTokensRouteSchema }, async (request, reply) => {
+        const body = jsonObjectBody(request.body);
+        const table = holder.current;
+        const route = routeForRequest(table, modelOf(body), "chat", "/v1/messages/count_tokens");
+        observeRoute(request, "anthropic", route);
+        return holder.serve(table, route, async () => {
+          const { value } = await callWithResilience(
+            route,
+            clientAbortSignal(reply.raw),
+            async (target, signal, timeouts) => {
+              const relay = passThroughFor("anthropic-count-tokens", "chat", target, request.headers);
+              if (relay !== undefined) return fetchRelayedJson(relay, body, signal, timeouts);
+              const prompt = decodePrompt(parseAnthropicBody(countTokensRequestSchema, body)).request;
+              return { kind: "estimated" as const, inputTokens: await estimatePromptTokens(prompt) };
+            },
+            attemptRecorder(reply.request),
+          );
+          if (value.kind === "estimated") return { input_tokens: value.inputTokens };
+          return reply.type("application/json").send(value.text);
+        });
+      });
+      for (const url of ["/messages", "/messages/count_tokens"]) refuseOtherMethods(scope, url, ["POST"]);
+    },
+    { prefix: "/v1" },
+  );
+}
+
+/** The body's `model`; a body without a string `model` gets the schema's own error. */
+function modelOf(body: Record<string, unknown>): string {
+  if (typeof body.model === "string") return body.model;
+  return parseAnthropicBody(countTokensRequestSchema, body).model;
+}
+
+function messagesIngress(route: Route): ChatIngress {
+  const id = createMessageId();
+  return {
+    relay: "anthropic-messages",
+    featureNames: {
+      reasoning: { what: "extended thinking", param: "thinking" },
+      top_k: { what: "top_k sampling", param: "top_k" },
+    },
+    encode: (response) => encodeMessagesResponse(response, id, reportedModel(response.model, route.name)),
+    createStreamEncoder: () => new MessagesStreamEncoder(id, route.name),
+  };
+}
