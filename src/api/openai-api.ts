@@ -6,6 +6,7 @@ import {
   decodeOpenAIEmbeddingsRequest,
   decodeOpenAIEmbeddingsWithFormat,
 } from "../dialects/openai/embeddings-request-decoder.js";
+import type { ResponseStorage } from "../response-store/response-storage.js";
 import type { Route } from "../routing/route-table.js";
 import type { RouteTableHolder } from "../routing/route-table-holder.js";
 import { DeferredRequest, jsonObjectBody } from "./deferred-request.js";
@@ -13,6 +14,7 @@ import { refuseOtherMethods } from "./method-not-allowed.js";
 import { useOpenAIErrors } from "./openai-error-handler.js";
 import { answerChat, answerCompletions, answerEmbeddings } from "./openai-shaped-answers.js";
 import { observeRoute } from "./request-observation.js";
+import { registerResponsesApi } from "./responses-api.js";
 import { routeForRequest } from "./route-for-request.js";
 
 const TAGS = ["OpenAI-compatible API"];
@@ -21,7 +23,11 @@ const TAGS = ["OpenAI-compatible API"];
  * The OpenAI API under `/v1`, where `model` names a route: any OpenAI SDK works by setting its base URL to
  * `{gateway}/v1`, whatever provider serves the route. Errors use OpenAI's envelope.
  */
-export async function registerOpenAIApi(app: FastifyInstance, holder: RouteTableHolder): Promise<void> {
+export async function registerOpenAIApi(
+  app: FastifyInstance,
+  holder: RouteTableHolder,
+  responses: ResponseStorage,
+): Promise<void> {
   await app.register(
     async (scope) => {
       useOpenAIErrors(scope);
@@ -108,6 +114,7 @@ export async function registerOpenAIApi(app: FastifyInstance, holder: RouteTable
       );
       for (const url of ["/chat/completions", "/completions", "/embeddings"])
         refuseOtherMethods(scope, url, ["POST"]);
+      registerResponsesApi(scope, holder, responses);
     },
     { prefix: "/v1" },
   );

@@ -11,6 +11,7 @@ export const ERROR_CATALOGUE = {
   parameter_unsupported: { kind: "invalid_request", status: 422 },
   feature_unsupported: { kind: "invalid_request", status: 400 },
   storage_disabled: { kind: "invalid_request", status: 400 },
+  previous_response_not_found: { kind: "invalid_request", status: 400 },
   route_type_mismatch: { kind: "invalid_request", status: 400 },
   body_too_large: { kind: "invalid_request", status: 413 },
   route_not_found: { kind: "not_found", status: 404 },

@@ -1,6 +1,7 @@
 import type { RouteType } from "../canonical/index.js";
 import type { GovernanceConfig } from "./governance/governance-config.js";
 import type { CircuitBreakerSettings, RetrySettings } from "./resilience-settings.js";
+import type { ResponsesSettings } from "./responses-settings.js";
 import type { UpstreamTimeouts } from "./route-timeouts.js";
 import type { ServerSettings } from "./server-settings.js";
 
@@ -10,6 +11,8 @@ export interface GatewayConfig {
   server: ServerSettings;
   /** Access control, limits, budgets, usage: `docs/` has the reference. */
   governance: GovernanceConfig;
+  /** The Responses API's store (`responses:`); DEFAULT_RESPONSES_SETTINGS when absent. */
+  responses?: ResponsesSettings;
 }
 
 /** `fallback`: targets in order. `weighted`: the first target drawn at random by weight, then the others. */

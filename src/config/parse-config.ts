@@ -5,12 +5,13 @@ import type { GatewayConfig, RouteConfig } from "./gateway-config.js";
 import { parseGovernance } from "./governance/parse-governance.js";
 import type { ParseContext } from "./issue-reporter.js";
 import { parseRoute, routeNameOf } from "./parse-route.js";
+import { RESPONSES_STORE_KEYS, responsesSettingsSchema } from "./responses-settings.js";
 import { SERVER_KEYS, serverSettingsSchema } from "./server-settings.js";
 import { YamlSource } from "./yaml-source.js";
 
 export type ParseResult = { ok: true; config: GatewayConfig } | { ok: false; issues: ConfigIssue[] };
 
-const TOP_LEVEL_KEYS = ["routes", "endpoints", "server", "governance"];
+const TOP_LEVEL_KEYS = ["routes", "endpoints", "server", "governance", "responses"];
 
 /**
  * Parses and validates a config file's text completely: syntax, shape, providers, route types, provider
@@ -110,8 +111,38 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv):
     }
   }
   const governance = parseGovernance(rootRecord.governance, context);
-  if (issues.length > 0 || !server.success || governance === undefined) return { ok: false, issues };
-  return { ok: true, config: { routes: routes as RouteConfig[], server: server.data, governance } };
+  const responses = responsesSettingsSchema.safeParse(rootRecord.responses ?? undefined, {
+    reportInput: true,
+  });
+  if (!responses.success) {
+    for (const issue of responses.error.issues) {
+      const path = ["responses", ...issue.path];
+      if (issue.code === "unrecognized_keys") {
+        for (const key of issue.keys) {
+          const allowed = issue.path.length === 0 ? "store" : RESPONSES_STORE_KEYS;
+          issues.push({
+            file,
+            ...source.keyPositionOf([...path, key]),
+            field: [...path, key].join("."),
+            message: `unknown key '${key}'; allowed: ${allowed}`,
+          });
+        }
+      } else {
+        issues.push({
+          file,
+          ...source.positionOf(path),
+          field: path.join("."),
+          message: describeZodIssue(issue, true),
+        });
+      }
+    }
+  }
+  if (issues.length > 0 || !server.success || governance === undefined || !responses.success)
+    return { ok: false, issues };
+  return {
+    ok: true,
+    config: { routes: routes as RouteConfig[], server: server.data, governance, responses: responses.data },
+  };
 }
 
 /** Checks the names as written, so a duplicate is reported even when one of the two routes has other errors. */

@@ -14,6 +14,7 @@ import type { ServerSettings } from "../config/server-settings.js";
 import type { Coordinator } from "../coordination/coordinator.js";
 import type { Logger } from "../observability/logger.js";
 import type { GatewayMetrics } from "../observability/metrics.js";
+import type { ResponseStorage } from "../response-store/response-storage.js";
 import type { RouteTableHolder } from "../routing/route-table-holder.js";
 import { PACKAGE_VERSION } from "./package-version.js";
 
@@ -27,6 +28,8 @@ export interface AppOptions {
   server: ServerSettings;
   /** The channel to the owner of gateway-wide state (shared limits, breaker state, stored responses). */
   coordinator: Coordinator;
+  /** The Responses API's stored state (see response-store/). */
+  responses: ResponseStorage;
 }
 
 /** Builds the gateway's HTTP application without listening, so tests and the server share one construction. */
@@ -66,7 +69,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerMlflowInvocations(app, options.routes);
   registerMlflowLimits(app);
   registerMlflowDeploymentsApi(app, options.routes);
-  await registerOpenAIApi(app, options.routes);
+  await registerOpenAIApi(app, options.routes, options.responses);
   await registerAnthropicApi(app, options.routes);
   await app.ready();
   return app;

@@ -1,6 +1,7 @@
 import type { GatewayConfig } from "../config/gateway-config.js";
 import type { OwnedService } from "../coordination/coordinator.js";
 import type { Logger } from "../observability/logger.js";
+import { createResponseStoreService } from "../response-store/response-store-service.js";
 
 /** What an owned service is built from: the config it starts with and a way to tell every worker of a change. */
 export interface OwnedServicesContext {
@@ -14,6 +15,6 @@ export interface OwnedServicesContext {
  * The services the gateway's owner process holds for all workers (see `coordination/coordinator.ts`): in a
  * cluster the primary builds them once, a single-process gateway builds its own. One line per service.
  */
-export function createOwnedServices(_context: OwnedServicesContext): OwnedService[] {
-  return [];
+export function createOwnedServices(context: OwnedServicesContext): OwnedService[] {
+  return [createResponseStoreService(context.config)];
 }
