@@ -10,6 +10,7 @@ import type { GatewayConfig, RouteConfig, TargetConfig } from "./gateway-config.
 import { defaultGovernanceConfig } from "./governance/governance-config.js";
 import { parseConfig } from "./parse-config.js";
 import { DEFAULT_CIRCUIT_BREAKER, DEFAULT_RETRIES } from "./resilience-settings.js";
+import { DEFAULT_RESPONSES_SETTINGS } from "./responses-settings.js";
 import { routeEntrySchema } from "./route-entry-schema.js";
 import { DEFAULT_UPSTREAM_TIMEOUTS } from "./route-timeouts.js";
 import { DEFAULT_SERVER_SETTINGS } from "./server-settings.js";
@@ -77,6 +78,7 @@ describe("parseConfig: the top level of the file", () => {
       routes: [],
       server: DEFAULT_SERVER_SETTINGS,
       governance: defaultGovernanceConfig("/srv/switchyard"),
+      responses: DEFAULT_RESPONSES_SETTINGS,
     });
   });
 
@@ -160,7 +162,7 @@ describe("parseConfig: the top level of the file", () => {
         line: 4,
         column: 1,
         field: "logging",
-        message: "unknown top-level key 'logging'; allowed: routes, endpoints, server, governance",
+        message: "unknown top-level key 'logging'; allowed: routes, endpoints, server, governance, responses",
       },
     ]);
   });
@@ -185,7 +187,8 @@ describe("parseConfig: the top level of the file", () => {
         line: 1,
         column: 1,
         field: "endpoint",
-        message: "unknown top-level key 'endpoint'; allowed: routes, endpoints, server, governance",
+        message:
+          "unknown top-level key 'endpoint'; allowed: routes, endpoints, server, governance, responses",
       },
       {
         file: FILE,
@@ -549,6 +552,7 @@ describe("parseConfig: providers", () => {
     expect(config).toEqual({
       server: DEFAULT_SERVER_SETTINGS,
       governance: defaultGovernanceConfig("/srv/switchyard"),
+      responses: DEFAULT_RESPONSES_SETTINGS,
       routes: [
         withDefaults({
           name: "chat",
@@ -1090,7 +1094,7 @@ describe("parseConfig: several problems", () => {
         line: 32,
         column: 1,
         field: "colour",
-        message: "unknown top-level key 'colour'; allowed: routes, endpoints, server, governance",
+        message: "unknown top-level key 'colour'; allowed: routes, endpoints, server, governance, responses",
       },
       {
         file,
