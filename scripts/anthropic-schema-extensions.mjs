@@ -110,12 +110,27 @@ export function extendAnthropicSchemas(schemas) {
   const params = schemas.CreateMessageParams.properties;
   params.thinking = ref("ThinkingConfigParam");
   params.service_tier = { type: "string", enum: ["auto", "standard_only"] };
+  schemas.JSONOutputFormat = object({ type: constant("json_schema"), schema: { type: "object" } }, [
+    "type",
+    "schema",
+  ]);
+  schemas.OutputConfig = object(
+    {
+      effort: nullable({ type: "string", enum: ["low", "medium", "high", "xhigh", "max"] }),
+      format: nullable(ref("JSONOutputFormat")),
+    },
+    [],
+  );
+  params.output_config = ref("OutputConfig");
   params.tools.items = { anyOf: [ref("Tool"), ref("WebSearchTool20250305")] };
 
   // MessageCountTokensParams: the fields of MessageCreateParams that count_tokens takes.
   schemas.CountMessageTokensParams = object(
     Object.fromEntries(
-      ["model", "messages", "system", "thinking", "tool_choice", "tools"].map((key) => [key, params[key]]),
+      ["model", "messages", "system", "thinking", "tool_choice", "tools", "output_config"].map((key) => [
+        key,
+        params[key],
+      ]),
     ),
     ["model", "messages"],
   );
@@ -190,6 +205,6 @@ export function extendAnthropicSchemas(schemas) {
   schemas.PingEvent = object({ type: constant("ping") }, ["type"], false);
 
   return [
-    `**Extended** from ${ANTHROPIC_SDK}, the official SDK generated from Anthropic's current spec (the mirror dates from 2024-11): \`CacheControlEphemeral.ttl\`; \`cache_control\` on RequestTextBlock, RequestImageBlock, RequestToolUseBlock, RequestToolResultBlock and Tool; \`RequestTextBlock.citations\`; \`Tool.type\` (custom) and \`strict\`; URLImageSource; RequestThinkingBlock and RequestRedactedThinkingBlock in InputMessage content; ThinkingConfigParam (enabled, disabled, adaptive) as \`CreateMessageParams.thinking\`; \`service_tier\`; ToolChoiceNone; WebSearchTool20250305 among \`tools\`; CountMessageTokensParams (the MessageCountTokensParams fields of CreateMessageParams) and MessageTokensCount; ResponseThinkingBlock and ResponseRedactedThinkingBlock in ContentBlock and ContentBlockStartEvent; ThinkingContentBlockDelta and SignatureContentBlockDelta; the stop reasons ${STOP_REASONS_ADDED.join(", ")}; the cache, thinking and service-tier fields of Usage and MessageDeltaUsage; GatewayTimeoutError and \`ErrorResponse.request_id\`; PingEvent.`,
+    `**Extended** from ${ANTHROPIC_SDK}, the official SDK generated from Anthropic's current spec (the mirror dates from 2024-11): \`CacheControlEphemeral.ttl\`; \`cache_control\` on RequestTextBlock, RequestImageBlock, RequestToolUseBlock, RequestToolResultBlock and Tool; \`RequestTextBlock.citations\`; \`Tool.type\` (custom) and \`strict\`; URLImageSource; RequestThinkingBlock and RequestRedactedThinkingBlock in InputMessage content; ThinkingConfigParam (enabled, disabled, adaptive) as \`CreateMessageParams.thinking\`; \`service_tier\`; OutputConfig (effort, and JSONOutputFormat for structured outputs) as \`output_config\`; ToolChoiceNone; WebSearchTool20250305 among \`tools\`; CountMessageTokensParams (the MessageCountTokensParams fields of CreateMessageParams) and MessageTokensCount; ResponseThinkingBlock and ResponseRedactedThinkingBlock in ContentBlock and ContentBlockStartEvent; ThinkingContentBlockDelta and SignatureContentBlockDelta; the stop reasons ${STOP_REASONS_ADDED.join(", ")}; the cache, thinking and service-tier fields of Usage and MessageDeltaUsage; GatewayTimeoutError and \`ErrorResponse.request_id\`; PingEvent.`,
   ];
 }

@@ -102,8 +102,7 @@ function responseBody(
     tools: [],
     top_p: 1,
     truncation: "disabled",
-    usage,
-    user: null,
+    ...(usage === null ? {} : { usage }),
     metadata: {},
     ...options.echo,
   };

@@ -19,12 +19,11 @@ const TEMPERATURE_SCALE = 0.5;
  * https://docs.anthropic.com/en/api/messages). `max_tokens` is required by the API, so `defaultMaxTokens` is used
  * when the request has none.
  *
+ * A JSON schema response format is a structured output, `output_config.format`
+ * (https://docs.anthropic.com/en/docs/build-with-claude/structured-outputs); JSON mode, which names no schema, is
+ * the schema of any object.
+ *
  * Canonical fields with no Messages API counterpart are left out:
- * - `responseFormat`: the API has no JSON mode or JSON schema output. Anthropic's advice is prompting, or forcing
- *   a tool whose input schema is the wanted schema
- *   (https://docs.anthropic.com/en/docs/test-and-evaluate/strengthen-guardrails/increase-consistency), but that
- *   turns the answer into a tool call, which is not what the client asked for. The model still sees the
- *   instructions in the prompt.
  * - `seed`: the API offers no deterministic sampling.
  * - `streamIncludeUsage`: Anthropic streams always report usage.
  *
@@ -70,6 +69,11 @@ export function encodeChatRequest(request: ChatRequest, model: string, defaultMa
   if (request.parallelToolCalls === false && hasTools) {
     const choice = (body.tool_choice as JsonRecord | undefined) ?? { type: "auto" };
     if (choice.type !== "none") body.tool_choice = { ...choice, disable_parallel_tool_use: true };
+  }
+  if (request.responseFormat !== undefined && request.responseFormat.type !== "text") {
+    const schema =
+      request.responseFormat.type === "json_schema" ? request.responseFormat.schema : { type: "object" };
+    body.output_config = { format: { type: "json_schema", schema } };
   }
   if (request.stream) body.stream = true;
   // Last, so provider-specific fields (`top_k`, `metadata`, ...) reach the API as the client sent them.

@@ -45,7 +45,6 @@ export function echoRequest(body: ResponsesRequestBody, stored: boolean): JsonRe
     ),
     truncation: "disabled",
     metadata: body.metadata ?? {},
-    user: null,
   };
 }
 
@@ -70,7 +69,8 @@ export function responseObject(
     incomplete_details: status === "incomplete" && incomplete !== undefined ? { reason: incomplete } : null,
     model: frame.model,
     output,
-    usage: usage === null ? null : encodeResponsesUsage(usage),
+    // Left out until known: the spec's Response.usage is an object, never null.
+    ...(usage === null ? {} : { usage: encodeResponsesUsage(usage) }),
     ...frame.echo,
   };
 }
