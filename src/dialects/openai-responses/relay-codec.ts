@@ -64,12 +64,9 @@ export class ResponsesTap implements RelayTap {
       param: null,
       sequence_number: ++this.lastSequence,
     };
-    const response = {
-      ...this.response,
-      status: "failed",
-      error: { code, message: error.message },
-      usage: null,
-    };
+    // The response as it stood, failed; its usage is left out (the spec allows no null, and none is final).
+    const { usage: _partial, ...started } = this.response ?? {};
+    const response = { ...started, status: "failed", error: { code, message: error.message } };
     const failed = { type: "response.failed", response, sequence_number: ++this.lastSequence };
     return (
       encodeSseFrame(JSON.stringify(errorEvent), "error") +

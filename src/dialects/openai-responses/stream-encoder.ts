@@ -103,15 +103,12 @@ export class ResponsesStreamEncoder implements DialectStreamEncoder {
     if (this.ended) return [];
     this.ended = true;
     const code = error.status === 429 ? "rate_limit_exceeded" : "server_error";
-    const response = responseObject(
-      this.frame,
-      "failed",
-      this.output.map(withoutToken) as JsonRecord[],
-      null,
-      {
-        error: { code, message: error.message },
-      },
-    );
+    // Items cut short are reported as far as they got, as incomplete.
+    for (const item of this.open.values())
+      this.output[item.outputIndex] = { ...this.doneItem(item), status: "incomplete" };
+    const output = this.output.map(withoutToken) as JsonRecord[];
+    const failure = { code, message: error.message };
+    const response = responseObject(this.frame, "failed", output, null, { error: failure });
     return [
       this.event("error", { code, message: error.message, param: null }),
       this.event("response.failed", { response }),
@@ -212,9 +209,7 @@ export class ResponsesStreamEncoder implements DialectStreamEncoder {
     this.open.delete(index);
     const where = { item_id: item.id, output_index: item.outputIndex };
     const frames: EncodedFrame[] = [];
-    let done: JsonRecord;
     if (item.kind === "text") {
-      done = messageItem(item.id, item.text, "completed");
       frames.push(
         this.event("response.output_text.done", {
           ...where,
@@ -225,36 +220,36 @@ export class ResponsesStreamEncoder implements DialectStreamEncoder {
         this.event("response.content_part.done", { ...where, content_index: 0, part: outputText(item.text) }),
       );
     } else if (item.kind === "tool_call") {
-      done = functionCallItem(
-        item.id,
-        { id: item.callId, name: item.name, arguments: item.text },
-        "completed",
-      );
+      const done = { ...where, name: item.name, arguments: item.text };
+      frames.push(this.event("response.function_call_arguments.done", done));
+    } else if (item.reasoning.text !== "") {
+      const text = item.reasoning.text;
       frames.push(
-        this.event("response.function_call_arguments.done", {
+        this.event("response.reasoning_summary_text.done", { ...where, summary_index: 0, text }),
+        this.event("response.reasoning_summary_part.done", {
           ...where,
-          name: item.name,
-          arguments: item.text,
+          summary_index: 0,
+          part: { type: "summary_text", text },
         }),
       );
-    } else {
-      done = reasoningItem(item.id, item.reasoning, true);
-      if (item.reasoning.text !== "") {
-        const part = { type: "summary_text", text: item.reasoning.text };
-        frames.push(
-          this.event("response.reasoning_summary_text.done", {
-            ...where,
-            summary_index: 0,
-            text: item.reasoning.text,
-          }),
-          this.event("response.reasoning_summary_part.done", { ...where, summary_index: 0, part }),
-        );
-      }
     }
+    const done = this.doneItem(item);
     this.output[item.outputIndex] = done;
     const shown = this.frame.includeEncryptedReasoning ? done : (withoutToken(done) as JsonRecord);
     frames.push(this.event("response.output_item.done", { output_index: item.outputIndex, item: shown }));
     return frames;
+  }
+
+  /** An item as it stands, with its reasoning token. */
+  private doneItem(item: OpenItem): JsonRecord {
+    if (item.kind === "text") return messageItem(item.id, item.text, "completed");
+    if (item.kind === "tool_call")
+      return functionCallItem(
+        item.id,
+        { id: item.callId, name: item.name, arguments: item.text },
+        "completed",
+      );
+    return reasoningItem(item.id, item.reasoning, true);
   }
 
   private event(type: string, fields: JsonRecord): EncodedFrame {
