@@ -121,7 +121,18 @@ function vendorOpenAI() {
     "ResponseStreamEvent",
     "ResponseItemList",
   ]);
-  return { schemas: closure(roots, schemas), notes: ["The roots are copied unchanged."] };
+  const vendored = closure(roots, schemas);
+  // Both EasyInputMessage and Item's InputMessage take a `{"type": "message", "role", "content": [parts]}` item,
+  // so the `oneOf` rejects the message items Codex and the SDKs send; `anyOf` keeps every other check.
+  vendored.InputItem = { ...vendored.InputItem, anyOf: vendored.InputItem.oneOf };
+  delete vendored.InputItem.oneOf;
+  return {
+    schemas: vendored,
+    notes: [
+      "The roots are copied unchanged, but for one fix.",
+      '`InputItem` (used by `CreateResponse.input`) **rewritten** from `oneOf` to `anyOf`: a message item with `type: "message"` and a content list fits both EasyInputMessage and Item\'s InputMessage, so the `oneOf` rejected the message items Codex and the official SDKs send.',
+    ],
+  };
 }
 
 function vendorAnthropic() {

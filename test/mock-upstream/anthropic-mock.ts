@@ -16,8 +16,10 @@ import type { ScriptedResponse } from "./scripted-response.js";
  * - thinking blocks passed back must carry a signature it made ("sig_" + a message id of this mock), and with
  *   thinking enabled, an assistant turn that ends in tool use must start with its thinking
  *   (https://docs.anthropic.com/en/docs/build-with-claude/extended-thinking#preserving-thinking-blocks);
- * - prompt caching: the prompt up to the last `cache_control` marker (system blocks, then message blocks) is
- *   written to the cache the first time and read from it after (cache_creation / cache_read_input_tokens).
+ * - prompt caching: the prompt up to each `cache_control` marker (system blocks, then message blocks) is a
+ *   cached prefix; a request reads the longest prefix cached before (cache_read_input_tokens) and writes the rest
+ *   up to its last marker (cache_creation_input_tokens), as the API does
+ *   (https://docs.anthropic.com/en/docs/build-with-claude/prompt-caching#how-prompt-caching-works).
  */
 
 const KNOWN_VERSIONS = new Set(["2023-06-01", "2023-01-01", "2026-10-21"]);
@@ -76,11 +78,13 @@ function createBehaviour() {
       firstToolName: isRecord(firstTool) && typeof firstTool.name === "string" ? firstTool.name : undefined,
       reasoning: isRecord(body.thinking) && body.thinking.type !== "disabled",
     });
-    const prefix = cachedPrefix(body);
-    if (prefix !== undefined) {
-      if (cached.has(prefix.key)) reply.cacheReadTokens = prefix.words;
-      else reply.cacheWriteTokens = prefix.words;
-      cached.add(prefix.key);
+    const prefixes = cachedPrefixes(body);
+    const last = prefixes.at(-1);
+    if (last !== undefined) {
+      const read = prefixes.filter((prefix) => cached.has(prefix.key)).at(-1)?.words ?? 0;
+      reply.cacheReadTokens = read;
+      reply.cacheWriteTokens = last.words - read;
+      for (const prefix of prefixes) cached.add(prefix.key);
     }
     if (body.stream === true)
       return { kind: "stream", frames: anthropicStreamFrames(reply), headers: REQUEST_ID };
@@ -112,25 +116,27 @@ function checkThinking(body: JsonRecord, messages: unknown[]): string | undefine
   return undefined;
 }
 
-/** The prompt up to its last `cache_control` marker (system blocks, then message blocks), and its word count. */
-function cachedPrefix(body: JsonRecord): { key: string; words: number } | undefined {
+/** The prompt up to each `cache_control` marker (system blocks, then message blocks), and its word count. */
+function cachedPrefixes(body: JsonRecord): { key: string; words: number }[] {
   const blocks: unknown[] = [...(Array.isArray(body.system) ? body.system : [body.system])];
   for (const message of arrayOf(body.messages)) {
     if (!isRecord(message)) continue;
     blocks.push(...(Array.isArray(message.content) ? message.content : [message.content]));
   }
-  const last = blocks.findLastIndex((block) => isRecord(block) && isRecord(block.cache_control));
-  if (last === -1) return undefined;
-  const prefix = blocks.slice(0, last + 1);
-  const unmarked = prefix.map((block) => {
+  const unmarked = blocks.map((block) => {
     if (!isRecord(block)) return block;
     const { cache_control: _marker, ...rest } = block;
     return rest;
   });
-  return {
-    key: JSON.stringify([body.model, unmarked]),
-    words: prefix.reduce<number>((sum, block) => sum + countWords(textOf(block)), 0),
-  };
+  const prefixes: { key: string; words: number }[] = [];
+  blocks.forEach((block, index) => {
+    if (!isRecord(block) || !isRecord(block.cache_control)) return;
+    prefixes.push({
+      key: JSON.stringify([body.model, unmarked.slice(0, index + 1)]),
+      words: blocks.slice(0, index + 1).reduce<number>((sum, each) => sum + countWords(textOf(each)), 0),
+    });
+  });
+  return prefixes;
 }
 
 const REQUEST_ID = { "request-id": "req_mock" };
