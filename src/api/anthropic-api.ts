@@ -14,31 +14,68 @@ import { callWithResilience } from "../routing/resilient-call.js";
 import type { Route } from "../routing/route-table.js";
 import type { RouteTableHolder } from "../routing/route-table-holder.js";
 import { passThroughFor } from "../streaming/pass-through.js";
-import { countTokensRouteSchema, messagesRouteSchema } from "./agent-openapi-schemas.js";
-import { useAnthropicErrors } from "./anthropic-error-handler.js";
+import { anthropicErrorFormat } from "./anthropic-error-format.js";
 import { answerChatIngress, type ChatIngress } from "./chat-ingress.js";
 import { clientAbortSignal } from "./client-abort-signal.js";
 import { jsonObjectBody } from "./deferred-request.js";
-import { refuseOtherMethods } from "./method-not-allowed.js";
+import { ANTHROPIC_COUNT_TOKENS_EXAMPLES, ANTHROPIC_MESSAGES_EXAMPLES } from "./openapi/anthropic-schemas.js";
+import { allErrorsBut, errorResponses, jsonBody, jsonResponse } from "./openapi/operation-docs.js";
 import { estimatePromptTokens } from "./prompt-token-estimate.js";
 import { attemptRecorder, observeRoute } from "./request-observation.js";
 import { routeForRequest } from "./route-for-request.js";
+
+const TAGS = ["Anthropic Messages API"];
+
+const messagesRouteSchema = {
+  operationId: "createMessage",
+  tags: TAGS,
+  summary: "Create a message",
+  description:
+    "Anthropic's Messages API: `model` is a route name or alias. Relayed as it is to Anthropic targets (with `anthropic-version` and `anthropic-beta`); translated for others.",
+  body: jsonBody("AnthropicMessagesRequest", ANTHROPIC_MESSAGES_EXAMPLES),
+  response: {
+    200: jsonResponse(
+      "A message, or its stream.",
+      "AnthropicMessage",
+      {},
+      {
+        itemSchemaName: "AnthropicStreamEvent",
+        errorSchemaName: "AnthropicError",
+        description:
+          'With `"stream": true`: Anthropic\'s events, from `message_start` to `message_stop`; a broken stream ends with an `error` event.',
+      },
+    ),
+    ...errorResponses(anthropicErrorFormat, allErrorsBut(anthropicErrorFormat)),
+  },
+};
+
+const countTokensRouteSchema = {
+  operationId: "countMessageTokens",
+  tags: TAGS,
+  summary: "Count the tokens of a message",
+  description:
+    "Counted by Anthropic for Anthropic targets; estimated with the o200k_base tokenizer for other targets.",
+  body: jsonBody("AnthropicCountTokensRequest", ANTHROPIC_COUNT_TOKENS_EXAMPLES),
+  response: {
+    200: jsonResponse("The prompt's token count.", "AnthropicTokenCount"),
+    ...errorResponses(anthropicErrorFormat, allErrorsBut(anthropicErrorFormat)),
+  },
+};
 
 /**
  * Anthropic's Messages API under `/v1` (https://docs.anthropic.com/en/api/messages), where `model` names a route
  * or one of its aliases: Claude Code (`ANTHROPIC_BASE_URL`) and the Anthropic SDKs work through the gateway
  * whatever provider serves the route. Anthropic targets get the request relayed as it is (with the client's
- * `anthropic-version` and `anthropic-beta`); others get it translated. Errors use Anthropic's envelope.
+ * `anthropic-version` and `anthropic-beta`); others get it translated. Errors use Anthropic's envelope (anthropic-error-format.ts).
  */
 export async function registerAnthropicApi(app: FastifyInstance, holder: RouteTableHolder): Promise<void> {
   await app.register(
     async (scope) => {
-      useAnthropicErrors(scope);
       scope.post("/messages", { schema: messagesRouteSchema }, async (request, reply) => {
         const body = jsonObjectBody(request.body);
         const table = holder.current;
         const route = routeForRequest(table, modelOf(body), "chat", "/v1/messages");
-        observeRoute(request, "anthropic", route);
+        observeRoute(reply, "anthropic", route);
         return answerChatIngress(
           reply,
           { holder, table, route },
@@ -55,7 +92,7 @@ export async function registerAnthropicApi(app: FastifyInstance, holder: RouteTa
         const body = jsonObjectBody(request.body);
         const table = holder.current;
         const route = routeForRequest(table, modelOf(body), "chat", "/v1/messages/count_tokens");
-        observeRoute(request, "anthropic", route);
+        observeRoute(reply, "anthropic", route);
         return holder.serve(table, route, async () => {
           const { value } = await callWithResilience(
             route,
@@ -72,7 +109,6 @@ export async function registerAnthropicApi(app: FastifyInstance, holder: RouteTa
           return reply.type("application/json").send(value.text);
         });
       });
-      for (const url of ["/messages", "/messages/count_tokens"]) refuseOtherMethods(scope, url, ["POST"]);
     },
     { prefix: "/v1" },
   );

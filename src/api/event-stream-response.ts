@@ -1,8 +1,8 @@
-import type { ServerResponse } from "node:http";
 import type { FastifyReply } from "fastify";
 import { GatewayError, type StreamEvent } from "../canonical/index.js";
 import type { DialectStreamEncoder, EncodedFrame } from "../dialects/stream-frame.js";
 import { encodeSseFrame } from "../framing/sse-encoder.js";
+import { ClientStreamWriter } from "./client-stream-writer.js";
 import { serverTimingHeader, targetHeaders } from "./request-observation.js";
 
 /** Turns canonical events into the client dialect's SSE messages (one object per stream). */
@@ -38,21 +38,25 @@ export async function sendEventStream(
   extraHeaders: Record<string, string> = {},
 ): Promise<void> {
   reply.hijack();
-  const response = reply.raw;
   const observation = reply.request.observation;
-  response.writeHead(200, { ...SSE_HEADERS, ...streamResponseHeaders(reply), ...extraHeaders });
+  const response = new ClientStreamWriter(reply.raw, 200, {
+    ...SSE_HEADERS,
+    ...streamResponseHeaders(reply),
+    ...extraHeaders,
+  });
   let failed = false;
   try {
     for await (const event of events) {
       if (response.destroyed) return;
       if (event.type === "error") {
-        await write(response, errorFrames(options, event.error));
+        failWith(reply, event.error);
+        await response.write(errorFrames(options, event.error));
         failed = true;
         break;
       }
       if (event.type === "usage" && observation !== null) observation.usage = event.usage;
       const chunks = options.encoder.push(event);
-      if (chunks.length > 0) await write(response, encodeFrames(chunks));
+      if (chunks.length > 0) await response.write(encodeFrames(chunks));
     }
   } catch (error) {
     // Events end with an error event rather than throwing; this is a defect, but the client must still see it.
@@ -61,14 +65,15 @@ export async function sendEventStream(
       "internal_error",
       "Internal error: the gateway failed while streaming.",
     );
-    if (!response.destroyed) await write(response, errorFrames(options, internal));
+    failWith(reply, internal);
+    if (!response.destroyed) await response.write(errorFrames(options, internal));
     failed = true;
   }
   if (!failed && !response.destroyed) {
     const last = options.encoder.finish();
     if (options.doneMarker) last.push("[DONE]");
     await options.beforeEnd?.();
-    if (last.length > 0) await write(response, encodeFrames(last));
+    if (last.length > 0) await response.write(encodeFrames(last));
   }
   response.end();
 }
@@ -88,18 +93,13 @@ function errorFrames(options: EventStreamOptions, error: GatewayError): string {
   );
 }
 
-/** Writes, and when the socket's buffer is full waits until it drains (or the client leaves). */
-export function write(response: ServerResponse, text: string | Uint8Array): Promise<void> | undefined {
-  if (response.destroyed || response.write(text)) return undefined;
-  return new Promise((resolve) => {
-    const done = (): void => {
-      response.off("drain", done);
-      response.off("close", done);
-      resolve();
-    };
-    response.on("drain", done);
-    response.on("close", done);
-  });
+/**
+ * A stream that ends with an error frame is counted with that error's status, not the 200 it started with: the
+ * metrics say how the request ended.
+ */
+export function failWith(reply: FastifyReply, error: GatewayError): void {
+  const observation = reply.request.observation;
+  if (observation !== null) observation.outcomeStatus = error.status;
 }
 
 /**

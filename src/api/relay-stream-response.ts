@@ -5,7 +5,8 @@ import type { RelayedFrames } from "../framing/sse-frame-relay.js";
 import type { CancelSignal } from "../routing/cancel-signal.js";
 import type { RelayedStream } from "../routing/relay-upstream.js";
 import { upstreamFailure } from "../routing/upstream-failure.js";
-import { SSE_HEADERS, streamResponseHeaders, write } from "./event-stream-response.js";
+import { ClientStreamWriter } from "./client-stream-writer.js";
+import { failWith, SSE_HEADERS, streamResponseHeaders } from "./event-stream-response.js";
 
 /**
  * Relays an opened upstream stream to the client frame by frame, bytes untouched. The side tap reads every
@@ -32,10 +33,13 @@ export async function sendRelayedStream(
       const chunk = codec.readFrame(frame);
       if (chunk.kind === "invalid") {
         failure = chunk.error;
+        failWith(reply, chunk.error);
         return bytes.subarray(0, index === 0 ? 0 : ends[index - 1]);
       }
       tap.push(frame);
       if (chunk.kind === "chunk") continue;
+      // The end marker, or the upstream's own error event (passed on as it is, and counted as a failure).
+      if (chunk.kind === "error") failWith(reply, chunk.error);
       complete = true;
       return bytes.subarray(0, ends[index]);
     }
@@ -43,17 +47,19 @@ export async function sendRelayedStream(
   };
   const first = relayable(stream.first);
   reply.hijack();
-  const response = reply.raw;
-  response.writeHead(200, { ...SSE_HEADERS, ...streamResponseHeaders(reply) });
+  const response = new ClientStreamWriter(reply.raw, 200, {
+    ...SSE_HEADERS,
+    ...streamResponseHeaders(reply),
+  });
   try {
     if (complete) await beforeEnd?.(tap);
-    await write(response, first);
+    await response.write(first);
     while (!complete && failure === undefined && !response.destroyed) {
       const next = await chunks.next();
       if (next.done === true) break;
       const bytes = relayable(relay.push(next.value as Buffer));
       if (complete) await beforeEnd?.(tap);
-      if (bytes.length > 0) await write(response, bytes);
+      if (bytes.length > 0) await response.write(bytes);
     }
   } catch (error) {
     if (!signal.aborted)
@@ -72,7 +78,8 @@ export async function sendRelayedStream(
       "upstream_invalid_response",
       `The stream from ${upstream.providerDisplayName} ended before its end marker (${codec.endMarker}).`,
     );
-    await write(response, tap.errorFrames(failure));
+    failWith(reply, failure);
+    await response.write(tap.errorFrames(failure));
   }
   response.end();
 }

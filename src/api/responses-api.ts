@@ -14,18 +14,85 @@ import { echoRequest, type ResponseFrame } from "../dialects/openai-responses/re
 import { ResponsesStreamEncoder } from "../dialects/openai-responses/stream-encoder.js";
 import type { ResponseStorage } from "../response-store/response-storage.js";
 import type { RouteTableHolder } from "../routing/route-table-holder.js";
-import {
-  createResponseRouteSchema,
-  deleteResponseRouteSchema,
-  getResponseRouteSchema,
-} from "./agent-openapi-schemas.js";
 import { answerChatIngress, type ChatIngress } from "./chat-ingress.js";
 import { jsonObjectBody } from "./deferred-request.js";
-import { refuseOtherMethods } from "./method-not-allowed.js";
+import { openAIErrorFormat } from "./openai-error-format.js";
+import {
+  ANY_REQUEST_ERRORS,
+  allErrorsBut,
+  errorResponses,
+  jsonBody,
+  jsonResponse,
+} from "./openapi/operation-docs.js";
+import { RESPONSES_EXAMPLES } from "./openapi/responses-schemas.js";
 import { observeRoute } from "./request-observation.js";
 import { routeForRequest } from "./route-for-request.js";
 
 const ENCRYPTED_REASONING = "reasoning.encrypted_content";
+const TAGS = ["OpenAI Responses API"];
+
+const createResponseRouteSchema = {
+  operationId: "createResponse",
+  tags: TAGS,
+  summary: "Create a response",
+  description:
+    "OpenAI's Responses API: `model` is a route name or alias. Relayed to OpenAI targets; translated for others. `previous_response_id` and item references need the gateway's response store (`responses.store`).",
+  body: jsonBody("OpenAIResponseRequest", RESPONSES_EXAMPLES),
+  response: {
+    200: jsonResponse(
+      "A response, or its stream.",
+      "OpenAIResponse",
+      {},
+      {
+        itemSchemaName: "OpenAIResponseStreamEvent",
+        errorSchemaName: "OpenAIResponseErrorEvent",
+        description:
+          'With `"stream": true`: Responses events, from `response.created` to `response.completed`; a broken stream ends with `error` and `response.failed`.',
+      },
+    ),
+    ...errorResponses(openAIErrorFormat, allErrorsBut(openAIErrorFormat, [414])),
+  },
+};
+
+const responseIdParams = {
+  type: "object",
+  properties: { response_id: { type: "string", description: "The id of a stored response (`resp_...`)." } },
+  required: ["response_id"],
+};
+
+/** Stored responses: 400 when the store is off, 404 when the id is not stored. */
+const STORED_RESPONSE_ERRORS = [400, 404, 414, ...ANY_REQUEST_ERRORS];
+
+const getResponseRouteSchema = {
+  operationId: "getResponse",
+  tags: TAGS,
+  summary: "Retrieve a stored response",
+  params: responseIdParams,
+  querystring: {
+    type: "object",
+    properties: {
+      include: {
+        description: "`reasoning.encrypted_content` to have the reasoning items' tokens.",
+        anyOf: [{ type: "string" }, { type: "array", items: { type: "string" } }],
+      },
+    },
+  },
+  response: {
+    200: jsonResponse("The stored response.", "OpenAIResponse"),
+    ...errorResponses(openAIErrorFormat, STORED_RESPONSE_ERRORS),
+  },
+};
+
+const deleteResponseRouteSchema = {
+  operationId: "deleteResponse",
+  tags: TAGS,
+  summary: "Delete a stored response",
+  params: responseIdParams,
+  response: {
+    200: jsonResponse("The response is deleted.", "OpenAIResponseDeleted"),
+    ...errorResponses(openAIErrorFormat, STORED_RESPONSE_ERRORS),
+  },
+};
 
 /**
  * OpenAI's Responses API under `/v1` (https://platform.openai.com/docs/api-reference/responses), registered in the
@@ -43,7 +110,7 @@ export function registerResponsesApi(
     const body = parseResponsesRequest(raw);
     const table = holder.current;
     const route = routeForRequest(table, body.model, "chat", "/v1/responses");
-    observeRoute(request, "responses", route);
+    observeRoute(reply, "responses", route);
     const storing = storage.enabled && body.store !== false;
     const own = await resolveReferences(ownInput(body), storage);
     const history =
@@ -108,7 +175,6 @@ export function registerResponsesApi(
       return { id, object: "response.deleted", deleted: true };
     },
   );
-  refuseOtherMethods(scope, "/responses", ["POST"]);
 }
 
 /** The request's own input as items: a string is one user message. */
