@@ -417,14 +417,16 @@ const ANTHROPIC_PROBES: Probes = {
       },
     },
     {
-      what: "the provider's 429, translated",
+      what: "the provider's 403, translated",
       send: () => {
-        openai.enqueue({ kind: "json", status: 429, body: openAIError("Rate limit reached.") });
+        openai.enqueue({ kind: "json", status: 403, body: openAIError("Project does not have access.") });
         return send("POST", "/v1/messages", { body: { ...message, model: "relayed" } });
       },
       expect: (response) => {
-        expect(response.status).toBe(429);
-        expect(response.body).toMatchObject({ error: { type: "rate_limit_error" } });
+        expect(response.status).toBe(403);
+        expect(response.body).toMatchObject({
+          error: { type: "permission_error", message: "Project does not have access." },
+        });
       },
     },
   ],
