@@ -78,7 +78,7 @@ export async function registerAnthropicApi(app: FastifyInstance, holder: RouteTa
         observeRoute(reply, "anthropic", route);
         return answerChatIngress(
           reply,
-          { holder, table, route },
+          { holder, table, route, principal: request.principal },
           {
             body,
             headers: request.headers,
@@ -93,7 +93,7 @@ export async function registerAnthropicApi(app: FastifyInstance, holder: RouteTa
         const table = holder.current;
         const route = routeForRequest(table, modelOf(body), "chat", "/v1/messages/count_tokens");
         observeRoute(reply, "anthropic", route);
-        return holder.serve(table, route, async () => {
+        return holder.serve(table, route, request.principal, async () => {
           const { value } = await callWithResilience(
             route,
             clientAbortSignal(reply.raw),

@@ -45,6 +45,23 @@ export const anthropicErrorFormat: ErrorFormat = {
       },
     },
     {
+      status: 401,
+      when: "no gateway key (`x-api-key` or `Authorization: Bearer`, as Claude Code's `ANTHROPIC_API_KEY` or `ANTHROPIC_AUTH_TOKEN` sends it), or a malformed, unknown, revoked, deleted, disabled or expired one, where keys are required (`authentication_error`)",
+      example: {
+        code: "invalid_api_key",
+        message: "The gateway key sk-sy-Xp3kQ9rT2mWv-… was revoked (at 2026-01-01T00:00:00.000Z).",
+      },
+    },
+    {
+      status: 403,
+      when: "the gateway key's `routes` or `models` scope does not cover the route (`permission_error`; the message names the scope)",
+      example: {
+        code: "key_not_allowed",
+        message:
+          "The gateway key 'ci-bot' (Xp3kQ9rT2mWv) may not call route 'chat': it is outside the key's routes scope (embeddings).",
+      },
+    },
+    {
       status: 404,
       when: "unknown model (neither a route nor an alias)",
       example: {

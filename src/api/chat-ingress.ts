@@ -73,7 +73,7 @@ export async function answerChatIngress(
   const work = request.streaming
     ? () => stream(reply, route, request, ingress, canonical)
     : () => answerWhole(reply, route, request, ingress, canonical);
-  return served.holder.serve(served.table, served.route, work);
+  return served.holder.serve(served.table, served.route, served.principal, work);
 }
 
 /** What a translating target lacks for this request; undefined when it can serve it. */

@@ -1,3 +1,4 @@
+import { adminErrorFormat } from "./admin-error-format.js";
 import { anthropicErrorFormat } from "./anthropic-error-format.js";
 import type { ErrorFormat } from "./error-format.js";
 import { mlflowErrorFormat } from "./mlflow-error-format.js";
@@ -10,6 +11,7 @@ import { openAIErrorFormat } from "./openai-error-format.js";
 export const ERROR_FORMATS: readonly ErrorFormat[] = [
   mlflowErrorFormat,
   openAIErrorFormat,
+  adminErrorFormat,
   anthropicErrorFormat,
 ];
 

@@ -6,6 +6,8 @@ import {
   decodeOpenAIEmbeddingsRequest,
   decodeOpenAIEmbeddingsWithFormat,
 } from "../dialects/openai/embeddings-request-decoder.js";
+import { routeAccessDenial } from "../governance/access/route-access.js";
+import type { GovernanceRuntime } from "../governance/governance-runtime.js";
 import type { ResponseStorage } from "../response-store/response-storage.js";
 import type { Route } from "../routing/route-table.js";
 import type { RouteTableHolder } from "../routing/route-table-holder.js";
@@ -25,9 +27,11 @@ import {
   jsonResponse,
   routeNameParams,
 } from "./openapi/operation-docs.js";
+import { registerOwnKey } from "./own-key-api.js";
 import { observeRoute } from "./request-observation.js";
 import { registerResponsesApi } from "./responses-api.js";
 import { routeForRequest } from "./route-for-request.js";
+import { visibleRoutes } from "./visible-routes.js";
 
 const TAGS = ["OpenAI-compatible API"];
 const STREAM = {
@@ -52,10 +56,12 @@ const STREAM = {
 export async function registerOpenAIApi(
   app: FastifyInstance,
   holder: RouteTableHolder,
+  governance: GovernanceRuntime,
   responses: ResponseStorage,
 ): Promise<void> {
   await app.register(
     async (scope) => {
+      registerOwnKey(scope, governance);
       scope.post(
         "/chat/completions",
         {
@@ -83,7 +89,7 @@ export async function registerOpenAIApi(
             "/v1/chat/completions",
           );
           observeRoute(reply, "openai", route);
-          return answerChat(reply, { holder, table, route }, body);
+          return answerChat(reply, { holder, table, route, principal: request.principal }, body);
         },
       );
       scope.post(
@@ -118,7 +124,7 @@ export async function registerOpenAIApi(
             "/v1/completions",
           );
           observeRoute(reply, "openai", route);
-          return answerCompletions(reply, { holder, table, route }, body);
+          return answerCompletions(reply, { holder, table, route, principal: request.principal }, body);
         },
       );
       scope.post(
@@ -145,23 +151,24 @@ export async function registerOpenAIApi(
             "/v1/embeddings",
           );
           observeRoute(reply, "openai", route);
-          return answerEmbeddings(reply, { holder, table, route }, body);
+          return answerEmbeddings(reply, { holder, table, route, principal: request.principal }, body);
         },
       );
       const modelsSchema = {
         operationId: "listModels",
         tags: TAGS,
-        summary: "List the routes as models",
+        summary: "List the routes as models (those the caller's key may use)",
         response: {
-          200: jsonResponse("Every route, as a model.", "OpenAIModelList"),
+          200: jsonResponse("Every route the caller may use, as a model.", "OpenAIModelList"),
           ...errorResponses(openAIErrorFormat, ANY_REQUEST_ERRORS),
         },
       };
-      scope.get("/models", { schema: modelsSchema }, async () => {
+      scope.get("/models", { schema: modelsSchema }, async (request) => {
         const table = holder.current;
+        const routes = visibleRoutes(table.routes, request.principal);
         return {
           object: "list",
-          data: table.routes.flatMap((route) =>
+          data: routes.flatMap((route) =>
             [route.name, ...(route.aliases ?? [])].map((id) => modelObject(id, route, table.builtAt)),
           ),
         };
@@ -191,6 +198,10 @@ export async function registerOpenAIApi(
                 param: "model",
               },
             );
+          }
+          if (request.principal !== null) {
+            const denial = routeAccessDenial(request.principal, route.name, route.targetModels);
+            if (denial !== undefined) throw denial;
           }
           return modelObject(request.params.model, route, table.builtAt);
         },

@@ -143,7 +143,7 @@ export function registerResponsesApi(
     }
     return answerChatIngress(
       reply,
-      { holder, table, route },
+      { holder, table, route, principal: request.principal },
       {
         body: relayBody(raw, input, storing),
         headers: request.headers,

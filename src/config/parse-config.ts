@@ -110,7 +110,11 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv):
       }
     }
   }
-  const governance = parseGovernance(rootRecord.governance, context);
+  const governance = parseGovernance(
+    rootRecord.governance,
+    context,
+    routes.filter((route): route is RouteConfig => route !== undefined),
+  );
   const responses = responsesSettingsSchema.safeParse(rootRecord.responses ?? undefined, {
     reportInput: true,
   });

@@ -12,6 +12,7 @@ const route: Route = {
   targets: [target("mock/echo"), target("anthropic/claude")],
   retries: DEFAULT_RETRIES,
   maxInFlight: null,
+  targetModels: ["echo", "claude"],
 };
 
 const lacksThinking = (label: string) => (each: RouteTarget) =>

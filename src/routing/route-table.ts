@@ -31,6 +31,8 @@ export interface Route {
   readonly targets: readonly RouteTarget[];
   readonly retries: RetrySettings;
   readonly maxInFlight: number | null;
+  /** Every upstream model the route can reach (fallbacks included): what a key's `models` scope is checked against. */
+  readonly targetModels: readonly string[];
 }
 
 /** Told of every circuit-breaker transition, to log it. */
@@ -51,6 +53,8 @@ export class RouteTable {
   readonly routes: readonly Route[];
   /** Unix seconds when this version of the config took effect. */
   readonly builtAt = Math.floor(Date.now() / 1000);
+  /** Whether a request must come with a gateway key (`governance.auth.required`). */
+  readonly authRequired: boolean;
   private readonly byName: Map<string, Route>;
   private readonly byModel: Map<string, Route>;
   private readonly origins: string[] = [];
@@ -73,7 +77,9 @@ export class RouteTable {
       targets: route.targets.map((target) => this.createTarget(route, target)),
       retries: route.retries,
       maxInFlight: route.maxInFlight,
+      targetModels: [...new Set(route.targets.map((target) => target.model))],
     }));
+    this.authRequired = config.governance.auth.required;
     this.byName = new Map(this.routes.map((route) => [route.name, route]));
     // The config guarantees that no alias is another route's name or alias.
     this.byModel = new Map(this.byName);

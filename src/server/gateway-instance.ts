@@ -3,6 +3,7 @@ import type { MetricsSource } from "../api/metrics-api.js";
 import type { GatewayConfig } from "../config/gateway-config.js";
 import type { Coordinator } from "../coordination/coordinator.js";
 import { InProcessCoordinator } from "../coordination/in-process-coordinator.js";
+import { GovernanceRuntime } from "../governance/governance-runtime.js";
 import type { Logger } from "../observability/logger.js";
 import { GatewayMetrics } from "../observability/metrics.js";
 import { ResponseStorage } from "../response-store/response-storage.js";
@@ -39,6 +40,7 @@ export class GatewayInstance {
     readonly coordinator: Coordinator,
     /** Set when this instance hosts the owned services itself (no cluster primary). */
     private readonly ownCoordinator: InProcessCoordinator | undefined,
+    readonly governance: GovernanceRuntime,
     private readonly responses: ResponseStorage,
   ) {}
 
@@ -48,6 +50,7 @@ export class GatewayInstance {
     const pools = new UpstreamPools();
     const holder = new RouteTableHolder(new RouteTable(options.config, pools, circuitLogger(options.logger)));
     const metrics = new GatewayMetrics();
+    const governance = await GovernanceRuntime.create(options.config, coordinator, options.logger);
     const responses = new ResponseStorage(options.config, coordinator);
     const app = await buildApp({
       routes: holder,
@@ -56,6 +59,7 @@ export class GatewayInstance {
       ...(options.logger === undefined ? {} : { logger: options.logger }),
       server: options.config.server,
       coordinator,
+      governance,
       responses,
     });
     return new GatewayInstance(
@@ -67,6 +71,7 @@ export class GatewayInstance {
       options.logger,
       coordinator,
       ownCoordinator,
+      governance,
       responses,
     );
   }
@@ -75,6 +80,7 @@ export class GatewayInstance {
   applyConfig(config: GatewayConfig): void {
     this.ownCoordinator?.host.applyConfig(config);
     this.responses.applyConfig(config);
+    this.governance.applyConfig(config);
     this.holder.swap(new RouteTable(config, this.pools, circuitLogger(this.logger)));
     if (JSON.stringify(config.server) !== JSON.stringify(this.startedWith.server)) {
       this.logger?.warn("the 'server' settings changed; they take effect when the gateway restarts");
@@ -97,6 +103,7 @@ export class GatewayInstance {
     }
     this.holder.current.retire();
     await this.pools.closeAll();
+    await this.governance.close();
     await this.ownCoordinator?.close();
   }
 }

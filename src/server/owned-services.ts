@@ -1,5 +1,6 @@
 import type { GatewayConfig } from "../config/gateway-config.js";
 import type { OwnedService } from "../coordination/coordinator.js";
+import { createGovernanceStoreService } from "../governance/store/governance-store-service.js";
 import type { Logger } from "../observability/logger.js";
 import { createResponseStoreService } from "../response-store/response-store-service.js";
 
@@ -16,5 +17,8 @@ export interface OwnedServicesContext {
  * cluster the primary builds them once, a single-process gateway builds its own. One line per service.
  */
 export function createOwnedServices(context: OwnedServicesContext): OwnedService[] {
-  return [createResponseStoreService(context.config)];
+  const services: OwnedService[] = [createResponseStoreService(context.config)];
+  if (context.config.governance.store.kind === "local")
+    services.push(createGovernanceStoreService(context.config, context.publish));
+  return services;
 }
