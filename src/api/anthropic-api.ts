@@ -15,13 +15,14 @@ import type { Route } from "../routing/route-table.js";
 import type { RouteTableHolder } from "../routing/route-table-holder.js";
 import { passThroughFor } from "../streaming/pass-through.js";
 import { anthropicErrorFormat } from "./anthropic-error-format.js";
+import { attemptRecorder } from "./attempt-observer.js";
 import { answerChatIngress, type ChatIngress } from "./chat-ingress.js";
 import { clientAbortSignal } from "./client-abort-signal.js";
 import { jsonObjectBody } from "./deferred-request.js";
 import { ANTHROPIC_COUNT_TOKENS_EXAMPLES, ANTHROPIC_MESSAGES_EXAMPLES } from "./openapi/anthropic-schemas.js";
 import { allErrorsBut, errorResponses, jsonBody, jsonResponse } from "./openapi/operation-docs.js";
 import { estimatePromptTokens } from "./prompt-token-estimate.js";
-import { attemptRecorder, observeRoute } from "./request-observation.js";
+import { observeRoute } from "./request-observation.js";
 import { routeForRequest } from "./route-for-request.js";
 
 const TAGS = ["Anthropic Messages API"];
@@ -98,8 +99,8 @@ export async function registerAnthropicApi(app: FastifyInstance, holder: RouteTa
             route,
             clientAbortSignal(reply.raw),
             async (target, signal, timeouts) => {
-              const relay = passThroughFor("anthropic-count-tokens", "chat", target, request.headers);
-              if (relay !== undefined) return fetchRelayedJson(relay, body, signal, timeouts);
+              const relay = passThroughFor("anthropic-count-tokens", "chat", target, body, request.headers);
+              if (relay !== undefined) return fetchRelayedJson(relay, signal, timeouts);
               const prompt = decodePrompt(parseAnthropicBody(countTokensRequestSchema, body)).request;
               return { kind: "estimated" as const, inputTokens: await estimatePromptTokens(prompt) };
             },

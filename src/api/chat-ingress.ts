@@ -1,6 +1,7 @@
 import type { FastifyReply } from "fastify";
 import type { ChatFeature, ChatResponse, Usage } from "../canonical/index.js";
 import { requiredFeatures } from "../canonical/index.js";
+import type { RelayedFinish } from "../dialects/relay-codec.js";
 import type { DialectStreamEncoder } from "../dialects/stream-frame.js";
 import type { DecodedChat } from "../dialects/untranslatable.js";
 import type { ClientHeaders, RelayDialect } from "../providers/upstream-target.js";
@@ -10,12 +11,13 @@ import { openStreamAttempt } from "../routing/execute-route-stream.js";
 import { fetchRelayedJson, openRelayedStream } from "../routing/relay-upstream.js";
 import { callWithResilience } from "../routing/resilient-call.js";
 import type { Route, RouteTarget } from "../routing/route-table.js";
-import { passThroughFor } from "../streaming/pass-through.js";
+import { canPassThrough, passThroughFor } from "../streaming/pass-through.js";
+import { attemptRecorder } from "./attempt-observer.js";
+import { canonicalFinish } from "./canonical-finish.js";
 import { clientAbortSignal } from "./client-abort-signal.js";
 import { sendEventStream } from "./event-stream-response.js";
 import type { ServedRoute } from "./openai-shaped-answers.js";
 import { sendRelayedStream } from "./relay-stream-response.js";
-import { attemptRecorder } from "./request-observation.js";
 
 /** What an ingress dialect of the chat family (Anthropic Messages, OpenAI Responses) gives the shared answering. */
 export interface ChatIngress {
@@ -57,8 +59,7 @@ export async function answerChatIngress(
   request: IngressRequest,
   ingress: ChatIngress,
 ): Promise<unknown> {
-  const relays = (target: RouteTarget) =>
-    passThroughFor(ingress.relay, "chat", target, request.headers) !== undefined;
+  const relays = (target: RouteTarget) => canPassThrough(ingress.relay, "chat", target);
   let decoded: DecodedChat | undefined;
   let route = served.route;
   if (!route.targets.every(relays)) {
@@ -107,10 +108,14 @@ async function answerWhole(
     route,
     clientAbortSignal(reply.raw),
     async (target, signal, timeouts) => {
-      const passThrough = passThroughFor(ingress.relay, "chat", target, request.headers);
+      const passThrough = passThroughFor(ingress.relay, "chat", target, request.body, request.headers);
       if (passThrough !== undefined) {
-        const relayed = await fetchRelayedJson(passThrough, request.body, signal, timeouts);
-        return { ...relayed, usage: passThrough.codec.usageOfAnswer(relayed.body) };
+        const relayed = await fetchRelayedJson(passThrough, signal, timeouts);
+        return {
+          ...relayed,
+          usage: passThrough.codec.usageOfAnswer(relayed.body),
+          finish: passThrough.codec.finishOfAnswer(relayed.body),
+        };
       }
       const attempt = await performAttempt(target, "chat", canonical(), signal, timeouts);
       return { kind: "translated" as const, target, ...attempt };
@@ -118,11 +123,11 @@ async function answerWhole(
     attemptRecorder(reply.request),
   );
   if (value.kind === "relayed-json") {
-    observe(reply, value.upstreamMs, value.usage);
+    observe(reply, value.upstreamMs, value.usage, value.finish);
     if (isObject(value.body)) await ingress.remember?.(value.body);
     return reply.type("application/json").send(value.text);
   }
-  observe(reply, value.upstreamMs, value.response.usage);
+  observe(reply, value.upstreamMs, value.response.usage, canonicalFinish(value.response));
   const answer = ingress.encode(value.response, value.target);
   await ingress.remember?.(answer);
   return ingress.forClient?.(answer) ?? answer;
@@ -136,13 +141,13 @@ async function stream(
   canonical: () => DecodedChat["request"],
 ): Promise<FastifyReply> {
   const clientSignal = clientAbortSignal(reply.raw);
-  const { value } = await callWithResilience(
+  const { value, target: served } = await callWithResilience(
     route,
     clientSignal,
     async (target, signal, timeouts) => {
-      const passThrough = passThroughFor(ingress.relay, "chat", target, request.headers);
+      const passThrough = passThroughFor(ingress.relay, "chat", target, request.body, request.headers);
       if (passThrough !== undefined)
-        return openRelayedStream(passThrough, request.body, canonical, signal, timeouts);
+        return openRelayedStream(passThrough, "chat", canonical, signal, timeouts);
       return {
         kind: "events" as const,
         ...(await openStreamAttempt(target, "chat", canonical(), signal, timeouts)),
@@ -157,6 +162,8 @@ async function stream(
       reply,
       value,
       clientSignal,
+      { route: route.name, target: served.label },
+      false,
       remember === undefined
         ? undefined
         : async (tap) => {
@@ -182,11 +189,19 @@ async function stream(
   return reply;
 }
 
-function observe(reply: FastifyReply, upstreamMs: number, usage: Usage | undefined): void {
+function observe(
+  reply: FastifyReply,
+  upstreamMs: number,
+  usage: Usage | undefined,
+  finish?: RelayedFinish,
+): void {
   const observation = reply.request.observation;
   if (observation === null) return;
   observation.upstreamMs = upstreamMs;
   if (usage !== undefined) observation.usage = usage;
+  if (finish === undefined) return;
+  observation.finishReasons = finish.reasons;
+  if (finish.model !== undefined) observation.responseModel = finish.model;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

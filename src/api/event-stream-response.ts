@@ -3,7 +3,8 @@ import { GatewayError, type StreamEvent } from "../canonical/index.js";
 import type { DialectStreamEncoder, EncodedFrame } from "../dialects/stream-frame.js";
 import { encodeSseFrame } from "../framing/sse-encoder.js";
 import { ClientStreamWriter } from "./client-stream-writer.js";
-import { serverTimingHeader, targetHeaders } from "./request-observation.js";
+import { type RequestObservation, serverTimingHeader, targetHeaders } from "./request-observation.js";
+import { SseHeartbeat } from "./sse-heartbeat.js";
 
 /** Turns canonical events into the client dialect's SSE messages (one object per stream). */
 export type StreamChunkEncoder = DialectStreamEncoder;
@@ -44,6 +45,7 @@ export async function sendEventStream(
     ...streamResponseHeaders(reply),
     ...extraHeaders,
   });
+  const heartbeat = new SseHeartbeat(response, reply.server.sseHeartbeatMs);
   let failed = false;
   try {
     for await (const event of events) {
@@ -54,9 +56,12 @@ export async function sendEventStream(
         failed = true;
         break;
       }
-      if (event.type === "usage" && observation !== null) observation.usage = event.usage;
+      if (observation !== null) observeEvent(observation, event);
       const chunks = options.encoder.push(event);
-      if (chunks.length > 0) await response.write(encodeFrames(chunks));
+      if (chunks.length > 0) {
+        heartbeat.wrote();
+        await response.write(encodeFrames(chunks));
+      }
     }
   } catch (error) {
     // Events end with an error event rather than throwing; this is a defect, but the client must still see it.
@@ -68,6 +73,8 @@ export async function sendEventStream(
     failWith(reply, internal);
     if (!response.destroyed) await response.write(errorFrames(options, internal));
     failed = true;
+  } finally {
+    heartbeat.stop();
   }
   if (!failed && !response.destroyed) {
     const last = options.encoder.finish();
@@ -91,6 +98,14 @@ function errorFrames(options: EventStreamOptions, error: GatewayError): string {
   return encodeSseFrame(
     options.encodeError?.(error) ?? JSON.stringify({ error: { message: error.message } }),
   );
+}
+
+/** What the observation keeps of a stream's events: its usage, finish reasons and the model that answered. */
+function observeEvent(observation: RequestObservation, event: StreamEvent): void {
+  if (event.type === "usage") observation.usage = event.usage;
+  else if (event.type === "finish")
+    observation.finishReasons = [...(observation.finishReasons ?? []), event.reason ?? "null"];
+  else if (event.type === "message_start" && event.model !== "") observation.responseModel = event.model;
 }
 
 /**

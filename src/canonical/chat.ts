@@ -37,6 +37,13 @@ export interface Reasoning {
   origin?: string;
 }
 
+/** The reasoning's text, all parts joined (for wire formats that carry it as one text, `reasoning_content`). */
+export function reasoningText(reasoning: readonly Reasoning[] | undefined): string {
+  let text = "";
+  for (const part of reasoning ?? []) text += part.text;
+  return text;
+}
+
 export interface ToolCall {
   id: string;
   name: string;

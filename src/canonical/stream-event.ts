@@ -15,8 +15,9 @@ export type StreamEvent =
   | { type: "message_start"; id: string | null; model: string; created: number; usage?: Usage }
   | { type: "block_start"; choice: number; index: number; block: StreamBlock }
   | { type: "text_delta"; choice: number; index: number; text: string }
-  | { type: "tool_arguments_delta"; choice: number; index: number; json: string }
+  /** A piece of a reasoning block's text (a reasoning model's thinking, shown before its answer). */
   | { type: "reasoning_delta"; choice: number; index: number; text: string }
+  | { type: "tool_arguments_delta"; choice: number; index: number; json: string }
   /** The reasoning block's opaque token (see Reasoning.signature); comes before its block_stop. */
   | { type: "reasoning_signature"; choice: number; index: number; signature: string }
   | { type: "block_stop"; choice: number; index: number }

@@ -100,7 +100,7 @@ function createAnthropicTarget(model: string, config: AnthropicConfig): HttpUpst
         relays: { "anthropic-messages": relay(path), "anthropic-count-tokens": relay(countTokensPath) },
       },
       completions: {
-        encodeRequest: (request) => call(chatRequestFromCompletions(request)),
+        encodeRequest: (request) => call(chatRequestFromCompletions(request, "Anthropic")),
         decodeResponse: (body) => completionsResponseFromChat(decodeChatResponse(body)),
         createStreamDecoder,
       },

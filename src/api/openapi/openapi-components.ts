@@ -1,4 +1,4 @@
-import type { JsonSchema } from "../error-format.js";
+import { errorSchema, type JsonSchema } from "../error-format.js";
 import { ERROR_FORMATS } from "../error-formats.js";
 import { ANTHROPIC_SCHEMAS } from "./anthropic-schemas.js";
 import { DEPLOYMENTS_SCHEMAS } from "./deployments-schemas.js";
@@ -8,7 +8,7 @@ import { RESPONSES_SCHEMAS } from "./responses-schemas.js";
 
 /**
  * Every named schema of the OpenAPI document: each API's own (one file per API under openapi/) and each API's
- * error body. A new API adds its file here; a name used twice is a mistake caught at start-up.
+ * error body (and, for APIs that stream, its error frame). A new API adds its file here; a name used twice is a mistake caught at start-up.
  */
 const PER_API: readonly Record<string, JsonSchema>[] = [
   MLFLOW_SCHEMAS,
@@ -16,7 +16,12 @@ const PER_API: readonly Record<string, JsonSchema>[] = [
   OPENAI_SCHEMAS,
   RESPONSES_SCHEMAS,
   ANTHROPIC_SCHEMAS,
-  Object.fromEntries(ERROR_FORMATS.map((format) => [format.schemaName, format.schema])),
+  Object.fromEntries(
+    ERROR_FORMATS.flatMap((format) => [
+      [format.schemaName, errorSchema(format)],
+      ...(format.streamErrorSchemaName === undefined ? [] : [[format.streamErrorSchemaName, format.schema]]),
+    ]),
+  ),
 ];
 
 export const OPENAPI_COMPONENT_SCHEMAS: Record<string, JsonSchema> = {};

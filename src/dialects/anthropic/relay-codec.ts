@@ -2,7 +2,7 @@ import { createUsage } from "../../canonical/index.js";
 import type { SseFrame } from "../../framing/sse-decoder.js";
 import { encodeSseFrame } from "../../framing/sse-encoder.js";
 import { invalidUpstreamResponse, isRecord, type JsonRecord, optionalNumber } from "../narrow.js";
-import type { RelayCodec, RelayedFrame } from "../relay-codec.js";
+import type { RelayCodec, RelayedFinish, RelayedFrame } from "../relay-codec.js";
 import { encodeAnthropicError } from "./error-encoder.js";
 import { decodeStreamError } from "./stream-decoder.js";
 import { decodeInputTokens, decodeUsage, decodeUsageDetails } from "./usage.js";
@@ -16,14 +16,22 @@ import { decodeInputTokens, decodeUsage, decodeUsageDetails } from "./usage.js";
 export const ANTHROPIC_MESSAGES_RELAY: RelayCodec = {
   readFrame,
   usageOfAnswer: (body) => (isRecord(body) && isRecord(body.usage) ? decodeUsage(body.usage) : undefined),
+  finishOfAnswer: (body) => (isRecord(body) ? finishOfMessage(body) : undefined),
   endMarker: "message_stop",
+  holdsBackErrors: false,
+  dataOnlyFrames: false,
   createTap: () => {
     let counts: JsonRecord | undefined;
+    let finish: RelayedFinish | undefined;
     return {
       push: (frame) => {
-        // Only the two events that carry usage are parsed again.
+        // Only the two events that carry usage, the model and the stop reason are parsed again.
         if (frame.event !== "message_start" && frame.event !== "message_delta") return;
         const payload = parse(frame.data);
+        if (isRecord(payload) && isRecord(payload.message)) finish = finishOfMessage(payload.message);
+        if (isRecord(payload) && isRecord(payload.delta) && typeof payload.delta.stop_reason === "string") {
+          finish = { ...finish, reasons: [...(finish?.reasons ?? []), payload.delta.stop_reason] };
+        }
         const usage = isRecord(payload)
           ? isRecord(payload.usage)
             ? payload.usage
@@ -43,6 +51,7 @@ export const ANTHROPIC_MESSAGES_RELAY: RelayCodec = {
               optionalNumber(counts.output_tokens) ?? null,
               decodeUsageDetails(counts),
             ),
+      finish: () => finish,
       errorFrames: (error) => encodeSseFrame(JSON.stringify(encodeAnthropicError(error)), "error"),
     };
   },
@@ -52,7 +61,14 @@ export const ANTHROPIC_MESSAGES_RELAY: RelayCodec = {
 export const ANTHROPIC_COUNT_TOKENS_RELAY: RelayCodec = {
   ...ANTHROPIC_MESSAGES_RELAY,
   usageOfAnswer: () => undefined,
+  finishOfAnswer: () => undefined,
 };
+
+/** A message's model and stop reason (null until the end, in a stream's message_start). */
+function finishOfMessage(message: JsonRecord): RelayedFinish {
+  const reasons = typeof message.stop_reason === "string" ? [message.stop_reason] : [];
+  return typeof message.model === "string" ? { model: message.model, reasons } : { reasons };
+}
 
 function readFrame(frame: SseFrame): RelayedFrame {
   const payload = parse(frame.data);

@@ -8,7 +8,7 @@ import {
   optionalNumber,
   optionalString,
 } from "../narrow.js";
-import type { RelayCodec, RelayedFrame, RelayTap } from "../relay-codec.js";
+import type { RelayCodec, RelayedFinish, RelayedFrame, RelayTap } from "../relay-codec.js";
 import { decodeResponsesUsage } from "./usage.js";
 
 /** The events that end a Responses stream cleanly (https://platform.openai.com/docs/api-reference/responses-streaming). */
@@ -23,7 +23,10 @@ const TERMINAL = new Set(["response.completed", "response.incomplete"]);
 export const OPENAI_RESPONSES_RELAY: RelayCodec = {
   readFrame,
   usageOfAnswer: (body) => (isRecord(body) ? decodeResponsesUsage(body.usage) : undefined),
+  finishOfAnswer: (body) => (isRecord(body) ? finishOfResponse(body) : undefined),
   endMarker: "response.completed",
+  holdsBackErrors: false,
+  dataOnlyFrames: false,
   createTap: () => new ResponsesTap(),
 };
 
@@ -47,6 +50,10 @@ export class ResponsesTap implements RelayTap {
 
   usage(): Usage | undefined {
     return this.response === undefined ? undefined : decodeResponsesUsage(this.response.usage);
+  }
+
+  finish(): RelayedFinish | undefined {
+    return this.response === undefined ? undefined : finishOfResponse(this.response);
   }
 
   /** The completed response, once the stream carried it. */
@@ -73,6 +80,18 @@ export class ResponsesTap implements RelayTap {
       encodeSseFrame(JSON.stringify(failed), "response.failed")
     );
   }
+}
+
+/** A response's model, and its status (or why it is incomplete) as its finish reason, once it has one. */
+function finishOfResponse(response: JsonRecord): RelayedFinish {
+  const model = optionalString(response.model);
+  const incomplete = isRecord(response.incomplete_details)
+    ? optionalString(response.incomplete_details.reason)
+    : undefined;
+  const status = optionalString(response.status);
+  const reason = incomplete ?? (status === "in_progress" ? undefined : status);
+  const reasons = reason === undefined ? [] : [reason];
+  return model === undefined ? { reasons } : { model, reasons };
 }
 
 function readFrame(frame: SseFrame): RelayedFrame {

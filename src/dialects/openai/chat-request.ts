@@ -2,11 +2,13 @@ import {
   type ChatMessage,
   type ChatRequest,
   effortOf,
+  reasoningText,
   type ToolChoice,
   type ToolDefinition,
 } from "../../canonical/index.js";
 import type { JsonRecord } from "../narrow.js";
 import { encodeResponseFormat } from "./response-format.js";
+import { encodeSamplingFields, encodeStreamFields } from "./sampling-encoder.js";
 
 /**
  * Encodes a canonical chat request as an OpenAI `POST /chat/completions` body.
@@ -16,31 +18,28 @@ import { encodeResponseFormat } from "./response-format.js";
  * Reasoning becomes `reasoning_effort` (a budget is converted by BUDGET_OF_EFFORT). Reasoning models refuse
  * `max_tokens` and take `max_completion_tokens`, which also covers the reasoning tokens
  * (https://platform.openai.com/docs/guides/reasoning#controlling-costs), so a reasoning request sends that.
- * The chat API takes no reasoning back, so earlier turns' reasoning is left out.
+ * OpenAI's chat API takes no reasoning back; earlier turns' reasoning text goes as `reasoning_content`, which
+ * OpenAI ignores and DeepSeek's thinking mode wants back.
  */
 export function encodeChatRequest(request: ChatRequest, model: string | null): JsonRecord {
   const body: JsonRecord = {};
   if (model !== null) body.model = model;
   body.messages = request.messages.map(encodeMessage);
-  if (request.temperature !== undefined) body.temperature = request.temperature;
-  if (request.topP !== undefined) body.top_p = request.topP;
-  if (request.maxTokens !== undefined) {
-    body[request.reasoning === undefined ? "max_tokens" : "max_completion_tokens"] = request.maxTokens;
+  encodeSamplingFields(request, body);
+  if (request.reasoning !== undefined) {
+    if (request.maxTokens !== undefined) {
+      delete body.max_tokens;
+      body.max_completion_tokens = request.maxTokens;
+    }
+    body.reasoning_effort = effortOf(request.reasoning);
   }
-  if (request.reasoning !== undefined) body.reasoning_effort = effortOf(request.reasoning);
   if (request.parallelToolCalls !== undefined && request.tools !== undefined)
     body.parallel_tool_calls = request.parallelToolCalls;
-  if (request.stop !== undefined) body.stop = request.stop;
-  if (request.n !== undefined) body.n = request.n;
-  if (request.seed !== undefined) body.seed = request.seed;
   if (request.tools !== undefined) body.tools = request.tools.map(encodeTool);
   if (request.toolChoice !== undefined) body.tool_choice = encodeToolChoice(request.toolChoice);
   if (request.responseFormat !== undefined)
     body.response_format = encodeResponseFormat(request.responseFormat);
-  if (request.stream) {
-    body.stream = true;
-    if (request.streamIncludeUsage) body.stream_options = { include_usage: true };
-  }
+  encodeStreamFields(request, body);
   return Object.assign(body, request.extra);
 }
 
@@ -48,6 +47,9 @@ function encodeMessage(message: ChatMessage): JsonRecord {
   const wire: JsonRecord = { role: message.role, content: message.content };
   if (message.name !== undefined) wire.name = message.name;
   if (message.toolCallId !== undefined) wire.tool_call_id = message.toolCallId;
+  // DeepSeek's thinking mode wants earlier turns' reasoning back (https://api-docs.deepseek.com/guides/thinking_mode).
+  const reasoning = reasoningText(message.reasoning);
+  if (reasoning !== "") wire.reasoning_content = reasoning;
   if (message.toolCalls !== undefined && message.toolCalls.length > 0) {
     wire.tool_calls = message.toolCalls.map((call) => ({
       id: call.id,
