@@ -88,7 +88,11 @@ const CASES: BrokenStreamCase[] = [
       kind: "stream",
       frames: frames.map((frame, index) =>
         index === BREAK_AT
-          ? frame.replace(/^data: (.*)$/m, (_line, json: string) => `data: ${json.slice(0, 9)}`)
+          ? // `data:` with or without the space (TGI sends none).
+            frame.replace(
+              /^data:( ?)(.*)$/m,
+              (_line, space: string, json: string) => `data:${space}${json.slice(0, 9)}`,
+            )
           : frame,
       ),
     }),

@@ -1,4 +1,4 @@
-import type { ApiProvider } from "../openai-api/api-providers.js";
+import { API_PROVIDERS, type ApiProvider } from "../openai-api/api-providers.js";
 
 /**
  * What each provider does with the agent APIs' reasoning, from its documented API and the mocks' echo rules
@@ -35,6 +35,14 @@ export const REASONING: Record<string, ReasoningCase> = {
   openai: { reportsReasoningTokens: true, responsesToken: "enc_resp_mock_1" },
   mock: { unsupported: "the built-in mock provider only echoes", reportsReasoningTokens: false },
 };
+
+/**
+ * The providers the agent suites run over: those whose reasoning behaviour is written down above. The
+ * OpenAI-compatible family (test/api/compatible/rows.ts) is not among them yet.
+ */
+export const AGENT_PROVIDERS: ApiProvider[] = API_PROVIDERS.filter(
+  (provider) => REASONING[provider.label] !== undefined,
+);
 
 export function reasoningOf(provider: ApiProvider): ReasoningCase {
   const found = REASONING[provider.label];

@@ -6,9 +6,9 @@ import type { Response, ResponseInputItem } from "openai/resources/responses/res
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { expectNoSpecViolations } from "../mock-upstream/index.js";
 import { type ProvidersGateway, routeName, startProvidersGateway } from "../openai-api/api-gateway.js";
-import { API_PROVIDERS } from "../openai-api/api-providers.js";
+
 import { type AgentClients, createAgentClients } from "./agent-clients.js";
-import { reasoningOf } from "./agent-providers.js";
+import { AGENT_PROVIDERS, reasoningOf } from "./agent-providers.js";
 
 /**
  * A Claude-Code-shaped and a Codex-shaped session (test/fixtures/agents, README there) replayed through the gateway
@@ -42,7 +42,7 @@ let setup: ProvidersGateway;
 let clients: AgentClients;
 
 beforeAll(async () => {
-  setup = await startProvidersGateway(API_PROVIDERS);
+  setup = await startProvidersGateway(AGENT_PROVIDERS);
   clients = createAgentClients(setup.gateway.url, { anthropicHeaders: CLAUDE_CODE.headers });
 });
 afterAll(async () => {
@@ -51,7 +51,7 @@ afterAll(async () => {
 beforeEach(() => setup.resetMocks());
 afterEach(async () => {
   await clients.expectSpecValid();
-  for (const provider of API_PROVIDERS)
+  for (const provider of AGENT_PROVIDERS)
     if (provider.framing !== undefined) expectNoSpecViolations(setup.mockOf(provider));
 });
 
@@ -133,7 +133,7 @@ function withoutReasoning(
   return key === "reasoning" ? { ...rest, include: [] } : rest;
 }
 
-for (const provider of API_PROVIDERS) {
+for (const provider of AGENT_PROVIDERS) {
   const model = routeName(provider, "chat");
   const reasoning = reasoningOf(provider);
   const upstreamRequests = (): Record<string, unknown>[] =>

@@ -3,10 +3,10 @@ import type { MessageParam } from "@anthropic-ai/sdk/resources/messages";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { expectNoSpecViolations, TOOL_CALL_ARGUMENTS } from "../mock-upstream/index.js";
 import { type ProvidersGateway, routeName, startProvidersGateway } from "../openai-api/api-gateway.js";
-import { API_PROVIDERS, replyTo } from "../openai-api/api-providers.js";
+import { replyTo } from "../openai-api/api-providers.js";
 import { TOOL_PROMPT } from "../openai-api/chat-stream-accumulator.js";
 import { type AgentClients, createAgentClients } from "./agent-clients.js";
-import { ANTHROPIC_WEATHER_TOOL, reasoningOf } from "./agent-providers.js";
+import { AGENT_PROVIDERS, ANTHROPIC_WEATHER_TOOL, reasoningOf } from "./agent-providers.js";
 
 /**
  * Anthropic's Messages API through the official `@anthropic-ai/sdk`, on a route per provider: answers, streams,
@@ -19,7 +19,7 @@ let setup: ProvidersGateway;
 let clients: AgentClients;
 
 beforeAll(async () => {
-  setup = await startProvidersGateway(API_PROVIDERS);
+  setup = await startProvidersGateway(AGENT_PROVIDERS);
   clients = createAgentClients(setup.gateway.url);
 });
 afterAll(async () => {
@@ -28,11 +28,11 @@ afterAll(async () => {
 beforeEach(() => setup.resetMocks());
 afterEach(async () => {
   await clients.expectSpecValid();
-  for (const provider of API_PROVIDERS)
+  for (const provider of AGENT_PROVIDERS)
     if (provider.framing !== undefined) expectNoSpecViolations(setup.mockOf(provider));
 });
 
-for (const provider of API_PROVIDERS) {
+for (const provider of AGENT_PROVIDERS) {
   describe(`the Messages API on a route backed by ${provider.label}`, () => {
     const model = routeName(provider, "chat");
     const upstreamBodies = () =>

@@ -3,10 +3,10 @@ import type { ResponseInputItem } from "openai/resources/responses/responses";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { expectNoSpecViolations, TOOL_CALL_ARGUMENTS } from "../mock-upstream/index.js";
 import { type ProvidersGateway, routeName, startProvidersGateway } from "../openai-api/api-gateway.js";
-import { API_PROVIDERS, replyTo } from "../openai-api/api-providers.js";
+import { replyTo } from "../openai-api/api-providers.js";
 import { TOOL_PROMPT } from "../openai-api/chat-stream-accumulator.js";
 import { type AgentClients, createAgentClients } from "./agent-clients.js";
-import { RESPONSES_WEATHER_TOOL, reasoningOf } from "./agent-providers.js";
+import { AGENT_PROVIDERS, RESPONSES_WEATHER_TOOL, reasoningOf } from "./agent-providers.js";
 
 /**
  * OpenAI's Responses API through the official `openai` SDK (`responses.create`, streamed and not), statelessly as
@@ -20,7 +20,7 @@ let setup: ProvidersGateway;
 let clients: AgentClients;
 
 beforeAll(async () => {
-  setup = await startProvidersGateway(API_PROVIDERS);
+  setup = await startProvidersGateway(AGENT_PROVIDERS);
   clients = createAgentClients(setup.gateway.url);
 });
 afterAll(async () => {
@@ -29,11 +29,11 @@ afterAll(async () => {
 beforeEach(() => setup.resetMocks());
 afterEach(async () => {
   await clients.expectSpecValid();
-  for (const provider of API_PROVIDERS)
+  for (const provider of AGENT_PROVIDERS)
     if (provider.framing !== undefined) expectNoSpecViolations(setup.mockOf(provider));
 });
 
-for (const provider of API_PROVIDERS) {
+for (const provider of AGENT_PROVIDERS) {
   describe(`the Responses API on a route backed by ${provider.label}`, () => {
     const model = routeName(provider, "chat");
     const upstreamBodies = () =>
@@ -220,7 +220,7 @@ for (const provider of API_PROVIDERS) {
 
 describe("the Responses API with what only OpenAI can do", () => {
   const translated = routeName(
-    API_PROVIDERS.find((provider) => provider.label === "anthropic") ?? API_PROVIDERS[0]!,
+    AGENT_PROVIDERS.find((provider) => provider.label === "anthropic") ?? AGENT_PROVIDERS[0]!,
     "chat",
   );
 
@@ -246,14 +246,14 @@ describe("the Responses API with what only OpenAI can do", () => {
   });
 
   it("relays built-in tools to an OpenAI route, which runs them", async () => {
-    const openaiRoute = routeName(API_PROVIDERS[0]!, "chat");
+    const openaiRoute = routeName(AGENT_PROVIDERS[0]!, "chat");
     await clients.openai.responses.create({
       model: openaiRoute,
       input: "Hi",
       tools: [{ type: "web_search" }],
       store: false,
     });
-    expect(setup.mockOf(API_PROVIDERS[0]!).requests[0]?.body).toMatchObject({
+    expect(setup.mockOf(AGENT_PROVIDERS[0]!).requests[0]?.body).toMatchObject({
       tools: [{ type: "web_search" }],
     });
   });
