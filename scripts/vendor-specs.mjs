@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { extendAnthropicSchemas } from "./anthropic-schema-extensions.mjs";
 
 const specsDir = resolve(process.argv[2] ?? "/work/shared/specs");
 const outDir = resolve(dirname(fileURLToPath(import.meta.url)), "../test/fixtures/specs");
@@ -238,14 +239,45 @@ function vendorOpenAI() {
     "ListModelsResponse",
     "Model",
     "ErrorResponse",
+    // The Responses API (POST /responses, its stream events, GET /responses/{id}/input_items).
+    "CreateResponse",
+    "Response",
+    "ResponseStreamEvent",
+    "ResponseItemList",
   ]);
-  return { schemas: closure(roots, schemas), notes: ["The roots are copied unchanged."] };
+  const vendored = closure(roots, schemas);
+  // Both EasyInputMessage and Item's InputMessage take a `{"type": "message", "role", "content": [parts]}` item,
+  // so the `oneOf` rejects the message items Codex and the SDKs send; `anyOf` keeps every other check.
+  vendored.InputItem = { ...vendored.InputItem, anyOf: vendored.InputItem.oneOf };
+  delete vendored.InputItem.oneOf;
+  return {
+    schemas: vendored,
+    notes: [
+      "The roots are copied unchanged, but for one fix.",
+      '`InputItem` (used by `CreateResponse.input`) **rewritten** from `oneOf` to `anyOf`: a message item with `type: "message"` and a content list fits both EasyInputMessage and Item\'s InputMessage, so the `oneOf` rejected the message items Codex and the official SDKs send.',
+    ],
+  };
 }
 
 function vendorAnthropic() {
   const { schemas } = readSource("anthropic").components;
-  const roots = pick(schemas, ["CreateMessageParams", "Message", "MessageStreamEvent", "ErrorResponse"]);
-  return { schemas: closure(roots, schemas), notes: ["The roots are copied unchanged."] };
+  const roots = pick(schemas, [
+    "CreateMessageParams",
+    "Message",
+    "MessageStreamEvent",
+    "ErrorResponse",
+    // Not referenced by the 2024 roots; the extensions below use it.
+    "CacheControlEphemeral",
+  ]);
+  // Copies, so that the extensions never change the source objects.
+  const vendored = structuredClone(closure(roots, schemas));
+  const notes = extendAnthropicSchemas(vendored);
+  const sorted = Object.fromEntries(
+    Object.keys(vendored)
+      .sort()
+      .map((name) => [name, vendored[name]]),
+  );
+  return { schemas: sorted, notes: ["The roots are copied unchanged, then extended as follows.", ...notes] };
 }
 
 /** Cohere's stream events all share one `type` enum, so a plain `oneOf` matches several branches and
@@ -350,7 +382,7 @@ function readme(results, exampleHashes) {
     "",
     "Written by `node scripts/vendor-specs.mjs [specsDir]` from the shared provider specs (taken 2026-11-25). Do not edit by hand: change the script and re-run it.",
     "",
-    "Licence: the OpenAI spec is MIT; the Cohere repository states no licence; the Anthropic file comes from a third-party repository with no licence file; Mistral and TGI are Apache-2.0, Together MIT; the OpenRouter docs repository states no licence. **Internal test data only**: used by the tests as an oracle, never shipped (the package `files` list excludes `test/`).",
+    "Licence: the OpenAI spec is MIT; the Cohere repository states no licence; the Anthropic file comes from a third-party repository with no licence file (its extensions are written from the Apache-2.0 Anthropic SDK's types); Mistral and TGI are Apache-2.0, Together MIT; the OpenRouter docs repository states no licence. **Internal test data only**: used by the tests as an oracle, never shipped (the package `files` list excludes `test/`).",
     "",
     ...sections,
     "## cohere-examples/",

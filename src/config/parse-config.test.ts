@@ -11,6 +11,7 @@ import type { GatewayConfig, RouteConfig, TargetConfig } from "./gateway-config.
 import { defaultGovernanceConfig } from "./governance/governance-config.js";
 import { parseConfig } from "./parse-config.js";
 import { DEFAULT_CIRCUIT_BREAKER, DEFAULT_RETRIES } from "./resilience-settings.js";
+import { DEFAULT_RESPONSES_SETTINGS } from "./responses-settings.js";
 import { routeEntrySchema } from "./route-entry-schema.js";
 import { DEFAULT_UPSTREAM_TIMEOUTS } from "./route-timeouts.js";
 import { DEFAULT_SERVER_SETTINGS } from "./server-settings.js";
@@ -79,6 +80,7 @@ describe("parseConfig: the top level of the file", () => {
       server: DEFAULT_SERVER_SETTINGS,
       governance: defaultGovernanceConfig("/srv/switchyard"),
       console: DEFAULT_CONSOLE_SETTINGS,
+      responses: DEFAULT_RESPONSES_SETTINGS,
     });
   });
 
@@ -162,7 +164,8 @@ describe("parseConfig: the top level of the file", () => {
         line: 4,
         column: 1,
         field: "logging",
-        message: "unknown top-level key 'logging'; allowed: routes, endpoints, server, governance, console",
+        message:
+          "unknown top-level key 'logging'; allowed: routes, endpoints, server, governance, console, responses",
       },
     ]);
   });
@@ -187,7 +190,8 @@ describe("parseConfig: the top level of the file", () => {
         line: 1,
         column: 1,
         field: "endpoint",
-        message: "unknown top-level key 'endpoint'; allowed: routes, endpoints, server, governance, console",
+        message:
+          "unknown top-level key 'endpoint'; allowed: routes, endpoints, server, governance, console, responses",
       },
       {
         file: FILE,
@@ -554,6 +558,7 @@ describe("parseConfig: providers", () => {
       server: DEFAULT_SERVER_SETTINGS,
       governance: defaultGovernanceConfig("/srv/switchyard"),
       console: DEFAULT_CONSOLE_SETTINGS,
+      responses: DEFAULT_RESPONSES_SETTINGS,
       routes: [
         withDefaults({
           name: "chat",
@@ -1095,7 +1100,8 @@ describe("parseConfig: several problems", () => {
         line: 32,
         column: 1,
         field: "colour",
-        message: "unknown top-level key 'colour'; allowed: routes, endpoints, server, governance, console",
+        message:
+          "unknown top-level key 'colour'; allowed: routes, endpoints, server, governance, console, responses",
       },
       {
         file,

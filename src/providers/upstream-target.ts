@@ -1,4 +1,5 @@
 import type {
+  ChatFeature,
   ChatRequest,
   ChatResponse,
   CompletionsRequest,
@@ -28,6 +29,18 @@ export interface UpstreamCall {
   body: string;
 }
 
+/**
+ * Client dialects whose requests an upstream can take as they are, besides OpenAI's (see `passThrough`):
+ * Anthropic's Messages API and its token counting, and OpenAI's Responses API.
+ */
+export type RelayDialect = "anthropic-messages" | "anthropic-count-tokens" | "openai-responses";
+
+/** The client's request headers (lower-case names, as Node gives them), for relays that pass some on. */
+export type ClientHeaders = Readonly<Record<string, string | string[] | undefined>>;
+
+/** Prepares a relayed call from the client's body (only the model, and what the relay documents, is changed). */
+export type RelayCall = (body: Record<string, unknown>, headers: ClientHeaders) => UpstreamCall;
+
 /** How a provider performs one operation over HTTP: a pure encoder and a pure decoder. */
 export interface HttpOperation<O extends Operation> {
   encodeRequest(request: RequestOf<O>): UpstreamCall;
@@ -44,6 +57,11 @@ export interface HttpOperation<O extends Operation> {
   passThrough?(body: Record<string, unknown>): UpstreamCall | undefined;
   /** How relayed answers differ from OpenAI's; absent when they are relayed byte for byte. */
   relay?: RelayQuirks;
+  /**
+   * For upstreams that speak another client dialect natively: prepares a relayed call per dialect, so that
+   * request and response bytes pass untouched for a client of that dialect (streaming/pass-through.ts).
+   */
+  relays?: { readonly [D in RelayDialect]?: RelayCall };
   /** Completions only: the upstream takes a list of prompts in one request (else routing sends one per prompt). */
   acceptsPromptLists?: boolean;
 }
@@ -77,6 +95,11 @@ interface TargetIdentity {
   readonly providerDisplayName: string;
   /** The upstream model, as configured. */
   readonly model: string;
+  /**
+   * The request features (canonical/chat.ts) this target honours when it translates a request. A request that
+   * needs another is not sent here. Absent: none.
+   */
+  readonly features?: readonly ChatFeature[];
 }
 
 export interface HttpUpstreamTarget extends TargetIdentity {

@@ -23,6 +23,8 @@ export interface RouteTarget {
 
 export interface Route {
   readonly name: string;
+  /** Other model names that select the route (`claude-sonnet-4-5`); none when absent. */
+  readonly aliases?: readonly string[];
   readonly type: RouteType;
   readonly operation: Operation;
   readonly strategy: RouteStrategy;
@@ -54,6 +56,7 @@ export class RouteTable {
   /** Whether a request must come with a gateway key (`governance.auth.required`). */
   readonly authRequired: boolean;
   private readonly byName: Map<string, Route>;
+  private readonly byModel: Map<string, Route>;
   private readonly origins: string[] = [];
   private inFlight = 0;
   private retired = false;
@@ -67,6 +70,7 @@ export class RouteTable {
     gatewaySecrets.add(configSecrets(config));
     this.routes = config.routes.map((route) => ({
       name: route.name,
+      ...(route.aliases === undefined ? {} : { aliases: route.aliases }),
       type: route.type,
       operation: OPERATION_OF_ROUTE_TYPE[route.type],
       strategy: route.strategy,
@@ -77,10 +81,19 @@ export class RouteTable {
     }));
     this.authRequired = config.governance.auth.required;
     this.byName = new Map(this.routes.map((route) => [route.name, route]));
+    // The config guarantees that no alias is another route's name or alias.
+    this.byModel = new Map(this.byName);
+    for (const route of this.routes) for (const alias of route.aliases ?? []) this.byModel.set(alias, route);
   }
 
+  /** The route of this name. */
   get(name: string): Route | undefined {
     return this.byName.get(name);
+  }
+
+  /** The route a request's `model` selects: by name or by one of its aliases. */
+  forModel(model: string): Route | undefined {
+    return this.byModel.get(model);
   }
 
   /** Marks a request as using this table; pair with `release`. */

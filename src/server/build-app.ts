@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance, LogController } from "fastify";
 import { useAccessControl } from "../api/access-hooks.js";
 import { logConnectionAnswer, registerAccessLog } from "../api/access-log-watcher.js";
 import { registerAdminApi } from "../api/admin-api.js";
+import { registerAnthropicApi } from "../api/anthropic-api.js";
 import { answerFrameworkError, useApiErrors } from "../api/api-errors.js";
 import { createClientErrorHandler } from "../api/client-errors.js";
 import { registerConsole } from "../api/console/console-api.js";
@@ -27,6 +28,7 @@ import type { GovernanceRuntime } from "../governance/governance-runtime.js";
 import type { Logger } from "../observability/logger.js";
 import type { GatewayMetrics } from "../observability/metrics.js";
 import type { TrafficRecorder } from "../observability/traffic-recorder.js";
+import type { ResponseStorage } from "../response-store/response-storage.js";
 import type { RouteTableHolder } from "../routing/route-table-holder.js";
 import { PACKAGE_VERSION } from "./package-version.js";
 
@@ -44,6 +46,8 @@ export interface AppOptions {
   tracing?: (app: FastifyInstance) => RequestWatcher;
   /** The channel to the owner of gateway-wide state (shared limits, breaker state, stored responses). */
   coordinator: Coordinator;
+  /** The Responses API's stored state (see response-store/). */
+  responses: ResponseStorage;
   /** Access control and the admin API's operations. */
   governance: GovernanceRuntime;
   /** The web console, when it is on: where it is served, its page, and this process's traffic counts. */
@@ -122,7 +126,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerMlflowInvocations(app, options.routes);
   registerMlflowLimits(app);
   registerMlflowDeploymentsApi(app, options.routes);
-  await registerOpenAIApi(app, options.routes, options.governance);
+  await registerOpenAIApi(app, options.routes, options.governance, options.responses);
+  await registerAnthropicApi(app, options.routes);
   await registerAdminApi(
     app,
     options.governance,

@@ -11,6 +11,7 @@ import { GovernanceRuntime } from "../governance/governance-runtime.js";
 import type { Logger } from "../observability/logger.js";
 import { GatewayMetrics } from "../observability/metrics.js";
 import { TrafficRecorder } from "../observability/traffic-recorder.js";
+import { ResponseStorage } from "../response-store/response-storage.js";
 import { type CircuitObserver, RouteTable } from "../routing/route-table.js";
 import { RouteTableHolder } from "../routing/route-table-holder.js";
 import { UpstreamPools } from "../routing/upstream-pools.js";
@@ -54,6 +55,7 @@ export class GatewayInstance {
     private readonly ownCoordinator: InProcessCoordinator | undefined,
     readonly governance: GovernanceRuntime,
     private readonly consoleReporter: { stop(): void } | undefined,
+    private readonly responses: ResponseStorage,
     /** Behind `GET /ready`: register a check for each dependency the gateway needs to serve. */
     readonly readiness: ReadinessChecks,
   ) {}
@@ -77,6 +79,7 @@ export class GatewayInstance {
     const files = traffic === undefined ? undefined : await loadConsoleFiles(consoleSettings.path);
     if (traffic !== undefined && files === undefined)
       options.logger?.warn("the web console's page was not built (npm run build); its path answers 503");
+    const responses = new ResponseStorage(options.config, coordinator);
     const app = await buildApp({
       routes: holder,
       metrics,
@@ -88,6 +91,7 @@ export class GatewayInstance {
       coordinator,
       governance,
       ...(traffic === undefined ? {} : { console: { path: consoleSettings.path, files, traffic } }),
+      responses,
     });
     const consoleReporter =
       traffic === undefined ? undefined : reportConsoleData(traffic, holder, coordinator, options.logger);
@@ -104,6 +108,7 @@ export class GatewayInstance {
       ownCoordinator,
       governance,
       consoleReporter,
+      responses,
       readiness,
     );
   }
@@ -111,6 +116,7 @@ export class GatewayInstance {
   /** Swaps in a new config; requests in flight finish on the table they started with. */
   applyConfig(config: GatewayConfig): void {
     this.ownCoordinator?.host.applyConfig(config);
+    this.responses.applyConfig(config);
     this.governance.applyConfig(config);
     this.holder.swap(new RouteTable(config, this.pools, circuitLogger(this.logger)));
     if (JSON.stringify(config.server) !== JSON.stringify(this.startedWith.server)) {

@@ -17,6 +17,7 @@ export { startMlflowServingMock } from "./mlflow-serving-mock.js";
 export type { MockUpstream, RecordedRequest, RequestOutcome, SpecViolation } from "./mock-upstream.js";
 export * from "./openai-bodies.js";
 export { startOpenAIMock } from "./openai-mock.js";
+export * from "./openai-responses-bodies.js";
 export { delayed, type ScriptedResponse, type ScriptedStream } from "./scripted-response.js";
 export { type ReceivedResponse, sendRequest } from "./send-request.js";
 export { type ParsedSseMessage, parseSseText, sseFrame } from "./sse-frame.js";

@@ -46,6 +46,8 @@ export interface MockBehaviour {
   validate(request: RecordedRequest): string[];
   /** The default answer. `sequence` is the request's 1-based position since the last reset, for ids. */
   respond(request: RecordedRequest, violations: string[], sequence: number): ScriptedResponse;
+  /** Forgets what the mock remembers across requests (a prompt cache, say); called by MockUpstream.reset(). */
+  reset?(): void;
 }
 
 /** Starts a loopback server on an ephemeral port that records, validates and answers every request. */
@@ -111,6 +113,7 @@ export async function startMockUpstream(behaviour: MockBehaviour): Promise<MockU
       requests.length = 0;
       specViolations.length = 0;
       queue.length = 0;
+      behaviour.reset?.();
     },
     close: async () => {
       closing.abort();

@@ -12,6 +12,8 @@ export interface RouteSpec {
   /** Overrides the upstream URL the provider's config points at (e.g. a closed port). */
   upstreamUrl?: string;
   timeouts?: { first_byte_seconds?: number; idle_seconds?: number; total_seconds?: number };
+  /** Other model names that select the route. */
+  aliases?: string[];
 }
 
 /** A gateway with routes in front of several providers, each HTTP provider on its own loopback mock. */
@@ -31,11 +33,12 @@ export function routeName(provider: ApiProvider, kind: RouteKind): string {
 
 /**
  * Starts one mock per HTTP provider and a gateway with a route per provider and route kind it serves (named by
- * routeName), plus `extraRoutes`.
+ * routeName), plus `extraRoutes`; `topLevelYaml` is appended to the config (other top-level sections).
  */
 export async function startProvidersGateway(
   providers: ApiProvider[],
   extraRoutes: RouteSpec[] = [],
+  topLevelYaml = "",
 ): Promise<ProvidersGateway> {
   const mocks = new Map<string, MockUpstream>();
   for (const provider of providers) {
@@ -49,7 +52,7 @@ export async function startProvidersGateway(
   );
   const yaml = `routes:\n${[...standard, ...extraRoutes]
     .map((route) => routeEntry(route, mocks.get(route.provider.label)?.url ?? ""))
-    .join("")}`;
+    .join("")}${topLevelYaml}`;
   const gateway = await startGateway(yaml);
   return {
     gateway,
@@ -83,6 +86,7 @@ function routeEntry(route: RouteSpec, mockUrl: string): string {
     `      provider: ${base.provider}`,
     `      name: ${base.model}`,
     `      config: ${JSON.stringify(config)}`,
+    ...(route.aliases === undefined ? [] : [`    aliases: ${JSON.stringify(route.aliases)}`]),
     ...(route.timeouts === undefined ? [] : [`    timeouts: ${JSON.stringify(route.timeouts)}`]),
     "    retries: { max_attempts: 1 }",
     "    circuit_breaker: { failure_threshold: 0 }",

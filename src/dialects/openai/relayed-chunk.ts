@@ -1,6 +1,6 @@
-import type { GatewayError } from "../../canonical/index.js";
 import type { SseFrame } from "../../framing/sse-decoder.js";
 import { invalidUpstreamResponse, isRecord } from "../narrow.js";
+import type { RelayedFrame } from "../relay-codec.js";
 import { unreadableChunkError, upstreamStreamError } from "./stream-error.js";
 
 /**
@@ -14,11 +14,7 @@ import { unreadableChunkError, upstreamStreamError } from "./stream-error.js";
  *   error object): not passed on, since the SDKs would fail to parse it or yield it as a chunk; the stream ends
  *   with the gateway's own error frame instead.
  */
-export type RelayedChunk =
-  | { kind: "chunk" }
-  | { kind: "done" }
-  | { kind: "error"; error: GatewayError }
-  | { kind: "invalid"; error: GatewayError };
+export type RelayedChunk = RelayedFrame;
 
 /**
  * Reads one relayed frame. Every frame is parsed: a stream that breaks with a malformed chunk must end with an
