@@ -17,10 +17,23 @@ export interface ProviderDefinition<Config extends Record<string, unknown> = Rec
    * rules (Azure needs a deployment name, ...) are refinements with a path, so errors point at the right line.
    */
   readonly configSchema: z.ZodType<Config>;
-  /** Config keys that hold secrets: resolved from `$ENV_VAR` or a file when the config loads, never shown. */
+  /**
+   * Config keys that hold secrets: resolved from `$ENV_VAR` or a file when the config loads, never shown. A key
+   * inside a nested mapping is written as a dotted path (`aws_config.aws_secret_access_key`).
+   */
   readonly secretFields: readonly string[];
   /** Whether `model.name` may be omitted (and what it then means). */
   readonly defaultModelName?: string;
+  /**
+   * For providers whose models each serve one kind of route (an embedding model cannot chat): why `model` cannot
+   * serve `operation`, or undefined when it can. Checked when the config loads.
+   */
+  modelProblem?(model: string, operation: Operation): string | undefined;
+  /**
+   * Fills settings the provider's own tools take from the environment (AWS_REGION, ...) into a config that
+   * leaves them out, before the config is validated, so that a missing one is reported at load.
+   */
+  fillFromEnvironment?(config: Record<string, unknown>, env: NodeJS.ProcessEnv): void;
   createTarget(model: string, config: Config): UpstreamTarget;
 }
 
@@ -29,4 +42,30 @@ export function defineProvider<Config extends Record<string, unknown>>(
   definition: ProviderDefinition<Config>,
 ): ProviderDefinition {
   return definition as unknown as ProviderDefinition;
+}
+
+/** The value at a secret field's dotted path in a provider config, if the path exists. */
+export function secretFieldValue(config: Record<string, unknown>, field: string): unknown {
+  let value: unknown = config;
+  for (const key of field.split(".")) {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
+}
+
+/** Sets a secret field's value in place; the mappings along the path exist (the value was read there). */
+export function setSecretFieldValue(config: Record<string, unknown>, field: string, value: string): void {
+  const keys = field.split(".");
+  const last = keys.pop() as string;
+  let holder = config;
+  for (const key of keys) holder = holder[key] as Record<string, unknown>;
+  holder[last] = value;
+}
+
+/** The resolved secrets of a validated provider config, for redaction. */
+export function secretValues(definition: ProviderDefinition, config: Record<string, unknown>): string[] {
+  return definition.secretFields
+    .map((field) => secretFieldValue(config, field))
+    .filter((value): value is string => typeof value === "string");
 }

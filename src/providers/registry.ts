@@ -1,5 +1,6 @@
 import { anthropicProvider } from "./anthropic.js";
 import { cohereProvider } from "./cohere.js";
+import { geminiProvider } from "./gemini.js";
 import { mockProvider } from "./mock.js";
 import { openaiProvider } from "./openai.js";
 import type { ProviderDefinition } from "./provider-definition.js";
@@ -9,6 +10,7 @@ export const PROVIDERS: readonly ProviderDefinition[] = [
   openaiProvider,
   anthropicProvider,
   cohereProvider,
+  geminiProvider,
   mockProvider,
 ];
 

@@ -4,6 +4,7 @@ import type { GatewayConfig, RouteConfig, RouteStrategy, TargetConfig } from "..
 import type { RetrySettings } from "../config/resilience-settings.js";
 import type { UpstreamTimeouts } from "../config/route-timeouts.js";
 import { registerSecrets } from "../observability/secret-redactor.js";
+import { secretValues } from "../providers/provider-definition.js";
 import { findProvider } from "../providers/registry.js";
 import type { UpstreamTarget } from "../providers/upstream-target.js";
 import { CircuitBreaker, type CircuitState } from "./circuit-breaker.js";
@@ -95,11 +96,7 @@ export class RouteTable {
     const provider = findProvider(target.provider);
     // The config was validated against the same registry, so the provider exists.
     if (provider === undefined) throw new Error(`provider '${target.provider}' is not registered`);
-    registerSecrets(
-      provider.secretFields
-        .map((field) => target.config[field])
-        .filter((value): value is string => typeof value === "string"),
-    );
+    registerSecrets(secretValues(provider, target.config));
     const upstream = provider.createTarget(target.model, target.config);
     const label = `${provider.name}/${target.model}`;
     const breaker = new CircuitBreaker(route.circuitBreaker, (from, to, reason) =>

@@ -1,5 +1,6 @@
 import { type ChatMessage, type ContentPart, GatewayError, textOfContent } from "../../canonical/index.js";
-import { isRecord, type JsonRecord } from "../narrow.js";
+import type { JsonRecord } from "../narrow.js";
+import { parseToolArguments } from "../tool-arguments.js";
 
 /** A Messages API turn: Anthropic has only `user` and `assistant` roles in `messages`. */
 interface Turn {
@@ -77,30 +78,6 @@ function encodeAssistantContent(message: ChatMessage, position: number): string 
     ),
   }));
   return [...toBlocks(encodeContent(message.content)), ...toolUses];
-}
-
-/**
- * `tool_use.input` must be a JSON object, while canonical arguments are the model's JSON text. Empty text means
- * a call without arguments; text that is not a JSON object cannot be sent, and saying so here names the field,
- * where the upstream's rejection would not.
- */
-function parseToolArguments(text: string, param: string): JsonRecord {
-  if (text.trim() === "") return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (cause) {
-    throw new GatewayError("invalid_body", `The tool call arguments at '${param}' are not valid JSON.`, {
-      param,
-      cause,
-    });
-  }
-  if (!isRecord(parsed)) {
-    throw new GatewayError("invalid_body", `The tool call arguments at '${param}' must be a JSON object.`, {
-      param,
-    });
-  }
-  return parsed;
 }
 
 function encodeToolResult(message: ChatMessage, position: number): JsonRecord {
