@@ -1,4 +1,5 @@
 import { anthropicProvider } from "./anthropic.js";
+import { bedrockProvider } from "./bedrock.js";
 import { cohereProvider } from "./cohere.js";
 import { geminiProvider } from "./gemini.js";
 import { mockProvider } from "./mock.js";
@@ -11,6 +12,7 @@ export const PROVIDERS: readonly ProviderDefinition[] = [
   anthropicProvider,
   cohereProvider,
   geminiProvider,
+  bedrockProvider,
   mockProvider,
 ];
 
