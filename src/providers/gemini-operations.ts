@@ -13,7 +13,6 @@ export interface GeminiPaths {
   generate: string;
   /** `:streamGenerateContent?alt=sse`: without `alt=sse` the stream is one JSON array written bit by bit. */
   stream: string;
-  embed: string;
 }
 
 /**

@@ -45,8 +45,8 @@ function createGeminiTarget(model: string, config: GeminiConfig): HttpUpstreamTa
   const paths: GeminiPaths = {
     generate: joinPath(base, `${modelPath}:generateContent`),
     stream: joinPath(base, `${modelPath}:streamGenerateContent`, { alt: "sse" }),
-    embed: joinPath(base, `${modelPath}:batchEmbedContents`),
   };
+  const embedPath = joinPath(base, `${modelPath}:batchEmbedContents`);
   const headers = { "x-goog-api-key": config.gemini_api_key, "content-type": "application/json" };
   return {
     transport: "http",
@@ -60,7 +60,7 @@ function createGeminiTarget(model: string, config: GeminiConfig): HttpUpstreamTa
       ...createGeminiOperations(paths, headers, model),
       embeddings: {
         encodeRequest: (request) => ({
-          path: paths.embed,
+          path: embedPath,
           headers,
           body: JSON.stringify(encodeBatchEmbedRequest(request, bareModelId(model))),
         }),

@@ -5,6 +5,7 @@ import { geminiProvider } from "./gemini.js";
 import { mockProvider } from "./mock.js";
 import { openaiProvider } from "./openai.js";
 import type { ProviderDefinition } from "./provider-definition.js";
+import { vertexProvider } from "./vertex.js";
 
 /** The only list of providers. Adding one is a new file beside this one and a line here. */
 export const PROVIDERS: readonly ProviderDefinition[] = [
@@ -12,6 +13,7 @@ export const PROVIDERS: readonly ProviderDefinition[] = [
   anthropicProvider,
   cohereProvider,
   geminiProvider,
+  vertexProvider,
   bedrockProvider,
   mockProvider,
 ];
