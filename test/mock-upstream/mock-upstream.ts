@@ -45,7 +45,11 @@ export interface MockBehaviour {
   /** The spec violations of a request; [] when it is valid or its path has no request schema. */
   validate(request: RecordedRequest): string[];
   /** The default answer. `sequence` is the request's 1-based position since the last reset, for ids. */
-  respond(request: RecordedRequest, violations: string[], sequence: number): ScriptedResponse;
+  respond(
+    request: RecordedRequest,
+    violations: string[],
+    sequence: number,
+  ): ScriptedResponse | Promise<ScriptedResponse>;
 }
 
 /** Starts a loopback server on an ephemeral port that records, validates and answers every request. */
@@ -79,7 +83,7 @@ export async function startMockUpstream(behaviour: MockBehaviour): Promise<MockU
     request.rawBody = await readBody(req);
     const errors = parseAndValidate(request, behaviour);
     if (errors.length > 0) specViolations.push({ request, errors });
-    const response = scripted ?? behaviour.respond(request, errors, sequence);
+    const response = scripted ?? (await behaviour.respond(request, errors, sequence));
     await writeScriptedResponse(res, response, AbortSignal.any([closing.signal, answered.signal]));
   };
 
@@ -136,7 +140,9 @@ async function readBody(req: IncomingMessage): Promise<string> {
 }
 
 function parseAndValidate(request: RecordedRequest, behaviour: MockBehaviour): string[] {
-  if (request.rawBody !== "") {
+  // Form bodies (STS's query protocol, OAuth2 token requests) are the behaviour's to read.
+  const form = /^application\/x-www-form-urlencoded\b/i.test(request.headers["content-type"] ?? "");
+  if (request.rawBody !== "" && !form) {
     try {
       request.body = JSON.parse(request.rawBody);
     } catch (error) {
