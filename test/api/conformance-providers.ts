@@ -11,6 +11,7 @@ import {
   startCohereMock,
   startOpenAIMock,
 } from "../mock-upstream/index.js";
+import { GOOGLE_AWS_CASES } from "./conformance-google-aws.js";
 import {
   type ChatIntent,
   type EmbeddingsIntent,
@@ -329,4 +330,5 @@ export const PROVIDER_CASES: ProviderCase[] = [
   cohereCase(),
   cohereCase({ embeddingInputType: "classification" }),
   mockCase(),
+  ...GOOGLE_AWS_CASES,
 ];

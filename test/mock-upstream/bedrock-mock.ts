@@ -127,6 +127,8 @@ export async function startBedrockMock(): Promise<BedrockMock> {
   // The signature check is asynchronous while a behaviour's answer is not: it runs first, in `validate`.
   const authProblems = new WeakMap<RecordedRequest, Promise<string | undefined>>();
   const mock = await startMockUpstream({
+    // STS is called on `/`, Bedrock on `/model/...`.
+    isSideRequest: (_method, path) => path === "/",
     validate: (request) => {
       const service = isAssumeRole(request) ? "sts" : "bedrock";
       const bearer = request.headers.authorization?.startsWith("Bearer ") === true;
@@ -155,7 +157,8 @@ export async function startBedrockMock(): Promise<BedrockMock> {
             `User is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`,
           );
         }
-        const credentials = assumeRoleResponse(request, sequence);
+        // Numbered across resets, so that every issued key id stays unique.
+        const credentials = assumeRoleResponse(request, issued.length + 1);
         issued.push(credentials.issued);
         return credentials.response;
       }

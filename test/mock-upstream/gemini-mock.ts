@@ -97,7 +97,11 @@ function answer(request: RecordedRequest, target: Target, sequence: number): Scr
   if (target.method === "batchEmbedContents") {
     return json(
       200,
-      batchEmbedResponse(arrayOf(body.requests).map((item) => textOf(isRecord(item) ? item.content : ""))),
+      batchEmbedResponse(
+        arrayOf(body.requests).map((item) =>
+          isRecord(item) && isRecord(item.content) ? partsText(item.content.parts) : "",
+        ),
+      ),
     );
   }
   if (target.method === "predict") {
@@ -161,6 +165,7 @@ export async function startGeminiMock(): Promise<GeminiMock> {
   let tokenUri = "";
   const tokenChecks = new WeakMap<RecordedRequest, Promise<string | undefined>>();
   const mock = await startMockUpstream({
+    isSideRequest: (_method, path) => path === "/token",
     validate: (request) => {
       if (request.path === "/token") tokenChecks.set(request, checkAssertion(request, tokenUri));
       return validate(request);
