@@ -100,20 +100,30 @@ export function eventStreamFrame(
   type: string,
   payload: unknown,
   messageType: "event" | "exception" = "event",
-): Uint8Array {
+): Buffer {
+  return rawEventStreamFrame(type, JSON.stringify(payload), messageType);
+}
+
+/** An event-stream message whose payload is any text, valid JSON or not. */
+export function rawEventStreamFrame(
+  type: string,
+  payload: string,
+  messageType: "event" | "exception" = "event",
+): Buffer {
   const typeHeader = messageType === "event" ? ":event-type" : ":exception-type";
-  return codec.encode({
+  const bytes = codec.encode({
     headers: {
       ":message-type": { type: "string", value: messageType },
       [typeHeader]: { type: "string", value: type },
       ":content-type": { type: "string", value: "application/json" },
     },
-    body: fromUtf8(JSON.stringify(payload)),
+    body: fromUtf8(payload),
   });
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** The frames of a ConverseStream answer, each event padded with `p` as Bedrock does. */
-export function converseStreamFrames(input: MockChatInput = {}): Uint8Array[] {
+export function converseStreamFrames(input: MockChatInput = {}): Buffer[] {
   return converseStreamEvents(input).map(({ type, payload }) =>
     eventStreamFrame(type, { ...payload, p: "abcdefgh" }),
   );

@@ -18,8 +18,10 @@ function parts(chat: MockChat): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
   if (chat.text !== undefined) out.push({ text: chat.text });
   if (chat.toolCall !== undefined) {
+    const { id, name, argumentsJson } = chat.toolCall;
+    // Most Gemini models give calls no id; a scripted call may have one, which Gemini then sends.
     out.push({
-      functionCall: { name: chat.toolCall.name, args: JSON.parse(chat.toolCall.argumentsJson) as unknown },
+      functionCall: { name, args: JSON.parse(argumentsJson) as unknown, ...(id !== "" && { id }) },
     });
   }
   return out;

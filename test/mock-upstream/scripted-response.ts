@@ -22,7 +22,8 @@ export interface ScriptedStream {
   frames: (string | Uint8Array)[];
   /** Default 200. */
   status?: number;
-  /** Default "text/event-stream; charset=utf-8". */
+  /** Default "text/event-stream; charset=utf-8" for text frames, "application/vnd.amazon.eventstream" (AWS's
+   * binary event-stream) for byte frames. */
   contentType?: string;
   headers?: Record<string, string>;
   delayMsBetweenFrames?: number;
@@ -78,7 +79,11 @@ export async function writeScriptedResponse(
 
 async function writeStream(res: ServerResponse, stream: ScriptedStream, signal: AbortSignal): Promise<void> {
   res.writeHead(stream.status ?? 200, {
-    "content-type": stream.contentType ?? "text/event-stream; charset=utf-8",
+    "content-type":
+      stream.contentType ??
+      (typeof stream.frames[0] === "object"
+        ? "application/vnd.amazon.eventstream"
+        : "text/event-stream; charset=utf-8"),
     "cache-control": "no-cache",
     ...stream.headers,
   });
