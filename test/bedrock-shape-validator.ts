@@ -76,9 +76,9 @@ function check(model: ServiceModel, name: string, value: unknown, path: string, 
     case "list": {
       if (!Array.isArray(value)) return void problem("must be a list");
       bounds(shape, value.length, "items", problem);
-      value.forEach((item, index) =>
-        check(model, shape.member?.shape as string, item, `${path}[${index}]`, problems),
-      );
+      value.forEach((item, index) => {
+        check(model, shape.member?.shape as string, item, `${path}[${index}]`, problems);
+      });
       return;
     }
     case "map": {

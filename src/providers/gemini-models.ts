@@ -25,3 +25,9 @@ export function googleModelProblem(model: string, operation: Operation): string 
 export function bareModelId(model: string): string {
   return model.replace(/^models\//, "");
 }
+
+/** A model id as one URL path segment. `@` stays as it is: Vertex's partner model versions use it
+ * (`claude-sonnet-4@20250514`) and its documented URLs keep it literal. */
+export function modelPathSegment(model: string): string {
+  return encodeURIComponent(bareModelId(model)).replaceAll("%40", "@");
+}

@@ -7,7 +7,7 @@ import {
 } from "../dialects/gemini/embeddings.js";
 import { decodeErrorMessage, decodeErrorRetryAfter } from "../dialects/gemini/error-message.js";
 import { joinPath, parseBaseUrl } from "./base-url.js";
-import { bareModelId, googleModelProblem } from "./gemini-models.js";
+import { bareModelId, googleModelProblem, modelPathSegment } from "./gemini-models.js";
 import { createGeminiOperations, type GeminiPaths } from "./gemini-operations.js";
 import { httpUrlSchema } from "./http-url-schema.js";
 import { defineProvider } from "./provider-definition.js";
@@ -41,7 +41,7 @@ export const geminiProvider = defineProvider<GeminiConfig>({
 
 function createGeminiTarget(model: string, config: GeminiConfig): HttpUpstreamTarget {
   const base = parseBaseUrl(config.gemini_api_base);
-  const modelPath = `models/${encodeURIComponent(bareModelId(model))}`;
+  const modelPath = `models/${modelPathSegment(model)}`;
   const paths: GeminiPaths = {
     generate: joinPath(base, `${modelPath}:generateContent`),
     stream: joinPath(base, `${modelPath}:streamGenerateContent`, { alt: "sse" }),

@@ -11,7 +11,7 @@ import {
   vertexEmbedMaxInputs,
 } from "../dialects/gemini/vertex-embeddings.js";
 import { joinPath, parseBaseUrl } from "./base-url.js";
-import { bareModelId, googleModelProblem } from "./gemini-models.js";
+import { bareModelId, googleModelProblem, modelPathSegment } from "./gemini-models.js";
 import { createGeminiOperations } from "./gemini-operations.js";
 import { parseServiceAccountKey, ServiceAccountTokenSource } from "./google-service-account.js";
 import { httpUrlSchema } from "./http-url-schema.js";
@@ -81,7 +81,7 @@ function createVertexTarget(model: string, config: VertexConfig): HttpUpstreamTa
   const host = location === "global" ? "aiplatform.googleapis.com" : `${location}-aiplatform.googleapis.com`;
   const base = parseBaseUrl(config.vertex_api_base ?? `https://${host}`);
   const anthropic = isVertexAnthropicModel(model);
-  const modelPath = `v1/projects/${encodeURIComponent(project)}/locations/${location}/publishers/${anthropic ? "anthropic" : "google"}/models/${encodeURIComponent(bareModelId(model))}`;
+  const modelPath = `v1/projects/${encodeURIComponent(project)}/locations/${location}/publishers/${anthropic ? "anthropic" : "google"}/models/${modelPathSegment(model)}`;
   const headers = { "content-type": "application/json" };
   const tokens = new ServiceAccountTokenSource(parsed.key, "Vertex AI");
   const predictPath = joinPath(base, `${modelPath}:predict`);
