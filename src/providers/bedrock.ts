@@ -106,12 +106,16 @@ function createBedrockTarget(model: string, config: BedrockConfig): HttpUpstream
     operations: {
       chat: {
         encodeRequest: converse,
-        decodeResponse: (body) => decodeConverseResponse(body, model),
+        decodeResponse: (body, _request, responseHeaders) =>
+          decodeConverseResponse(body, model, headerValue(responseHeaders, "x-amzn-requestid")),
         byteStream,
       },
       completions: {
         encodeRequest: (request) => converse(chatRequestFromCompletions(request)),
-        decodeResponse: (body) => completionsResponseFromChat(decodeConverseResponse(body, model)),
+        decodeResponse: (body, _request, responseHeaders) =>
+          completionsResponseFromChat(
+            decodeConverseResponse(body, model, headerValue(responseHeaders, "x-amzn-requestid")),
+          ),
         byteStream,
       },
       embeddings: createEmbeddingsOperation(model, paths.invoke, headers),
@@ -140,9 +144,14 @@ function createEmbeddingsOperation(
   };
 }
 
+function headerValue(headers: UpstreamHeaders | undefined, name: string): string | undefined {
+  const value = headers?.[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
 /** InvokeModel reports the prompt's token count in a header (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_InvokeModel.html). */
 function inputTokenCount(headers: UpstreamHeaders | undefined): number | null {
-  const value = headers?.["x-amzn-bedrock-input-token-count"];
-  const count = Number(Array.isArray(value) ? value[0] : value);
+  const value = headerValue(headers, "x-amzn-bedrock-input-token-count");
+  const count = Number(value);
   return value === undefined || !Number.isFinite(count) ? null : count;
 }

@@ -12,9 +12,10 @@ import { decodeUsage } from "./usage.js";
 /**
  * Decodes a Converse response (`{output: {message: {role, content}}, stopReason, usage, metrics}`) into one
  * choice: text blocks joined, toolUse blocks as tool calls. Reasoning and other blocks have no canonical
- * counterpart and are skipped. Converse names no response id, model or time: the configured model and now.
+ * counterpart and are skipped. The body names no id, model or time: the id is the call's AWS request id (the
+ * `x-amzn-RequestId` header, which AWS support asks for), the model the configured one, the time now.
  */
-export function decodeConverseResponse(body: unknown, model: string): ChatResponse {
+export function decodeConverseResponse(body: unknown, model: string, requestId?: string): ChatResponse {
   const root = requireRecord(body, "the response body");
   const output = requireRecord(root.output, "`output`");
   const message = requireRecord(output.message, "`output.message`");
@@ -36,7 +37,7 @@ export function decodeConverseResponse(body: unknown, model: string): ChatRespon
   const choiceMessage: ChatResponse["choices"][number]["message"] = { role: "assistant", content: text };
   if (toolCalls.length > 0) choiceMessage.toolCalls = toolCalls;
   return {
-    id: null,
+    id: requestId ?? null,
     model,
     created: unixSecondsNow(),
     choices: [{ index: 0, message: choiceMessage, finishReason: decodeStopReason(root.stopReason) }],
