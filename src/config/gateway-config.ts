@@ -1,4 +1,5 @@
 import type { RouteType } from "../canonical/index.js";
+import type { GovernanceConfig } from "./governance/governance-config.js";
 import type { CircuitBreakerSettings, RetrySettings } from "./resilience-settings.js";
 import type { UpstreamTimeouts } from "./route-timeouts.js";
 import type { ServerSettings } from "./server-settings.js";
@@ -7,6 +8,8 @@ import type { ServerSettings } from "./server-settings.js";
 export interface GatewayConfig {
   routes: RouteConfig[];
   server: ServerSettings;
+  /** Access control, limits, budgets, usage: `docs/` has the reference. */
+  governance: GovernanceConfig;
 }
 
 /** `fallback`: targets in order. `weighted`: the first target drawn at random by weight, then the others. */

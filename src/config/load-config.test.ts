@@ -4,6 +4,7 @@ import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError } from "./config-issue.js";
 import type { TargetConfig } from "./gateway-config.js";
+import { defaultGovernanceConfig } from "./governance/governance-config.js";
 import { loadConfigFile } from "./load-config.js";
 import { DEFAULT_UPSTREAM_TIMEOUTS } from "./route-timeouts.js";
 import { DEFAULT_SERVER_SETTINGS } from "./server-settings.js";
@@ -96,6 +97,7 @@ describe("loadConfigFile", () => {
     await expect(loadConfigFile(join(directory, "bom.yaml"), {})).resolves.toEqual({
       routes: [],
       server: DEFAULT_SERVER_SETTINGS,
+      governance: defaultGovernanceConfig(directory),
     });
   });
 
@@ -108,14 +110,14 @@ describe("loadConfigFile", () => {
         line: 6,
         column: 1,
         field: "extra",
-        message: "unknown top-level key 'extra'; allowed: routes, endpoints, server",
+        message: "unknown top-level key 'extra'; allowed: routes, endpoints, server, governance",
       },
       expect.objectContaining({ file, line: 5, column: 17, route: "chat", field: "model.provider" }),
     ]);
     expect(error.message).toBe(
       [
         "The configuration is invalid (2 problems):",
-        `  ${file}:6:1: field extra: unknown top-level key 'extra'; allowed: routes, endpoints, server`,
+        `  ${file}:6:1: field extra: unknown top-level key 'extra'; allowed: routes, endpoints, server, governance`,
         `  ${file}:5:17: route 'chat', field model.provider: ${error.issues[1]?.message}`,
       ].join("\n"),
     );

@@ -7,6 +7,7 @@ import { EMBED_INPUT_TYPES } from "../dialects/cohere/embeddings.js";
 import { providerNames } from "../providers/registry.js";
 import { ConfigError, type ConfigIssue, formatConfigIssue } from "./config-issue.js";
 import type { GatewayConfig, RouteConfig, TargetConfig } from "./gateway-config.js";
+import { defaultGovernanceConfig } from "./governance/governance-config.js";
 import { parseConfig } from "./parse-config.js";
 import { DEFAULT_CIRCUIT_BREAKER, DEFAULT_RETRIES } from "./resilience-settings.js";
 import { routeEntrySchema } from "./route-entry-schema.js";
@@ -72,7 +73,11 @@ function fixture(name: string): string {
 
 describe("parseConfig: the top level of the file", () => {
   it("accepts an empty route list", () => {
-    expect(configOf(lines("routes: []"))).toEqual({ routes: [], server: DEFAULT_SERVER_SETTINGS });
+    expect(configOf(lines("routes: []"))).toEqual({
+      routes: [],
+      server: DEFAULT_SERVER_SETTINGS,
+      governance: defaultGovernanceConfig("/srv/switchyard"),
+    });
   });
 
   it("reads the routes from `endpoints`, MLflow's later name for the list", () => {
@@ -155,7 +160,7 @@ describe("parseConfig: the top level of the file", () => {
         line: 4,
         column: 1,
         field: "logging",
-        message: "unknown top-level key 'logging'; allowed: routes, endpoints, server",
+        message: "unknown top-level key 'logging'; allowed: routes, endpoints, server, governance",
       },
     ]);
   });
@@ -180,7 +185,7 @@ describe("parseConfig: the top level of the file", () => {
         line: 1,
         column: 1,
         field: "endpoint",
-        message: "unknown top-level key 'endpoint'; allowed: routes, endpoints, server",
+        message: "unknown top-level key 'endpoint'; allowed: routes, endpoints, server, governance",
       },
       {
         file: FILE,
@@ -543,6 +548,7 @@ describe("parseConfig: providers", () => {
     });
     expect(config).toEqual({
       server: DEFAULT_SERVER_SETTINGS,
+      governance: defaultGovernanceConfig("/srv/switchyard"),
       routes: [
         withDefaults({
           name: "chat",
@@ -1084,7 +1090,7 @@ describe("parseConfig: several problems", () => {
         line: 32,
         column: 1,
         field: "colour",
-        message: "unknown top-level key 'colour'; allowed: routes, endpoints, server",
+        message: "unknown top-level key 'colour'; allowed: routes, endpoints, server, governance",
       },
       {
         file,

@@ -2,6 +2,7 @@ import { dirname } from "node:path";
 import { describeZodIssue } from "../dialects/zod-issue-text.js";
 import type { ConfigIssue } from "./config-issue.js";
 import type { GatewayConfig, RouteConfig } from "./gateway-config.js";
+import { parseGovernance } from "./governance/parse-governance.js";
 import type { ParseContext } from "./issue-reporter.js";
 import { parseRoute, routeNameOf } from "./parse-route.js";
 import { SERVER_KEYS, serverSettingsSchema } from "./server-settings.js";
@@ -9,7 +10,7 @@ import { YamlSource } from "./yaml-source.js";
 
 export type ParseResult = { ok: true; config: GatewayConfig } | { ok: false; issues: ConfigIssue[] };
 
-const TOP_LEVEL_KEYS = ["routes", "endpoints", "server"];
+const TOP_LEVEL_KEYS = ["routes", "endpoints", "server", "governance"];
 
 /**
  * Parses and validates a config file's text completely: syntax, shape, providers, route types, provider
@@ -107,8 +108,9 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv):
       }
     }
   }
-  if (issues.length > 0 || !server.success) return { ok: false, issues };
-  return { ok: true, config: { routes: routes as RouteConfig[], server: server.data } };
+  const governance = parseGovernance(rootRecord.governance, context);
+  if (issues.length > 0 || !server.success || governance === undefined) return { ok: false, issues };
+  return { ok: true, config: { routes: routes as RouteConfig[], server: server.data, governance } };
 }
 
 /** Checks the names as written, so a duplicate is reported even when one of the two routes has other errors. */

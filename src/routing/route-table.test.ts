@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { GatewayConfig } from "../config/gateway-config.js";
+import { defaultGovernanceConfig } from "../config/governance/governance-config.js";
 import { DEFAULT_CIRCUIT_BREAKER, DEFAULT_RETRIES } from "../config/resilience-settings.js";
 import { DEFAULT_UPSTREAM_TIMEOUTS } from "../config/route-timeouts.js";
 import { DEFAULT_SERVER_SETTINGS } from "../config/server-settings.js";
@@ -29,6 +30,7 @@ function openAIConfig(base: string, name = "chat"): GatewayConfig {
       },
     ],
     server: DEFAULT_SERVER_SETTINGS,
+    governance: defaultGovernanceConfig("/srv/switchyard"),
   };
 }
 

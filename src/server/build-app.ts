@@ -10,6 +10,7 @@ import { registerMlflowLimits } from "../api/mlflow-limits.js";
 import { registerMlflowRouteInfo } from "../api/mlflow-route-info.js";
 import { registerOpenAIApi } from "../api/openai-api.js";
 import type { ServerSettings } from "../config/server-settings.js";
+import type { Coordinator } from "../coordination/coordinator.js";
 import type { Logger } from "../observability/logger.js";
 import type { GatewayMetrics } from "../observability/metrics.js";
 import type { RouteTableHolder } from "../routing/route-table-holder.js";
@@ -23,6 +24,8 @@ export interface AppOptions {
   /** Omit for no logging (tests). */
   logger?: Logger;
   server: ServerSettings;
+  /** The channel to the owner of gateway-wide state (shared limits, breaker state, stored responses). */
+  coordinator: Coordinator;
 }
 
 /** Builds the gateway's HTTP application without listening, so tests and the server share one construction. */

@@ -1,18 +1,26 @@
 import type { FastifyInstance } from "fastify";
 import type { MetricsSource } from "../api/metrics-api.js";
 import type { GatewayConfig } from "../config/gateway-config.js";
+import type { Coordinator } from "../coordination/coordinator.js";
+import { InProcessCoordinator } from "../coordination/in-process-coordinator.js";
 import type { Logger } from "../observability/logger.js";
 import { GatewayMetrics } from "../observability/metrics.js";
 import { type CircuitObserver, RouteTable } from "../routing/route-table.js";
 import { RouteTableHolder } from "../routing/route-table-holder.js";
 import { UpstreamPools } from "../routing/upstream-pools.js";
 import { buildApp } from "./build-app.js";
+import { createOwnedServices } from "./owned-services.js";
 
 export interface GatewayInstanceOptions {
   config: GatewayConfig;
   logger?: Logger;
   /** Where `/metrics` reads from; by default this instance's own metrics. */
   metricsSource?: MetricsSource;
+  /**
+   * The channel to the owner of gateway-wide state (the primary, in a cluster). Without one, the instance is
+   * its own owner: it hosts the owned services itself.
+   */
+  coordinator?: Coordinator;
 }
 
 /**
@@ -27,9 +35,14 @@ export class GatewayInstance {
     private readonly pools: UpstreamPools,
     private readonly startedWith: GatewayConfig,
     private readonly logger: Logger | undefined,
+    readonly coordinator: Coordinator,
+    /** Set when this instance hosts the owned services itself (no cluster primary). */
+    private readonly ownCoordinator: InProcessCoordinator | undefined,
   ) {}
 
   static async create(options: GatewayInstanceOptions): Promise<GatewayInstance> {
+    const ownCoordinator = options.coordinator === undefined ? ownedLocally(options) : undefined;
+    const coordinator = options.coordinator ?? (ownCoordinator as InProcessCoordinator);
     const pools = new UpstreamPools();
     const holder = new RouteTableHolder(new RouteTable(options.config, pools, circuitLogger(options.logger)));
     const metrics = new GatewayMetrics();
@@ -39,12 +52,23 @@ export class GatewayInstance {
       ...(options.metricsSource === undefined ? {} : { metricsSource: options.metricsSource }),
       ...(options.logger === undefined ? {} : { logger: options.logger }),
       server: options.config.server,
+      coordinator,
     });
-    return new GatewayInstance(app, metrics, holder, pools, options.config, options.logger);
+    return new GatewayInstance(
+      app,
+      metrics,
+      holder,
+      pools,
+      options.config,
+      options.logger,
+      coordinator,
+      ownCoordinator,
+    );
   }
 
   /** Swaps in a new config; requests in flight finish on the table they started with. */
   applyConfig(config: GatewayConfig): void {
+    this.ownCoordinator?.host.applyConfig(config);
     this.holder.swap(new RouteTable(config, this.pools, circuitLogger(this.logger)));
     if (JSON.stringify(config.server) !== JSON.stringify(this.startedWith.server)) {
       this.logger?.warn("the 'server' settings changed; they take effect when the gateway restarts");
@@ -67,7 +91,24 @@ export class GatewayInstance {
     }
     this.holder.current.retire();
     await this.pools.closeAll();
+    await this.ownCoordinator?.close();
   }
+}
+
+/** A gateway without a cluster primary hosts the owned services itself. */
+function ownedLocally(options: GatewayInstanceOptions): InProcessCoordinator {
+  const logger = options.logger;
+  const coordinator = new InProcessCoordinator([], (error) =>
+    logger?.error({ err: error }, "a listener of a gateway event failed"),
+  );
+  const publish = (topic: string, payload: unknown): void => coordinator.publish(topic, payload);
+  for (const service of createOwnedServices({
+    config: options.config,
+    publish,
+    ...(logger === undefined ? {} : { logger }),
+  }))
+    coordinator.host.add(service);
+  return coordinator;
 }
 
 /** Logs every circuit-breaker transition: opening is a warning, recovery is news. */

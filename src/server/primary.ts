@@ -1,10 +1,14 @@
 import cluster, { type Worker } from "node:cluster";
 import { fileURLToPath } from "node:url";
 import type { GatewayConfig } from "../config/gateway-config.js";
+import { ServiceHost } from "../coordination/service-host.js";
 import type { Logger } from "../observability/logger.js";
 import { createClusterMetricsCollector, PrimaryMetrics } from "../observability/metrics.js";
 import { ConfigReloader } from "./config-reloader.js";
 import { watchConfigFile } from "./config-watcher.js";
+import { isCoordinationRequest } from "./coordination-messages.js";
+import { createOwnedServices } from "./owned-services.js";
+import { PrimaryCoordination } from "./primary-coordination.js";
 import { isWorkerMessage, type PrimaryMessage } from "./worker-messages.js";
 
 export interface PrimaryOptions {
@@ -21,6 +25,10 @@ export interface PrimaryOptions {
   logger: Logger;
   /** Called once every worker listens, with the URL they listen on. */
   onReady: (url: string) => void;
+}
+
+function* liveWorkers(): Iterable<Worker> {
+  for (const worker of Object.values(cluster.workers ?? {})) if (worker !== undefined) yield worker;
 }
 
 /**
@@ -40,6 +48,15 @@ export function runPrimary(options: PrimaryOptions): void {
   );
   let stopping = false;
   let readyWorkers = 0;
+  // Gateway-wide state (shared limits, breaker state, stored responses) lives here, once for all workers.
+  const services = new ServiceHost();
+  const coordination = new PrimaryCoordination(services, liveWorkers, logger);
+  for (const service of createOwnedServices({
+    config: options.config,
+    publish: (topic, payload) => coordination.publish(topic, payload),
+    logger,
+  }))
+    services.add(service);
 
   cluster.setupPrimary({
     exec: fileURLToPath(new URL("./worker-main.js", import.meta.url)),
@@ -57,6 +74,7 @@ export function runPrimary(options: PrimaryOptions): void {
       SWITCHYARD_SHUTDOWN_TIMEOUT_MS: String(options.shutdownTimeoutMs),
     });
     worker.on("message", (message: unknown) => {
+      if (isCoordinationRequest(message)) return coordination.receive(worker, message);
       if (!isWorkerMessage(message)) return;
       if (message.type === "metrics-request") {
         void collectMetrics().then(
@@ -77,7 +95,8 @@ export function runPrimary(options: PrimaryOptions): void {
   };
   cluster.on("exit", (worker, code, signal) => {
     if (stopping) {
-      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      if (Object.keys(cluster.workers ?? {}).length === 0)
+        void services.close().finally(() => process.exit(0));
       return;
     }
     logger.error(
@@ -96,7 +115,10 @@ export function runPrimary(options: PrimaryOptions): void {
   };
   const reload = async (reason: string, force: boolean): Promise<void> => {
     if (stopping) return;
-    if ((await reloader.reload(reason, force)) !== undefined) broadcast();
+    if ((await reloader.reload(reason, force)) !== undefined) {
+      services.applyConfig(reloader.config);
+      broadcast();
+    }
   };
   const stopWatching = options.watch
     ? watchConfigFile(options.configPath, (event) => {
@@ -116,7 +138,7 @@ export function runPrimary(options: PrimaryOptions): void {
     logger.info({ signal }, "shutting down: letting requests in flight finish");
     void stopWatching();
     const workers = Object.values(cluster.workers ?? {});
-    if (workers.length === 0) process.exit(0);
+    if (workers.length === 0) void services.close().finally(() => process.exit(0));
     for (const worker of workers) if (worker !== undefined) send(worker, { type: "shutdown" });
   };
   process.on("SIGTERM", () => stop("SIGTERM"));

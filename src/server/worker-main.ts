@@ -1,7 +1,9 @@
 import { createLogger } from "../observability/logger.js";
 import { serveMetricsToPrimary } from "../observability/metrics.js";
+import { isCoordinationReply } from "./coordination-messages.js";
 import { GatewayInstance } from "./gateway-instance.js";
 import { createMetricsFromPrimary } from "./metrics-from-primary.js";
+import { WorkerCoordinator } from "./worker-coordinator.js";
 import { isPrimaryMessage, type WorkerMessage } from "./worker-messages.js";
 
 /**
@@ -19,8 +21,13 @@ function send(message: WorkerMessage): void {
   process.send?.(message);
 }
 const clusterMetrics = createMetricsFromPrimary(send);
+const coordinator = new WorkerCoordinator(
+  (message) => process.connected && (process.send?.(message) ?? false),
+  (error) => logger.error({ err: error }, "a listener of a gateway event failed"),
+);
 
 process.on("message", async (message: unknown) => {
+  if (isCoordinationReply(message)) return coordinator.receive(message);
   if (!isPrimaryMessage(message)) return;
   if (message.type === "shutdown") return shutdown();
   if (message.type === "metrics") return clusterMetrics.receive(message);
@@ -30,6 +37,7 @@ process.on("message", async (message: unknown) => {
         config: message.config,
         logger,
         metricsSource: clusterMetrics.source,
+        coordinator,
       });
       serveMetricsToPrimary(instance.metrics);
       const url = await instance.listen(host, port);
@@ -60,5 +68,8 @@ async function shutdown(): Promise<void> {
 // Ctrl-C reaches every process of the group: workers let the primary coordinate, but still drain on their own.
 process.on("SIGINT", () => void shutdown());
 process.on("SIGTERM", () => void shutdown());
-process.on("disconnect", () => void shutdown());
+process.on("disconnect", () => {
+  coordinator.failPending();
+  void shutdown();
+});
 send({ type: "waiting-for-config" });
