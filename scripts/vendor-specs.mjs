@@ -48,7 +48,13 @@ const BEDROCK = {
   sha256: "618bf3a6f4cb6e4987a01bd8ea2ce1f070e854991c750c67babf03520315dead",
   origin:
     "repo `boto/botocore`, path `botocore/data/bedrock-runtime/2023-09-30/service-2.json`, commit `0e6e2404b85dc336dd2889814e089bde7d1a4c55` (2026-08-07; file last changed in `e3091ae01b90bb7fb4838f91a1fe545abbb47dd5`); licence Apache-2.0",
-  roots: ["ConverseRequest", "ConverseResponse", "ConverseStreamRequest", "ConverseStreamOutput", "InvokeModelRequest"],
+  roots: [
+    "ConverseRequest",
+    "ConverseResponse",
+    "ConverseStreamRequest",
+    "ConverseStreamOutput",
+    "InvokeModelRequest",
+  ],
 };
 
 const COHERE_EXAMPLES = [
@@ -195,7 +201,8 @@ function vendorCohere() {
 function vendorBedrock() {
   const bytes = readFileSync(join(specsDir, BEDROCK.file));
   const actual = sha256(bytes);
-  if (actual !== BEDROCK.sha256) throw new Error(`${BEDROCK.file}: sha256 ${actual}, expected ${BEDROCK.sha256}`);
+  if (actual !== BEDROCK.sha256)
+    throw new Error(`${BEDROCK.file}: sha256 ${actual}, expected ${BEDROCK.sha256}`);
   const model = JSON.parse(bytes.toString("utf8"));
   const out = {};
   const pending = [...BEDROCK.roots];
@@ -208,7 +215,11 @@ function vendorBedrock() {
     for (const member of Object.values(shape.members ?? {})) pending.push(member.shape);
     for (const key of ["member", "key", "value"]) if (shape[key]) pending.push(shape[key].shape);
   }
-  const shapes = Object.fromEntries(Object.keys(out).sort().map((name) => [name, out[name]]));
+  const shapes = Object.fromEntries(
+    Object.keys(out)
+      .sort()
+      .map((name) => [name, out[name]]),
+  );
   const operations = Object.fromEntries(
     ["Converse", "ConverseStream", "InvokeModel"].map((name) => [name, model.operations[name]]),
   );
