@@ -1,4 +1,3 @@
-import { fromNodeProviderChain, fromTemporaryCredentials } from "@aws-sdk/credential-providers";
 import { doesIdentityRequireRefresh, isIdentityExpired, memoizeIdentityProvider } from "@smithy/core";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import { GatewayError } from "../canonical/index.js";
@@ -37,21 +36,28 @@ export function createAwsCredentialProvider(source: AwsCredentialSource): AwsCre
     };
     return () => Promise.resolve(identity);
   }
-  const provider =
-    source.kind === "role"
-      ? fromTemporaryCredentials({
-          params: {
-            RoleArn: source.roleArn,
-            RoleSessionName: ROLE_SESSION_NAME,
-            DurationSeconds: source.sessionSeconds,
-          },
-          ...(source.source !== undefined && { masterCredentials: source.source }),
-          clientConfig: {
-            region: source.region,
-            ...(source.stsEndpoint !== undefined && { endpoint: source.stsEndpoint }),
-          },
-        })
-      : fromNodeProviderChain();
+  // The SDK's credential providers are a large module tree: loaded on first use, so that a gateway without a
+  // role or default-chain target (and every worker's start) does not pay for them.
+  const provider: AwsCredentialIdentityProvider = async (options) => {
+    const { fromNodeProviderChain, fromTemporaryCredentials } = await import("@aws-sdk/credential-providers");
+    sdkProvider ??=
+      source.kind === "role"
+        ? fromTemporaryCredentials({
+            params: {
+              RoleArn: source.roleArn,
+              RoleSessionName: ROLE_SESSION_NAME,
+              DurationSeconds: source.sessionSeconds,
+            },
+            ...(source.source !== undefined && { masterCredentials: source.source }),
+            clientConfig: {
+              region: source.region,
+              ...(source.stsEndpoint !== undefined && { endpoint: source.stsEndpoint }),
+            },
+          })
+        : fromNodeProviderChain();
+    return sdkProvider(options);
+  };
+  let sdkProvider: AwsCredentialIdentityProvider | undefined;
   const cached = memoizeIdentityProvider(provider, isIdentityExpired, doesIdentityRequireRefresh);
   if (cached === undefined) throw new Error("memoizeIdentityProvider returned no provider");
   return async () => {
