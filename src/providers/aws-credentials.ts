@@ -1,4 +1,3 @@
-import { doesIdentityRequireRefresh, isIdentityExpired, memoizeIdentityProvider } from "@smithy/core";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import { GatewayError } from "../canonical/index.js";
 
@@ -58,11 +57,19 @@ export function createAwsCredentialProvider(source: AwsCredentialSource): AwsCre
     return sdkProvider(options);
   };
   let sdkProvider: AwsCredentialIdentityProvider | undefined;
-  const cached = memoizeIdentityProvider(provider, isIdentityExpired, doesIdentityRequireRefresh);
-  if (cached === undefined) throw new Error("memoizeIdentityProvider returned no provider");
+  let cached: Promise<AwsCredentialIdentityProvider> | undefined;
+  const loadCache = async () => {
+    const { doesIdentityRequireRefresh, isIdentityExpired, memoizeIdentityProvider } = await import(
+      "@smithy/core"
+    );
+    const memoized = memoizeIdentityProvider(provider, isIdentityExpired, doesIdentityRequireRefresh);
+    if (memoized === undefined) throw new Error("memoizeIdentityProvider returned no provider");
+    return memoized;
+  };
   return async () => {
     try {
-      return await cached();
+      cached ??= loadCache();
+      return await (await cached)();
     } catch (error) {
       throw credentialFailure(source, error);
     }

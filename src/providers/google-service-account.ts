@@ -1,5 +1,5 @@
 import { createPrivateKey } from "node:crypto";
-import { importPKCS8, SignJWT } from "jose";
+import type { importPKCS8 } from "jose";
 import { request } from "undici";
 import { GatewayError } from "../canonical/index.js";
 
@@ -87,6 +87,8 @@ export class ServiceAccountTokenSource {
   }
 
   private async fetchToken(): Promise<string> {
+    // jose is loaded on first use, like the AWS SDK's modules: it is needed only by Vertex targets.
+    const { importPKCS8, SignJWT } = await import("jose");
     this.signingKey ??= importPKCS8(this.key.privateKey, "RS256");
     const assertion = await new SignJWT({ scope: SCOPE })
       .setProtectedHeader({
