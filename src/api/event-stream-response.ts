@@ -46,6 +46,7 @@ export async function sendEventStream(
     for await (const event of events) {
       if (response.destroyed) return;
       if (event.type === "error") {
+        failWith(reply, event.error);
         await write(response, encodeSseFrame(options.encodeError(event.error)));
         failed = true;
         break;
@@ -61,6 +62,7 @@ export async function sendEventStream(
       "internal_error",
       "Internal error: the gateway failed while streaming.",
     );
+    failWith(reply, internal);
     if (!response.destroyed) await write(response, encodeSseFrame(options.encodeError(internal)));
     failed = true;
   }
@@ -70,6 +72,15 @@ export async function sendEventStream(
     if (last.length > 0) await write(response, last.join(""));
   }
   response.end();
+}
+
+/**
+ * A stream that ends with an error frame is counted with that error's status, not the 200 it started with: the
+ * metrics say how the request ended.
+ */
+export function failWith(reply: FastifyReply, error: GatewayError): void {
+  const observation = reply.request.observation;
+  if (observation !== null) observation.outcomeStatus = error.status;
 }
 
 /** Writes, and when the socket's buffer is full waits until it drains (or the client leaves). */

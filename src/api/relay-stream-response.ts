@@ -6,7 +6,7 @@ import type { RelayedFrames } from "../framing/sse-frame-relay.js";
 import type { CancelSignal } from "../routing/cancel-signal.js";
 import type { RelayedStream } from "../routing/relay-upstream.js";
 import { upstreamFailure } from "../routing/upstream-failure.js";
-import { SSE_HEADERS, streamResponseHeaders, write } from "./event-stream-response.js";
+import { failWith, SSE_HEADERS, streamResponseHeaders, write } from "./event-stream-response.js";
 import { usageOfChunk } from "./relayed-usage.js";
 
 /**
@@ -34,8 +34,11 @@ export async function sendRelayedStream(
       }
       if (chunk.kind === "invalid") {
         failure = chunk.error;
+        failWith(reply, chunk.error);
         return bytes.subarray(0, index === 0 ? 0 : ends[index - 1]);
       }
+      // The end marker, or the upstream's own error event (passed on as it is, and counted as a failure).
+      if (chunk.kind === "error") failWith(reply, chunk.error);
       complete = true;
       return bytes.subarray(0, ends[index]);
     }
@@ -69,6 +72,7 @@ export async function sendRelayedStream(
       "upstream_invalid_response",
       `The stream from ${upstream.providerDisplayName} ended before its end marker ([DONE]).`,
     );
+    failWith(reply, failure);
     await write(response, encodeSseFrame(JSON.stringify(encodeOpenAIError(failure))));
   }
   response.end();

@@ -1,7 +1,8 @@
-import type { FastifyRequest } from "fastify";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Usage } from "../canonical/index.js";
 import type { GatewayMetrics } from "../observability/metrics.js";
 import type { Route } from "../routing/route-table.js";
+import { CLIENT_CLOSED_REQUEST, recordRequest } from "./request-outcome.js";
 
 /** What the gateway learns about one API request while answering it: the source of its metrics and timings. */
 export interface RequestObservation {
@@ -19,6 +20,11 @@ export interface RequestObservation {
   /** For streams: when the first byte went to the client, in ms since the request arrived. */
   firstByteMs: number | undefined;
   usage: Usage | undefined;
+  /**
+   * The status to count the request with when it differs from the HTTP status: a stream answered 200 and then
+   * ended with an error frame counts as that error's status.
+   */
+  outcomeStatus: number | undefined;
 }
 
 declare module "fastify" {
@@ -30,8 +36,12 @@ declare module "fastify" {
   }
 }
 
-/** Starts observing a request once its route is known (it counts as in flight from here). */
-export function observeRoute(request: FastifyRequest, api: string, route: Route): RequestObservation {
+/**
+ * Starts observing a request once its route is known: it counts as in flight from here until it is recorded,
+ * when its response finishes (metrics-api.ts) or its connection closes before that (the client left: 499).
+ */
+export function observeRoute(reply: FastifyReply, api: string, route: Route): RequestObservation {
+  const request = reply.request;
   const upstream = route.targets[0]?.upstream;
   const observation: RequestObservation = {
     api,
@@ -44,9 +54,14 @@ export function observeRoute(request: FastifyRequest, api: string, route: Route)
     attempts: 0,
     firstByteMs: undefined,
     usage: undefined,
+    outcomeStatus: undefined,
   };
   request.observation = observation;
-  request.server.metrics.inFlight.labels(route.name).value++;
+  const metrics = request.server.metrics;
+  metrics.inFlight.labels(route.name).value++;
+  reply.raw.once("close", () => {
+    if (!reply.raw.writableFinished) recordRequest(metrics, request, reply, CLIENT_CLOSED_REQUEST);
+  });
   return observation;
 }
 
