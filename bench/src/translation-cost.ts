@@ -93,11 +93,11 @@ function anthropic(): Dialect {
   return { name: "OpenAI -> Anthropic", target, json: JSON.stringify(message), stream };
 }
 
-function gemini(): Dialect {
-  const target = geminiProvider.createTarget("gemini-bench", {
+async function gemini(): Promise<Dialect> {
+  const target = (await geminiProvider.createTarget("gemini-bench", {
     gemini_api_key: "k",
     gemini_api_base: "http://x/v1beta",
-  }) as HttpUpstreamTarget;
+  })) as HttpUpstreamTarget;
   const usage = (output: number) => ({
     promptTokenCount: 12,
     candidatesTokenCount: output,
@@ -117,11 +117,11 @@ function gemini(): Dialect {
   return { name: "OpenAI -> Gemini", target, json: JSON.stringify(answer), stream };
 }
 
-function bedrock(): Dialect {
-  const target = bedrockProvider.createTarget("anthropic.claude-bench-v1:0", {
+async function bedrock(): Promise<Dialect> {
+  const target = (await bedrockProvider.createTarget("anthropic.claude-bench-v1:0", {
     aws_config: { aws_region: "us-east-1" },
     bedrock_api_key: "k",
-  }) as HttpUpstreamTarget;
+  })) as HttpUpstreamTarget;
   const answer = {
     output: { message: { role: "assistant", content: [{ text: TEXT }] } },
     stopReason: "end_turn",
@@ -208,7 +208,7 @@ function cpuMicrosPerRound(round: () => void, rounds: number): number {
 
 const ROUNDS = Number(process.argv[2] ?? 20_000);
 const PASSES = 3;
-const dialects = [anthropic(), gemini(), bedrock()];
+const dialects = [anthropic(), await gemini(), await bedrock()];
 const best = new Map(dialects.map((dialect) => [dialect.name, { json: Infinity, stream: Infinity }]));
 // Several passes in turn, keeping each one's best: the machine is shared, and a measurement made while the
 // garbage of the previous dialect's rounds is collected says nothing about this one.

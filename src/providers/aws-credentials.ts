@@ -1,3 +1,4 @@
+import { doesIdentityRequireRefresh, isIdentityExpired, memoizeIdentityProvider } from "@smithy/core";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import { GatewayError } from "../canonical/index.js";
 
@@ -35,41 +36,36 @@ export function createAwsCredentialProvider(source: AwsCredentialSource): AwsCre
     };
     return () => Promise.resolve(identity);
   }
-  // The SDK's credential providers are a large module tree: loaded on first use, so that a gateway without a
-  // role or default-chain target (and every worker's start) does not pay for them.
-  const provider: AwsCredentialIdentityProvider = async (options) => {
+  // The SDK's credential providers are a large module tree, needed only for a role or the default chain: they
+  // load when the first request needs credentials.
+  let sdkProvider: Promise<AwsCredentialIdentityProvider> | undefined;
+  const loadSdkProvider = async (): Promise<AwsCredentialIdentityProvider> => {
     const { fromNodeProviderChain, fromTemporaryCredentials } = await import("@aws-sdk/credential-providers");
-    sdkProvider ??=
-      source.kind === "role"
-        ? fromTemporaryCredentials({
-            params: {
-              RoleArn: source.roleArn,
-              RoleSessionName: ROLE_SESSION_NAME,
-              DurationSeconds: source.sessionSeconds,
-            },
-            ...(source.source !== undefined && { masterCredentials: source.source }),
-            clientConfig: {
-              region: source.region,
-              ...(source.stsEndpoint !== undefined && { endpoint: source.stsEndpoint }),
-            },
-          })
-        : fromNodeProviderChain();
-    return sdkProvider(options);
+    return source.kind === "role"
+      ? fromTemporaryCredentials({
+          params: {
+            RoleArn: source.roleArn,
+            RoleSessionName: ROLE_SESSION_NAME,
+            DurationSeconds: source.sessionSeconds,
+          },
+          ...(source.source !== undefined && { masterCredentials: source.source }),
+          clientConfig: {
+            region: source.region,
+            ...(source.stsEndpoint !== undefined && { endpoint: source.stsEndpoint }),
+          },
+        })
+      : fromNodeProviderChain();
   };
-  let sdkProvider: AwsCredentialIdentityProvider | undefined;
-  let cached: Promise<AwsCredentialIdentityProvider> | undefined;
-  const loadCache = async () => {
-    const { doesIdentityRequireRefresh, isIdentityExpired, memoizeIdentityProvider } = await import(
-      "@smithy/core"
-    );
-    const memoized = memoizeIdentityProvider(provider, isIdentityExpired, doesIdentityRequireRefresh);
-    if (memoized === undefined) throw new Error("memoizeIdentityProvider returned no provider");
-    return memoized;
+  const provider: AwsCredentialIdentityProvider = async (options) => {
+    sdkProvider ??= loadSdkProvider();
+    return (await sdkProvider)(options);
   };
+  const memoized = memoizeIdentityProvider(provider, isIdentityExpired, doesIdentityRequireRefresh);
+  // memoizeIdentityProvider returns undefined only when given no provider.
+  if (memoized === undefined) throw new Error("memoizeIdentityProvider returned no provider");
   return async () => {
     try {
-      cached ??= loadCache();
-      return await (await cached)();
+      return await memoized();
     } catch (error) {
       throw credentialFailure(source, error);
     }

@@ -1,4 +1,5 @@
-import type { SignatureV4 } from "@smithy/signature-v4";
+import { Hash } from "@smithy/hash-node";
+import { SignatureV4 } from "@smithy/signature-v4";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import type { UpstreamCall } from "./upstream-target.js";
 
@@ -15,23 +16,14 @@ export function createSigV4Authorizer(
   service: string,
   credentials: AwsCredentialIdentityProvider,
 ): (call: UpstreamCall) => Promise<UpstreamCall> {
-  // Loaded on first use: the signer's module tree slows every worker's start, Bedrock or not.
-  let signer: Promise<SignatureV4> | undefined;
-  const loadSigner = async () => {
-    const [{ SignatureV4 }, { Hash }] = await Promise.all([
-      import("@smithy/signature-v4"),
-      import("@smithy/hash-node"),
-    ]);
-    return new SignatureV4({ credentials, region, service, sha256: Hash.bind(null, "sha256") });
-  };
+  const signer = new SignatureV4({ credentials, region, service, sha256: Hash.bind(null, "sha256") });
   const url = new URL(origin);
   const port = url.port === "" ? undefined : Number(url.port);
   return async (call) => {
     const queryAt = call.path.indexOf("?");
     const path = queryAt === -1 ? call.path : call.path.slice(0, queryAt);
     const query = queryAt === -1 ? {} : Object.fromEntries(new URLSearchParams(call.path.slice(queryAt + 1)));
-    signer ??= loadSigner();
-    const signed = await (await signer).sign({
+    const signed = await signer.sign({
       method: "POST",
       protocol: url.protocol,
       hostname: url.hostname,

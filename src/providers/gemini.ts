@@ -1,17 +1,8 @@
 import { z } from "zod";
-import { mergeEmbeddingsResponses, splitEmbeddingsRequest } from "../canonical/index.js";
-import {
-  BATCH_EMBED_MAX_INPUTS,
-  decodeBatchEmbedResponse,
-  encodeBatchEmbedRequest,
-} from "../dialects/gemini/embeddings.js";
-import { decodeErrorMessage, decodeErrorRetryAfter } from "../dialects/gemini/error-message.js";
-import { joinPath, parseBaseUrl } from "./base-url.js";
-import { bareModelId, googleModelProblem, modelPathSegment } from "./gemini-models.js";
-import { createGeminiOperations, type GeminiPaths } from "./gemini-operations.js";
+import { googleModelProblem } from "./gemini-models.js";
 import { httpUrlSchema } from "./http-url-schema.js";
 import { defineProvider } from "./provider-definition.js";
-import type { HttpUpstreamTarget } from "./upstream-target.js";
+import type { UpstreamTarget } from "./upstream-target.js";
 
 const DEFAULT_API_BASE = "https://generativelanguage.googleapis.com/v1beta";
 
@@ -27,49 +18,16 @@ const configSchema = z
   })
   .strict();
 
-type GeminiConfig = z.infer<typeof configSchema>;
+export type GeminiConfig = z.infer<typeof configSchema>;
 
-export const geminiProvider = defineProvider<GeminiConfig>({
+export const geminiProvider = defineProvider<GeminiConfig, Promise<UpstreamTarget>>({
   name: "gemini",
   displayName: "Gemini",
   operations: ["chat", "completions", "embeddings"],
   configSchema,
   secretFields: ["gemini_api_key"],
   modelProblem: googleModelProblem,
-  createTarget: createGeminiTarget,
+  // The dialect's codecs load only in a worker with a Gemini route.
+  createTarget: async (model, config) =>
+    (await import("./gemini-target.js")).createGeminiTarget(model, config),
 });
-
-function createGeminiTarget(model: string, config: GeminiConfig): HttpUpstreamTarget {
-  const base = parseBaseUrl(config.gemini_api_base);
-  const modelPath = `models/${modelPathSegment(model)}`;
-  const paths: GeminiPaths = {
-    generate: joinPath(base, `${modelPath}:generateContent`),
-    stream: joinPath(base, `${modelPath}:streamGenerateContent`, { alt: "sse" }),
-  };
-  const embedPath = joinPath(base, `${modelPath}:batchEmbedContents`);
-  const headers = { "x-goog-api-key": config.gemini_api_key, "content-type": "application/json" };
-  return {
-    transport: "http",
-    providerName: "gemini",
-    providerDisplayName: "Gemini",
-    model,
-    origin: base.origin,
-    decodeErrorMessage,
-    decodeErrorRetryAfter,
-    operations: {
-      ...createGeminiOperations(paths, headers, model),
-      embeddings: {
-        encodeRequest: (request) => ({
-          path: embedPath,
-          headers,
-          body: JSON.stringify(encodeBatchEmbedRequest(request, bareModelId(model))),
-        }),
-        decodeResponse: (body) => decodeBatchEmbedResponse(body, model),
-        fanOut: {
-          split: (request) => splitEmbeddingsRequest(request, BATCH_EMBED_MAX_INPUTS),
-          merge: mergeEmbeddingsResponses,
-        },
-      },
-    },
-  };
-}

@@ -2,8 +2,14 @@ import type { z } from "zod";
 import type { Operation } from "../canonical/index.js";
 import type { UpstreamTarget } from "./upstream-target.js";
 
+/** What `createTarget` gives: the target, or a promise of it when the provider loads its target code first. */
+export type CreatedTarget = UpstreamTarget | Promise<UpstreamTarget>;
+
 /** Everything the gateway knows about one provider. Each lives in its own file; registry.ts lists them. */
-export interface ProviderDefinition<Config extends Record<string, unknown> = Record<string, unknown>> {
+export interface ProviderDefinition<
+  Config extends Record<string, unknown> = Record<string, unknown>,
+  Created extends CreatedTarget = CreatedTarget,
+> {
   /** The name used in YAML (`provider: openai`). */
   readonly name: string;
   /** Other accepted YAML names. */
@@ -34,14 +40,24 @@ export interface ProviderDefinition<Config extends Record<string, unknown> = Rec
    * leaves them out, before the config is validated, so that a missing one is reported at load.
    */
   fillFromEnvironment?(config: Record<string, unknown>, env: NodeJS.ProcessEnv): void;
-  createTarget(model: string, config: Config): UpstreamTarget;
+  /**
+   * Builds the target, once per route table. A provider whose target code is heavy (its dialect codecs, SDK
+   * pieces) keeps that code in a module of its own and imports it here, returning a promise: every process
+   * loads this definition (config validation needs it), but only a worker whose routes use the provider loads
+   * its target module, so a worker does not pay at start for providers it does not use.
+   */
+  createTarget(model: string, config: Config): Created;
 }
 
-/** Erases a definition's config type so that definitions of different providers fit in one list. */
-export function defineProvider<Config extends Record<string, unknown>>(
-  definition: ProviderDefinition<Config>,
-): ProviderDefinition {
-  return definition as unknown as ProviderDefinition;
+/**
+ * Erases a definition's config type so that definitions of different providers fit in one list; whether it
+ * creates targets synchronously stays visible to direct callers (unit tests, benches).
+ */
+export function defineProvider<
+  Config extends Record<string, unknown>,
+  Created extends CreatedTarget = UpstreamTarget,
+>(definition: ProviderDefinition<Config, Created>): ProviderDefinition<Record<string, unknown>, Created> {
+  return definition as unknown as ProviderDefinition<Record<string, unknown>, Created>;
 }
 
 /** The value at a secret field's dotted path in a provider config, if the path exists. */

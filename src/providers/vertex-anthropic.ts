@@ -11,11 +11,6 @@ import type { HttpOperation, UpstreamCall } from "./upstream-target.js";
 /** Vertex's version of the Messages API, sent in the body instead of a header. */
 const VERTEX_ANTHROPIC_VERSION = "vertex-2023-10-16";
 
-/** Claude models on Vertex are published by Anthropic (`publishers/anthropic/models/claude-...`). */
-export function isVertexAnthropicModel(model: string): boolean {
-  return /^claude-/.test(model);
-}
-
 /**
  * Claude on Vertex AI (https://cloud.google.com/vertex-ai/generative-ai/docs/partner-models/claude/use-claude):
  * the Messages API body without `model` (the URL names it) and with `anthropic_version`, sent to `:rawPredict`,

@@ -1,23 +1,10 @@
 import { z } from "zod";
-import { mergeEmbeddingsResponses, type Operation, splitEmbeddingsRequest } from "../canonical/index.js";
-import { decodeErrorMessage as decodeAnthropicError } from "../dialects/anthropic/error-message.js";
-import {
-  decodeErrorRetryAfter,
-  decodeErrorMessage as decodeGoogleError,
-} from "../dialects/gemini/error-message.js";
-import {
-  decodeVertexEmbedResponse,
-  encodeVertexEmbedRequest,
-  vertexEmbedMaxInputs,
-} from "../dialects/gemini/vertex-embeddings.js";
-import { joinPath, parseBaseUrl } from "./base-url.js";
-import { bareModelId, googleModelProblem, modelPathSegment } from "./gemini-models.js";
-import { createGeminiOperations } from "./gemini-operations.js";
-import { parseServiceAccountKey, ServiceAccountTokenSource } from "./google-service-account.js";
+import type { Operation } from "../canonical/index.js";
+import { googleModelProblem } from "./gemini-models.js";
 import { httpUrlSchema } from "./http-url-schema.js";
 import { defineProvider } from "./provider-definition.js";
-import type { HttpUpstreamTarget } from "./upstream-target.js";
-import { createVertexAnthropicOperations, isVertexAnthropicModel } from "./vertex-anthropic.js";
+import { parseServiceAccountKey } from "./service-account-key.js";
+import type { UpstreamTarget } from "./upstream-target.js";
 
 /**
  * `model.config` of the vertex_ai provider (https://cloud.google.com/vertex-ai/generative-ai/docs/reference/rest):
@@ -52,9 +39,9 @@ const configSchema = z
     }
   });
 
-type VertexConfig = z.infer<typeof configSchema>;
+export type VertexConfig = z.infer<typeof configSchema>;
 
-export const vertexProvider = defineProvider<VertexConfig>({
+export const vertexProvider = defineProvider<VertexConfig, Promise<UpstreamTarget>>({
   name: "vertex_ai",
   aliases: ["vertex"],
   displayName: "Vertex AI",
@@ -62,7 +49,9 @@ export const vertexProvider = defineProvider<VertexConfig>({
   configSchema,
   secretFields: ["vertex_credentials"],
   modelProblem: vertexModelProblem,
-  createTarget: createVertexTarget,
+  // The codecs, the token source and jose load only in a worker with a Vertex AI route.
+  createTarget: async (model, config) =>
+    (await import("./vertex-target.js")).createVertexTarget(model, config),
 });
 
 function vertexModelProblem(model: string, operation: Operation): string | undefined {
@@ -72,64 +61,7 @@ function vertexModelProblem(model: string, operation: Operation): string | undef
   return googleModelProblem(model, operation);
 }
 
-function createVertexTarget(model: string, config: VertexConfig): HttpUpstreamTarget {
-  const parsed = parseServiceAccountKey(config.vertex_credentials);
-  // The schema already refused anything else.
-  if (!("key" in parsed)) throw new Error(`vertex_credentials ${parsed.problem}`);
-  const project = config.vertex_project ?? parsed.key.projectId ?? "";
-  const location = config.vertex_location;
-  const host = location === "global" ? "aiplatform.googleapis.com" : `${location}-aiplatform.googleapis.com`;
-  const base = parseBaseUrl(config.vertex_api_base ?? `https://${host}`);
-  const anthropic = isVertexAnthropicModel(model);
-  const modelPath = `v1/projects/${encodeURIComponent(project)}/locations/${location}/publishers/${anthropic ? "anthropic" : "google"}/models/${modelPathSegment(model)}`;
-  const headers = { "content-type": "application/json" };
-  const tokens = new ServiceAccountTokenSource(parsed.key, "Vertex AI");
-  const predictPath = joinPath(base, `${modelPath}:predict`);
-  const operations = anthropic
-    ? createVertexAnthropicOperations(
-        {
-          generate: joinPath(base, `${modelPath}:rawPredict`),
-          stream: joinPath(base, `${modelPath}:streamRawPredict`),
-        },
-        headers,
-        config.default_max_tokens,
-      )
-    : {
-        ...createGeminiOperations(
-          {
-            generate: joinPath(base, `${modelPath}:generateContent`),
-            stream: joinPath(base, `${modelPath}:streamGenerateContent`, { alt: "sse" }),
-          },
-          headers,
-          model,
-        ),
-        embeddings: {
-          encodeRequest: (request: Parameters<typeof encodeVertexEmbedRequest>[0]) => ({
-            path: predictPath,
-            headers,
-            body: JSON.stringify(encodeVertexEmbedRequest(request)),
-          }),
-          decodeResponse: (body: unknown) => decodeVertexEmbedResponse(body, model),
-          fanOut: {
-            split: (request: Parameters<typeof encodeVertexEmbedRequest>[0]) =>
-              splitEmbeddingsRequest(request, vertexEmbedMaxInputs(bareModelId(model))),
-            merge: mergeEmbeddingsResponses,
-          },
-        },
-      };
-  return {
-    transport: "http",
-    providerName: "vertex_ai",
-    providerDisplayName: "Vertex AI",
-    model,
-    origin: base.origin,
-    // Vertex answers in Google's envelope; a partner model's own errors come in its own shape.
-    decodeErrorMessage: (body) => decodeGoogleError(body) ?? decodeAnthropicError(body),
-    decodeErrorRetryAfter,
-    authorize: async (call) => ({
-      ...call,
-      headers: { ...call.headers, authorization: `Bearer ${await tokens.accessToken()}` },
-    }),
-    operations,
-  };
+/** Claude models on Vertex are published by Anthropic (`publishers/anthropic/models/claude-...`). */
+export function isVertexAnthropicModel(model: string): boolean {
+  return /^claude-/.test(model);
 }

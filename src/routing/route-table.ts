@@ -4,7 +4,7 @@ import type { GatewayConfig, RouteConfig, RouteStrategy, TargetConfig } from "..
 import type { RetrySettings } from "../config/resilience-settings.js";
 import type { UpstreamTimeouts } from "../config/route-timeouts.js";
 import { registerSecrets } from "../observability/secret-redactor.js";
-import { secretValues } from "../providers/provider-definition.js";
+import { type ProviderDefinition, secretValues } from "../providers/provider-definition.js";
 import { findProvider } from "../providers/registry.js";
 import type { UpstreamTarget } from "../providers/upstream-target.js";
 import { CircuitBreaker, type CircuitState } from "./circuit-breaker.js";
@@ -31,6 +31,12 @@ export interface Route {
   readonly maxInFlight: number | null;
 }
 
+/** A route of the config with its providers' targets built. */
+interface BuiltRoute {
+  readonly route: RouteConfig;
+  readonly upstreams: readonly { target: TargetConfig; upstream: UpstreamTarget }[];
+}
+
 /** Told of every circuit-breaker transition, to log it. */
 export type CircuitObserver = (
   route: string,
@@ -54,17 +60,38 @@ export class RouteTable {
   private inFlight = 0;
   private retired = false;
 
-  constructor(
+  /**
+   * Builds the table of a config. Asynchronous because a provider may import its target code on first use
+   * (see ProviderDefinition.createTarget); every target is built before any pool is taken, so a failure
+   * leaves nothing to release.
+   */
+  static async build(
     config: GatewayConfig,
+    pools: UpstreamPools,
+    onCircuitTransition: CircuitObserver = () => {},
+  ): Promise<RouteTable> {
+    const routes = await Promise.all(
+      config.routes.map(async (route) => ({
+        route,
+        upstreams: await Promise.all(
+          route.targets.map(async (target) => ({ target, upstream: await createUpstream(target) })),
+        ),
+      })),
+    );
+    return new RouteTable(routes, pools, onCircuitTransition);
+  }
+
+  private constructor(
+    routes: readonly BuiltRoute[],
     private readonly pools: UpstreamPools,
-    private readonly onCircuitTransition: CircuitObserver = () => {},
+    private readonly onCircuitTransition: CircuitObserver,
   ) {
-    this.routes = config.routes.map((route) => ({
+    this.routes = routes.map(({ route, upstreams }) => ({
       name: route.name,
       type: route.type,
       operation: OPERATION_OF_ROUTE_TYPE[route.type],
       strategy: route.strategy,
-      targets: route.targets.map((target) => this.createTarget(route, target)),
+      targets: upstreams.map(({ target, upstream }) => this.createTarget(route, target, upstream)),
       retries: route.retries,
       maxInFlight: route.maxInFlight,
     }));
@@ -92,12 +119,8 @@ export class RouteTable {
     if (this.inFlight === 0) this.releasePools();
   }
 
-  private createTarget(route: RouteConfig, target: TargetConfig): RouteTarget {
-    const provider = findProvider(target.provider);
-    // The config was validated against the same registry, so the provider exists.
-    if (provider === undefined) throw new Error(`provider '${target.provider}' is not registered`);
-    registerSecrets(secretValues(provider, target.config));
-    const upstream = provider.createTarget(target.model, target.config);
+  private createTarget(route: RouteConfig, target: TargetConfig, upstream: UpstreamTarget): RouteTarget {
+    const provider = providerOf(target);
     const label = `${provider.name}/${target.model}`;
     const breaker = new CircuitBreaker(route.circuitBreaker, (from, to, reason) =>
       this.onCircuitTransition(route.name, label, from, to, reason),
@@ -111,4 +134,17 @@ export class RouteTable {
   private releasePools(): void {
     for (const origin of this.origins.splice(0)) this.pools.release(origin);
   }
+}
+
+function providerOf(target: TargetConfig): ProviderDefinition {
+  const provider = findProvider(target.provider);
+  // The config was validated against the same registry, so the provider exists.
+  if (provider === undefined) throw new Error(`provider '${target.provider}' is not registered`);
+  return provider;
+}
+
+async function createUpstream(target: TargetConfig): Promise<UpstreamTarget> {
+  const provider = providerOf(target);
+  registerSecrets(secretValues(provider, target.config));
+  return provider.createTarget(target.model, target.config);
 }

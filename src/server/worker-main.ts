@@ -46,7 +46,7 @@ process.on("message", async (message: unknown) => {
       const url = await instance.listen(host, port);
       send({ type: "ready", version: message.version, url });
     } else {
-      instance.applyConfig(message.config);
+      await instance.applyConfig(message.config);
       send({ type: "applied", version: message.version });
     }
   } catch (error) {
