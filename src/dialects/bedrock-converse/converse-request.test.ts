@@ -120,6 +120,17 @@ describe("encodeConverseRequest", () => {
     ).toThrow(expect.objectContaining({ code: "invalid_body", param: "messages.0.content.0" }));
   });
 
+  it("refuses json_object output, which Converse has no mode for, naming response_format.type", () => {
+    expect(() => encodeConverseRequest({ ...base, responseFormat: { type: "json_object" } })).toThrow(
+      expect.objectContaining({
+        code: "parameter_unsupported",
+        param: "response_format.type",
+        message: expect.stringMatching(/'json_object' is not supported; send \{"type": "json_schema"/),
+      }),
+    );
+    expect(encodeConverseRequest({ ...base, responseFormat: { type: "text" } }).outputConfig).toBeUndefined();
+  });
+
   it("refuses more than one candidate with a 422 naming n", () => {
     expect(() => encodeConverseRequest({ ...base, n: 2 })).toThrow(
       expect.objectContaining({ code: "parameter_unsupported", param: "n" }),

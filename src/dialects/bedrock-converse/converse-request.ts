@@ -34,8 +34,8 @@ const TOP_LEVEL_FIELDS = new Set([
  * Encodes a canonical chat request as a Converse body
  * (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html); the model and the choice
  * between Converse and ConverseStream are in the URL. Canonical fields with no Converse counterpart: `seed`
- * (dropped), `n` (one candidate only, refused above 1), `json_object` output (no such mode; the schema form is
- * `outputConfig.textFormat`).
+ * (dropped), `n` (one candidate only, refused above 1), `json_object` output (refused: see
+ * encodeResponseFormat).
  */
 export function encodeConverseRequest(request: ChatRequest): JsonRecord {
   if (request.n !== undefined && request.n > 1) {
@@ -111,8 +111,22 @@ function encodeToolChoice(choice: Exclude<ToolChoice, "none">): JsonRecord {
   return { tool: { name: choice.name } };
 }
 
-/** Structured output: the JSON Schema goes in as a string (JsonSchemaDefinition.schema). */
+/**
+ * Structured output: the JSON Schema goes in as a string (JsonSchemaDefinition.schema). Converse has no JSON
+ * mode without a schema (OutputFormatType's only value is `json_schema`:
+ * https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_OutputFormat.html), and a catch-all
+ * schema is no substitute: Claude's structured outputs require `additionalProperties: false` on every object,
+ * which turns `{"type": "object"}` into "an empty object". Dropping `json_object` would answer free text to a
+ * client that asked for JSON, so it is refused, naming the field and the form that works.
+ */
 function encodeResponseFormat(format: ResponseFormat | undefined): JsonRecord | undefined {
+  if (format?.type === "json_object") {
+    throw new GatewayError(
+      "parameter_unsupported",
+      `The bedrock provider has no JSON mode without a schema: response_format.type 'json_object' is not supported; send {"type": "json_schema", "json_schema": {"name": ..., "schema": {...}}} (Converse's outputConfig.textFormat) or 'text'.`,
+      { param: "response_format.type" },
+    );
+  }
   if (format?.type !== "json_schema") return undefined;
   return {
     textFormat: {
