@@ -77,7 +77,7 @@ describe("response_format on a Bedrock route", () => {
       response_format: { type: "json_schema", json_schema: { name: "answer", schema } },
     });
     expect(response.status).toBe(200);
-    expect((bedrock.requests[0]?.body as Record<string, unknown>).outputConfig).toEqual({
+    expect((bedrock.requests[0]?.body as Record<string, unknown> | undefined)?.outputConfig).toEqual({
       textFormat: {
         type: "json_schema",
         structure: { jsonSchema: { schema: JSON.stringify(schema), name: "answer" } },
