@@ -41,6 +41,11 @@ export interface ProviderDefinition<
    */
   fillFromEnvironment?(config: Record<string, unknown>, env: NodeJS.ProcessEnv): void;
   /**
+   * Secrets held inside a secret field's value that text may carry on their own (a service-account JSON key's
+   * private key), so that they are redacted wherever they appear, not only as part of the whole value.
+   */
+  innerSecrets?(config: Config): string[];
+  /**
    * Builds the target, once per route table. A provider whose target code is heavy (its dialect codecs, SDK
    * pieces) keeps that code in a module of its own and imports it here, returning a promise: every process
    * loads this definition (config validation needs it), but only a worker whose routes use the provider loads
@@ -81,7 +86,8 @@ export function setSecretFieldValue(config: Record<string, unknown>, field: stri
 
 /** The resolved secrets of a validated provider config, for redaction. */
 export function secretValues(definition: ProviderDefinition, config: Record<string, unknown>): string[] {
-  return definition.secretFields
+  const values = definition.secretFields
     .map((field) => secretFieldValue(config, field))
     .filter((value): value is string => typeof value === "string");
+  return [...values, ...(definition.innerSecrets?.(config) ?? [])];
 }

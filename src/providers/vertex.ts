@@ -49,6 +49,10 @@ export const vertexProvider = defineProvider<VertexConfig, Promise<UpstreamTarge
   configSchema,
   secretFields: ["vertex_credentials"],
   modelProblem: vertexModelProblem,
+  innerSecrets: (config) => {
+    const parsed = parseServiceAccountKey(config.vertex_credentials);
+    return "key" in parsed ? [parsed.key.privateKey] : [];
+  },
   // The codecs, the token source and jose load only in a worker with a Vertex AI route.
   createTarget: async (model, config) =>
     (await import("./vertex-target.js")).createVertexTarget(model, config),

@@ -1,10 +1,11 @@
 import type { Pool } from "undici";
 import { OPERATION_OF_ROUTE_TYPE, type Operation, type RouteType } from "../canonical/index.js";
+import { configSecrets } from "../config/config-secrets.js";
 import type { GatewayConfig, RouteConfig, RouteStrategy, TargetConfig } from "../config/gateway-config.js";
 import type { RetrySettings } from "../config/resilience-settings.js";
 import type { UpstreamTimeouts } from "../config/route-timeouts.js";
-import { registerSecrets } from "../observability/secret-redactor.js";
-import { type ProviderDefinition, secretValues } from "../providers/provider-definition.js";
+import { gatewaySecrets } from "../observability/secret-set.js";
+import type { ProviderDefinition } from "../providers/provider-definition.js";
 import { findProvider } from "../providers/registry.js";
 import type { UpstreamTarget } from "../providers/upstream-target.js";
 import { CircuitBreaker, type CircuitState } from "./circuit-breaker.js";
@@ -70,6 +71,8 @@ export class RouteTable {
     pools: UpstreamPools,
     onCircuitTransition: CircuitObserver = () => {},
   ): Promise<RouteTable> {
+    // Before any target exists: from now on, nothing this table serves or logs can carry one of its keys.
+    gatewaySecrets.add(configSecrets(config));
     const routes = await Promise.all(
       config.routes.map(async (route) => ({
         route,
@@ -144,7 +147,5 @@ function providerOf(target: TargetConfig): ProviderDefinition {
 }
 
 async function createUpstream(target: TargetConfig): Promise<UpstreamTarget> {
-  const provider = providerOf(target);
-  registerSecrets(secretValues(provider, target.config));
-  return provider.createTarget(target.model, target.config);
+  return providerOf(target).createTarget(target.model, target.config);
 }
