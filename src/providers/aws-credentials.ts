@@ -1,6 +1,7 @@
 import { doesIdentityRequireRefresh, isIdentityExpired, memoizeIdentityProvider } from "@smithy/core";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import { GatewayError } from "../canonical/index.js";
+import { gatewaySecrets } from "../observability/secret-set.js";
 
 /** Where a Bedrock target's AWS credentials come from: MLflow's three `aws_config` forms. */
 export type AwsCredentialSource =
@@ -58,7 +59,13 @@ export function createAwsCredentialProvider(source: AwsCredentialSource): AwsCre
   };
   const provider: AwsCredentialIdentityProvider = async (options) => {
     sdkProvider ??= loadSdkProvider();
-    return (await sdkProvider)(options);
+    const identity = await (await sdkProvider)(options);
+    // Credentials found at run time (an assumed role's session, the chain's) are redacted like configured
+    // ones; this runs once per refresh (the memoization below), not per request.
+    gatewaySecrets.add(
+      [identity.secretAccessKey, identity.sessionToken].filter((value) => value !== undefined),
+    );
+    return identity;
   };
   const memoized = memoizeIdentityProvider(provider, isIdentityExpired, doesIdentityRequireRefresh);
   // memoizeIdentityProvider returns undefined only when given no provider.

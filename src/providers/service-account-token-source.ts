@@ -1,9 +1,15 @@
 import { importPKCS8, SignJWT } from "jose";
 import { request } from "undici";
 import { GatewayError } from "../canonical/index.js";
+import { gatewaySecrets } from "../observability/secret-set.js";
 import type { ServiceAccountKey } from "./service-account-key.js";
 
-const SCOPE = "https://www.googleapis.com/auth/cloud-platform";
+/** Where Vertex AI targets get their OAuth2 access tokens. */
+export interface AccessTokenSource {
+  accessToken(): Promise<string>;
+}
+
+export const CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform";
 /** Tokens are renewed this long before they expire, so no request goes out with one about to lapse. */
 const REFRESH_MARGIN_MS = 5 * 60_000;
 const TOKEN_TIMEOUT_MS = 10_000;
@@ -15,7 +21,7 @@ const TOKEN_TIMEOUT_MS = 10_000;
  * concurrent requests share one renewal. A refusal or an unreachable token endpoint is `upstream_auth_failed`,
  * naming what to check and never the key.
  */
-export class ServiceAccountTokenSource {
+export class ServiceAccountTokenSource implements AccessTokenSource {
   private token: { value: string; expiresAtMs: number } | undefined;
   private pending: Promise<string> | undefined;
   private signingKey: ReturnType<typeof importPKCS8> | undefined;
@@ -37,7 +43,7 @@ export class ServiceAccountTokenSource {
 
   private async fetchToken(): Promise<string> {
     this.signingKey ??= importPKCS8(this.key.privateKey, "RS256");
-    const assertion = await new SignJWT({ scope: SCOPE })
+    const assertion = await new SignJWT({ scope: CLOUD_PLATFORM_SCOPE })
       .setProtectedHeader({
         alg: "RS256",
         typ: "JWT",
@@ -77,6 +83,8 @@ export class ServiceAccountTokenSource {
         `its token request was refused by ${hostOf(this.key.tokenUri)} (HTTP ${status}${reason ? `, ${reason}` : ""})`,
       );
     }
+    // A bearer token is as good as the key for its hour: redacted like one (once per renewal, not per request).
+    gatewaySecrets.add([token]);
     const lifetimeS = typeof answer.expires_in === "number" ? answer.expires_in : 3600;
     this.token = { value: token, expiresAtMs: Date.now() + lifetimeS * 1000 };
     return token;
