@@ -9,27 +9,29 @@ import {
   encodeVertexEmbedRequest,
   vertexEmbedMaxInputs,
 } from "../dialects/gemini/vertex-embeddings.js";
+import { ApplicationDefaultTokenSource } from "./application-default-token-source.js";
 import { joinPath, parseBaseUrl } from "./base-url.js";
 import { bareModelId, modelPathSegment } from "./gemini-models.js";
 import { createGeminiOperations } from "./gemini-operations.js";
-import { parseServiceAccountKey } from "./service-account-key.js";
-import { ServiceAccountTokenSource } from "./service-account-token-source.js";
+import { parseServiceAccountKey, type ServiceAccountKey } from "./service-account-key.js";
+import { type AccessTokenSource, ServiceAccountTokenSource } from "./service-account-token-source.js";
 import type { HttpUpstreamTarget } from "./upstream-target.js";
 import { isVertexAnthropicModel, type VertexConfig } from "./vertex.js";
 import { createVertexAnthropicOperations } from "./vertex-anthropic.js";
 
 export function createVertexTarget(model: string, config: VertexConfig): HttpUpstreamTarget {
-  const parsed = parseServiceAccountKey(config.vertex_credentials);
-  // The schema already refused anything else.
-  if (!("key" in parsed)) throw new Error(`vertex_credentials ${parsed.problem}`);
-  const project = config.vertex_project ?? parsed.key.projectId ?? "";
+  const key = serviceAccountKeyOf(config);
+  const project = config.vertex_project ?? key?.projectId ?? "";
   const location = config.vertex_location;
   const host = location === "global" ? "aiplatform.googleapis.com" : `${location}-aiplatform.googleapis.com`;
   const base = parseBaseUrl(config.vertex_api_base ?? `https://${host}`);
   const anthropic = isVertexAnthropicModel(model);
   const modelPath = `v1/projects/${encodeURIComponent(project)}/locations/${location}/publishers/${anthropic ? "anthropic" : "google"}/models/${modelPathSegment(model)}`;
   const headers = { "content-type": "application/json" };
-  const tokens = new ServiceAccountTokenSource(parsed.key, "Vertex AI");
+  const tokens: AccessTokenSource =
+    key === undefined
+      ? new ApplicationDefaultTokenSource("Vertex AI")
+      : new ServiceAccountTokenSource(key, "Vertex AI");
   const predictPath = joinPath(base, `${modelPath}:predict`);
   const operations = anthropic
     ? createVertexAnthropicOperations(
@@ -78,4 +80,13 @@ export function createVertexTarget(model: string, config: VertexConfig): HttpUps
     }),
     operations,
   };
+}
+
+/** The configured service-account key; undefined when the target uses Application Default Credentials. */
+function serviceAccountKeyOf(config: VertexConfig): ServiceAccountKey | undefined {
+  if (config.vertex_credentials === undefined) return undefined;
+  const parsed = parseServiceAccountKey(config.vertex_credentials);
+  // The schema already refused anything else.
+  if (!("key" in parsed)) throw new Error(`vertex_credentials ${parsed.problem}`);
+  return parsed.key;
 }

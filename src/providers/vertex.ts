@@ -9,15 +9,20 @@ import type { UpstreamTarget } from "./upstream-target.js";
 /**
  * `model.config` of the vertex_ai provider (https://cloud.google.com/vertex-ai/generative-ai/docs/reference/rest):
  * `vertex_credentials` is a service-account JSON key, given like any secret (`$ENV_VAR` holding the JSON, or
- * the key file's path); `vertex_project` defaults to the key's project; `vertex_location` is the region, or
- * `global`; `vertex_api_base` replaces the regional endpoint (Private Service Connect, a proxy).
+ * the key file's path); without it the gateway uses Application Default Credentials (the environment's
+ * GOOGLE_APPLICATION_CREDENTIALS, gcloud's login, or the machine's service account) and `vertex_project` is
+ * required; `vertex_project` defaults to the key's project; `vertex_location` is the region, or `global`;
+ * `vertex_api_base` replaces the regional endpoint (Private Service Connect, a proxy).
  */
 const configSchema = z
   .object({
-    vertex_credentials: z.string().superRefine((value, context) => {
-      const parsed = parseServiceAccountKey(value);
-      if ("problem" in parsed) context.addIssue({ code: "custom", message: parsed.problem });
-    }),
+    vertex_credentials: z
+      .string()
+      .superRefine((value, context) => {
+        const parsed = parseServiceAccountKey(value);
+        if ("problem" in parsed) context.addIssue({ code: "custom", message: parsed.problem });
+      })
+      .optional(),
     vertex_project: z.string().min(1).optional(),
     vertex_location: z
       .string()
@@ -29,6 +34,17 @@ const configSchema = z
   })
   .strict()
   .superRefine((config, context) => {
+    if (config.vertex_credentials === undefined) {
+      if (config.vertex_project === undefined) {
+        context.addIssue({
+          code: "custom",
+          path: ["vertex_project"],
+          message:
+            "is required when vertex_credentials is not given (the gateway then uses Application Default Credentials, which name no project)",
+        });
+      }
+      return;
+    }
     const parsed = parseServiceAccountKey(config.vertex_credentials);
     if ("key" in parsed && config.vertex_project === undefined && parsed.key.projectId === undefined) {
       context.addIssue({
@@ -50,10 +66,11 @@ export const vertexProvider = defineProvider<VertexConfig, Promise<UpstreamTarge
   secretFields: ["vertex_credentials"],
   modelProblem: vertexModelProblem,
   innerSecrets: (config) => {
+    if (config.vertex_credentials === undefined) return [];
     const parsed = parseServiceAccountKey(config.vertex_credentials);
     return "key" in parsed ? [parsed.key.privateKey] : [];
   },
-  // The codecs, the token source and jose load only in a worker with a Vertex AI route.
+  // The codecs, the token source and jose (or google-auth-library) load only in a worker with a Vertex AI route.
   createTarget: async (model, config) =>
     (await import("./vertex-target.js")).createVertexTarget(model, config),
 });

@@ -159,8 +159,13 @@ function partsText(parts: unknown): string {
     .join(" ");
 }
 
-/** Starts the Gemini + Vertex AI + token endpoint mock on 127.0.0.1, on an ephemeral port. */
-export async function startGeminiMock(): Promise<GeminiMock> {
+/**
+ * Starts the Gemini + Vertex AI + token endpoint mock on 127.0.0.1, on an ephemeral port. Vertex AI calls need
+ * a token its own endpoint issued, or one of `otherIssuedTokens()` (another issuer's, e.g. the metadata server's).
+ */
+export async function startGeminiMock(
+  otherIssuedTokens: () => readonly string[] = () => [],
+): Promise<GeminiMock> {
   const issued: string[] = [];
   let tokenUri = "";
   const tokenChecks = new WeakMap<RecordedRequest, Promise<string | undefined>>();
@@ -188,7 +193,10 @@ export async function startGeminiMock(): Promise<GeminiMock> {
         );
       }
       const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? "")?.[1];
-      if (target.api === "vertex" && (bearer === undefined || !issued.includes(bearer))) {
+      if (
+        target.api === "vertex" &&
+        (bearer === undefined || !(issued.includes(bearer) || otherIssuedTokens().includes(bearer)))
+      ) {
         return json(
           401,
           googleError(

@@ -15,6 +15,7 @@ export * from "./echo-rules.js";
 export { expectNoSpecViolations } from "./expect-no-spec-violations.js";
 export * from "./gemini-bodies.js";
 export { GEMINI_TEST_KEY, type GeminiMock, startGeminiMock } from "./gemini-mock.js";
+export { type GoogleMetadataMock, startGoogleMetadataMock } from "./google-metadata-mock.js";
 export * from "./google-service-account.js";
 export type { MockUpstream, RecordedRequest, RequestOutcome, SpecViolation } from "./mock-upstream.js";
 export * from "./openai-bodies.js";
