@@ -26,6 +26,7 @@ function route(targets: RouteTarget[], maxAttempts = 2, budgetMs = 60_000): Rout
     targets,
     retries: { maxAttempts, initialBackoffMs: 0, maxBackoffMs: 0, budgetMs },
     maxInFlight: null,
+    targetModels: targets.map((target) => target.upstream.model),
   };
 }
 

@@ -30,6 +30,8 @@ export interface Route {
   readonly targets: readonly RouteTarget[];
   readonly retries: RetrySettings;
   readonly maxInFlight: number | null;
+  /** Every upstream model the route can reach (fallbacks included): what a key's `models` scope is checked against. */
+  readonly targetModels: readonly string[];
 }
 
 /** A route of the config with its providers' targets built. */
@@ -56,6 +58,8 @@ export class RouteTable {
   readonly routes: readonly Route[];
   /** Unix seconds when this version of the config took effect. */
   readonly builtAt = Math.floor(Date.now() / 1000);
+  /** Whether a request must come with a gateway key (`governance.auth.required`). */
+  readonly authRequired: boolean;
   private readonly byName: Map<string, Route>;
   private readonly origins: string[] = [];
   private inFlight = 0;
@@ -81,10 +85,11 @@ export class RouteTable {
         ),
       })),
     );
-    return new RouteTable(routes, pools, onCircuitTransition);
+    return new RouteTable(config, routes, pools, onCircuitTransition);
   }
 
   private constructor(
+    config: GatewayConfig,
     routes: readonly BuiltRoute[],
     private readonly pools: UpstreamPools,
     private readonly onCircuitTransition: CircuitObserver,
@@ -97,7 +102,9 @@ export class RouteTable {
       targets: upstreams.map(({ target, upstream }) => this.createTarget(route, target, upstream)),
       retries: route.retries,
       maxInFlight: route.maxInFlight,
+      targetModels: [...new Set(route.targets.map((target) => target.model))],
     }));
+    this.authRequired = config.governance.auth.required;
     this.byName = new Map(this.routes.map((route) => [route.name, route]));
   }
 

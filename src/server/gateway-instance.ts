@@ -3,6 +3,7 @@ import type { MetricsSource } from "../api/metrics-api.js";
 import type { GatewayConfig } from "../config/gateway-config.js";
 import type { Coordinator } from "../coordination/coordinator.js";
 import { InProcessCoordinator } from "../coordination/in-process-coordinator.js";
+import { GovernanceRuntime } from "../governance/governance-runtime.js";
 import type { Logger } from "../observability/logger.js";
 import { GatewayMetrics } from "../observability/metrics.js";
 import { type CircuitObserver, RouteTable } from "../routing/route-table.js";
@@ -41,6 +42,7 @@ export class GatewayInstance {
     readonly coordinator: Coordinator,
     /** Set when this instance hosts the owned services itself (no cluster primary). */
     private readonly ownCoordinator: InProcessCoordinator | undefined,
+    readonly governance: GovernanceRuntime,
   ) {}
 
   static async create(options: GatewayInstanceOptions): Promise<GatewayInstance> {
@@ -51,6 +53,7 @@ export class GatewayInstance {
       await RouteTable.build(options.config, pools, circuitLogger(options.logger)),
     );
     const metrics = new GatewayMetrics();
+    const governance = await GovernanceRuntime.create(options.config, coordinator, options.logger);
     const app = await buildApp({
       routes: holder,
       metrics,
@@ -58,6 +61,7 @@ export class GatewayInstance {
       ...(options.logger === undefined ? {} : { logger: options.logger }),
       server: options.config.server,
       coordinator,
+      governance,
     });
     return new GatewayInstance(
       app,
@@ -68,6 +72,7 @@ export class GatewayInstance {
       options.logger,
       coordinator,
       ownCoordinator,
+      governance,
     );
   }
 
@@ -78,6 +83,8 @@ export class GatewayInstance {
   async applyConfig(config: GatewayConfig): Promise<void> {
     const generation = ++this.configGeneration;
     this.ownCoordinator?.host.applyConfig(config);
+    // In call order, so the newest config's governance wins as its route table does.
+    this.governance.applyConfig(config);
     const table = await RouteTable.build(config, this.pools, circuitLogger(this.logger));
     if (generation !== this.configGeneration) {
       table.retire();
@@ -105,6 +112,7 @@ export class GatewayInstance {
     }
     this.holder.current.retire();
     await this.pools.closeAll();
+    await this.governance.close();
     await this.ownCoordinator?.close();
   }
 }
