@@ -100,7 +100,9 @@ describe("configs refused when they load, at the line and column of the problem"
   });
 
   it("refuses a chat route on an embedding model and an embeddings route on a chat model", () => {
-    expect(issuesOf(route("gemini", "gemini-embedding-001", "        gemini_api_key: AIza-test-key\n"))).toEqual([
+    expect(
+      issuesOf(route("gemini", "gemini-embedding-001", "        gemini_api_key: AIza-test-key\n")),
+    ).toEqual([
       expect.objectContaining({
         field: "model.name",
         line: 6,
