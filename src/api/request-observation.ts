@@ -1,13 +1,15 @@
-import type { FastifyReply, FastifyRequest } from "fastify";
-import type { Usage } from "../canonical/index.js";
+import type { FastifyReply } from "fastify";
+import type { Operation, Usage } from "../canonical/index.js";
 import type { GatewayMetrics } from "../observability/metrics.js";
 import type { Route } from "../routing/route-table.js";
-import { CLIENT_CLOSED_REQUEST, recordRequest } from "./request-outcome.js";
+import { recordRequest } from "./request-metrics.js";
 
 /** What the gateway learns about one API request while answering it: the source of its metrics and timings. */
 export interface RequestObservation {
   api: string;
   route: string;
+  /** What the route does (`chat`, `completions`, `embeddings`). */
+  operation: Operation;
   provider: string;
   /** The configured upstream model (bounded by the config, unlike what upstreams report). */
   model: string;
@@ -20,9 +22,12 @@ export interface RequestObservation {
   /** For streams: when the first byte went to the client, in ms since the request arrived. */
   firstByteMs: number | undefined;
   usage: Usage | undefined;
+  /** The model the upstream says answered, and each choice's finish reason, when known (for traces). */
+  responseModel: string | undefined;
+  finishReasons: string[] | undefined;
   /**
-   * The status to count the request with when it differs from the HTTP status: a stream answered 200 and then
-   * ended with an error frame counts as that error's status.
+   * The status the request ended with when it differs from the HTTP status: a stream answered 200 and then
+   * ended with an error frame ends as that error's status (in metrics, the access log and the trace).
    */
   outcomeStatus: number | undefined;
 }
@@ -37,8 +42,8 @@ declare module "fastify" {
 }
 
 /**
- * Starts observing a request once its route is known: it counts as in flight from here until it is recorded,
- * when its response finishes (metrics-api.ts) or its connection closes before that (the client left: 499).
+ * Starts observing a request once its route is known: it counts as in flight from here until it ends
+ * (request-outcome.ts: its response finished, or its connection closed first).
  */
 export function observeRoute(reply: FastifyReply, api: string, route: Route): RequestObservation {
   const request = reply.request;
@@ -46,6 +51,7 @@ export function observeRoute(reply: FastifyReply, api: string, route: Route): Re
   const observation: RequestObservation = {
     api,
     route: route.name,
+    operation: route.operation,
     provider: upstream?.providerName ?? "",
     model: upstream?.model ?? "",
     upstreamMs: undefined,
@@ -54,14 +60,16 @@ export function observeRoute(reply: FastifyReply, api: string, route: Route): Re
     attempts: 0,
     firstByteMs: undefined,
     usage: undefined,
+    responseModel: undefined,
+    finishReasons: undefined,
     outcomeStatus: undefined,
   };
   request.observation = observation;
   const metrics = request.server.metrics;
   metrics.inFlight.labels(route.name).value++;
-  reply.raw.once("close", () => {
-    if (!reply.raw.writableFinished) recordRequest(metrics, request, reply, CLIENT_CLOSED_REQUEST);
-  });
+  // The client left before the route was known (an asynchronous hook in between): it ended already, so it is
+  // counted now, with how it ended.
+  if (request.endStatus !== null) recordRequest(metrics, request, reply, request.endStatus);
   return observation;
 }
 
@@ -79,18 +87,4 @@ export function targetHeaders(observation: RequestObservation | null): Record<st
   const headers: Record<string, string> = { "x-switchyard-attempts": String(observation.attempts) };
   if (observation.target !== undefined) headers["x-switchyard-target"] = observation.target;
   return headers;
-}
-
-/** Records each attempt in the request's observation: the last one tried is the one that served. */
-export function attemptRecorder(
-  request: FastifyRequest,
-): (target: { label: string; upstream: { providerName: string; model: string } }, attempt: number) => void {
-  return (target, attempt) => {
-    const observation = request.observation;
-    if (observation === null) return;
-    observation.target = target.label;
-    observation.provider = target.upstream.providerName;
-    observation.model = target.upstream.model;
-    observation.attempts = attempt;
-  };
 }

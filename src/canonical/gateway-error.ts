@@ -54,7 +54,27 @@ export interface GatewayErrorDetails {
   upstreamBody?: unknown;
   /** Seconds after which the client may retry (from the upstream's `Retry-After`, or the gateway's own limit). */
   retryAfterSeconds?: number;
+  /**
+   * For errors the upstream reported (HTTP or in-stream): its own `type`, `code` and `param`, passed on to
+   * clients whose dialect has those fields (OpenAI's `context_length_exceeded` and the like), and the provider's
+   * name for people, so the message can say who said it.
+   */
+  upstream?: UpstreamErrorDetails;
   cause?: unknown;
+}
+
+export interface UpstreamErrorDetails {
+  /** The provider's display name (`Mistral`), when known; never a guess. */
+  provider?: string;
+  type?: string;
+  code?: string;
+  param?: string;
+}
+
+/** Where in the gateway an error happened: the route, and the target (`provider/model`) that was called. */
+export interface ErrorContext {
+  route: string;
+  target?: string;
 }
 
 export class GatewayError extends Error {
@@ -65,6 +85,9 @@ export class GatewayError extends Error {
   readonly upstreamStatus: number | undefined;
   readonly upstreamBody: unknown;
   readonly retryAfterSeconds: number | undefined;
+  readonly upstream: UpstreamErrorDetails | undefined;
+  /** Set once, by whoever knows the route (and target) when the error leaves routing. */
+  context: ErrorContext | undefined;
 
   constructor(code: ErrorCode, message: string, details: GatewayErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -76,6 +99,14 @@ export class GatewayError extends Error {
     this.upstreamStatus = details.upstreamStatus;
     this.upstreamBody = details.upstreamBody;
     this.retryAfterSeconds = details.retryAfterSeconds;
+    this.upstream = details.upstream;
+    this.context = undefined;
+  }
+
+  /** Records the route and target the error happened on, unless an inner layer already did. */
+  withContext(context: ErrorContext): this {
+    this.context ??= context;
+    return this;
   }
 }
 

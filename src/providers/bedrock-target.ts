@@ -79,7 +79,7 @@ export function createBedrockTarget(model: string, config: BedrockConfig): HttpU
         byteStream,
       },
       completions: {
-        encodeRequest: (request) => converse(chatRequestFromCompletions(request)),
+        encodeRequest: (request) => converse(chatRequestFromCompletions(request, "Amazon Bedrock")),
         decodeResponse: (body, _request, responseHeaders) =>
           completionsResponseFromChat(
             decodeConverseResponse(body, model, headerValue(responseHeaders, "x-amzn-requestid")),

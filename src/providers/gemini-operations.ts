@@ -24,6 +24,7 @@ export function createGeminiOperations(
   paths: GeminiPaths,
   headers: Record<string, string>,
   model: string,
+  providerDisplayName: string,
 ): { chat: HttpOperation<"chat">; completions: HttpOperation<"completions"> } {
   const call = (request: ChatRequest): UpstreamCall => ({
     path: request.stream === true ? paths.stream : paths.generate,
@@ -38,7 +39,7 @@ export function createGeminiOperations(
       createStreamDecoder: createDecoder,
     },
     completions: {
-      encodeRequest: (request) => call(chatRequestFromCompletions(request)),
+      encodeRequest: (request) => call(chatRequestFromCompletions(request, providerDisplayName)),
       decodeResponse: (body) => completionsResponseFromChat(decodeGenerateContentResponse(body, model)),
       createStreamDecoder: createDecoder,
     },

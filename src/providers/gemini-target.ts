@@ -29,7 +29,7 @@ export function createGeminiTarget(model: string, config: GeminiConfig): HttpUps
     decodeErrorMessage,
     decodeErrorRetryAfter,
     operations: {
-      ...createGeminiOperations(paths, headers, model),
+      ...createGeminiOperations(paths, headers, model, "Gemini"),
       embeddings: {
         encodeRequest: (request) => ({
           path: embedPath,

@@ -32,7 +32,7 @@ export function createVertexAnthropicOperations(
   return {
     chat: { encodeRequest: call, decodeResponse: (body) => decodeChatResponse(body), createStreamDecoder },
     completions: {
-      encodeRequest: (request) => call(chatRequestFromCompletions(request)),
+      encodeRequest: (request) => call(chatRequestFromCompletions(request, "Vertex AI")),
       decodeResponse: (body) => completionsResponseFromChat(decodeChatResponse(body)),
       createStreamDecoder,
     },

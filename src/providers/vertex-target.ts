@@ -50,6 +50,7 @@ export function createVertexTarget(model: string, config: VertexConfig): HttpUps
           },
           headers,
           model,
+          "Vertex AI",
         ),
         embeddings: {
           encodeRequest: (request: Parameters<typeof encodeVertexEmbedRequest>[0]) => ({

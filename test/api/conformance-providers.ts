@@ -11,6 +11,7 @@ import {
   startCohereMock,
   startOpenAIMock,
 } from "../mock-upstream/index.js";
+import { COMPATIBLE_ROWS } from "./compatible/rows.js";
 import { GOOGLE_AWS_CASES } from "./conformance-google-aws.js";
 import {
   type ChatIntent,
@@ -330,5 +331,6 @@ export const PROVIDER_CASES: ProviderCase[] = [
   cohereCase(),
   cohereCase({ embeddingInputType: "classification" }),
   mockCase(),
+  ...COMPATIBLE_ROWS.map((row) => row.base),
   ...GOOGLE_AWS_CASES,
 ];

@@ -202,6 +202,7 @@ describe("upstream credential failures", () => {
       detail: expect.stringMatching(
         /^Vertex AI: could not get an access token for service account .*invalid_grant.*Check that the key in vertex_credentials is current/,
       ),
+      request_id: expect.any(String),
     });
     expect(response.text).not.toContain("PRIVATE KEY");
     expect(gemini.requests).toEqual([]);
@@ -214,6 +215,7 @@ describe("upstream credential failures", () => {
       detail: expect.stringMatching(
         /^Amazon Bedrock: could not assume role arn:aws:iam::123456789012:role\/denied through STS \(AccessDenied: .*\)\. Check that the role exists/,
       ),
+      request_id: expect.any(String),
     });
     expect(response.text).not.toContain(BEDROCK_TEST_KEYS.secretAccessKey);
   });
@@ -223,6 +225,7 @@ describe("upstream credential failures", () => {
     expect(response.status).toBe(403);
     expect(response.body).toEqual({
       detail: expect.stringContaining("The request signature we calculated does not match"),
+      request_id: expect.any(String),
     });
     expect(response.text).not.toContain("wrong-secret-key-0123456789");
   });

@@ -11,12 +11,20 @@ export {
 } from "./bedrock-mock.js";
 export * from "./cohere-bodies.js";
 export { startCohereMock } from "./cohere-mock.js";
+export {
+  type CompatibleMockProfile,
+  compatibleCompletionFrames,
+  compatibleFrame,
+  compatibleStreamFrames,
+  startCompatibleMock,
+} from "./compatible-mock.js";
 export * from "./echo-rules.js";
 export { expectNoSpecViolations } from "./expect-no-spec-violations.js";
 export * from "./gemini-bodies.js";
 export { GEMINI_TEST_KEY, type GeminiMock, startGeminiMock } from "./gemini-mock.js";
 export { type GoogleMetadataMock, startGoogleMetadataMock } from "./google-metadata-mock.js";
 export * from "./google-service-account.js";
+export { startMlflowServingMock } from "./mlflow-serving-mock.js";
 export type { MockUpstream, RecordedRequest, RequestOutcome, SpecViolation } from "./mock-upstream.js";
 export * from "./openai-bodies.js";
 export { startOpenAIMock } from "./openai-mock.js";
