@@ -50,6 +50,7 @@ describe("response_format on a Bedrock route", () => {
           param: "response_format.type",
           code: "parameter_unsupported",
         },
+        request_id: expect.any(String),
       });
     }
     expect(bedrock.requests).toEqual([]);
@@ -64,6 +65,7 @@ describe("response_format on a Bedrock route", () => {
     expect(response.status).toBe(422);
     expect(response.body).toEqual({
       detail: expect.stringContaining("response_format.type 'json_object' is not supported"),
+      request_id: expect.any(String),
     });
     expect(bedrock.requests).toEqual([]);
   });

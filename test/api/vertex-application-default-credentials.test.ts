@@ -110,6 +110,7 @@ describe("Vertex AI with Application Default Credentials", () => {
         detail: expect.stringMatching(
           /^Vertex AI: could not get an access token from Application Default Credentials \(.*missing-key\.json.*\)\. Check the key file GOOGLE_APPLICATION_CREDENTIALS names/,
         ),
+        request_id: expect.any(String),
       });
     } finally {
       delete process.env.GOOGLE_APPLICATION_CREDENTIALS;
