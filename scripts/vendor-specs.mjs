@@ -42,6 +42,21 @@ const SOURCES = {
   },
 };
 
+// Bedrock's model is botocore JSON (not OpenAPI): its shapes are copied as they are, and the tests read them
+// with their own small validator (test/bedrock-shape-validator.ts).
+const BEDROCK = {
+  file: "bedrock/bedrock-runtime-2023-09-30.service-2.json",
+  sha256: "618bf3a6f4cb6e4987a01bd8ea2ce1f070e854991c750c67babf03520315dead",
+  origin:
+    "repo `boto/botocore`, path `botocore/data/bedrock-runtime/2023-09-30/service-2.json`, commit `0e6e2404b85dc336dd2889814e089bde7d1a4c55` (2026-08-07; file last changed in `e3091ae01b90bb7fb4838f91a1fe545abbb47dd5`); licence Apache-2.0",
+  roots: [
+    "ConverseRequest",
+    "ConverseResponse",
+    "ConverseStreamRequest",
+    "ConverseStreamOutput",
+    "InvokeModelRequest",
+  ],
+};
 // The OpenAI-compatible providers with an official spec (the others are checked against OpenAI's).
 Object.assign(SOURCES, {
   mistral: {
@@ -337,6 +352,37 @@ function vendorCohere() {
   };
 }
 
+/** The shapes reachable from the roots (members, list members, map keys and values), keys sorted. */
+function vendorBedrock() {
+  const bytes = readFileSync(join(specsDir, BEDROCK.file));
+  const actual = sha256(bytes);
+  if (actual !== BEDROCK.sha256)
+    throw new Error(`${BEDROCK.file}: sha256 ${actual}, expected ${BEDROCK.sha256}`);
+  const model = JSON.parse(bytes.toString("utf8"));
+  const out = {};
+  const pending = [...BEDROCK.roots];
+  while (pending.length > 0) {
+    const name = pending.pop();
+    if (name in out) continue;
+    const shape = model.shapes[name];
+    if (shape === undefined) throw new Error(`missing shape ${name}`);
+    out[name] = shape;
+    for (const member of Object.values(shape.members ?? {})) pending.push(member.shape);
+    for (const key of ["member", "key", "value"]) if (shape[key]) pending.push(shape[key].shape);
+  }
+  const shapes = Object.fromEntries(
+    Object.keys(out)
+      .sort()
+      .map((name) => [name, out[name]]),
+  );
+  const operations = Object.fromEntries(
+    ["Converse", "ConverseStream", "InvokeModel"].map((name) => [name, model.operations[name]]),
+  );
+  const text = `${JSON.stringify({ metadata: model.metadata, operations, shapes })}\n`;
+  writeFileSync(join(outDir, "bedrock.shapes.json"), text);
+  return { count: Object.keys(shapes).length, hash: sha256(text) };
+}
+
 function writeCompact(name, schemas) {
   const text = `${JSON.stringify({ components: { schemas } })}\n`;
   writeFileSync(join(outDir, name), text);
@@ -356,7 +402,7 @@ function copyCohereExamples() {
   return hashes;
 }
 
-function readme(results, exampleHashes) {
+function readme(results, exampleHashes, bedrock) {
   const sections = Object.entries(results).map(([provider, { file, schemas, notes, hash }]) => {
     const source = SOURCES[provider];
     return [
@@ -382,9 +428,16 @@ function readme(results, exampleHashes) {
     "",
     "Written by `node scripts/vendor-specs.mjs [specsDir]` from the shared provider specs (taken 2026-11-25). Do not edit by hand: change the script and re-run it.",
     "",
-    "Licence: the OpenAI spec is MIT; the Cohere repository states no licence; the Anthropic file comes from a third-party repository with no licence file (its extensions are written from the Apache-2.0 Anthropic SDK's types); Mistral and TGI are Apache-2.0, Together MIT; the OpenRouter docs repository states no licence. **Internal test data only**: used by the tests as an oracle, never shipped (the package `files` list excludes `test/`).",
+    "Licence: the OpenAI spec is MIT; the Bedrock model is Apache-2.0; the Cohere repository states no licence; the Anthropic file comes from a third-party repository with no licence file (its extensions are written from the Apache-2.0 Anthropic SDK's types); Mistral and TGI are Apache-2.0, Together MIT; the OpenRouter docs repository states no licence. **Internal test data only**: used by the tests as an oracle, never shipped (the package `files` list excludes `test/`).",
     "",
     ...sections,
+    "## bedrock.shapes.json",
+    "",
+    `- Source: ${BEDROCK.origin}. The official AWS service model (botocore JSON, protocol rest-json, signing name \`bedrock\`), not OpenAPI.`,
+    `- Read from: \`${BEDROCK.file}\` of the shared specs, sha256 \`${BEDROCK.sha256}\` (checked by the script).`,
+    `- Derivation: \`metadata\`, the operations Converse, ConverseStream and InvokeModel, and the ${bedrock.count} shapes reachable from ${BEDROCK.roots.join(", ")} (through structure members, list members and map keys and values), copied unchanged, keys sorted, compact JSON.`,
+    `- Output sha256 \`${bedrock.hash}\`.`,
+    "",
     "## cohere-examples/",
     "",
     "Recorded request/response pairs from repo `cohere-ai/cohere-developer-experience`, commit `e814c8a1822f3b144b3708fdff14c3df0281e961`; the repository states no licence. Used as stream fixtures by the mock upstream self-tests.",
@@ -410,5 +463,7 @@ for (const [provider, vendor] of [
   results[provider] = { file, schemas, notes, hash: writeCompact(file, schemas) };
   console.log(`${file}: ${Object.keys(schemas).length} schemas`);
 }
-writeFileSync(join(outDir, "README.md"), readme(results, copyCohereExamples()));
+const bedrock = vendorBedrock();
+console.log(`bedrock.shapes.json: ${bedrock.count} shapes`);
+writeFileSync(join(outDir, "README.md"), readme(results, copyCohereExamples(), bedrock));
 console.log(`wrote ${outDir}`);

@@ -40,6 +40,7 @@ export const ERROR_CATALOGUE = {
   upstream_http_error: { kind: "upstream", status: 502 },
   upstream_invalid_response: { kind: "upstream", status: 502 },
   upstream_unreachable: { kind: "upstream", status: 502 },
+  upstream_auth_failed: { kind: "upstream", status: 502 },
   upstream_timeout: { kind: "timeout", status: 504 },
   internal_error: { kind: "internal", status: 500 },
 } as const;

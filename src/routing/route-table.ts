@@ -5,6 +5,7 @@ import type { GatewayConfig, RouteConfig, RouteStrategy, TargetConfig } from "..
 import type { RetrySettings } from "../config/resilience-settings.js";
 import type { UpstreamTimeouts } from "../config/route-timeouts.js";
 import { gatewaySecrets } from "../observability/secret-set.js";
+import type { ProviderDefinition } from "../providers/provider-definition.js";
 import { findProvider } from "../providers/registry.js";
 import type { UpstreamTarget } from "../providers/upstream-target.js";
 import { CircuitBreaker, type CircuitState } from "./circuit-breaker.js";
@@ -35,6 +36,12 @@ export interface Route {
   readonly targetModels: readonly string[];
 }
 
+/** A route of the config with its providers' targets built. */
+interface BuiltRoute {
+  readonly route: RouteConfig;
+  readonly upstreams: readonly { target: TargetConfig; upstream: UpstreamTarget }[];
+}
+
 /** Told of every circuit-breaker transition, to log it. */
 export type CircuitObserver = (
   route: string,
@@ -61,20 +68,42 @@ export class RouteTable {
   private inFlight = 0;
   private retired = false;
 
-  constructor(
+  /**
+   * Builds the table of a config. Asynchronous because a provider may import its target code on first use
+   * (see ProviderDefinition.createTarget); every target is built before any pool is taken, so a failure
+   * leaves nothing to release.
+   */
+  static async build(
     config: GatewayConfig,
-    private readonly pools: UpstreamPools,
-    private readonly onCircuitTransition: CircuitObserver = () => {},
-  ) {
+    pools: UpstreamPools,
+    onCircuitTransition: CircuitObserver = () => {},
+  ): Promise<RouteTable> {
     // Before any target exists: from now on, nothing this table serves or logs can carry one of its keys.
     gatewaySecrets.add(configSecrets(config));
-    this.routes = config.routes.map((route) => ({
+    const routes = await Promise.all(
+      config.routes.map(async (route) => ({
+        route,
+        upstreams: await Promise.all(
+          route.targets.map(async (target) => ({ target, upstream: await createUpstream(target) })),
+        ),
+      })),
+    );
+    return new RouteTable(config, routes, pools, onCircuitTransition);
+  }
+
+  private constructor(
+    config: GatewayConfig,
+    routes: readonly BuiltRoute[],
+    private readonly pools: UpstreamPools,
+    private readonly onCircuitTransition: CircuitObserver,
+  ) {
+    this.routes = routes.map(({ route, upstreams }) => ({
       name: route.name,
       ...(route.aliases === undefined ? {} : { aliases: route.aliases }),
       type: route.type,
       operation: OPERATION_OF_ROUTE_TYPE[route.type],
       strategy: route.strategy,
-      targets: route.targets.map((target) => this.createTarget(route, target)),
+      targets: upstreams.map(({ target, upstream }) => this.createTarget(route, target, upstream)),
       retries: route.retries,
       maxInFlight: route.maxInFlight,
       targetModels: [...new Set(route.targets.map((target) => target.model))],
@@ -113,11 +142,8 @@ export class RouteTable {
     if (this.inFlight === 0) this.releasePools();
   }
 
-  private createTarget(route: RouteConfig, target: TargetConfig): RouteTarget {
-    const provider = findProvider(target.provider);
-    // The config was validated against the same registry, so the provider exists.
-    if (provider === undefined) throw new Error(`provider '${target.provider}' is not registered`);
-    const upstream = provider.createTarget(target.model, target.config);
+  private createTarget(route: RouteConfig, target: TargetConfig, upstream: UpstreamTarget): RouteTarget {
+    const provider = providerOf(target);
     const label = `${provider.name}/${target.model}`;
     const breaker = new CircuitBreaker(route.circuitBreaker, (from, to, reason) =>
       this.onCircuitTransition(route.name, label, from, to, reason),
@@ -131,4 +157,15 @@ export class RouteTable {
   private releasePools(): void {
     for (const origin of this.origins.splice(0)) this.pools.release(origin);
   }
+}
+
+function providerOf(target: TargetConfig): ProviderDefinition {
+  const provider = findProvider(target.provider);
+  // The config was validated against the same registry, so the provider exists.
+  if (provider === undefined) throw new Error(`provider '${target.provider}' is not registered`);
+  return provider;
+}
+
+async function createUpstream(target: TargetConfig): Promise<UpstreamTarget> {
+  return providerOf(target).createTarget(target.model, target.config);
 }

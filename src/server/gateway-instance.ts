@@ -43,6 +43,9 @@ export interface GatewayInstanceOptions {
  * tests run one in-process.
  */
 export class GatewayInstance {
+  /** Counts applyConfig calls, so that a slower, older one does not replace a newer table. */
+  private configGeneration = 0;
+
   private constructor(
     readonly app: FastifyInstance,
     readonly metrics: GatewayMetrics,
@@ -64,7 +67,9 @@ export class GatewayInstance {
     const ownCoordinator = options.coordinator === undefined ? ownedLocally(options) : undefined;
     const coordinator = options.coordinator ?? (ownCoordinator as InProcessCoordinator);
     const pools = new UpstreamPools();
-    const holder = new RouteTableHolder(new RouteTable(options.config, pools, circuitLogger(options.logger)));
+    const holder = new RouteTableHolder(
+      await RouteTable.build(options.config, pools, circuitLogger(options.logger)),
+    );
     const metrics = new GatewayMetrics();
     const readiness = new ReadinessChecks();
     const governance = await GovernanceRuntime.create(options.config, coordinator, options.logger);
@@ -113,12 +118,22 @@ export class GatewayInstance {
     );
   }
 
-  /** Swaps in a new config; requests in flight finish on the table they started with. */
-  applyConfig(config: GatewayConfig): void {
+  /**
+   * Swaps in a new config; requests in flight finish on the table they started with. Building the table may
+   * wait for a provider's target code to load; when configs arrive faster than that, the newest one wins.
+   */
+  async applyConfig(config: GatewayConfig): Promise<void> {
+    const generation = ++this.configGeneration;
     this.ownCoordinator?.host.applyConfig(config);
     this.responses.applyConfig(config);
+    // In call order, so the newest config's governance wins as its route table does.
     this.governance.applyConfig(config);
-    this.holder.swap(new RouteTable(config, this.pools, circuitLogger(this.logger)));
+    const table = await RouteTable.build(config, this.pools, circuitLogger(this.logger));
+    if (generation !== this.configGeneration) {
+      table.retire();
+      return;
+    }
+    this.holder.swap(table);
     if (JSON.stringify(config.server) !== JSON.stringify(this.startedWith.server)) {
       this.logger?.warn("the 'server' settings changed; they take effect when the gateway restarts");
     }

@@ -41,13 +41,16 @@ const BREAK_AT = 4;
 type ClientApi = "messages" | "responses";
 
 /** The upstream's frames for a client of this API: a Responses client on OpenAI is relayed to Responses. */
-function upstreamFrames(api: ClientApi, provider: ApiProvider, input: MockChatInput): string[] {
+function upstreamFrames(api: ClientApi, provider: ApiProvider, input: MockChatInput): (string | Buffer)[] {
   if (api === "responses" && provider.label === "openai") return openAIResponseStreamFrames(input);
   return provider.framing?.frames(input) ?? [];
 }
 
 /** The upstream's own in-band failure, and part of its message; or why it has none. */
-function upstreamFailure(api: ClientApi, provider: ApiProvider): { frame: string; message: string } | string {
+function upstreamFailure(
+  api: ClientApi,
+  provider: ApiProvider,
+): { frame: string | Buffer; message: string } | string {
   if (api === "responses" && provider.label === "openai") {
     const [created] = openAIResponseStreamEvents({ text: LONG_TEXT });
     const response = {
@@ -66,7 +69,7 @@ function upstreamFailure(api: ClientApi, provider: ApiProvider): { frame: string
 
 interface BrokenStreamCase {
   name: string;
-  stream(frames: string[], api: ClientApi, provider: ApiProvider): ScriptedStream | string;
+  stream(frames: (string | Buffer)[], api: ClientApi, provider: ApiProvider): ScriptedStream | string;
 }
 
 const CASES: BrokenStreamCase[] = [
@@ -87,7 +90,7 @@ const CASES: BrokenStreamCase[] = [
     stream: (frames) => ({
       kind: "stream",
       frames: frames.map((frame, index) =>
-        index === BREAK_AT
+        index === BREAK_AT && typeof frame === "string"
           ? // `data:` with or without the space (TGI sends none).
             frame.replace(
               /^data:( ?)(.*)$/m,

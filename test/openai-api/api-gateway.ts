@@ -1,6 +1,6 @@
 import { type GatewayUnderTest, startGateway } from "../api/gateway-under-test.js";
 import type { RouteKind } from "../api/provider-case.js";
-import { ROUTE_TYPE_OF } from "../api/provider-case.js";
+import { modelFor, ROUTE_TYPE_OF } from "../api/provider-case.js";
 import type { MockUpstream } from "../mock-upstream/index.js";
 import type { ApiProvider } from "./api-providers.js";
 
@@ -84,7 +84,7 @@ function routeEntry(route: RouteSpec, mockUrl: string): string {
     `    type: ${ROUTE_TYPE_OF[route.kind]}`,
     "    model:",
     `      provider: ${base.provider}`,
-    `      name: ${base.model}`,
+    `      name: ${modelFor(base, route.kind)}`,
     `      config: ${JSON.stringify(config)}`,
     ...(route.aliases === undefined ? [] : [`    aliases: ${JSON.stringify(route.aliases)}`]),
     ...(route.timeouts === undefined ? [] : [`    timeouts: ${JSON.stringify(route.timeouts)}`]),

@@ -6,6 +6,7 @@ import {
   textOfContent,
 } from "../../canonical/index.js";
 import { isRecord, type JsonRecord } from "../narrow.js";
+import { parseToolArguments } from "../tool-arguments.js";
 import { ANTHROPIC_REASONING_ORIGIN } from "./chat-response.js";
 import { encodeImagePart } from "./image-block.js";
 
@@ -109,30 +110,6 @@ function encodeReasoning(reasoning: Reasoning): JsonRecord[] {
   if (reasoning.redacted !== undefined) return [{ type: "redacted_thinking", data: reasoning.redacted }];
   if (reasoning.signature === undefined) return [];
   return [{ type: "thinking", thinking: reasoning.text, signature: reasoning.signature }];
-}
-
-/**
- * `tool_use.input` must be a JSON object, while canonical arguments are the model's JSON text. Empty text means
- * a call without arguments; text that is not a JSON object cannot be sent, and saying so here names the field,
- * where the upstream's rejection would not.
- */
-function parseToolArguments(text: string, param: string): JsonRecord {
-  if (text.trim() === "") return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (cause) {
-    throw new GatewayError("invalid_body", `The tool call arguments at '${param}' are not valid JSON.`, {
-      param,
-      cause,
-    });
-  }
-  if (!isRecord(parsed)) {
-    throw new GatewayError("invalid_body", `The tool call arguments at '${param}' must be a JSON object.`, {
-      param,
-    });
-  }
-  return parsed;
 }
 
 function encodeToolResult(message: ChatMessage, position: number): JsonRecord {
