@@ -89,8 +89,16 @@ function specOf(name: ServerName, options: StackOptions): ServerSpec | string {
       };
     }
     case "switchyard":
+    case "switchyard-traced":
       return {
         name,
+        // Tracing is configured the OpenTelemetry way; the mock takes the exports and drops them.
+        ...(name === "switchyard-traced" && {
+          env: {
+            OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${PORTS.mock}`,
+            OTEL_SERVICE_NAME: "switchyard-bench",
+          },
+        }),
         command: node,
         args: [
           // Cluster workers inherit the primary's execArgv, so each writes its own profile when it exits.
@@ -118,7 +126,7 @@ function assertPortFree(port: number): Promise<void> {
     const probe = createServer();
     probe.once("error", (error) =>
       reject(
-        new Error(`port ${port} on 127.0.0.1 is taken (${error.message}); the bench needs ports 18100-18103`),
+        new Error(`port ${port} on 127.0.0.1 is taken (${error.message}); the bench needs ports 18100-18104`),
       ),
     );
     probe.listen(port, "127.0.0.1", () => probe.close(() => resolve()));
