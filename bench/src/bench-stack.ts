@@ -137,8 +137,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   for (const name of options.servers) await assertPortFree(PORTS[name]);
   const running = new Map<ServerName, ServerProcess>();
   const unavailable = new Map<ServerName, string>();
+  // The mock last: the traced Switchyard flushes its last spans to it on the way out, and a flush that cannot
+  // land would hold the process until it is killed (which loses its CPU profile, too).
   const stop = async (): Promise<void> => {
-    await Promise.all([...running.values()].map((server) => server.stop()));
+    await Promise.all(
+      [...running.values()].filter((server) => server.name !== "mock").map((server) => server.stop()),
+    );
+    await running.get("mock")?.stop();
   };
   // If the runner dies, its servers must not outlive it.
   process.once("exit", () => {
