@@ -77,8 +77,8 @@ export async function runOpenLoop(
   if (!drained) errors += inFlight.size;
   const cpu = process.cpuUsage(cpuBefore);
   const wallMs = performance.now() - start;
-  await pool.destroy();
-  return {
+  // Taken before the pool is destroyed: destroying it fails the requests still in flight, counted above.
+  const result: OpenLoopResult = {
     rate: options.rate,
     achieved: answered / options.durationS,
     requests,
@@ -87,4 +87,6 @@ export async function runOpenLoop(
     p99Ms: percentile(latencies, 0.99),
     generatorCores: (cpu.user + cpu.system) / 1000 / wallMs,
   };
+  await pool.destroy();
+  return result;
 }
