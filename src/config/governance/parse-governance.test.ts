@@ -19,11 +19,13 @@ function problemsOf(text: string, env: NodeJS.ProcessEnv = {}): string[] {
 
 describe("the governance block's store settings", () => {
   it("defaults to the embedded store, its file beside the config file", () => {
-    expect(governanceOf(lines("routes: []"))).toEqual({
-      store: { kind: "local", path: "/srv/switchyard/switchyard-governance.db" },
+    expect(governanceOf(lines("routes: []")).store).toEqual({
+      kind: "local",
+      path: "/srv/switchyard/switchyard-governance.db",
     });
-    expect(governanceOf(lines("routes: []", "governance:"))).toEqual({
-      store: { kind: "local", path: "/srv/switchyard/switchyard-governance.db" },
+    expect(governanceOf(lines("routes: []", "governance:")).store).toEqual({
+      kind: "local",
+      path: "/srv/switchyard/switchyard-governance.db",
     });
   });
 
@@ -39,6 +41,7 @@ describe("the governance block's store settings", () => {
       url: "redis://127.0.0.1:6390/0",
       hashTag: "sy",
       commandTimeoutMs: 25,
+      onUnavailable: { rateLimits: "local", budgets: "deny" },
     });
   });
 
@@ -68,9 +71,11 @@ describe("the governance block's store settings", () => {
       ),
     );
     expect(problems).toEqual([
-      expect.stringMatching(/:3:3: field governance\.stores: unknown key 'stores'; allowed: store/),
       expect.stringMatching(
-        /:7:5: field governance\.store\.timeout: unknown key 'timeout'; allowed: kind, path, url, hash_tag, command_timeout_ms/,
+        /:3:3: field governance\.stores: unknown key 'stores'; allowed: store, limits, budgets, prices, estimates, usage_log/,
+      ),
+      expect.stringMatching(
+        /:7:5: field governance\.store\.timeout: unknown key 'timeout'; allowed: kind, path, url, hash_tag, command_timeout_ms, on_unavailable/,
       ),
     ]);
     expect(

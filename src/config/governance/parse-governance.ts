@@ -1,15 +1,23 @@
 import { describeZodIssue } from "../../dialects/zod-issue-text.js";
 import type { ConfigIssue } from "../config-issue.js";
 import type { ParseContext } from "../issue-reporter.js";
+import { estimatesSection } from "./estimates-section.js";
+import { globalBudgetsSection, globalLimitsSection } from "./global-limits-section.js";
 import type { GovernanceConfig } from "./governance-config.js";
 import type { GovernanceSection, ReportSectionIssue } from "./governance-section.js";
+import { pricesSection } from "./prices-section.js";
 import { storeSection } from "./store-settings.js";
+import { usageLogSection } from "./usage-log-section.js";
 
 /** Every block `governance:` may hold, in the order they are checked. One line per block. */
-const SECTIONS: readonly GovernanceSection<
-  keyof GovernanceConfig,
-  GovernanceConfig[keyof GovernanceConfig]
->[] = [storeSection];
+const SECTIONS: readonly GovernanceSection<string, GovernanceConfig[keyof GovernanceConfig]>[] = [
+  storeSection,
+  globalLimitsSection,
+  globalBudgetsSection,
+  pricesSection,
+  estimatesSection,
+  usageLogSection,
+];
 
 export const GOVERNANCE_KEYS = SECTIONS.map((section) => section.key).join(", ");
 
@@ -49,7 +57,7 @@ export function parseGovernance(value: unknown, context: ParseContext): Governan
       }
       continue;
     }
-    settings[section.key] = section.finish(shape.data, context, report);
+    settings[section.field ?? section.key] = section.finish(shape.data, context, report);
   }
   if (context.issues.length > before) return undefined;
   return settings as unknown as GovernanceConfig;

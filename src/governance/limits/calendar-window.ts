@@ -85,7 +85,9 @@ export function periodStart(period: BudgetPeriod, tz: string, ms: number, steps 
       return instantOf(day.getUTCFullYear(), day.getUTCMonth() + 1, day.getUTCDate(), 0, tz);
     }
     case "week": {
-      const monday = new Date(Date.UTC(local.year, local.month - 1, local.day - (local.weekday - 1) + 7 * steps));
+      const monday = new Date(
+        Date.UTC(local.year, local.month - 1, local.day - (local.weekday - 1) + 7 * steps),
+      );
       return instantOf(monday.getUTCFullYear(), monday.getUTCMonth() + 1, monday.getUTCDate(), 0, tz);
     }
     case "month": {

@@ -25,7 +25,12 @@ export type RateDecision =
   | { ok: false; never: boolean; retryAfterMs: number; state: LimitState };
 
 /** Decides whether `cost` units fit now; never writes. `tat` is the stored TAT (undefined: none yet). */
-export function decideRate(spec: RateSpec, tat: number | undefined, nowUs: number, cost: number): RateDecision {
+export function decideRate(
+  spec: RateSpec,
+  tat: number | undefined,
+  nowUs: number,
+  cost: number,
+): RateDecision {
   const interval = intervalUs(spec);
   const tolerance = spec.burst * interval;
   const start = tat === undefined || tat < nowUs ? nowUs : tat;
@@ -40,7 +45,12 @@ export function decideRate(spec: RateSpec, tat: number | undefined, nowUs: numbe
 }
 
 /** After the call: move the TAT by the difference between what was used and what was held; never below now. */
-export function settleRate(spec: RateSpec, tat: number | undefined, nowUs: number, difference: number): number {
+export function settleRate(
+  spec: RateSpec,
+  tat: number | undefined,
+  nowUs: number,
+  difference: number,
+): number {
   const moved = (tat ?? nowUs) + difference * intervalUs(spec);
   return moved < nowUs ? nowUs : moved;
 }

@@ -35,7 +35,11 @@ const concurrency = (max: number): ConcurrencySpec => ({
 });
 const HOUR = 3_600_000;
 const hourStart = T0 - (T0 % HOUR);
-const budget = (amountNano: number, scope: "key" | "group" = "key", action: "reject" | "alert" = "reject"): BudgetSpec => ({
+const budget = (
+  amountNano: number,
+  scope: "key" | "group" = "key",
+  action: "reject" | "alert" = "reject",
+): BudgetSpec => ({
   kind: "budget",
   key: `bud:${scope}:k1:hour`,
   label: { scope, id: "k1", name: "hour" },
@@ -142,13 +146,18 @@ describe("the embedded limits ledger", () => {
 
   it("asks for new boundaries when its clock has left the windows it was given", () => {
     const ledger = new LimitLedger(clock(hourStart + 3 * HOUR).now);
-    expect(admit(ledger, [budget(10)]).result).toEqual({ ok: false, stale: true, nowMs: hourStart + 3 * HOUR });
+    expect(admit(ledger, [budget(10)]).result).toEqual({
+      ok: false,
+      stale: true,
+      nowMs: hourStart + 3 * HOUR,
+    });
   });
 
   it("alert budgets never refuse; each threshold is reported once per window", () => {
     const ledger = new LimitLedger(clock().now);
     const spec = budget(1000, "group", "alert");
-    const settleCost = (cost: number) => ledger.settle({ id: admit(ledger, [spec], 0, cost).id, tokens: 0, costNano: cost });
+    const settleCost = (cost: number) =>
+      ledger.settle({ id: admit(ledger, [spec], 0, cost).id, tokens: 0, costNano: cost });
     expect(settleCost(400).alerts).toEqual([]);
     expect(settleCost(200).alerts).toMatchObject([{ threshold: 0.5, usedNano: 600, amountNano: 1000 }]);
     expect(settleCost(100).alerts).toEqual([]);

@@ -71,7 +71,13 @@ export class LimitLedger {
         const decision = decideRate(spec, this.tats.get(spec.key), nowUs, cost);
         if (!decision.ok) {
           const reason = decision.never ? "never" : "limit";
-          return { ok: false, denied: index, reason, retryAfterMs: decision.retryAfterMs, state: decision.state };
+          return {
+            ok: false,
+            denied: index,
+            reason,
+            retryAfterMs: decision.retryAfterMs,
+            state: decision.state,
+          };
         }
         decisions.push(decision);
         states.push(decision.state);
@@ -80,7 +86,13 @@ export class LimitLedger {
         if (leases.size + 1 > spec.max) {
           const earliest = Math.min(...leases.values());
           const retryAfterMs = Math.max(1, Math.ceil(earliest - nowMs));
-          return { ok: false, denied: index, reason: "limit", retryAfterMs, state: { remaining: 0, resetMs: retryAfterMs } };
+          return {
+            ok: false,
+            denied: index,
+            reason: "limit",
+            retryAfterMs,
+            state: { remaining: 0, resetMs: retryAfterMs },
+          };
         }
         decisions.push(undefined);
         states.push({ remaining: spec.max - leases.size - 1, resetMs: 0 });
@@ -187,7 +199,10 @@ export class LimitLedger {
       const spec = entry.spec;
       if (spec.kind === "rate") {
         if (spec.unit === "tokens") {
-          this.tats.set(spec.key, settleRate(spec, this.tats.get(spec.key), nowUs, request.tokens - entry.held));
+          this.tats.set(
+            spec.key,
+            settleRate(spec, this.tats.get(spec.key), nowUs, request.tokens - entry.held),
+          );
         }
       } else if (spec.kind === "concurrency") {
         this.leases.get(spec.key)?.delete(request.id);
@@ -284,7 +299,8 @@ export class LimitLedger {
   private crossedThreshold(spec: BudgetSpec, start: number, counters: BudgetWindow): BudgetAlert | undefined {
     let crossed: number | undefined;
     for (const threshold of spec.alertAt) {
-      if (threshold > counters.alerted && counters.used >= Math.ceil(threshold * spec.amountNano)) crossed = threshold;
+      if (threshold > counters.alerted && counters.used >= Math.ceil(threshold * spec.amountNano))
+        crossed = threshold;
     }
     if (crossed === undefined) return undefined;
     counters.alerted = crossed;
