@@ -2,6 +2,7 @@ import type { ServerResponse } from "node:http";
 import type { FastifyReply } from "fastify";
 import { GatewayError, type StreamEvent } from "../canonical/index.js";
 import { encodeSseFrame } from "../framing/sse-encoder.js";
+import { governanceHeaders } from "./governance-headers.js";
 import { serverTimingHeader, targetHeaders } from "./request-observation.js";
 
 /** Turns canonical events into the client dialect's SSE data texts (one object per stream). */
@@ -99,5 +100,6 @@ export function streamResponseHeaders(reply: FastifyReply): Record<string, strin
   return {
     "server-timing": serverTimingHeader(reply.elapsedTime, observation),
     ...targetHeaders(observation),
+    ...(observation === null ? {} : governanceHeaders(observation.call)),
   };
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { GatewayMetrics } from "../observability/metrics.js";
+import { governanceHeaders } from "./governance-headers.js";
 import { serverTimingHeader, targetHeaders } from "./request-observation.js";
 
 /** Where `/metrics` gets its text: this process's registry, or (in a cluster) every worker's, aggregated. */
@@ -18,8 +19,12 @@ export function registerMetrics(app: FastifyInstance, metrics: GatewayMetrics, s
     if (!reply.hasHeader("server-timing")) {
       reply.header("server-timing", serverTimingHeader(reply.elapsedTime, request.observation));
     }
-    // Which target served and after how many attempts, on answers and errors alike (streams set their own).
-    if (request.observation !== null) reply.headers(targetHeaders(request.observation));
+    // Which target served and after how many attempts, on answers and errors alike (streams set their own),
+    // and the limits' and budgets' state with the request's cost.
+    if (request.observation !== null) {
+      reply.headers(targetHeaders(request.observation));
+      reply.headers(governanceHeaders(request.observation.call));
+    }
     done(null, payload);
   });
   app.addHook("onResponse", (request, reply, done) => {

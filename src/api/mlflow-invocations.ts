@@ -35,24 +35,29 @@ export function registerMlflowInvocations(app: FastifyInstance, holder: RouteTab
         const route = table.get(request.params.name);
         if (route === undefined) throw routeNotFound(request.params.name);
         const observation = observeRoute(request, "mlflow", route);
-        return holder.serve(table, route, async () => {
-          const canonical = decodeMlflowRequest(route.operation, request.body);
-          const { response, target, upstreamMs } = await executeRoute(
-            route,
-            route.operation,
-            canonical,
-            clientAbortSignal(reply.raw),
-            attemptRecorder(request),
-          );
-          observation.upstreamMs = upstreamMs;
-          observation.usage = response.usage;
-          return encodeMlflowResponse(
-            route.operation,
-            response,
-            route.type,
-            response.model || target.upstream.model,
-          );
-        });
+        return holder.serve(
+          table,
+          route,
+          async () => {
+            const canonical = decodeMlflowRequest(route.operation, request.body);
+            const { response, target, upstreamMs } = await executeRoute(
+              route,
+              route.operation,
+              canonical,
+              clientAbortSignal(reply.raw),
+              attemptRecorder(request),
+            );
+            observation.upstreamMs = upstreamMs;
+            observation.usage = response.usage;
+            return encodeMlflowResponse(
+              route.operation,
+              response,
+              route.type,
+              response.model || target.upstream.model,
+            );
+          },
+          observation.call,
+        );
       },
     );
     // `/gateway/routes/{name}` also answers GET (route information), so only the others are refused there.

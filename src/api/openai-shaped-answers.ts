@@ -52,9 +52,9 @@ export async function answerChat(
     const encoder = createOpenAIChatStreamEncoder(
       streamOptions("chatcmpl", served.route, request.includeUsage),
     );
-    return serve(served, (route) => stream(reply, route, "chat", request, encoder));
+    return serve(reply, served, (route) => stream(reply, route, "chat", request, encoder));
   }
-  return serve(served, async (route) => {
+  return serve(reply, served, async (route) => {
     const answer = await answerWhole(reply, route, "chat", request);
     return answer.kind === "relayed"
       ? answer.reply
@@ -72,9 +72,9 @@ export async function answerCompletions(
     const encoder = createOpenAICompletionsStreamEncoder(
       streamOptions("cmpl", served.route, request.includeUsage),
     );
-    return serve(served, (route) => stream(reply, route, "completions", request, encoder));
+    return serve(reply, served, (route) => stream(reply, route, "completions", request, encoder));
   }
-  return serve(served, async (route) => {
+  return serve(reply, served, async (route) => {
     const answer = await answerWhole(reply, route, "completions", request);
     return answer.kind === "relayed"
       ? answer.reply
@@ -88,7 +88,7 @@ export async function answerEmbeddings(
   request: DeferredRequest<EmbeddingsRequest & { encodingFormat: EmbeddingsEncodingFormat }>,
 ): Promise<unknown> {
   decodeUnlessRelayed(served.route, "embeddings", request);
-  return serve(served, async (route) => {
+  return serve(reply, served, async (route) => {
     const answer = await answerWhole(reply, route, "embeddings", request);
     if (answer.kind === "relayed") return answer.reply;
     return encodeOpenAIEmbeddingsResponse(
@@ -182,8 +182,10 @@ async function stream<O extends "chat" | "completions">(
   return reply;
 }
 
-function serve<T>(served: ServedRoute, work: (route: Route) => Promise<T>): Promise<T> {
-  return served.holder.serve(served.table, served.route, () => work(served.route));
+function serve<T>(reply: FastifyReply, served: ServedRoute, work: (route: Route) => Promise<T>): Promise<T> {
+  const observation = reply.request.observation;
+  if (observation === null) throw new Error("a request is answered before its route is observed");
+  return served.holder.serve(served.table, served.route, () => work(served.route), observation.call);
 }
 
 function streamOptions(prefix: "chatcmpl" | "cmpl", route: Route, includeUsage: boolean | undefined) {

@@ -1,5 +1,7 @@
 import type { FastifyRequest } from "fastify";
 import type { Usage } from "../canonical/index.js";
+import { type CallRequest, GovernedCall, type PricedTarget } from "../governance/governed-call.js";
+import type { Principal } from "../governance/principal.js";
 import type { GatewayMetrics } from "../observability/metrics.js";
 import type { Route } from "../routing/route-table.js";
 
@@ -18,7 +20,10 @@ export interface RequestObservation {
   attempts: number;
   /** For streams: when the first byte went to the client, in ms since the request arrived. */
   firstByteMs: number | undefined;
+  /** The usage the upstream reported, once known (the same as `call.usage`: governance settles with it). */
   usage: Usage | undefined;
+  /** The request as limits, budgets and the usage log see it; routing admits and settles it. */
+  readonly call: GovernedCall;
 }
 
 declare module "fastify" {
@@ -33,6 +38,7 @@ declare module "fastify" {
 /** Starts observing a request once its route is known (it counts as in flight from here). */
 export function observeRoute(request: FastifyRequest, api: string, route: Route): RequestObservation {
   const upstream = route.targets[0]?.upstream;
+  const call = new GovernedCall(callRequestOf(request, api));
   const observation: RequestObservation = {
     api,
     route: route.name,
@@ -43,7 +49,14 @@ export function observeRoute(request: FastifyRequest, api: string, route: Route)
     target: undefined,
     attempts: 0,
     firstByteMs: undefined,
-    usage: undefined,
+    // Every place that learns a request's usage records it here; governance reads it from the same place.
+    get usage() {
+      return call.usage;
+    },
+    set usage(usage: Usage | undefined) {
+      call.usage = usage;
+    },
+    call,
   };
   request.observation = observation;
   request.server.metrics.inFlight.labels(route.name).value++;
@@ -67,15 +80,44 @@ export function targetHeaders(observation: RequestObservation | null): Record<st
 }
 
 /** Records each attempt in the request's observation: the last one tried is the one that served. */
-export function attemptRecorder(
-  request: FastifyRequest,
-): (target: { label: string; upstream: { providerName: string; model: string } }, attempt: number) => void {
+export function attemptRecorder(request: FastifyRequest): (target: PricedTarget, attempt: number) => void {
   return (target, attempt) => {
     const observation = request.observation;
     if (observation === null) return;
+    observation.call.target = target;
     observation.target = target.label;
     observation.provider = target.upstream.providerName;
     observation.model = target.upstream.model;
     observation.attempts = attempt;
+  };
+}
+
+/** The caller, once access control has identified one (gateway keys); none while the gateway is open. */
+function principalOf(request: FastifyRequest): Principal | undefined {
+  const principal = (request as { principal?: Principal | null }).principal;
+  return principal ?? undefined;
+}
+
+/** What limits need of the request, read from its body lazily (most routes have no limits). */
+function callRequestOf(request: FastifyRequest, api: string): CallRequest {
+  const body =
+    typeof request.body === "object" && request.body !== null
+      ? (request.body as Record<string, unknown>)
+      : {};
+  return {
+    api,
+    principal: principalOf(request),
+    streaming: body.stream === true,
+    bodyBytes: () => {
+      const declared = Number(request.headers["content-length"]);
+      return Number.isFinite(declared) && declared > 0 ? declared : Buffer.byteLength(JSON.stringify(body));
+    },
+    maxOutputTokens: () => {
+      for (const field of ["max_tokens", "max_completion_tokens", "max_output_tokens"]) {
+        const value = body[field];
+        if (typeof value === "number" && Number.isInteger(value) && value >= 0) return value;
+      }
+      return undefined;
+    },
   };
 }

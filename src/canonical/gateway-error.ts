@@ -16,6 +16,9 @@ export const ERROR_CATALOGUE = {
   method_not_allowed: { kind: "invalid_request", status: 405 },
   not_implemented: { kind: "not_implemented", status: 501 },
   rate_limited: { kind: "rate_limited", status: 429 },
+  budget_exceeded: { kind: "rate_limited", status: 429 },
+  concurrency_limited: { kind: "rate_limited", status: 429 },
+  governance_unavailable: { kind: "unavailable", status: 503 },
   overloaded: { kind: "unavailable", status: 503 },
   upstream_http_error: { kind: "upstream", status: 502 },
   upstream_invalid_response: { kind: "upstream", status: 502 },
@@ -36,7 +39,28 @@ export interface GatewayErrorDetails {
   upstreamBody?: unknown;
   /** Seconds after which the client may retry (from the upstream's `Retry-After`, or the gateway's own limit). */
   retryAfterSeconds?: number;
+  /** For the gateway's own limits and budgets: which one refused, so every dialect can name it. */
+  limit?: RefusingLimit;
   cause?: unknown;
+}
+
+/** The limit or budget that refused a request, as the denial shows it. */
+export interface RefusingLimit {
+  /** `key`, `group`, `org`, `route`, `route_key` or `global`. */
+  scope: string;
+  /** The key's, group's, org's or route's id (`route/key` for route_key; empty for global). */
+  id: string;
+  /** `rpm`, `tpm`, `concurrency`, or the budget's name. */
+  name: string;
+  kind: "rate" | "concurrency" | "budget";
+  /** Rates: `requests` or `tokens`. */
+  unit?: "requests" | "tokens";
+  /** Rates: units per window; concurrency: requests at once; budgets: the amount as a USD decimal string. */
+  limit: number | string;
+  /** Rates and budgets: the window in words, `1 minute`, `1 day`, `1 month`. */
+  per?: string;
+  /** When the limit has room again (rates, concurrency) or the window resets (budgets), ISO 8601. */
+  resetAt: string;
 }
 
 export class GatewayError extends Error {
@@ -47,6 +71,7 @@ export class GatewayError extends Error {
   readonly upstreamStatus: number | undefined;
   readonly upstreamBody: unknown;
   readonly retryAfterSeconds: number | undefined;
+  readonly limit: RefusingLimit | undefined;
 
   constructor(code: ErrorCode, message: string, details: GatewayErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -58,6 +83,7 @@ export class GatewayError extends Error {
     this.upstreamStatus = details.upstreamStatus;
     this.upstreamBody = details.upstreamBody;
     this.retryAfterSeconds = details.retryAfterSeconds;
+    this.limit = details.limit;
   }
 }
 

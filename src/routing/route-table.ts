@@ -3,6 +3,8 @@ import { OPERATION_OF_ROUTE_TYPE, type Operation, type RouteType } from "../cano
 import type { GatewayConfig, RouteConfig, RouteStrategy, TargetConfig } from "../config/gateway-config.js";
 import type { RetrySettings } from "../config/resilience-settings.js";
 import type { UpstreamTimeouts } from "../config/route-timeouts.js";
+import type { PriceEntry } from "../governance/prices/price-entry.js";
+import { RouteGovernance, TableGovernance } from "../governance/route-governance.js";
 import { registerSecrets } from "../observability/secret-redactor.js";
 import { findProvider } from "../providers/registry.js";
 import type { UpstreamTarget } from "../providers/upstream-target.js";
@@ -18,6 +20,8 @@ export interface RouteTarget {
   readonly weight: number;
   readonly timeouts: UpstreamTimeouts;
   readonly breaker: CircuitBreaker;
+  /** What this target's calls cost (the price table with overrides); undefined when nothing prices it. */
+  readonly price: PriceEntry | undefined;
 }
 
 export interface Route {
@@ -28,6 +32,8 @@ export interface Route {
   readonly targets: readonly RouteTarget[];
   readonly retries: RetrySettings;
   readonly maxInFlight: number | null;
+  /** The route's limits, budgets and accounting settings, prepared for the request path. */
+  readonly governance: RouteGovernance;
 }
 
 /** Told of every circuit-breaker transition, to log it. */
@@ -48,6 +54,8 @@ export class RouteTable {
   readonly routes: readonly Route[];
   /** Unix seconds when this version of the config took effect. */
   readonly builtAt = Math.floor(Date.now() / 1000);
+  /** Global limits, budgets, prices and estimates of this version of the config. */
+  readonly governance: TableGovernance;
   private readonly byName: Map<string, Route>;
   private readonly origins: string[] = [];
   private inFlight = 0;
@@ -58,6 +66,7 @@ export class RouteTable {
     private readonly pools: UpstreamPools,
     private readonly onCircuitTransition: CircuitObserver = () => {},
   ) {
+    this.governance = new TableGovernance(config);
     this.routes = config.routes.map((route) => ({
       name: route.name,
       type: route.type,
@@ -66,6 +75,7 @@ export class RouteTable {
       targets: route.targets.map((target) => this.createTarget(route, target)),
       retries: route.retries,
       maxInFlight: route.maxInFlight,
+      governance: new RouteGovernance(route.name, route.governance),
     }));
     this.byName = new Map(this.routes.map((route) => [route.name, route]));
   }
@@ -105,7 +115,8 @@ export class RouteTable {
     const breaker = new CircuitBreaker(route.circuitBreaker, (from, to, reason) =>
       this.onCircuitTransition(route.name, label, from, to, reason),
     );
-    const common = { upstream, label, weight: target.weight, timeouts: target.timeouts, breaker };
+    const price = this.governance.priceOf(provider.name, target.model, route.governance, target);
+    const common = { upstream, label, weight: target.weight, timeouts: target.timeouts, breaker, price };
     if (upstream.transport === "in-process") return { ...common, pool: undefined };
     this.origins.push(upstream.origin);
     return { ...common, pool: this.pools.acquire(upstream.origin) };

@@ -3,6 +3,8 @@ import type { MetricsSource } from "../api/metrics-api.js";
 import type { GatewayConfig } from "../config/gateway-config.js";
 import type { Coordinator } from "../coordination/coordinator.js";
 import { InProcessCoordinator } from "../coordination/in-process-coordinator.js";
+import { Governor } from "../governance/governor.js";
+import { createLimitStore } from "../governance/limits/create-limit-store.js";
 import type { Logger } from "../observability/logger.js";
 import { GatewayMetrics } from "../observability/metrics.js";
 import { type CircuitObserver, RouteTable } from "../routing/route-table.js";
@@ -44,7 +46,15 @@ export class GatewayInstance {
     const ownCoordinator = options.coordinator === undefined ? ownedLocally(options) : undefined;
     const coordinator = options.coordinator ?? (ownCoordinator as InProcessCoordinator);
     const pools = new UpstreamPools();
-    const holder = new RouteTableHolder(new RouteTable(options.config, pools, circuitLogger(options.logger)));
+    const governor = new Governor({
+      store: createLimitStore(options.config.governance.store, coordinator, options.logger),
+      renewEveryMs: options.config.governance.estimates.meterEveryMs,
+      ...(options.logger === undefined ? {} : { logger: options.logger }),
+    });
+    const holder = new RouteTableHolder(
+      new RouteTable(options.config, pools, circuitLogger(options.logger)),
+      governor,
+    );
     const metrics = new GatewayMetrics();
     const app = await buildApp({
       routes: holder,
@@ -90,6 +100,7 @@ export class GatewayInstance {
       clearInterval(sweep);
     }
     this.holder.current.retire();
+    await this.holder.governor?.close();
     await this.pools.closeAll();
     await this.ownCoordinator?.close();
   }

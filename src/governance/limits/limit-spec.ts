@@ -75,7 +75,13 @@ export interface LimitState {
 }
 
 export type AdmitResult =
-  | { ok: true; states: LimitState[]; alerts: BudgetAlert[] }
+  | {
+      ok: true;
+      states: LimitState[];
+      alerts: BudgetAlert[];
+      /** Set when a store decided in a degraded mode (Redis down: each replica's local share). */
+      degraded?: string;
+    }
   | {
       ok: false;
       /** Which spec refused: the first one, in the order given, that could not take the request. */

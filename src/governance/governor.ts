@@ -1,0 +1,261 @@
+import { randomBytes } from "node:crypto";
+import { GatewayError, type Operation } from "../canonical/index.js";
+import type { Logger } from "../observability/logger.js";
+import { denialError } from "./denial.js";
+import type { Account, GovernedCall, PricedTarget, Reservation } from "./governed-call.js";
+import { ScopeLimits } from "./limit-plan.js";
+import type { AdmitResult, LimitLabel, LimitSpec } from "./limits/limit-spec.js";
+import { GovernanceUnavailable, type LimitStore } from "./limits/limit-store.js";
+import { costOf, estimateCost } from "./prices/cost.js";
+import type { PriceEntry } from "./prices/price-entry.js";
+import type { Principal } from "./principal.js";
+import type { RouteGovernance, TableGovernance } from "./route-governance.js";
+
+export interface GovernorOptions {
+  store: LimitStore;
+  logger?: Logger;
+  /** Reservations still running are renewed this often; leases live three times as long. */
+  renewEveryMs?: number;
+}
+
+/**
+ * The request path's side of limits and budgets, one per worker: admits a request before its first attempt
+ * (one all-or-nothing decision over every limit that applies: the key's, its group's and org's, the route's,
+ * the key's on the route, the gateway's), tops a stream up while it runs, and settles the real usage after
+ * the answer, off the response's path. Reservations of this process are renewed together on a timer, so a
+ * process that dies stops renewing and its leases expire.
+ */
+export class Governor {
+  private readonly store: LimitStore;
+  private readonly prefix = randomBytes(6).toString("base64url");
+  private counter = 0;
+  private readonly running = new Map<string, Reservation>();
+  private readonly principalScopes = new WeakMap<Principal, ScopeLimits[]>();
+  private readonly renewTimer: NodeJS.Timeout;
+  readonly leaseMs: number;
+
+  constructor(private readonly options: GovernorOptions) {
+    this.store = options.store;
+    const every = options.renewEveryMs ?? 2000;
+    this.leaseMs = every * 3;
+    this.renewTimer = setInterval(() => this.renewRunning(), every);
+    this.renewTimer.unref();
+  }
+
+  /**
+   * Admits a request on a route, or throws the 429 naming the limit that refused it (503 when the store
+   * cannot decide and the configured behaviour is to refuse). A request no limit applies to costs nothing here.
+   */
+  async admit(
+    table: TableGovernance,
+    route: RouteGovernance,
+    operation: Operation,
+    targets: readonly PricedTarget[],
+    call: GovernedCall,
+  ): Promise<void> {
+    const scopes = this.scopesOf(table, route, call.request.principal);
+    if (scopes.length === 0) return;
+    let price: PriceEntry | undefined = targets[0]?.price;
+    let withBudgets = scopes.some((scope) => scope.hasBudgets);
+    if (withBudgets && price === undefined) {
+      const policy = table.priceSettings.unpriced;
+      if (policy === "deny") {
+        throw new GatewayError(
+          "budget_exceeded",
+          `Route '${route.routeName}' serves a model without a price, and a budget applies to this request (governance.prices.unpriced: deny).`,
+        );
+      }
+      if (policy === "default_price") price = table.prices.defaultPrice();
+      else withBudgets = false;
+    }
+    const nowMs = Date.now();
+    const inputTokens = inputEstimate(table, call);
+    const outputTokens =
+      operation === "embeddings"
+        ? 0
+        : (call.request.maxOutputTokens() ?? table.estimates.defaultMaxOutputTokens);
+    const costNano =
+      withBudgets && price !== undefined ? estimateCost(price, inputTokens, outputTokens, nowMs) : 0;
+    const id = `${this.prefix}.${(++this.counter).toString(36)}`;
+    const request = {
+      id,
+      specs: specsOf(scopes, nowMs, withBudgets),
+      tokens: inputTokens + outputTokens,
+      costNano,
+      leaseMs: this.leaseMs,
+    };
+    if (request.specs.length === 0) return;
+    let result: AdmitResult;
+    try {
+      result = await this.store.admit(request);
+      // The store's clock left the budget windows computed here (clock skew, a boundary just passed): once more.
+      if (!result.ok && "stale" in result) {
+        request.specs = specsOf(scopes, result.nowMs, withBudgets);
+        result = await this.store.admit(request);
+      }
+    } catch (error) {
+      call.decision = "degraded";
+      throw unavailable(error, this.options.logger);
+    }
+    if (!result.ok) {
+      if ("stale" in result)
+        throw unavailable(new Error("budget windows do not match the store's clock"), this.options.logger);
+      call.decision = "denied";
+      const spec = request.specs[result.denied] as LimitSpec;
+      call.deniedBy = spec.label;
+      throw denialError(spec, result.state, result.retryAfterMs, result.reason === "never", nowMs, request);
+    }
+    if (result.degraded !== undefined) {
+      call.decision = "degraded";
+      call.degradedMode = result.degraded;
+    } else call.decision = "admitted";
+    const reservation: Reservation = {
+      id,
+      specs: request.specs,
+      states: result.states,
+      tokens: request.tokens,
+      costNano,
+      inputTokens,
+      outputTokens,
+      price: withBudgets ? price : undefined,
+    };
+    call.reservation = reservation;
+    this.running.set(id, reservation);
+  }
+
+  /**
+   * A running stream has used more output than it reserved: reserve `extraTokens` more (and what they cost),
+   * all or nothing. Answers the limit that ran out, if one did.
+   */
+  async topUp(
+    call: GovernedCall,
+    extraTokens: number,
+  ): Promise<{ ok: true } | { ok: false; label: LimitLabel; kind: "rate" | "budget" }> {
+    const reservation = call.reservation;
+    if (reservation === undefined) return { ok: true };
+    const extraCostNano =
+      reservation.price === undefined ? 0 : estimateCost(reservation.price, 0, extraTokens, call.startedAtMs);
+    reservation.outputTokens += extraTokens;
+    try {
+      const result = await this.store.meter({ id: reservation.id, extraTokens, extraCostNano });
+      if (result.ok || "unknown" in result) {
+        reservation.tokens += extraTokens;
+        reservation.costNano += extraCostNano;
+        return { ok: true };
+      }
+      const { scope, id, name } = result.exhausted;
+      const spec = reservation.specs.find(
+        ({ label }) => label.scope === scope && label.id === id && label.name === name,
+      );
+      return { ok: false, label: result.exhausted, kind: spec?.kind === "budget" ? "budget" : "rate" };
+    } catch {
+      // The store cannot be reached mid-stream: the stream goes on, and settle charges what it used.
+      return { ok: true };
+    }
+  }
+
+  /**
+   * Books the request's real usage (every attempt's), off the response's path: the reservation's estimate is
+   * replaced by what was used, overage included. Returns the request's account.
+   */
+  settle(call: GovernedCall, failed: boolean): Account {
+    const account = call.finalAccount(() => accountOf(call, failed));
+    const reservation = call.reservation;
+    if (reservation === undefined || !this.running.delete(reservation.id)) return account;
+    const costNano = account.cost.priced && reservation.price !== undefined ? account.cost.nano : 0;
+    this.store.settle({ id: reservation.id, tokens: account.tokens, costNano }).catch((error: unknown) => {
+      // The store's sweeper finalizes the reservation at its estimate; the usage log keeps the real figures.
+      this.options.logger?.warn(
+        { err: error, reservation: reservation.id },
+        "a settle did not reach the limit store",
+      );
+    });
+    return account;
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.renewTimer);
+    await this.store.close();
+  }
+
+  private renewRunning(): void {
+    if (this.running.size === 0) return;
+    this.store.renew([...this.running.keys()]).catch(() => {
+      // A missed renewal is retried on the next tick; leases outlive two missed ticks.
+    });
+  }
+
+  private scopesOf(
+    table: TableGovernance,
+    route: RouteGovernance,
+    principal: Principal | undefined,
+  ): ScopeLimits[] {
+    const scopes: ScopeLimits[] = [];
+    if (principal !== undefined) {
+      const perKey = route.forKey(principal);
+      if (perKey !== undefined) scopes.push(perKey);
+      let own = this.principalScopes.get(principal);
+      if (own === undefined) {
+        own = principal.scopes.map(
+          (scope) => new ScopeLimits(scope.scope, scope.id, scope.limits, scope.budgets),
+        );
+        this.principalScopes.set(principal, own);
+      }
+      for (const scope of own) if (!scope.empty) scopes.push(scope);
+    }
+    if (!route.own.empty) scopes.push(route.own);
+    if (!table.global.empty) scopes.push(table.global);
+    return scopes;
+  }
+}
+
+function specsOf(scopes: readonly ScopeLimits[], nowMs: number, withBudgets: boolean): LimitSpec[] {
+  const specs: LimitSpec[] = [];
+  for (const scope of scopes) scope.collect(specs, nowMs, withBudgets);
+  return specs;
+}
+
+/** Input tokens reserved: the body's size (every byte-level BPE token covers a byte at least) or a quarter of it. */
+export function inputEstimate(table: TableGovernance, call: GovernedCall): number {
+  const bytes = call.request.bodyBytes();
+  return table.estimates.input === "body_bytes" ? bytes : Math.ceil(bytes / 4);
+}
+
+function unavailable(error: unknown, logger: Logger | undefined): GatewayError {
+  if (error instanceof GatewayError) return error;
+  logger?.warn({ err: error }, "the limit store could not decide; refusing the request");
+  const message = error instanceof GovernanceUnavailable ? error.message : "the limit store failed";
+  return new GatewayError(
+    "governance_unavailable",
+    `Limits cannot be checked right now (${message}); retry shortly.`,
+    {
+      retryAfterSeconds: 1,
+      cause: error,
+    },
+  );
+}
+
+/**
+ * The request's usage and cost: the provider's figures when it reported them; otherwise an estimate (the
+ * reserved input and the metered output of a stream, or the output cap of a whole answer), marked as such.
+ * A request that failed without any output cost nothing.
+ */
+function accountOf(call: GovernedCall, failed: boolean): Account {
+  const reported = call.usage;
+  const atMs = call.startedAtMs;
+  const price = call.target?.price ?? call.reservation?.price;
+  if (reported !== undefined && (reported.inputTokens !== null || reported.outputTokens !== null)) {
+    const tokens = (reported.inputTokens ?? 0) + (reported.outputTokens ?? 0);
+    return { usage: reported, source: "provider", cost: costOf(price, reported, atMs), tokens };
+  }
+  const metered = call.meteredOutputTokens;
+  if (failed && metered === 0) {
+    const usage = { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
+    return { usage, source: "none", cost: costOf(price, usage, atMs), tokens: 0 };
+  }
+  const input = call.reservation?.inputTokens ?? Math.ceil(call.request.bodyBytes() / 4);
+  const output =
+    call.request.streaming || metered > 0 ? metered : (call.reservation?.outputTokens ?? metered);
+  const usage = { inputTokens: input, outputTokens: output, totalTokens: input + output };
+  return { usage, source: "estimated", cost: costOf(price, usage, atMs), tokens: input + output };
+}
