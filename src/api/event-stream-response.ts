@@ -1,7 +1,11 @@
 import type { ServerResponse } from "node:http";
 import type { FastifyReply } from "fastify";
 import { GatewayError, type StreamEvent } from "../canonical/index.js";
+import { nanoToUsd } from "../config/governance/limit-blocks.js";
 import { encodeSseFrame } from "../framing/sse-encoder.js";
+import type { GovernedCall } from "../governance/governed-call.js";
+import { costOf } from "../governance/prices/cost.js";
+import { needsTopUp, topUpStream } from "../governance/stream-meter.js";
 import { governanceHeaders } from "./governance-headers.js";
 import { serverTimingHeader, targetHeaders } from "./request-observation.js";
 
@@ -43,17 +47,34 @@ export async function sendEventStream(
   const observation = reply.request.observation;
   response.writeHead(200, { ...SSE_HEADERS, ...streamResponseHeaders(reply), ...extraHeaders });
   let failed = false;
+  const call = observation?.call;
   try {
-    for await (const event of events) {
+    for await (const received of events) {
       if (response.destroyed) return;
+      let event = received;
       if (event.type === "error") {
         await write(response, encodeSseFrame(options.encodeError(event.error)));
         failed = true;
         break;
       }
-      if (event.type === "usage" && observation !== null) observation.usage = event.usage;
+      if (call !== undefined) {
+        if (event.type === "usage") {
+          call.usage = event.usage;
+          event = withCost(event, call);
+        } else if (event.type === "text_delta") call.meteredChars += event.text.length;
+        else if (event.type === "tool_arguments_delta") call.meteredChars += event.json.length;
+      }
       const chunks = options.encoder.push(event);
       if (chunks.length > 0) await write(response, chunks.map((chunk) => encodeSseFrame(chunk)).join(""));
+      if (call !== undefined && needsTopUp(call)) {
+        // Leaving the loop closes the events, which aborts the upstream call.
+        const cut = await topUpStream(call);
+        if (cut !== undefined) {
+          if (!response.destroyed) await write(response, encodeSseFrame(options.encodeError(cut)));
+          failed = true;
+          break;
+        }
+      }
     }
   } catch (error) {
     // Events end with an error event rather than throwing; this is a defect, but the client must still see it.
@@ -71,6 +92,13 @@ export async function sendEventStream(
     if (last.length > 0) await write(response, last.join(""));
   }
   response.end();
+}
+
+/** The usage event with the call's cost, when the call is priced (the final usage chunk carries it). */
+function withCost(event: StreamEvent & { type: "usage" }, call: GovernedCall): StreamEvent {
+  const price = call.target?.price ?? call.reservation?.price;
+  const cost = costOf(price, event.usage, call.startedAtMs);
+  return cost.priced ? { ...event, cost: nanoToUsd(cost.nano) } : event;
 }
 
 /** Writes, and when the socket's buffer is full waits until it drains (or the client leaves). */

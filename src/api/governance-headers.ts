@@ -1,6 +1,7 @@
 import { nanoToUsd } from "../config/governance/limit-blocks.js";
 import type { GovernedCall } from "../governance/governed-call.js";
 import type { LimitState, RateSpec } from "../governance/limits/limit-spec.js";
+import { costOf } from "../governance/prices/cost.js";
 
 /**
  * OpenAI's rate-limit headers for the tightest limit of each kind that applied (requests, tokens), the
@@ -31,8 +32,13 @@ export function governanceHeaders(call: GovernedCall): Record<string, string> {
     if (tokens !== undefined) addRate(headers, "tokens", tokens);
     if (budget !== undefined) headers["x-switchyard-budget-remaining-usd"] = nanoToUsd(budget.remaining);
   }
-  const account = call.accounted;
-  if (account?.cost.priced === true) headers["x-switchyard-cost-usd"] = nanoToUsd(account.cost.nano);
+  // A relayed answer is sent from inside its work, before the call is settled: its cost is computed here.
+  const cost =
+    call.accounted?.cost ??
+    (call.usage === undefined
+      ? undefined
+      : costOf(call.target?.price ?? reservation?.price, call.usage, call.startedAtMs));
+  if (cost?.priced === true) headers["x-switchyard-cost-usd"] = nanoToUsd(cost.nano);
   return headers;
 }
 

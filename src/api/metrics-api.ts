@@ -1,4 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { accountRequest } from "../governance/governor.js";
+import { usageRecordOf } from "../governance/usage/usage-record.js";
 import type { GatewayMetrics } from "../observability/metrics.js";
 import { governanceHeaders } from "./governance-headers.js";
 import { serverTimingHeader, targetHeaders } from "./request-observation.js";
@@ -73,7 +75,40 @@ function record(
       }
     }
   }
-  const usage = observation.usage;
-  if (usage?.inputTokens != null) metrics.tokens.labels(route, model, "input").value += usage.inputTokens;
-  if (usage?.outputTokens != null) metrics.tokens.labels(route, model, "output").value += usage.outputTokens;
+  const call = observation.call;
+  const account = call.accounted ?? accountRequest(call, status !== "200");
+  const group = call.request.principal?.group ?? "";
+  const { usage, cost } = account;
+  if (usage.inputTokens)
+    metrics.tokens.labels(route, provider, model, group, "input").value += usage.inputTokens;
+  if (usage.outputTokens)
+    metrics.tokens.labels(route, provider, model, group, "output").value += usage.outputTokens;
+  if (cost.priced) metrics.cost.labels(route, provider, model, group).value += cost.nano / 1e9;
+  else if (account.source !== "none") metrics.unpriced.labels(route, model).value++;
+  const denied = call.deniedBy;
+  if (denied !== undefined) {
+    const id = denied.scope === "key" || denied.scope === "route_key" ? "" : denied.id;
+    metrics.denials.labels(denied.scope, id, denied.name, call.deniedKind ?? "").value++;
+  }
+  if (call.cutByBudget) metrics.streamsOverBudget.labels(route, "cut").value++;
+  else if (call.overdrawn) metrics.streamsOverBudget.labels(route, "overdrawn").value++;
+  if (call.degradedMode !== undefined) metrics.governanceDegraded.labels(call.degradedMode).value++;
+  request.server.usageLog?.push(
+    usageRecordOf(call, {
+      requestId: String(request.id),
+      api,
+      route,
+      routeType: observation.routeType,
+      provider,
+      model,
+      target: observation.target,
+      attempts: observation.attempts,
+      status: Number(status),
+      stream: observation.streaming,
+      latencyMs: reply?.elapsedTime ?? performance.now() - call.startedAtPerf,
+      upstreamMs: observation.upstreamMs,
+      firstByteMs: observation.firstByteMs,
+      clientDisconnected: status === "499",
+    }),
+  );
 }

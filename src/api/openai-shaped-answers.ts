@@ -146,6 +146,9 @@ async function stream<O extends "chat" | "completions">(
   encoder: StreamChunkEncoder,
 ): Promise<FastifyReply> {
   const clientSignal = clientAbortSignal(reply.raw);
+  // The stream's usage is what it is billed by: ask OpenAI-shaped upstreams for it even when the client did
+  // not (the extra chunk is then left out of the client's stream).
+  const injectUsage = route.governance.config.injectStreamUsage && !request.includeUsage;
   const { value } = await callWithResilience(
     route,
     clientSignal,
@@ -156,22 +159,23 @@ async function stream<O extends "chat" | "completions">(
         // answers JSON is chat's; decoding happens only in that rare case.
         return openRelayedStream(
           passThrough,
-          request.body,
+          injectUsage ? withStreamUsage(request.body) : request.body,
           () => request.canonical as ChatRequest,
           signal,
           timeouts,
         );
       }
+      const canonical = injectUsage ? { ...request.canonical, streamIncludeUsage: true } : request.canonical;
       return {
         kind: "events" as const,
-        ...(await openStreamAttempt(target, operation, request.canonical, signal, timeouts)),
+        ...(await openStreamAttempt(target, operation, canonical, signal, timeouts)),
       };
     },
     attemptRecorder(reply.request),
   );
   observe(reply, value.firstEventMs, undefined);
   if (value.kind === "relayed-stream") {
-    await sendRelayedStream(reply, value, clientSignal);
+    await sendRelayedStream(reply, value, clientSignal, injectUsage ? "strip" : "keep");
     return reply;
   }
   await sendEventStream(reply, value.events, {
@@ -195,6 +199,13 @@ function streamOptions(prefix: "chatcmpl" | "cmpl", route: Route, includeUsage: 
     created: Math.floor(Date.now() / 1000),
     includeUsage: includeUsage === true,
   };
+}
+
+/** A relayed body asking the upstream for the stream's usage (`stream_options.include_usage`). */
+function withStreamUsage(body: Record<string, unknown>): Record<string, unknown> {
+  const options =
+    typeof body.stream_options === "object" && body.stream_options !== null ? body.stream_options : {};
+  return { ...body, stream_options: { ...options, include_usage: true } };
 }
 
 function observe(reply: FastifyReply, upstreamMs: number, usage: Usage | undefined): void {

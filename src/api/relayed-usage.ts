@@ -20,8 +20,3 @@ export function usageOfAnswer(body: unknown): Usage | undefined {
   const usage = typeof body === "object" && body !== null ? (body as { usage?: unknown }).usage : undefined;
   return usage === undefined ? undefined : decodeUsage(usage, 0);
 }
-
-/** The usage of a stream chunk, when it carries one (the last chunk, with `stream_options.include_usage`). */
-export function usageOfChunk(data: string): Usage | undefined {
-  return data.includes('"usage":{') ? usageOfBody(data) : undefined;
-}

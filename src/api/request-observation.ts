@@ -2,6 +2,7 @@ import type { FastifyRequest } from "fastify";
 import type { Usage } from "../canonical/index.js";
 import { type CallRequest, GovernedCall, type PricedTarget } from "../governance/governed-call.js";
 import type { Principal } from "../governance/principal.js";
+import type { UsageLogClient } from "../governance/usage/usage-log-client.js";
 import type { GatewayMetrics } from "../observability/metrics.js";
 import type { Route } from "../routing/route-table.js";
 
@@ -9,6 +10,8 @@ import type { Route } from "../routing/route-table.js";
 export interface RequestObservation {
   api: string;
   route: string;
+  /** The route's type (`llm/v1/chat`). */
+  routeType: string;
   provider: string;
   /** The configured upstream model (bounded by the config, unlike what upstreams report). */
   model: string;
@@ -32,6 +35,8 @@ declare module "fastify" {
   }
   interface FastifyInstance {
     metrics: GatewayMetrics;
+    /** Where finished requests' usage records go (none in apps built without one). */
+    usageLog: UsageLogClient | null;
   }
 }
 
@@ -42,6 +47,7 @@ export function observeRoute(request: FastifyRequest, api: string, route: Route)
   const observation: RequestObservation = {
     api,
     route: route.name,
+    routeType: route.type,
     provider: upstream?.providerName ?? "",
     model: upstream?.model ?? "",
     upstreamMs: undefined,

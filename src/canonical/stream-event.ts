@@ -15,7 +15,8 @@ export type StreamEvent =
   | { type: "tool_arguments_delta"; choice: number; index: number; json: string }
   | { type: "block_stop"; choice: number; index: number }
   | { type: "finish"; choice: number; reason: FinishReason }
-  | { type: "usage"; usage: Usage }
+  /** `cost`: what the call cost as a USD decimal string, added by the gateway when the call is priced. */
+  | { type: "usage"; usage: Usage; cost?: string }
   | { type: "error"; error: GatewayError };
 
 export type StreamBlock = { kind: "text" } | { kind: "tool_call"; id: string; name: string };

@@ -58,7 +58,11 @@ export function denialError(
   nowMs: number,
   request: { tokens: number; costNano: number },
 ): GatewayError {
-  const resetAt = new Date(nowMs + (spec.kind === "budget" ? state.resetMs : retryAfterMs)).toISOString();
+  const resetMs =
+    spec.kind === "budget"
+      ? (windowEnd(spec.boundaries, nowMs) ?? nowMs + state.resetMs)
+      : nowMs + retryAfterMs;
+  const resetAt = new Date(resetMs).toISOString();
   const where = describeLabel(spec.label);
   const retryAfterSeconds = never ? undefined : Math.max(1, Math.ceil(retryAfterMs / 1000));
   const base = { scope: spec.label.scope, id: spec.label.id, name: spec.label.name, resetAt };
@@ -91,21 +95,25 @@ export function denialError(
   );
 }
 
+function windowEnd(boundaries: readonly number[], nowMs: number): number | undefined {
+  for (let index = 0; index + 1 < boundaries.length; index++) {
+    if (nowMs >= (boundaries[index] as number) && nowMs < (boundaries[index + 1] as number))
+      return boundaries[index + 1];
+  }
+  return undefined;
+}
+
 /** A stream whose reservation ran out and could not be topped up (`on_budget_exhausted_mid_stream: cut`). */
-export function exhaustedError(label: LimitLabel, kind: "rate" | "budget"): GatewayError {
-  const where = describeLabel(label);
+export function exhaustedError(spec: LimitSpec): GatewayError {
+  const nowMs = Date.now();
+  const denial = denialError(spec, { remaining: 0, resetMs: 0 }, 1000, false, nowMs, {
+    tokens: 0,
+    costNano: 0,
+  });
+  const what = spec.kind === "budget" ? "budget" : "limit";
   return new GatewayError(
-    kind === "budget" ? "budget_exceeded" : "rate_limited",
-    `The stream was ended: ${kind === "budget" ? "budget" : "limit"} '${label.name}' of ${where} ran out while it was running.`,
-    {
-      limit: {
-        scope: label.scope,
-        id: label.id,
-        name: label.name,
-        kind,
-        limit: "",
-        resetAt: new Date().toISOString(),
-      },
-    },
+    denial.code,
+    `The stream was ended: ${what} '${spec.label.name}' of ${describeLabel(spec.label)} ran out while it was running.`,
+    denial.limit === undefined ? {} : { limit: denial.limit },
   );
 }

@@ -3,6 +3,7 @@ import type { LimitLabel, LimitSpec, LimitState } from "./limits/limit-spec.js";
 import type { Cost } from "./prices/cost.js";
 import type { PriceEntry } from "./prices/price-entry.js";
 import type { Principal } from "./principal.js";
+import type { StreamMetering } from "./stream-meter.js";
 
 /** What the ingress knows of a request before it is served; read lazily, only when a limit needs it. */
 export interface CallRequest {
@@ -58,6 +59,7 @@ export interface Account {
  */
 export class GovernedCall {
   readonly startedAtMs = Date.now();
+  readonly startedAtPerf = performance.now();
   /** The last usage the ingress learnt (a whole answer's, or a stream's final usage). */
   usage: Usage | undefined = undefined;
   /** The target that served (the last attempt's). */
@@ -66,6 +68,8 @@ export class GovernedCall {
   /** Output metered while a stream runs: text characters, and chunks of a relayed stream. */
   meteredChars = 0;
   meteredChunks = 0;
+  /** How a running stream tops its reservation up; set at admission when something limits its output. */
+  metering: StreamMetering | undefined = undefined;
   /** Set when a stream was ended because its budget or token limit ran out (`cut` policy). */
   cutByBudget = false;
   /** The limit that ran out mid-stream, under the `finish` policy (overage charged). */
@@ -73,8 +77,11 @@ export class GovernedCall {
   /** Budget alerts, denials and the degraded mode, for the usage log. */
   decision: "admitted" | "denied" | "unlimited" | "degraded" = "unlimited";
   degradedMode: string | undefined = undefined;
+  /** The price table's version the request was priced with (stamped on its usage record). */
+  priceVersion: string | undefined = undefined;
   /** The limit that refused the request, when one did. */
   deniedBy: LimitLabel | undefined = undefined;
+  deniedKind: LimitSpec["kind"] | undefined = undefined;
   private account: Account | undefined = undefined;
 
   constructor(readonly request: CallRequest) {}

@@ -4,7 +4,7 @@ import type { Logger } from "../observability/logger.js";
 import { denialError } from "./denial.js";
 import type { Account, GovernedCall, PricedTarget, Reservation } from "./governed-call.js";
 import { ScopeLimits } from "./limit-plan.js";
-import type { AdmitResult, LimitLabel, LimitSpec } from "./limits/limit-spec.js";
+import type { AdmitResult, LimitSpec } from "./limits/limit-spec.js";
 import { GovernanceUnavailable, type LimitStore } from "./limits/limit-store.js";
 import { costOf, estimateCost } from "./prices/cost.js";
 import type { PriceEntry } from "./prices/price-entry.js";
@@ -103,6 +103,7 @@ export class Governor {
       call.decision = "denied";
       const spec = request.specs[result.denied] as LimitSpec;
       call.deniedBy = spec.label;
+      call.deniedKind = spec.kind;
       throw denialError(spec, result.state, result.retryAfterMs, result.reason === "never", nowMs, request);
     }
     if (result.degraded !== undefined) {
@@ -121,6 +122,15 @@ export class Governor {
     };
     call.reservation = reservation;
     this.running.set(id, reservation);
+    if (
+      request.specs.some((spec) => (spec.kind === "rate" && spec.unit === "tokens") || spec.kind === "budget")
+    ) {
+      call.metering = {
+        policy: route.config.onBudgetExhaustedMidStream,
+        stepTokens: table.estimates.meterEveryTokens,
+        topUp: (extraTokens) => this.topUp(call, extraTokens),
+      };
+    }
   }
 
   /**
@@ -130,7 +140,7 @@ export class Governor {
   async topUp(
     call: GovernedCall,
     extraTokens: number,
-  ): Promise<{ ok: true } | { ok: false; label: LimitLabel; kind: "rate" | "budget" }> {
+  ): Promise<{ ok: true } | { ok: false; spec: LimitSpec }> {
     const reservation = call.reservation;
     if (reservation === undefined) return { ok: true };
     const extraCostNano =
@@ -147,7 +157,7 @@ export class Governor {
       const spec = reservation.specs.find(
         ({ label }) => label.scope === scope && label.id === id && label.name === name,
       );
-      return { ok: false, label: result.exhausted, kind: spec?.kind === "budget" ? "budget" : "rate" };
+      return spec === undefined ? { ok: true } : { ok: false, spec };
     } catch {
       // The store cannot be reached mid-stream: the stream goes on, and settle charges what it used.
       return { ok: true };
@@ -240,6 +250,10 @@ function unavailable(error: unknown, logger: Logger | undefined): GatewayError {
  * reserved input and the metered output of a stream, or the output cap of a whole answer), marked as such.
  * A request that failed without any output cost nothing.
  */
+export function accountRequest(call: GovernedCall, failed: boolean): Account {
+  return call.finalAccount(() => accountOf(call, failed));
+}
+
 function accountOf(call: GovernedCall, failed: boolean): Account {
   const reported = call.usage;
   const atMs = call.startedAtMs;

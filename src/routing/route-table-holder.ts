@@ -26,6 +26,7 @@ export class RouteTableHolder {
     this.inFlight.enter(route);
     table.acquire();
     let failed = true;
+    call.priceVersion = table.governance.prices.version;
     try {
       await this.governor?.admit(table.governance, route.governance, route.operation, route.targets, call);
       const result = await work();

@@ -11,6 +11,7 @@ import { registerMlflowRouteInfo } from "../api/mlflow-route-info.js";
 import { registerOpenAIApi } from "../api/openai-api.js";
 import type { ServerSettings } from "../config/server-settings.js";
 import type { Coordinator } from "../coordination/coordinator.js";
+import type { UsageLogClient } from "../governance/usage/usage-log-client.js";
 import type { Logger } from "../observability/logger.js";
 import type { GatewayMetrics } from "../observability/metrics.js";
 import type { RouteTableHolder } from "../routing/route-table-holder.js";
@@ -26,6 +27,8 @@ export interface AppOptions {
   server: ServerSettings;
   /** The channel to the owner of gateway-wide state (shared limits, breaker state, stored responses). */
   coordinator: Coordinator;
+  /** Where usage records of finished requests go. */
+  usageLog?: UsageLogClient;
 }
 
 /** Builds the gateway's HTTP application without listening, so tests and the server share one construction. */
@@ -58,6 +61,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.removeContentTypeParser("text/plain");
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   useMlflowErrors(app);
+  app.decorate("usageLog", options.usageLog ?? null);
   registerMetrics(app, options.metrics, options.metricsSource ?? (() => options.metrics.registry.metrics()));
   await registerDocs(app, PACKAGE_VERSION);
   registerHealth(app);

@@ -1,3 +1,4 @@
+import type { Writable } from "node:stream";
 import type { FastifyInstance } from "fastify";
 import type { MetricsSource } from "../api/metrics-api.js";
 import type { GatewayConfig } from "../config/gateway-config.js";
@@ -5,6 +6,7 @@ import type { Coordinator } from "../coordination/coordinator.js";
 import { InProcessCoordinator } from "../coordination/in-process-coordinator.js";
 import { Governor } from "../governance/governor.js";
 import { createLimitStore } from "../governance/limits/create-limit-store.js";
+import { UsageLogClient } from "../governance/usage/usage-log-client.js";
 import type { Logger } from "../observability/logger.js";
 import { GatewayMetrics } from "../observability/metrics.js";
 import { type CircuitObserver, RouteTable } from "../routing/route-table.js";
@@ -23,6 +25,8 @@ export interface GatewayInstanceOptions {
    * its own owner: it hosts the owned services itself.
    */
   coordinator?: Coordinator;
+  /** Where the usage log's `stdout` sink writes when this instance is its own owner (tests capture it). */
+  usageOutput?: Writable;
 }
 
 /**
@@ -56,7 +60,9 @@ export class GatewayInstance {
       governor,
     );
     const metrics = new GatewayMetrics();
+    const usageLog = new UsageLogClient(coordinator, options.config.governance.usageLog);
     const app = await buildApp({
+      usageLog,
       routes: holder,
       metrics,
       ...(options.metricsSource === undefined ? {} : { metricsSource: options.metricsSource }),
@@ -101,6 +107,7 @@ export class GatewayInstance {
     }
     this.holder.current.retire();
     await this.holder.governor?.close();
+    await this.app.usageLog?.flush();
     await this.pools.closeAll();
     await this.ownCoordinator?.close();
   }
@@ -117,6 +124,7 @@ function ownedLocally(options: GatewayInstanceOptions): InProcessCoordinator {
     config: options.config,
     publish,
     ...(logger === undefined ? {} : { logger }),
+    ...(options.usageOutput === undefined ? {} : { usageOutput: options.usageOutput }),
   }))
     coordinator.host.add(service);
   return coordinator;

@@ -1,6 +1,8 @@
+import type { Writable } from "node:stream";
 import type { GatewayConfig } from "../config/gateway-config.js";
 import type { OwnedService } from "../coordination/coordinator.js";
 import { LimitsService } from "../governance/limits/limits-service.js";
+import { UsageService } from "../governance/usage/usage-service.js";
 import type { Logger } from "../observability/logger.js";
 
 /** What an owned service is built from: the config it starts with and a way to tell every worker of a change. */
@@ -9,6 +11,8 @@ export interface OwnedServicesContext {
   /** Sends an event to every worker (for example "key revoked": caches drop it at once). */
   publish: (topic: string, payload: unknown) => void;
   logger?: Logger;
+  /** Where the usage log's `stdout` sink writes (a test may capture it). */
+  usageOutput?: Writable;
 }
 
 /**
@@ -22,5 +26,11 @@ export function createOwnedServices(context: OwnedServicesContext): OwnedService
     ...(config.governance.store.kind === "local"
       ? [new LimitsService({ config: config.governance, ...(logger === undefined ? {} : { logger }) })]
       : []),
+    // The usage log's sinks and the per-day aggregates behind the usage API.
+    new UsageService({
+      config: config.governance,
+      ...(logger === undefined ? {} : { logger }),
+      ...(context.usageOutput === undefined ? {} : { stdout: context.usageOutput }),
+    }),
   ];
 }

@@ -1,6 +1,6 @@
 import type { GatewayError } from "../../canonical/index.js";
 import type { SseFrame } from "../../framing/sse-decoder.js";
-import { invalidUpstreamResponse, isRecord } from "../narrow.js";
+import { invalidUpstreamResponse, isRecord, type JsonRecord } from "../narrow.js";
 import { decodeErrorMessage } from "./error-message.js";
 import { unreadableChunkError, upstreamStreamError } from "./stream-error.js";
 
@@ -15,7 +15,16 @@ import { unreadableChunkError, upstreamStreamError } from "./stream-error.js";
  *   with the gateway's own error frame instead.
  */
 export type RelayedChunk =
-  | { kind: "chunk" }
+  | {
+      kind: "chunk";
+      /** Characters of output this chunk carries (content, refusal, tool-call arguments): for metering. */
+      outputChars: number;
+      /** The chunk's `usage` object, when it has one (`stream_options.include_usage`). */
+      usage: JsonRecord | undefined;
+      /** The last chunk of `include_usage`: usage and no choices. */
+      usageOnly: boolean;
+      payload: JsonRecord;
+    }
   | { kind: "done" }
   | { kind: "error"; error: GatewayError }
   | { kind: "invalid"; error: GatewayError };
@@ -43,5 +52,33 @@ export function readRelayedChunk(frame: SseFrame): RelayedChunk {
   if (frame.event === "error") {
     return { kind: "invalid", error: upstreamStreamError(decodeErrorMessage(payload), payload) };
   }
-  return { kind: "chunk" };
+  const usage = isRecord(payload.usage) ? payload.usage : undefined;
+  const choices = Array.isArray(payload.choices) ? payload.choices : [];
+  return {
+    kind: "chunk",
+    outputChars: outputChars(choices),
+    usage,
+    usageOnly: usage !== undefined && choices.length === 0,
+    payload,
+  };
+}
+
+/** The output a chunk's choices carry, in characters. */
+function outputChars(choices: unknown[]): number {
+  let chars = 0;
+  for (const choice of choices) {
+    if (!isRecord(choice)) continue;
+    const delta = isRecord(choice.delta) ? choice.delta : choice;
+    if (typeof delta.content === "string") chars += delta.content.length;
+    if (typeof delta.text === "string") chars += delta.text.length;
+    if (typeof delta.refusal === "string") chars += delta.refusal.length;
+    if (Array.isArray(delta.tool_calls)) {
+      for (const call of delta.tool_calls) {
+        const fn = isRecord(call) && isRecord(call.function) ? call.function : undefined;
+        if (typeof fn?.arguments === "string") chars += fn.arguments.length;
+        if (typeof fn?.name === "string") chars += fn.name.length;
+      }
+    }
+  }
+  return chars;
 }

@@ -73,7 +73,7 @@ export class CoordinatedLimitStore implements LimitStore {
       .then(
         (answers) => {
           const results = answers as unknown[];
-          batch.forEach((pending, index) => pending.resolve(results[index]));
+          for (const [index, pending] of batch.entries()) pending.resolve(results[index]);
         },
         (error: unknown) => {
           const reason = error instanceof CoordinationError ? error.reason : "failed";

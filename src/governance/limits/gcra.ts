@@ -52,7 +52,7 @@ export function settleRate(
   difference: number,
 ): number {
   const moved = (tat ?? nowUs) + difference * intervalUs(spec);
-  return moved < nowUs ? nowUs : moved;
+  return Math.max(moved, nowUs);
 }
 
 /** The current state of a rate limit without deciding anything (for `/v1/me`). */
