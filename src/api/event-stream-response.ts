@@ -53,6 +53,7 @@ export async function sendEventStream(
       if (response.destroyed) return;
       let event = received;
       if (event.type === "error") {
+        failWith(reply, event.error);
         await write(response, encodeSseFrame(options.encodeError(event.error)));
         failed = true;
         break;
@@ -70,6 +71,7 @@ export async function sendEventStream(
         // Leaving the loop closes the events, which aborts the upstream call.
         const cut = await topUpStream(call);
         if (cut !== undefined) {
+          failWith(reply, cut);
           if (!response.destroyed) await write(response, encodeSseFrame(options.encodeError(cut)));
           failed = true;
           break;
@@ -83,6 +85,7 @@ export async function sendEventStream(
       "internal_error",
       "Internal error: the gateway failed while streaming.",
     );
+    failWith(reply, internal);
     if (!response.destroyed) await write(response, encodeSseFrame(options.encodeError(internal)));
     failed = true;
   }
@@ -99,6 +102,15 @@ function withCost(event: StreamEvent & { type: "usage" }, call: GovernedCall): S
   const price = call.target?.price ?? call.reservation?.price;
   const cost = costOf(price, event.usage, call.startedAtMs);
   return cost.priced ? { ...event, cost: nanoToUsd(cost.nano) } : event;
+}
+
+/**
+ * A stream that ends with an error frame is counted with that error's status, not the 200 it started with: the
+ * metrics say how the request ended.
+ */
+export function failWith(reply: FastifyReply, error: GatewayError): void {
+  const observation = reply.request.observation;
+  if (observation !== null) observation.outcomeStatus = error.status;
 }
 
 /** Writes, and when the socket's buffer is full waits until it drains (or the client leaves). */

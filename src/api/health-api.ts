@@ -1,4 +1,6 @@
 import type { FastifyInstance } from "fastify";
+import { mlflowErrorFormat } from "./mlflow-error-format.js";
+import { ANY_REQUEST_ERRORS, errorResponses, jsonResponse } from "./openapi/operation-docs.js";
 
 /** `GET /health` for load balancers and probes, and `GET /` sending people to the interactive docs. */
 export function registerHealth(app: FastifyInstance): void {
@@ -6,9 +8,13 @@ export function registerHealth(app: FastifyInstance): void {
     "/health",
     {
       schema: {
+        operationId: "health",
         summary: "Health check",
         tags: ["Gateway"],
-        response: { 200: { type: "object", properties: { status: { type: "string", enum: ["OK"] } } } },
+        response: {
+          200: jsonResponse("The gateway answers.", "Health"),
+          ...errorResponses(mlflowErrorFormat, ANY_REQUEST_ERRORS),
+        },
       },
     },
     async () => ({ status: "OK" }),

@@ -1,22 +1,12 @@
 import type { FastifyInstance, HTTPMethods } from "fastify";
-import { GatewayError } from "../canonical/index.js";
 
-const METHODS: HTTPMethods[] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+const METHODS: HTTPMethods[] = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 
 /**
- * Answers 405 (with `Allow`) for the methods a path does not serve, instead of a misleading 404: the path
- * exists, the method is wrong.
+ * The methods a path is served with, from the router itself: a request for a path that exists with another
+ * method is a 405 with `Allow`, not a misleading 404. Asked only when routing found nothing, so it costs the
+ * request path nothing.
  */
-export function refuseOtherMethods(app: FastifyInstance, url: string, allowed: HTTPMethods[]): void {
-  const others = METHODS.filter((method) => !allowed.includes(method));
-  const allow = allowed.join(", ");
-  app.route({
-    method: others,
-    url,
-    schema: { hide: true },
-    handler: async (_request, reply) => {
-      reply.header("allow", allow);
-      throw new GatewayError("method_not_allowed", `Method Not Allowed: this path accepts ${allow}.`);
-    },
-  });
+export function allowedMethods(app: FastifyInstance, path: string): HTTPMethods[] {
+  return METHODS.filter((method) => app.findRoute({ method, url: path }) !== null);
 }

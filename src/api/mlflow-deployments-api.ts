@@ -8,8 +8,17 @@ import { decodeOpenAIEmbeddingsWithFormat } from "../dialects/openai/embeddings-
 import type { Route } from "../routing/route-table.js";
 import type { RouteTableHolder } from "../routing/route-table-holder.js";
 import { DeferredRequest } from "./deferred-request.js";
-import { refuseOtherMethods } from "./method-not-allowed.js";
+import { mlflowErrorFormat } from "./mlflow-error-format.js";
 import { answerChat, answerCompletions, answerEmbeddings } from "./openai-shaped-answers.js";
+import { DEPLOYMENTS_QUERY_EXAMPLES } from "./openapi/deployments-schemas.js";
+import {
+  ANY_REQUEST_ERRORS,
+  allErrorsBut,
+  errorResponses,
+  jsonBody,
+  jsonResponse,
+  routeNameParams,
+} from "./openapi/operation-docs.js";
 import { observeRoute } from "./request-observation.js";
 import { describeRoute } from "./route-description.js";
 
@@ -24,7 +33,21 @@ const PAGE_SIZE = 3000;
 export function registerMlflowDeploymentsApi(app: FastifyInstance, holder: RouteTableHolder): void {
   app.get<{ Querystring: { page_token?: string } }>(
     "/api/2.0/endpoints",
-    { schema: { tags: TAGS, summary: "List endpoints" } },
+    {
+      schema: {
+        operationId: "listEndpoints",
+        tags: TAGS,
+        summary: "List endpoints",
+        querystring: {
+          type: "object",
+          properties: { page_token: { type: "string", description: "next_page_token of the previous page" } },
+        },
+        response: {
+          200: jsonResponse("A page of endpoints (up to 3000), in config order.", "DeploymentsEndpointList"),
+          ...errorResponses(mlflowErrorFormat, [400, ...ANY_REQUEST_ERRORS]),
+        },
+      },
+    },
     async (request) => {
       const routes = holder.current.routes;
       const start = request.query.page_token === undefined ? 0 : decodePageToken(request.query.page_token);
@@ -37,21 +60,49 @@ export function registerMlflowDeploymentsApi(app: FastifyInstance, holder: Route
   );
   app.get<{ Params: { name: string } }>(
     "/api/2.0/endpoints/:name",
-    { schema: { tags: TAGS, summary: "Get an endpoint" } },
+    {
+      schema: {
+        operationId: "getEndpoint",
+        tags: TAGS,
+        summary: "Get an endpoint",
+        params: routeNameParams("name", "The endpoint's (route's) name.", "chat"),
+        response: {
+          200: jsonResponse("The endpoint.", "DeploymentsEndpoint"),
+          ...errorResponses(mlflowErrorFormat, [404, 414, ...ANY_REQUEST_ERRORS]),
+        },
+      },
+    },
     async (request) => describe(endpoint(holder, request.params.name)),
   );
   app.post<{ Params: { name: string } }>(
     "/endpoints/:name/invocations",
     {
       schema: {
+        operationId: "queryEndpoint",
         tags: TAGS,
         summary: 'Query an endpoint (OpenAI-shaped body, streaming with "stream": true)',
+        description: "The body depends on the endpoint's type; pick the example of its type.",
+        params: routeNameParams("name", "The endpoint (route) to query.", "chat"),
+        body: jsonBody("DeploymentsQueryRequest", DEPLOYMENTS_QUERY_EXAMPLES),
+        response: {
+          200: jsonResponse(
+            "OpenAI's object for the endpoint's type.",
+            "DeploymentsQueryResponse",
+            {},
+            {
+              itemSchemaName: "DeploymentsQueryChunk",
+              errorSchemaName: "OpenAIError",
+              description: 'With `"stream": true` (chat and completions): chunks, then `data: [DONE]`.',
+            },
+          ),
+          ...errorResponses(mlflowErrorFormat, allErrorsBut(mlflowErrorFormat, [501])),
+        },
       },
     },
     async (request, reply) => {
       const table = holder.current;
       const route = endpoint(holder, request.params.name);
-      observeRoute(request, "deployments", route);
+      observeRoute(reply, "deployments", route);
       const body = withRouteAsModel(request.body, route);
       const served = { holder, table, route };
       if (route.operation === "chat") {
@@ -68,8 +119,6 @@ export function registerMlflowDeploymentsApi(app: FastifyInstance, holder: Route
       return answerEmbeddings(reply, served, new DeferredRequest(body, decodeOpenAIEmbeddingsWithFormat));
     },
   );
-  refuseOtherMethods(app, "/api/2.0/endpoints", ["GET"]);
-  refuseOtherMethods(app, "/endpoints/:name/invocations", ["POST"]);
 }
 
 function endpoint(holder: RouteTableHolder, name: string): Route {

@@ -4,9 +4,16 @@ import { encodeMlflowResponse } from "../dialects/mlflow/response-encoder.js";
 import { executeRoute } from "../routing/execute-route.js";
 import type { RouteTableHolder } from "../routing/route-table-holder.js";
 import { clientAbortSignal } from "./client-abort-signal.js";
-import { refuseOtherMethods } from "./method-not-allowed.js";
-import { queryBodySchema, queryResponseSchema } from "./mlflow-openapi-schemas.js";
+import { mlflowErrorFormat } from "./mlflow-error-format.js";
 import { routeNotFound } from "./mlflow-route-info.js";
+import { MLFLOW_ANSWER_EXAMPLES, MLFLOW_QUERY_EXAMPLES } from "./openapi/mlflow-schemas.js";
+import {
+  allErrorsBut,
+  errorResponses,
+  jsonBody,
+  jsonResponse,
+  routeNameParams,
+} from "./openapi/operation-docs.js";
 import { attemptRecorder, observeRoute } from "./request-observation.js";
 
 /**
@@ -21,20 +28,29 @@ export function registerMlflowInvocations(app: FastifyInstance, holder: RouteTab
       {
         schema: {
           hide: position > 0,
+          operationId: "queryRoute",
           summary: "Query a route",
           description:
-            "The body depends on the route's type: chat takes messages, completions a prompt, embeddings text.",
+            "The body depends on the route's type: chat takes `messages`, completions a `prompt`, embeddings " +
+            "`text`. Pick the example of the route's type; also at `/gateway/routes/{name}` and `/query/{name}`.",
           tags: ["MLflow AI Gateway"],
-          params: { type: "object", properties: { name: { type: "string" } } },
-          body: queryBodySchema,
-          response: { 200: queryResponseSchema },
+          params: routeNameParams("name", "The route to query.", "chat"),
+          body: jsonBody("MlflowQueryRequest", MLFLOW_QUERY_EXAMPLES),
+          response: {
+            200: jsonResponse(
+              "The answer, shaped by the route's type.",
+              "MlflowQueryResponse",
+              MLFLOW_ANSWER_EXAMPLES,
+            ),
+            ...errorResponses(mlflowErrorFormat, allErrorsBut(mlflowErrorFormat, [501])),
+          },
         },
       },
       async (request, reply) => {
         const table = holder.current;
         const route = table.get(request.params.name);
         if (route === undefined) throw routeNotFound(request.params.name);
-        const observation = observeRoute(request, "mlflow", route);
+        const observation = observeRoute(reply, "mlflow", route);
         return holder.serve(
           table,
           route,
@@ -60,7 +76,5 @@ export function registerMlflowInvocations(app: FastifyInstance, holder: RouteTab
         );
       },
     );
-    // `/gateway/routes/{name}` also answers GET (route information), so only the others are refused there.
-    refuseOtherMethods(app, url, position === 1 ? ["GET", "POST"] : ["POST"]);
   }
 }

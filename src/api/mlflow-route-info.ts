@@ -3,8 +3,13 @@ import { GatewayError } from "../canonical/index.js";
 import { decodePageToken, encodePageToken } from "../dialects/mlflow/page-token.js";
 import { encodeRouteObject } from "../dialects/mlflow/route-object.js";
 import type { RouteTableHolder } from "../routing/route-table-holder.js";
-import { refuseOtherMethods } from "./method-not-allowed.js";
-import { routeListSchema, routeObjectSchema } from "./mlflow-openapi-schemas.js";
+import { mlflowErrorFormat } from "./mlflow-error-format.js";
+import {
+  ANY_REQUEST_ERRORS,
+  errorResponses,
+  jsonResponse,
+  routeNameParams,
+} from "./openapi/operation-docs.js";
 import { describeRoute } from "./route-description.js";
 import { parseRouteFilter, type RouteFilter } from "./route-filter.js";
 
@@ -25,6 +30,7 @@ export function registerMlflowRouteInfo(app: FastifyInstance, holder: RouteTable
       {
         schema: {
           hide: position > 0,
+          operationId: "listRoutes",
           summary: "List routes",
           tags: ["MLflow AI Gateway"],
           querystring: {
@@ -41,7 +47,10 @@ export function registerMlflowRouteInfo(app: FastifyInstance, holder: RouteTable
               },
             },
           },
-          response: { 200: routeListSchema },
+          response: {
+            200: jsonResponse("A page of routes, in config order.", "MlflowRouteList"),
+            ...errorResponses(mlflowErrorFormat, [400, ...ANY_REQUEST_ERRORS]),
+          },
         },
       },
       async (request) => {
@@ -56,7 +65,6 @@ export function registerMlflowRouteInfo(app: FastifyInstance, holder: RouteTable
         };
       },
     );
-    refuseOtherMethods(app, url, ["GET"]);
   }
   for (const [position, url] of listPaths.map((path) => `${path}/:name`).entries()) {
     app.get<{ Params: { name: string } }>(
@@ -64,10 +72,14 @@ export function registerMlflowRouteInfo(app: FastifyInstance, holder: RouteTable
       {
         schema: {
           hide: position > 0,
+          operationId: "getRoute",
           summary: "Get a route",
           tags: ["MLflow AI Gateway"],
-          params: { type: "object", properties: { name: { type: "string" } } },
-          response: { 200: routeObjectSchema },
+          params: routeNameParams("name", "The route's name.", "chat"),
+          response: {
+            200: jsonResponse("The route.", "MlflowRoute"),
+            ...errorResponses(mlflowErrorFormat, [404, 414, ...ANY_REQUEST_ERRORS]),
+          },
         },
       },
       async (request) => {
@@ -76,8 +88,6 @@ export function registerMlflowRouteInfo(app: FastifyInstance, holder: RouteTable
         return encodeRouteObject(describeRoute(route));
       },
     );
-    // `/gateway/routes/{name}` also takes queries (POST), registered with the invocations.
-    if (!url.startsWith("/gateway/")) refuseOtherMethods(app, url, ["GET"]);
   }
 }
 
@@ -104,7 +114,7 @@ function pageSize(maxResults: string | undefined): number {
   const size = Number(maxResults);
   if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
     throw new GatewayError(
-      "invalid_body",
+      "invalid_parameter",
       `max_results must be an integer from 1 to ${MAX_PAGE_SIZE} (got '${maxResults}').`,
       {
         param: "max_results",

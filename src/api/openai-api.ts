@@ -9,25 +9,61 @@ import {
 import type { Route } from "../routing/route-table.js";
 import type { RouteTableHolder } from "../routing/route-table-holder.js";
 import { DeferredRequest, jsonObjectBody } from "./deferred-request.js";
-import { refuseOtherMethods } from "./method-not-allowed.js";
-import { useOpenAIErrors } from "./openai-error-handler.js";
+import { openAIErrorFormat } from "./openai-error-format.js";
 import { answerChat, answerCompletions, answerEmbeddings } from "./openai-shaped-answers.js";
+import {
+  OPENAI_CHAT_EXAMPLES,
+  OPENAI_COMPLETION_EXAMPLES,
+  OPENAI_EMBEDDING_EXAMPLES,
+} from "./openapi/openai-schemas.js";
+import {
+  ANY_REQUEST_ERRORS,
+  allErrorsBut,
+  errorResponses,
+  jsonBody,
+  jsonResponse,
+  routeNameParams,
+} from "./openapi/operation-docs.js";
 import { observeRoute } from "./request-observation.js";
 import { routeForRequest } from "./route-for-request.js";
 
 const TAGS = ["OpenAI-compatible API"];
+const STREAM = {
+  chat: {
+    itemSchemaName: "OpenAIChatCompletionChunk",
+    errorSchemaName: "OpenAIError",
+    description:
+      'With `"stream": true`: chunks, then `data: [DONE]`; a broken stream ends with an error object.',
+  },
+  completions: {
+    itemSchemaName: "OpenAITextCompletionChunk",
+    errorSchemaName: "OpenAIError",
+    description:
+      'With `"stream": true`: chunks, then `data: [DONE]`; a broken stream ends with an error object.',
+  },
+};
 
 /**
  * The OpenAI API under `/v1`, where `model` names a route: any OpenAI SDK works by setting its base URL to
- * `{gateway}/v1`, whatever provider serves the route. Errors use OpenAI's envelope.
+ * `{gateway}/v1`, whatever provider serves the route. Errors use OpenAI's envelope (openai-error-format.ts).
  */
 export async function registerOpenAIApi(app: FastifyInstance, holder: RouteTableHolder): Promise<void> {
   await app.register(
     async (scope) => {
-      useOpenAIErrors(scope);
       scope.post(
         "/chat/completions",
-        { schema: { tags: TAGS, summary: "Create a chat completion" } },
+        {
+          schema: {
+            operationId: "createChatCompletion",
+            tags: TAGS,
+            summary: "Create a chat completion",
+            body: jsonBody("OpenAIChatCompletionRequest", OPENAI_CHAT_EXAMPLES),
+            response: {
+              200: jsonResponse("A chat completion, or its stream.", "OpenAIChatCompletion", {}, STREAM.chat),
+              ...errorResponses(openAIErrorFormat, allErrorsBut(openAIErrorFormat)),
+            },
+          },
+        },
         async (request, reply) => {
           const body = new DeferredRequest(
             jsonObjectBody(request.body),
@@ -40,13 +76,29 @@ export async function registerOpenAIApi(app: FastifyInstance, holder: RouteTable
             "chat",
             "/v1/chat/completions",
           );
-          observeRoute(request, "openai", route);
+          observeRoute(reply, "openai", route);
           return answerChat(reply, { holder, table, route }, body);
         },
       );
       scope.post(
         "/completions",
-        { schema: { tags: TAGS, summary: "Create a completion" } },
+        {
+          schema: {
+            operationId: "createCompletion",
+            tags: TAGS,
+            summary: "Create a completion",
+            body: jsonBody("OpenAICompletionRequest", OPENAI_COMPLETION_EXAMPLES),
+            response: {
+              200: jsonResponse(
+                "A text completion, or its stream.",
+                "OpenAITextCompletion",
+                {},
+                STREAM.completions,
+              ),
+              ...errorResponses(openAIErrorFormat, allErrorsBut(openAIErrorFormat)),
+            },
+          },
+        },
         async (request, reply) => {
           const body = new DeferredRequest(
             jsonObjectBody(request.body),
@@ -59,13 +111,24 @@ export async function registerOpenAIApi(app: FastifyInstance, holder: RouteTable
             "completions",
             "/v1/completions",
           );
-          observeRoute(request, "openai", route);
+          observeRoute(reply, "openai", route);
           return answerCompletions(reply, { holder, table, route }, body);
         },
       );
       scope.post(
         "/embeddings",
-        { schema: { tags: TAGS, summary: "Create embeddings" } },
+        {
+          schema: {
+            operationId: "createEmbedding",
+            tags: TAGS,
+            summary: "Create embeddings",
+            body: jsonBody("OpenAIEmbeddingRequest", OPENAI_EMBEDDING_EXAMPLES),
+            response: {
+              200: jsonResponse("The embeddings, in input order.", "OpenAIEmbeddingList"),
+              ...errorResponses(openAIErrorFormat, allErrorsBut(openAIErrorFormat)),
+            },
+          },
+        },
         async (request, reply) => {
           const body = new DeferredRequest(jsonObjectBody(request.body), decodeOpenAIEmbeddingsWithFormat);
           const table = holder.current;
@@ -75,17 +138,37 @@ export async function registerOpenAIApi(app: FastifyInstance, holder: RouteTable
             "embeddings",
             "/v1/embeddings",
           );
-          observeRoute(request, "openai", route);
+          observeRoute(reply, "openai", route);
           return answerEmbeddings(reply, { holder, table, route }, body);
         },
       );
-      scope.get("/models", { schema: { tags: TAGS, summary: "List the routes as models" } }, async () => {
+      const modelsSchema = {
+        operationId: "listModels",
+        tags: TAGS,
+        summary: "List the routes as models",
+        response: {
+          200: jsonResponse("Every route, as a model.", "OpenAIModelList"),
+          ...errorResponses(openAIErrorFormat, ANY_REQUEST_ERRORS),
+        },
+      };
+      scope.get("/models", { schema: modelsSchema }, async () => {
         const table = holder.current;
         return { object: "list", data: table.routes.map((route) => modelObject(route, table.builtAt)) };
       });
       scope.get<{ Params: { model: string } }>(
         "/models/:model",
-        { schema: { tags: TAGS, summary: "Retrieve a route as a model" } },
+        {
+          schema: {
+            operationId: "retrieveModel",
+            tags: TAGS,
+            summary: "Retrieve a route as a model",
+            params: routeNameParams("model", "The route's name.", "chat"),
+            response: {
+              200: jsonResponse("The route, as a model.", "OpenAIModel"),
+              ...errorResponses(openAIErrorFormat, [404, 414, ...ANY_REQUEST_ERRORS]),
+            },
+          },
+        },
         async (request) => {
           const table = holder.current;
           const route = table.get(request.params.model);
@@ -101,8 +184,6 @@ export async function registerOpenAIApi(app: FastifyInstance, holder: RouteTable
           return modelObject(route, table.builtAt);
         },
       );
-      for (const url of ["/chat/completions", "/completions", "/embeddings"])
-        refuseOtherMethods(scope, url, ["POST"]);
     },
     { prefix: "/v1" },
   );

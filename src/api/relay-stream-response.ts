@@ -11,7 +11,7 @@ import { needsTopUp, topUpStream } from "../governance/stream-meter.js";
 import type { CancelSignal } from "../routing/cancel-signal.js";
 import type { RelayedStream } from "../routing/relay-upstream.js";
 import { upstreamFailure } from "../routing/upstream-failure.js";
-import { SSE_HEADERS, streamResponseHeaders, write } from "./event-stream-response.js";
+import { failWith, SSE_HEADERS, streamResponseHeaders, write } from "./event-stream-response.js";
 
 /**
  * Relays an opened upstream stream to the client frame by frame, bytes untouched. The side tap reads every
@@ -65,8 +65,11 @@ export async function sendRelayedStream(
       }
       if (chunk.kind === "invalid") {
         failure = chunk.error;
+        failWith(reply, chunk.error);
         return upTo(index === 0 ? 0 : (ends[index - 1] as number));
       }
+      // The end marker, or the upstream's own error event (passed on as it is, and counted as a failure).
+      if (chunk.kind === "error") failWith(reply, chunk.error);
       complete = true;
       return upTo(ends[index] as number);
     }
@@ -104,6 +107,7 @@ export async function sendRelayedStream(
       "upstream_invalid_response",
       `The stream from ${upstream.providerDisplayName} ended before its end marker ([DONE]).`,
     );
+    failWith(reply, failure);
     await write(response, encodeSseFrame(JSON.stringify(encodeOpenAIError(failure))));
   }
   response.end();

@@ -1,10 +1,11 @@
-import type { FastifyRequest } from "fastify";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Usage } from "../canonical/index.js";
 import { type CallRequest, GovernedCall, type PricedTarget } from "../governance/governed-call.js";
 import type { Principal } from "../governance/principal.js";
 import type { UsageLogClient } from "../governance/usage/usage-log-client.js";
 import type { GatewayMetrics } from "../observability/metrics.js";
 import type { Route } from "../routing/route-table.js";
+import { CLIENT_CLOSED_REQUEST, recordRequest } from "./request-outcome.js";
 
 /** What the gateway learns about one API request while answering it: the source of its metrics and timings. */
 export interface RequestObservation {
@@ -25,6 +26,11 @@ export interface RequestObservation {
   firstByteMs: number | undefined;
   /** The usage the upstream reported, once known (the same as `call.usage`: governance settles with it). */
   usage: Usage | undefined;
+  /**
+   * The status to count the request with when it differs from the HTTP status: a stream answered 200 and then
+   * ended with an error frame counts as that error's status.
+   */
+  outcomeStatus: number | undefined;
   /** The request as limits, budgets and the usage log see it; routing admits and settles it. */
   readonly call: GovernedCall;
 }
@@ -40,8 +46,12 @@ declare module "fastify" {
   }
 }
 
-/** Starts observing a request once its route is known (it counts as in flight from here). */
-export function observeRoute(request: FastifyRequest, api: string, route: Route): RequestObservation {
+/**
+ * Starts observing a request once its route is known: it counts as in flight from here until it is recorded,
+ * when its response finishes (metrics-api.ts) or its connection closes before that (the client left: 499).
+ */
+export function observeRoute(reply: FastifyReply, api: string, route: Route): RequestObservation {
+  const request = reply.request;
   const upstream = route.targets[0]?.upstream;
   const call = new GovernedCall(callRequestOf(request, api));
   const observation: RequestObservation = {
@@ -62,10 +72,15 @@ export function observeRoute(request: FastifyRequest, api: string, route: Route)
     set usage(usage: Usage | undefined) {
       call.usage = usage;
     },
+    outcomeStatus: undefined,
     call,
   };
   request.observation = observation;
-  request.server.metrics.inFlight.labels(route.name).value++;
+  const metrics = request.server.metrics;
+  metrics.inFlight.labels(route.name).value++;
+  reply.raw.once("close", () => {
+    if (!reply.raw.writableFinished) recordRequest(metrics, request, reply, CLIENT_CLOSED_REQUEST);
+  });
   return observation;
 }
 

@@ -10,7 +10,6 @@ export function toGatewayError(error: unknown): GatewayError {
   const fastifyError = error as { code?: unknown; statusCode?: unknown; message?: unknown };
   switch (fastifyError.code) {
     case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
-    case "FST_ERR_CTP_INVALID_CONTENT_LENGTH":
       return new GatewayError(
         "unsupported_content_type",
         "Unsupported content type: send the request body as JSON with the header 'Content-Type: application/json'.",
@@ -26,6 +25,22 @@ export function toGatewayError(error: unknown): GatewayError {
       });
     case "FST_ERR_CTP_INVALID_JSON_BODY":
       return new GatewayError("invalid_json", "The request body is not valid JSON.", { cause: error });
+    case "FST_ERR_CTP_INVALID_CONTENT_LENGTH":
+      return new GatewayError(
+        "bad_request",
+        "The request body's length does not match its Content-Length header.",
+        { cause: error },
+      );
+    case "FST_ERR_BAD_URL":
+      return new GatewayError(
+        "invalid_url",
+        "The URL cannot be decoded: a '%' must start a valid percent-encoded UTF-8 sequence.",
+        { cause: error },
+      );
+    case "FST_ERR_MAX_PARAM_LENGTH":
+      return new GatewayError("uri_too_long", "A name in the URL is longer than the gateway accepts.", {
+        cause: error,
+      });
   }
   if (error instanceof SyntaxError && fastifyError.statusCode === 400) {
     return new GatewayError("invalid_json", `The request body is not valid JSON (${error.message}).`, {

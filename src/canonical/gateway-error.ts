@@ -5,6 +5,15 @@
 export const ERROR_CATALOGUE = {
   invalid_json: { kind: "invalid_request", status: 400 },
   invalid_filter: { kind: "invalid_request", status: 400 },
+  /** A query parameter with a value it cannot have (`page_token`, `max_results`). */
+  invalid_parameter: { kind: "invalid_request", status: 400 },
+  /** A URL that cannot be decoded (bad percent-encoding). */
+  invalid_url: { kind: "invalid_request", status: 400 },
+  /** Any other malformed request the HTTP layer refuses (e.g. a body shorter than its Content-Length). */
+  bad_request: { kind: "invalid_request", status: 400 },
+  uri_too_long: { kind: "invalid_request", status: 414 },
+  request_timeout: { kind: "invalid_request", status: 408 },
+  headers_too_large: { kind: "invalid_request", status: 431 },
   unsupported_content_type: { kind: "invalid_request", status: 415 },
   invalid_body: { kind: "invalid_request", status: 422 },
   parameter_not_permitted: { kind: "invalid_request", status: 422 },
@@ -20,6 +29,7 @@ export const ERROR_CATALOGUE = {
   concurrency_limited: { kind: "rate_limited", status: 429 },
   governance_unavailable: { kind: "unavailable", status: 503 },
   overloaded: { kind: "unavailable", status: 503 },
+  shutting_down: { kind: "unavailable", status: 503 },
   upstream_http_error: { kind: "upstream", status: 502 },
   upstream_invalid_response: { kind: "upstream", status: 502 },
   upstream_unreachable: { kind: "upstream", status: 502 },

@@ -1,5 +1,5 @@
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { AggregatorRegistry, Counter, Gauge, Registry } from "prom-client";
+import { Counter, Gauge, Registry } from "prom-client";
 import { HotCounter, HotGauge, HotHistogram } from "./hot-metrics.js";
 
 /**
@@ -199,16 +199,4 @@ export class PrimaryMetrics {
     this.reloads.inc({ result: "applied" }, 0);
     this.reloads.inc({ result: "rejected" }, 0);
   }
-}
-
-/** In a cluster worker: answers the primary's requests for this worker's metrics (prom-client's protocol). */
-export function serveMetricsToPrimary(metrics: GatewayMetrics): void {
-  AggregatorRegistry.setRegistries([metrics.registry]);
-  new AggregatorRegistry();
-}
-
-/** In the primary: the metrics of every worker, summed (gauges and counters) and merged (histograms). */
-export function createClusterMetricsCollector(primary: PrimaryMetrics): () => Promise<string> {
-  const aggregator = new AggregatorRegistry();
-  return async () => `${await aggregator.clusterMetrics()}\n${await primary.registry.metrics()}`;
 }

@@ -1,10 +1,11 @@
 import { createServer } from "node:http";
 import Fastify, { type FastifyInstance, LogController } from "fastify";
+import { answerFrameworkError, useApiErrors } from "../api/api-errors.js";
+import { createClientErrorHandler } from "../api/client-errors.js";
 import { registerDocs } from "../api/docs-api.js";
 import { registerHealth } from "../api/health-api.js";
-import { type MetricsSource, registerMetrics } from "../api/metrics-api.js";
+import { type MetricsSource, observeRequests, registerMetrics } from "../api/metrics-api.js";
 import { registerMlflowDeploymentsApi } from "../api/mlflow-deployments-api.js";
-import { useMlflowErrors } from "../api/mlflow-error-handler.js";
 import { registerMlflowInvocations } from "../api/mlflow-invocations.js";
 import { registerMlflowLimits } from "../api/mlflow-limits.js";
 import { registerMlflowRouteInfo } from "../api/mlflow-route-info.js";
@@ -49,8 +50,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         },
         handler,
       ),
-    routerOptions: { ignoreTrailingSlash: true },
-    return503OnClosing: true,
+    // Route names are path parameters; a longer one is a 414 in the API's format (Fastify's default is 100).
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
+    // Errors Fastify and Node answer themselves would be in their own format: these answer in the API's.
+    frameworkErrors: answerFrameworkError,
+    clientErrorHandler: createClientErrorHandler(options.logger),
+    // Requests arriving during shutdown get the 503 of useApiErrors, in the API's format.
+    return503OnClosing: false,
     forceCloseConnections: "idle",
   }) as unknown as FastifyInstance;
   // Route schemas document the API; requests are validated by each dialect's own schemas, which give
@@ -60,10 +66,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // the handlers as a string and fail with "must be a JSON object"; without the parser it is a clear 415.
   app.removeContentTypeParser("text/plain");
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
-  useMlflowErrors(app);
+  useApiErrors(app);
   app.decorate("usageLog", options.usageLog ?? null);
-  registerMetrics(app, options.metrics, options.metricsSource ?? (() => options.metrics.registry.metrics()));
+  observeRequests(app, options.metrics);
+  // Before any route: the document collects the routes registered after it.
   await registerDocs(app, PACKAGE_VERSION);
+  registerMetrics(app, options.metricsSource ?? (() => options.metrics.registry.metrics()));
   registerHealth(app);
   registerMlflowRouteInfo(app, options.routes);
   registerMlflowInvocations(app, options.routes);

@@ -3,7 +3,8 @@ import { fileURLToPath } from "node:url";
 import type { GatewayConfig } from "../config/gateway-config.js";
 import { ServiceHost } from "../coordination/service-host.js";
 import type { Logger } from "../observability/logger.js";
-import { createClusterMetricsCollector, PrimaryMetrics } from "../observability/metrics.js";
+import { PrimaryMetrics } from "../observability/metrics.js";
+import { ClusterMetrics } from "./cluster-metrics.js";
 import { ConfigReloader } from "./config-reloader.js";
 import { watchConfigFile } from "./config-watcher.js";
 import { isCoordinationRequest } from "./coordination-messages.js";
@@ -38,7 +39,7 @@ function* liveWorkers(): Iterable<Worker> {
 export function runPrimary(options: PrimaryOptions): void {
   const { logger } = options;
   const primaryMetrics = new PrimaryMetrics();
-  const collectMetrics = createClusterMetricsCollector(primaryMetrics);
+  const clusterMetrics = new ClusterMetrics(primaryMetrics.registry);
   const reloader = new ConfigReloader(
     options.configPath,
     options.configText,
@@ -76,8 +77,10 @@ export function runPrimary(options: PrimaryOptions): void {
     worker.on("message", (message: unknown) => {
       if (isCoordinationRequest(message)) return coordination.receive(worker, message);
       if (!isWorkerMessage(message)) return;
+      if (message.type === "metrics-snapshot")
+        clusterMetrics.receive(worker.id, message.metrics, message.requestId);
       if (message.type === "metrics-request") {
-        void collectMetrics().then(
+        void clusterMetrics.collect([...liveWorkers()]).then(
           (text) => send(worker, { type: "metrics", requestId: message.requestId, text }),
           (error: unknown) => logger.error({ err: error }, "could not collect the workers' metrics"),
         );
@@ -93,6 +96,9 @@ export function runPrimary(options: PrimaryOptions): void {
         );
     });
   };
+  // Not at "exit": a dead worker's last messages can still be in the channel then; they are all read before it
+  // reports "disconnect".
+  cluster.on("disconnect", (worker) => clusterMetrics.workerExited(worker.id));
   cluster.on("exit", (worker, code, signal) => {
     if (stopping) {
       if (Object.keys(cluster.workers ?? {}).length === 0)

@@ -1,10 +1,10 @@
 import { createLogger } from "../observability/logger.js";
-import { serveMetricsToPrimary } from "../observability/metrics.js";
 import { isCoordinationReply } from "./coordination-messages.js";
 import { GatewayInstance } from "./gateway-instance.js";
 import { createMetricsFromPrimary } from "./metrics-from-primary.js";
 import { WorkerCoordinator } from "./worker-coordinator.js";
 import { isPrimaryMessage, type WorkerMessage } from "./worker-messages.js";
+import { reportMetricsToPrimary } from "./worker-metrics-reporter.js";
 
 /**
  * Entry point of a cluster worker: waits for the config from the primary, serves it, applies later versions
@@ -16,9 +16,11 @@ const port = Number(process.env.SWITCHYARD_PORT ?? "5000");
 const shutdownTimeoutMs = Number(process.env.SWITCHYARD_SHUTDOWN_TIMEOUT_MS ?? "30000");
 let instance: GatewayInstance | undefined;
 let shuttingDown = false;
+let metricsReporter: ReturnType<typeof reportMetricsToPrimary> | undefined;
 
-function send(message: WorkerMessage): void {
-  process.send?.(message);
+function send(message: WorkerMessage, sent?: () => void): void {
+  if (process.send === undefined || !process.connected) sent?.();
+  else process.send(message, undefined, {}, () => sent?.());
 }
 const clusterMetrics = createMetricsFromPrimary(send);
 const coordinator = new WorkerCoordinator(
@@ -31,6 +33,7 @@ process.on("message", async (message: unknown) => {
   if (!isPrimaryMessage(message)) return;
   if (message.type === "shutdown") return shutdown();
   if (message.type === "metrics") return clusterMetrics.receive(message);
+  if (message.type === "metrics-snapshot-request") return void metricsReporter?.answer(message.requestId);
   try {
     if (instance === undefined) {
       instance = await GatewayInstance.create({
@@ -39,7 +42,7 @@ process.on("message", async (message: unknown) => {
         metricsSource: clusterMetrics.source,
         coordinator,
       });
-      serveMetricsToPrimary(instance.metrics);
+      metricsReporter = reportMetricsToPrimary(instance.metrics.registry, send);
       const url = await instance.listen(host, port);
       send({ type: "ready", version: message.version, url });
     } else {
@@ -62,6 +65,8 @@ async function shutdown(): Promise<void> {
     process.exit(0);
   }, shutdownTimeoutMs).unref();
   await instance?.close();
+  // What this worker counted since its last report would otherwise be lost with it.
+  await metricsReporter?.flush();
   process.exit(0);
 }
 

@@ -1,10 +1,13 @@
 import type { GatewayConfig } from "../config/gateway-config.js";
+import type { MetricsReport } from "./worker-metrics-reporter.js";
 
 /** What the primary process tells its workers. */
 export type PrimaryMessage =
   | { type: "config"; version: number; config: GatewayConfig }
   | { type: "shutdown" }
-  | { type: "metrics"; requestId: number; text: string };
+  | { type: "metrics"; requestId: number; text: string }
+  /** A scrape: the worker answers with a `metrics-snapshot` carrying this id. */
+  | { type: "metrics-snapshot-request"; requestId: number };
 
 /** What a worker tells the primary. */
 export type WorkerMessage =
@@ -15,12 +18,21 @@ export type WorkerMessage =
   | { type: "applied"; version: number }
   | { type: "apply-failed"; version: number; message: string }
   /** `/metrics` was asked of this worker: the primary answers with every worker's metrics. */
-  | { type: "metrics-request"; requestId: number };
+  | { type: "metrics-request"; requestId: number }
+  /** This worker's metrics, for the primary's totals (periodic, or the answer to a scrape). */
+  | MetricsReport;
 
-const PRIMARY_TYPES = new Set(["config", "shutdown", "metrics"]);
-const WORKER_TYPES = new Set(["waiting-for-config", "ready", "applied", "apply-failed", "metrics-request"]);
+const PRIMARY_TYPES = new Set(["config", "shutdown", "metrics", "metrics-snapshot-request"]);
+const WORKER_TYPES = new Set([
+  "waiting-for-config",
+  "ready",
+  "applied",
+  "apply-failed",
+  "metrics-request",
+  "metrics-snapshot",
+]);
 
-// The IPC channel also carries other protocols' messages (prom-client's metric aggregation): match types exactly.
+// The IPC channel also carries node:cluster's own messages: match types exactly.
 export function isPrimaryMessage(value: unknown): value is PrimaryMessage {
   return (
     typeof value === "object" &&

@@ -101,8 +101,7 @@ describe("route information", () => {
 
   it("answers 400 for a page token it did not issue", async () => {
     const response = await gateway.get("/api/2.0/gateway/routes/?page_token=garbage");
-    expect(response.status).toBeGreaterThanOrEqual(400);
-    expect(response.status).toBeLessThan(500);
+    expect(response.status).toBe(400);
     expect((response.body as { detail: string }).detail).toContain("page_token");
   });
 
@@ -119,7 +118,7 @@ describe("route information", () => {
   it("answers 405 with Allow for a method the path does not serve", async () => {
     const response = await gateway.post("/api/2.0/gateway/routes/chat", {});
     expect(response.status).toBe(405);
-    expect(response.headers.get("allow")).toBe("GET");
+    expect(response.headers.get("allow")).toBe("GET, HEAD");
     expect((response.body as { detail: string }).detail).toContain("Method Not Allowed");
   });
 

@@ -8,7 +8,7 @@ import { decodeSamplingFields, samplingShape } from "./sampling-fields.js";
  * https://platform.openai.com/docs/api-reference/completions/create). `prompt` is checked by hand below, for
  * messages that say why a valid OpenAI prompt can still be refused here.
  */
-const completionsRequestSchema = z.looseObject({ ...samplingShape, prompt: z.unknown() });
+export const completionsRequestSchema = z.looseObject({ ...samplingShape, prompt: z.unknown() });
 
 /**
  * Decodes a `POST /v1/completions` body; `model` is the route name. The gateway serves one prompt per request

@@ -9,7 +9,7 @@ export type EmbeddingsEncodingFormat = "float" | "base64";
  * `POST /v1/embeddings` (OpenAI's CreateEmbeddingRequest, https://platform.openai.com/docs/api-reference/embeddings/create).
  * `input` is checked by hand below, for messages that say why token arrays are refused.
  */
-const embeddingsRequestSchema = z.looseObject({
+export const embeddingsRequestSchema = z.looseObject({
   model: z.string().min(1),
   input: z.unknown(),
   encoding_format: z.enum(["float", "base64"]).nullish(),

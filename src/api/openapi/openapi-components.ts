@@ -1,0 +1,24 @@
+import type { JsonSchema } from "../error-format.js";
+import { ERROR_FORMATS } from "../error-formats.js";
+import { DEPLOYMENTS_SCHEMAS } from "./deployments-schemas.js";
+import { MLFLOW_SCHEMAS } from "./mlflow-schemas.js";
+import { OPENAI_SCHEMAS } from "./openai-schemas.js";
+
+/**
+ * Every named schema of the OpenAPI document: each API's own (one file per API under openapi/) and each API's
+ * error body. A new API adds its file here; a name used twice is a mistake caught at start-up.
+ */
+const PER_API: readonly Record<string, JsonSchema>[] = [
+  MLFLOW_SCHEMAS,
+  DEPLOYMENTS_SCHEMAS,
+  OPENAI_SCHEMAS,
+  Object.fromEntries(ERROR_FORMATS.map((format) => [format.schemaName, format.schema])),
+];
+
+export const OPENAPI_COMPONENT_SCHEMAS: Record<string, JsonSchema> = {};
+for (const schemas of PER_API) {
+  for (const [name, schema] of Object.entries(schemas)) {
+    if (name in OPENAPI_COMPONENT_SCHEMAS) throw new Error(`OpenAPI schema '${name}' is defined twice`);
+    OPENAPI_COMPONENT_SCHEMAS[name] = schema;
+  }
+}
