@@ -55,7 +55,7 @@ export function registerMlflowRouteInfo(app: FastifyInstance, holder: RouteTable
       },
       async (request) => {
         const matches = routeFilter(request.query.filter);
-        const routes = holder.current.routes.map(describeRoute).filter(matches);
+        const routes = holder.current.routes.map((route) => describeRoute(route)).filter(matches);
         const start = request.query.page_token === undefined ? 0 : decodePageToken(request.query.page_token);
         const size = pageSize(request.query.max_results);
         const end = Math.min(start + size, routes.length);

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { GatewayError, type Operation } from "../canonical/index.js";
+import { type MlflowLimit, mlflowRate } from "../config/governance/limit-blocks.js";
 import type { Logger } from "../observability/logger.js";
 import { denialError } from "./denial.js";
 import type { Account, GovernedCall, PricedTarget, Reservation } from "./governed-call.js";
@@ -31,6 +32,11 @@ export class Governor {
   private counter = 0;
   private readonly running = new Map<string, Reservation>();
   private readonly principalScopes = new WeakMap<Principal, ScopeLimits[]>();
+  /** Route limits set at run time (MLflow's limits API), by route name; they replace the file's request rates. */
+  private overrides = new Map<
+    string,
+    { limits: MlflowLimit[]; scopes: WeakMap<RouteGovernance, ScopeLimits> }
+  >();
   private readonly renewTimer: NodeJS.Timeout;
   readonly leaseMs: number;
 
@@ -183,6 +189,42 @@ export class Governor {
     return account;
   }
 
+  /** Applies the run-time route limits (the whole map, as the owner publishes it). */
+  setRouteOverrides(overrides: Record<string, MlflowLimit[]>): void {
+    this.overrides = new Map(
+      Object.entries(overrides).map(([route, limits]) => [route, { limits, scopes: new WeakMap() }]),
+    );
+  }
+
+  /** The MLflow-form limits a route has now: set at run time, else from the file. */
+  mlflowLimitsOf(route: RouteGovernance): MlflowLimit[] {
+    const override = this.overrides.get(route.routeName);
+    if (override !== undefined) return override.limits;
+    return route.config.mlflowLimit === null ? [] : [route.config.mlflowLimit];
+  }
+
+  /** The route's own scope, with run-time limits in place of the file's request rates. */
+  private routeScope(route: RouteGovernance): ScopeLimits {
+    const override = this.overrides.get(route.routeName);
+    if (override === undefined) return route.own;
+    let scope = override.scopes.get(route);
+    if (scope === undefined) {
+      const config = route.config;
+      const rates = [
+        ...config.limits.rates.filter((rate) => rate.unit !== "requests"),
+        ...override.limits.map(mlflowRate),
+      ];
+      scope = new ScopeLimits(
+        "route",
+        route.routeName,
+        { rates, concurrency: config.limits.concurrency },
+        config.budgets,
+      );
+      override.scopes.set(route, scope);
+    }
+    return scope;
+  }
+
   async close(): Promise<void> {
     clearInterval(this.renewTimer);
     await this.store.close();
@@ -213,7 +255,8 @@ export class Governor {
       }
       for (const scope of own) if (!scope.empty) scopes.push(scope);
     }
-    if (!route.own.empty) scopes.push(route.own);
+    const own = this.routeScope(route);
+    if (!own.empty) scopes.push(own);
     if (!table.global.empty) scopes.push(table.global);
     return scopes;
   }

@@ -75,7 +75,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerHealth(app);
   registerMlflowRouteInfo(app, options.routes);
   registerMlflowInvocations(app, options.routes);
-  registerMlflowLimits(app);
+  registerMlflowLimits(app, options.routes, options.coordinator);
   registerMlflowDeploymentsApi(app, options.routes);
   await registerOpenAIApi(app, options.routes);
   await app.ready();

@@ -6,6 +6,11 @@ import type { Coordinator } from "../coordination/coordinator.js";
 import { InProcessCoordinator } from "../coordination/in-process-coordinator.js";
 import { Governor } from "../governance/governor.js";
 import { createLimitStore } from "../governance/limits/create-limit-store.js";
+import {
+  ROUTE_LIMITS_SERVICE,
+  ROUTE_LIMITS_TOPIC,
+  type RouteLimitOverrides,
+} from "../governance/route-limit-overrides.js";
 import { UsageLogClient } from "../governance/usage/usage-log-client.js";
 import type { Logger } from "../observability/logger.js";
 import { GatewayMetrics } from "../observability/metrics.js";
@@ -55,6 +60,16 @@ export class GatewayInstance {
       renewEveryMs: options.config.governance.estimates.meterEveryMs,
       ...(options.logger === undefined ? {} : { logger: options.logger }),
     });
+    // Route limits set at run time (MLflow's limits API): the current ones now, every change as it happens.
+    coordinator.subscribe(ROUTE_LIMITS_TOPIC, (overrides) =>
+      governor.setRouteOverrides(overrides as RouteLimitOverrides),
+    );
+    await coordinator
+      .call(ROUTE_LIMITS_SERVICE, { op: "list" })
+      .then((overrides) => governor.setRouteOverrides(overrides as RouteLimitOverrides))
+      .catch((error: unknown) =>
+        options.logger?.warn({ err: error }, "could not read the route limits set at run time"),
+      );
     const holder = new RouteTableHolder(
       new RouteTable(options.config, pools, circuitLogger(options.logger)),
       governor,

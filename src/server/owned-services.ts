@@ -2,6 +2,7 @@ import type { Writable } from "node:stream";
 import type { GatewayConfig } from "../config/gateway-config.js";
 import type { OwnedService } from "../coordination/coordinator.js";
 import { LimitsService } from "../governance/limits/limits-service.js";
+import { RouteLimitsService } from "../governance/route-limit-overrides.js";
 import { UsageService } from "../governance/usage/usage-service.js";
 import type { Logger } from "../observability/logger.js";
 
@@ -26,6 +27,8 @@ export function createOwnedServices(context: OwnedServicesContext): OwnedService
     ...(config.governance.store.kind === "local"
       ? [new LimitsService({ config: config.governance, ...(logger === undefined ? {} : { logger }) })]
       : []),
+    // Route limits set at run time through MLflow's limits API.
+    new RouteLimitsService(config.governance, context.publish, logger),
     // The usage log's sinks and the per-day aggregates behind the usage API.
     new UsageService({
       config: config.governance,

@@ -150,6 +150,9 @@ describe("GET /metrics", () => {
       status: /^\d{3}$/,
       direction: /^(input|output)$/,
       result: /^(applied|rejected)$/,
+      // A key's group (from the config or the admin API), empty without gateway keys.
+      group: /^$/,
+      store: /^(local|redis)$/,
       le: /^[\d.e+-]+|\+Inf$/,
     };
     for (const [, label, value] of labelValues) {
