@@ -1,4 +1,3 @@
-import type { ServerResponse } from "node:http";
 import type { FastifyReply } from "fastify";
 import { GatewayError, type StreamEvent } from "../canonical/index.js";
 import { nanoToUsd } from "../config/governance/limit-blocks.js";
@@ -6,6 +5,7 @@ import { encodeSseFrame } from "../framing/sse-encoder.js";
 import type { GovernedCall } from "../governance/governed-call.js";
 import { costOf } from "../governance/prices/cost.js";
 import { needsTopUp, topUpStream } from "../governance/stream-meter.js";
+import { ClientStreamWriter } from "./client-stream-writer.js";
 import { governanceHeaders } from "./governance-headers.js";
 import { serverTimingHeader, targetHeaders } from "./request-observation.js";
 
@@ -43,9 +43,12 @@ export async function sendEventStream(
   extraHeaders: Record<string, string> = {},
 ): Promise<void> {
   reply.hijack();
-  const response = reply.raw;
   const observation = reply.request.observation;
-  response.writeHead(200, { ...SSE_HEADERS, ...streamResponseHeaders(reply), ...extraHeaders });
+  const response = new ClientStreamWriter(reply.raw, 200, {
+    ...SSE_HEADERS,
+    ...streamResponseHeaders(reply),
+    ...extraHeaders,
+  });
   let failed = false;
   const call = observation?.call;
   try {
@@ -54,7 +57,7 @@ export async function sendEventStream(
       let event = received;
       if (event.type === "error") {
         failWith(reply, event.error);
-        await write(response, encodeSseFrame(options.encodeError(event.error)));
+        await response.write(encodeSseFrame(options.encodeError(event.error)));
         failed = true;
         break;
       }
@@ -66,13 +69,13 @@ export async function sendEventStream(
         else if (event.type === "tool_arguments_delta") call.meteredChars += event.json.length;
       }
       const chunks = options.encoder.push(event);
-      if (chunks.length > 0) await write(response, chunks.map((chunk) => encodeSseFrame(chunk)).join(""));
+      if (chunks.length > 0) await response.write(chunks.map((chunk) => encodeSseFrame(chunk)).join(""));
       if (call !== undefined && needsTopUp(call)) {
         // Leaving the loop closes the events, which aborts the upstream call.
         const cut = await topUpStream(call);
         if (cut !== undefined) {
           failWith(reply, cut);
-          if (!response.destroyed) await write(response, encodeSseFrame(options.encodeError(cut)));
+          if (!response.destroyed) await response.write(encodeSseFrame(options.encodeError(cut)));
           failed = true;
           break;
         }
@@ -86,13 +89,13 @@ export async function sendEventStream(
       "Internal error: the gateway failed while streaming.",
     );
     failWith(reply, internal);
-    if (!response.destroyed) await write(response, encodeSseFrame(options.encodeError(internal)));
+    if (!response.destroyed) await response.write(encodeSseFrame(options.encodeError(internal)));
     failed = true;
   }
   if (!failed && !response.destroyed) {
     const last = options.encoder.finish().map((chunk) => encodeSseFrame(chunk));
     if (options.doneMarker) last.push(encodeSseFrame("[DONE]"));
-    if (last.length > 0) await write(response, last.join(""));
+    if (last.length > 0) await response.write(last.join(""));
   }
   response.end();
 }
@@ -111,20 +114,6 @@ function withCost(event: StreamEvent & { type: "usage" }, call: GovernedCall): S
 export function failWith(reply: FastifyReply, error: GatewayError): void {
   const observation = reply.request.observation;
   if (observation !== null) observation.outcomeStatus = error.status;
-}
-
-/** Writes, and when the socket's buffer is full waits until it drains (or the client leaves). */
-export function write(response: ServerResponse, text: string | Uint8Array): Promise<void> | undefined {
-  if (response.destroyed || response.write(text)) return undefined;
-  return new Promise((resolve) => {
-    const done = (): void => {
-      response.off("drain", done);
-      response.off("close", done);
-      resolve();
-    };
-    response.on("drain", done);
-    response.on("close", done);
-  });
 }
 
 /**

@@ -11,7 +11,8 @@ import { needsTopUp, topUpStream } from "../governance/stream-meter.js";
 import type { CancelSignal } from "../routing/cancel-signal.js";
 import type { RelayedStream } from "../routing/relay-upstream.js";
 import { upstreamFailure } from "../routing/upstream-failure.js";
-import { failWith, SSE_HEADERS, streamResponseHeaders, write } from "./event-stream-response.js";
+import { ClientStreamWriter } from "./client-stream-writer.js";
+import { failWith, SSE_HEADERS, streamResponseHeaders } from "./event-stream-response.js";
 
 /**
  * Relays an opened upstream stream to the client frame by frame, bytes untouched. The side tap reads every
@@ -77,10 +78,12 @@ export async function sendRelayedStream(
   };
   const first = relayable(stream.first);
   reply.hijack();
-  const response = reply.raw;
-  response.writeHead(200, { ...SSE_HEADERS, ...streamResponseHeaders(reply) });
+  const response = new ClientStreamWriter(reply.raw, 200, {
+    ...SSE_HEADERS,
+    ...streamResponseHeaders(reply),
+  });
   try {
-    await write(response, first);
+    await response.write(first);
     while (!complete && failure === undefined && !response.destroyed) {
       if (call !== undefined && needsTopUp(call)) {
         failure = await topUpStream(call);
@@ -89,7 +92,7 @@ export async function sendRelayedStream(
       const next = await chunks.next();
       if (next.done === true) break;
       const bytes = relayable(relay.push(next.value as Buffer));
-      if (bytes.length > 0) await write(response, bytes);
+      if (bytes.length > 0) await response.write(bytes);
     }
   } catch (error) {
     if (!signal.aborted)
@@ -108,7 +111,7 @@ export async function sendRelayedStream(
       `The stream from ${upstream.providerDisplayName} ended before its end marker ([DONE]).`,
     );
     failWith(reply, failure);
-    await write(response, encodeSseFrame(JSON.stringify(encodeOpenAIError(failure))));
+    await response.write(encodeSseFrame(JSON.stringify(encodeOpenAIError(failure))));
   }
   response.end();
 }

@@ -1,11 +1,12 @@
 import type { Pool } from "undici";
 import { OPERATION_OF_ROUTE_TYPE, type Operation, type RouteType } from "../canonical/index.js";
+import { configSecrets } from "../config/config-secrets.js";
 import type { GatewayConfig, RouteConfig, RouteStrategy, TargetConfig } from "../config/gateway-config.js";
 import type { RetrySettings } from "../config/resilience-settings.js";
 import type { UpstreamTimeouts } from "../config/route-timeouts.js";
 import type { PriceEntry } from "../governance/prices/price-entry.js";
 import { RouteGovernance, TableGovernance } from "../governance/route-governance.js";
-import { registerSecrets } from "../observability/secret-redactor.js";
+import { gatewaySecrets } from "../observability/secret-set.js";
 import { findProvider } from "../providers/registry.js";
 import type { UpstreamTarget } from "../providers/upstream-target.js";
 import { CircuitBreaker, type CircuitState } from "./circuit-breaker.js";
@@ -66,6 +67,8 @@ export class RouteTable {
     private readonly pools: UpstreamPools,
     private readonly onCircuitTransition: CircuitObserver = () => {},
   ) {
+    // Before any target exists: from now on, nothing this table serves or logs can carry one of its keys.
+    gatewaySecrets.add(configSecrets(config));
     this.governance = new TableGovernance(config);
     this.routes = config.routes.map((route) => ({
       name: route.name,
@@ -105,11 +108,6 @@ export class RouteTable {
     const provider = findProvider(target.provider);
     // The config was validated against the same registry, so the provider exists.
     if (provider === undefined) throw new Error(`provider '${target.provider}' is not registered`);
-    registerSecrets(
-      provider.secretFields
-        .map((field) => target.config[field])
-        .filter((value): value is string => typeof value === "string"),
-    );
     const upstream = provider.createTarget(target.model, target.config);
     const label = `${provider.name}/${target.model}`;
     const breaker = new CircuitBreaker(route.circuitBreaker, (from, to, reason) =>
