@@ -123,6 +123,23 @@ function switchyardOpenAI(upstream: UpstreamShape): Scenario {
   };
 }
 
+/**
+ * The pass-through path on routes with five limits (rpm, rph, rpd, tpm, concurrency; never reached): what
+ * admission before the call and settle after it add, next to `switchyard-openai-api-openai`.
+ */
+const switchyardLimited: Scenario = {
+  id: "switchyard-openai-api-openai-limits",
+  label: "Switchyard OpenAI API -> OpenAI (pass-through), 5 limits",
+  server: "switchyard",
+  upstream: "openai",
+  streams: true,
+  call: (pace) => ({
+    path: "/v1/chat/completions",
+    headers: JSON_TYPE,
+    body: openaiBody(`${routeName("openai", pace)}-limits`, pace !== "instant"),
+  }),
+};
+
 function switchyardMlflow(upstream: UpstreamShape): Scenario {
   return {
     id: `switchyard-mlflow-api-${upstream}`,
@@ -146,6 +163,7 @@ export const SCENARIOS: readonly Scenario[] = [
   portkey("anthropic"),
   switchyardOpenAI("openai"),
   switchyardOpenAI("anthropic"),
+  switchyardLimited,
   switchyardMlflow("openai"),
   switchyardMlflow("anthropic"),
 ];

@@ -5,6 +5,7 @@ import { parseConfig } from "../config/parse-config.js";
 import { createLogger } from "../observability/logger.js";
 import { PACKAGE_VERSION } from "../server/package-version.js";
 import { runPrimary } from "../server/primary.js";
+import { unpricedBudgetWarnings } from "./unpriced-budget-warnings.js";
 
 export interface StartOptions {
   configPath: string;
@@ -34,6 +35,7 @@ export async function startCommand(options: StartOptions): Promise<number | unde
     return 1;
   }
   const config = result.config;
+  for (const warning of unpricedBudgetWarnings(config)) logger.warn(`${file}: ${warning}`);
   runPrimary({
     ...options,
     configPath: file,
