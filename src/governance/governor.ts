@@ -10,6 +10,7 @@ import { GovernanceUnavailable, type LimitStore } from "./limits/limit-store.js"
 import { costOf, estimateCost } from "./prices/cost.js";
 import type { PriceEntry } from "./prices/price-entry.js";
 import type { Principal } from "./principal.js";
+import { type QuotaEntry, quotaEntries } from "./quota-view.js";
 import type { RouteGovernance, TableGovernance } from "./route-governance.js";
 
 export interface GovernorOptions {
@@ -189,6 +190,19 @@ export class Governor {
     return account;
   }
 
+  /**
+   * The live state of every limit and budget of a key's scopes (key, group, org) and of the gateway's, for
+   * `/v1/me`. Reads only: nothing is reserved. Rejects with `GovernanceUnavailable` when the store cannot say.
+   */
+  async quotaOf(table: TableGovernance, principal: Principal): Promise<QuotaEntry[]> {
+    const scopes = [...this.ownScopes(principal), table.global].filter((scope) => !scope.empty);
+    const nowMs = Date.now();
+    const specs = specsOf(scopes, nowMs, true);
+    if (specs.length === 0) return [];
+    const states = await this.store.quota(specs);
+    return quotaEntries(specs, states, nowMs);
+  }
+
   /** Applies the run-time route limits (the whole map, as the owner publishes it). */
   setRouteOverrides(overrides: Record<string, MlflowLimit[]>): void {
     this.overrides = new Map(
@@ -237,6 +251,18 @@ export class Governor {
     });
   }
 
+  /** A key's own scopes (key, group, org), built once per Principal object. */
+  private ownScopes(principal: Principal): ScopeLimits[] {
+    let own = this.principalScopes.get(principal);
+    if (own === undefined) {
+      own = principal.scopes.map(
+        (scope) => new ScopeLimits(scope.scope, scope.id, scope.limits, scope.budgets),
+      );
+      this.principalScopes.set(principal, own);
+    }
+    return own;
+  }
+
   private scopesOf(
     table: TableGovernance,
     route: RouteGovernance,
@@ -246,14 +272,7 @@ export class Governor {
     if (principal !== undefined) {
       const perKey = route.forKey(principal);
       if (perKey !== undefined) scopes.push(perKey);
-      let own = this.principalScopes.get(principal);
-      if (own === undefined) {
-        own = principal.scopes.map(
-          (scope) => new ScopeLimits(scope.scope, scope.id, scope.limits, scope.budgets),
-        );
-        this.principalScopes.set(principal, own);
-      }
-      for (const scope of own) if (!scope.empty) scopes.push(scope);
+      for (const scope of this.ownScopes(principal)) if (!scope.empty) scopes.push(scope);
     }
     const own = this.routeScope(route);
     if (!own.empty) scopes.push(own);

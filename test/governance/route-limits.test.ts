@@ -94,3 +94,38 @@ describe("route limits on every ingress", () => {
     expect((await gateway.post("/v1/chat/completions", { model: "slow", messages })).status).toBe(200);
   });
 });
+
+describe("gateway-wide limits", () => {
+  it("count every route and every API, and name the gateway when they refuse", async () => {
+    const yaml = [
+      "routes:",
+      ...CHAT,
+      "    limits: {rpm: 100}",
+      "  - name: other",
+      "    type: llm/v1/chat",
+      "    model: {provider: mock, name: mock-echo}",
+      "governance:",
+      "  limits: {rpm: 3}",
+      "  usage_log: {sinks: []}",
+      "",
+    ].join("\n");
+    const gateway = await startGateway(yaml);
+    gateways.push(gateway);
+    const first = await gateway.post("/v1/chat/completions", { model: "chat", messages });
+    // The tightest request limit of those that applied: the gateway's.
+    expect(first.headers.get("x-ratelimit-limit-requests")).toBe("3");
+    expect(first.headers.get("x-ratelimit-remaining-requests")).toBe("2");
+    expect((await gateway.post("/gateway/other/invocations", { messages })).status).toBe(200);
+    expect((await gateway.post("/v1/chat/completions", { model: "other", messages })).status).toBe(200);
+    const refused = await gateway.post("/v1/chat/completions", { model: "chat", messages });
+    expect(refused.status).toBe(429);
+    expect(refused.body).toMatchObject({
+      error: { limit: { scope: "global", name: "rpm", limit: 3 } },
+    });
+    expect((refused.body as { error: { message: string } }).error.message).toMatch(/the gateway/);
+    const mlflow = await gateway.post("/gateway/chat/invocations", { messages });
+    expect(mlflow.body).toEqual({
+      error: "Rate limit exceeded: 3 per 1 minute (limit 'rpm' of the gateway)",
+    });
+  });
+});
