@@ -122,7 +122,7 @@ export function registerMlflowLimits(
           }),
           response: {
             200: jsonResponse("The route's request limits now.", "MlflowLimits"),
-            ...errorResponses(mlflowErrorFormat, [400, 404, 413, 415, 422, ...ANY_REQUEST_ERRORS]),
+            ...errorResponses(mlflowErrorFormat, [400, 404, 413, 415, 422, 503, ...ANY_REQUEST_ERRORS]),
           },
         },
       },
@@ -130,7 +130,15 @@ export function registerMlflowLimits(
         const { route: name, limits } = parseSetLimits(request.body);
         const route = holder.current.get(name);
         if (route === undefined) throw routeNotFound(name);
-        await coordinator.call(ROUTE_LIMITS_SERVICE, { op: "set", route: route.name, limits });
+        try {
+          await coordinator.call(ROUTE_LIMITS_SERVICE, { op: "set", route: route.name, limits });
+        } catch (error) {
+          throw new GatewayError(
+            "governance_unavailable",
+            "The limits could not be kept (the governance store did not answer); nothing changed. Retry shortly.",
+            { retryAfterSeconds: 1, cause: error },
+          );
+        }
         return encodeLimits(limits);
       },
     );
