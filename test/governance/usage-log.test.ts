@@ -3,11 +3,18 @@ import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { RedisUsageAggregates } from "../../src/governance/usage/redis-usage-aggregates.js";
 import { FileSink } from "../../src/governance/usage/sinks/file-sink.js";
-import { SqliteUsageAggregates } from "../../src/governance/usage/usage-aggregates.js";
+import {
+  SqliteUsageAggregates,
+  type UsageQuery,
+  type UsageRow,
+} from "../../src/governance/usage/usage-aggregates.js";
 import type { UsageRecord } from "../../src/governance/usage/usage-record.js";
 import { type GatewayUnderTest, startGateway } from "../api/gateway-under-test.js";
 import { type MockUpstream, startOpenAIMock } from "../mock-upstream/index.js";
+import { requireDebianTool } from "../support/debian-tool.js";
+import { type RedisServer, startRedisServer } from "../support/redis-server.js";
 
 let upstream: MockUpstream;
 const scratch: string[] = [];
@@ -149,16 +156,58 @@ function record(
   };
 }
 
-describe("usage aggregates", () => {
-  it("sum requests, tokens and cost per day, key, route and model, and count unpriced requests apart", () => {
-    const aggregates = new SqliteUsageAggregates(join(scratchDir(), "governance.db"));
-    aggregates.add([
+interface Aggregates {
+  add(records: UsageRecord[]): void;
+  flush(): void | Promise<void>;
+  query(query: UsageQuery): UsageRow[] | Promise<UsageRow[]>;
+  close(): void | Promise<void>;
+}
+
+const hasRedis = requireDebianTool("redis-server", "redis-server");
+let redis: RedisServer | undefined;
+afterAll(async () => {
+  await redis?.close();
+});
+
+/** The embedded store's SQLite aggregates, and Redis's written by two replicas (records split between them). */
+const BACKENDS: [string, () => Promise<{ writers: Aggregates[]; reader: Aggregates }>][] = [
+  [
+    "SQLite",
+    async () => {
+      const sqlite = new SqliteUsageAggregates(join(scratchDir(), "governance.db"));
+      return { writers: [sqlite], reader: sqlite };
+    },
+  ],
+  ...(hasRedis
+    ? ([
+        [
+          "Redis, two replicas",
+          async () => {
+            redis ??= await startRedisServer();
+            const settings = { url: redis.url, hashTag: `t${Date.now()}`, commandTimeoutMs: 3000 };
+            const writers = [new RedisUsageAggregates(settings), new RedisUsageAggregates(settings)];
+            for (const writer of writers) expect(await writer.ready()).toBe(true);
+            return { writers, reader: writers[0] as Aggregates };
+          },
+        ],
+      ] as const)
+    : []),
+];
+
+describe.each(BACKENDS)("usage aggregates (%s)", (_name, open) => {
+  it("sum requests, tokens and cost per day, key, route and model, and count unpriced requests apart", async () => {
+    const { writers, reader: aggregates } = await open();
+    const spread = (records: UsageRecord[]) =>
+      records.forEach((one, index) => writers[index % writers.length]?.add([one]));
+    spread([
       record("2026-05-01", "k1", "chat", "gpt", 1000),
       record("2026-05-01", "k1", "chat", "gpt", 2000),
       record("2026-05-02", "k2", "chat", "gpt", 500),
       record("2026-05-02", null, "embed", "ada", null),
     ]);
-    expect(aggregates.query({ from: "2026-05-01", to: "2026-05-31", groupBy: ["key"] })).toEqual([
+    // Every replica writes what it counted (once a second in the service).
+    for (const writer of writers) await writer.flush();
+    expect(await aggregates.query({ from: "2026-05-01", to: "2026-05-31", groupBy: ["key"] })).toEqual([
       {
         key: null,
         requests: 1,
@@ -189,7 +238,12 @@ describe("usage aggregates", () => {
     ]);
     aggregates.add([record("2026-05-02", "k2", "chat", "gpt", 500)]);
     expect(
-      aggregates.query({ from: "2026-05-02", to: "2026-05-02", groupBy: ["route", "model"], key: "k2" }),
+      await aggregates.query({
+        from: "2026-05-02",
+        to: "2026-05-02",
+        groupBy: ["route", "model"],
+        key: "k2",
+      }),
     ).toEqual([
       {
         route: "chat",
@@ -202,7 +256,7 @@ describe("usage aggregates", () => {
         unpriced_requests: 0,
       },
     ]);
-    aggregates.close();
+    for (const writer of writers) await writer.close();
   });
 });
 

@@ -3,6 +3,7 @@ import type { GovernanceConfig } from "../../config/governance/governance-config
 import type { UsageSink } from "../../config/governance/usage-log-section.js";
 import type { OwnedService } from "../../coordination/coordinator.js";
 import type { Logger } from "../../observability/logger.js";
+import { RedisUsageAggregates } from "./redis-usage-aggregates.js";
 import { FileSink } from "./sinks/file-sink.js";
 import { HttpSink } from "./sinks/http-sink.js";
 import { StreamSink } from "./sinks/stream-sink.js";
@@ -43,7 +44,8 @@ export class UsageService implements OwnedService {
     this.sinks = this.createSinks(options.config.usageLog.sinks);
     const store = options.config.store;
     this.aggregates =
-      options.aggregates ?? (store.kind === "local" ? new SqliteUsageAggregates(store.path) : undefined);
+      options.aggregates ??
+      (store.kind === "local" ? new SqliteUsageAggregates(store.path) : new RedisUsageAggregates(store));
     this.timer = setInterval(() => void this.flushAggregates(), 1000);
     this.timer.unref();
   }
