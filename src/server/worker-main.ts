@@ -2,7 +2,7 @@ import { createLogger } from "../observability/logger.js";
 import { isCoordinationReply } from "./coordination-messages.js";
 import { GatewayInstance } from "./gateway-instance.js";
 import { createMetricsFromPrimary } from "./metrics-from-primary.js";
-import { WorkerCoordinator } from "./worker-coordinator.js";
+import { type ChannelToPrimary, sendToPrimary, WorkerCoordinator } from "./worker-coordinator.js";
 import { isPrimaryMessage, type WorkerMessage } from "./worker-messages.js";
 import { reportMetricsToPrimary } from "./worker-metrics-reporter.js";
 
@@ -24,7 +24,7 @@ function send(message: WorkerMessage, sent?: () => void): void {
 }
 const clusterMetrics = createMetricsFromPrimary(send);
 const coordinator = new WorkerCoordinator(
-  (message) => process.connected && (process.send?.(message) ?? false),
+  (message) => sendToPrimary(process as ChannelToPrimary, message),
   (error) => logger.error({ err: error }, "a listener of a gateway event failed"),
 );
 
