@@ -54,6 +54,7 @@ export function registerMlflowInvocations(app: FastifyInstance, holder: RouteTab
         return holder.serve(
           table,
           route,
+          request.principal,
           async () => {
             const canonical = decodeMlflowRequest(route.operation, request.body);
             const { response, target, upstreamMs } = await executeRoute(

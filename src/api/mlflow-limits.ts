@@ -105,12 +105,15 @@ export function registerMlflowLimits(
     app.post(
       base,
       {
+        // Limits are settings: with gateway keys in use, only a master key may change them.
+        config: { surface: "settings" },
         schema: {
           hide,
           operationId: "setLimits",
           tags,
           summary: "Set a route's request limits (the MLflow client's set_limits)",
           description:
+            "Needs a master key where gateway keys are in use. " +
             "Replaces the route's request limits (`rps`, `rpm`, `rph`, `rpd` and MLflow's `limit:`) on every " +
             "worker, from the next request on; kept across restarts. `limits: []` removes them. Token limits, " +
             "in-flight limits and budgets stay as configured.",
@@ -122,7 +125,7 @@ export function registerMlflowLimits(
           }),
           response: {
             200: jsonResponse("The route's request limits now.", "MlflowLimits"),
-            ...errorResponses(mlflowErrorFormat, [400, 404, 413, 415, 422, 503, ...ANY_REQUEST_ERRORS]),
+            ...errorResponses(mlflowErrorFormat, [400, 401, 404, 413, 415, 422, 503, ...ANY_REQUEST_ERRORS]),
           },
         },
       },

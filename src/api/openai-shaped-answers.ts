@@ -15,6 +15,7 @@ import { encodeOpenAIEmbeddingsResponse } from "../dialects/openai/embeddings-re
 import { encodeOpenAIError } from "../dialects/openai/error-encoder.js";
 import { reportedModel } from "../dialects/openai/reported-model.js";
 import { createResponseId } from "../dialects/openai/response-id.js";
+import type { Principal } from "../governance/principal.js";
 import { performAttempt } from "../routing/execute-route.js";
 import { openStreamAttempt } from "../routing/execute-route-stream.js";
 import { fetchRelayedJson, openRelayedStream } from "../routing/relay-upstream.js";
@@ -29,11 +30,13 @@ import { sendRelayedStream } from "./relay-stream-response.js";
 import { usageOfAnswer } from "./relayed-usage.js";
 import { attemptRecorder } from "./request-observation.js";
 
-/** A request's route, with the table it was found in and the holder that admits requests to it. */
+/** A request's route, with the table it was found in, the holder that admits requests to it, and the caller. */
 export interface ServedRoute {
   holder: RouteTableHolder;
   table: RouteTable;
   route: Route;
+  /** The request's authenticated key (`request.principal`); null on an open gateway. */
+  principal: Principal | null;
 }
 
 /**
@@ -189,7 +192,13 @@ async function stream<O extends "chat" | "completions">(
 function serve<T>(reply: FastifyReply, served: ServedRoute, work: (route: Route) => Promise<T>): Promise<T> {
   const observation = reply.request.observation;
   if (observation === null) throw new Error("a request is answered before its route is observed");
-  return served.holder.serve(served.table, served.route, () => work(served.route), observation.call);
+  return served.holder.serve(
+    served.table,
+    served.route,
+    served.principal,
+    () => work(served.route),
+    observation.call,
+  );
 }
 
 function streamOptions(prefix: "chatcmpl" | "cmpl", route: Route, includeUsage: boolean | undefined) {

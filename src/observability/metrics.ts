@@ -43,6 +43,8 @@ export class GatewayMetrics {
   readonly usageDropped: HotCounter;
   /** Labels: route. */
   readonly inFlight: HotGauge;
+  /** Labels: surface, code. */
+  readonly accessRefusals: HotCounter;
 
   constructor(registry: Registry = new Registry()) {
     this.registry = registry;
@@ -132,6 +134,12 @@ export class GatewayMetrics {
       "switchyard_requests_in_flight",
       "API requests being answered now.",
       ["route"],
+      registry,
+    );
+    this.accessRefusals = new HotCounter(
+      "switchyard_access_refusals_total",
+      "Requests refused by access control before any route was chosen, by surface and error code (missing_api_key, invalid_api_key, governance_unavailable, ...).",
+      ["surface", "code"],
       registry,
     );
     registerProcessMetrics(registry);

@@ -30,6 +30,7 @@ function route(targets: RouteTarget[], maxAttempts = 2, budgetMs = 60_000): Rout
     retries: { maxAttempts, initialBackoffMs: 0, maxBackoffMs: 0, budgetMs },
     maxInFlight: null,
     governance: new RouteGovernance("r", DEFAULT_ROUTE_GOVERNANCE),
+    targetModels: targets.map((target) => target.upstream.model),
   };
 }
 

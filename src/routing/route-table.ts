@@ -35,6 +35,8 @@ export interface Route {
   readonly maxInFlight: number | null;
   /** The route's limits, budgets and accounting settings, prepared for the request path. */
   readonly governance: RouteGovernance;
+  /** Every upstream model the route can reach (fallbacks included): what a key's `models` scope is checked against. */
+  readonly targetModels: readonly string[];
 }
 
 /** Told of every circuit-breaker transition, to log it. */
@@ -57,6 +59,8 @@ export class RouteTable {
   readonly builtAt = Math.floor(Date.now() / 1000);
   /** Global limits, budgets, prices and estimates of this version of the config. */
   readonly governance: TableGovernance;
+  /** Whether a request must come with a gateway key (`governance.auth.required`). */
+  readonly authRequired: boolean;
   private readonly byName: Map<string, Route>;
   private readonly origins: string[] = [];
   private inFlight = 0;
@@ -79,7 +83,9 @@ export class RouteTable {
       retries: route.retries,
       maxInFlight: route.maxInFlight,
       governance: new RouteGovernance(route.name, route.governance),
+      targetModels: [...new Set(route.targets.map((target) => target.model))],
     }));
+    this.authRequired = config.governance.auth.required;
     this.byName = new Map(this.routes.map((route) => [route.name, route]));
   }
 

@@ -4,6 +4,7 @@ import type { MetricsSource } from "../api/metrics-api.js";
 import type { GatewayConfig } from "../config/gateway-config.js";
 import type { Coordinator } from "../coordination/coordinator.js";
 import { InProcessCoordinator } from "../coordination/in-process-coordinator.js";
+import { GovernanceRuntime } from "../governance/governance-runtime.js";
 import { Governor } from "../governance/governor.js";
 import { createLimitStore } from "../governance/limits/create-limit-store.js";
 import {
@@ -49,6 +50,7 @@ export class GatewayInstance {
     readonly coordinator: Coordinator,
     /** Set when this instance hosts the owned services itself (no cluster primary). */
     private readonly ownCoordinator: InProcessCoordinator | undefined,
+    readonly governance: GovernanceRuntime,
   ) {}
 
   static async create(options: GatewayInstanceOptions): Promise<GatewayInstance> {
@@ -76,6 +78,7 @@ export class GatewayInstance {
     );
     const metrics = new GatewayMetrics();
     const usageLog = new UsageLogClient(coordinator, options.config.governance.usageLog);
+    const governance = await GovernanceRuntime.create(options.config, coordinator, options.logger);
     const app = await buildApp({
       usageLog,
       routes: holder,
@@ -84,6 +87,7 @@ export class GatewayInstance {
       ...(options.logger === undefined ? {} : { logger: options.logger }),
       server: options.config.server,
       coordinator,
+      governance,
     });
     return new GatewayInstance(
       app,
@@ -94,12 +98,14 @@ export class GatewayInstance {
       options.logger,
       coordinator,
       ownCoordinator,
+      governance,
     );
   }
 
   /** Swaps in a new config; requests in flight finish on the table they started with. */
   applyConfig(config: GatewayConfig): void {
     this.ownCoordinator?.host.applyConfig(config);
+    this.governance.applyConfig(config);
     this.holder.swap(new RouteTable(config, this.pools, circuitLogger(this.logger)));
     if (JSON.stringify(config.server) !== JSON.stringify(this.startedWith.server)) {
       this.logger?.warn("the 'server' settings changed; they take effect when the gateway restarts");
@@ -124,6 +130,7 @@ export class GatewayInstance {
     await this.holder.governor?.close();
     await this.app.usageLog?.flush();
     await this.pools.closeAll();
+    await this.governance.close();
     await this.ownCoordinator?.close();
   }
 }

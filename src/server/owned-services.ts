@@ -3,6 +3,7 @@ import type { GatewayConfig } from "../config/gateway-config.js";
 import type { OwnedService } from "../coordination/coordinator.js";
 import { LimitsService } from "../governance/limits/limits-service.js";
 import { RouteLimitsService } from "../governance/route-limit-overrides.js";
+import { createGovernanceStoreService } from "../governance/store/governance-store-service.js";
 import { UsageService } from "../governance/usage/usage-service.js";
 import type { Logger } from "../observability/logger.js";
 
@@ -23,6 +24,10 @@ export interface OwnedServicesContext {
 export function createOwnedServices(context: OwnedServicesContext): OwnedService[] {
   const { config, logger } = context;
   return [
+    // Keys, groups, orgs and the audit log in the embedded store (with Redis, every worker talks to Redis).
+    ...(config.governance.store.kind === "local"
+      ? [createGovernanceStoreService(config, context.publish)]
+      : []),
     // The embedded store's limit counters and budgets (with Redis, every process talks to Redis instead).
     ...(config.governance.store.kind === "local"
       ? [new LimitsService({ config: config.governance, ...(logger === undefined ? {} : { logger }) })]

@@ -179,7 +179,7 @@ const BACKENDS: [string, () => Promise<{ writers: Aggregates[]; reader: Aggregat
     },
   ],
   ...(hasRedis
-    ? ([
+    ? [
         [
           "Redis, two replicas",
           async () => {
@@ -189,16 +189,17 @@ const BACKENDS: [string, () => Promise<{ writers: Aggregates[]; reader: Aggregat
             for (const writer of writers) expect(await writer.ready()).toBe(true);
             return { writers, reader: writers[0] as Aggregates };
           },
-        ],
-      ] as const)
+        ] as [string, () => Promise<{ writers: Aggregates[]; reader: Aggregates }>],
+      ]
     : []),
 ];
 
 describe.each(BACKENDS)("usage aggregates (%s)", (_name, open) => {
   it("sum requests, tokens and cost per day, key, route and model, and count unpriced requests apart", async () => {
     const { writers, reader: aggregates } = await open();
-    const spread = (records: UsageRecord[]) =>
-      records.forEach((one, index) => writers[index % writers.length]?.add([one]));
+    const spread = (records: UsageRecord[]) => {
+      for (const [index, one] of records.entries()) writers[index % writers.length]?.add([one]);
+    };
     spread([
       record("2026-05-01", "k1", "chat", "gpt", 1000),
       record("2026-05-01", "k1", "chat", "gpt", 2000),

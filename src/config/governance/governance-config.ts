@@ -1,4 +1,7 @@
 import { join } from "node:path";
+import type { AdminSettings } from "./admin-settings.js";
+import type { AuthSettings } from "./auth-settings.js";
+import type { DeclaredGroup, DeclaredKey, DeclaredOrg } from "./declared-objects.js";
 import { DEFAULT_ESTIMATES, type EstimateSettings } from "./estimates-section.js";
 import type { Budget, Limits } from "./limit-blocks.js";
 import { DEFAULT_PRICE_SETTINGS, type PriceSettings } from "./prices-section.js";
@@ -18,6 +21,11 @@ export interface GovernanceConfig {
   prices: PriceSettings;
   estimates: EstimateSettings;
   usageLog: UsageLogSettings;
+  auth: AuthSettings;
+  admin: AdminSettings;
+  orgs: DeclaredOrg[];
+  groups: DeclaredGroup[];
+  keys: DeclaredKey[];
 }
 
 /** Every default: what a config without a `governance:` block gets (the store file beside the config file). */
@@ -29,5 +37,22 @@ export function defaultGovernanceConfig(configDirectory: string): GovernanceConf
     prices: DEFAULT_PRICE_SETTINGS,
     estimates: DEFAULT_ESTIMATES,
     usageLog: DEFAULT_USAGE_LOG,
+    auth: {
+      required: false,
+      pepper: undefined,
+      pepperPrevious: undefined,
+      cacheTtlMs: 5000,
+      staleForMs: 300_000,
+      surfaces: { metrics: "open", docs: "open", openapi: "open", admin: "off" },
+    },
+    admin: { masterKeys: [] },
+    orgs: [],
+    groups: [],
+    keys: [],
   };
+}
+
+/** Whether gateway keys are in use at all: only then is there a store to open and a pepper to hash with. */
+export function usesGatewayKeys(governance: GovernanceConfig): boolean {
+  return governance.auth.pepper !== undefined;
 }
