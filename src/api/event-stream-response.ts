@@ -7,7 +7,8 @@ import { costOf } from "../governance/prices/cost.js";
 import { needsTopUp, topUpStream } from "../governance/stream-meter.js";
 import { ClientStreamWriter } from "./client-stream-writer.js";
 import { governanceHeaders } from "./governance-headers.js";
-import { serverTimingHeader, targetHeaders } from "./request-observation.js";
+import { type RequestObservation, serverTimingHeader, targetHeaders } from "./request-observation.js";
+import { SseHeartbeat } from "./sse-heartbeat.js";
 
 /** Turns canonical events into the client dialect's SSE data texts (one object per stream). */
 export interface StreamChunkEncoder {
@@ -49,6 +50,7 @@ export async function sendEventStream(
     ...streamResponseHeaders(reply),
     ...extraHeaders,
   });
+  const heartbeat = new SseHeartbeat(response, reply.server.sseHeartbeatMs);
   let failed = false;
   const call = observation?.call;
   try {
@@ -61,15 +63,17 @@ export async function sendEventStream(
         failed = true;
         break;
       }
+      if (observation !== null) observeEvent(observation, event);
       if (call !== undefined) {
-        if (event.type === "usage") {
-          call.usage = event.usage;
-          event = withCost(event, call);
-        } else if (event.type === "text_delta") call.meteredChars += event.text.length;
+        if (event.type === "usage") event = withCost(event, call);
+        else if (event.type === "text_delta") call.meteredChars += event.text.length;
         else if (event.type === "tool_arguments_delta") call.meteredChars += event.json.length;
       }
       const chunks = options.encoder.push(event);
-      if (chunks.length > 0) await response.write(chunks.map((chunk) => encodeSseFrame(chunk)).join(""));
+      if (chunks.length > 0) {
+        heartbeat.wrote();
+        await response.write(chunks.map((chunk) => encodeSseFrame(chunk)).join(""));
+      }
       if (call !== undefined && needsTopUp(call)) {
         // Leaving the loop closes the events, which aborts the upstream call.
         const cut = await topUpStream(call);
@@ -91,6 +95,8 @@ export async function sendEventStream(
     failWith(reply, internal);
     if (!response.destroyed) await response.write(encodeSseFrame(options.encodeError(internal)));
     failed = true;
+  } finally {
+    heartbeat.stop();
   }
   if (!failed && !response.destroyed) {
     const last = options.encoder.finish().map((chunk) => encodeSseFrame(chunk));
@@ -105,6 +111,14 @@ function withCost(event: StreamEvent & { type: "usage" }, call: GovernedCall): S
   const price = call.target?.price ?? call.reservation?.price;
   const cost = costOf(price, event.usage, call.startedAtMs);
   return cost.priced ? { ...event, cost: nanoToUsd(cost.nano) } : event;
+}
+
+/** What the observation keeps of a stream's events: its usage, finish reasons and the model that answered. */
+function observeEvent(observation: RequestObservation, event: StreamEvent): void {
+  if (event.type === "usage") observation.usage = event.usage;
+  else if (event.type === "finish")
+    observation.finishReasons = [...(observation.finishReasons ?? []), event.reason ?? "null"];
+  else if (event.type === "message_start" && event.model !== "") observation.responseModel = event.model;
 }
 
 /**

@@ -22,13 +22,14 @@ import { fetchRelayedJson, openRelayedStream } from "../routing/relay-upstream.j
 import { callWithResilience } from "../routing/resilient-call.js";
 import type { Route, RouteTable } from "../routing/route-table.js";
 import type { RouteTableHolder } from "../routing/route-table-holder.js";
-import { passThroughFor } from "../streaming/pass-through.js";
+import { canPassThrough, passThroughFor } from "../streaming/pass-through.js";
+import { attemptRecorder } from "./attempt-observer.js";
+import { canonicalFinish } from "./canonical-finish.js";
 import { clientAbortSignal } from "./client-abort-signal.js";
 import type { DeferredRequest } from "./deferred-request.js";
 import { type StreamChunkEncoder, sendEventStream } from "./event-stream-response.js";
 import { sendRelayedStream } from "./relay-stream-response.js";
-import { usageOfAnswer } from "./relayed-usage.js";
-import { attemptRecorder } from "./request-observation.js";
+import { finishOfAnswer, usageOfAnswer } from "./relayed-usage.js";
 
 /** A request's route, with the table it was found in, the holder that admits requests to it, and the caller. */
 export interface ServedRoute {
@@ -108,7 +109,7 @@ export async function answerEmbeddings(
  */
 function decodeUnlessRelayed(route: Route, operation: Operation, request: DeferredRequest<unknown>): void {
   const first = route.targets[0];
-  if (first === undefined || passThroughFor("openai", operation, first) === undefined) void request.canonical;
+  if (first === undefined || !canPassThrough("openai", operation, first)) void request.canonical;
 }
 
 type WholeAnswer<R> = { kind: "relayed"; reply: FastifyReply } | { kind: "translated"; response: R };
@@ -124,8 +125,8 @@ async function answerWhole<O extends Operation>(
     route,
     clientAbortSignal(reply.raw),
     async (target, signal, timeouts) => {
-      const passThrough = passThroughFor("openai", operation, target);
-      if (passThrough !== undefined) return fetchRelayedJson(passThrough, request.body, signal, timeouts);
+      const passThrough = passThroughFor("openai", operation, target, request.body);
+      if (passThrough !== undefined) return fetchRelayedJson(passThrough, signal, timeouts);
       return {
         kind: "translated" as const,
         ...(await performAttempt(target, operation, request.canonical, signal, timeouts)),
@@ -135,9 +136,11 @@ async function answerWhole<O extends Operation>(
   );
   if (value.kind === "relayed-json") {
     observe(reply, value.upstreamMs, usageOfAnswer(value.body));
+    observeFinish(reply, finishOfAnswer(value.body));
     return { kind: "relayed", reply: reply.type("application/json").send(value.text) };
   }
   observe(reply, value.upstreamMs, value.response.usage);
+  observeFinish(reply, canonicalFinish(value.response));
   return { kind: "translated", response: value.response };
 }
 
@@ -152,21 +155,19 @@ async function stream<O extends "chat" | "completions">(
   // The stream's usage is what it is billed by: ask OpenAI-shaped upstreams for it even when the client did
   // not (the extra chunk is then left out of the client's stream).
   const injectUsage = route.governance.config.injectStreamUsage && !request.includeUsage;
-  const { value } = await callWithResilience(
+  const { value, target: served } = await callWithResilience(
     route,
     clientSignal,
     async (target, signal, timeouts) => {
-      const passThrough = passThroughFor("openai", operation, target);
+      const passThrough = passThroughFor(
+        "openai",
+        operation,
+        target,
+        injectUsage ? withStreamUsage(request.body) : request.body,
+      );
       if (passThrough !== undefined) {
-        // Only chat relays (completions are served through chat), so the decoder for an upstream that
-        // answers JSON is chat's; decoding happens only in that rare case.
-        return openRelayedStream(
-          passThrough,
-          injectUsage ? withStreamUsage(request.body) : request.body,
-          () => request.canonical as ChatRequest,
-          signal,
-          timeouts,
-        );
+        // The request is decoded only if the upstream ignores `stream` and answers with JSON.
+        return openRelayedStream(passThrough, operation, () => request.canonical, signal, timeouts);
       }
       const canonical = injectUsage ? { ...request.canonical, streamIncludeUsage: true } : request.canonical;
       return {
@@ -177,13 +178,14 @@ async function stream<O extends "chat" | "completions">(
     attemptRecorder(reply.request),
   );
   observe(reply, value.firstEventMs, undefined);
+  const context = { route: route.name, target: served.label };
   if (value.kind === "relayed-stream") {
-    await sendRelayedStream(reply, value, clientSignal, injectUsage ? "strip" : "keep");
+    await sendRelayedStream(reply, value, clientSignal, context, request.includeUsage);
     return reply;
   }
   await sendEventStream(reply, value.events, {
     encoder,
-    encodeError: (error) => JSON.stringify(encodeOpenAIError(error)),
+    encodeError: (error) => JSON.stringify(encodeOpenAIError(error.withContext(context))),
     doneMarker: true,
   });
   return reply;
@@ -222,4 +224,11 @@ function observe(reply: FastifyReply, upstreamMs: number, usage: Usage | undefin
   if (observation === null) return;
   observation.upstreamMs = upstreamMs;
   if (usage !== undefined) observation.usage = usage;
+}
+
+function observeFinish(reply: FastifyReply, finish: { model?: string; reasons: string[] } | undefined): void {
+  const observation = reply.request.observation;
+  if (observation === null || finish === undefined) return;
+  observation.finishReasons = finish.reasons;
+  if (finish.model !== undefined) observation.responseModel = finish.model;
 }

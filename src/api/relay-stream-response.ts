@@ -1,7 +1,8 @@
 import type { FastifyReply } from "fastify";
-import { GatewayError } from "../canonical/index.js";
+import { type ErrorContext, GatewayError } from "../canonical/index.js";
 import { nanoToUsd } from "../config/governance/limit-blocks.js";
 import { encodeOpenAIError } from "../dialects/openai/error-encoder.js";
+import { splitStreamUsage } from "../dialects/openai/stream-usage.js";
 import { decodeUsage } from "../dialects/openai/usage.js";
 import { encodeSseFrame } from "../framing/sse-encoder.js";
 import type { RelayedFrames } from "../framing/sse-frame-relay.js";
@@ -13,68 +14,99 @@ import type { RelayedStream } from "../routing/relay-upstream.js";
 import { upstreamFailure } from "../routing/upstream-failure.js";
 import { ClientStreamWriter } from "./client-stream-writer.js";
 import { failWith, SSE_HEADERS, streamResponseHeaders } from "./event-stream-response.js";
+import { finishOfChunk, usageOfChunk } from "./relayed-usage.js";
+import { SseHeartbeat } from "./sse-heartbeat.js";
 
 /**
- * Relays an opened upstream stream to the client frame by frame, bytes untouched. The side tap reads every
- * frame: the stream is complete at its end marker or an in-band error (both passed on, nothing after them); a
- * frame the client could not read is held back, and a stream that breaks off or ends without its end marker
- * gets the gateway's explicit error frame. A broken stream never ends like a clean one.
+ * Relays an opened upstream stream to the client frame by frame. The side tap reads every frame: the stream is
+ * complete at its end marker (passed on, nothing after it); an in-band error, or a frame the client could not
+ * read, is held back and the stream ends with the gateway's error frame in OpenAI's envelope (carrying the
+ * upstream's message, type and code, the route and the target); a stream that breaks off or ends without its end
+ * marker gets the gateway's explicit error frame too. A broken stream never ends like a clean one. Frames go
+ * on as the upstream's bytes unless the provider declares a difference (a rewrite, or framing to normalise).
  */
 export async function sendRelayedStream(
   reply: FastifyReply,
   stream: RelayedStream,
   signal: CancelSignal,
-  /** `strip`: the client did not ask for the usage chunk; the gateway did, to count the stream's usage. */
-  usageChunk: "keep" | "strip" = "keep",
+  context: ErrorContext,
+  /** The client's `stream_options.include_usage`, for upstreams that send usage unasked. */
+  includeUsage: boolean,
 ): Promise<void> {
-  const { upstream, opened, chunks, relay, readFrame } = stream;
+  const { upstream, opened, chunks, relay, readFrame, quirks } = stream;
+  const { rewrite, normaliseFraming = false, usageOnLastChunk = false } = quirks;
+  /** The data texts to send for a chunk instead of its bytes, or undefined to relay them as they are. */
+  const replace = (data: string): string[] | undefined => {
+    const rewritten = rewrite?.(data);
+    const split = usageOnLastChunk ? splitStreamUsage(rewritten ?? data, includeUsage) : undefined;
+    if (split !== undefined) return split;
+    if (rewritten !== undefined || normaliseFraming) return [rewritten ?? data];
+    return undefined;
+  };
   const observation = reply.request.observation;
   const call = observation?.call;
   let complete = false;
   let failure: GatewayError | undefined;
-  /**
-   * The bytes to pass on: up to the frame that ends the stream, if these frames have one. The usage chunk
-   * is left out when the client did not ask for it, or passed on with the call's cost added when it did.
-   */
-  const relayable = ({ bytes, frames, ends }: RelayedFrames): Buffer => {
-    let pieces: Buffer[] | undefined;
-    let from = 0;
-    const upTo = (end: number): Buffer => {
-      if (pieces === undefined) return bytes.subarray(0, end);
-      pieces.push(bytes.subarray(from, end));
-      return Buffer.concat(pieces);
+  /** What to pass on of these frames: up to the frame that ends the stream, each rewritten if it must be. */
+  const relayable = ({ bytes, frames, starts, ends }: RelayedFrames): Buffer => {
+    // Built only when a frame is rewritten: then the output is the changed frames between untouched runs.
+    let pieces: (Buffer | string)[] | undefined;
+    let copied = 0;
+    const cutAt = (offset: number): Buffer => {
+      if (pieces === undefined) return bytes.subarray(0, offset);
+      pieces.push(bytes.subarray(copied, offset));
+      return joinPieces(pieces);
     };
     for (const [index, frame] of frames.entries()) {
       const chunk = readFrame(frame);
       if (chunk.kind === "chunk") {
+        if (observation !== null) {
+          observation.usage = usageOfChunk(frame.data) ?? observation.usage;
+          const finish = finishOfChunk(frame.data);
+          if (finish !== undefined) {
+            observation.finishReasons = [...(observation.finishReasons ?? []), ...finish.reasons];
+            if (finish.model !== undefined) observation.responseModel = finish.model;
+          }
+        }
         if (call !== undefined) {
+          // Metered as it runs (limits and budgets top up from it); billed by the upstream's usage.
           if (chunk.outputChars > 0) {
             call.meteredChars += chunk.outputChars;
             call.meteredChunks++;
           }
           if (chunk.usage !== undefined) call.usage = decodeUsage(chunk.usage, 0);
+          if (chunk.usageOnly) {
+            // The usage chunk: left out when the client did not ask for it (the gateway did, to bill the
+            // stream), passed on with the call's cost added when it did.
+            pieces ??= [];
+            pieces.push(bytes.subarray(copied, starts[index]));
+            if (includeUsage) pieces.push(encodeSseFrame(JSON.stringify(withCost(chunk.payload, call))));
+            copied = ends[index] ?? bytes.length;
+            continue;
+          }
         }
-        if (chunk.usageOnly && call !== undefined) {
-          const start = index === 0 ? 0 : (ends[index - 1] as number);
-          pieces ??= [];
-          pieces.push(bytes.subarray(from, start));
-          if (usageChunk === "keep")
-            pieces.push(Buffer.from(encodeSseFrame(JSON.stringify(withCost(chunk.payload, call)))));
-          from = ends[index] as number;
-        }
+        const changed = replace(frame.data) ?? (spaceless(bytes, starts[index]) ? [frame.data] : undefined);
+        if (changed === undefined) continue;
+        pieces ??= [];
+        pieces.push(bytes.subarray(copied, starts[index]), ...changed.map((data) => encodeSseFrame(data)));
+        copied = ends[index] ?? bytes.length;
         continue;
       }
-      if (chunk.kind === "invalid") {
+      if (chunk.kind !== "done") {
+        // An in-band error or an unreadable frame: held back, and the stream ends with the gateway's error frame.
         failure = chunk.error;
         failWith(reply, chunk.error);
-        return upTo(index === 0 ? 0 : (ends[index - 1] as number));
+        return cutAt(starts[index] ?? 0);
       }
-      // The end marker, or the upstream's own error event (passed on as it is, and counted as a failure).
-      if (chunk.kind === "error") failWith(reply, chunk.error);
       complete = true;
-      return upTo(ends[index] as number);
+      if (normaliseFraming || spaceless(bytes, starts[index])) {
+        pieces ??= [];
+        pieces.push(bytes.subarray(copied, starts[index]), encodeSseFrame("[DONE]"));
+        return joinPieces(pieces);
+      }
+      return cutAt(ends[index] ?? bytes.length);
     }
-    return upTo(bytes.length);
+    return cutAt(bytes.length);
   };
   const first = relayable(stream.first);
   reply.hijack();
@@ -82,22 +114,28 @@ export async function sendRelayedStream(
     ...SSE_HEADERS,
     ...streamResponseHeaders(reply),
   });
+  const heartbeat = new SseHeartbeat(response, reply.server.sseHeartbeatMs);
   try {
     await response.write(first);
     while (!complete && failure === undefined && !response.destroyed) {
       if (call !== undefined && needsTopUp(call)) {
+        // Past its reservation: reserve more, or (policy `cut`) end the stream with the limit's error.
         failure = await topUpStream(call);
         if (failure !== undefined) break;
       }
       const next = await chunks.next();
       if (next.done === true) break;
       const bytes = relayable(relay.push(next.value as Buffer));
-      if (bytes.length > 0) await response.write(bytes);
+      if (bytes.length > 0) {
+        heartbeat.wrote();
+        await response.write(bytes);
+      }
     }
   } catch (error) {
     if (!signal.aborted)
       failure = upstreamFailure(error, upstream.providerDisplayName, opened.timedOut(), true);
   } finally {
+    heartbeat.stop();
     const body = opened.response.body;
     // A complete stream usually has only its end left to arrive: reading it keeps the upstream connection
     // reusable (destroying the body closes the socket, and the next request pays for a new connection).
@@ -111,9 +149,24 @@ export async function sendRelayedStream(
       `The stream from ${upstream.providerDisplayName} ended before its end marker ([DONE]).`,
     );
     failWith(reply, failure);
-    await response.write(encodeSseFrame(JSON.stringify(encodeOpenAIError(failure))));
+    await response.write(encodeSseFrame(JSON.stringify(encodeOpenAIError(failure.withContext(context)))));
   }
   response.end();
+}
+
+const DATA_COLON = Buffer.from("data:");
+
+/**
+ * Whether a frame starts `data:` without the space (valid SSE, TGI's framing, but strict clients and proxies
+ * that match `data: ` miss it): such a frame is re-encoded. One byte compared, so relaying stays free.
+ */
+function spaceless(bytes: Buffer, start: number | undefined): boolean {
+  if (start === undefined) return false;
+  return bytes[start + 5] !== 0x20 && bytes.subarray(start, start + 5).equals(DATA_COLON);
+}
+
+function joinPieces(pieces: (Buffer | string)[]): Buffer {
+  return Buffer.concat(pieces.map((piece) => (typeof piece === "string" ? Buffer.from(piece) : piece)));
 }
 
 /** The include_usage chunk with the call's cost added to its usage (`usage.cost`, USD), when it is priced. */

@@ -1,11 +1,11 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import type { Usage } from "../canonical/index.js";
+import type { Operation, Usage } from "../canonical/index.js";
 import { type CallRequest, GovernedCall, type PricedTarget } from "../governance/governed-call.js";
 import type { Principal } from "../governance/principal.js";
 import type { UsageLogClient } from "../governance/usage/usage-log-client.js";
 import type { GatewayMetrics } from "../observability/metrics.js";
 import type { Route } from "../routing/route-table.js";
-import { CLIENT_CLOSED_REQUEST, recordRequest } from "./request-outcome.js";
+import { recordRequest } from "./request-metrics.js";
 
 /** What the gateway learns about one API request while answering it: the source of its metrics and timings. */
 export interface RequestObservation {
@@ -13,6 +13,8 @@ export interface RequestObservation {
   route: string;
   /** The route's type (`llm/v1/chat`). */
   routeType: string;
+  /** What the route does (`chat`, `completions`, `embeddings`). */
+  operation: Operation;
   provider: string;
   /** The configured upstream model (bounded by the config, unlike what upstreams report). */
   model: string;
@@ -26,9 +28,12 @@ export interface RequestObservation {
   firstByteMs: number | undefined;
   /** The usage the upstream reported, once known (the same as `call.usage`: governance settles with it). */
   usage: Usage | undefined;
+  /** The model the upstream says answered, and each choice's finish reason, when known (for traces). */
+  responseModel: string | undefined;
+  finishReasons: string[] | undefined;
   /**
-   * The status to count the request with when it differs from the HTTP status: a stream answered 200 and then
-   * ended with an error frame counts as that error's status.
+   * The status the request ended with when it differs from the HTTP status: a stream answered 200 and then
+   * ended with an error frame ends as that error's status (in metrics, the access log and the trace).
    */
   outcomeStatus: number | undefined;
   /** The request as limits, budgets and the usage log see it; routing admits and settles it. */
@@ -47,8 +52,8 @@ declare module "fastify" {
 }
 
 /**
- * Starts observing a request once its route is known: it counts as in flight from here until it is recorded,
- * when its response finishes (metrics-api.ts) or its connection closes before that (the client left: 499).
+ * Starts observing a request once its route is known: it counts as in flight from here until it ends
+ * (request-outcome.ts: its response finished, or its connection closed first).
  */
 export function observeRoute(reply: FastifyReply, api: string, route: Route): RequestObservation {
   const request = reply.request;
@@ -58,6 +63,7 @@ export function observeRoute(reply: FastifyReply, api: string, route: Route): Re
     api,
     route: route.name,
     routeType: route.type,
+    operation: route.operation,
     provider: upstream?.providerName ?? "",
     model: upstream?.model ?? "",
     upstreamMs: undefined,
@@ -72,15 +78,17 @@ export function observeRoute(reply: FastifyReply, api: string, route: Route): Re
     set usage(usage: Usage | undefined) {
       call.usage = usage;
     },
+    responseModel: undefined,
+    finishReasons: undefined,
     outcomeStatus: undefined,
     call,
   };
   request.observation = observation;
   const metrics = request.server.metrics;
   metrics.inFlight.labels(route.name).value++;
-  reply.raw.once("close", () => {
-    if (!reply.raw.writableFinished) recordRequest(metrics, request, reply, CLIENT_CLOSED_REQUEST);
-  });
+  // The client left before the route was known (an asynchronous hook in between): it ended already, so it is
+  // counted now, with how it ended.
+  if (request.endStatus !== null) recordRequest(metrics, request, reply, request.endStatus);
   return observation;
 }
 

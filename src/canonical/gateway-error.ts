@@ -57,6 +57,12 @@ export interface GatewayErrorDetails {
   retryAfterSeconds?: number;
   /** For the gateway's own limits and budgets: which one refused, so every dialect can name it. */
   limit?: RefusingLimit;
+  /**
+   * For errors the upstream reported (HTTP or in-stream): its own `type`, `code` and `param`, passed on to
+   * clients whose dialect has those fields (OpenAI's `context_length_exceeded` and the like), and the provider's
+   * name for people, so the message can say who said it.
+   */
+  upstream?: UpstreamErrorDetails;
   cause?: unknown;
 }
 
@@ -79,6 +85,20 @@ export interface RefusingLimit {
   resetAt: string;
 }
 
+export interface UpstreamErrorDetails {
+  /** The provider's display name (`Mistral`), when known; never a guess. */
+  provider?: string;
+  type?: string;
+  code?: string;
+  param?: string;
+}
+
+/** Where in the gateway an error happened: the route, and the target (`provider/model`) that was called. */
+export interface ErrorContext {
+  route: string;
+  target?: string;
+}
+
 export class GatewayError extends Error {
   readonly code: ErrorCode;
   readonly kind: ErrorKind;
@@ -88,6 +108,9 @@ export class GatewayError extends Error {
   readonly upstreamBody: unknown;
   readonly retryAfterSeconds: number | undefined;
   readonly limit: RefusingLimit | undefined;
+  readonly upstream: UpstreamErrorDetails | undefined;
+  /** Set once, by whoever knows the route (and target) when the error leaves routing. */
+  context: ErrorContext | undefined;
 
   constructor(code: ErrorCode, message: string, details: GatewayErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -100,6 +123,14 @@ export class GatewayError extends Error {
     this.upstreamBody = details.upstreamBody;
     this.retryAfterSeconds = details.retryAfterSeconds;
     this.limit = details.limit;
+    this.upstream = details.upstream;
+    this.context = undefined;
+  }
+
+  /** Records the route and target the error happened on, unless an inner layer already did. */
+  withContext(context: ErrorContext): this {
+    this.context ??= context;
+    return this;
   }
 }
 

@@ -4,6 +4,7 @@ export * from "./completions-via-chat.js";
 export * from "./embeddings.js";
 export * from "./finish-reason.js";
 export * from "./gateway-error.js";
+export * from "./prompt-fan-out.js";
 export * from "./route-type.js";
 export * from "./sampling.js";
 export * from "./stream-event.js";

@@ -89,13 +89,28 @@ describe("callWithResilience", () => {
     await expect(callWithResilience(route([target("a"), target("b")]), signal, attempt)).rejects.toBe(last);
   });
 
-  it("tells the observer about every attempt", async () => {
+  it("tells the observer about every attempt, each failure, and lets it run the attempts", async () => {
     const seen: string[] = [];
     const { attempt } = scripted({ a: [unavailable(), unavailable()] });
-    await callWithResilience(route([target("a"), target("b")]), signal, attempt, (candidate, number) =>
-      seen.push(`${number}:${candidate.label}`),
-    );
-    expect(seen).toEqual(["1:a", "2:a", "3:b"]);
+    await callWithResilience(route([target("a"), target("b")]), signal, attempt, {
+      started: (candidate, number) => seen.push(`${number}:${candidate.label}`),
+      failed: (candidate, number, error, cancelled) =>
+        seen.push(`failed ${number}:${candidate.label} ${(error as GatewayError).code} ${cancelled}`),
+      run: (candidate, number, work) => {
+        seen.push(`run ${number}:${candidate.label}`);
+        return work();
+      },
+    });
+    expect(seen).toEqual([
+      "1:a",
+      "run 1:a",
+      "failed 1:a upstream_http_error false",
+      "2:a",
+      "run 2:a",
+      "failed 2:a upstream_http_error false",
+      "3:b",
+      "run 3:b",
+    ]);
   });
 
   it("skips a target whose circuit is open", async () => {

@@ -13,8 +13,19 @@ export type Attempt<T> = (
   timeouts: UpstreamTimeouts,
 ) => Promise<T>;
 
-/** Told before each attempt (1-based), so callers can report which target served and after how many tries. */
-export type AttemptObserver = (target: RouteTarget, attempt: number) => void;
+/**
+ * Told about each attempt (numbered from 1), so callers can report which target served after how many tries,
+ * log failed attempts and trace them.
+ */
+export interface AttemptObserver {
+  started(target: RouteTarget, attempt: number): void;
+  /** The attempt failed (it may still be retried or fall back); `cancelled` when the client went away. */
+  failed(target: RouteTarget, attempt: number, error: unknown, cancelled: boolean): void;
+  /** Runs the attempt's work, e.g. inside a trace span; absent: the work runs as it is. */
+  run?<T>(target: RouteTarget, attempt: number, work: () => Promise<T>): Promise<T>;
+}
+
+const IGNORE_ATTEMPTS: AttemptObserver = { started: () => {}, failed: () => {} };
 
 export interface ResilientResult<T> {
   value: T;
@@ -33,11 +44,12 @@ export async function callWithResilience<T>(
   route: Route,
   signal: CancelSignal,
   attempt: Attempt<T>,
-  onAttempt: AttemptObserver = () => {},
+  onAttempt: AttemptObserver = IGNORE_ATTEMPTS,
 ): Promise<ResilientResult<T>> {
   const deadline = performance.now() + route.retries.budgetMs;
   let attempts = 0;
   let lastFailure: GatewayError | undefined;
+  let lastTarget: RouteTarget | undefined;
 
   /** Tries one target, retrying it as the route allows; undefined when the request should move on. */
   const tryTarget = async (
@@ -47,20 +59,25 @@ export async function callWithResilience<T>(
     for (let retry = 0; retry < route.retries.maxAttempts; retry++) {
       if (!target.breaker.allowRequest(Date.now(), lastResort)) return undefined;
       attempts++;
-      onAttempt(target, attempts);
+      const number = attempts;
+      onAttempt.started(target, number);
       try {
-        const value = await attempt(target, signal, timeoutsWithin(target.timeouts, deadline));
+        const timeouts = timeoutsWithin(target.timeouts, deadline);
+        const work = (): Promise<T> => attempt(target, signal, timeouts);
+        const value = await (onAttempt.run === undefined ? work() : onAttempt.run(target, number, work));
         target.breaker.recordSuccess(Date.now());
         return { value, target, attempts };
       } catch (error) {
+        onAttempt.failed(target, number, error, signal.aborted);
         if (signal.aborted) throw error;
         if (!isRetryable(error)) {
           // The upstream answered (or the request was refused before sending): it is not down.
           target.breaker.recordSuccess(Date.now());
-          throw error;
+          throw withContext(error, route, target);
         }
         target.breaker.recordFailure(Date.now());
         lastFailure = error;
+        lastTarget = target;
         if (retry + 1 >= route.retries.maxAttempts || !target.breaker.allowRequest(Date.now(), lastResort))
           return undefined;
         const delay = retryDelayMs(error, route.retries, retry);
@@ -86,8 +103,14 @@ export async function callWithResilience<T>(
     const result = await tryTarget(target, true);
     if (result !== undefined) return result;
   }
-  if (lastFailure !== undefined) throw lastFailure;
-  throw allCircuitsOpen(route);
+  if (lastFailure !== undefined) throw withContext(lastFailure, route, lastTarget);
+  throw allCircuitsOpen(route).withContext({ route: route.name });
+}
+
+/** Errors say which route and target they happened on (for clients whose dialect carries that). */
+function withContext(error: unknown, route: Route, target: RouteTarget | undefined): unknown {
+  if (!(error instanceof GatewayError)) return error;
+  return error.withContext({ route: route.name, ...(target === undefined ? {} : { target: target.label }) });
 }
 
 /** Each attempt gets its target's timeouts, its total cut to what is left of the route's budget. */

@@ -52,6 +52,7 @@ export function upstreamHttpError(
   return new GatewayError("upstream_http_error", message, {
     upstreamStatus: status,
     upstreamBody: upstreamMessage === undefined ? body : undefined,
+    upstream: { provider: target.providerDisplayName, ...(target.decodeErrorDetails?.(body) ?? {}) },
     ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
   });
 }

@@ -1,6 +1,8 @@
 import type { Writable } from "node:stream";
 import type { FastifyInstance } from "fastify";
 import type { MetricsSource } from "../api/metrics-api.js";
+import { ReadinessChecks } from "../api/readiness.js";
+import type { RequestWatcher } from "../api/request-outcome.js";
 import type { GatewayConfig } from "../config/gateway-config.js";
 import type { Coordinator } from "../coordination/coordinator.js";
 import { InProcessCoordinator } from "../coordination/in-process-coordinator.js";
@@ -26,6 +28,8 @@ export interface GatewayInstanceOptions {
   logger?: Logger;
   /** Where `/metrics` reads from; by default this instance's own metrics. */
   metricsSource?: MetricsSource;
+  /** What traces each request, when tracing is configured (api/request-tracing.ts). */
+  tracing?: (app: FastifyInstance) => RequestWatcher;
   /**
    * The channel to the owner of gateway-wide state (the primary, in a cluster). Without one, the instance is
    * its own owner: it hosts the owned services itself.
@@ -51,6 +55,8 @@ export class GatewayInstance {
     /** Set when this instance hosts the owned services itself (no cluster primary). */
     private readonly ownCoordinator: InProcessCoordinator | undefined,
     readonly governance: GovernanceRuntime,
+    /** Behind `GET /ready`: register a check for each dependency the gateway needs to serve. */
+    readonly readiness: ReadinessChecks,
   ) {}
 
   static async create(options: GatewayInstanceOptions): Promise<GatewayInstance> {
@@ -78,17 +84,21 @@ export class GatewayInstance {
     );
     const metrics = new GatewayMetrics();
     const usageLog = new UsageLogClient(coordinator, options.config.governance.usageLog);
+    const readiness = new ReadinessChecks();
     const governance = await GovernanceRuntime.create(options.config, coordinator, options.logger);
     const app = await buildApp({
       usageLog,
       routes: holder,
       metrics,
+      readiness,
+      ...(options.tracing === undefined ? {} : { tracing: options.tracing }),
       ...(options.metricsSource === undefined ? {} : { metricsSource: options.metricsSource }),
       ...(options.logger === undefined ? {} : { logger: options.logger }),
       server: options.config.server,
       coordinator,
       governance,
     });
+    readiness.markConfigLoaded();
     return new GatewayInstance(
       app,
       metrics,
@@ -99,6 +109,7 @@ export class GatewayInstance {
       coordinator,
       ownCoordinator,
       governance,
+      readiness,
     );
   }
 
