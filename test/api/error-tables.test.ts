@@ -253,6 +253,7 @@ const MLFLOW_PROBES: Probes = {
       expect: (response) =>
         expect(response.body).toEqual({
           error: "Rate limit exceeded: 1 per 1 day (limit 'rpd' of route 'rationed')",
+          request_id: response.headers["x-request-id"],
         }),
     },
     {

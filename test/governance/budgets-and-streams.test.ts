@@ -83,6 +83,7 @@ describe("budgets and cost", () => {
       detail: expect.stringMatching(
         /^Budget limit exceeded\. Limit: \$0\.00 USD per 1 day\. Budget resets at \d{4}-\d\d-\d\dT00:00:00Z\. Request rejected \(budget 'day' of route 'chat'\)\.$/,
       ),
+      request_id: expect.any(String),
     });
   });
 });

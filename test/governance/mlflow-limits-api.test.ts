@@ -37,6 +37,7 @@ describe("GET /api/2.0/gateway/limits/{route} (get_limits)", () => {
     expect(unknown.status).toBe(404);
     expect(unknown.body).toEqual({
       detail: "The route 'nope' is not present or active on the server. Please verify the route name.",
+      request_id: expect.any(String),
     });
     const deployments = await gateway.get("/api/2.0/endpoints/limits/open");
     expect(deployments.status).toBe(200);
@@ -66,7 +67,10 @@ describe("POST /api/2.0/gateway/limits (set_limits)", () => {
       expect((await gateway.post("/gateway/chat/invocations", { messages })).status).toBe(200);
     const refused = await gateway.post("/gateway/chat/invocations", { messages });
     expect(refused.status).toBe(429);
-    expect(refused.body).toEqual({ error: "Rate limit exceeded: 2 per 1 day (limit 'rpd' of route 'chat')" });
+    expect(refused.body).toEqual({
+      error: "Rate limit exceeded: 2 per 1 day (limit 'rpd' of route 'chat')",
+      request_id: expect.any(String),
+    });
     expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(3600);
     // limits: [] removes the request limits: the route answers again.
     const cleared = await gateway.post("/api/2.0/endpoints/limits", { route: "chat", limits: [] });

@@ -28,6 +28,7 @@ describe("route limits on every ingress", () => {
     expect(Number(refused.headers.get("retry-after"))).toBeLessThanOrEqual(30);
     expect(refused.body).toEqual({
       error: "Rate limit exceeded: 2 per 1 minute (limit 'rpm' of route 'chat')",
+      request_id: expect.any(String),
     });
   });
 
@@ -60,6 +61,7 @@ describe("route limits on every ingress", () => {
     expect(deployments.status).toBe(429);
     expect(deployments.body).toEqual({
       error: "Rate limit exceeded: 3 per 1 minute (limit 'rpm' of route 'chat')",
+      request_id: expect.any(String),
     });
   });
 
@@ -126,6 +128,7 @@ describe("gateway-wide limits", () => {
     const mlflow = await gateway.post("/gateway/chat/invocations", { messages });
     expect(mlflow.body).toEqual({
       error: "Rate limit exceeded: 3 per 1 minute (limit 'rpm' of the gateway)",
+      request_id: expect.any(String),
     });
   });
 });

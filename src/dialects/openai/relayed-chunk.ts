@@ -1,7 +1,6 @@
 import type { GatewayError } from "../../canonical/index.js";
 import type { SseFrame } from "../../framing/sse-decoder.js";
 import { invalidUpstreamResponse, isRecord, type JsonRecord } from "../narrow.js";
-import { decodeErrorMessage } from "./error-message.js";
 import { unreadableChunkError, upstreamStreamError } from "./stream-error.js";
 
 /**
