@@ -17,7 +17,7 @@ export interface ReadinessReport {
 /**
  * What `GET /ready` asks: the config is loaded and every registered dependency answers. Parts that depend on
  * something outside the process (the governance store, say) register a check when they start:
- * `instance.readiness.register("governance", () => store.ping())`.
+ * `instance.readiness.register("governance_store", () => governance.probe())`.
  */
 export class ReadinessChecks {
   private readonly checks = new Map<string, ReadinessCheck>();
@@ -81,6 +81,8 @@ export function registerReadiness(app: FastifyInstance, readiness: ReadinessChec
   app.get(
     "/ready",
     {
+      // Open like /health: probes carry no gateway key.
+      config: { surface: "health" },
       schema: {
         operationId: "ready",
         summary: "Readiness check",

@@ -1,9 +1,8 @@
 import type { FastifyReply } from "fastify";
 import { type ErrorContext, GatewayError } from "../canonical/index.js";
 import { nanoToUsd } from "../config/governance/limit-blocks.js";
-import { encodeOpenAIError } from "../dialects/openai/error-encoder.js";
 import { splitStreamUsage } from "../dialects/openai/stream-usage.js";
-import { decodeUsage } from "../dialects/openai/usage.js";
+import type { RelayTap } from "../dialects/relay-codec.js";
 import { encodeSseFrame } from "../framing/sse-encoder.js";
 import type { RelayedFrames } from "../framing/sse-frame-relay.js";
 import type { GovernedCall } from "../governance/governed-call.js";
@@ -14,16 +13,18 @@ import type { RelayedStream } from "../routing/relay-upstream.js";
 import { upstreamFailure } from "../routing/upstream-failure.js";
 import { ClientStreamWriter } from "./client-stream-writer.js";
 import { failWith, SSE_HEADERS, streamResponseHeaders } from "./event-stream-response.js";
-import { finishOfChunk, usageOfChunk } from "./relayed-usage.js";
 import { SseHeartbeat } from "./sse-heartbeat.js";
 
 /**
- * Relays an opened upstream stream to the client frame by frame. The side tap reads every frame: the stream is
- * complete at its end marker (passed on, nothing after it); an in-band error, or a frame the client could not
- * read, is held back and the stream ends with the gateway's error frame in OpenAI's envelope (carrying the
- * upstream's message, type and code, the route and the target); a stream that breaks off or ends without its end
- * marker gets the gateway's explicit error frame too. A broken stream never ends like a clean one. Frames go
- * on as the upstream's bytes unless the provider declares a difference (a rewrite, or framing to normalise).
+ * Relays an opened upstream stream to the client frame by frame. The side tap reads every frame (usage, the
+ * response model and finish reasons): the stream is complete at its end marker (passed on, nothing after it); an
+ * in-band error ends it, passed on as the upstream sent it, or (OpenAI-shaped relays, whose compatible servers
+ * use several shapes) held back and replaced by the gateway's error frame in OpenAI's envelope carrying the
+ * upstream's message, type and code, the route and the target; a frame the client could not read is held back
+ * and a stream that breaks off or ends without its end marker gets the gateway's explicit error event in the
+ * dialect. A broken stream never ends like a clean one. Frames go on as the upstream's bytes unless the provider
+ * declares a difference (a rewrite, or framing to normalise). `beforeEnd` is called with the side tap once the
+ * stream's terminal frame has arrived, before it is written (see answerChatIngress).
  */
 export async function sendRelayedStream(
   reply: FastifyReply,
@@ -32,9 +33,12 @@ export async function sendRelayedStream(
   context: ErrorContext,
   /** The client's `stream_options.include_usage`, for upstreams that send usage unasked. */
   includeUsage: boolean,
+  beforeEnd?: (tap: RelayTap) => Promise<void>,
 ): Promise<void> {
-  const { upstream, opened, chunks, relay, readFrame, quirks } = stream;
+  const { upstream, opened, chunks, relay, codec, quirks } = stream;
+  const tap = codec.createTap();
   const { rewrite, normaliseFraming = false, usageOnLastChunk = false } = quirks;
+  const reframesSpaceless = codec.dataOnlyFrames;
   /** The data texts to send for a chunk instead of its bytes, or undefined to relay them as they are. */
   const replace = (data: string): string[] | undefined => {
     const rewritten = rewrite?.(data);
@@ -58,48 +62,49 @@ export async function sendRelayedStream(
       return joinPieces(pieces);
     };
     for (const [index, frame] of frames.entries()) {
-      const chunk = readFrame(frame);
+      const chunk = codec.readFrame(frame);
       if (chunk.kind === "chunk") {
-        if (observation !== null) {
-          observation.usage = usageOfChunk(frame.data) ?? observation.usage;
-          const finish = finishOfChunk(frame.data);
-          if (finish !== undefined) {
-            observation.finishReasons = [...(observation.finishReasons ?? []), ...finish.reasons];
-            if (finish.model !== undefined) observation.responseModel = finish.model;
-          }
-        }
+        tap.push(frame);
         if (call !== undefined) {
           // Metered as it runs (limits and budgets top up from it); billed by the upstream's usage.
-          if (chunk.outputChars > 0) {
+          if (chunk.outputChars !== undefined && chunk.outputChars > 0) {
             call.meteredChars += chunk.outputChars;
             call.meteredChunks++;
           }
-          if (chunk.usage !== undefined) call.usage = decodeUsage(chunk.usage, 0);
-          if (chunk.usageOnly) {
+          if (chunk.usageOnly !== undefined) {
             // The usage chunk: left out when the client did not ask for it (the gateway did, to bill the
             // stream), passed on with the call's cost added when it did.
+            call.usage = tap.usage() ?? call.usage;
             pieces ??= [];
             pieces.push(bytes.subarray(copied, starts[index]));
-            if (includeUsage) pieces.push(encodeSseFrame(JSON.stringify(withCost(chunk.payload, call))));
+            if (includeUsage) pieces.push(encodeSseFrame(JSON.stringify(withCost(chunk.usageOnly, call))));
             copied = ends[index] ?? bytes.length;
             continue;
           }
         }
-        const changed = replace(frame.data) ?? (spaceless(bytes, starts[index]) ? [frame.data] : undefined);
+        const changed =
+          replace(frame.data) ??
+          (reframesSpaceless && spaceless(bytes, starts[index]) ? [frame.data] : undefined);
         if (changed === undefined) continue;
         pieces ??= [];
         pieces.push(bytes.subarray(copied, starts[index]), ...changed.map((data) => encodeSseFrame(data)));
         copied = ends[index] ?? bytes.length;
         continue;
       }
-      if (chunk.kind !== "done") {
-        // An in-band error or an unreadable frame: held back, and the stream ends with the gateway's error frame.
+      if (chunk.kind === "invalid" || (chunk.kind === "error" && codec.holdsBackErrors)) {
+        // Held back: the stream ends with the gateway's error frame.
         failure = chunk.error;
         failWith(reply, chunk.error);
         return cutAt(starts[index] ?? 0);
       }
+      tap.push(frame);
+      // The end marker, or the upstream's own error event (passed on as it is, and counted as a failure).
+      if (chunk.kind === "error") failWith(reply, chunk.error);
       complete = true;
-      if (normaliseFraming || spaceless(bytes, starts[index])) {
+      if (
+        chunk.kind === "done" &&
+        (normaliseFraming || (reframesSpaceless && spaceless(bytes, starts[index])))
+      ) {
         pieces ??= [];
         pieces.push(bytes.subarray(copied, starts[index]), encodeSseFrame("[DONE]"));
         return joinPieces(pieces);
@@ -116,6 +121,7 @@ export async function sendRelayedStream(
   });
   const heartbeat = new SseHeartbeat(response, reply.server.sseHeartbeatMs);
   try {
+    if (complete) await beforeEnd?.(tap);
     await response.write(first);
     while (!complete && failure === undefined && !response.destroyed) {
       if (call !== undefined && needsTopUp(call)) {
@@ -126,6 +132,7 @@ export async function sendRelayedStream(
       const next = await chunks.next();
       if (next.done === true) break;
       const bytes = relayable(relay.push(next.value as Buffer));
+      if (complete) await beforeEnd?.(tap);
       if (bytes.length > 0) {
         heartbeat.wrote();
         await response.write(bytes);
@@ -143,13 +150,21 @@ export async function sendRelayedStream(
     if (complete && !body.readableEnded) body.dump().catch(() => body.destroy());
     else if (!body.readableEnded) body.destroy();
   }
+  if (observation !== null) {
+    observation.usage = tap.usage() ?? observation.usage;
+    const finish = tap.finish();
+    if (finish !== undefined) {
+      observation.finishReasons = finish.reasons;
+      if (finish.model !== undefined) observation.responseModel = finish.model;
+    }
+  }
   if (!complete && !response.destroyed && !signal.aborted) {
     failure ??= new GatewayError(
       "upstream_invalid_response",
-      `The stream from ${upstream.providerDisplayName} ended before its end marker ([DONE]).`,
+      `The stream from ${upstream.providerDisplayName} ended before its end marker (${codec.endMarker}).`,
     );
     failWith(reply, failure);
-    await response.write(encodeSseFrame(JSON.stringify(encodeOpenAIError(failure.withContext(context)))));
+    await response.write(tap.errorFrames(failure.withContext(context)));
   }
   response.end();
 }

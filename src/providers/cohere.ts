@@ -64,6 +64,7 @@ function createCohereTarget(model: string, config: CohereConfig): HttpUpstreamTa
     providerDisplayName: "Cohere",
     model,
     origin: base.origin,
+    features: ["reasoning", "top_k"],
     decodeErrorMessage,
     operations: {
       chat: {

@@ -5,6 +5,7 @@ import { decodeChatResponse } from "../dialects/openai/chat-response.js";
 import { decodeEmbeddingsResponse, encodeEmbeddingsRequest } from "../dialects/openai/embeddings.js";
 import { decodeErrorMessage, decodeUpstreamErrorBody } from "../dialects/openai/error-message.js";
 import { createOpenAIChatStreamDecoder } from "../dialects/openai/stream-decoder.js";
+import { prepareRelayedResponsesBody } from "../dialects/openai-responses/relayed-request.js";
 import { type BaseUrl, joinPath, parseBaseUrl } from "./base-url.js";
 import { httpUrlSchema } from "./http-url-schema.js";
 import { defineProvider } from "./provider-definition.js";
@@ -107,6 +108,7 @@ function createOpenAITarget(model: string, config: OpenAIConfig): HttpUpstreamTa
   const paths = {
     "chat/completions": joinPath(base, "chat/completions", query),
     embeddings: joinPath(base, "embeddings", query),
+    responses: joinPath(base, "responses", query),
   };
   const call = (endpoint: keyof typeof paths, body: unknown): UpstreamCall => ({
     path: paths[endpoint],
@@ -120,6 +122,7 @@ function createOpenAITarget(model: string, config: OpenAIConfig): HttpUpstreamTa
     providerDisplayName: "OpenAI",
     model,
     origin: base.origin,
+    features: ["reasoning"],
     decodeErrorMessage,
     decodeErrorDetails: (body) => {
       const { message: _message, ...details } = decodeUpstreamErrorBody(body);
@@ -131,6 +134,15 @@ function createOpenAITarget(model: string, config: OpenAIConfig): HttpUpstreamTa
         decodeResponse: (body) => decodeChatResponse(body),
         createStreamDecoder: () => createOpenAIChatStreamDecoder({ provider: "OpenAI" }),
         passThrough: (body) => call("chat/completions", withModel(body, bodyModel)),
+        // OpenAI's own Responses API (https://platform.openai.com/docs/api-reference/responses). Azure serves it
+        // under another path and API version, so Azure targets translate Responses requests through chat.
+        ...(azure
+          ? {}
+          : {
+              relays: {
+                "openai-responses": (body) => call("responses", prepareRelayedResponsesBody(body, model)),
+              },
+            }),
       },
       completions: {
         encodeRequest: (request) =>

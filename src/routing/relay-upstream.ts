@@ -32,7 +32,7 @@ export interface RelayedStream {
   chunks: AsyncIterator<unknown>;
   relay: SseFrameRelay;
   first: RelayedFrames;
-  readFrame: PassThrough["readFrame"];
+  codec: PassThrough["codec"];
   quirks: PassThrough["quirks"];
   firstEventMs: number;
 }
@@ -70,7 +70,9 @@ function isSpace(code: number): boolean {
 
 /**
  * Opens a pass-through stream on the target and waits for its first complete frame (one attempt). An upstream
- * that ignored `stream` and answered with JSON is replayed as events instead.
+ * that ignored `stream` and answered with JSON is replayed as events instead, decoded by the operation's own
+ * decoder (the relayed dialect is the operation's wire format, but for Responses relays, whose upstreams always
+ * stream when asked).
  */
 export async function openRelayedStream<O extends "chat" | "completions">(
   passThrough: PassThrough,
@@ -108,7 +110,7 @@ export async function openRelayedStream<O extends "chat" | "completions">(
           chunks,
           relay,
           first,
-          readFrame: passThrough.readFrame,
+          codec: passThrough.codec,
           quirks: passThrough.quirks,
           firstEventMs: performance.now() - started,
         };
@@ -136,7 +138,7 @@ function refuseBrokenStart(
   upstream: HttpUpstreamTarget,
 ): void {
   const [frame] = first.frames;
-  const chunk = frame === undefined ? undefined : passThrough.readFrame(frame);
+  const chunk = frame === undefined ? undefined : passThrough.codec.readFrame(frame);
   if (chunk === undefined || chunk.kind === "chunk") return;
   if (chunk.kind === "done") {
     throw new GatewayError(

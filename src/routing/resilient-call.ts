@@ -75,7 +75,7 @@ export async function callWithResilience<T>(
           target.breaker.recordSuccess(Date.now());
           throw withContext(error, route, target);
         }
-        target.breaker.recordFailure(Date.now());
+        target.breaker.recordFailure(Date.now(), error.message);
         lastFailure = error;
         lastTarget = target;
         if (retry + 1 >= route.retries.maxAttempts || !target.breaker.allowRequest(Date.now(), lastResort))

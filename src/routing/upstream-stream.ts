@@ -1,8 +1,8 @@
 import type { Pool } from "undici";
-import type { ChatRequest, CompletionsRequest, StreamEvent } from "../canonical/index.js";
+import type { ChatRequest, CompletionsRequest, StreamDecoder, StreamEvent } from "../canonical/index.js";
 import type { UpstreamTimeouts } from "../config/route-timeouts.js";
-import { SseDecoder } from "../framing/sse-decoder.js";
-import type { HttpUpstreamTarget } from "../providers/upstream-target.js";
+import { SseDecoder, type SseFrame } from "../framing/sse-decoder.js";
+import type { ByteStreamFormat, HttpOperation, HttpUpstreamTarget } from "../providers/upstream-target.js";
 import { responseToEvents } from "../streaming/response-to-events.js";
 import type { CancelSignal } from "./cancel-signal.js";
 import {
@@ -31,8 +31,8 @@ export async function openHttpStream<O extends StreamingOperation>(
   timeouts: UpstreamTimeouts,
 ): Promise<AsyncIterable<StreamEvent>> {
   const codec = operationOf(target, operation);
-  const createDecoder = codec.createStreamDecoder;
-  if (createDecoder === undefined) {
+  const format = streamFormatOf(codec);
+  if (format === undefined) {
     // An upstream that cannot stream (an MLflow model server): its whole answer, replayed as a stream.
     const whole = await callHttpUpstream(target, pool, operation, request, signal, timeouts);
     return responseToEvents(whole);
@@ -46,7 +46,7 @@ export async function openHttpStream<O extends StreamingOperation>(
     timeouts,
   );
   const { statusCode, headers } = opened.response;
-  if (statusCode >= 400 || !/^text\/event-stream\b/i.test(String(headers["content-type"] ?? ""))) {
+  if (statusCode >= 400 || !format.contentType.test(String(headers["content-type"] ?? ""))) {
     const body = decodeUpstreamBody(
       target,
       statusCode,
@@ -57,23 +57,48 @@ export async function openHttpStream<O extends StreamingOperation>(
     // Some compatible servers ignore `stream` and answer with one JSON body: serve it as a stream all the same.
     return responseToEvents(codec.decodeResponse(body, streamingRequest));
   }
-  return decodeEventStream(target, opened, createDecoder.call(codec), signal);
+  return decodeEventStream(target, opened, format.createDecoder(), signal);
+}
+
+const SSE_CONTENT_TYPE = /^text\/event-stream\b/i;
+
+/** The operation's stream format: its own byte-stream format, or SSE frames fed to its SSE decoder. */
+function streamFormatOf(codec: HttpOperation<StreamingOperation>): ByteStreamFormat | undefined {
+  if (codec.byteStream !== undefined) return codec.byteStream;
+  const createFrameDecoder = codec.createStreamDecoder;
+  if (createFrameDecoder === undefined) return undefined;
+  return {
+    contentType: SSE_CONTENT_TYPE,
+    createDecoder: () => sseByteDecoder(createFrameDecoder.call(codec)),
+  };
+}
+
+function sseByteDecoder(decoder: StreamDecoder<SseFrame>): StreamDecoder<Uint8Array> {
+  const frames = new SseDecoder();
+  return {
+    push(chunk) {
+      const parsed = frames.push(chunk);
+      // Most reads carry one frame: no array to build then.
+      if (parsed.length === 1) return decoder.push(parsed[0] as SseFrame);
+      const events: StreamEvent[] = [];
+      for (const frame of parsed) events.push(...decoder.push(frame));
+      return events;
+    },
+    finish: () => decoder.finish(),
+  };
 }
 
 async function* decodeEventStream(
   target: HttpUpstreamTarget,
   opened: OpenedUpstreamCall,
-  decoder: ReturnType<NonNullable<ReturnType<typeof operationOf>["createStreamDecoder"]>>,
+  decoder: StreamDecoder<Uint8Array>,
   signal: CancelSignal,
 ): AsyncGenerator<StreamEvent> {
-  const frames = new SseDecoder();
   try {
     for await (const chunk of opened.response.body) {
-      for (const frame of frames.push(chunk as Buffer)) {
-        for (const event of decoder.push(frame)) {
-          yield event;
-          if (event.type === "error") return;
-        }
+      for (const event of decoder.push(chunk as Buffer)) {
+        yield event;
+        if (event.type === "error") return;
       }
     }
   } catch (error) {

@@ -1,8 +1,10 @@
 import type { Writable } from "node:stream";
 import type { FastifyInstance } from "fastify";
+import { loadConsoleFiles } from "../api/console/console-files.js";
 import type { MetricsSource } from "../api/metrics-api.js";
 import { ReadinessChecks } from "../api/readiness.js";
 import type { RequestWatcher } from "../api/request-outcome.js";
+import { DEFAULT_CONSOLE_SETTINGS, isConsoleEnabled, isLoopbackHost } from "../config/console-settings.js";
 import type { GatewayConfig } from "../config/gateway-config.js";
 import type { Coordinator } from "../coordination/coordinator.js";
 import { InProcessCoordinator } from "../coordination/in-process-coordinator.js";
@@ -17,10 +19,13 @@ import {
 import { UsageLogClient } from "../governance/usage/usage-log-client.js";
 import type { Logger } from "../observability/logger.js";
 import { GatewayMetrics } from "../observability/metrics.js";
+import { TrafficRecorder } from "../observability/traffic-recorder.js";
+import { ResponseStorage } from "../response-store/response-storage.js";
 import { type CircuitObserver, RouteTable } from "../routing/route-table.js";
 import { RouteTableHolder } from "../routing/route-table-holder.js";
 import { UpstreamPools } from "../routing/upstream-pools.js";
 import { buildApp } from "./build-app.js";
+import { reportConsoleData } from "./console-reporter.js";
 import { createOwnedServices } from "./owned-services.js";
 
 export interface GatewayInstanceOptions {
@@ -37,6 +42,11 @@ export interface GatewayInstanceOptions {
   coordinator?: Coordinator;
   /** Where the usage log's `stdout` sink writes when this instance is its own owner (tests capture it). */
   usageOutput?: Writable;
+  /**
+   * The address the instance will listen on (default 127.0.0.1): the web console is on by default only when it
+   * is a loopback address.
+   */
+  host?: string;
 }
 
 /**
@@ -44,6 +54,9 @@ export interface GatewayInstanceOptions {
  * tests run one in-process.
  */
 export class GatewayInstance {
+  /** Counts applyConfig calls, so that a slower, older one does not replace a newer table. */
+  private configGeneration = 0;
+
   private constructor(
     readonly app: FastifyInstance,
     readonly metrics: GatewayMetrics,
@@ -55,6 +68,8 @@ export class GatewayInstance {
     /** Set when this instance hosts the owned services itself (no cluster primary). */
     private readonly ownCoordinator: InProcessCoordinator | undefined,
     readonly governance: GovernanceRuntime,
+    private readonly consoleReporter: { stop(): void } | undefined,
+    private readonly responses: ResponseStorage,
     /** Behind `GET /ready`: register a check for each dependency the gateway needs to serve. */
     readonly readiness: ReadinessChecks,
   ) {}
@@ -79,13 +94,25 @@ export class GatewayInstance {
         options.logger?.warn({ err: error }, "could not read the route limits set at run time"),
       );
     const holder = new RouteTableHolder(
-      new RouteTable(options.config, pools, circuitLogger(options.logger)),
+      await RouteTable.build(options.config, pools, circuitLogger(options.logger)),
       governor,
     );
     const metrics = new GatewayMetrics();
     const usageLog = new UsageLogClient(coordinator, options.config.governance.usageLog);
     const readiness = new ReadinessChecks();
     const governance = await GovernanceRuntime.create(options.config, coordinator, options.logger);
+    const consoleSettings = options.config.console ?? DEFAULT_CONSOLE_SETTINGS;
+    const host = options.host ?? "127.0.0.1";
+    const traffic = isConsoleEnabled(consoleSettings, host) ? new TrafficRecorder() : undefined;
+    if (traffic !== undefined && !isLoopbackHost(host))
+      options.logger?.warn(
+        { host, path: consoleSettings.path },
+        "the web console is on for a non-loopback address: anyone who can reach the gateway can see its routes and traffic and use its playground",
+      );
+    const files = traffic === undefined ? undefined : await loadConsoleFiles(consoleSettings.path);
+    if (traffic !== undefined && files === undefined)
+      options.logger?.warn("the web console's page was not built (npm run build); its path answers 503");
+    const responses = new ResponseStorage(options.config, coordinator);
     const app = await buildApp({
       usageLog,
       routes: holder,
@@ -97,7 +124,12 @@ export class GatewayInstance {
       server: options.config.server,
       coordinator,
       governance,
+      ...(traffic === undefined ? {} : { console: { path: consoleSettings.path, files, traffic } }),
+      responses,
     });
+    const consoleReporter =
+      traffic === undefined ? undefined : reportConsoleData(traffic, holder, coordinator, options.logger);
+    readiness.register("governance_store", () => governance.probe());
     readiness.markConfigLoaded();
     return new GatewayInstance(
       app,
@@ -109,17 +141,33 @@ export class GatewayInstance {
       coordinator,
       ownCoordinator,
       governance,
+      consoleReporter,
+      responses,
       readiness,
     );
   }
 
-  /** Swaps in a new config; requests in flight finish on the table they started with. */
-  applyConfig(config: GatewayConfig): void {
+  /**
+   * Swaps in a new config; requests in flight finish on the table they started with. Building the table may
+   * wait for a provider's target code to load; when configs arrive faster than that, the newest one wins.
+   */
+  async applyConfig(config: GatewayConfig): Promise<void> {
+    const generation = ++this.configGeneration;
     this.ownCoordinator?.host.applyConfig(config);
+    this.responses.applyConfig(config);
+    // In call order, so the newest config's governance wins as its route table does.
     this.governance.applyConfig(config);
-    this.holder.swap(new RouteTable(config, this.pools, circuitLogger(this.logger)));
+    const table = await RouteTable.build(config, this.pools, circuitLogger(this.logger));
+    if (generation !== this.configGeneration) {
+      table.retire();
+      return;
+    }
+    this.holder.swap(table);
     if (JSON.stringify(config.server) !== JSON.stringify(this.startedWith.server)) {
       this.logger?.warn("the 'server' settings changed; they take effect when the gateway restarts");
+    }
+    if (JSON.stringify(config.console) !== JSON.stringify(this.startedWith.console)) {
+      this.logger?.warn("the 'console' settings changed; they take effect when the gateway restarts");
     }
   }
 
@@ -137,6 +185,7 @@ export class GatewayInstance {
     } finally {
       clearInterval(sweep);
     }
+    this.consoleReporter?.stop();
     this.holder.current.retire();
     await this.holder.governor?.close();
     await this.app.usageLog?.flush();

@@ -1,11 +1,13 @@
 import type { Writable } from "node:stream";
 import type { GatewayConfig } from "../config/gateway-config.js";
+import { ConsoleService } from "../console/console-service.js";
 import type { OwnedService } from "../coordination/coordinator.js";
 import { LimitsService } from "../governance/limits/limits-service.js";
 import { RouteLimitsService } from "../governance/route-limit-overrides.js";
 import { createGovernanceStoreService } from "../governance/store/governance-store-service.js";
 import { UsageService } from "../governance/usage/usage-service.js";
 import type { Logger } from "../observability/logger.js";
+import { createResponseStoreService } from "../response-store/response-store-service.js";
 
 /** What an owned service is built from: the config it starts with and a way to tell every worker of a change. */
 export interface OwnedServicesContext {
@@ -24,6 +26,8 @@ export interface OwnedServicesContext {
 export function createOwnedServices(context: OwnedServicesContext): OwnedService[] {
   const { config, logger } = context;
   return [
+    new ConsoleService(config),
+    createResponseStoreService(config),
     // Keys, groups, orgs and the audit log in the embedded store (with Redis, every worker talks to Redis).
     ...(config.governance.store.kind === "local"
       ? [createGovernanceStoreService(config, context.publish)]

@@ -21,7 +21,7 @@ describe("GET /ready", () => {
   it("is 200 once the config is loaded, while /health stays the liveness probe", async () => {
     expect(await gateway.get("/ready")).toMatchObject({
       status: 200,
-      body: { status: "ready", checks: { config: "ok" } },
+      body: { status: "ready", checks: { config: "ok", governance_store: "ok" } },
     });
     expect(await gateway.get("/health")).toMatchObject({ status: 200, body: { status: "OK" } });
   });
@@ -47,7 +47,10 @@ describe("GET /ready", () => {
     } finally {
       remove();
     }
-    expect((await gateway.get("/ready")).body).toEqual({ status: "ready", checks: { config: "ok" } });
+    expect((await gateway.get("/ready")).body).toEqual({
+      status: "ready",
+      checks: { config: "ok", governance_store: "ok" },
+    });
   });
 });
 

@@ -1,6 +1,6 @@
-import type { GatewayError } from "../../canonical/index.js";
 import type { SseFrame } from "../../framing/sse-decoder.js";
-import { invalidUpstreamResponse, isRecord, type JsonRecord } from "../narrow.js";
+import { invalidUpstreamResponse, isRecord } from "../narrow.js";
+import type { RelayedFrame } from "../relay-codec.js";
 import { unreadableChunkError, upstreamStreamError } from "./stream-error.js";
 
 /**
@@ -14,20 +14,7 @@ import { unreadableChunkError, upstreamStreamError } from "./stream-error.js";
  *   error object): not passed on, since the SDKs would fail to parse it or yield it as a chunk; the stream ends
  *   with the gateway's own error frame instead.
  */
-export type RelayedChunk =
-  | {
-      kind: "chunk";
-      /** Characters of output this chunk carries (content, refusal, tool-call arguments): for metering. */
-      outputChars: number;
-      /** The chunk's `usage` object, when it has one (`stream_options.include_usage`). */
-      usage: JsonRecord | undefined;
-      /** The last chunk of `include_usage`: usage and no choices. */
-      usageOnly: boolean;
-      payload: JsonRecord;
-    }
-  | { kind: "done" }
-  | { kind: "error"; error: GatewayError }
-  | { kind: "invalid"; error: GatewayError };
+export type RelayedChunk = RelayedFrame;
 
 /**
  * Reads one relayed frame. Every frame is parsed: a stream that breaks with a malformed chunk must end with an
@@ -53,15 +40,9 @@ export function readRelayedChunk(frame: SseFrame, provider?: string): RelayedChu
   if (frame.event === "error") {
     return { kind: "invalid", error: upstreamStreamError(payload, provider) };
   }
-  const usage = isRecord(payload.usage) ? payload.usage : undefined;
   const choices = Array.isArray(payload.choices) ? payload.choices : [];
-  return {
-    kind: "chunk",
-    outputChars: outputChars(choices),
-    usage,
-    usageOnly: usage !== undefined && choices.length === 0,
-    payload,
-  };
+  const usageOnly = isRecord(payload.usage) && choices.length === 0 ? payload : undefined;
+  return { kind: "chunk", outputChars: outputChars(choices), usageOnly };
 }
 
 /** The output a chunk's choices carry, in characters. */
