@@ -30,6 +30,8 @@ export function attemptRecorder(request: FastifyRequest): AttemptObserver {
     started(target, attempt) {
       const observation = request.observation;
       if (observation === null) return;
+      // Accounting prices the request at the target that served it (the last one tried).
+      observation.call.target = target;
       observation.target = target.label;
       observation.provider = target.upstream.providerName;
       observation.model = target.upstream.model;

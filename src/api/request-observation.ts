@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Operation, Usage } from "../canonical/index.js";
-import { type CallRequest, GovernedCall, type PricedTarget } from "../governance/governed-call.js";
+import { type CallRequest, GovernedCall } from "../governance/governed-call.js";
 import type { Principal } from "../governance/principal.js";
 import type { UsageLogClient } from "../governance/usage/usage-log-client.js";
 import type { GatewayMetrics } from "../observability/metrics.js";
@@ -106,19 +106,6 @@ export function targetHeaders(observation: RequestObservation | null): Record<st
   const headers: Record<string, string> = { "x-switchyard-attempts": String(observation.attempts) };
   if (observation.target !== undefined) headers["x-switchyard-target"] = observation.target;
   return headers;
-}
-
-/** Records each attempt in the request's observation: the last one tried is the one that served. */
-export function attemptRecorder(request: FastifyRequest): (target: PricedTarget, attempt: number) => void {
-  return (target, attempt) => {
-    const observation = request.observation;
-    if (observation === null) return;
-    observation.call.target = target;
-    observation.target = target.label;
-    observation.provider = target.upstream.providerName;
-    observation.model = target.upstream.model;
-    observation.attempts = attempt;
-  };
 }
 
 /** The caller, once access control has identified one (gateway keys); none while the gateway is open. */

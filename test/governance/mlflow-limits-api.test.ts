@@ -36,7 +36,8 @@ describe("GET /api/2.0/gateway/limits/{route} (get_limits)", () => {
     const unknown = await gateway.get("/api/2.0/gateway/limits/nope");
     expect(unknown.status).toBe(404);
     expect(unknown.body).toEqual({
-      detail: "The route 'nope' is not present or active on the server. Please verify the route name.",
+      detail:
+        "The route 'nope' is not present or active on the server. Please verify the route name: GET /api/2.0/gateway/routes/ lists the routes.",
       request_id: expect.any(String),
     });
     const deployments = await gateway.get("/api/2.0/endpoints/limits/open");
