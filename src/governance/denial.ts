@@ -117,3 +117,31 @@ export function exhaustedError(spec: LimitSpec): GatewayError {
     denial.limit === undefined ? {} : { limit: denial.limit },
   );
 }
+
+/**
+ * The 429 for a fallback target whose price the reservation cannot cover: the budget has no room for the
+ * difference, so the target is not called.
+ */
+export function fallbackDenialError(spec: LimitSpec, target: string, extraCostNano: number): GatewayError {
+  const nowMs = Date.now();
+  const end = spec.kind === "budget" ? windowEnd(spec.boundaries, nowMs) : undefined;
+  const denial = denialError(
+    spec,
+    { remaining: 0, resetMs: 0 },
+    (end ?? nowMs + 1000) - nowMs,
+    false,
+    nowMs,
+    {
+      tokens: 0,
+      costNano: extraCostNano,
+    },
+  );
+  return new GatewayError(
+    denial.code,
+    `Budget exceeded: budget '${spec.label.name}' of ${describeLabel(spec.label)} has no room for the fallback target '${target}', which may cost up to $${nanoToUsd(extraCostNano)} more than the reserved estimate; it was not called.`,
+    {
+      ...(denial.limit === undefined ? {} : { limit: denial.limit }),
+      ...(denial.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: denial.retryAfterSeconds }),
+    },
+  );
+}

@@ -70,6 +70,11 @@ export class GovernedCall {
   meteredChunks = 0;
   /** How a running stream tops its reservation up; set at admission when something limits its output. */
   metering: StreamMetering | undefined = undefined;
+  /**
+   * Called before each attempt on a target, when targets differ in price and a budget applies: reserves what a
+   * pricier target may cost more, or throws the 429 without calling it.
+   */
+  retarget: ((target: PricedTarget) => Promise<void>) | undefined = undefined;
   /** Set when a stream was ended because its budget or token limit ran out (`cut` policy). */
   cutByBudget = false;
   /** The limit that ran out mid-stream, under the `finish` policy (overage charged). */

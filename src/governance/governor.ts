@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { GatewayError, type Operation } from "../canonical/index.js";
 import { type MlflowLimit, mlflowRate } from "../config/governance/limit-blocks.js";
 import type { Logger } from "../observability/logger.js";
-import { denialError } from "./denial.js";
+import { denialError, fallbackDenialError } from "./denial.js";
 import type { Account, GovernedCall, PricedTarget, Reservation } from "./governed-call.js";
 import { ScopeLimits } from "./limit-plan.js";
 import type { AdmitResult, LimitSpec } from "./limits/limit-spec.js";
@@ -129,6 +129,8 @@ export class Governor {
     };
     call.reservation = reservation;
     this.running.set(id, reservation);
+    if (reservation.price !== undefined && targets.some((target) => target.price !== price))
+      call.retarget = (target) => this.retarget(table, call, target);
     if (
       request.specs.some((spec) => (spec.kind === "rate" && spec.unit === "tokens") || spec.kind === "budget")
     ) {
@@ -169,6 +171,53 @@ export class Governor {
       // The store cannot be reached mid-stream: the stream goes on, and settle charges what it used.
       return { ok: true };
     }
+  }
+
+  /**
+   * Before an attempt on `target`: when it may cost more than the reservation's estimate (a pricier fallback),
+   * reserves the difference on the budgets, all or nothing, or throws the 429 so that it is not called.
+   */
+  async retarget(table: TableGovernance, call: GovernedCall, target: PricedTarget): Promise<void> {
+    const reservation = call.reservation;
+    if (reservation?.price === undefined) return;
+    let price = target.price;
+    if (price === undefined) {
+      const policy = table.priceSettings.unpriced;
+      if (policy === "deny") {
+        throw new GatewayError(
+          "budget_exceeded",
+          `The fallback target '${target.label}' has no price, and a budget applies to this request (governance.prices.unpriced: deny); it was not called.`,
+        );
+      }
+      if (policy !== "default_price") return;
+      price = table.prices.defaultPrice();
+    }
+    if (price === undefined || price === reservation.price) return;
+    const needed = estimateCost(price, reservation.inputTokens, reservation.outputTokens, call.startedAtMs);
+    const extraCostNano = needed - reservation.costNano;
+    if (extraCostNano > 0) {
+      let result: Awaited<ReturnType<LimitStore["meter"]>>;
+      try {
+        result = await this.store.meter({ id: reservation.id, extraTokens: 0, extraCostNano });
+      } catch (error) {
+        throw unavailable(error, this.options.logger);
+      }
+      if (!result.ok && "exhausted" in result) {
+        const { scope, id, name } = result.exhausted;
+        const spec = reservation.specs.find(
+          ({ label }) => label.scope === scope && label.id === id && label.name === name,
+        );
+        if (spec !== undefined) {
+          call.decision = "denied";
+          call.deniedBy = spec.label;
+          call.deniedKind = spec.kind;
+          throw fallbackDenialError(spec, target.label, extraCostNano);
+        }
+      }
+      if (result.ok) reservation.costNano += extraCostNano;
+    }
+    // Later top-ups of a stream price its output at the target that serves it.
+    reservation.price = price;
   }
 
   /**

@@ -88,6 +88,60 @@ describe("budgets and cost", () => {
   });
 });
 
+describe("a pricier fallback target", () => {
+  /**
+   * The first target cannot be reached (a closed port), so the route falls back to one a hundred times
+   * pricier. With max_tokens 10 and a body of about 80 bytes, the reservation is about $0.04 at the first
+   * target's price, and about $4 at the fallback's.
+   */
+  async function fallbackGateway(budgetUsd: string): Promise<GatewayUnderTest> {
+    const target = (name: string, base: string, input: number) =>
+      `      - {provider: openai, name: ${name}, config: {openai_api_key: sk-test, openai_api_base: '${base}/v1'}, price: {input_per_mtok: ${input}, output_per_mtok: ${input * 2}}}`;
+    const gateway = await startGateway(
+      [
+        "routes:",
+        "  - name: chat",
+        "    type: llm/v1/chat",
+        "    retries: {max_attempts: 1}",
+        "    targets:",
+        target("gpt-down", "http://127.0.0.1:9", 1000),
+        target("gpt-pricey", upstream.url, 100000),
+        `    budgets: [{amount_usd: '${budgetUsd}', period: day}]`,
+        "governance:",
+        "  usage_log: {sinks: []}",
+        "",
+      ].join("\n"),
+    );
+    gateways.push(gateway);
+    return gateway;
+  }
+
+  it("answers 429 without calling it when the budget cannot cover its price", async () => {
+    const gateway = await fallbackGateway("1");
+    const refused = await gateway.post("/v1/chat/completions", { model: "chat", messages, max_tokens: 10 });
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get("retry-after")).not.toBeNull();
+    expect(refused.body).toMatchObject({
+      error: {
+        code: "insufficient_quota",
+        message: expect.stringContaining("fallback target 'openai/gpt-pricey'"),
+        limit: { scope: "route", id: "chat", name: "day", kind: "budget" },
+      },
+    });
+    expect(upstream.requests).toHaveLength(0);
+  });
+
+  it("calls it, priced at its own price, when the budget covers the difference", async () => {
+    const gateway = await fallbackGateway("10");
+    const answer = await gateway.post("/v1/chat/completions", { model: "chat", messages, max_tokens: 10 });
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get("x-switchyard-target")).toBe("openai/gpt-pricey");
+    // 2 input tokens at $100,000 and 3 output tokens at $200,000 per million.
+    expect(answer.headers.get("x-switchyard-cost-usd")).toBe("0.8");
+    expect(upstream.requests).toHaveLength(1);
+  });
+});
+
 describe("streams", () => {
   it("asks the upstream for a stream's usage when the client did not, and leaves that chunk out", async () => {
     const gateway = await gatewayWith();
