@@ -75,6 +75,33 @@ describe("budgets and cost", () => {
     expect(upstream.requests).toHaveLength(spentNano / 8_000_000);
   });
 
+  it("never refuses under an alert budget, and logs each threshold once per window", async () => {
+    const gateway = await gatewayWith(
+      "    budgets: [{amount_usd: '0.02', period: day, action: alert, alert_at: [0.5, 1]}]",
+    );
+    // $0.008 a call: the second crosses half the amount, the third the whole of it; the others cross nothing.
+    for (let call = 0; call < 5; call++) {
+      const answer = await gateway.post("/v1/chat/completions", { model: "chat", messages, max_tokens: 10 });
+      expect(answer.status).toBe(200);
+    }
+    const alerts = async () => {
+      await gateway.instance.app.usageLog?.flush();
+      return gateway
+        .logs()
+        .split("\n")
+        .filter((line) => line.includes("budget 'day' of route 'chat' reached"))
+        .map((line) => (JSON.parse(line) as { msg: string }).msg);
+    };
+    // Settles (and so alerts) land after the answers.
+    for (let wait = 0; wait < 100 && (await alerts()).length < 2; wait++)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await alerts()).toEqual([
+      "budget 'day' of route 'chat' reached 50% of its amount",
+      "budget 'day' of route 'chat' reached 100% of its amount",
+    ]);
+    expect(upstream.requests).toHaveLength(5);
+  });
+
   it("answers MLflow's budget shape on the MLflow API", async () => {
     const gateway = await gatewayWith("    budgets: [{amount_usd: '0.000001', period: day}]");
     const refused = await gateway.post("/gateway/chat/invocations", { messages });
