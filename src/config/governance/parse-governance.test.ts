@@ -69,7 +69,7 @@ describe("the governance block's store settings", () => {
     );
     expect(problems).toEqual([
       expect.stringMatching(
-        /:3:3: field governance\.stores: unknown key 'stores'; allowed: store, limits, budgets, prices, estimates, usage_log/,
+        /:3:3: field governance\.stores: unknown key 'stores'; allowed: store, auth, admin, orgs, groups, keys, limits, budgets, prices, estimates, usage_log/,
       ),
       expect.stringMatching(
         /:7:5: field governance\.store\.timeout: unknown key 'timeout'; allowed: kind, path, url, hash_tag, command_timeout_ms, on_unavailable/,
