@@ -158,6 +158,27 @@ function switchyardOpenAI(upstream: UpstreamShape, variant?: "key" | "traced"): 
 }
 
 /**
+ * The pass-through path on routes with five limits (rpm, rph, rpd, tpm, concurrency; never reached): what
+ * admission before the call and settle after it add, next to `switchyard-openai-api-openai`; with a gateway key
+ * too, auth and limits on together.
+ */
+function switchyardLimited(withKey: boolean): Scenario {
+  return {
+    id: `switchyard-openai-api-openai${withKey ? "-key" : ""}-limits`,
+    label: `Switchyard OpenAI API -> OpenAI (pass-through), ${withKey ? "gateway key and " : ""}5 limits`,
+    server: "switchyard",
+    upstream: "openai",
+    streams: true,
+    translated: false,
+    call: (pace) => ({
+      path: "/v1/chat/completions",
+      headers: withKey ? WITH_KEY : JSON_TYPE,
+      body: openaiBody(`${routeName("openai", pace)}-limits`, streamed(pace)),
+    }),
+  };
+}
+
+/**
  * An OpenAI-compatible provider that is not OpenAI, on the same OpenAI-shaped upstream: Mistral, whose declared
  * differences (strict allow-list, `stream_options` dropped, `seed` renamed, temperature scaled, usage moved to a
  * chunk of its own) are applied to every relayed request and stream. Its figures sit beside the OpenAI
@@ -251,6 +272,8 @@ export const SCENARIOS: readonly Scenario[] = [
   switchyardOpenAI("openai", "traced"),
   switchyardOpenAI("anthropic"),
   switchyardOpenAI("anthropic", "traced"),
+  switchyardLimited(false),
+  switchyardLimited(true),
   switchyardMistral,
   switchyardMlflow("openai"),
   switchyardMlflow("openai", true),

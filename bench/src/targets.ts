@@ -80,14 +80,16 @@ export function checkTargets(
         );
       }
     }
-    // Auth on: the same path with a gateway key, against the same path without one.
-    const plain = summary.id.endsWith("-key") ? byId.get(summary.id.slice(0, -"-key".length)) : undefined;
+    // Features on (a gateway key, limits, both): the same path without them, at the same connection count.
+    const features = /-(key|limits|key-limits)$/.exec(summary.id);
+    const plain = features === null ? undefined : byId.get(summary.id.slice(0, features.index));
     const level = Object.keys(summary.throughput)[0];
-    if (plain !== undefined && level !== undefined) {
+    if (features !== null && plain !== undefined && level !== undefined) {
       const ratio =
         (summary.throughput[level]?.cpuUsPerRequest ?? Number.NaN) /
         (plain.throughput[level]?.cpuUsPerRequest ?? Number.NaN);
-      add(`auth on costs <= 10% CPU per request (${level} connections)`, ratio, "x", (v) => v <= 1.1);
+      const what = { key: "auth", limits: "limits", "key-limits": "auth and limits" }[features[1] as string];
+      add(`${what} on cost <= 10% CPU per request (${level} connections)`, ratio, "x", (v) => v <= 1.1);
     }
   }
   checks.push(...memoryChecks(rss));
