@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Usage } from "../canonical/index.js";
 import type { GatewayMetrics } from "../observability/metrics.js";
+import type { AttemptFailure, AttemptObserver } from "../routing/resilient-call.js";
 import type { Route } from "../routing/route-table.js";
 import { CLIENT_CLOSED_REQUEST, recordRequest } from "./request-outcome.js";
 
@@ -81,16 +82,52 @@ export function targetHeaders(observation: RequestObservation | null): Record<st
   return headers;
 }
 
-/** Records each attempt in the request's observation: the last one tried is the one that served. */
-export function attemptRecorder(
-  request: FastifyRequest,
-): (target: { label: string; upstream: { providerName: string; model: string } }, attempt: number) => void {
-  return (target, attempt) => {
-    const observation = request.observation;
-    if (observation === null) return;
-    observation.target = target.label;
-    observation.provider = target.upstream.providerName;
-    observation.model = target.upstream.model;
-    observation.attempts = attempt;
+/**
+ * Records each attempt in the request's observation (the last one tried is the one that served) and logs every
+ * failure the route recovered from, with what came next: an attempt that failed is never silent.
+ */
+export function attemptRecorder(request: FastifyRequest): AttemptObserver {
+  return {
+    started(target, attempt) {
+      const observation = request.observation;
+      if (observation === null) return;
+      observation.target = target.label;
+      observation.provider = target.upstream.providerName;
+      observation.model = target.upstream.model;
+      observation.attempts = attempt;
+    },
+    failed(failure) {
+      // A failure that ends the request is logged once, with the answer (api-errors.ts).
+      if (failure.next === "fail") return;
+      request.log.warn(failureEntry(request, failure), failureMessage(request, failure));
+    },
+    panicked(target) {
+      const route = request.observation?.route ?? "";
+      request.log.warn(
+        { route, target: target.label },
+        `every target of route '${route}' has an open circuit; trying ${target.label} anyway (panic mode)`,
+      );
+    },
   };
+}
+
+const NEXT_STEP = {
+  retry: "retrying the same target",
+  fallback: "moving on to the next target",
+  fail: "answering with this failure",
+};
+
+function failureEntry(request: FastifyRequest, failure: AttemptFailure): Record<string, unknown> {
+  return {
+    route: request.observation?.route,
+    target: failure.target.label,
+    attempt: failure.attempt,
+    failure: failure.kind ?? "other",
+    next: failure.next,
+  };
+}
+
+function failureMessage(request: FastifyRequest, failure: AttemptFailure): string {
+  const reason = failure.error instanceof Error ? failure.error.message : String(failure.error);
+  return `attempt ${failure.attempt} of route '${request.observation?.route ?? ""}' on ${failure.target.label} failed (${failure.kind ?? "other"}): ${reason}; ${NEXT_STEP[failure.next]}`;
 }

@@ -1,4 +1,5 @@
 import type { RouteType } from "../canonical/index.js";
+import type { FailurePolicy } from "./failure-policy.js";
 import type { GovernanceConfig } from "./governance/governance-config.js";
 import type { CircuitBreakerSettings, RetrySettings } from "./resilience-settings.js";
 import type { UpstreamTimeouts } from "./route-timeouts.js";
@@ -23,6 +24,8 @@ export interface RouteConfig {
   targets: TargetConfig[];
   retries: RetrySettings;
   circuitBreaker: CircuitBreakerSettings;
+  /** Which failures retry the same target, which move on, and whether broken streams are continued. */
+  failurePolicy: FailurePolicy;
   /** Most requests the route serves at once (503 beyond); null for no limit. */
   maxInFlight: number | null;
 }

@@ -6,6 +6,7 @@ import { ROUTE_TYPES } from "../canonical/index.js";
 import { EMBED_INPUT_TYPES } from "../dialects/cohere/embeddings.js";
 import { providerNames } from "../providers/registry.js";
 import { ConfigError, type ConfigIssue, formatConfigIssue } from "./config-issue.js";
+import { DEFAULT_FAILURE_POLICY } from "./failure-policy.js";
 import type { GatewayConfig, RouteConfig, TargetConfig } from "./gateway-config.js";
 import { defaultGovernanceConfig } from "./governance/governance-config.js";
 import { parseConfig } from "./parse-config.js";
@@ -62,6 +63,7 @@ function withDefaults(route: Pick<RouteConfig, "name" | "type" | "targets">): Ro
     strategy: "fallback",
     retries: DEFAULT_RETRIES,
     circuitBreaker: DEFAULT_CIRCUIT_BREAKER,
+    failurePolicy: DEFAULT_FAILURE_POLICY,
     maxInFlight: null,
     ...route,
   };

@@ -7,6 +7,7 @@ import {
 import { encodeChatRequest } from "../dialects/anthropic/chat-request.js";
 import { decodeChatResponse } from "../dialects/anthropic/chat-response.js";
 import { decodeErrorMessage } from "../dialects/anthropic/error-message.js";
+import { ANTHROPIC_ERROR_SIGNALS } from "../dialects/anthropic/error-signals.js";
 import { createStreamDecoder } from "../dialects/anthropic/stream-decoder.js";
 import { joinPath, parseBaseUrl } from "./base-url.js";
 import { httpUrlSchema } from "./http-url-schema.js";
@@ -67,6 +68,7 @@ function createAnthropicTarget(model: string, config: AnthropicConfig): HttpUpst
     model,
     origin: base.origin,
     decodeErrorMessage,
+    errorSignals: ANTHROPIC_ERROR_SIGNALS,
     operations: {
       chat: {
         encodeRequest: call,

@@ -4,6 +4,7 @@ import { encodeChatRequest } from "../dialects/openai/chat-request.js";
 import { decodeChatResponse } from "../dialects/openai/chat-response.js";
 import { decodeEmbeddingsResponse, encodeEmbeddingsRequest } from "../dialects/openai/embeddings.js";
 import { decodeErrorMessage } from "../dialects/openai/error-message.js";
+import { OPENAI_ERROR_SIGNALS } from "../dialects/openai/error-signals.js";
 import { createOpenAIChatStreamDecoder } from "../dialects/openai/stream-decoder.js";
 import { type BaseUrl, joinPath, parseBaseUrl } from "./base-url.js";
 import { httpUrlSchema } from "./http-url-schema.js";
@@ -103,6 +104,7 @@ function createOpenAITarget(model: string, config: OpenAIConfig): HttpUpstreamTa
     model,
     origin: base.origin,
     decodeErrorMessage,
+    errorSignals: OPENAI_ERROR_SIGNALS,
     operations: {
       chat: {
         encodeRequest: (request) => call("chat/completions", encodeChatRequest(request, bodyModel)),

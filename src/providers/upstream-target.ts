@@ -5,6 +5,7 @@ import type {
   CompletionsResponse,
   EmbeddingsRequest,
   EmbeddingsResponse,
+  ErrorSignals,
   Operation,
   StreamDecoder,
 } from "../canonical/index.js";
@@ -64,6 +65,8 @@ export interface HttpUpstreamTarget extends TargetIdentity {
   readonly operations: { [O in Operation]?: HttpOperation<O> };
   /** Extracts a person-readable message from an upstream error body, if the body has one. */
   decodeErrorMessage(body: unknown): string | undefined;
+  /** What the upstream's errors mean for routing (context length, content filter, ...): its dialect's table. */
+  readonly errorSignals?: ErrorSignals;
 }
 
 export interface InProcessUpstreamTarget extends TargetIdentity {

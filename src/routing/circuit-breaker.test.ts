@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { DEFAULT_CIRCUIT_BREAKER } from "../config/resilience-settings.js";
 import { CircuitBreaker, type CircuitState } from "./circuit-breaker.js";
 
-const settings = { failureThreshold: 3, cooldownMs: 1000, rampUpMs: 1000 };
+const settings = { ...DEFAULT_CIRCUIT_BREAKER, failureThreshold: 3, cooldownMs: 1000, rampUpMs: 1000 };
 
 function breakerWithLog(random: () => number = () => 0.5): { breaker: CircuitBreaker; log: string[] } {
   const log: string[] = [];

@@ -18,7 +18,7 @@ const RAMP_START_SHARE = 0.1;
 export class CircuitBreaker {
   private current: CircuitState = "closed";
   private consecutiveFailures = 0;
-  private openedAt = 0;
+  private opened = 0;
   private probeStartedAt = 0;
   private recoveringSince = 0;
 
@@ -32,9 +32,14 @@ export class CircuitBreaker {
     return this.current;
   }
 
+  /** When the circuit last opened (ms since the epoch; 0 if never). */
+  get openedAt(): number {
+    return this.opened;
+  }
+
   /** Milliseconds until an open circuit lets a probe through (0 when it would now). */
   retryInMs(now: number): number {
-    return this.current === "open" ? Math.max(0, this.openedAt + this.settings.cooldownMs - now) : 0;
+    return this.current === "open" ? Math.max(0, this.opened + this.settings.cooldownMs - now) : 0;
   }
 
   /**
@@ -48,7 +53,7 @@ export class CircuitBreaker {
       case "closed":
         return true;
       case "open":
-        if (now < this.openedAt + this.settings.cooldownMs) return false;
+        if (now < this.opened + this.settings.cooldownMs) return false;
         this.probeStartedAt = now;
         this.move("half_open", "cool-down over: one probe request");
         return true;
@@ -68,9 +73,11 @@ export class CircuitBreaker {
     }
   }
 
-  recordSuccess(now: number): void {
+  /** `startedAt`: when the request began; one that began while the circuit was open proves the target is back. */
+  recordSuccess(now: number, startedAt = now): void {
     this.consecutiveFailures = 0;
-    if (this.current === "half_open") {
+    const provesRecovery = this.current === "open" && startedAt >= this.opened;
+    if (this.current === "half_open" || provesRecovery) {
       this.recoveringSince = now;
       if (this.settings.rampUpMs === 0) this.move("closed", "probe succeeded");
       else this.move("recovering", "probe succeeded: traffic returns gradually");
@@ -81,10 +88,10 @@ export class CircuitBreaker {
     if (this.settings.failureThreshold === 0) return;
     this.consecutiveFailures++;
     if (this.current === "half_open" || this.current === "recovering") {
-      this.openedAt = now;
+      this.opened = now;
       this.move("open", `failed while ${this.current === "half_open" ? "probing" : "recovering"}`);
     } else if (this.current === "closed" && this.consecutiveFailures >= this.settings.failureThreshold) {
-      this.openedAt = now;
+      this.opened = now;
       this.move("open", `${this.consecutiveFailures} consecutive failures`);
     }
   }

@@ -1,9 +1,15 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { GatewayError } from "../canonical/index.js";
+import { type FailureKind, GatewayError } from "../canonical/index.js";
 import type { UpstreamTimeouts } from "../config/route-timeouts.js";
 import { orderTargets } from "./attempt-order.js";
 import { asAbortSignal, type CancelSignal } from "./cancel-signal.js";
-import { isRetryable, retryDelayMs } from "./retry-policy.js";
+import {
+  countsAgainstTarget,
+  type FailoverStep,
+  failureKindOf,
+  retryDelayMs,
+  stepAfter,
+} from "./retry-policy.js";
 import type { Route, RouteTarget } from "./route-table.js";
 
 /** One attempt on one target. It must throw a GatewayError on failure, and not retry by itself. */
@@ -13,8 +19,24 @@ export type Attempt<T> = (
   timeouts: UpstreamTimeouts,
 ) => Promise<T>;
 
-/** Told before each attempt (1-based), so callers can report which target served and after how many tries. */
-export type AttemptObserver = (target: RouteTarget, attempt: number) => void;
+/** A failed attempt, and what the route does next. */
+export interface AttemptFailure {
+  target: RouteTarget;
+  /** 1-based, counted over the whole request. */
+  attempt: number;
+  error: unknown;
+  kind: FailureKind | undefined;
+  next: FailoverStep;
+}
+
+/** Told of what happens to a request's attempts, so callers can report which target served and why. */
+export interface AttemptObserver {
+  /** Before each attempt (1-based). */
+  started?(target: RouteTarget, attempt: number): void;
+  failed?(failure: AttemptFailure): void;
+  /** Every target's circuit was open; the request goes to this one anyway (panic mode). */
+  panicked?(target: RouteTarget): void;
+}
 
 export interface ResilientResult<T> {
   value: T;
@@ -24,70 +46,107 @@ export interface ResilientResult<T> {
 
 /**
  * Runs a request on a route until one attempt succeeds: targets in the route's order, skipping those whose
- * circuit is open, each retried on retryable failures with backoff (or the upstream's Retry-After), all within
- * the route's time budget. A recovering target that its ramp turns away is kept as a last resort, tried when
- * no other target served. A failure that is the request's own fault (a 4xx) ends it at once. When nothing
- * succeeds, the last failure is what the client sees; when every target's circuit is open, a 503 says so.
+ * circuit is open; after a failure the route's policy (retry-policy.ts) decides between the same target again
+ * (after a backoff, or the upstream's Retry-After), the next target at once, or the end. All within the route's
+ * time budget. A recovering target that its ramp turns away is kept as a last resort, tried when no other
+ * target served. When every circuit is open, the target most likely to have recovered is tried anyway (Envoy's
+ * panic mode): refusing would leave the client with nothing, unless the route asks for that (`fail_fast`).
+ * When nothing succeeds, the last failure is what the client sees.
  */
 export async function callWithResilience<T>(
   route: Route,
   signal: CancelSignal,
   attempt: Attempt<T>,
-  onAttempt: AttemptObserver = () => {},
+  observer: AttemptObserver = {},
 ): Promise<ResilientResult<T>> {
   const deadline = performance.now() + route.retries.budgetMs;
   let attempts = 0;
-  let lastFailure: GatewayError | undefined;
+  let lastFailure: unknown;
 
-  /** Tries one target, retrying it as the route allows; undefined when the request should move on. */
+  /** Tries one target, retrying it as the policy allows; undefined when the request should move on. */
   const tryTarget = async (
     target: RouteTarget,
-    lastResort: boolean,
+    admission: "normal" | "last_resort" | "panic",
   ): Promise<ResilientResult<T> | undefined> => {
-    for (let retry = 0; retry < route.retries.maxAttempts; retry++) {
-      if (!target.breaker.allowRequest(Date.now(), lastResort)) return undefined;
+    /** Where a blocked retry goes: on, if the failure's kind moves on; else the request ends with it. */
+    let ifBlocked: "fallback" | "fail" = "fallback";
+    for (let retry = 0; ; retry++) {
+      const allowed =
+        admission === "panic" || target.breaker.allowRequest(Date.now(), admission === "last_resort");
+      if (!allowed) {
+        if (ifBlocked === "fail") throw lastFailure;
+        return undefined;
+      }
       attempts++;
-      onAttempt(target, attempts);
+      observer.started?.(target, attempts);
+      const startedAt = Date.now();
       try {
         const value = await attempt(target, signal, timeoutsWithin(target.timeouts, deadline));
-        target.breaker.recordSuccess(Date.now());
+        target.breaker.recordSuccess(Date.now(), startedAt);
         return { value, target, attempts };
       } catch (error) {
         if (signal.aborted) throw error;
-        if (!isRetryable(error)) {
-          // The upstream answered (or the request was refused before sending): it is not down.
-          target.breaker.recordSuccess(Date.now());
-          throw error;
+        const kind = failureKindOf(error);
+        if (countsAgainstTarget(kind)) target.breaker.recordFailure(Date.now());
+        // The upstream answered (or the gateway refused before sending): it is not down.
+        else target.breaker.recordSuccess(Date.now(), startedAt);
+        const policy = route.failurePolicy;
+        let step = stepAfter(kind, policy, retry + 1 < route.retries.maxAttempts);
+        let delayMs: number | undefined;
+        if (step === "retry") {
+          delayMs = retryDelayMs(error as GatewayError, route.retries, retry);
+          // A wait longer than the route allows, or past the budget, is better spent on the next target.
+          if (delayMs === undefined || performance.now() + delayMs >= deadline) {
+            step = stepAfter(kind, policy, false);
+          }
         }
-        target.breaker.recordFailure(Date.now());
+        observer.failed?.({ target, attempt: attempts, error, kind, next: step });
         lastFailure = error;
-        if (retry + 1 >= route.retries.maxAttempts || !target.breaker.allowRequest(Date.now(), lastResort))
-          return undefined;
-        const delay = retryDelayMs(error, route.retries, retry);
-        // A wait that would overrun the budget is better spent on the next target.
-        if (performance.now() + delay >= deadline) return undefined;
-        await sleep(delay, undefined, { signal: asAbortSignal(signal) });
+        if (step === "fail") throw error;
+        if (step === "fallback") return undefined;
+        ifBlocked = stepAfter(kind, policy, false) === "fallback" ? "fallback" : "fail";
+        await sleep(delayMs, undefined, { signal: asAbortSignal(signal) });
       }
     }
-    return undefined;
   };
 
   // Recovering targets whose ramp turned this request away: they serve it only if no other target does.
   const turnedAway: RouteTarget[] = [];
   for (const target of orderTargets(route.targets, route.strategy)) {
     const attemptsBefore = attempts;
-    const result = await tryTarget(target, false);
+    const result = await tryTarget(target, "normal");
     if (result !== undefined) return result;
     if (attempts === attemptsBefore && target.breaker.state === "recovering") turnedAway.push(target);
     if (performance.now() >= deadline) break;
   }
   for (const target of turnedAway) {
     if (performance.now() >= deadline) break;
-    const result = await tryTarget(target, true);
+    const result = await tryTarget(target, "last_resort");
     if (result !== undefined) return result;
+  }
+  if (attempts === 0) {
+    if (route.circuitBreaker.failFast) throw allCircuitsOpen(route);
+    const target = mostLikelyRecovered(route.targets);
+    if (target !== undefined) {
+      observer.panicked?.(target);
+      const result = await tryTarget(target, "panic");
+      if (result !== undefined) return result;
+    }
   }
   if (lastFailure !== undefined) throw lastFailure;
   throw allCircuitsOpen(route);
+}
+
+/**
+ * With every circuit open, the target that has rested longest (its circuit opened first) is the one most
+ * likely to be back, and the next to be probed anyway; route order breaks ties.
+ */
+function mostLikelyRecovered(targets: readonly RouteTarget[]): RouteTarget | undefined {
+  let best: RouteTarget | undefined;
+  for (const target of targets) {
+    if (best === undefined || target.breaker.openedAt < best.breaker.openedAt) best = target;
+  }
+  return best;
 }
 
 /** Each attempt gets its target's timeouts, its total cut to what is left of the route's budget. */

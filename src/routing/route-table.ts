@@ -1,7 +1,8 @@
 import type { Pool } from "undici";
 import { OPERATION_OF_ROUTE_TYPE, type Operation, type RouteType } from "../canonical/index.js";
+import type { FailurePolicy } from "../config/failure-policy.js";
 import type { GatewayConfig, RouteConfig, RouteStrategy, TargetConfig } from "../config/gateway-config.js";
-import type { RetrySettings } from "../config/resilience-settings.js";
+import type { CircuitBreakerSettings, RetrySettings } from "../config/resilience-settings.js";
 import type { UpstreamTimeouts } from "../config/route-timeouts.js";
 import { registerSecrets } from "../observability/secret-redactor.js";
 import { findProvider } from "../providers/registry.js";
@@ -27,6 +28,8 @@ export interface Route {
   readonly strategy: RouteStrategy;
   readonly targets: readonly RouteTarget[];
   readonly retries: RetrySettings;
+  readonly failurePolicy: FailurePolicy;
+  readonly circuitBreaker: CircuitBreakerSettings;
   readonly maxInFlight: number | null;
 }
 
@@ -65,6 +68,8 @@ export class RouteTable {
       strategy: route.strategy,
       targets: route.targets.map((target) => this.createTarget(route, target)),
       retries: route.retries,
+      failurePolicy: route.failurePolicy,
+      circuitBreaker: route.circuitBreaker,
       maxInFlight: route.maxInFlight,
     }));
     this.byName = new Map(this.routes.map((route) => [route.name, route]));

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from "node:http";
-import { GatewayError } from "../canonical/index.js";
+import { classifyUpstreamError, GatewayError } from "../canonical/index.js";
 import { redactSecrets } from "../observability/secret-redactor.js";
 import type { HttpUpstreamTarget } from "../providers/upstream-target.js";
 import { parseRetryAfter } from "./retry-after.js";
@@ -35,7 +35,7 @@ export function decodeUpstreamBody(
 
 /**
  * An upstream's error answer, passed on with its status, its message (redacted: upstreams echo keys) and its
- * Retry-After. Without a message, the body itself is passed on, as MLflow does.
+ * Retry-After, and classified for routing by the upstream's dialect (context length, content filter, ...). Without a message, the body itself is passed on, as MLflow does.
  */
 export function upstreamHttpError(
   target: HttpUpstreamTarget,
@@ -49,8 +49,15 @@ export function upstreamHttpError(
     upstreamMessage === undefined
       ? `${target.providerDisplayName} answered HTTP ${status} without an error message.`
       : redactSecrets(upstreamMessage);
+  const signals = target.errorSignals;
+  const failureKind = classifyUpstreamError(
+    status,
+    signals?.readFields(body) ?? (upstreamMessage === undefined ? {} : { message: upstreamMessage }),
+    signals?.signals ?? [],
+  );
   return new GatewayError("upstream_http_error", message, {
     upstreamStatus: status,
+    failureKind,
     upstreamBody: upstreamMessage === undefined ? JSON.parse(redactSecrets(JSON.stringify(body))) : undefined,
     ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
   });

@@ -1,4 +1,5 @@
 import {
+  classifyUpstreamError,
   createUsage,
   type ErrorCode,
   GatewayError,
@@ -15,6 +16,7 @@ import {
   optionalString,
   unixSecondsNow,
 } from "../narrow.js";
+import { ANTHROPIC_ERROR_SIGNALS } from "./error-signals.js";
 import { decodeStopReason } from "./stop-reason.js";
 import { decodeInputTokens } from "./usage.js";
 
@@ -213,7 +215,12 @@ function decodeStreamError(payload: JsonRecord): GatewayError {
   const code = Object.hasOwn(ERROR_CODE_OF_TYPE, errorType) ? ERROR_CODE_OF_TYPE[errorType] : undefined;
   const message =
     optionalString(error.message) ?? `The upstream reported an error in the stream (${errorType}).`;
-  return new GatewayError(code ?? "upstream_http_error", message);
+  const failureKind = classifyUpstreamError(
+    undefined,
+    ANTHROPIC_ERROR_SIGNALS.readFields(payload),
+    ANTHROPIC_ERROR_SIGNALS.signals,
+  );
+  return new GatewayError(code ?? "upstream_http_error", message, { failureKind });
 }
 
 /** The start of a bad data line, for the error message: enough to recognise it, short enough for a log. */

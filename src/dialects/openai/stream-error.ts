@@ -1,5 +1,6 @@
-import { GatewayError } from "../../canonical/index.js";
+import { classifyUpstreamError, GatewayError } from "../../canonical/index.js";
 import { isRecord } from "../narrow.js";
+import { OPENAI_ERROR_SIGNALS, readOpenAIErrorFields } from "./error-signals.js";
 
 /**
  * An in-band `{"error": {...}}` chunk, how OpenAI and compatible servers report a failure after the 200 status
@@ -10,7 +11,10 @@ export function upstreamStreamError(message: string | undefined, error: unknown)
   const rateLimited =
     details.code === "rate_limit_exceeded" || details.type === "requests" || details.type === "tokens";
   const text = message ?? "The upstream reported an error in the stream.";
-  return new GatewayError(rateLimited ? "rate_limited" : "upstream_http_error", text);
+  const failureKind = rateLimited
+    ? "rate_limited"
+    : classifyUpstreamError(undefined, readOpenAIErrorFields({ error }), OPENAI_ERROR_SIGNALS.signals);
+  return new GatewayError(rateLimited ? "rate_limited" : "upstream_http_error", text, { failureKind });
 }
 
 /** A stream chunk whose data is not JSON: the upstream broke its stream. */
