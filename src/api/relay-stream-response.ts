@@ -32,6 +32,7 @@ export async function sendRelayedStream(
         if (observation !== null) observation.usage = usageOfChunk(frame.data) ?? observation.usage;
         continue;
       }
+      if (chunk.kind === "unreadable") continue;
       if (chunk.kind === "invalid") {
         failure = chunk.error;
         failWith(reply, chunk.error);

@@ -1,7 +1,7 @@
 import { GatewayError, type StreamEvent } from "../canonical/index.js";
 import type { UpstreamTimeouts } from "../config/route-timeouts.js";
 import type { RequestOf } from "../providers/upstream-target.js";
-import { awaitFirstEvent } from "../streaming/commit-point.js";
+import { awaitFirstToken } from "../streaming/commit-point.js";
 import { responseToEvents } from "../streaming/response-to-events.js";
 import type { CancelSignal } from "./cancel-signal.js";
 import { cannotServe, checkOperation } from "./execute-route.js";
@@ -60,6 +60,6 @@ export async function openStreamAttempt<O extends StreamingOperation>(
       throw new GatewayError("internal_error", `Target ${target.label} has no connection pool.`);
     events = await openHttpStream(upstream, target.pool, operation, request as never, signal, timeouts);
   }
-  const committed = await awaitFirstEvent(events);
+  const committed = await awaitFirstToken(events);
   return { events: committed, firstEventMs: performance.now() - started };
 }
