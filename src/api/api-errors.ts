@@ -55,7 +55,7 @@ export function answerFrameworkError(
 }
 
 function sendApiError(request: FastifyRequest, reply: FastifyReply, thrown: unknown): FastifyReply {
-  const error = toGatewayError(thrown);
+  const error = toGatewayError(thrown, request.server.initialConfig.bodyLimit);
   if (error.code === "internal_error") request.log.error({ err: thrown }, "request failed");
   else if (error.status >= 500) request.log.warn({ code: error.code, status: error.status }, error.message);
   if (error.retryAfterSeconds !== undefined) reply.header("retry-after", String(error.retryAfterSeconds));

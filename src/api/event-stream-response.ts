@@ -1,7 +1,7 @@
-import type { ServerResponse } from "node:http";
 import type { FastifyReply } from "fastify";
 import { GatewayError, type StreamEvent } from "../canonical/index.js";
 import { encodeSseFrame } from "../framing/sse-encoder.js";
+import { ClientStreamWriter } from "./client-stream-writer.js";
 import { serverTimingHeader, targetHeaders } from "./request-observation.js";
 
 /** Turns canonical events into the client dialect's SSE data texts (one object per stream). */
@@ -38,22 +38,25 @@ export async function sendEventStream(
   extraHeaders: Record<string, string> = {},
 ): Promise<void> {
   reply.hijack();
-  const response = reply.raw;
   const observation = reply.request.observation;
-  response.writeHead(200, { ...SSE_HEADERS, ...streamResponseHeaders(reply), ...extraHeaders });
+  const response = new ClientStreamWriter(reply.raw, 200, {
+    ...SSE_HEADERS,
+    ...streamResponseHeaders(reply),
+    ...extraHeaders,
+  });
   let failed = false;
   try {
     for await (const event of events) {
       if (response.destroyed) return;
       if (event.type === "error") {
         failWith(reply, event.error);
-        await write(response, encodeSseFrame(options.encodeError(event.error)));
+        await response.write(encodeSseFrame(options.encodeError(event.error)));
         failed = true;
         break;
       }
       if (event.type === "usage" && observation !== null) observation.usage = event.usage;
       const chunks = options.encoder.push(event);
-      if (chunks.length > 0) await write(response, chunks.map((chunk) => encodeSseFrame(chunk)).join(""));
+      if (chunks.length > 0) await response.write(chunks.map((chunk) => encodeSseFrame(chunk)).join(""));
     }
   } catch (error) {
     // Events end with an error event rather than throwing; this is a defect, but the client must still see it.
@@ -63,13 +66,13 @@ export async function sendEventStream(
       "Internal error: the gateway failed while streaming.",
     );
     failWith(reply, internal);
-    if (!response.destroyed) await write(response, encodeSseFrame(options.encodeError(internal)));
+    if (!response.destroyed) await response.write(encodeSseFrame(options.encodeError(internal)));
     failed = true;
   }
   if (!failed && !response.destroyed) {
     const last = options.encoder.finish().map((chunk) => encodeSseFrame(chunk));
     if (options.doneMarker) last.push(encodeSseFrame("[DONE]"));
-    if (last.length > 0) await write(response, last.join(""));
+    if (last.length > 0) await response.write(last.join(""));
   }
   response.end();
 }
@@ -81,20 +84,6 @@ export async function sendEventStream(
 export function failWith(reply: FastifyReply, error: GatewayError): void {
   const observation = reply.request.observation;
   if (observation !== null) observation.outcomeStatus = error.status;
-}
-
-/** Writes, and when the socket's buffer is full waits until it drains (or the client leaves). */
-export function write(response: ServerResponse, text: string | Uint8Array): Promise<void> | undefined {
-  if (response.destroyed || response.write(text)) return undefined;
-  return new Promise((resolve) => {
-    const done = (): void => {
-      response.off("drain", done);
-      response.off("close", done);
-      resolve();
-    };
-    response.on("drain", done);
-    response.on("close", done);
-  });
 }
 
 /**

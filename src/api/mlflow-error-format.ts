@@ -24,7 +24,7 @@ export const mlflowErrorFormat: ErrorFormat = {
   documentedErrors: [
     {
       status: 400,
-      when: "malformed JSON, an empty body; a bad `page_token`, `max_results` or `filter`; a URL that cannot be decoded",
+      when: "malformed JSON, an empty body, a body nested deeper than `max_json_depth` (128 by default); a bad `page_token`, `max_results` or `filter`; a URL that cannot be decoded",
       example: { code: "invalid_json", message: "The request body is not valid JSON." },
     },
     {
@@ -51,7 +51,11 @@ export const mlflowErrorFormat: ErrorFormat = {
     {
       status: 413,
       when: "body larger than `max_body_bytes` (10 MiB by default)",
-      example: { code: "body_too_large", message: "The request body is larger than the gateway accepts." },
+      example: {
+        code: "body_too_large",
+        message:
+          "The request body is larger than the 10485760 bytes this gateway accepts (setting server.max_body_bytes).",
+      },
     },
     {
       status: 414,

@@ -37,7 +37,7 @@ export const openAIErrorFormat: ErrorFormat = {
   documentedErrors: [
     {
       status: 400,
-      when: "an invalid request (the message and `param` name the field), malformed JSON, a route of another type, a URL that cannot be decoded",
+      when: "an invalid request (the message and `param` name the field), malformed JSON, a body nested deeper than `max_json_depth` (128 by default), a route of another type, a URL that cannot be decoded",
       example: {
         code: "invalid_body",
         message: "Invalid type for 'temperature': expected a number, but got a string instead.",
@@ -69,7 +69,11 @@ export const openAIErrorFormat: ErrorFormat = {
     {
       status: 413,
       when: "body larger than `max_body_bytes` (10 MiB by default)",
-      example: { code: "body_too_large", message: "The request body is larger than the gateway accepts." },
+      example: {
+        code: "body_too_large",
+        message:
+          "The request body is larger than the 10485760 bytes this gateway accepts (setting server.max_body_bytes).",
+      },
     },
     {
       status: 414,

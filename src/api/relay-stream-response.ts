@@ -6,7 +6,8 @@ import type { RelayedFrames } from "../framing/sse-frame-relay.js";
 import type { CancelSignal } from "../routing/cancel-signal.js";
 import type { RelayedStream } from "../routing/relay-upstream.js";
 import { upstreamFailure } from "../routing/upstream-failure.js";
-import { failWith, SSE_HEADERS, streamResponseHeaders, write } from "./event-stream-response.js";
+import { ClientStreamWriter } from "./client-stream-writer.js";
+import { failWith, SSE_HEADERS, streamResponseHeaders } from "./event-stream-response.js";
 import { usageOfChunk } from "./relayed-usage.js";
 
 /**
@@ -47,15 +48,17 @@ export async function sendRelayedStream(
   };
   const first = relayable(stream.first);
   reply.hijack();
-  const response = reply.raw;
-  response.writeHead(200, { ...SSE_HEADERS, ...streamResponseHeaders(reply) });
+  const response = new ClientStreamWriter(reply.raw, 200, {
+    ...SSE_HEADERS,
+    ...streamResponseHeaders(reply),
+  });
   try {
-    await write(response, first);
+    await response.write(first);
     while (!complete && failure === undefined && !response.destroyed) {
       const next = await chunks.next();
       if (next.done === true) break;
       const bytes = relayable(relay.push(next.value as Buffer));
-      if (bytes.length > 0) await write(response, bytes);
+      if (bytes.length > 0) await response.write(bytes);
     }
   } catch (error) {
     if (!signal.aborted)
@@ -74,7 +77,7 @@ export async function sendRelayedStream(
       `The stream from ${upstream.providerDisplayName} ended before its end marker ([DONE]).`,
     );
     failWith(reply, failure);
-    await write(response, encodeSseFrame(JSON.stringify(encodeOpenAIError(failure))));
+    await response.write(encodeSseFrame(JSON.stringify(encodeOpenAIError(failure))));
   }
   response.end();
 }

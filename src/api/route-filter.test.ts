@@ -106,6 +106,29 @@ describe("compileLikePattern", () => {
     expect(compileLikePattern("%chat%", false).test("my-chat-large")).toBe(true);
   });
 
+  it.each([
+    ["%", "", true],
+    ["a%", "a", true],
+    ["%a%b", "xaxbxb", true],
+    ["%a%b", "xaxbxbx", false],
+    ["a_c%", "abcdef", true],
+    ["_", "é", true],
+    ["%%%", "anything", true],
+    ["a%b%c", "acb", false],
+  ])("matches %s against '%s': %s", (pattern, value, expected) => {
+    expect(compileLikePattern(pattern, false).test(value)).toBe(expected);
+  });
+
+  it("compares case-insensitively for ILIKE", () => {
+    expect(compileLikePattern("CHAT%", true).test("chat-Large")).toBe(true);
+    expect(compileLikePattern("CHAT%", false).test("chat-Large")).toBe(false);
+  });
+
+  it("answers a pattern of many wildcards without backtracking exponentially", () => {
+    // As a regular expression, eight of these against this value took over a minute.
+    expect(compileLikePattern(`${"%a".repeat(40)}b`, false).test("a".repeat(200))).toBe(false);
+  });
+
   it("makes % and _ literal after a backslash", () => {
     expect(compileLikePattern("a\\_b", false).test("a_b")).toBe(true);
     expect(compileLikePattern("a\\_b", false).test("axb")).toBe(false);

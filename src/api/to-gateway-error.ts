@@ -5,7 +5,7 @@ import { GatewayError, isGatewayError } from "../canonical/index.js";
  * unsupported content type, body too large) become clear client errors; anything unexpected becomes a bare
  * 500 whose message reveals nothing of the internals (the details go to the log only).
  */
-export function toGatewayError(error: unknown): GatewayError {
+export function toGatewayError(error: unknown, bodyLimitBytes?: number): GatewayError {
   if (isGatewayError(error)) return error;
   const fastifyError = error as { code?: unknown; statusCode?: unknown; message?: unknown };
   switch (fastifyError.code) {
@@ -20,9 +20,13 @@ export function toGatewayError(error: unknown): GatewayError {
         cause: error,
       });
     case "FST_ERR_CTP_BODY_TOO_LARGE":
-      return new GatewayError("body_too_large", "The request body is larger than the gateway accepts.", {
-        cause: error,
-      });
+      return new GatewayError(
+        "body_too_large",
+        bodyLimitBytes === undefined
+          ? "The request body is larger than the gateway accepts (setting server.max_body_bytes)."
+          : `The request body is larger than the ${bodyLimitBytes} bytes this gateway accepts (setting server.max_body_bytes).`,
+        { cause: error },
+      );
     case "FST_ERR_CTP_INVALID_JSON_BODY":
       return new GatewayError("invalid_json", "The request body is not valid JSON.", { cause: error });
     case "FST_ERR_CTP_INVALID_CONTENT_LENGTH":

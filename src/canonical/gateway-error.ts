@@ -6,6 +6,7 @@ import type { FailureKind } from "./failure-kind.js";
  */
 export const ERROR_CATALOGUE = {
   invalid_json: { kind: "invalid_request", status: 400 },
+  json_too_deep: { kind: "invalid_request", status: 400 },
   invalid_filter: { kind: "invalid_request", status: 400 },
   /** A query parameter with a value it cannot have (`page_token`, `max_results`). */
   invalid_parameter: { kind: "invalid_request", status: 400 },

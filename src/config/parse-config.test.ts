@@ -531,7 +531,9 @@ describe("parseConfig: providers", () => {
   });
 
   it("requires a model name for a provider that has no default", () => {
-    expect(issuesOf(routeWithModel("      provider: cohere", "      config: {cohere_api_key: k}"))).toEqual([
+    expect(
+      issuesOf(routeWithModel("      provider: cohere", "      config: {cohere_api_key: co-key-1}")),
+    ).toEqual([
       {
         file: FILE,
         line: 5,

@@ -203,17 +203,17 @@ describe("parseTarget: secrets are resolved for each target", () => {
   it("resolves each target's key from its own reference", () => {
     // biome-ignore lint/suspicious/noTemplateCurlyInString: the config syntax, not a template.
     const text = openaiTargets("$KEY_A", "${KEY_B}", "./third.key", "sk-literal");
-    const config = configOf(text, { KEY_A: "sk-a", KEY_B: "sk-b" }, file);
+    const config = configOf(text, { KEY_A: "sk-aaa1", KEY_B: "sk-bbb2" }, file);
     expect(config.routes[0]?.targets.map((target) => target.config.openai_api_key)).toEqual([
-      "sk-a",
-      "sk-b",
+      "sk-aaa1",
+      "sk-bbb2",
       "sk-from-file",
       "sk-literal",
     ]);
   });
 
   it("rejects the one target whose variable is unset, at its line", () => {
-    const issues = issuesOf(openaiTargets("$KEY_A", "$KEY_B"), { KEY_A: "sk-a" }, file);
+    const issues = issuesOf(openaiTargets("$KEY_A", "$KEY_B"), { KEY_A: "sk-aaa1" }, file);
     expect(issues).toEqual([
       {
         file,
@@ -224,6 +224,19 @@ describe("parseTarget: secrets are resolved for each target", () => {
         message: "environment variable 'KEY_B' is not set",
       },
     ]);
+  });
+
+  it("refuses a secret too short to be redacted from responses, without showing it", () => {
+    const issues = issuesOf(openaiTargets("$KEY_A", "abcde"), { KEY_A: "sk-aaa1" }, file);
+    expect(issues).toEqual([
+      expect.objectContaining({
+        line: 12,
+        field: "targets.1.config.openai_api_key",
+        message: expect.stringMatching(/^is 5 characters long; a secret needs at least 6: /),
+      }),
+    ]);
+    expect(JSON.stringify(issues)).not.toContain("abcde");
+    expect(configOf(openaiTargets("abcdef")).routes[0]?.targets[0]?.config.openai_api_key).toBe("abcdef");
   });
 
   it.each([

@@ -1,5 +1,6 @@
 import { OPERATION_OF_ROUTE_TYPE, ROUTE_TYPES, type RouteType } from "../canonical/index.js";
 import { describeZodIssue } from "../dialects/zod-issue-text.js";
+import { MIN_SECRET_LENGTH } from "../observability/secret-set.js";
 import type { ProviderDefinition } from "../providers/provider-definition.js";
 import { findProvider, providerNames } from "../providers/registry.js";
 import type { TargetConfig } from "./gateway-config.js";
@@ -69,7 +70,14 @@ function parseProviderConfig(
     const reference = resolved[field];
     if (typeof reference !== "string") continue;
     const secret = resolveSecretReference(reference, context.configDirectory, context.env);
-    if (secret.ok) resolved[field] = secret.value;
+    if (secret.ok && secret.value.length < MIN_SECRET_LENGTH) {
+      // The length is said, never the value.
+      report(
+        [...path, field],
+        `is ${secret.value.length} characters long; a secret needs at least ${MIN_SECRET_LENGTH}: the gateway replaces every occurrence of its secrets in what it sends, which would mangle responses for a value this short (a local server that ignores keys takes any placeholder, e.g. 'unused-key')`,
+      );
+      secretsOk = false;
+    } else if (secret.ok) resolved[field] = secret.value;
     else {
       report([...path, field], secret.message);
       secretsOk = false;

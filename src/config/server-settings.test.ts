@@ -46,11 +46,15 @@ describe("server settings", () => {
       "max_body_bytes: 2048",
       "request_header_timeout_seconds: 2.5",
       "request_timeout_seconds: 30",
+      "max_json_depth: 32",
+      "worker_health_timeout_seconds: 4.5",
     );
     expect(settingsOf(text)).toEqual({
       maxBodyBytes: 2048,
       headersTimeoutMs: 2_500,
       requestTimeoutMs: 30_000,
+      maxJsonDepth: 32,
+      workerHealthTimeoutMs: 4_500,
     });
   });
 
@@ -61,6 +65,8 @@ describe("server settings", () => {
     { line: "request_header_timeout_seconds: 60", expected: { headersTimeoutMs: 60_000 } },
     // Node reads a timeout of 0 as "no timeout"; a tiny positive one must stay a timeout.
     { line: "request_header_timeout_seconds: 0.0001", expected: { headersTimeoutMs: 1 } },
+    { line: "max_json_depth: 1000", expected: { maxJsonDepth: 1000 } },
+    { line: "worker_health_timeout_seconds: 1", expected: { workerHealthTimeoutMs: 1_000 } },
   ])("accepts `$line`, keeping the defaults for the other keys", ({ line, expected }) => {
     expect(settingsOf(server(line))).toEqual({ ...DEFAULT_SERVER_SETTINGS, ...expected });
   });
@@ -87,6 +93,15 @@ describe("server settings", () => {
     {
       line: "request_header_timeout_seconds: -1",
       problem: "3:35 server.request_header_timeout_seconds: must be greater than 0 (got -1)",
+    },
+    {
+      line: "max_json_depth: 1001",
+      problem: "3:19 server.max_json_depth: must be at most 1000 (got 1001)",
+    },
+    { line: "max_json_depth: 1", problem: "3:19 server.max_json_depth: must be at least 2 (got 1)" },
+    {
+      line: "worker_health_timeout_seconds: 0.5",
+      problem: "3:34 server.worker_health_timeout_seconds: must be at least 1 (got 0.5)",
     },
     {
       line: "max_body_size: 1048576",

@@ -8,13 +8,25 @@ export interface ServerSettings {
   headersTimeoutMs: number;
   /** A client must send its whole request (headers and body) within this time. */
   requestTimeoutMs: number;
+  /** Deepest nesting of objects and arrays accepted in a JSON body (400 beyond), checked before parsing. */
+  maxJsonDepth: number;
+  /** A worker that does not answer the primary's health probe for this long is replaced. */
+  workerHealthTimeoutMs: number;
 }
 
 export const DEFAULT_SERVER_SETTINGS: ServerSettings = {
   maxBodyBytes: 10 * 1024 * 1024,
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 60_000,
+  maxJsonDepth: 128,
+  workerHealthTimeoutMs: 10_000,
 };
+
+/**
+ * Deeper than this, re-serialising a body (which V8 does recursively) would overflow the stack: around 5,000
+ * levels it does at the top of a stack, and a request's work runs deeper than that.
+ */
+export const MAX_JSON_DEPTH_LIMIT = 1000;
 
 /** Whole milliseconds, at least 1: Node reads a timeout of 0 as "no timeout", the opposite of a tiny one. */
 const toMs = (seconds: number | undefined, fallbackMs: number): number =>
@@ -30,6 +42,8 @@ export const serverSettingsSchema = z
       .optional(),
     request_header_timeout_seconds: z.number().positive().max(3600).optional(),
     request_timeout_seconds: z.number().positive().max(3600).optional(),
+    max_json_depth: z.number().int().min(2).max(MAX_JSON_DEPTH_LIMIT).optional(),
+    worker_health_timeout_seconds: z.number().min(1).max(3600).optional(),
   })
   .strict()
   .optional()
@@ -39,6 +53,11 @@ export const serverSettingsSchema = z
       maxBodyBytes: value?.max_body_bytes ?? DEFAULT_SERVER_SETTINGS.maxBodyBytes,
       headersTimeoutMs: toMs(value?.request_header_timeout_seconds, DEFAULT_SERVER_SETTINGS.headersTimeoutMs),
       requestTimeoutMs: toMs(value?.request_timeout_seconds, DEFAULT_SERVER_SETTINGS.requestTimeoutMs),
+      maxJsonDepth: value?.max_json_depth ?? DEFAULT_SERVER_SETTINGS.maxJsonDepth,
+      workerHealthTimeoutMs: toMs(
+        value?.worker_health_timeout_seconds,
+        DEFAULT_SERVER_SETTINGS.workerHealthTimeoutMs,
+      ),
     };
     // Node refuses to start a server whose headers timeout exceeds its request timeout (ERR_OUT_OF_RANGE):
     // the headers are part of the request. Caught here, it is a config problem with a place, not a crash.
@@ -70,4 +89,5 @@ function timeoutOrderIssue(value: ServerEntry, settings: ServerSettings): z.core
   };
 }
 
-export const SERVER_KEYS = "max_body_bytes, request_header_timeout_seconds, request_timeout_seconds";
+export const SERVER_KEYS =
+  "max_body_bytes, request_header_timeout_seconds, request_timeout_seconds, max_json_depth, worker_health_timeout_seconds";

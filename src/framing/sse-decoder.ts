@@ -12,7 +12,9 @@ export interface SseFrame {
  */
 export class SseDecoder {
   private readonly text = new TextDecoder("utf-8");
-  private buffer = "";
+  /** The text after the last line break, in the pieces it arrived in: joined only once its line ends, so a
+   * long line that arrives in many chunks costs linear time. */
+  private partial: string[] = [];
   private event: string | undefined;
   private id: string | undefined;
   private data: string[] = [];
@@ -23,30 +25,33 @@ export class SseDecoder {
     // A CRLF split across chunks: the CR ended the previous line, so the LF is not another (empty) line.
     if (this.endedWithCarriageReturn && incoming.startsWith("\n")) incoming = incoming.slice(1);
     this.endedWithCarriageReturn = incoming.endsWith("\r");
-    this.buffer += incoming;
     const frames: SseFrame[] = [];
     let start = 0;
-    for (let position = 0; position < this.buffer.length; position++) {
-      const char = this.buffer.charCodeAt(position);
+    for (let position = 0; position < incoming.length; position++) {
+      const char = incoming.charCodeAt(position);
       if (char !== 10 && char !== 13) continue;
-      const line = this.buffer.slice(start, position);
-      if (char === 13 && this.buffer.charCodeAt(position + 1) === 10) position++;
+      let line = incoming.slice(start, position);
+      if (this.partial.length > 0) {
+        line = this.partial.join("") + line;
+        this.partial = [];
+      }
+      if (char === 13 && incoming.charCodeAt(position + 1) === 10) position++;
       start = position + 1;
       const frame = this.processLine(line);
       if (frame !== undefined) frames.push(frame);
     }
-    this.buffer = this.buffer.slice(start);
+    if (start < incoming.length) this.partial.push(incoming.slice(start));
     return frames;
   }
 
   /** Text left over after the last line break: non-empty means the stream was cut inside a line. */
   get pendingText(): string {
-    return this.buffer;
+    return this.partial.join("");
   }
 
   /** Whether a message has started (some field seen) but not been ended by a blank line. */
   get hasPartialMessage(): boolean {
-    return this.buffer.length > 0 || this.data.length > 0 || this.event !== undefined;
+    return this.partial.length > 0 || this.data.length > 0 || this.event !== undefined;
   }
 
   private processLine(line: string): SseFrame | undefined {

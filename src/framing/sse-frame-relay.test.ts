@@ -55,6 +55,40 @@ describe("SseFrameRelay", () => {
     expect(results).toEqual(expected);
   });
 
+  it.each([
+    ["LF", "\n"],
+    ["CRLF", "\r\n"],
+  ])("finds a blank line (%s) split at any two positions across three reads", (_name, eol) => {
+    const text = `data: a${eol}${eol}data: b${eol}${eol}`;
+    for (let split = 2; split < text.length; split++) {
+      for (let before = 1; before < split; before++) {
+        const relay = new SseFrameRelay();
+        const results = [text.slice(0, before), text.slice(before, split), text.slice(split)].map((piece) =>
+          relay.push(Buffer.from(piece)),
+        );
+        expect(results.map(({ bytes }) => bytes.toString()).join("")).toBe(text);
+        expect(results.flatMap(({ frames }) => frames.map((frame) => frame.data))).toEqual(["a", "b"]);
+        expect(relay.incompleteBytes).toBe(0);
+      }
+    }
+  });
+
+  it("relays a large frame that arrives a few bytes at a time, whole and once", () => {
+    const relay = new SseFrameRelay();
+    const payload = "x".repeat(200_000);
+    const text = `data: ${payload}\n\ndata: next\n\n`;
+    const relayed: string[] = [];
+    const data: string[] = [];
+    for (let start = 0; start < text.length; start += 7) {
+      const { bytes, frames } = relay.push(Buffer.from(text.slice(start, start + 7)));
+      relayed.push(bytes.toString());
+      data.push(...frames.map((frame) => frame.data));
+    }
+    expect(relayed.join("")).toBe(text);
+    expect(data).toEqual([payload, "next"]);
+    expect(relay.incompleteBytes).toBe(0);
+  });
+
   it("counts the bytes of a frame that never finished", () => {
     const relay = new SseFrameRelay();
     relay.push(Buffer.from('data: a\n\ndata: {"cut'));

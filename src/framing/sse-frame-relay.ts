@@ -18,12 +18,20 @@ export interface RelayedFrames {
  * breaks mid-frame, the error frame the gateway adds is not glued to half a frame the client cannot parse.
  */
 export class SseFrameRelay {
-  private pending: Buffer = Buffer.alloc(0);
+  /** The start of a frame not yet complete, as it arrived: joined only once the frame completes, so a frame
+   * that arrives in many reads costs linear time, not a copy of everything so far on every read. */
+  private pending: Buffer[] = [];
+  private pendingLength = 0;
   private readonly decoder = new SseDecoder();
 
   /** Returns the bytes of the frames completed by this chunk (possibly empty), and those frames. */
   push(chunk: Buffer): RelayedFrames {
-    const data = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    if (this.pendingLength > 0 && !completesFrame(this.pending, chunk)) {
+      this.pending.push(chunk);
+      this.pendingLength += chunk.length;
+      return { bytes: chunk.subarray(0, 0), frames: [], ends: [] };
+    }
+    const data = this.pendingLength === 0 ? chunk : Buffer.concat([...this.pending, chunk]);
     const frames: SseFrame[] = [];
     const ends: number[] = [];
     let start = 0;
@@ -35,14 +43,29 @@ export class SseFrameRelay {
       }
       start = end;
     }
-    this.pending = data.subarray(start);
+    const rest = data.subarray(start);
+    this.pending = rest.length === 0 ? [] : [rest];
+    this.pendingLength = rest.length;
     return { bytes: data.subarray(0, start), frames, ends };
   }
 
   /** Bytes of a frame the upstream started but never finished. */
   get incompleteBytes(): number {
-    return this.pending.length;
+    return this.pendingLength;
   }
+}
+
+/** Whether `chunk` ends the pending frame: a blank line in it, or across its start (up to 3 bytes before). */
+function completesFrame(pending: readonly Buffer[], chunk: Buffer): boolean {
+  if (nextFrameEnd(chunk, 0) !== 0) return true;
+  const before: Buffer[] = [];
+  let length = 0;
+  for (let index = pending.length - 1; index >= 0 && length < 3; index--) {
+    const piece = pending[index] as Buffer;
+    before.unshift(piece.subarray(Math.max(0, piece.length - (3 - length))));
+    length += before[0]?.length ?? 0;
+  }
+  return nextFrameEnd(Buffer.concat([...before, chunk.subarray(0, 3)]), 0) !== 0;
 }
 
 /** Two runs of relayed frames as one, the second's offsets moved past the first's bytes. */

@@ -1,5 +1,5 @@
 import pino, { type Logger } from "pino";
-import { redactSecrets } from "./secret-redactor.js";
+import { gatewaySecrets } from "./secret-set.js";
 
 export type { Logger };
 
@@ -11,6 +11,6 @@ export function createLogger(
   level: string = process.env.SWITCHYARD_LOG_LEVEL ?? "info",
   output: NodeJS.WritableStream = process.stdout,
 ): Logger {
-  const destination = { write: (line: string) => output.write(redactSecrets(line)) };
+  const destination = { write: (line: string) => output.write(gatewaySecrets.redactText(line)) };
   return pino({ level, base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime }, destination);
 }

@@ -12,6 +12,7 @@ import {
   textOfContent,
 } from "../canonical/index.js";
 import type { CancelSignal } from "../routing/cancel-signal.js";
+import { MockTokenCount } from "./mock-token-count.js";
 import { loadTokenizer, type Tokenizer } from "./mock-tokenizer.js";
 import { defineProvider } from "./provider-definition.js";
 import { seededRandom } from "./seeded-random.js";
@@ -20,7 +21,8 @@ import type { InProcessUpstreamTarget } from "./upstream-target.js";
 /**
  * A built-in provider that needs no network and no key: for trying the gateway and for client developers'
  * tests. Chat and completions echo the last user message; embeddings are stable pseudo-random unit vectors
- * derived from each text. Token counts are real, from the o200k_base tokenizer (GPT-4o's).
+ * derived from each text. Token counts are real, from the o200k_base tokenizer (GPT-4o's), for the first 32 KiB
+ * of a request's text; beyond, they are estimated (mock-token-count.ts), so no request can keep a worker busy.
  */
 const configSchema = z
   .object({
@@ -66,10 +68,11 @@ function createMockTarget(model: string, config: MockConfig): InProcessUpstreamT
 }
 
 function echo(model: string, request: ChatRequest, tokenizer: Tokenizer): ChatResponse {
+  const tokens = new MockTokenCount(tokenizer);
   const lastUser = request.messages.findLast((message) => message.role === "user");
-  const { text, finishReason } = limitReply(textOfContent(lastUser?.content ?? ""), request, tokenizer);
+  const { text, finishReason } = limitReply(textOfContent(lastUser?.content ?? ""), request, tokens);
   const inputTokens = request.messages.reduce(
-    (sum, message) => sum + tokenizer.countTokens(textOfContent(message.content)),
+    (sum, message) => sum + tokens.count(textOfContent(message.content)),
     0,
   );
   const candidates = request.n ?? 1;
@@ -83,7 +86,7 @@ function echo(model: string, request: ChatRequest, tokenizer: Tokenizer): ChatRe
     model,
     created: Math.floor(Date.now() / 1000),
     choices,
-    usage: createUsage(inputTokens, tokenizer.countTokens(text) * candidates),
+    usage: createUsage(inputTokens, tokens.count(text) * candidates),
   };
 }
 
@@ -91,7 +94,7 @@ function echo(model: string, request: ChatRequest, tokenizer: Tokenizer): ChatRe
 function limitReply(
   reply: string,
   request: ChatRequest,
-  tokenizer: Tokenizer,
+  tokens: MockTokenCount,
 ): { text: string; finishReason: FinishReason } {
   let text = reply;
   for (const stop of request.stop ?? []) {
@@ -99,9 +102,8 @@ function limitReply(
     if (at !== -1) text = text.slice(0, at);
   }
   if (request.maxTokens !== undefined) {
-    const tokens = tokenizer.encode(text);
-    if (tokens.length > request.maxTokens)
-      return { text: tokenizer.decode(tokens.slice(0, request.maxTokens)), finishReason: "length" };
+    const cut = tokens.truncate(text, request.maxTokens);
+    if (cut !== undefined) return { text: cut, finishReason: "length" };
   }
   return { text, finishReason: "stop" };
 }
@@ -113,7 +115,8 @@ function embed(
   tokenizer: Tokenizer,
 ): EmbeddingsResponse {
   const dimensions = request.dimensions ?? defaultDimensions;
-  const inputTokens = request.input.reduce((sum, text) => sum + tokenizer.countTokens(text), 0);
+  const tokens = new MockTokenCount(tokenizer);
+  const inputTokens = request.input.reduce((sum, text) => sum + tokens.count(text), 0);
   return {
     model,
     embeddings: request.input.map((text) => pseudoEmbedding(text, dimensions)),

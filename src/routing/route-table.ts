@@ -1,10 +1,11 @@
 import type { Pool } from "undici";
 import { OPERATION_OF_ROUTE_TYPE, type Operation, type RouteType } from "../canonical/index.js";
+import { configSecrets } from "../config/config-secrets.js";
 import type { FailurePolicy } from "../config/failure-policy.js";
 import type { GatewayConfig, RouteConfig, RouteStrategy, TargetConfig } from "../config/gateway-config.js";
 import type { CircuitBreakerSettings, RetrySettings } from "../config/resilience-settings.js";
 import type { UpstreamTimeouts } from "../config/route-timeouts.js";
-import { registerSecrets } from "../observability/secret-redactor.js";
+import { gatewaySecrets } from "../observability/secret-set.js";
 import { findProvider } from "../providers/registry.js";
 import type { UpstreamTarget } from "../providers/upstream-target.js";
 import { CircuitBreaker, type CircuitState } from "./circuit-breaker.js";
@@ -61,6 +62,8 @@ export class RouteTable {
     private readonly pools: UpstreamPools,
     private readonly onCircuitTransition: CircuitObserver = () => {},
   ) {
+    // Before any target exists: from now on, nothing this table serves or logs can carry one of its keys.
+    gatewaySecrets.add(configSecrets(config));
     this.routes = config.routes.map((route) => ({
       name: route.name,
       type: route.type,
@@ -100,11 +103,6 @@ export class RouteTable {
     const provider = findProvider(target.provider);
     // The config was validated against the same registry, so the provider exists.
     if (provider === undefined) throw new Error(`provider '${target.provider}' is not registered`);
-    registerSecrets(
-      provider.secretFields
-        .map((field) => target.config[field])
-        .filter((value): value is string => typeof value === "string"),
-    );
     const upstream = provider.createTarget(target.model, target.config);
     const label = `${provider.name}/${target.model}`;
     const breaker = new CircuitBreaker(route.circuitBreaker, (from, to, reason) =>

@@ -1,6 +1,5 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { classifyUpstreamError, GatewayError } from "../canonical/index.js";
-import { redactSecrets } from "../observability/secret-redactor.js";
 import type { HttpUpstreamTarget } from "../providers/upstream-target.js";
 import { parseRetryAfter } from "./retry-after.js";
 
@@ -34,8 +33,10 @@ export function decodeUpstreamBody(
 }
 
 /**
- * An upstream's error answer, passed on with its status, its message (redacted: upstreams echo keys) and its
- * Retry-After, and classified for routing by the upstream's dialect (context length, content filter, ...). Without a message, the body itself is passed on, as MLflow does.
+ * An upstream's error answer, passed on with its status, its message and its Retry-After, and classified for
+ * routing by the upstream's dialect (context length, content filter, ...). Without a message, the body itself is
+ * passed on, as MLflow does. Upstreams echo keys: what the gateway sends and logs is redacted on the way out
+ * (observability/secret-set.ts).
  */
 export function upstreamHttpError(
   target: HttpUpstreamTarget,
@@ -48,7 +49,7 @@ export function upstreamHttpError(
   const message =
     upstreamMessage === undefined
       ? `${target.providerDisplayName} answered HTTP ${status} without an error message.`
-      : redactSecrets(upstreamMessage);
+      : upstreamMessage;
   const signals = target.errorSignals;
   const failureKind = classifyUpstreamError(
     status,
@@ -58,7 +59,7 @@ export function upstreamHttpError(
   return new GatewayError("upstream_http_error", message, {
     upstreamStatus: status,
     failureKind,
-    upstreamBody: upstreamMessage === undefined ? JSON.parse(redactSecrets(JSON.stringify(body))) : undefined,
+    upstreamBody: upstreamMessage === undefined ? body : undefined,
     ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
   });
 }

@@ -4,12 +4,14 @@ import { answerFrameworkError, useApiErrors } from "../api/api-errors.js";
 import { createClientErrorHandler } from "../api/client-errors.js";
 import { registerDocs } from "../api/docs-api.js";
 import { registerHealth } from "../api/health-api.js";
+import { useJsonBodyParser } from "../api/json-body-parser.js";
 import { type MetricsSource, observeRequests, registerMetrics } from "../api/metrics-api.js";
 import { registerMlflowDeploymentsApi } from "../api/mlflow-deployments-api.js";
 import { registerMlflowInvocations } from "../api/mlflow-invocations.js";
 import { registerMlflowLimits } from "../api/mlflow-limits.js";
 import { registerMlflowRouteInfo } from "../api/mlflow-route-info.js";
 import { registerOpenAIApi } from "../api/openai-api.js";
+import { redactReplies } from "../api/response-redaction.js";
 import type { ServerSettings } from "../config/server-settings.js";
 import type { Coordinator } from "../coordination/coordinator.js";
 import type { Logger } from "../observability/logger.js";
@@ -62,9 +64,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Every API takes JSON only. Fastify also parses text/plain, which would let a JSON body sent as text reach
   // the handlers as a string and fail with "must be a JSON object"; without the parser it is a clear 415.
   app.removeContentTypeParser("text/plain");
+  useJsonBodyParser(app, options.server.maxJsonDepth);
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   useApiErrors(app);
   observeRequests(app, options.metrics);
+  // After every other onSend hook (they run in order), so that it sees the headers they add.
+  redactReplies(app);
   // Before any route: the document collects the routes registered after it.
   await registerDocs(app, PACKAGE_VERSION);
   registerMetrics(app, options.metricsSource ?? (() => options.metrics.registry.metrics()));

@@ -1,13 +1,16 @@
 import { readFile } from "node:fs/promises";
 import { formatConfigIssue } from "../config/config-issue.js";
+import { configSecrets } from "../config/config-secrets.js";
 import type { GatewayConfig } from "../config/gateway-config.js";
 import { parseConfig } from "../config/parse-config.js";
 import type { Logger } from "../observability/logger.js";
 import type { PrimaryMetrics } from "../observability/metrics.js";
+import { gatewaySecrets } from "../observability/secret-set.js";
 
 /**
  * Decides whether a config file's current content replaces the running config. A file that cannot be read or
- * does not validate is logged (with line numbers) and ignored: the last good config keeps serving.
+ * does not validate is logged (with line numbers) and ignored: the last good config keeps serving. Every
+ * config it accepts adds its keys to the process's secrets, so the primary's own log lines are redacted too.
  */
 export class ConfigReloader {
   private acceptedText: string;
@@ -21,6 +24,7 @@ export class ConfigReloader {
     private readonly metrics: PrimaryMetrics,
   ) {
     this.acceptedText = initialText;
+    gatewaySecrets.add(configSecrets(current));
   }
 
   get config(): GatewayConfig {
@@ -64,6 +68,7 @@ export class ConfigReloader {
       return undefined;
     }
     this.acceptedText = text;
+    gatewaySecrets.add(configSecrets(result.config));
     this.current = result.config;
     this.currentVersion++;
     this.metrics.reloads.inc({ result: "applied" });

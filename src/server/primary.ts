@@ -10,7 +10,11 @@ import { watchConfigFile } from "./config-watcher.js";
 import { isCoordinationRequest } from "./coordination-messages.js";
 import { createOwnedServices } from "./owned-services.js";
 import { PrimaryCoordination } from "./primary-coordination.js";
+import { WorkerHealth } from "./worker-health.js";
 import { isWorkerMessage, type PrimaryMessage } from "./worker-messages.js";
+
+/** After --shutdown-timeout, how long the primary leaves a worker to end by its own deadline. */
+const SHUTDOWN_GRACE_MS = 1000;
 
 export interface PrimaryOptions {
   configPath: string;
@@ -21,7 +25,7 @@ export interface PrimaryOptions {
   workers: number;
   /** Whether to reload when the file changes (SIGHUP always reloads). */
   watch: boolean;
-  /** How long a worker may take to drain on shutdown before it is stopped. */
+  /** How long a worker may take to drain on shutdown before it is stopped (by the primary, if need be). */
   shutdownTimeoutMs: number;
   logger: Logger;
   /** Called once every worker listens, with the URL they listen on. */
@@ -34,7 +38,9 @@ function* liveWorkers(): Iterable<Worker> {
 
 /**
  * The primary process: it owns the config (validates it once, watches it, reloads on change or SIGHUP) and
- * a set of workers that serve it. A crashed worker is replaced; SIGTERM/SIGINT drain the workers and exit 0.
+ * a set of workers that serve it. A crashed worker is replaced, and so is one that stops answering the health
+ * probe (worker-health.ts); SIGTERM/SIGINT drain the workers and exit 0, killing any worker still running
+ * once --shutdown-timeout (and a second's grace for its own deadline) has passed.
  */
 export function runPrimary(options: PrimaryOptions): void {
   const { logger } = options;
@@ -49,6 +55,8 @@ export function runPrimary(options: PrimaryOptions): void {
   );
   let stopping = false;
   let readyWorkers = 0;
+  // Server settings apply at start: a reload does not change them.
+  const health = new WorkerHealth(options.config.server.workerHealthTimeoutMs, logger);
   // Gateway-wide state (shared limits, breaker state, stored responses) lives here, once for all workers.
   const services = new ServiceHost();
   const coordination = new PrimaryCoordination(services, liveWorkers, logger);
@@ -88,7 +96,11 @@ export function runPrimary(options: PrimaryOptions): void {
       if (message.type === "waiting-for-config") {
         send(worker, { type: "config", version: reloader.version, config: reloader.config });
       }
-      if (message.type === "ready" && ++readyWorkers === options.workers) options.onReady(message.url);
+      if (message.type === "health-answer") health.answered(worker);
+      if (message.type === "ready") {
+        if (!stopping) health.watch(worker);
+        if (++readyWorkers === options.workers) options.onReady(message.url);
+      }
       if (message.type === "apply-failed")
         logger.error(
           { workerPid: worker.process.pid },
@@ -100,6 +112,7 @@ export function runPrimary(options: PrimaryOptions): void {
   // reports "disconnect".
   cluster.on("disconnect", (worker) => clusterMetrics.workerExited(worker.id));
   cluster.on("exit", (worker, code, signal) => {
+    health.forget(worker);
     if (stopping) {
       if (Object.keys(cluster.workers ?? {}).length === 0)
         void services.close().finally(() => process.exit(0));
@@ -143,9 +156,21 @@ export function runPrimary(options: PrimaryOptions): void {
     stopping = true;
     logger.info({ signal }, "shutting down: letting requests in flight finish");
     void stopWatching();
+    health.stop();
     const workers = Object.values(cluster.workers ?? {});
     if (workers.length === 0) void services.close().finally(() => process.exit(0));
     for (const worker of workers) if (worker !== undefined) send(worker, { type: "shutdown" });
+    // The workers' own deadline runs in their event loop: a blocked or stopped worker never reaches it.
+    setTimeout(() => {
+      for (const worker of Object.values(cluster.workers ?? {})) {
+        if (worker === undefined) continue;
+        logger.warn(
+          { workerPid: worker.process.pid, timeoutMs: options.shutdownTimeoutMs },
+          "a worker was still running past the shutdown timeout; killing it",
+        );
+        worker.process.kill("SIGKILL");
+      }
+    }, options.shutdownTimeoutMs + SHUTDOWN_GRACE_MS).unref();
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));

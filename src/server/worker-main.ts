@@ -31,6 +31,7 @@ const coordinator = new WorkerCoordinator(
 process.on("message", async (message: unknown) => {
   if (isCoordinationReply(message)) return coordinator.receive(message);
   if (!isPrimaryMessage(message)) return;
+  if (message.type === "health-probe") return send({ type: "health-answer", id: message.id });
   if (message.type === "shutdown") return shutdown();
   if (message.type === "metrics") return clusterMetrics.receive(message);
   if (message.type === "metrics-snapshot-request") return void metricsReporter?.answer(message.requestId);

@@ -7,7 +7,9 @@ export type PrimaryMessage =
   | { type: "shutdown" }
   | { type: "metrics"; requestId: number; text: string }
   /** A scrape: the worker answers with a `metrics-snapshot` carrying this id. */
-  | { type: "metrics-snapshot-request"; requestId: number };
+  | { type: "metrics-snapshot-request"; requestId: number }
+  /** The primary's health probe: answered from the worker's event loop, so a blocked loop goes unanswered. */
+  | { type: "health-probe"; id: number };
 
 /** What a worker tells the primary. */
 export type WorkerMessage =
@@ -20,9 +22,10 @@ export type WorkerMessage =
   /** `/metrics` was asked of this worker: the primary answers with every worker's metrics. */
   | { type: "metrics-request"; requestId: number }
   /** This worker's metrics, for the primary's totals (periodic, or the answer to a scrape). */
-  | MetricsReport;
+  | MetricsReport
+  | { type: "health-answer"; id: number };
 
-const PRIMARY_TYPES = new Set(["config", "shutdown", "metrics", "metrics-snapshot-request"]);
+const PRIMARY_TYPES = new Set(["config", "shutdown", "metrics", "metrics-snapshot-request", "health-probe"]);
 const WORKER_TYPES = new Set([
   "waiting-for-config",
   "ready",
@@ -30,6 +33,7 @@ const WORKER_TYPES = new Set([
   "apply-failed",
   "metrics-request",
   "metrics-snapshot",
+  "health-answer",
 ]);
 
 // The IPC channel also carries node:cluster's own messages: match types exactly.

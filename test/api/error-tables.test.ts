@@ -113,12 +113,18 @@ type Probes = Record<string, Probe[]>;
 
 const allow = (methods: string) => (response: RawResponse) => expect(response.headers.allow).toBe(methods);
 const longName = "n".repeat(1001);
+/** 200 levels of arrays: over the default max_json_depth (128), within this gateway's 2048-byte body limit. */
+const deep = `${"[".repeat(200)}${"]".repeat(200)}`;
 const bigHeader = { "x-padding": "p".repeat(20_000) };
 
 const MLFLOW_PROBES: Probes = {
   "400": [
     { what: "malformed JSON", send: () => send("POST", "/gateway/chat/invocations", { body: "{bad" }) },
     { what: "an empty body", send: () => send("POST", "/gateway/chat/invocations", { body: "" }) },
+    {
+      what: "a body nested deeper than max_json_depth",
+      send: () => send("POST", "/gateway/chat/invocations", { body: `{"messages":${deep}}` }),
+    },
     { what: "a bad page_token", send: () => send("GET", "/api/2.0/gateway/routes/?page_token=zz") },
     { what: "a bad max_results", send: () => send("GET", "/api/2.0/gateway/routes/?max_results=0") },
     { what: "a bad filter", send: () => send("GET", "/api/2.0/gateway/routes/?filter=nonsense") },
@@ -234,6 +240,10 @@ const OPENAI_PROBES: Probes = {
     {
       what: "a route of another type",
       send: () => send("POST", "/v1/chat/completions", { body: { ...chat, model: "embeddings" } }),
+    },
+    {
+      what: "a body nested deeper than max_json_depth",
+      send: () => send("POST", "/v1/chat/completions", { body: `{"model":"chat","metadata":${deep}}` }),
     },
     { what: "a URL that cannot be decoded", send: () => send("GET", "/v1/models/%E0%A4%A") },
   ],

@@ -34,7 +34,8 @@ export async function startGatewayProcess(
   child.stderr?.on("data", collect);
   const exited = once(child, "exit");
 
-  const waitForOutput = (pattern: RegExp, timeoutMs = 15_000): Promise<RegExpMatchArray> =>
+  // Generous: a start-up on a machine busy with other test processes can take many seconds.
+  const waitForOutput = (pattern: RegExp, timeoutMs = 30_000): Promise<RegExpMatchArray> =>
     new Promise((resolve, reject) => {
       const check = (): void => {
         const match = output.match(pattern);
@@ -60,9 +61,18 @@ export async function startGatewayProcess(
     return code;
   };
 
+  // A gateway that refuses to start exits: fail at once with what it printed instead of waiting out the timeout.
+  // "close", not "exit": it comes after the last of the output.
+  const exitedEarly = once(child, "close").then(([code]) => {
+    throw new Error(`the gateway exited with code ${String(code)} before listening; output:\n${output}`);
+  });
+  exitedEarly.catch(() => {});
   try {
     // The last start-up line: once it is out, so are the route lines before it.
-    const [, url] = (await waitForOutput(/API docs at (http:\/\/\S+)\/docs/)) as RegExpMatchArray;
+    const [, url] = (await Promise.race([
+      waitForOutput(/API docs at (http:\/\/\S+)\/docs/),
+      exitedEarly,
+    ])) as RegExpMatchArray;
     return { url: url as string, child, output: () => output, waitForOutput, stop };
   } catch (error) {
     child.kill("SIGKILL");

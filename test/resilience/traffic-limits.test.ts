@@ -105,7 +105,9 @@ describe.each(CLIENT_APIS)("%s API", (api) => {
     const answer = await post(api, JSON.stringify({ model: "free", messages: [{ role: "user", content }] }));
 
     expect(answer.status).toBe(413);
-    expect(errorMessage(api, answer)).toMatch(/larger than the gateway accepts/);
+    expect(errorMessage(api, answer)).toBe(
+      `The request body is larger than the ${MAX_BODY_BYTES} bytes this gateway accepts (setting server.max_body_bytes).`,
+    );
     expect(upstream.requests).toHaveLength(0);
   });
 

@@ -1,0 +1,74 @@
+import type { OutgoingHttpHeaders } from "node:http";
+import { pipeline, Transform } from "node:stream";
+import type { FastifyInstance, FastifyReply } from "fastify";
+import { gatewaySecrets } from "../observability/secret-set.js";
+
+/**
+ * Every reply Fastify sends (successes relayed from an upstream or encoded by the gateway, errors, the
+ * framework's own answers, documentation, metrics) goes through secret redaction here: its headers and its
+ * body, whole or streamed. Replies the gateway writes itself (event streams) use ClientStreamWriter instead.
+ * Registered on the root instance, so it covers every route and every error and not-found handler.
+ */
+export function redactReplies(app: FastifyInstance): void {
+  app.addHook("onSend", (_request, reply, payload, done) => {
+    if (gatewaySecrets.size === 0) return done(null, payload);
+    redactReplyHeaders(reply);
+    done(null, redactPayload(reply, payload));
+  });
+}
+
+/** Header values with every secret replaced (names are the gateway's own). */
+export function redactHeaderValues(headers: OutgoingHttpHeaders): OutgoingHttpHeaders {
+  if (gatewaySecrets.size === 0) return headers;
+  const redacted: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) {
+    redacted[name] =
+      typeof value === "string"
+        ? gatewaySecrets.redactText(value)
+        : Array.isArray(value)
+          ? value.map((item) => gatewaySecrets.redactText(item))
+          : value;
+  }
+  return redacted;
+}
+
+function redactReplyHeaders(reply: FastifyReply): void {
+  for (const [name, value] of Object.entries(reply.getHeaders())) {
+    if (typeof value === "string") {
+      const redacted = gatewaySecrets.redactText(value);
+      if (redacted !== value) reply.header(name, redacted);
+    } else if (Array.isArray(value)) {
+      reply.header(
+        name,
+        value.map((item) => gatewaySecrets.redactText(item)),
+      );
+    }
+  }
+}
+
+function redactPayload(reply: FastifyReply, payload: unknown): unknown {
+  if (typeof payload === "string") return gatewaySecrets.redactText(payload);
+  if (payload instanceof Uint8Array) return gatewaySecrets.redactBytes(payload);
+  if (isReadable(payload)) {
+    // A streamed body (a documentation asset): its length may change, so it is sent chunked.
+    reply.removeHeader("content-length");
+    const redactor = gatewaySecrets.createStreamRedactor();
+    const redacting = new Transform({
+      transform(chunk: Buffer | string, _encoding, callback) {
+        callback(null, redactor.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk));
+      },
+      flush(callback) {
+        callback(null, redactor.end());
+      },
+    });
+    // An error of the source destroys the redacting stream with it, which Fastify then handles.
+    return pipeline(payload, redacting, () => {});
+  }
+  return payload;
+}
+
+function isReadable(value: unknown): value is NodeJS.ReadableStream {
+  return (
+    typeof value === "object" && value !== null && typeof (value as { pipe?: unknown }).pipe === "function"
+  );
+}
