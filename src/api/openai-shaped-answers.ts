@@ -21,6 +21,8 @@ import { fetchRelayedJson, openRelayedStream } from "../routing/relay-upstream.j
 import { callWithResilience } from "../routing/resilient-call.js";
 import type { Route, RouteTable } from "../routing/route-table.js";
 import type { RouteTableHolder } from "../routing/route-table-holder.js";
+import { continuationSource, continuesAfter } from "../routing/stream-continuation.js";
+import { withContinuation } from "../streaming/continued-stream.js";
 import { passThroughFor } from "../streaming/pass-through.js";
 import { clientAbortSignal } from "./client-abort-signal.js";
 import type { DeferredRequest } from "./deferred-request.js";
@@ -28,6 +30,7 @@ import { type StreamChunkEncoder, sendEventStream } from "./event-stream-respons
 import { sendRelayedStream } from "./relay-stream-response.js";
 import { usageOfAnswer } from "./relayed-usage.js";
 import { attemptRecorder } from "./request-observation.js";
+import { noteContinuation, noteSkippedFrame } from "./stream-notes.js";
 
 /** A request's route, with the table it was found in and the holder that admits requests to it. */
 export interface ServedRoute {
@@ -146,7 +149,9 @@ async function stream<O extends "chat" | "completions">(
   encoder: StreamChunkEncoder,
 ): Promise<FastifyReply> {
   const clientSignal = clientAbortSignal(reply.raw);
-  const { value } = await callWithResilience(
+  const onSkippedFrame = (provider: string, reason: string): void =>
+    noteSkippedFrame(reply, provider, reason);
+  const { value, target } = await callWithResilience(
     route,
     clientSignal,
     async (target, signal, timeouts) => {
@@ -164,17 +169,37 @@ async function stream<O extends "chat" | "completions">(
       }
       return {
         kind: "events" as const,
-        ...(await openStreamAttempt(target, operation, request.canonical, signal, timeouts)),
+        ...(await openStreamAttempt(target, operation, request.canonical, signal, timeouts, onSkippedFrame)),
       };
     },
     attemptRecorder(reply.request),
   );
   observe(reply, value.firstEventMs, undefined);
+  // Only chat continues: a completion's prompt is not a conversation an assistant prefill can extend.
+  const continuation =
+    operation === "chat"
+      ? continuationSource(route, target, () => request.canonical as ChatRequest, clientSignal, {
+          failed: (failed, error) =>
+            reply.log.warn(
+              { route: route.name, target: failed.label, err: error },
+              `could not continue the stream on ${failed.label}`,
+            ),
+        })
+      : undefined;
   if (value.kind === "relayed-stream") {
-    await sendRelayedStream(reply, value, clientSignal);
+    await sendRelayedStream(reply, value, clientSignal, {
+      continuation,
+      includeUsage: request.includeUsage,
+    });
     return reply;
   }
-  await sendEventStream(reply, value.events, {
+  const events =
+    continuation === undefined
+      ? value.events
+      : withContinuation(value.events, continuation, continuesAfter, (opened, failure) =>
+          noteContinuation(reply, opened.continuation, failure),
+        );
+  await sendEventStream(reply, events, {
     encoder,
     encodeError: (error) => JSON.stringify(encodeOpenAIError(error)),
     doneMarker: true,

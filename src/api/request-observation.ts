@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import type { Usage } from "../canonical/index.js";
+import type { StreamContinuation, Usage } from "../canonical/index.js";
 import type { GatewayMetrics } from "../observability/metrics.js";
 import type { AttemptFailure, AttemptObserver } from "../routing/resilient-call.js";
 import type { Route } from "../routing/route-table.js";
@@ -26,6 +26,10 @@ export interface RequestObservation {
    * ended with an error frame counts as that error's status.
    */
   outcomeStatus: number | undefined;
+  /** Stream frames that could not be read and were skipped. */
+  skippedFrames: number;
+  /** The stream broke and was continued on another target. */
+  continuation: StreamContinuation | undefined;
 }
 
 declare module "fastify" {
@@ -56,6 +60,8 @@ export function observeRoute(reply: FastifyReply, api: string, route: Route): Re
     firstByteMs: undefined,
     usage: undefined,
     outcomeStatus: undefined,
+    skippedFrames: 0,
+    continuation: undefined,
   };
   request.observation = observation;
   const metrics = request.server.metrics;

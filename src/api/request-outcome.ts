@@ -52,6 +52,10 @@ export function recordRequest(
       }
     }
   }
+  if (observation.skippedFrames > 0)
+    metrics.skippedFrames.labels(route, provider).value += observation.skippedFrames;
+  const continuation = observation.continuation;
+  if (continuation !== undefined) metrics.continuations.labels(route, continuation.to).value++;
   const usage = observation.usage;
   if (usage?.inputTokens != null) metrics.tokens.labels(route, model, "input").value += usage.inputTokens;
   if (usage?.outputTokens != null) metrics.tokens.labels(route, model, "output").value += usage.outputTokens;

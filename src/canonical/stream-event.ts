@@ -16,7 +16,20 @@ export type StreamEvent =
   | { type: "block_stop"; choice: number; index: number }
   | { type: "finish"; choice: number; reason: FinishReason }
   | { type: "usage"; usage: Usage }
-  | { type: "error"; error: GatewayError };
+  | { type: "error"; error: GatewayError }
+  /** The stream broke and another target continues it from here (mid-stream continuation). */
+  | { type: "continued"; continuation: StreamContinuation };
+
+/** How a stream was continued: reported to the client in its last chunk, and in the log. */
+export interface StreamContinuation {
+  /** The target whose stream broke, and the one that continued it (`provider/model`). */
+  from: string;
+  to: string;
+  /** The error code of the break (`upstream_timeout`, `upstream_unreachable`, ...). */
+  reason: string;
+  /** Characters of the answer that reached the client before the break (sent as the continuation's prefill). */
+  prefillChars: number;
+}
 
 export type StreamBlock = { kind: "text" } | { kind: "tool_call"; id: string; name: string };
 
@@ -27,8 +40,14 @@ export type StreamBlock = { kind: "text" } | { kind: "tool_call"; id: string; na
 export interface StreamDecoder<Frame> {
   push(frame: Frame): StreamEvent[];
   /**
+   * Frames skipped so far because they could not be read (data that is not JSON): one garbled frame does not
+   * sink an answer; the caller logs and counts them.
+   */
+  readonly skippedFrames?: number;
+  /**
    * Called when the upstream body ends. A stream that ends before its terminal event returns an error event
-   * here: a cut stream must never look like a clean end.
+   * here, unless every choice had already finished (its end marker is all that is missing): a cut stream must
+   * never look like a clean end.
    */
   finish(): StreamEvent[];
 }

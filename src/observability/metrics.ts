@@ -29,6 +29,10 @@ export class GatewayMetrics {
   readonly tokens: HotCounter;
   /** Labels: route. */
   readonly inFlight: HotGauge;
+  /** Labels: route, provider. */
+  readonly skippedFrames: HotCounter;
+  /** Labels: route, target (the one that continued). */
+  readonly continuations: HotCounter;
 
   constructor(registry: Registry = new Registry()) {
     this.registry = registry;
@@ -76,6 +80,18 @@ export class GatewayMetrics {
       "switchyard_requests_in_flight",
       "API requests being answered now.",
       ["route"],
+      registry,
+    );
+    this.skippedFrames = new HotCounter(
+      "switchyard_stream_frames_skipped_total",
+      "Upstream stream frames that could not be read and were skipped (the stream went on without them).",
+      ["route", "provider"],
+      registry,
+    );
+    this.continuations = new HotCounter(
+      "switchyard_stream_continuations_total",
+      "Streams that broke after reaching the client and were continued on another target, by that target.",
+      ["route", "target"],
       registry,
     );
     registerProcessMetrics(registry);

@@ -69,6 +69,9 @@ function createAnthropicTarget(model: string, config: AnthropicConfig): HttpUpst
     origin: base.origin,
     decodeErrorMessage,
     errorSignals: ANTHROPIC_ERROR_SIGNALS,
+    // A last assistant message is continued, not answered ("Prefill Claude's response",
+    // https://docs.anthropic.com/en/docs/build-with-claude/prompt-engineering/prefill-claudes-response).
+    acceptsPrefill: true,
     operations: {
       chat: {
         encodeRequest: call,

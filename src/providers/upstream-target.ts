@@ -67,6 +67,11 @@ export interface HttpUpstreamTarget extends TargetIdentity {
   decodeErrorMessage(body: unknown): string | undefined;
   /** What the upstream's errors mean for routing (context length, content filter, ...): its dialect's table. */
   readonly errorSignals?: ErrorSignals;
+  /**
+   * The upstream continues an answer from a trailing assistant message (a prefill): the capability mid-stream
+   * continuation needs. Declared per provider; a model that refuses one anyway answers `prefill_rejected`.
+   */
+  readonly acceptsPrefill?: boolean;
 }
 
 export interface InProcessUpstreamTarget extends TargetIdentity {

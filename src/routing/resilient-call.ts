@@ -47,7 +47,8 @@ export interface ResilientResult<T> {
 /**
  * Runs a request on a route until one attempt succeeds: targets in the route's order, skipping those whose
  * circuit is open; after a failure the route's policy (retry-policy.ts) decides between the same target again
- * (after a backoff, or the upstream's Retry-After), the next target at once, or the end. All within the route's
+ * (after a backoff, or the upstream's Retry-After), the next target at once, or the end; a failure that would
+ * move on is retried on the same target when no other target is left to move on to. All within the route's
  * time budget. A recovering target that its ramp turns away is kept as a last resort, tried when no other
  * target served. When every circuit is open, the target most likely to have recovered is tried anyway (Envoy's
  * panic mode): refusing would leave the client with nothing, unless the route asks for that (`fail_fast`).
@@ -67,6 +68,9 @@ export async function callWithResilience<T>(
   const tryTarget = async (
     target: RouteTarget,
     admission: "normal" | "last_resort" | "panic",
+    /** Whether another target could still take the request: without one, a failure that would move on is
+     * retried here instead (a single-target route still gets its retries). */
+    alternativeLeft: () => boolean,
   ): Promise<ResilientResult<T> | undefined> => {
     /** Where a blocked retry goes: on, if the failure's kind moves on; else the request ends with it. */
     let ifBlocked: "fallback" | "fail" = "fallback";
@@ -91,7 +95,9 @@ export async function callWithResilience<T>(
         // The upstream answered (or the gateway refused before sending): it is not down.
         else target.breaker.recordSuccess(Date.now(), startedAt);
         const policy = route.failurePolicy;
-        let step = stepAfter(kind, policy, retry + 1 < route.retries.maxAttempts);
+        const attemptsLeft = retry + 1 < route.retries.maxAttempts;
+        let step = stepAfter(kind, policy, attemptsLeft);
+        if (step === "fallback" && attemptsLeft && retryable(kind) && !alternativeLeft()) step = "retry";
         let delayMs: number | undefined;
         if (step === "retry") {
           delayMs = retryDelayMs(error as GatewayError, route.retries, retry);
@@ -112,16 +118,20 @@ export async function callWithResilience<T>(
 
   // Recovering targets whose ramp turned this request away: they serve it only if no other target does.
   const turnedAway: RouteTarget[] = [];
-  for (const target of orderTargets(route.targets, route.strategy)) {
+  const ordered = orderTargets(route.targets, route.strategy);
+  for (const [position, target] of ordered.entries()) {
     const attemptsBefore = attempts;
-    const result = await tryTarget(target, "normal");
+    const alternativeLeft = (): boolean =>
+      turnedAway.length > 0 ||
+      ordered.slice(position + 1).some((next) => next.breaker.retryInMs(Date.now()) === 0);
+    const result = await tryTarget(target, "normal", alternativeLeft);
     if (result !== undefined) return result;
     if (attempts === attemptsBefore && target.breaker.state === "recovering") turnedAway.push(target);
     if (performance.now() >= deadline) break;
   }
   for (const target of turnedAway) {
     if (performance.now() >= deadline) break;
-    const result = await tryTarget(target, "last_resort");
+    const result = await tryTarget(target, "last_resort", () => false);
     if (result !== undefined) return result;
   }
   if (attempts === 0) {
@@ -129,12 +139,17 @@ export async function callWithResilience<T>(
     const target = mostLikelyRecovered(route.targets);
     if (target !== undefined) {
       observer.panicked?.(target);
-      const result = await tryTarget(target, "panic");
+      const result = await tryTarget(target, "panic", () => false);
       if (result !== undefined) return result;
     }
   }
   if (lastFailure !== undefined) throw lastFailure;
   throw allCircuitsOpen(route);
+}
+
+/** A failure that moves on by default but may be worth another try when nothing else is left. */
+function retryable(kind: FailureKind | undefined): boolean {
+  return kind !== undefined && countsAgainstTarget(kind);
 }
 
 /**

@@ -9,6 +9,7 @@ import { gatewaySecrets } from "../observability/secret-set.js";
 import { findProvider } from "../providers/registry.js";
 import type { UpstreamTarget } from "../providers/upstream-target.js";
 import { CircuitBreaker, type CircuitState } from "./circuit-breaker.js";
+import { continuationTargets } from "./stream-continuation.js";
 import type { UpstreamPools } from "./upstream-pools.js";
 
 export interface RouteTarget {
@@ -76,6 +77,26 @@ export class RouteTable {
       maxInFlight: route.maxInFlight,
     }));
     this.byName = new Map(this.routes.map((route) => [route.name, route]));
+  }
+
+  /**
+   * What the config asks for that its targets cannot do, for the log at load time: mid-stream continuation on
+   * a route whose targets take no assistant prefill (those never continue a stream).
+   */
+  get warnings(): string[] {
+    const warnings: string[] = [];
+    for (const route of this.routes) {
+      if (!route.failurePolicy.midStreamContinuation) continue;
+      const cannot = route.targets.filter(
+        (target) => !continuationTargets(route, undefined).includes(target),
+      );
+      if (cannot.length === 0) continue;
+      const none = cannot.length === route.targets.length;
+      warnings.push(
+        `route '${route.name}': mid_stream_continuation is on, but ${none ? "none of its targets" : "these targets"} can continue a broken stream (no assistant prefill): ${cannot.map((target) => target.label).join(", ")}`,
+      );
+    }
+    return warnings;
   }
 
   get(name: string): Route | undefined {

@@ -8,6 +8,7 @@ import {
 import type { UpstreamTimeouts } from "../config/route-timeouts.js";
 import { SseDecoder } from "../framing/sse-decoder.js";
 import type { HttpUpstreamTarget } from "../providers/upstream-target.js";
+import { isTokenEvent } from "../streaming/commit-point.js";
 import { responseToEvents } from "../streaming/response-to-events.js";
 import type { CancelSignal } from "./cancel-signal.js";
 import {
@@ -21,6 +22,14 @@ import { decodeUpstreamBody, upstreamHttpError } from "./upstream-response.js";
 
 export type StreamingOperation = "chat" | "completions";
 
+/** Told of a stream frame that was skipped because it could not be read: the provider, and why. */
+export type SkippedFrameObserver = (provider: string, reason: string) => void;
+
+/** The start of a bad frame, for the log: enough to recognise it, short enough for a line. */
+function preview(data: string): string {
+  return JSON.stringify(data.length > 80 ? `${data.slice(0, 80)}...` : data);
+}
+
 /**
  * Opens a streaming call to an HTTP upstream and returns its canonical events as they arrive. An error answer
  * (status >= 400) is thrown; a body that breaks off, stalls past the idle timeout or carries an error event ends
@@ -33,6 +42,8 @@ export async function openHttpStream<O extends StreamingOperation>(
   request: O extends "chat" ? ChatRequest : CompletionsRequest,
   signal: CancelSignal,
   timeouts: UpstreamTimeouts,
+  /** Told of each frame the decoder skipped because it could not read it. */
+  onSkippedFrame: SkippedFrameObserver = () => {},
 ): Promise<AsyncIterable<StreamEvent>> {
   const codec = operationOf(target, operation);
   const createDecoder = codec.createStreamDecoder;
@@ -49,6 +60,7 @@ export async function openHttpStream<O extends StreamingOperation>(
     codec.encodeRequest(streamingRequest),
     signal,
     timeouts,
+    true,
   );
   const { statusCode, headers } = opened.response;
   if (statusCode >= 400 || !/^text\/event-stream\b/i.test(String(headers["content-type"] ?? ""))) {
@@ -62,7 +74,7 @@ export async function openHttpStream<O extends StreamingOperation>(
     // Some compatible servers ignore `stream` and answer with one JSON body: serve it as a stream all the same.
     return responseToEvents(codec.decodeResponse(body, streamingRequest));
   }
-  return decodeEventStream(target, opened, createDecoder.call(codec), signal);
+  return decodeEventStream(target, opened, createDecoder.call(codec), signal, onSkippedFrame);
 }
 
 async function* decodeEventStream(
@@ -70,12 +82,27 @@ async function* decodeEventStream(
   opened: OpenedUpstreamCall,
   decoder: ReturnType<NonNullable<ReturnType<typeof operationOf>["createStreamDecoder"]>>,
   signal: CancelSignal,
+  onSkippedFrame: SkippedFrameObserver,
 ): AsyncGenerator<StreamEvent> {
   const frames = new SseDecoder();
+  let skipped = 0;
+  let tokenSeen = false;
   try {
     for await (const chunk of opened.response.body) {
       for (const frame of frames.push(chunk as Buffer)) {
-        for (const event of decoder.push(frame)) {
+        const events = decoder.push(frame);
+        if ((decoder.skippedFrames ?? 0) > skipped) {
+          skipped = decoder.skippedFrames ?? 0;
+          onSkippedFrame(
+            target.providerDisplayName,
+            `a stream frame is not valid JSON (${preview(frame.data)})`,
+          );
+        }
+        for (const event of events) {
+          if (!tokenSeen && isTokenEvent(event)) {
+            tokenSeen = true;
+            opened.firstTokenArrived();
+          }
           yield event;
           if (event.type === "error") return;
         }

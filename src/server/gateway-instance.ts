@@ -44,7 +44,9 @@ export class GatewayInstance {
     const ownCoordinator = options.coordinator === undefined ? ownedLocally(options) : undefined;
     const coordinator = options.coordinator ?? (ownCoordinator as InProcessCoordinator);
     const pools = new UpstreamPools();
-    const holder = new RouteTableHolder(new RouteTable(options.config, pools, circuitLogger(options.logger)));
+    const table = new RouteTable(options.config, pools, circuitLogger(options.logger));
+    for (const warning of table.warnings) options.logger?.warn(warning);
+    const holder = new RouteTableHolder(table);
     const metrics = new GatewayMetrics();
     const app = await buildApp({
       routes: holder,
@@ -69,7 +71,9 @@ export class GatewayInstance {
   /** Swaps in a new config; requests in flight finish on the table they started with. */
   applyConfig(config: GatewayConfig): void {
     this.ownCoordinator?.host.applyConfig(config);
-    this.holder.swap(new RouteTable(config, this.pools, circuitLogger(this.logger)));
+    const table = new RouteTable(config, this.pools, circuitLogger(this.logger));
+    for (const warning of table.warnings) this.logger?.warn(warning);
+    this.holder.swap(table);
     if (JSON.stringify(config.server) !== JSON.stringify(this.startedWith.server)) {
       this.logger?.warn("the 'server' settings changed; they take effect when the gateway restarts");
     }

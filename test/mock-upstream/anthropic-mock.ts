@@ -1,6 +1,6 @@
 import { createSpecValidator } from "../spec-validator.js";
 import { anthropicError, anthropicMessage, anthropicStreamFrames } from "./anthropic-bodies.js";
-import { echoChat, lastUserText, messageTexts, textOf } from "./echo-rules.js";
+import { echoChat, lastUserText, messageTexts, prefillText, textOf } from "./echo-rules.js";
 import { arrayOf, isRecord } from "./json-narrowing.js";
 import { type MockUpstream, type RecordedRequest, startMockUpstream } from "./mock-upstream.js";
 import type { ScriptedResponse } from "./scripted-response.js";
@@ -39,6 +39,14 @@ function respond(request: RecordedRequest, violations: string[], sequence: numbe
   if (violations.length > 0) return json(400, anthropicError("invalid_request_error", violations.join("; ")));
   const body = isRecord(request.body) ? request.body : {};
   const messages = arrayOf(body.messages);
+  const prefill = prefillText(messages);
+  // https://docs.anthropic.com/en/docs/build-with-claude/prompt-engineering/prefill-claudes-response
+  if (prefill !== undefined && /\s$/.test(prefill)) {
+    return json(
+      400,
+      anthropicError("invalid_request_error", "final assistant content cannot end with trailing whitespace"),
+    );
+  }
   const firstTool = arrayOf(body.tools)[0];
   const reply = echoChat({
     id: `msg_mock_${sequence}`,
@@ -47,6 +55,7 @@ function respond(request: RecordedRequest, violations: string[], sequence: numbe
     texts: [textOf(body.system), ...messageTexts(messages)],
     lastUserText: lastUserText(messages),
     firstToolName: isRecord(firstTool) && typeof firstTool.name === "string" ? firstTool.name : undefined,
+    prefill,
   });
   if (body.stream === true)
     return { kind: "stream", frames: anthropicStreamFrames(reply), headers: REQUEST_ID };

@@ -44,23 +44,24 @@ class MessagesStreamDecoder implements StreamDecoder<SseFrame> {
   private finishSent = false;
   private inputTokens: number | null = null;
   private outputTokens: number | null = null;
+  skippedFrames = 0;
 
   push(frame: SseFrame): StreamEvent[] {
     if (this.state === "done") return [];
     let payload: unknown;
     try {
       payload = JSON.parse(frame.data);
-    } catch (cause) {
-      return this.fail(
-        new GatewayError(
-          "upstream_invalid_response",
-          `The upstream returned a response the gateway cannot read: a stream event's data is not valid JSON (${preview(frame.data)}).`,
-          { cause },
-        ),
-      );
+    } catch {
+      // A garbled event: skipped (lenient parsing); the caller logs and counts it. An `error` event that
+      // cannot be read still ends the stream.
+      if (frame.event === "error") return this.fail(unreadableErrorEvent(frame.data));
+      this.skippedFrames++;
+      return [];
     }
-    if (!isRecord(payload))
-      return this.fail(invalidUpstreamResponse("a stream event's data is not a JSON object"));
+    if (!isRecord(payload)) {
+      this.skippedFrames++;
+      return [];
+    }
     // The data's `type` repeats the SSE event name; the data is what the documentation specifies in full.
     const type = optionalString(payload.type) ?? frame.event;
     if (type === "error") return this.fail(decodeStreamError(payload));
@@ -78,6 +79,8 @@ class MessagesStreamDecoder implements StreamDecoder<SseFrame> {
 
   finish(): StreamEvent[] {
     if (this.state === "done") return [];
+    // The stop reason and final usage arrived (message_delta): only message_stop is missing. Complete.
+    if (this.finishSent && this.openBlocks.size === 0) return this.stop();
     return this.fail(
       new GatewayError(
         "upstream_invalid_response",
@@ -226,4 +229,12 @@ function decodeStreamError(payload: JsonRecord): GatewayError {
 /** The start of a bad data line, for the error message: enough to recognise it, short enough for a log. */
 function preview(data: string): string {
   return JSON.stringify(data.length > 80 ? `${data.slice(0, 80)}...` : data);
+}
+
+/** An `error` event whose data cannot be read: the stream failed, though it cannot say how. */
+function unreadableErrorEvent(data: string): GatewayError {
+  return new GatewayError(
+    "upstream_invalid_response",
+    `The upstream ended its stream with an error event the gateway cannot read (${preview(data)}).`,
+  );
 }

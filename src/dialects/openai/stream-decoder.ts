@@ -10,7 +10,7 @@ import {
 } from "../narrow.js";
 import { decodeErrorMessage } from "./error-message.js";
 import { decodeFinishReason } from "./finish-reason.js";
-import { unreadableChunkError, upstreamStreamError } from "./stream-error.js";
+import { upstreamStreamError } from "./stream-error.js";
 import { decodeUsage } from "./usage.js";
 
 /**
@@ -50,6 +50,7 @@ class ChunkStreamDecoder implements StreamDecoder<SseFrame> {
   private state: "before_start" | "streaming" | "done" = "before_start";
   private readonly choices = new Map<number, ChoiceState>();
   private usage: Usage | undefined;
+  skippedFrames = 0;
 
   constructor(private readonly mode: "chat" | "completions") {}
 
@@ -59,11 +60,16 @@ class ChunkStreamDecoder implements StreamDecoder<SseFrame> {
     let payload: unknown;
     try {
       payload = JSON.parse(frame.data);
-    } catch (cause) {
+    } catch {
       if (frame.event === "error") return this.fail(upstreamStreamError(frame.data, undefined));
-      return this.fail(unreadableChunkError(frame.data, cause));
+      // A garbled chunk: skipped (lenient parsing, as every peer does); the caller logs and counts it.
+      this.skippedFrames++;
+      return [];
     }
-    if (!isRecord(payload)) return this.fail(invalidUpstreamResponse("a stream chunk is not a JSON object"));
+    if (!isRecord(payload)) {
+      this.skippedFrames++;
+      return [];
+    }
     if (payload.error !== undefined && payload.error !== null) {
       return this.fail(upstreamStreamError(decodeErrorMessage(payload), payload.error));
     }
@@ -89,6 +95,10 @@ class ChunkStreamDecoder implements StreamDecoder<SseFrame> {
 
   finish(): StreamEvent[] {
     if (this.state === "done") return [];
+    // Every choice finished (and usage, if asked for, came with or after the finish): only [DONE] is missing,
+    // which some servers leave out. The answer is complete.
+    if (this.choices.size > 0 && [...this.choices.values()].every((choice) => choice.finished))
+      return this.end();
     return this.fail(
       new GatewayError(
         "upstream_invalid_response",
