@@ -179,11 +179,18 @@ describe("callWithResilience", () => {
     expect(calls).toEqual(["a", "b"]);
   });
 
-  it("answers a single target's timeout without waiting on it again", async () => {
-    const { calls, attempt } = scripted({ a: [silent()] });
+  it("retries a single target's timeout: with no other target, another try is the only rescue", async () => {
+    const { calls, attempt } = scripted({ a: [silent(), silent()] });
     await expect(callWithResilience(route([target("a")]), signal, attempt)).rejects.toMatchObject({
       code: "upstream_timeout",
     });
+    expect(calls).toEqual(["a", "a"]);
+  });
+
+  it("does not retry a request's own fault on a single target", async () => {
+    const refused = new GatewayError("upstream_http_error", "bad", { upstreamStatus: 400 });
+    const { calls, attempt } = scripted({ a: [refused] });
+    await expect(callWithResilience(route([target("a")]), signal, attempt)).rejects.toBe(refused);
     expect(calls).toEqual(["a"]);
   });
 

@@ -240,8 +240,22 @@ describe("after the cool-down", () => {
 });
 
 describe("a route whose every target is open", () => {
-  it.each(CLIENT_APIS)("answers 503 with Retry-After and asks no upstream (%s API)", async (api) => {
+  it.each(CLIENT_APIS)("still tries the target open longest, and answers (panic mode, %s API)", async (api) => {
     const gw = await startBreakerGateway({ failure_threshold: 1, cooldown_seconds: 60 });
+    first.enqueue(serverError());
+    second.enqueue(serverError(ANTHROPIC_SHAPES));
+    await askChat(gw.url, api, ROUTE);
+    expect(await circuitStates(gw.url, ROUTE)).toEqual({ [FIRST]: "open", [SECOND]: "open" });
+
+    const answer = await askChat(gw.url, api, ROUTE);
+
+    expect([answer.status, answer.target, answer.attempts]).toEqual([200, FIRST, 1]);
+    expect(first.requests).toHaveLength(2);
+    expect(second.requests).toHaveLength(1);
+  });
+
+  it.each(CLIENT_APIS)("answers 503 with Retry-After and asks no upstream with fail_fast (%s API)", async (api) => {
+    const gw = await startBreakerGateway({ failure_threshold: 1, cooldown_seconds: 60, fail_fast: true });
     first.enqueue(serverError());
     second.enqueue(serverError(ANTHROPIC_SHAPES));
     const failed = await askChat(gw.url, api, ROUTE);
