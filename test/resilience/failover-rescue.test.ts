@@ -179,7 +179,9 @@ describe("a two-target route rescues the answer", () => {
     const last = answer.messages.filter((message) => message.data !== "[DONE]").at(-1);
     if (fault.servedBy === "continued") {
       // The continuation took the partial answer as an assistant prefill, and says so in the last chunk.
-      const body = anthropic.requests[0]?.body as { messages: { role: string; content: unknown }[] } | undefined;
+      const body = anthropic.requests[0]?.body as
+        | { messages: { role: string; content: unknown }[] }
+        | undefined;
       expect(body?.messages.at(-1)).toEqual({ role: "assistant", content: "Echo: hello" });
       expect(JSON.parse(last?.data ?? "{}").switchyard_continuation).toEqual({
         from: labelOf(primary),
