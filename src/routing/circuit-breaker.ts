@@ -96,6 +96,30 @@ export class CircuitBreaker {
     }
   }
 
+  /**
+   * Takes over a transition another worker's breaker of the same target made (routing/shared-circuits.ts), so
+   * that all workers agree: an opened circuit opens here too (same cool-down), and a probe that succeeded
+   * elsewhere ends this one's outage. Not reported to onTransition: the worker that made it already did.
+   */
+  adopt(to: CircuitState, at: number): void {
+    if (this.settings.failureThreshold === 0) return;
+    if (to === "open") {
+      if (this.current === "open" && this.opened >= at) return;
+      this.opened = at;
+      this.current = "open";
+      return;
+    }
+    if (
+      (to === "recovering" || to === "closed") &&
+      (this.current === "open" || this.current === "half_open")
+    ) {
+      if (at < this.opened) return;
+      this.consecutiveFailures = 0;
+      this.recoveringSince = at;
+      this.current = to;
+    }
+  }
+
   private move(to: CircuitState, reason: string): void {
     const from = this.current;
     this.current = to;

@@ -7,6 +7,7 @@ import type { Logger } from "../observability/logger.js";
 import { GatewayMetrics } from "../observability/metrics.js";
 import { type CircuitObserver, RouteTable } from "../routing/route-table.js";
 import { RouteTableHolder } from "../routing/route-table-holder.js";
+import { SharedCircuits } from "../routing/shared-circuits.js";
 import { UpstreamPools } from "../routing/upstream-pools.js";
 import { buildApp } from "./build-app.js";
 import { createOwnedServices } from "./owned-services.js";
@@ -38,15 +39,26 @@ export class GatewayInstance {
     readonly coordinator: Coordinator,
     /** Set when this instance hosts the owned services itself (no cluster primary). */
     private readonly ownCoordinator: InProcessCoordinator | undefined,
+    private readonly circuits: CircuitObserver,
+    private readonly sharedCircuits: SharedCircuits,
   ) {}
 
   static async create(options: GatewayInstanceOptions): Promise<GatewayInstance> {
     const ownCoordinator = options.coordinator === undefined ? ownedLocally(options) : undefined;
     const coordinator = options.coordinator ?? (ownCoordinator as InProcessCoordinator);
     const pools = new UpstreamPools();
-    const table = new RouteTable(options.config, pools, circuitLogger(options.logger));
+    // Breaker transitions are logged and shared with the other workers (bound once the holder exists).
+    const sharing: { shared?: SharedCircuits } = {};
+    const log = circuitLogger(options.logger);
+    const circuits: CircuitObserver = (route, target, from, to, reason) => {
+      log(route, target, from, to, reason);
+      sharing.shared?.announce(route, target, from, to);
+    };
+    const table = new RouteTable(options.config, pools, circuits);
     for (const warning of table.warnings) options.logger?.warn(warning);
     const holder = new RouteTableHolder(table);
+    const sharedCircuits = new SharedCircuits(coordinator, () => holder.current);
+    sharing.shared = sharedCircuits;
     const metrics = new GatewayMetrics();
     const app = await buildApp({
       routes: holder,
@@ -65,13 +77,15 @@ export class GatewayInstance {
       options.logger,
       coordinator,
       ownCoordinator,
+      circuits,
+      sharedCircuits,
     );
   }
 
   /** Swaps in a new config; requests in flight finish on the table they started with. */
   applyConfig(config: GatewayConfig): void {
     this.ownCoordinator?.host.applyConfig(config);
-    const table = new RouteTable(config, this.pools, circuitLogger(this.logger));
+    const table = new RouteTable(config, this.pools, this.circuits);
     for (const warning of table.warnings) this.logger?.warn(warning);
     this.holder.swap(table);
     if (JSON.stringify(config.server) !== JSON.stringify(this.startedWith.server)) {
@@ -93,6 +107,7 @@ export class GatewayInstance {
     } finally {
       clearInterval(sweep);
     }
+    this.sharedCircuits.close();
     this.holder.current.retire();
     await this.pools.closeAll();
     await this.ownCoordinator?.close();

@@ -1,0 +1,69 @@
+import { randomUUID } from "node:crypto";
+import type { Coordinator } from "../coordination/coordinator.js";
+import type { CircuitState } from "./circuit-breaker.js";
+import type { RouteTable } from "./route-table.js";
+
+/** The topic on which workers tell each other of circuit transitions. */
+export const CIRCUIT_TOPIC = "circuit-transition";
+
+interface CircuitEvent {
+  origin: string;
+  route: string;
+  target: string;
+  to: CircuitState;
+  /** When it happened, ms since the epoch (the workers of a gateway share a clock). */
+  at: number;
+}
+
+/**
+ * Breaker state shared by every worker of a gateway: each worker keeps its own breakers (a request never waits
+ * on another process to ask whether a target is up), and every transition that carries news, an opened circuit
+ * or a probe that succeeded, is published through the coordinator and adopted by the other workers' breakers of
+ * the same route and target. So an outage found by one worker stops traffic from all of them at once, and one
+ * successful probe brings the target back everywhere, instead of each worker finding out on its own share of
+ * the traffic. Costs nothing per request: only transitions cross the IPC channel.
+ */
+export class SharedCircuits {
+  private readonly origin = `${process.pid}:${randomUUID()}`;
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    private readonly coordinator: Coordinator,
+    /** The route table requests use now (a reload swaps it; its breakers start closed). */
+    private readonly table: () => RouteTable,
+  ) {
+    this.unsubscribe = coordinator.subscribe(CIRCUIT_TOPIC, (payload) => this.adopt(payload));
+  }
+
+  /** Tells the other workers of a transition of one of this worker's breakers, when it is news to them. */
+  announce(route: string, target: string, from: CircuitState, to: CircuitState): void {
+    const news = to === "open" || (from === "half_open" && (to === "recovering" || to === "closed"));
+    if (!news) return;
+    const event: CircuitEvent = { origin: this.origin, route, target, to, at: Date.now() };
+    this.coordinator.publish(CIRCUIT_TOPIC, event);
+  }
+
+  close(): void {
+    this.unsubscribe();
+  }
+
+  private adopt(payload: unknown): void {
+    if (!isCircuitEvent(payload) || payload.origin === this.origin) return;
+    const target = this.table()
+      .get(payload.route)
+      ?.targets.find((candidate) => candidate.label === payload.target);
+    target?.breaker.adopt(payload.to, payload.at);
+  }
+}
+
+function isCircuitEvent(value: unknown): value is CircuitEvent {
+  if (typeof value !== "object" || value === null) return false;
+  const event = value as Record<string, unknown>;
+  return (
+    typeof event.origin === "string" &&
+    typeof event.route === "string" &&
+    typeof event.target === "string" &&
+    typeof event.to === "string" &&
+    typeof event.at === "number"
+  );
+}
