@@ -2,7 +2,13 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_CIRCUIT_BREAKER } from "../config/resilience-settings.js";
 import { CircuitBreaker, type CircuitState } from "./circuit-breaker.js";
 
-const settings = { ...DEFAULT_CIRCUIT_BREAKER, failureThreshold: 3, cooldownMs: 1000, rampUpMs: 1000 };
+const settings = {
+  ...DEFAULT_CIRCUIT_BREAKER,
+  failureThreshold: 3,
+  cooldownMs: 1000,
+  rampUpMs: 1000,
+  probeIntervalMs: 400,
+};
 
 function breakerWithLog(random: () => number = () => 0.5): { breaker: CircuitBreaker; log: string[] } {
   const log: string[] = [];
@@ -44,14 +50,30 @@ describe("CircuitBreaker", () => {
     expect(log).toEqual(["closed->open", "open->half_open"]);
   });
 
-  it("opens again when the probe fails", () => {
+  it("opens again when the probe fails, and probes again after the probe interval", () => {
     const { breaker } = breakerWithLog();
     for (let count = 0; count < 3; count++) breaker.recordFailure(0);
     breaker.allowRequest(1000);
     breaker.recordFailure(1100);
     expect(breaker.state).toBe("open");
-    expect(breaker.allowRequest(1500)).toBe(false);
-    expect(breaker.allowRequest(2100)).toBe(true);
+    expect(breaker.retryInMs(1100)).toBe(400);
+    expect(breaker.allowRequest(1499)).toBe(false);
+    expect(breaker.allowRequest(1500)).toBe(true);
+  });
+
+  it("adopts another worker's opening, with its cool-down, and another worker's successful probe", () => {
+    const { breaker, log } = breakerWithLog();
+    breaker.adopt("open", 100);
+    expect(breaker.state).toBe("open");
+    expect(breaker.allowRequest(1099)).toBe(false);
+    breaker.adopt("closed", 500);
+    expect(breaker.state).toBe("closed");
+    expect(breaker.allowRequest(501)).toBe(true);
+    // A recovery older than the outage it would end is stale news.
+    breaker.adopt("open", 2000);
+    breaker.adopt("closed", 1500);
+    expect(breaker.state).toBe("open");
+    expect(log).toEqual([]);
   });
 
   it("ramps traffic back gradually after a successful probe, then closes", () => {

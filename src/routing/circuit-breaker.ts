@@ -19,6 +19,9 @@ export class CircuitBreaker {
   private current: CircuitState = "closed";
   private consecutiveFailures = 0;
   private opened = 0;
+  /** When an open circuit lets the next probe through: the cool-down after opening, the probe interval after
+   * a failed probe (a target that failed its probe is tried again sooner than a fresh outage is). */
+  private probeAt = 0;
   private probeStartedAt = 0;
   private recoveringSince = 0;
 
@@ -39,7 +42,7 @@ export class CircuitBreaker {
 
   /** Milliseconds until an open circuit lets a probe through (0 when it would now). */
   retryInMs(now: number): number {
-    return this.current === "open" ? Math.max(0, this.opened + this.settings.cooldownMs - now) : 0;
+    return this.current === "open" ? Math.max(0, this.probeAt - now) : 0;
   }
 
   /**
@@ -53,7 +56,7 @@ export class CircuitBreaker {
       case "closed":
         return true;
       case "open":
-        if (now < this.opened + this.settings.cooldownMs) return false;
+        if (now < this.probeAt) return false;
         this.probeStartedAt = now;
         this.move("half_open", "cool-down over: one probe request");
         return true;
@@ -88,10 +91,13 @@ export class CircuitBreaker {
     if (this.settings.failureThreshold === 0) return;
     this.consecutiveFailures++;
     if (this.current === "half_open" || this.current === "recovering") {
+      const probing = this.current === "half_open";
       this.opened = now;
-      this.move("open", `failed while ${this.current === "half_open" ? "probing" : "recovering"}`);
+      this.probeAt = now + (probing ? this.settings.probeIntervalMs : this.settings.cooldownMs);
+      this.move("open", `failed while ${probing ? "probing" : "recovering"}`);
     } else if (this.current === "closed" && this.consecutiveFailures >= this.settings.failureThreshold) {
       this.opened = now;
+      this.probeAt = now + this.settings.cooldownMs;
       this.move("open", `${this.consecutiveFailures} consecutive failures`);
     }
   }
@@ -106,6 +112,7 @@ export class CircuitBreaker {
     if (to === "open") {
       if (this.current === "open" && this.opened >= at) return;
       this.opened = at;
+      this.probeAt = at + this.settings.cooldownMs;
       this.current = "open";
       return;
     }
