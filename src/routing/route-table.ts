@@ -93,7 +93,7 @@ export class RouteTable {
       if (cannot.length === 0) continue;
       const none = cannot.length === route.targets.length;
       warnings.push(
-        `route '${route.name}': mid_stream_continuation is on, but ${none ? "none of its targets" : "these targets"} can continue a broken stream (no assistant prefill): ${cannot.map((target) => target.label).join(", ")}`,
+        `route '${route.name}': mid_stream_continuation is on, but ${none ? "none of its targets can" : "these targets cannot"} continue a broken stream (they take no assistant prefill): ${cannot.map((target) => target.label).join(", ")}`,
       );
     }
     return warnings;

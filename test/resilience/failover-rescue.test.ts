@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type GatewayUnderTest, startGateway } from "../api/gateway-under-test.js";
 import {
   anthropicError,
+  anthropicStreamFrames,
   type MockUpstream,
   openAIChatStreamFrames,
   openAIError,
@@ -54,6 +55,11 @@ beforeAll(async () => {
         ...common,
       },
       { name: "no-continuation", targets: [primary, fallback], circuit_breaker: { failure_threshold: 0 } },
+      {
+        name: "translated",
+        targets: [anthropicTarget(anthropic, "claude-primary", { timeouts: quick }), fallback],
+        ...common,
+      },
     ]),
   );
 });
@@ -243,6 +249,12 @@ describe("a two-target route rescues the answer", () => {
     expect(anthropic.requests).toHaveLength(1);
   });
 
+  it("warns at load about targets that cannot continue a stream, naming them", () => {
+    expect(gateway.logs()).toContain(
+      "route 'rescue': mid_stream_continuation is on, but these targets cannot continue a broken stream (they take no assistant prefill): openai/gpt-primary",
+    );
+  });
+
   it("does not continue a broken stream on a route that did not opt in", async () => {
     openai.enqueue({ kind: "stream", frames: PRIMARY_FRAMES, cutAfterFrames: 3 });
 
@@ -251,6 +263,28 @@ describe("a two-target route rescues the answer", () => {
     expect(answer.done).toBe(false);
     expect(answer.errorFrame, answer.text).toBeDefined();
     expect(anthropic.requests).toHaveLength(0);
+  });
+
+  it.each([
+    ["cut", { cutAfterFrames: 5 }],
+    ["stalled", { hold: { afterFrames: 5, until: forever } }],
+  ])("continues a translated stream %s after its first tokens", async (_name, fault) => {
+    // message_start, ping, content_block_start, "Echo:", " hello": then the break.
+    anthropic.enqueue({ kind: "stream", frames: anthropicStreamFrames({ text: ANSWER }), ...fault });
+
+    const answer = await streamChat(gateway.url, "translated", PROMPT);
+
+    expect(answer.errorFrame, answer.text).toBeUndefined();
+    expect(answer.done).toBe(true);
+    expect(answer.content).toBe(ANSWER);
+    const body = anthropic.requests[1]?.body as { model: string; messages: unknown[] } | undefined;
+    expect(body?.model).toBe("claude-fallback");
+    expect(body?.messages.at(-1)).toEqual({ role: "assistant", content: "Echo: hello" });
+    const finish = answer.messages.find((message) => message.data.includes('"finish_reason":"stop"'));
+    expect(JSON.parse(finish?.data ?? "{}").switchyard_continuation).toMatchObject({
+      from: "anthropic/claude-primary",
+      to: "anthropic/claude-fallback",
+    });
   });
 
   it("gives the OpenAI SDK one stream, id and choice consistent, when a stream is continued", async () => {
