@@ -33,6 +33,9 @@ export interface Scenario {
 
 const PROMPT = [{ role: "user", content: "Say hello in twenty words." }];
 const JSON_TYPE = { "content-type": "application/json" };
+/** The gateway key declared in switchyard-bench.yaml (a bench-only key and pepper). */
+const BENCH_KEY = "sk-sy-WZuU6pWlJp7P-Gp1EifEg0mfFciYTt9HQPDq8VLWJXgd56SVg0b8f3ZY1ttniH";
+const WITH_KEY = { ...JSON_TYPE, authorization: `Bearer ${BENCH_KEY}` };
 
 function openaiBody(model: string, stream: boolean): string {
   return JSON.stringify({
@@ -108,31 +111,32 @@ function portkey(upstream: UpstreamShape): Scenario {
   };
 }
 
-function switchyardOpenAI(upstream: UpstreamShape): Scenario {
+/** `withKey`: the same path with a gateway key checked on every request (auth on). */
+function switchyardOpenAI(upstream: UpstreamShape, withKey = false): Scenario {
   return {
-    id: `switchyard-openai-api-${upstream}`,
-    label: `Switchyard OpenAI API -> ${upstream === "openai" ? "OpenAI (pass-through)" : "Anthropic (translated)"}`,
+    id: `switchyard-openai-api-${upstream}${withKey ? "-key" : ""}`,
+    label: `Switchyard OpenAI API -> ${upstream === "openai" ? "OpenAI (pass-through)" : "Anthropic (translated)"}${withKey ? ", gateway key" : ""}`,
     server: "switchyard",
     upstream,
     streams: true,
     call: (pace) => ({
       path: "/v1/chat/completions",
-      headers: JSON_TYPE,
+      headers: withKey ? WITH_KEY : JSON_TYPE,
       body: openaiBody(routeName(upstream, pace), pace !== "instant"),
     }),
   };
 }
 
-function switchyardMlflow(upstream: UpstreamShape): Scenario {
+function switchyardMlflow(upstream: UpstreamShape, withKey = false): Scenario {
   return {
-    id: `switchyard-mlflow-api-${upstream}`,
-    label: `Switchyard MLflow API -> ${upstream === "openai" ? "OpenAI" : "Anthropic"} (translated)`,
+    id: `switchyard-mlflow-api-${upstream}${withKey ? "-key" : ""}`,
+    label: `Switchyard MLflow API -> ${upstream === "openai" ? "OpenAI" : "Anthropic"} (translated)${withKey ? ", gateway key" : ""}`,
     server: "switchyard",
     upstream,
     streams: false,
     call: () => ({
       path: `/gateway/${upstream}/invocations`,
-      headers: JSON_TYPE,
+      headers: withKey ? WITH_KEY : JSON_TYPE,
       body: JSON.stringify({ messages: PROMPT, max_tokens: 64 }),
     }),
   };
@@ -145,8 +149,10 @@ export const SCENARIOS: readonly Scenario[] = [
   portkey("openai"),
   portkey("anthropic"),
   switchyardOpenAI("openai"),
+  switchyardOpenAI("openai", true),
   switchyardOpenAI("anthropic"),
   switchyardMlflow("openai"),
+  switchyardMlflow("openai", true),
   switchyardMlflow("anthropic"),
 ];
 

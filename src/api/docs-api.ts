@@ -35,10 +35,31 @@ export async function registerDocs(app: FastifyInstance, version: string): Promi
             "Any OpenAI SDK with base URL `{gateway}/v1`; `model` names a route. Errors: OpenAI's envelope.",
         },
         { name: "Gateway", description: "Health and metrics." },
+        {
+          name: "Admin API",
+          description:
+            "Gateway keys, groups, orgs and the audit log, with a master key (`governance.admin.master_keys`). Errors: OpenAI's envelope.",
+        },
       ],
-      components: { schemas: OPENAPI_COMPONENT_SCHEMAS },
+      components: {
+        schemas: OPENAPI_COMPONENT_SCHEMAS,
+        securitySchemes: {
+          gatewayKey: {
+            type: "http",
+            scheme: "bearer",
+            description: "A gateway key (sk-sy-…); 'x-api-key' and 'api-key' headers are accepted too.",
+          },
+          masterKey: {
+            type: "http",
+            scheme: "bearer",
+            description: "A master key (governance.admin.master_keys).",
+          },
+        },
+      },
     },
   });
   await app.register(swaggerUi, { routePrefix: "/docs", uiConfig: { url: "/openapi.json" } });
-  app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+  app.get("/openapi.json", { config: { surface: "openapi" }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
 }

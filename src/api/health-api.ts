@@ -7,6 +7,7 @@ export function registerHealth(app: FastifyInstance): void {
   app.get(
     "/health",
     {
+      config: { surface: "health" },
       schema: {
         operationId: "health",
         summary: "Health check",
@@ -19,5 +20,7 @@ export function registerHealth(app: FastifyInstance): void {
     },
     async () => ({ status: "OK" }),
   );
-  app.get("/", { schema: { hide: true } }, async (_request, reply) => reply.redirect("/docs", 307));
+  app.get("/", { config: { surface: "health" }, schema: { hide: true } }, async (_request, reply) =>
+    reply.redirect("/docs", 307),
+  );
 }

@@ -37,6 +37,7 @@ export function registerMetrics(app: FastifyInstance, source: MetricsSource): vo
   app.get(
     "/metrics",
     {
+      config: { surface: "metrics" },
       schema: {
         operationId: "metrics",
         summary: "Prometheus metrics of all workers",
@@ -46,7 +47,8 @@ export function registerMetrics(app: FastifyInstance, source: MetricsSource): vo
             description: "Prometheus text exposition format 0.0.4.",
             content: { "text/plain": { schema: { type: "string" } } },
           },
-          ...errorResponses(mlflowErrorFormat, ANY_REQUEST_ERRORS),
+          // 401 and 404 where governance.auth.surfaces.metrics is `key` or `off`.
+          ...errorResponses(mlflowErrorFormat, [401, 404, ...ANY_REQUEST_ERRORS]),
         },
       },
     },

@@ -21,6 +21,7 @@ import {
 } from "./openapi/operation-docs.js";
 import { observeRoute } from "./request-observation.js";
 import { describeRoute } from "./route-description.js";
+import { visibleRoutes } from "./visible-routes.js";
 
 const TAGS = ["MLflow deployments API"];
 const PAGE_SIZE = 3000;
@@ -49,7 +50,7 @@ export function registerMlflowDeploymentsApi(app: FastifyInstance, holder: Route
       },
     },
     async (request) => {
-      const routes = holder.current.routes;
+      const routes = visibleRoutes(holder.current.routes, request.principal);
       const start = request.query.page_token === undefined ? 0 : decodePageToken(request.query.page_token);
       const end = Math.min(start + PAGE_SIZE, routes.length);
       return {
@@ -104,7 +105,7 @@ export function registerMlflowDeploymentsApi(app: FastifyInstance, holder: Route
       const route = endpoint(holder, request.params.name);
       observeRoute(reply, "deployments", route);
       const body = withRouteAsModel(request.body, route);
-      const served = { holder, table, route };
+      const served = { holder, table, route, principal: request.principal };
       if (route.operation === "chat") {
         return answerChat(
           reply,

@@ -28,6 +28,23 @@ export const mlflowErrorFormat: ErrorFormat = {
       example: { code: "invalid_json", message: "The request body is not valid JSON." },
     },
     {
+      status: 401,
+      when: "no gateway key, or a malformed, unknown, revoked, deleted, disabled or expired one, where keys are required (a gateway key that is presented is always checked): `missing_api_key`, `invalid_api_key`",
+      example: {
+        code: "invalid_api_key",
+        message: "The gateway key sk-sy-Xp3kQ9rT2mWv-… was revoked (at 2026-01-01T00:00:00.000Z).",
+      },
+    },
+    {
+      status: 403,
+      when: "the gateway key's `routes` or `models` scope does not cover the route (`key_not_allowed`; the message names the scope)",
+      example: {
+        code: "key_not_allowed",
+        message:
+          "The gateway key 'ci-bot' (Xp3kQ9rT2mWv) may not call route 'chat': it is outside the key's routes scope (embeddings).",
+      },
+    },
+    {
       status: 404,
       when: "unknown route or endpoint (the message names it), or unknown path",
       example: {
@@ -116,7 +133,7 @@ export const mlflowErrorFormat: ErrorFormat = {
     },
     {
       status: 503,
-      when: "the route is at its `max_in_flight` limit or every target's circuit is open (with `Retry-After`); the gateway is shutting down",
+      when: "the route is at its `max_in_flight` limit or every target's circuit is open (with `Retry-After`); the gateway is shutting down; gateway keys cannot be checked because the governance store is unreachable (`governance_unavailable`)",
       example: {
         code: "overloaded",
         message: "Route 'chat' is serving its limit of 100 requests at once; retry shortly.",

@@ -51,7 +51,7 @@ export function registerMlflowInvocations(app: FastifyInstance, holder: RouteTab
         const route = table.get(request.params.name);
         if (route === undefined) throw routeNotFound(request.params.name);
         const observation = observeRoute(reply, "mlflow", route);
-        return holder.serve(table, route, async () => {
+        return holder.serve(table, route, request.principal, async () => {
           const canonical = decodeMlflowRequest(route.operation, request.body);
           const { response, target, upstreamMs } = await executeRoute(
             route,

@@ -12,6 +12,7 @@ import {
 } from "./openapi/operation-docs.js";
 import { describeRoute } from "./route-description.js";
 import { parseRouteFilter, type RouteFilter } from "./route-filter.js";
+import { visibleRoutes } from "./visible-routes.js";
 
 /** MLflow's page size; `max_results` may ask for less. */
 const MAX_PAGE_SIZE = 3000;
@@ -55,7 +56,9 @@ export function registerMlflowRouteInfo(app: FastifyInstance, holder: RouteTable
       },
       async (request) => {
         const matches = routeFilter(request.query.filter);
-        const routes = holder.current.routes.map(describeRoute).filter(matches);
+        const routes = visibleRoutes(holder.current.routes, request.principal)
+          .map(describeRoute)
+          .filter(matches);
         const start = request.query.page_token === undefined ? 0 : decodePageToken(request.query.page_token);
         const size = pageSize(request.query.max_results);
         const end = Math.min(start + size, routes.length);

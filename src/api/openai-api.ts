@@ -6,6 +6,8 @@ import {
   decodeOpenAIEmbeddingsRequest,
   decodeOpenAIEmbeddingsWithFormat,
 } from "../dialects/openai/embeddings-request-decoder.js";
+import { routeAccessDenial } from "../governance/access/route-access.js";
+import type { GovernanceRuntime } from "../governance/governance-runtime.js";
 import type { Route } from "../routing/route-table.js";
 import type { RouteTableHolder } from "../routing/route-table-holder.js";
 import { DeferredRequest, jsonObjectBody } from "./deferred-request.js";
@@ -24,8 +26,10 @@ import {
   jsonResponse,
   routeNameParams,
 } from "./openapi/operation-docs.js";
+import { registerOwnKey } from "./own-key-api.js";
 import { observeRoute } from "./request-observation.js";
 import { routeForRequest } from "./route-for-request.js";
+import { visibleRoutes } from "./visible-routes.js";
 
 const TAGS = ["OpenAI-compatible API"];
 const STREAM = {
@@ -47,9 +51,14 @@ const STREAM = {
  * The OpenAI API under `/v1`, where `model` names a route: any OpenAI SDK works by setting its base URL to
  * `{gateway}/v1`, whatever provider serves the route. Errors use OpenAI's envelope (openai-error-format.ts).
  */
-export async function registerOpenAIApi(app: FastifyInstance, holder: RouteTableHolder): Promise<void> {
+export async function registerOpenAIApi(
+  app: FastifyInstance,
+  holder: RouteTableHolder,
+  governance: GovernanceRuntime,
+): Promise<void> {
   await app.register(
     async (scope) => {
+      registerOwnKey(scope, governance);
       scope.post(
         "/chat/completions",
         {
@@ -77,7 +86,7 @@ export async function registerOpenAIApi(app: FastifyInstance, holder: RouteTable
             "/v1/chat/completions",
           );
           observeRoute(reply, "openai", route);
-          return answerChat(reply, { holder, table, route }, body);
+          return answerChat(reply, { holder, table, route, principal: request.principal }, body);
         },
       );
       scope.post(
@@ -112,7 +121,7 @@ export async function registerOpenAIApi(app: FastifyInstance, holder: RouteTable
             "/v1/completions",
           );
           observeRoute(reply, "openai", route);
-          return answerCompletions(reply, { holder, table, route }, body);
+          return answerCompletions(reply, { holder, table, route, principal: request.principal }, body);
         },
       );
       scope.post(
@@ -139,21 +148,22 @@ export async function registerOpenAIApi(app: FastifyInstance, holder: RouteTable
             "/v1/embeddings",
           );
           observeRoute(reply, "openai", route);
-          return answerEmbeddings(reply, { holder, table, route }, body);
+          return answerEmbeddings(reply, { holder, table, route, principal: request.principal }, body);
         },
       );
       const modelsSchema = {
         operationId: "listModels",
         tags: TAGS,
-        summary: "List the routes as models",
+        summary: "List the routes as models (those the caller's key may use)",
         response: {
-          200: jsonResponse("Every route, as a model.", "OpenAIModelList"),
+          200: jsonResponse("Every route the caller may use, as a model.", "OpenAIModelList"),
           ...errorResponses(openAIErrorFormat, ANY_REQUEST_ERRORS),
         },
       };
-      scope.get("/models", { schema: modelsSchema }, async () => {
+      scope.get("/models", { schema: modelsSchema }, async (request) => {
         const table = holder.current;
-        return { object: "list", data: table.routes.map((route) => modelObject(route, table.builtAt)) };
+        const routes = visibleRoutes(table.routes, request.principal);
+        return { object: "list", data: routes.map((route) => modelObject(route, table.builtAt)) };
       });
       scope.get<{ Params: { model: string } }>(
         "/models/:model",
@@ -180,6 +190,10 @@ export async function registerOpenAIApi(app: FastifyInstance, holder: RouteTable
                 param: "model",
               },
             );
+          }
+          if (request.principal !== null) {
+            const denial = routeAccessDenial(request.principal, route.name, route.targetModels);
+            if (denial !== undefined) throw denial;
           }
           return modelObject(route, table.builtAt);
         },

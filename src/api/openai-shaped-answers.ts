@@ -15,6 +15,7 @@ import { encodeOpenAIEmbeddingsResponse } from "../dialects/openai/embeddings-re
 import { encodeOpenAIError } from "../dialects/openai/error-encoder.js";
 import { reportedModel } from "../dialects/openai/reported-model.js";
 import { createResponseId } from "../dialects/openai/response-id.js";
+import type { Principal } from "../governance/principal.js";
 import { performAttempt } from "../routing/execute-route.js";
 import { openStreamAttempt } from "../routing/execute-route-stream.js";
 import { fetchRelayedJson, openRelayedStream } from "../routing/relay-upstream.js";
@@ -32,11 +33,13 @@ import { usageOfAnswer } from "./relayed-usage.js";
 import { attemptRecorder } from "./request-observation.js";
 import { noteContinuation, noteSkippedFrame } from "./stream-notes.js";
 
-/** A request's route, with the table it was found in and the holder that admits requests to it. */
+/** A request's route, with the table it was found in, the holder that admits requests to it, and the caller. */
 export interface ServedRoute {
   holder: RouteTableHolder;
   table: RouteTable;
   route: Route;
+  /** The request's authenticated key (`request.principal`); null on an open gateway. */
+  principal: Principal | null;
 }
 
 /**
@@ -208,7 +211,7 @@ async function stream<O extends "chat" | "completions">(
 }
 
 function serve<T>(served: ServedRoute, work: (route: Route) => Promise<T>): Promise<T> {
-  return served.holder.serve(served.table, served.route, () => work(served.route));
+  return served.holder.serve(served.table, served.route, served.principal, () => work(served.route));
 }
 
 function streamOptions(prefix: "chatcmpl" | "cmpl", route: Route, includeUsage: boolean | undefined) {

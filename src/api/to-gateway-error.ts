@@ -1,4 +1,5 @@
 import { GatewayError, isGatewayError } from "../canonical/index.js";
+import { StoreUnavailableError } from "../governance/store/governance-store.js";
 
 /**
  * Turns anything a handler or Fastify threw into a GatewayError. Fastify's own errors (unparseable JSON,
@@ -7,6 +8,12 @@ import { GatewayError, isGatewayError } from "../canonical/index.js";
  */
 export function toGatewayError(error: unknown, bodyLimitBytes?: number): GatewayError {
   if (isGatewayError(error)) return error;
+  if (error instanceof StoreUnavailableError)
+    return new GatewayError(
+      "governance_unavailable",
+      "The governance store (keys, groups, audit log) is unavailable right now; retry shortly.",
+      { retryAfterSeconds: 1, cause: error },
+    );
   const fastifyError = error as { code?: unknown; statusCode?: unknown; message?: unknown };
   switch (fastifyError.code) {
     case "FST_ERR_CTP_INVALID_MEDIA_TYPE":

@@ -22,3 +22,12 @@ export function errorLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return `error: ${message.replace(/\s*\n\s*/g, " ")}\n`;
 }
+
+/** The variable holding a gateway key for `routes` and `query`, when the gateway requires keys. */
+export const API_KEY_ENV = "SWITCHYARD_API_KEY";
+
+/** `Authorization: Bearer $SWITCHYARD_API_KEY` when that variable is set, else nothing. */
+export function gatewayKeyHeaders(): Record<string, string> {
+  const key = process.env[API_KEY_ENV];
+  return key === undefined || key === "" ? {} : { authorization: `Bearer ${key}` };
+}

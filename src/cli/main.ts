@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError } from "commander";
 import { PACKAGE_VERSION } from "../server/package-version.js";
 import { CONFIG_PATH_HELP, MISSING_CONFIG_PATH, resolveConfigPath } from "./config-path-option.js";
 import { GATEWAY_URI_HELP } from "./gateway-uri-option.js";
+import { keysCommand } from "./keys-command.js";
 import { queryCommand } from "./query-command.js";
 import { routesCommand } from "./routes-command.js";
 import { startCommand } from "./start-command.js";
@@ -96,5 +97,7 @@ program
   .action(async (route: string, options: { data: string; gatewayUri?: string }) => {
     process.exitCode = await queryCommand({ route, ...options });
   });
+
+program.addCommand(keysCommand());
 
 await program.parseAsync();

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { GatewayClient, type QueryRequest } from "../client/index.js";
-import { errorLine, resolveGatewayUri } from "./gateway-uri-option.js";
+import { errorLine, gatewayKeyHeaders, resolveGatewayUri } from "./gateway-uri-option.js";
 
 export interface QueryCommandOptions {
   route: string;
@@ -18,7 +18,7 @@ const EXAMPLE = `'{"messages":[{"role":"user","content":"Hello"}]}'`;
 export async function queryCommand(options: QueryCommandOptions): Promise<number> {
   try {
     const data = parseData(await readData(options.data));
-    const client = new GatewayClient(resolveGatewayUri(options.gatewayUri));
+    const client = new GatewayClient(resolveGatewayUri(options.gatewayUri), { headers: gatewayKeyHeaders() });
     // The gateway checks the body against the route's type and explains any mismatch.
     const response = await client.query(options.route, data as unknown as QueryRequest);
     process.stdout.write(`${JSON.stringify(response, null, 2)}\n`);

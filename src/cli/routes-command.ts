@@ -1,5 +1,5 @@
 import { GatewayClient, type GatewayRoute } from "../client/index.js";
-import { errorLine, resolveGatewayUri } from "./gateway-uri-option.js";
+import { errorLine, gatewayKeyHeaders, resolveGatewayUri } from "./gateway-uri-option.js";
 
 export interface RoutesCommandOptions {
   gatewayUri?: string;
@@ -14,7 +14,7 @@ export interface RoutesCommandOptions {
 export async function routesCommand(options: RoutesCommandOptions): Promise<number> {
   let routes: GatewayRoute[];
   try {
-    const client = new GatewayClient(resolveGatewayUri(options.gatewayUri));
+    const client = new GatewayClient(resolveGatewayUri(options.gatewayUri), { headers: gatewayKeyHeaders() });
     routes = await client.searchRoutes(options.filter);
   } catch (error) {
     process.stderr.write(errorLine(error));

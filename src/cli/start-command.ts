@@ -1,8 +1,9 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { formatConfigIssue } from "../config/config-issue.js";
+import type { GatewayConfig } from "../config/gateway-config.js";
 import { parseConfig } from "../config/parse-config.js";
-import { createLogger } from "../observability/logger.js";
+import { createLogger, type Logger } from "../observability/logger.js";
 import { PACKAGE_VERSION } from "../server/package-version.js";
 import { runPrimary } from "../server/primary.js";
 
@@ -50,8 +51,27 @@ export async function startCommand(options: StartOptions): Promise<number | unde
           `route ${route.name}: ${route.type} -> ${target?.provider}/${target?.model} at POST ${base}/gateway/${route.name}/invocations`,
         );
       }
+      logAccessControl(logger, config, base);
       logger.info(`API docs at ${base}/docs`);
     },
   });
   return undefined;
+}
+
+/** Says plainly whether anyone who reaches the port can spend the provider keys. */
+function logAccessControl(logger: Logger, config: GatewayConfig, base: string): void {
+  const { auth, store } = config.governance;
+  if (!auth.required) {
+    logger.warn(
+      `the gateway is OPEN: governance.auth.required is not set, so anyone who can reach ${base} can call every route with its provider keys. Turn on gateway keys: docs/access-control.md`,
+    );
+    return;
+  }
+  const where = store.kind === "local" ? `embedded store ${store.path}` : "Redis store";
+  const surfaces = Object.entries(auth.surfaces)
+    .map(([surface, access]) => `${surface}: ${access}`)
+    .join(", ");
+  logger.info(
+    `access control: every inference call needs a gateway key (${where}; ${surfaces}; /health open)`,
+  );
 }

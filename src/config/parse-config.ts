@@ -108,7 +108,11 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv):
       }
     }
   }
-  const governance = parseGovernance(rootRecord.governance, context);
+  const governance = parseGovernance(
+    rootRecord.governance,
+    context,
+    routes.filter((route): route is RouteConfig => route !== undefined),
+  );
   if (issues.length > 0 || !server.success || governance === undefined) return { ok: false, issues };
   return { ok: true, config: { routes: routes as RouteConfig[], server: server.data, governance } };
 }

@@ -24,7 +24,10 @@ export function describeZodIssue(issue: z.core.$ZodIssue, showInput: boolean): s
         ? issue.message
         : `has an invalid value${got}`;
     case "invalid_format":
-      return `must be a valid ${issue.format}${got}`;
+      // A schema's own message (a regex's "must be 1 to 64 letters, …") says more than the format's name.
+      return issue.message && !issue.message.startsWith("Invalid")
+        ? issue.message
+        : `must be a valid ${issue.format}${got}`;
     default:
       return issue.message;
   }

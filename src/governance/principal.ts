@@ -20,4 +20,8 @@ export interface Principal {
   group: string | undefined;
   org: string | undefined;
   scopes: PrincipalScope[];
+  /** Route names or globs (`chat-*`) the key may call; null for every route. */
+  routes: readonly string[] | null;
+  /** Upstream model names or globs every target of a route must match for the key to call it; null for any. */
+  models: readonly string[] | null;
 }

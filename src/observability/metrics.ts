@@ -33,6 +33,8 @@ export class GatewayMetrics {
   readonly skippedFrames: HotCounter;
   /** Labels: route, target (the one that continued). */
   readonly continuations: HotCounter;
+  /** Labels: surface, code. */
+  readonly accessRefusals: HotCounter;
 
   constructor(registry: Registry = new Registry()) {
     this.registry = registry;
@@ -92,6 +94,12 @@ export class GatewayMetrics {
       "switchyard_stream_continuations_total",
       "Streams that broke after reaching the client and were continued on another target, by that target.",
       ["route", "target"],
+      registry,
+    );
+    this.accessRefusals = new HotCounter(
+      "switchyard_access_refusals_total",
+      "Requests refused by access control before any route was chosen, by surface and error code (missing_api_key, invalid_api_key, governance_unavailable, ...).",
+      ["surface", "code"],
       registry,
     );
     registerProcessMetrics(registry);

@@ -39,6 +39,11 @@ export class SecretSet {
     }
   }
 
+  /** Whether `value` is one of the secrets (a lookup: cheap enough to ask per request before adding). */
+  has(value: string): boolean {
+    return this.values.has(value);
+  }
+
   get size(): number {
     return this.values.size;
   }

@@ -40,6 +40,7 @@ function route(
     failurePolicy: { ...DEFAULT_FAILURE_POLICY, ...options.policy },
     circuitBreaker: { ...DEFAULT_CIRCUIT_BREAKER, failFast: options.failFast ?? false },
     maxInFlight: null,
+    targetModels: targets.map((target) => target.upstream.model),
   };
 }
 

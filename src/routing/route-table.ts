@@ -33,6 +33,8 @@ export interface Route {
   readonly failurePolicy: FailurePolicy;
   readonly circuitBreaker: CircuitBreakerSettings;
   readonly maxInFlight: number | null;
+  /** Every upstream model the route can reach (fallbacks included): what a key's `models` scope is checked against. */
+  readonly targetModels: readonly string[];
 }
 
 /** Told of every circuit-breaker transition, to log it. */
@@ -53,6 +55,8 @@ export class RouteTable {
   readonly routes: readonly Route[];
   /** Unix seconds when this version of the config took effect. */
   readonly builtAt = Math.floor(Date.now() / 1000);
+  /** Whether a request must come with a gateway key (`governance.auth.required`). */
+  readonly authRequired: boolean;
   private readonly byName: Map<string, Route>;
   private readonly origins: string[] = [];
   private inFlight = 0;
@@ -75,7 +79,9 @@ export class RouteTable {
       failurePolicy: route.failurePolicy,
       circuitBreaker: route.circuitBreaker,
       maxInFlight: route.maxInFlight,
+      targetModels: [...new Set(route.targets.map((target) => target.model))],
     }));
+    this.authRequired = config.governance.auth.required;
     this.byName = new Map(this.routes.map((route) => [route.name, route]));
   }
 

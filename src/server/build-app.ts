@@ -1,5 +1,7 @@
 import { createServer } from "node:http";
 import Fastify, { type FastifyInstance, LogController } from "fastify";
+import { useAccessControl } from "../api/access-hooks.js";
+import { registerAdminApi } from "../api/admin-api.js";
 import { answerFrameworkError, useApiErrors } from "../api/api-errors.js";
 import { createClientErrorHandler } from "../api/client-errors.js";
 import { registerDocs } from "../api/docs-api.js";
@@ -14,6 +16,7 @@ import { registerOpenAIApi } from "../api/openai-api.js";
 import { redactReplies } from "../api/response-redaction.js";
 import type { ServerSettings } from "../config/server-settings.js";
 import type { Coordinator } from "../coordination/coordinator.js";
+import type { GovernanceRuntime } from "../governance/governance-runtime.js";
 import type { Logger } from "../observability/logger.js";
 import type { GatewayMetrics } from "../observability/metrics.js";
 import type { RouteTableHolder } from "../routing/route-table-holder.js";
@@ -29,6 +32,8 @@ export interface AppOptions {
   server: ServerSettings;
   /** The channel to the owner of gateway-wide state (shared limits, breaker state, stored responses). */
   coordinator: Coordinator;
+  /** Access control and the admin API's operations. */
+  governance: GovernanceRuntime;
 }
 
 /** Builds the gateway's HTTP application without listening, so tests and the server share one construction. */
@@ -68,6 +73,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   useApiErrors(app);
   observeRequests(app, options.metrics);
+  // Before any route: every route registered below gets its surface's access check (inference by default).
+  useAccessControl(app, () => options.governance.access);
   // After every other onSend hook (they run in order), so that it sees the headers they add.
   redactReplies(app);
   // Before any route: the document collects the routes registered after it.
@@ -78,7 +85,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerMlflowInvocations(app, options.routes);
   registerMlflowLimits(app);
   registerMlflowDeploymentsApi(app, options.routes);
-  await registerOpenAIApi(app, options.routes);
+  await registerOpenAIApi(app, options.routes, options.governance);
+  await registerAdminApi(
+    app,
+    options.governance,
+    options.routes,
+    options.governance.access.surfaces.admin !== "off",
+  );
   await app.ready();
   return app;
 }

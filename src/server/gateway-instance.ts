@@ -3,6 +3,7 @@ import type { MetricsSource } from "../api/metrics-api.js";
 import type { GatewayConfig } from "../config/gateway-config.js";
 import type { Coordinator } from "../coordination/coordinator.js";
 import { InProcessCoordinator } from "../coordination/in-process-coordinator.js";
+import { GovernanceRuntime } from "../governance/governance-runtime.js";
 import type { Logger } from "../observability/logger.js";
 import { GatewayMetrics } from "../observability/metrics.js";
 import { type CircuitObserver, RouteTable } from "../routing/route-table.js";
@@ -41,6 +42,7 @@ export class GatewayInstance {
     private readonly ownCoordinator: InProcessCoordinator | undefined,
     private readonly circuits: CircuitObserver,
     private readonly sharedCircuits: SharedCircuits,
+    readonly governance: GovernanceRuntime,
   ) {}
 
   static async create(options: GatewayInstanceOptions): Promise<GatewayInstance> {
@@ -60,6 +62,7 @@ export class GatewayInstance {
     const sharedCircuits = new SharedCircuits(coordinator, () => holder.current);
     sharing.shared = sharedCircuits;
     const metrics = new GatewayMetrics();
+    const governance = await GovernanceRuntime.create(options.config, coordinator, options.logger);
     const app = await buildApp({
       routes: holder,
       metrics,
@@ -67,6 +70,7 @@ export class GatewayInstance {
       ...(options.logger === undefined ? {} : { logger: options.logger }),
       server: options.config.server,
       coordinator,
+      governance,
     });
     return new GatewayInstance(
       app,
@@ -79,12 +83,14 @@ export class GatewayInstance {
       ownCoordinator,
       circuits,
       sharedCircuits,
+      governance,
     );
   }
 
   /** Swaps in a new config; requests in flight finish on the table they started with. */
   applyConfig(config: GatewayConfig): void {
     this.ownCoordinator?.host.applyConfig(config);
+    this.governance.applyConfig(config);
     const table = new RouteTable(config, this.pools, this.circuits);
     for (const warning of table.warnings) this.logger?.warn(warning);
     this.holder.swap(table);
@@ -110,6 +116,7 @@ export class GatewayInstance {
     this.sharedCircuits.close();
     this.holder.current.retire();
     await this.pools.closeAll();
+    await this.governance.close();
     await this.ownCoordinator?.close();
   }
 }

@@ -1,5 +1,6 @@
 import type { GatewayConfig } from "../config/gateway-config.js";
 import type { OwnedService } from "../coordination/coordinator.js";
+import { createGovernanceStoreService } from "../governance/store/governance-store-service.js";
 import type { Logger } from "../observability/logger.js";
 
 /** What an owned service is built from: the config it starts with and a way to tell every worker of a change. */
@@ -14,6 +15,9 @@ export interface OwnedServicesContext {
  * The services the gateway's owner process holds for all workers (see `coordination/coordinator.ts`): in a
  * cluster the primary builds them once, a single-process gateway builds its own. One line per service.
  */
-export function createOwnedServices(_context: OwnedServicesContext): OwnedService[] {
-  return [];
+export function createOwnedServices(context: OwnedServicesContext): OwnedService[] {
+  const services: OwnedService[] = [];
+  if (context.config.governance.store.kind === "local")
+    services.push(createGovernanceStoreService(context.config, context.publish));
+  return services;
 }

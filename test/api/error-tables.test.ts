@@ -8,6 +8,13 @@ import type { DocumentedError, ErrorFormat } from "../../src/api/error-format.js
 import { mlflowErrorFormat } from "../../src/api/mlflow-error-format.js";
 import { openAIErrorFormat } from "../../src/api/openai-error-format.js";
 import {
+  type AccessGateway,
+  governanceYaml,
+  removeDirectory,
+  routesYaml,
+  startAccessGateway,
+} from "../access/access-gateway.js";
+import {
   anthropicError,
   type MockUpstream,
   openAIError,
@@ -31,6 +38,9 @@ let gateway: GatewayUnderTest;
 /** A bare app with the gateway's error handling and a handler that fails: the only way to see a 500. */
 let failing: FastifyInstance;
 let failingUrl: string;
+/** A gateway that requires keys (the 401 and 403 rows), and a key of it that may call `chat-b` only. */
+let keyed: AccessGateway;
+let scopedKey: string;
 
 beforeAll(async () => {
   openai = await startOpenAIMock();
@@ -68,8 +78,12 @@ routes:
     });
   }
   failingUrl = await failing.listen({ host: "127.0.0.1", port: 0 });
+  keyed = await startAccessGateway((directory) => routesYaml() + governanceYaml(directory));
+  scopedKey = (await keyed.createKey({ routes: ["chat-b"] })).key;
 });
 afterAll(async () => {
+  await keyed?.close();
+  if (keyed !== undefined) removeDirectory(keyed.directory);
   await failing?.close();
   await gateway?.close();
   await openai?.close();
@@ -117,7 +131,29 @@ const longName = "n".repeat(1001);
 const deep = `${"[".repeat(200)}${"]".repeat(200)}`;
 const bigHeader = { "x-padding": "p".repeat(20_000) };
 
+/** A call to the keyed gateway: without a key, with a made-up one, or with the scoped key. */
+function keyedCall(path: string, body: object, key?: string): () => Promise<RawResponse> {
+  return () =>
+    send("POST", path, {
+      body,
+      on: keyed.url,
+      ...(key !== undefined && { headers: { authorization: `Bearer ${key}` } }),
+    });
+}
+const unknownKey = "sk-sy-AbCdEf123456-0000000000000000000000000000000000000000000000000";
+
 const MLFLOW_PROBES: Probes = {
+  "401": [
+    { what: "no key where keys are required", send: keyedCall("/gateway/chat/invocations", chat) },
+    { what: "a malformed key", send: keyedCall("/gateway/chat/invocations", chat, unknownKey) },
+    { what: "no key (deployments)", send: keyedCall("/endpoints/chat/invocations", chat) },
+  ],
+  "403": [
+    {
+      what: "a route outside the key's scope",
+      send: () => keyedCall("/gateway/chat/invocations", chat, scopedKey)(),
+    },
+  ],
   "400": [
     { what: "malformed JSON", send: () => send("POST", "/gateway/chat/invocations", { body: "{bad" }) },
     { what: "an empty body", send: () => send("POST", "/gateway/chat/invocations", { body: "" }) },
@@ -231,6 +267,22 @@ const MLFLOW_PROBES: Probes = {
 };
 
 const OPENAI_PROBES: Probes = {
+  "401": [
+    {
+      what: "no key where keys are required",
+      send: keyedCall("/v1/chat/completions", { ...chat, model: "chat" }),
+    },
+    {
+      what: "a malformed key",
+      send: keyedCall("/v1/chat/completions", { ...chat, model: "chat" }, unknownKey),
+    },
+  ],
+  "403": [
+    {
+      what: "a route outside the key's scope",
+      send: () => keyedCall("/v1/chat/completions", { ...chat, model: "chat" }, scopedKey)(),
+    },
+  ],
   "400": [
     {
       what: "an invalid request",

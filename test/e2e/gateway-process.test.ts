@@ -62,6 +62,9 @@ describe("switchyard start", () => {
     const output = gateway.output();
     expect(output).toContain("route chat: llm/v1/chat -> mock/mock-echo");
     expect(output).toContain("route embeddings: llm/v1/embeddings -> mock/mock-embed");
+    // The example config turns no keys on: the start-up log says plainly that anyone can call.
+    expect(output).toMatch(/"level":40,.*the gateway is OPEN: governance\.auth\.required is not set/);
+    expect(output).not.toContain("access control: every inference call needs a gateway key");
     const workerPids = new Set(
       [...output.matchAll(/"pid":(\d+),"msg":"Server listening/g)].map((match) => match[1]),
     );

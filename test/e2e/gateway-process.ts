@@ -19,6 +19,8 @@ export interface GatewayProcess {
 export async function startGatewayProcess(
   args: string[],
   env: NodeJS.ProcessEnv = {},
+  /** How long start-up may take (several processes starting at once on a busy machine take a while). */
+  startTimeoutMs = 30_000,
 ): Promise<GatewayProcess> {
   const child = spawn(process.execPath, [CLI, "start", "--port", "0", ...args], {
     env: { ...process.env, ...env },
@@ -70,7 +72,7 @@ export async function startGatewayProcess(
   try {
     // The last start-up line: once it is out, so are the route lines before it.
     const [, url] = (await Promise.race([
-      waitForOutput(/API docs at (http:\/\/\S+)\/docs/),
+      waitForOutput(/API docs at (http:\/\/\S+)\/docs/, startTimeoutMs),
       exitedEarly,
     ])) as RegExpMatchArray;
     return { url: url as string, child, output: () => output, waitForOutput, stop };

@@ -1,4 +1,7 @@
 import { join } from "node:path";
+import type { AdminSettings } from "./admin-settings.js";
+import type { AuthSettings } from "./auth-settings.js";
+import type { DeclaredGroup, DeclaredKey, DeclaredOrg } from "./declared-objects.js";
 import { DEFAULT_STORE_FILE, type StoreSettings } from "./store-settings.js";
 
 /**
@@ -7,9 +10,33 @@ import { DEFAULT_STORE_FILE, type StoreSettings } from "./store-settings.js";
  */
 export interface GovernanceConfig {
   store: StoreSettings;
+  auth: AuthSettings;
+  admin: AdminSettings;
+  orgs: DeclaredOrg[];
+  groups: DeclaredGroup[];
+  keys: DeclaredKey[];
 }
 
 /** Every default: what a config without a `governance:` block gets (the store file beside the config file). */
 export function defaultGovernanceConfig(configDirectory: string): GovernanceConfig {
-  return { store: { kind: "local", path: join(configDirectory, DEFAULT_STORE_FILE) } };
+  return {
+    store: { kind: "local", path: join(configDirectory, DEFAULT_STORE_FILE) },
+    auth: {
+      required: false,
+      pepper: undefined,
+      pepperPrevious: undefined,
+      cacheTtlMs: 5000,
+      staleForMs: 300_000,
+      surfaces: { metrics: "open", docs: "open", openapi: "open", admin: "off" },
+    },
+    admin: { masterKeys: [] },
+    orgs: [],
+    groups: [],
+    keys: [],
+  };
+}
+
+/** Whether gateway keys are in use at all: only then is there a store to open and a pepper to hash with. */
+export function usesGatewayKeys(governance: GovernanceConfig): boolean {
+  return governance.auth.pepper !== undefined;
 }

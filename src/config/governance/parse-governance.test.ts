@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { formatConfigIssue } from "../config-issue.js";
 import { parseConfig } from "../parse-config.js";
+import { defaultGovernanceConfig } from "./governance-config.js";
 
 const FILE = "/srv/switchyard/switchyard.yaml";
 const lines = (...text: string[]): string => `${text.join("\n")}\n`;
@@ -19,12 +20,10 @@ function problemsOf(text: string, env: NodeJS.ProcessEnv = {}): string[] {
 
 describe("the governance block's store settings", () => {
   it("defaults to the embedded store, its file beside the config file", () => {
-    expect(governanceOf(lines("routes: []"))).toEqual({
-      store: { kind: "local", path: "/srv/switchyard/switchyard-governance.db" },
-    });
-    expect(governanceOf(lines("routes: []", "governance:"))).toEqual({
-      store: { kind: "local", path: "/srv/switchyard/switchyard-governance.db" },
-    });
+    const defaults = defaultGovernanceConfig("/srv/switchyard");
+    expect(defaults.store).toEqual({ kind: "local", path: "/srv/switchyard/switchyard-governance.db" });
+    expect(governanceOf(lines("routes: []"))).toEqual(defaults);
+    expect(governanceOf(lines("routes: []", "governance:"))).toEqual(defaults);
   });
 
   it("resolves a relative local path against the config file's folder", () => {

@@ -1,15 +1,21 @@
 import { describeZodIssue } from "../../dialects/zod-issue-text.js";
 import type { ConfigIssue } from "../config-issue.js";
+import type { RouteConfig } from "../gateway-config.js";
 import type { ParseContext } from "../issue-reporter.js";
+import { adminSection } from "./admin-settings.js";
+import { authSection } from "./auth-settings.js";
+import { groupsSection, keysSection, orgsSection } from "./declared-objects.js";
 import type { GovernanceConfig } from "./governance-config.js";
+import { checkGovernanceReferences } from "./governance-references.js";
 import type { GovernanceSection, ReportSectionIssue } from "./governance-section.js";
+import { keysAt } from "./schema-keys.js";
 import { storeSection } from "./store-settings.js";
 
 /** Every block `governance:` may hold, in the order they are checked. One line per block. */
 const SECTIONS: readonly GovernanceSection<
   keyof GovernanceConfig,
   GovernanceConfig[keyof GovernanceConfig]
->[] = [storeSection];
+>[] = [storeSection, authSection, adminSection, orgsSection, groupsSection, keysSection];
 
 export const GOVERNANCE_KEYS = SECTIONS.map((section) => section.key).join(", ");
 
@@ -17,7 +23,11 @@ export const GOVERNANCE_KEYS = SECTIONS.map((section) => section.key).join(", ")
  * Validates the `governance:` block (absent or empty: every default). Problems are reported with file, line and
  * column like the rest of the config; undefined is returned when there were any.
  */
-export function parseGovernance(value: unknown, context: ParseContext): GovernanceConfig | undefined {
+export function parseGovernance(
+  value: unknown,
+  context: ParseContext,
+  routes: readonly RouteConfig[] = [],
+): GovernanceConfig | undefined {
   const before = context.issues.length;
   const record = value ?? {};
   if (typeof record !== "object" || Array.isArray(record)) {
@@ -44,7 +54,11 @@ export function parseGovernance(value: unknown, context: ParseContext): Governan
       for (const issue of shape.error.issues) {
         if (issue.code === "unrecognized_keys")
           for (const key of issue.keys)
-            report([...issue.path, key], `unknown key '${key}'; allowed: ${keysOf(section)}`, true);
+            report(
+              [...issue.path, key],
+              `unknown key '${key}'; allowed: ${keysAt(section.schema, issue.path)}`,
+              true,
+            );
         else report(issue.path, describeZodIssue(issue, false));
       }
       continue;
@@ -52,12 +66,12 @@ export function parseGovernance(value: unknown, context: ParseContext): Governan
     settings[section.key] = section.finish(shape.data, context, report);
   }
   if (context.issues.length > before) return undefined;
-  return settings as unknown as GovernanceConfig;
-}
-
-function keysOf(section: GovernanceSection<string, unknown>): string {
-  const shape = (section.schema as { shape?: Record<string, unknown> }).shape;
-  return shape === undefined ? "see the configuration reference" : Object.keys(shape).join(", ");
+  const governance = settings as unknown as GovernanceConfig;
+  checkGovernanceReferences(governance, entries, routes, (path, message, atKey = false) =>
+    pushIssue(context, ["governance", ...path], message, atKey),
+  );
+  if (context.issues.length > before) return undefined;
+  return governance;
 }
 
 function pushIssue(
