@@ -39,6 +39,8 @@ class ChatStreamDecoder implements StreamDecoder<SseFrame> {
   /** Canonical index of each open block, keyed by upstream kind and index (`text:0`, `tool:0`). */
   private readonly openBlocks = new Map<string, number>();
 
+  skippedFrames = 0;
+
   constructor(private readonly model: string) {}
 
   push(frame: SseFrame): StreamEvent[] {
@@ -46,17 +48,14 @@ class ChatStreamDecoder implements StreamDecoder<SseFrame> {
     let payload: unknown;
     try {
       payload = JSON.parse(frame.data);
-    } catch (cause) {
-      return this.fail(
-        new GatewayError(
-          "upstream_invalid_response",
-          `The upstream returned a response the gateway cannot read: a stream event's data is not valid JSON (${preview(frame.data)}).`,
-          { cause },
-        ),
-      );
+    } catch {
+      // A garbled event: skipped (lenient parsing); the caller logs and counts it.
+      this.skippedFrames++;
+      return [];
     }
     if (!isRecord(payload)) {
-      return this.fail(invalidUpstreamResponse("a stream event's data is not a JSON object"));
+      this.skippedFrames++;
+      return [];
     }
     const type = optionalString(payload.type) ?? frame.event;
     if (type === "message-start") return this.start(payload);
