@@ -8,7 +8,6 @@ import {
   openAIChatStreamFrames,
   openAIError,
   type ScriptedResponse,
-  sseFrame,
   startAnthropicMock,
   startOpenAIMock,
 } from "../mock-upstream/index.js";

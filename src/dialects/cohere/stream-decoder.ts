@@ -228,8 +228,3 @@ function readMessageDelta(payload: JsonRecord): JsonRecord {
   const delta = isRecord(payload.delta) ? payload.delta : {};
   return isRecord(delta.message) ? delta.message : {};
 }
-
-/** The start of a bad data line, for the error message: enough to recognise it, short enough for a log. */
-function preview(data: string): string {
-  return JSON.stringify(data.length > 80 ? `${data.slice(0, 80)}...` : data);
-}
