@@ -41,6 +41,130 @@ const SOURCES = {
   },
 };
 
+// The OpenAI-compatible providers with an official spec (the others are checked against OpenAI's).
+Object.assign(SOURCES, {
+  mistral: {
+    file: "mistral/openapi-public-doc.ajv.json",
+    sha256: "c93d45bd0bbffca0422e0671d2a545778aabdf86a143a1eda814e280295822e6",
+    origin:
+      "repo `mistralai/platform-docs-public`, path `openapi-public-doc.yaml`, commit `222f4ba9114f84ce9f2d718b9a12fbac1e527f4b` (2026-08-21), raw sha256 `61436a496404607a7c27f7d2d45989bc51bd699d2106690fd6cc76a3a6c9b692`; licence Apache-2.0",
+    derived:
+      "`openapi-public-doc.ajv.json` is the shared derived form: 10 typed and 4 untyped `nullable` converted, and `data` removed from `ChatCompletionResponse.required` (no real response has it)",
+  },
+  together: {
+    file: "together/openapi.ajv.json",
+    sha256: "eb3bd2df42bd571c0b232b13d0b44fa56a75e9e55c07ed2ae2b8e282975a3bc9",
+    origin:
+      "repo `togethercomputer/openapi`, path `openapi.yaml`, commit `090263aa0fde006d9cd958bef52719958079bbc4` (2026-04-28), raw sha256 `38181aae39fbecc7e0cb2f43d7b6e7483a66f7942e096131e4ee58fb65703b04`; licence MIT",
+    derived:
+      "`openapi.ajv.json` is the shared derived form: 32 typed and 6 untyped `nullable` converted, 5 `nullable: false` dropped",
+  },
+  openrouter: {
+    file: "openrouter/openapi.ajv.json",
+    sha256: "eaa27f8cccc356c4e824b57cf871d9ff18c6946ac8c7322ea2711be6df0e8a54",
+    origin:
+      "repo `OpenRouterTeam/docs`, path `openapi/openapi.yaml`, commit `c26125a5fa92cb52ac67f0c75b717229567db716` (2026-08-22), raw sha256 `469fa24635e2e05617cfb064ded5f561a177859d054705f4c744644fd68068eb`; the repository states no licence",
+    derived: "`openapi.ajv.json` is the shared derived form: one boolean `exclusiveMinimum` converted",
+  },
+  tgi: {
+    file: "tgi/openapi.ajv.json",
+    sha256: "799fa9fcec3b05c48c987b01844333dc845a3c00468cf1a83927cf15ab24b950",
+    origin:
+      "repo `huggingface/text-generation-inference`, path `docs/openapi.json`, commit `db931fcf42da018a3657580c64bf2720f167f9ab` (2026-01-08), raw sha256 `2b7899d65399cd86c393e6fb1fa4b028e678298d570a0a11ddbd8709894a159c`; licence Apache-2.0",
+    derived: "`openapi.ajv.json` is the shared derived form: 54 typed and 9 untyped `nullable` converted",
+  },
+});
+
+/**
+ * A spec whose schemas the tests use as they are: the named component roots, plus `inline` roots taken from
+ * elsewhere in the spec (`{Name: {from: "<where, for the README>", get: (spec) => schema}}`), and what they
+ * reference.
+ */
+function vendorRoots(provider, names, inline = {}) {
+  const spec = readSource(provider);
+  const { schemas } = spec.components;
+  const roots = pick(schemas, names);
+  const notes = ["The roots are copied unchanged."];
+  for (const [name, { from, get }] of Object.entries(inline)) {
+    roots[name] = get(spec);
+    notes.push(`\`${name}\` = ${from}, unchanged.`);
+  }
+  return { schemas: closure(roots, schemas), notes };
+}
+
+function vendorMistral() {
+  return vendorRoots("mistral", [
+    "ChatCompletionRequest",
+    "ChatCompletionResponse",
+    "CompletionChunk",
+    "EmbeddingRequest",
+    "EmbeddingResponse",
+  ]);
+}
+
+function vendorTogether() {
+  const vendored = vendorRoots("together", [
+    "ChatCompletionRequest",
+    "ChatCompletionResponse",
+    "ChatCompletionChunk",
+    "CompletionRequest",
+    "CompletionResponse",
+    "CompletionChunk",
+    "EmbeddingsRequest",
+    "EmbeddingsResponse",
+    "ErrorData",
+  ]);
+  // The spec types a named `tool_choice` as its tool-call object (`id` and `index` required), which no client
+  // sends; Together documents OpenAI's `{"type": "function", "function": {"name"}}`
+  // (https://docs.together.ai/docs/function-calling). That form is added as a branch of its own.
+  const request = structuredClone(vendored.schemas.ChatCompletionRequest);
+  request.properties.tool_choice.oneOf.push({
+    type: "object",
+    required: ["type", "function"],
+    properties: {
+      type: { type: "string", enum: ["function"] },
+      function: { type: "object", required: ["name"], properties: { name: { type: "string" } } },
+    },
+    additionalProperties: false,
+  });
+  vendored.schemas.ChatCompletionRequest = request;
+  vendored.notes.push(
+    '`ChatCompletionRequest.tool_choice` **extended**: the spec types a named choice as its tool-call object (`ToolChoice`, with `id` and `index` required), which no client sends; OpenAI\'s `{type: "function", function: {name}}`, which Together documents (https://docs.together.ai/docs/function-calling), is added as a third `oneOf` branch.',
+  );
+  return vendored;
+}
+
+function vendorTgi() {
+  return vendorRoots("tgi", [
+    "ChatRequest",
+    "ChatCompletion",
+    "ChatCompletionChunk",
+    "CompletionRequest",
+    "CompletionFinal",
+    "Chunk",
+    "ErrorResponse",
+  ]);
+}
+
+/** OpenRouter's embeddings schemas are inline in the path; they become roots of their own. */
+function vendorOpenRouter() {
+  const embeddings = (spec) => spec.paths["/embeddings"].post;
+  return vendorRoots(
+    "openrouter",
+    ["ChatRequest", "ChatResult", "ChatStreamChunk", "BadRequestResponseErrorData"],
+    {
+      EmbeddingsRequest: {
+        from: "`paths['/embeddings'].post.requestBody.content['application/json'].schema`",
+        get: (spec) => embeddings(spec).requestBody.content["application/json"].schema,
+      },
+      EmbeddingsResponse: {
+        from: "`paths['/embeddings'].post.responses['200'].content['application/json'].schema`",
+        get: (spec) => embeddings(spec).responses["200"].content["application/json"].schema,
+      },
+    },
+  );
+}
+
 const COHERE_EXAMPLES = [
   "requests/chat-v2-post_stream.yaml",
   "responses/chat-v2-post_stream.yaml",
@@ -226,7 +350,7 @@ function readme(results, exampleHashes) {
     "",
     "Written by `node scripts/vendor-specs.mjs [specsDir]` from the shared provider specs (taken 2026-11-25). Do not edit by hand: change the script and re-run it.",
     "",
-    "Licence: the OpenAI spec is MIT; the Cohere repository states no licence; the Anthropic file comes from a third-party repository with no licence file. **Internal test data only**: used by the tests as an oracle, never shipped (the package `files` list excludes `test/`).",
+    "Licence: the OpenAI spec is MIT; the Cohere repository states no licence; the Anthropic file comes from a third-party repository with no licence file; Mistral and TGI are Apache-2.0, Together MIT; the OpenRouter docs repository states no licence. **Internal test data only**: used by the tests as an oracle, never shipped (the package `files` list excludes `test/`).",
     "",
     ...sections,
     "## cohere-examples/",
@@ -244,6 +368,10 @@ for (const [provider, vendor] of [
   ["openai", vendorOpenAI],
   ["anthropic", vendorAnthropic],
   ["cohere", vendorCohere],
+  ["mistral", vendorMistral],
+  ["together", vendorTogether],
+  ["openrouter", vendorOpenRouter],
+  ["tgi", vendorTgi],
 ]) {
   const { schemas, notes } = vendor();
   const file = `${provider}.schemas.json`;

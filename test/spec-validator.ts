@@ -3,7 +3,7 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.
 import addFormatsModule from "ajv-formats";
 
 /** A provider whose vendored spec schemas live in test/fixtures/specs/<provider>.schemas.json. */
-export type SpecProvider = "openai" | "anthropic" | "cohere";
+export type SpecProvider = "openai" | "anthropic" | "cohere" | "mistral" | "together" | "openrouter" | "tgi";
 
 export interface SpecValidator {
   /** Validates `value` against `components.schemas[schemaName]`. Empty array = valid; otherwise one readable

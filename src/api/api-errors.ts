@@ -1,7 +1,9 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { GatewayError } from "../canonical/index.js";
+import { errorBody } from "./error-format.js";
 import { errorFormatFor } from "./error-formats.js";
 import { allowedMethods } from "./method-not-allowed.js";
+import { REQUEST_ID_HEADER } from "./request-id.js";
 import { toGatewayError } from "./to-gateway-error.js";
 
 /**
@@ -9,7 +11,8 @@ import { toGatewayError } from "./to-gateway-error.js";
  * (error-formats.ts): errors thrown by handlers, Fastify's own (malformed JSON, 413, 415, a URL that cannot be
  * decoded), unknown paths (404) and wrong methods (405 with `Allow`), and requests that arrive while the gateway
  * shuts down (503). Server-side failures are logged with their cause; the client gets the catalogue message only,
- * never a stack trace. Node's connection-level errors (408, 431) are answered in client-errors.ts.
+ * never a stack trace, and the request's id (errorBody). Node's connection-level errors (408, 431) are answered
+ * in client-errors.ts.
  */
 export function useApiErrors(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => sendApiError(request, reply, error));
@@ -45,12 +48,16 @@ export function useApiErrors(app: FastifyInstance): void {
   });
 }
 
-/** Fastify's `frameworkErrors` option: a URL it cannot route (bad percent-encoding, a too long parameter). */
+/**
+ * Fastify's `frameworkErrors` option: a URL it cannot route (bad percent-encoding, a too long parameter). Such a
+ * request skips every hook, so the id header is set here.
+ */
 export function answerFrameworkError(
   error: FastifyError,
   request: FastifyRequest,
   reply: FastifyReply,
 ): void {
+  reply.header(REQUEST_ID_HEADER, request.id);
   void sendApiError(request, reply, error);
 }
 
@@ -60,5 +67,5 @@ function sendApiError(request: FastifyRequest, reply: FastifyReply, thrown: unkn
   else if (error.status >= 500) request.log.warn({ code: error.code, status: error.status }, error.message);
   if (error.retryAfterSeconds !== undefined) reply.header("retry-after", String(error.retryAfterSeconds));
   const format = errorFormatFor(request.url);
-  return reply.status(format.status(error)).send(format.body(error));
+  return reply.status(format.status(error)).send(errorBody(format, error, request.id));
 }

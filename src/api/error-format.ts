@@ -22,13 +22,45 @@ export interface DocumentedError {
  * HTTP layer's own included (405, 408, 413, 415, 431, bad URL, malformed JSON), is in that API's format.
  */
 export interface ErrorFormat {
-  /** Name of the format's schema in the OpenAPI document (`components.schemas`). */
+  /** Name of the error response's schema in the OpenAPI document (`components.schemas`): errorSchema(format). */
   schemaName: string;
+  /**
+   * Name of the schema of the error frame that ends a broken stream, for APIs that stream: the envelope alone
+   * (a provider's own error frame is relayed as it is, so frames carry no `request_id`; the header has it).
+   */
+  streamErrorSchemaName?: string;
   /** Path prefixes of the API (`/v1/`). The longest prefix that matches wins; the default format owns the rest. */
   pathPrefixes: readonly string[];
   status(error: GatewayError): number;
-  body(error: GatewayError): unknown;
-  /** JSON Schema of every body `body()` gives. */
-  schema: JsonSchema;
+  /** The API's error envelope; errorBody() adds the request id. */
+  body(error: GatewayError): object;
+  /** JSON Schema of every envelope `body()` gives (an object schema with `properties` and `required`). */
+  schema: JsonSchema & { properties: Record<string, unknown>; required: string[] };
   documentedErrors: readonly DocumentedError[];
 }
+
+/**
+ * The body of every error response, in every API: the API's envelope plus `request_id`, the id in the response's
+ * `x-request-id` header, so whoever quotes an error quotes what finds its log lines. The one place it is added
+ * (handler, framework and connection-level errors all come here), as errorSchema() is the one place it is
+ * documented.
+ */
+export function errorBody(format: ErrorFormat, error: GatewayError, requestId: string): object {
+  return { ...format.body(error), request_id: requestId };
+}
+
+/** JSON Schema of errorBody(): the format's envelope with `request_id`. */
+export function errorSchema(format: ErrorFormat): JsonSchema {
+  return {
+    ...format.schema,
+    properties: { ...format.schema.properties, request_id: REQUEST_ID_SCHEMA },
+    required: [...format.schema.required, "request_id"],
+  };
+}
+
+const REQUEST_ID_SCHEMA: JsonSchema = {
+  type: "string",
+  description:
+    "The request's id, also in the `x-request-id` response header: the one the client or a proxy sent (when it is 1-128 characters of `A-Za-z0-9._:@/+=-`), else a generated UUID. Every log line about the request carries it.",
+  examples: ["0f8e5c2a-3b1d-4e6f-9a7b-2c4d6e8f0a1b"],
+};

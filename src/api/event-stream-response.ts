@@ -2,7 +2,8 @@ import type { FastifyReply } from "fastify";
 import { GatewayError, type StreamEvent } from "../canonical/index.js";
 import { encodeSseFrame } from "../framing/sse-encoder.js";
 import { ClientStreamWriter } from "./client-stream-writer.js";
-import { serverTimingHeader, targetHeaders } from "./request-observation.js";
+import { type RequestObservation, serverTimingHeader, targetHeaders } from "./request-observation.js";
+import { SseHeartbeat } from "./sse-heartbeat.js";
 
 /** Turns canonical events into the client dialect's SSE data texts (one object per stream). */
 export interface StreamChunkEncoder {
@@ -44,6 +45,7 @@ export async function sendEventStream(
     ...streamResponseHeaders(reply),
     ...extraHeaders,
   });
+  const heartbeat = new SseHeartbeat(response, reply.server.sseHeartbeatMs);
   let failed = false;
   try {
     for await (const event of events) {
@@ -54,9 +56,12 @@ export async function sendEventStream(
         failed = true;
         break;
       }
-      if (event.type === "usage" && observation !== null) observation.usage = event.usage;
+      if (observation !== null) observeEvent(observation, event);
       const chunks = options.encoder.push(event);
-      if (chunks.length > 0) await response.write(chunks.map((chunk) => encodeSseFrame(chunk)).join(""));
+      if (chunks.length > 0) {
+        heartbeat.wrote();
+        await response.write(chunks.map((chunk) => encodeSseFrame(chunk)).join(""));
+      }
     }
   } catch (error) {
     // Events end with an error event rather than throwing; this is a defect, but the client must still see it.
@@ -68,6 +73,8 @@ export async function sendEventStream(
     failWith(reply, internal);
     if (!response.destroyed) await response.write(encodeSseFrame(options.encodeError(internal)));
     failed = true;
+  } finally {
+    heartbeat.stop();
   }
   if (!failed && !response.destroyed) {
     const last = options.encoder.finish().map((chunk) => encodeSseFrame(chunk));
@@ -75,6 +82,14 @@ export async function sendEventStream(
     if (last.length > 0) await response.write(last.join(""));
   }
   response.end();
+}
+
+/** What the observation keeps of a stream's events: its usage, finish reasons and the model that answered. */
+function observeEvent(observation: RequestObservation, event: StreamEvent): void {
+  if (event.type === "usage") observation.usage = event.usage;
+  else if (event.type === "finish")
+    observation.finishReasons = [...(observation.finishReasons ?? []), event.reason ?? "null"];
+  else if (event.type === "message_start" && event.model !== "") observation.responseModel = event.model;
 }
 
 /**

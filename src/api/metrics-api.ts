@@ -2,20 +2,32 @@ import type { FastifyInstance } from "fastify";
 import type { GatewayMetrics } from "../observability/metrics.js";
 import { mlflowErrorFormat } from "./mlflow-error-format.js";
 import { ANY_REQUEST_ERRORS, errorResponses } from "./openapi/operation-docs.js";
+import { requestMetrics } from "./request-metrics.js";
 import { serverTimingHeader, targetHeaders } from "./request-observation.js";
-import { outcomeStatus, recordRequest } from "./request-outcome.js";
+import type { RequestOutcomes } from "./request-outcome.js";
 
 /** Where `/metrics` gets its text: this process's registry, or (in a cluster) every worker's, aggregated. */
 export type MetricsSource = () => Promise<string>;
 
 /**
- * Records every API request in the metrics when its response ends, and adds `Server-Timing` and the
- * `x-switchyard-target` / `x-switchyard-attempts` headers to every response. First of all: a request decoration
- * reaches only the plugins registered after it.
+ * Follows every request from its arrival to its end (RequestOutcomes: each watcher sees it end exactly once),
+ * records API requests in the metrics, and adds `Server-Timing` and the `x-switchyard-target` /
+ * `x-switchyard-attempts` headers to every response. First of all: a request decoration reaches only the
+ * plugins registered after it, and a hook only the routes registered after it.
  */
-export function observeRequests(app: FastifyInstance, metrics: GatewayMetrics): void {
+export function observeRequests(
+  app: FastifyInstance,
+  metrics: GatewayMetrics,
+  outcomes: RequestOutcomes,
+): void {
   app.decorate("metrics", metrics);
   app.decorateRequest("observation", null);
+  app.decorateRequest("endStatus", null);
+  outcomes.watch(requestMetrics(metrics));
+  app.addHook("onRequest", (request, reply, done) => {
+    outcomes.track(request, reply);
+    done();
+  });
   // Callback-style hooks: an async hook costs a promise per request on every response.
   app.addHook("onSend", (request, reply, payload, done) => {
     if (!reply.hasHeader("server-timing")) {
@@ -24,11 +36,6 @@ export function observeRequests(app: FastifyInstance, metrics: GatewayMetrics): 
     // Which target served and after how many attempts, on answers and errors alike (streams set their own).
     if (request.observation !== null) reply.headers(targetHeaders(request.observation));
     done(null, payload);
-  });
-  // A response that never finishes (the client left) is recorded when its connection closes: observeRoute.
-  app.addHook("onResponse", (request, reply, done) => {
-    recordRequest(metrics, request, reply, outcomeStatus(request, reply));
-    done();
   });
 }
 

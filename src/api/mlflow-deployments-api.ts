@@ -21,6 +21,7 @@ import {
 } from "./openapi/operation-docs.js";
 import { observeRoute } from "./request-observation.js";
 import { describeRoute } from "./route-description.js";
+import { tokenTextFor } from "./token-text.js";
 import { visibleRoutes } from "./visible-routes.js";
 
 const TAGS = ["MLflow deployments API"];
@@ -92,7 +93,7 @@ export function registerMlflowDeploymentsApi(app: FastifyInstance, holder: Route
             {},
             {
               itemSchemaName: "DeploymentsQueryChunk",
-              errorSchemaName: "OpenAIError",
+              errorSchemaName: "OpenAIStreamError",
               description: 'With `"stream": true` (chat and completions): chunks, then `data: [DONE]`.',
             },
           ),
@@ -114,10 +115,16 @@ export function registerMlflowDeploymentsApi(app: FastifyInstance, holder: Route
         );
       }
       if (route.operation === "completions") {
-        const completions = new DeferredRequest(body, (raw) => decodeOpenAICompletionsRequest(raw).request);
+        const tokenText = await tokenTextFor(body, "prompt");
+        const completions = new DeferredRequest(
+          body,
+          (raw) => decodeOpenAICompletionsRequest(raw, tokenText).request,
+        );
         return answerCompletions(reply, served, completions);
       }
-      return answerEmbeddings(reply, served, new DeferredRequest(body, decodeOpenAIEmbeddingsWithFormat));
+      const tokenText = await tokenTextFor(body, "input");
+      const embeddings = new DeferredRequest(body, (raw) => decodeOpenAIEmbeddingsWithFormat(raw, tokenText));
+      return answerEmbeddings(reply, served, embeddings);
     },
   );
 }
@@ -127,7 +134,7 @@ function endpoint(holder: RouteTableHolder, name: string): Route {
   if (route === undefined) {
     throw new GatewayError(
       "route_not_found",
-      `The endpoint '${name}' is not present or active on the server. Please verify the endpoint name.`,
+      `The endpoint '${name}' is not present or active on the server. Please verify the endpoint name: GET /api/2.0/endpoints/ lists the endpoints.`,
     );
   }
   return route;

@@ -49,7 +49,8 @@ export const mlflowErrorFormat: ErrorFormat = {
       when: "unknown route or endpoint (the message names it), or unknown path",
       example: {
         code: "route_not_found",
-        message: "The route 'chat' is not present or active on the server. Please verify the route name.",
+        message:
+          "The route 'chat' is not present or active on the server. Please verify the route name: GET /api/2.0/gateway/routes/ lists the routes.",
       },
     },
     {
@@ -71,7 +72,7 @@ export const mlflowErrorFormat: ErrorFormat = {
       example: {
         code: "body_too_large",
         message:
-          "The request body is larger than the 10485760 bytes this gateway accepts (setting server.max_body_bytes).",
+          "The request body is larger than the gateway accepts: at most 10485760 bytes (10 MiB), set by server.max_body_bytes in the gateway's config.",
       },
     },
     {

@@ -3,6 +3,8 @@ import { decodeMlflowRequest } from "../dialects/mlflow/request-decoder.js";
 import { encodeMlflowResponse } from "../dialects/mlflow/response-encoder.js";
 import { executeRoute } from "../routing/execute-route.js";
 import type { RouteTableHolder } from "../routing/route-table-holder.js";
+import { attemptRecorder } from "./attempt-observer.js";
+import { canonicalFinish } from "./canonical-finish.js";
 import { clientAbortSignal } from "./client-abort-signal.js";
 import { mlflowErrorFormat } from "./mlflow-error-format.js";
 import { routeNotFound } from "./mlflow-route-info.js";
@@ -14,7 +16,7 @@ import {
   jsonResponse,
   routeNameParams,
 } from "./openapi/operation-docs.js";
-import { attemptRecorder, observeRoute } from "./request-observation.js";
+import { observeRoute } from "./request-observation.js";
 
 /**
  * Queries: `POST /gateway/{name}/invocations`, and the documented aliases `POST /gateway/routes/{name}` and
@@ -62,6 +64,9 @@ export function registerMlflowInvocations(app: FastifyInstance, holder: RouteTab
           );
           observation.upstreamMs = upstreamMs;
           observation.usage = response.usage;
+          const finish = canonicalFinish(response);
+          observation.finishReasons = finish.reasons;
+          if (finish.model !== undefined) observation.responseModel = finish.model;
           return encodeMlflowResponse(
             route.operation,
             response,

@@ -97,7 +97,7 @@ export function registerMlflowRouteInfo(app: FastifyInstance, holder: RouteTable
 export function routeNotFound(name: string): GatewayError {
   return new GatewayError(
     "route_not_found",
-    `The route '${name}' is not present or active on the server. Please verify the route name.`,
+    `The route '${name}' is not present or active on the server. Please verify the route name: GET /api/2.0/gateway/routes/ lists the routes.`,
   );
 }
 

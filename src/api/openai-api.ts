@@ -29,19 +29,20 @@ import {
 import { registerOwnKey } from "./own-key-api.js";
 import { observeRoute } from "./request-observation.js";
 import { routeForRequest } from "./route-for-request.js";
+import { tokenTextFor } from "./token-text.js";
 import { visibleRoutes } from "./visible-routes.js";
 
 const TAGS = ["OpenAI-compatible API"];
 const STREAM = {
   chat: {
     itemSchemaName: "OpenAIChatCompletionChunk",
-    errorSchemaName: "OpenAIError",
+    errorSchemaName: "OpenAIStreamError",
     description:
       'With `"stream": true`: chunks, then `data: [DONE]`; a broken stream ends with an error object.',
   },
   completions: {
     itemSchemaName: "OpenAITextCompletionChunk",
-    errorSchemaName: "OpenAIError",
+    errorSchemaName: "OpenAIStreamError",
     description:
       'With `"stream": true`: chunks, then `data: [DONE]`; a broken stream ends with an error object.',
   },
@@ -109,9 +110,11 @@ export async function registerOpenAIApi(
           },
         },
         async (request, reply) => {
+          const raw = jsonObjectBody(request.body);
+          const tokenText = await tokenTextFor(raw, "prompt");
           const body = new DeferredRequest(
-            jsonObjectBody(request.body),
-            (raw) => decodeOpenAICompletionsRequest(raw).request,
+            raw,
+            (fields) => decodeOpenAICompletionsRequest(fields, tokenText).request,
           );
           const table = holder.current;
           const route = routeForRequest(
@@ -139,7 +142,11 @@ export async function registerOpenAIApi(
           },
         },
         async (request, reply) => {
-          const body = new DeferredRequest(jsonObjectBody(request.body), decodeOpenAIEmbeddingsWithFormat);
+          const raw = jsonObjectBody(request.body);
+          const tokenText = await tokenTextFor(raw, "input");
+          const body = new DeferredRequest(raw, (fields) =>
+            decodeOpenAIEmbeddingsWithFormat(fields, tokenText),
+          );
           const table = holder.current;
           const route = routeForRequest(
             table,

@@ -7,6 +7,7 @@ import type { ErrorFormat } from "./error-format.js";
  */
 export const openAIErrorFormat: ErrorFormat = {
   schemaName: "OpenAIError",
+  streamErrorSchemaName: "OpenAIStreamError",
   pathPrefixes: ["/v1/"],
   status: openAIStatus,
   body: encodeOpenAIError,
@@ -89,7 +90,7 @@ export const openAIErrorFormat: ErrorFormat = {
       example: {
         code: "body_too_large",
         message:
-          "The request body is larger than the 10485760 bytes this gateway accepts (setting server.max_body_bytes).",
+          "The request body is larger than the gateway accepts: at most 10485760 bytes (10 MiB), set by server.max_body_bytes in the gateway's config.",
       },
     },
     {

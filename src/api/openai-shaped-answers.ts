@@ -24,13 +24,14 @@ import type { Route, RouteTable } from "../routing/route-table.js";
 import type { RouteTableHolder } from "../routing/route-table-holder.js";
 import { continuationSource, continuesAfter } from "../routing/stream-continuation.js";
 import { withContinuation } from "../streaming/continued-stream.js";
-import { passThroughFor } from "../streaming/pass-through.js";
+import { canPassThrough, passThroughFor } from "../streaming/pass-through.js";
+import { attemptRecorder } from "./attempt-observer.js";
+import { canonicalFinish } from "./canonical-finish.js";
 import { clientAbortSignal } from "./client-abort-signal.js";
 import type { DeferredRequest } from "./deferred-request.js";
 import { type StreamChunkEncoder, sendEventStream } from "./event-stream-response.js";
 import { sendRelayedStream } from "./relay-stream-response.js";
-import { usageOfAnswer } from "./relayed-usage.js";
-import { attemptRecorder } from "./request-observation.js";
+import { finishOfAnswer, usageOfAnswer } from "./relayed-usage.js";
 import { noteContinuation, noteSkippedFrame } from "./stream-notes.js";
 
 /** A request's route, with the table it was found in, the holder that admits requests to it, and the caller. */
@@ -111,7 +112,7 @@ export async function answerEmbeddings(
  */
 function decodeUnlessRelayed(route: Route, operation: Operation, request: DeferredRequest<unknown>): void {
   const first = route.targets[0];
-  if (first === undefined || passThroughFor("openai", operation, first) === undefined) void request.canonical;
+  if (first === undefined || !canPassThrough("openai", operation, first)) void request.canonical;
 }
 
 type WholeAnswer<R> = { kind: "relayed"; reply: FastifyReply } | { kind: "translated"; response: R };
@@ -127,8 +128,8 @@ async function answerWhole<O extends Operation>(
     route,
     clientAbortSignal(reply.raw),
     async (target, signal, timeouts) => {
-      const passThrough = passThroughFor("openai", operation, target);
-      if (passThrough !== undefined) return fetchRelayedJson(passThrough, request.body, signal, timeouts);
+      const passThrough = passThroughFor("openai", operation, target, request.body);
+      if (passThrough !== undefined) return fetchRelayedJson(passThrough, signal, timeouts);
       return {
         kind: "translated" as const,
         ...(await performAttempt(target, operation, request.canonical, signal, timeouts)),
@@ -138,9 +139,11 @@ async function answerWhole<O extends Operation>(
   );
   if (value.kind === "relayed-json") {
     observe(reply, value.upstreamMs, usageOfAnswer(value.body));
+    observeFinish(reply, finishOfAnswer(value.body));
     return { kind: "relayed", reply: reply.type("application/json").send(value.text) };
   }
   observe(reply, value.upstreamMs, value.response.usage);
+  observeFinish(reply, canonicalFinish(value.response));
   return { kind: "translated", response: value.response };
 }
 
@@ -154,21 +157,14 @@ async function stream<O extends "chat" | "completions">(
   const clientSignal = clientAbortSignal(reply.raw);
   const onSkippedFrame = (provider: string, reason: string): void =>
     noteSkippedFrame(reply, provider, reason);
-  const { value, target } = await callWithResilience(
+  const { value, target: served } = await callWithResilience(
     route,
     clientSignal,
     async (target, signal, timeouts) => {
-      const passThrough = passThroughFor("openai", operation, target);
+      const passThrough = passThroughFor("openai", operation, target, request.body);
       if (passThrough !== undefined) {
-        // Only chat relays (completions are served through chat), so the decoder for an upstream that
-        // answers JSON is chat's; decoding happens only in that rare case.
-        return openRelayedStream(
-          passThrough,
-          request.body,
-          () => request.canonical as ChatRequest,
-          signal,
-          timeouts,
-        );
+        // The request is decoded only if the upstream ignores `stream` and answers with JSON.
+        return openRelayedStream(passThrough, operation, () => request.canonical, signal, timeouts);
       }
       return {
         kind: "events" as const,
@@ -178,10 +174,11 @@ async function stream<O extends "chat" | "completions">(
     attemptRecorder(reply.request),
   );
   observe(reply, value.firstEventMs, undefined);
+  const context = { route: route.name, target: served.label };
   // Only chat continues: a completion's prompt is not a conversation an assistant prefill can extend.
   const continuation =
     operation === "chat"
-      ? continuationSource(route, target, () => request.canonical as ChatRequest, clientSignal, {
+      ? continuationSource(route, served, () => request.canonical as ChatRequest, clientSignal, {
           failed: (failed, error) =>
             reply.log.warn(
               { route: route.name, target: failed.label, err: error },
@@ -190,7 +187,7 @@ async function stream<O extends "chat" | "completions">(
         })
       : undefined;
   if (value.kind === "relayed-stream") {
-    await sendRelayedStream(reply, value, clientSignal, {
+    await sendRelayedStream(reply, value, clientSignal, context, {
       continuation,
       includeUsage: request.includeUsage,
     });
@@ -204,7 +201,7 @@ async function stream<O extends "chat" | "completions">(
         );
   await sendEventStream(reply, events, {
     encoder,
-    encodeError: (error) => JSON.stringify(encodeOpenAIError(error)),
+    encodeError: (error) => JSON.stringify(encodeOpenAIError(error.withContext(context))),
     doneMarker: true,
   });
   return reply;
@@ -228,4 +225,11 @@ function observe(reply: FastifyReply, upstreamMs: number, usage: Usage | undefin
   if (observation === null) return;
   observation.upstreamMs = upstreamMs;
   if (usage !== undefined) observation.usage = usage;
+}
+
+function observeFinish(reply: FastifyReply, finish: { model?: string; reasons: string[] } | undefined): void {
+  const observation = reply.request.observation;
+  if (observation === null || finish === undefined) return;
+  observation.finishReasons = finish.reasons;
+  if (finish.model !== undefined) observation.responseModel = finish.model;
 }

@@ -1,14 +1,15 @@
-import type { FastifyReply, FastifyRequest } from "fastify";
-import type { StreamContinuation, Usage } from "../canonical/index.js";
+import type { FastifyReply } from "fastify";
+import type { Operation, StreamContinuation, Usage } from "../canonical/index.js";
 import type { GatewayMetrics } from "../observability/metrics.js";
-import type { AttemptFailure, AttemptObserver } from "../routing/resilient-call.js";
 import type { Route } from "../routing/route-table.js";
-import { CLIENT_CLOSED_REQUEST, recordRequest } from "./request-outcome.js";
+import { recordRequest } from "./request-metrics.js";
 
 /** What the gateway learns about one API request while answering it: the source of its metrics and timings. */
 export interface RequestObservation {
   api: string;
   route: string;
+  /** What the route does (`chat`, `completions`, `embeddings`). */
+  operation: Operation;
   provider: string;
   /** The configured upstream model (bounded by the config, unlike what upstreams report). */
   model: string;
@@ -21,9 +22,12 @@ export interface RequestObservation {
   /** For streams: when the first byte went to the client, in ms since the request arrived. */
   firstByteMs: number | undefined;
   usage: Usage | undefined;
+  /** The model the upstream says answered, and each choice's finish reason, when known (for traces). */
+  responseModel: string | undefined;
+  finishReasons: string[] | undefined;
   /**
-   * The status to count the request with when it differs from the HTTP status: a stream answered 200 and then
-   * ended with an error frame counts as that error's status.
+   * The status the request ended with when it differs from the HTTP status: a stream answered 200 and then
+   * ended with an error frame ends as that error's status (in metrics, the access log and the trace).
    */
   outcomeStatus: number | undefined;
   /** Stream frames that could not be read and were skipped. */
@@ -42,8 +46,8 @@ declare module "fastify" {
 }
 
 /**
- * Starts observing a request once its route is known: it counts as in flight from here until it is recorded,
- * when its response finishes (metrics-api.ts) or its connection closes before that (the client left: 499).
+ * Starts observing a request once its route is known: it counts as in flight from here until it ends
+ * (request-outcome.ts: its response finished, or its connection closed first).
  */
 export function observeRoute(reply: FastifyReply, api: string, route: Route): RequestObservation {
   const request = reply.request;
@@ -51,6 +55,7 @@ export function observeRoute(reply: FastifyReply, api: string, route: Route): Re
   const observation: RequestObservation = {
     api,
     route: route.name,
+    operation: route.operation,
     provider: upstream?.providerName ?? "",
     model: upstream?.model ?? "",
     upstreamMs: undefined,
@@ -59,6 +64,8 @@ export function observeRoute(reply: FastifyReply, api: string, route: Route): Re
     attempts: 0,
     firstByteMs: undefined,
     usage: undefined,
+    responseModel: undefined,
+    finishReasons: undefined,
     outcomeStatus: undefined,
     skippedFrames: 0,
     continuation: undefined,
@@ -66,9 +73,9 @@ export function observeRoute(reply: FastifyReply, api: string, route: Route): Re
   request.observation = observation;
   const metrics = request.server.metrics;
   metrics.inFlight.labels(route.name).value++;
-  reply.raw.once("close", () => {
-    if (!reply.raw.writableFinished) recordRequest(metrics, request, reply, CLIENT_CLOSED_REQUEST);
-  });
+  // The client left before the route was known (an asynchronous hook in between): it ended already, so it is
+  // counted now, with how it ended.
+  if (request.endStatus !== null) recordRequest(metrics, request, reply, request.endStatus);
   return observation;
 }
 
@@ -86,54 +93,4 @@ export function targetHeaders(observation: RequestObservation | null): Record<st
   const headers: Record<string, string> = { "x-switchyard-attempts": String(observation.attempts) };
   if (observation.target !== undefined) headers["x-switchyard-target"] = observation.target;
   return headers;
-}
-
-/**
- * Records each attempt in the request's observation (the last one tried is the one that served) and logs every
- * failure the route recovered from, with what came next: an attempt that failed is never silent.
- */
-export function attemptRecorder(request: FastifyRequest): AttemptObserver {
-  return {
-    started(target, attempt) {
-      const observation = request.observation;
-      if (observation === null) return;
-      observation.target = target.label;
-      observation.provider = target.upstream.providerName;
-      observation.model = target.upstream.model;
-      observation.attempts = attempt;
-    },
-    failed(failure) {
-      // A failure that ends the request is logged once, with the answer (api-errors.ts).
-      if (failure.next === "fail") return;
-      request.log.warn(failureEntry(request, failure), failureMessage(request, failure));
-    },
-    panicked(target) {
-      const route = request.observation?.route ?? "";
-      request.log.warn(
-        { route, target: target.label },
-        `every target of route '${route}' has an open circuit; trying ${target.label} anyway (panic mode)`,
-      );
-    },
-  };
-}
-
-const NEXT_STEP = {
-  retry: "retrying the same target",
-  fallback: "moving on to the next target",
-  fail: "answering with this failure",
-};
-
-function failureEntry(request: FastifyRequest, failure: AttemptFailure): Record<string, unknown> {
-  return {
-    route: request.observation?.route,
-    target: failure.target.label,
-    attempt: failure.attempt,
-    failure: failure.kind ?? "other",
-    next: failure.next,
-  };
-}
-
-function failureMessage(request: FastifyRequest, failure: AttemptFailure): string {
-  const reason = failure.error instanceof Error ? failure.error.message : String(failure.error);
-  return `attempt ${failure.attempt} of route '${request.observation?.route ?? ""}' on ${failure.target.label} failed (${failure.kind ?? "other"}): ${reason}; ${NEXT_STEP[failure.next]}`;
 }

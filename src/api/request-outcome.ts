@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import type { GatewayMetrics } from "../observability/metrics.js";
+import { connectionAnswerOf } from "./client-errors.js";
 
 /**
  * nginx's "client closed request": the client (or a proxy in front of the gateway) went away before its response
@@ -8,55 +8,65 @@ import type { GatewayMetrics } from "../observability/metrics.js";
 export const CLIENT_CLOSED_REQUEST = 499;
 
 /**
- * The status a finished API request is counted with: its HTTP status, unless the response never finished (the
- * connection closed first: 499) or a stream that had already answered 200 ended with an error frame (the
- * error's status, set in `observation.outcomeStatus` by whoever wrote that frame).
+ * What sees each request: metrics, the access log, tracing. `ended` is called exactly once per request, with the
+ * status it ended with, whether its response finished or its connection closed first.
+ */
+export interface RequestWatcher {
+  /** When the request arrives, before its body is read. */
+  started?(request: FastifyRequest, reply: FastifyReply): void;
+  ended(request: FastifyRequest, reply: FastifyReply, status: number): void;
+}
+
+declare module "fastify" {
+  interface FastifyRequest {
+    /** The status the request ended with, once it has (see RequestOutcomes); null while it is under way. */
+    endStatus: number | null;
+  }
+}
+
+/**
+ * The status a request ended with: its HTTP status, unless the response never finished (the connection closed
+ * first: 499, or the status Node answered on the connection itself, a 408 for a body that never came) or a
+ * stream that had already answered 200 ended with an error frame (the error's status, set in
+ * `observation.outcomeStatus` by whoever wrote that frame).
  */
 export function outcomeStatus(request: FastifyRequest, reply: FastifyReply): number {
-  if (!reply.raw.writableFinished) return CLIENT_CLOSED_REQUEST;
+  if (!reply.raw.writableFinished) return connectionAnswerOf(request.raw) ?? CLIENT_CLOSED_REQUEST;
   return request.observation?.outcomeStatus ?? reply.statusCode;
 }
 
 /**
- * Records one API request in the metrics, exactly once: called when its response finishes and again when its
- * connection closes, whichever comes first wins (the observation is cleared here). A request the client left
- * (499) has no response duration to observe.
+ * Tells the watchers about every request exactly once when it ends. One `close` listener per response decides:
+ * Node emits `close` once, after `finish` when the response completed and without it when the connection went
+ * first (Node does not flag a request whose body was read as aborted, and Fastify's `onRequestAbort` and
+ * `onResponse` each miss one of the two cases). Nothing depends on the order of the watchers: none consumes
+ * what another reads.
  */
-export function recordRequest(
-  metrics: GatewayMetrics,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  status: number,
-): void {
-  const observation = request.observation;
-  if (observation === null) return;
-  request.observation = null;
-  const { api, route, provider, model } = observation;
-  const finished = status !== CLIENT_CLOSED_REQUEST;
-  const elapsedSeconds = reply.elapsedTime / 1000;
-  metrics.inFlight.labels(route).value--;
-  metrics.requests.labels(api, route, provider, String(status)).value++;
-  if (finished) metrics.requestDuration.labels(api, route, provider).observe(elapsedSeconds);
-  if (observation.upstreamMs !== undefined) {
-    const upstreamSeconds = observation.upstreamMs / 1000;
-    if (observation.streaming) {
-      metrics.timeToFirstToken.labels(route, provider).observe(upstreamSeconds);
-      if (observation.firstByteMs !== undefined) {
-        const overheadMs = Math.max(0, observation.firstByteMs - observation.upstreamMs);
-        metrics.gatewayOverhead.labels(api, route).observe(overheadMs / 1000);
-      }
-    } else {
-      metrics.upstreamDuration.labels(route, provider).observe(upstreamSeconds);
-      if (finished) {
-        metrics.gatewayOverhead.labels(api, route).observe(Math.max(0, elapsedSeconds - upstreamSeconds));
+export class RequestOutcomes {
+  private readonly starting: RequestWatcher[] = [];
+  private readonly ending: RequestWatcher[] = [];
+
+  watch(watcher: RequestWatcher): void {
+    if (watcher.started !== undefined) this.starting.push(watcher);
+    this.ending.push(watcher);
+  }
+
+  /** Called for every request as it arrives (an `onRequest` hook, and Fastify's framework errors, which skip hooks). */
+  track(request: FastifyRequest, reply: FastifyReply): void {
+    for (const watcher of this.starting) watcher.started?.(request, reply);
+    reply.raw.once("close", () => this.end(request, reply));
+  }
+
+  private end(request: FastifyRequest, reply: FastifyReply): void {
+    const status = outcomeStatus(request, reply);
+    request.endStatus = status;
+    for (const watcher of this.ending) {
+      // A listener of Node's event: a throw here would crash the worker, not fail one request.
+      try {
+        watcher.ended(request, reply, status);
+      } catch (error) {
+        request.log.error({ err: error }, "recording the end of a request failed");
       }
     }
   }
-  if (observation.skippedFrames > 0)
-    metrics.skippedFrames.labels(route, provider).value += observation.skippedFrames;
-  const continuation = observation.continuation;
-  if (continuation !== undefined) metrics.continuations.labels(route, continuation.to).value++;
-  const usage = observation.usage;
-  if (usage?.inputTokens != null) metrics.tokens.labels(route, model, "input").value += usage.inputTokens;
-  if (usage?.outputTokens != null) metrics.tokens.labels(route, model, "output").value += usage.outputTokens;
 }

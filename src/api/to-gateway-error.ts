@@ -27,13 +27,7 @@ export function toGatewayError(error: unknown, bodyLimitBytes?: number): Gateway
         cause: error,
       });
     case "FST_ERR_CTP_BODY_TOO_LARGE":
-      return new GatewayError(
-        "body_too_large",
-        bodyLimitBytes === undefined
-          ? "The request body is larger than the gateway accepts (setting server.max_body_bytes)."
-          : `The request body is larger than the ${bodyLimitBytes} bytes this gateway accepts (setting server.max_body_bytes).`,
-        { cause: error },
-      );
+      return new GatewayError("body_too_large", bodyTooLargeMessage(bodyLimitBytes), { cause: error });
     case "FST_ERR_CTP_INVALID_JSON_BODY":
       return new GatewayError("invalid_json", "The request body is not valid JSON.", { cause: error });
     case "FST_ERR_CTP_INVALID_CONTENT_LENGTH":
@@ -65,4 +59,17 @@ export function toGatewayError(error: unknown, bodyLimitBytes?: number): Gateway
       cause: error,
     },
   );
+}
+
+/** Says the limit and the setting that raises it, so that whoever hits it knows what to ask for. */
+function bodyTooLargeMessage(limitBytes: number | undefined): string {
+  if (limitBytes === undefined)
+    return "The request body is larger than the gateway accepts (server.max_body_bytes).";
+  return `The request body is larger than the gateway accepts: at most ${limitBytes} bytes (${formatBytes(limitBytes)}), set by server.max_body_bytes in the gateway's config.`;
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${Number((bytes / (1024 * 1024)).toFixed(1))} MiB`;
+  if (bytes >= 1024) return `${Number((bytes / 1024).toFixed(1))} KiB`;
+  return `${bytes} B`;
 }

@@ -22,6 +22,11 @@ export interface ChatMessage {
   /** The call a tool message answers (tool messages only). */
   toolCallId?: string;
   name?: string;
+  /**
+   * The reasoning text an assistant turn came with (OpenAI-compatible `reasoning_content`). Kept per turn because
+   * some providers require it back in later requests (DeepSeek's thinking mode).
+   */
+  reasoning?: string;
 }
 
 export interface ToolDefinition {
@@ -48,7 +53,14 @@ export interface ChatRequest extends SamplingParameters {
 
 export interface ChatChoice {
   index: number;
-  message: { role: "assistant"; content: string | null; toolCalls?: ToolCall[] };
+  message: {
+    role: "assistant";
+    content: string | null;
+    toolCalls?: ToolCall[];
+    /** What a reasoning model thought before answering, when the upstream shows it (`reasoning_content`,
+     * Anthropic's thinking blocks). */
+    reasoning?: string;
+  };
   finishReason: FinishReason;
 }
 

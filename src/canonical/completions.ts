@@ -3,7 +3,11 @@ import type { SamplingParameters } from "./sampling.js";
 import type { Usage } from "./usage.js";
 
 export interface CompletionsRequest extends SamplingParameters {
-  prompt: string;
+  /**
+   * One prompt, or several (OpenAI's batched form). Several prompts reach only upstreams whose completions
+   * operation declares `acceptsPromptLists`; for the others routing sends one request per prompt.
+   */
+  prompt: string | string[];
 }
 
 export interface CompletionsChoice {

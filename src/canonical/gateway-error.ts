@@ -57,7 +57,27 @@ export interface GatewayErrorDetails {
   retryAfterSeconds?: number;
   /** For failures of an upstream: what kind of failure it was, as the upstream's dialect reads it. */
   failureKind?: FailureKind;
+  /**
+   * For errors the upstream reported (HTTP or in-stream): its own `type`, `code` and `param`, passed on to
+   * clients whose dialect has those fields (OpenAI's `context_length_exceeded` and the like), and the provider's
+   * name for people, so the message can say who said it.
+   */
+  upstream?: UpstreamErrorDetails;
   cause?: unknown;
+}
+
+export interface UpstreamErrorDetails {
+  /** The provider's display name (`Mistral`), when known; never a guess. */
+  provider?: string;
+  type?: string;
+  code?: string;
+  param?: string;
+}
+
+/** Where in the gateway an error happened: the route, and the target (`provider/model`) that was called. */
+export interface ErrorContext {
+  route: string;
+  target?: string;
 }
 
 export class GatewayError extends Error {
@@ -69,6 +89,9 @@ export class GatewayError extends Error {
   readonly upstreamBody: unknown;
   readonly retryAfterSeconds: number | undefined;
   readonly failureKind: FailureKind | undefined;
+  readonly upstream: UpstreamErrorDetails | undefined;
+  /** Set once, by whoever knows the route (and target) when the error leaves routing. */
+  context: ErrorContext | undefined;
 
   constructor(code: ErrorCode, message: string, details: GatewayErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -81,6 +104,14 @@ export class GatewayError extends Error {
     this.upstreamBody = details.upstreamBody;
     this.retryAfterSeconds = details.retryAfterSeconds;
     this.failureKind = details.failureKind;
+    this.upstream = details.upstream;
+    this.context = undefined;
+  }
+
+  /** Records the route and target the error happened on, unless an inner layer already did. */
+  withContext(context: ErrorContext): this {
+    this.context ??= context;
+    return this;
   }
 }
 

@@ -12,6 +12,8 @@ export type StreamEvent =
   | { type: "message_start"; id: string | null; model: string; created: number }
   | { type: "block_start"; choice: number; index: number; block: StreamBlock }
   | { type: "text_delta"; choice: number; index: number; text: string }
+  /** A piece of a reasoning block's text (a reasoning model's thinking, shown before its answer). */
+  | { type: "reasoning_delta"; choice: number; index: number; text: string }
   | { type: "tool_arguments_delta"; choice: number; index: number; json: string }
   | { type: "block_stop"; choice: number; index: number }
   | { type: "finish"; choice: number; reason: FinishReason }
@@ -31,7 +33,10 @@ export interface StreamContinuation {
   prefillChars: number;
 }
 
-export type StreamBlock = { kind: "text" } | { kind: "tool_call"; id: string; name: string };
+export type StreamBlock =
+  | { kind: "text" }
+  | { kind: "reasoning" }
+  | { kind: "tool_call"; id: string; name: string };
 
 /**
  * Turns one upstream stream's frames into canonical events. One object per stream, holding that stream's

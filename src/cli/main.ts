@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { PACKAGE_VERSION } from "../server/package-version.js";
 import { CONFIG_PATH_HELP, MISSING_CONFIG_PATH, resolveConfigPath } from "./config-path-option.js";
 import { GATEWAY_URI_HELP } from "./gateway-uri-option.js";
@@ -35,14 +35,25 @@ program
   .command("start")
   .description("start the gateway")
   .option("--config-path <file>", CONFIG_PATH_HELP)
-  .option("--host <host>", "address to listen on", "127.0.0.1")
-  .option("--port <port>", "port to listen on", integer(0, 65535), 5000)
-  .option("--workers <count>", "worker processes", integer(1, 256), 2)
-  .option(
-    "--shutdown-timeout <seconds>",
-    "longest wait for requests in flight on shutdown",
-    integer(0, 3600),
-    30,
+  // Each also comes from the environment (containers are configured that way); the option wins.
+  .addOption(new Option("--host <host>", "address to listen on").env("SWITCHYARD_HOST").default("127.0.0.1"))
+  .addOption(
+    new Option("--port <port>", "port to listen on")
+      .env("SWITCHYARD_PORT")
+      .argParser(integer(0, 65535))
+      .default(5000),
+  )
+  .addOption(
+    new Option("--workers <count>", "worker processes")
+      .env("SWITCHYARD_WORKERS")
+      .argParser(integer(1, 256))
+      .default(2),
+  )
+  .addOption(
+    new Option("--shutdown-timeout <seconds>", "longest wait for requests in flight on shutdown")
+      .env("SWITCHYARD_SHUTDOWN_TIMEOUT")
+      .argParser(integer(0, 3600))
+      .default(30),
   )
   .option("--no-watch", "do not reload when the config file changes (SIGHUP still reloads)")
   .action(

@@ -4,6 +4,7 @@ import { formatConfigIssue } from "../config/config-issue.js";
 import type { GatewayConfig } from "../config/gateway-config.js";
 import { parseConfig } from "../config/parse-config.js";
 import { createLogger, type Logger } from "../observability/logger.js";
+import { tracingSettingsFrom } from "../observability/tracing/tracing-settings.js";
 import { PACKAGE_VERSION } from "../server/package-version.js";
 import { runPrimary } from "../server/primary.js";
 
@@ -35,6 +36,13 @@ export async function startCommand(options: StartOptions): Promise<number | unde
     return 1;
   }
   const config = result.config;
+  try {
+    // Checked here, once: a worker that found them wrong could only crash, and be replaced, forever.
+    tracingSettingsFrom(process.env);
+  } catch (error) {
+    process.stderr.write(`Not starting: ${(error as Error).message}\n`);
+    return 1;
+  }
   runPrimary({
     ...options,
     configPath: file,
@@ -42,8 +50,11 @@ export async function startCommand(options: StartOptions): Promise<number | unde
     configText: text,
     logger,
     onReady: (base) => {
+      // Listening on every interface, Fastify reports the first address it finds; say what was asked for.
+      const everywhere = options.host === "0.0.0.0" || options.host === "::";
+      const listening = everywhere ? `http://${options.host}:${new URL(base).port} (every interface)` : base;
       logger.info(
-        `Switchyard ${PACKAGE_VERSION} listening on ${base} with ${options.workers} ${options.workers === 1 ? "worker" : "workers"}; config ${file}`,
+        `Switchyard ${PACKAGE_VERSION} listening on ${listening} with ${options.workers} ${options.workers === 1 ? "worker" : "workers"}; config ${file}`,
       );
       for (const route of config.routes) {
         const target = route.targets[0];

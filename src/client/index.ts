@@ -1,5 +1,5 @@
 /**
- * `switchyard/client`: the TypeScript client of a Switchyard gateway. Browser-safe: it uses `fetch` and
+ * `switchyard-gateway/client`: the TypeScript client of a Switchyard gateway. Browser-safe: it uses `fetch` and
  * standard web APIs only, and imports nothing outside this folder.
  */
 export {

@@ -46,6 +46,9 @@ describe("server settings", () => {
       "max_body_bytes: 2048",
       "request_header_timeout_seconds: 2.5",
       "request_timeout_seconds: 30",
+      "access_log: false",
+      "sse_heartbeat_seconds: 0.5",
+      "trusted_proxies: [127.0.0.1, 10.0.0.0/8, '::1']",
       "max_json_depth: 32",
       "worker_health_timeout_seconds: 4.5",
     );
@@ -53,6 +56,9 @@ describe("server settings", () => {
       maxBodyBytes: 2048,
       headersTimeoutMs: 2_500,
       requestTimeoutMs: 30_000,
+      accessLog: false,
+      sseHeartbeatMs: 500,
+      trustedProxies: ["127.0.0.1", "10.0.0.0/8", "::1"],
       maxJsonDepth: 32,
       workerHealthTimeoutMs: 4_500,
     });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { trustedProxySchema } from "./trusted-proxy.js";
 
 /** Settings of the HTTP server itself. They apply when the gateway starts; a reload cannot change them. */
 export interface ServerSettings {
@@ -8,6 +9,18 @@ export interface ServerSettings {
   headersTimeoutMs: number;
   /** A client must send its whole request (headers and body) within this time. */
   requestTimeoutMs: number;
+  /** Whether every request writes one structured access-log line. */
+  accessLog: boolean;
+  /**
+   * How long a stream may stay silent before the gateway sends an SSE comment (`: keep-alive`), so that proxies
+   * with a read timeout (nginx: 60 s) do not cut a stream whose upstream is still thinking; 0 turns it off.
+   */
+  sseHeartbeatMs: number;
+  /**
+   * The proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed (addresses or CIDR ranges); empty:
+   * none, the client address is the connection's.
+   */
+  trustedProxies: string[];
   /** Deepest nesting of objects and arrays accepted in a JSON body (400 beyond), checked before parsing. */
   maxJsonDepth: number;
   /** A worker that does not answer the primary's health probe for this long is replaced. */
@@ -18,6 +31,9 @@ export const DEFAULT_SERVER_SETTINGS: ServerSettings = {
   maxBodyBytes: 10 * 1024 * 1024,
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 60_000,
+  accessLog: true,
+  sseHeartbeatMs: 15_000,
+  trustedProxies: [],
   maxJsonDepth: 128,
   workerHealthTimeoutMs: 10_000,
 };
@@ -42,6 +58,9 @@ export const serverSettingsSchema = z
       .optional(),
     request_header_timeout_seconds: z.number().positive().max(3600).optional(),
     request_timeout_seconds: z.number().positive().max(3600).optional(),
+    access_log: z.boolean().optional(),
+    sse_heartbeat_seconds: z.number().min(0).max(3600).optional(),
+    trusted_proxies: z.array(trustedProxySchema).optional(),
     max_json_depth: z.number().int().min(2).max(MAX_JSON_DEPTH_LIMIT).optional(),
     worker_health_timeout_seconds: z.number().min(1).max(3600).optional(),
   })
@@ -53,6 +72,12 @@ export const serverSettingsSchema = z
       maxBodyBytes: value?.max_body_bytes ?? DEFAULT_SERVER_SETTINGS.maxBodyBytes,
       headersTimeoutMs: toMs(value?.request_header_timeout_seconds, DEFAULT_SERVER_SETTINGS.headersTimeoutMs),
       requestTimeoutMs: toMs(value?.request_timeout_seconds, DEFAULT_SERVER_SETTINGS.requestTimeoutMs),
+      accessLog: value?.access_log ?? DEFAULT_SERVER_SETTINGS.accessLog,
+      sseHeartbeatMs:
+        value?.sse_heartbeat_seconds === undefined
+          ? DEFAULT_SERVER_SETTINGS.sseHeartbeatMs
+          : Math.round(value.sse_heartbeat_seconds * 1000),
+      trustedProxies: value?.trusted_proxies ?? DEFAULT_SERVER_SETTINGS.trustedProxies,
       maxJsonDepth: value?.max_json_depth ?? DEFAULT_SERVER_SETTINGS.maxJsonDepth,
       workerHealthTimeoutMs: toMs(
         value?.worker_health_timeout_seconds,
@@ -90,4 +115,4 @@ function timeoutOrderIssue(value: ServerEntry, settings: ServerSettings): z.core
 }
 
 export const SERVER_KEYS =
-  "max_body_bytes, request_header_timeout_seconds, request_timeout_seconds, max_json_depth, worker_health_timeout_seconds";
+  "max_body_bytes, request_header_timeout_seconds, request_timeout_seconds, access_log, sse_heartbeat_seconds, trusted_proxies, max_json_depth, worker_health_timeout_seconds";

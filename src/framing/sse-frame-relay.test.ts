@@ -3,7 +3,11 @@ import { SseFrameRelay } from "./sse-frame-relay.js";
 
 function pushAll(relay: SseFrameRelay, pieces: string[]) {
   return pieces.map((piece) => {
-    const { bytes, frames, ends } = relay.push(Buffer.from(piece));
+    const { bytes, frames, starts, ends } = relay.push(Buffer.from(piece));
+    // Each frame's own bytes, cut by its start and end, must be exactly that frame.
+    for (const [index, frame] of frames.entries()) {
+      expect(bytes.subarray(starts[index], ends[index]).toString()).toContain(frame.data);
+    }
     return { bytes: bytes.toString(), frames, cuts: ends.map((end) => bytes.subarray(0, end).toString()) };
   });
 }
@@ -42,9 +46,26 @@ describe("SseFrameRelay", () => {
       ],
     ],
     [
-      "relays a comment with the frame after it",
+      "leaves out a keep-alive comment before the first frame, so it is never the first byte",
       [": keep-alive\n\ndata: a\n\n"],
-      [{ bytes: ": keep-alive\n\ndata: a\n\n", data: ["a"], cuts: [": keep-alive\n\ndata: a\n\n"] }],
+      [{ bytes: "data: a\n\n", data: ["a"], cuts: ["data: a\n\n"] }],
+    ],
+    [
+      "leaves out comment blocks between frames and keeps each frame's offsets right",
+      ["data: a\n\n: OPENROUTER PROCESSING\n\ndata: b\n\n:\n\n", "data: c\n\n"],
+      [
+        {
+          bytes: "data: a\n\ndata: b\n\n",
+          data: ["a", "b"],
+          cuts: ["data: a\n\n", "data: a\n\ndata: b\n\n"],
+        },
+        { bytes: "data: c\n\n", data: ["c"], cuts: ["data: c\n\n"] },
+      ],
+    ],
+    [
+      "relays a chunk of comments alone as nothing",
+      [": keep-alive\n\n"],
+      [{ bytes: "", data: [], cuts: [] }],
     ],
   ])("%s", (_name, pieces, expected) => {
     const results = pushAll(new SseFrameRelay(), pieces).map(({ bytes, frames, cuts }) => ({

@@ -3,10 +3,12 @@ import { SseDecoder, type SseFrame } from "./sse-decoder.js";
 const LF_LF = Buffer.from("\n\n");
 const CRLF_CRLF = Buffer.from("\r\n\r\n");
 
-/** The complete frames a chunk finished: their bytes, the frames, and where each frame's bytes end. */
+/** The complete frames a chunk finished: their bytes, the frames, and where each frame's bytes start and end. */
 export interface RelayedFrames {
   bytes: Buffer;
   frames: SseFrame[];
+  /** `starts[i]` is the offset in `bytes` where frames[i] begins. */
+  starts: number[];
   /** `ends[i]` is the offset in `bytes` just past frames[i] (its blank line included), so a relay can stop
    * after any frame: `bytes.subarray(0, ends[i])`. */
   ends: number[];
@@ -16,6 +18,11 @@ export interface RelayedFrames {
  * Relays an SSE byte stream whole frames at a time, and shows the relayed frames to the caller (the side tap:
  * the terminal `[DONE]`, in-band errors, usage). Holding back an incomplete frame means that when the upstream
  * breaks mid-frame, the error frame the gateway adds is not glued to half a frame the client cannot parse.
+ *
+ * Blocks that carry no data (comments such as DeepSeek's `: keep-alive` or OpenRouter's
+ * `: OPENROUTER PROCESSING`, https://openrouter.ai/docs/api-reference/streaming) are not relayed: several
+ * clients fail on comment lines (openai/openai-go#227), and a keep-alive must never be a stream's first byte,
+ * which would commit it before any content came. Without such blocks the bytes are a view of the input, no copy.
  */
 export class SseFrameRelay {
   /** The start of a frame not yet complete, as it arrived: joined only once the frame completes, so a frame
@@ -29,30 +36,52 @@ export class SseFrameRelay {
     if (this.pendingLength > 0 && !completesFrame(this.pending, chunk)) {
       this.pending.push(chunk);
       this.pendingLength += chunk.length;
-      return { bytes: chunk.subarray(0, 0), frames: [], ends: [] };
+      return { bytes: chunk.subarray(0, 0), frames: [], starts: [], ends: [] };
     }
     const data = this.pendingLength === 0 ? chunk : Buffer.concat([...this.pending, chunk]);
     const frames: SseFrame[] = [];
+    const starts: number[] = [];
     const ends: number[] = [];
+    /** Kept blocks as [start, end) in `data`, recorded only once a block has been left out. */
+    let kept: [number, number][] | undefined;
     let start = 0;
     for (let end = nextFrameEnd(data, start); end !== 0; end = nextFrameEnd(data, start)) {
-      // A block without data (a comment, a keep-alive) yields no frame; its bytes still go with the next one.
-      for (const frame of this.decoder.push(data.subarray(start, end))) {
+      const [frame] = this.decoder.push(data.subarray(start, end));
+      if (frame !== undefined) {
         frames.push(frame);
+        starts.push(start);
         ends.push(end);
+        kept?.push([start, end]);
+      } else {
+        kept ??= starts.map((from, index) => [from, ends[index] ?? from]);
       }
       start = end;
     }
     const rest = data.subarray(start);
     this.pending = rest.length === 0 ? [] : [rest];
     this.pendingLength = rest.length;
-    return { bytes: data.subarray(0, start), frames, ends };
+    if (kept === undefined) return { bytes: data.subarray(0, start), frames, starts, ends };
+    return withoutDroppedBlocks(data, frames, kept);
   }
 
   /** Bytes of a frame the upstream started but never finished. */
   get incompleteBytes(): number {
     return this.pendingLength;
   }
+}
+
+/** The kept blocks copied together, with their offsets in the copy. */
+function withoutDroppedBlocks(data: Buffer, frames: SseFrame[], kept: [number, number][]): RelayedFrames {
+  const bytes = Buffer.concat(kept.map(([from, to]) => data.subarray(from, to)));
+  const starts: number[] = [];
+  const ends: number[] = [];
+  let offset = 0;
+  for (const [from, to] of kept) {
+    starts.push(offset);
+    offset += to - from;
+    ends.push(offset);
+  }
+  return { bytes, frames, starts, ends };
 }
 
 /** Whether `chunk` ends the pending frame: a blank line in it, or across its start (up to 3 bytes before). */
@@ -75,6 +104,7 @@ export function concatFrames(first: RelayedFrames, second: RelayedFrames): Relay
   return {
     bytes: Buffer.concat([first.bytes, second.bytes]),
     frames: [...first.frames, ...second.frames],
+    starts: [...first.starts, ...second.starts.map((start) => start + offset)],
     ends: [...first.ends, ...second.ends.map((end) => end + offset)],
   };
 }

@@ -82,6 +82,19 @@ export class GovernanceRuntime {
     this.accessControl.configure(config.governance, this.declared);
   }
 
+  /**
+   * The readiness check: the store answers a read (a gateway whose Redis is down still serves the keys it knows,
+   * but should get no new traffic). The message is fixed: a store's own error may name its address.
+   */
+  async probe(): Promise<void> {
+    if (this.storeInstance === undefined) return;
+    try {
+      await this.storeInstance.get("org", "readiness-probe");
+    } catch {
+      throw new Error("the governance store does not answer");
+    }
+  }
+
   async close(): Promise<void> {
     await this.storeInstance?.close();
   }

@@ -79,7 +79,7 @@ function createAnthropicTarget(model: string, config: AnthropicConfig): HttpUpst
         createStreamDecoder,
       },
       completions: {
-        encodeRequest: (request) => call(chatRequestFromCompletions(request)),
+        encodeRequest: (request) => call(chatRequestFromCompletions(request, "Anthropic")),
         decodeResponse: (body) => completionsResponseFromChat(decodeChatResponse(body)),
         createStreamDecoder,
       },

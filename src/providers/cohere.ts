@@ -79,7 +79,7 @@ function createCohereTarget(model: string, config: CohereConfig): HttpUpstreamTa
         encodeRequest: (request) =>
           call(
             "v2/chat",
-            encodeChatRequest(chatRequestFromCompletions(request), model),
+            encodeChatRequest(chatRequestFromCompletions(request, "Cohere"), model),
             request.stream === true,
           ),
         decodeResponse: (body) => completionsResponseFromChat(decodeChatResponse(body, model)),

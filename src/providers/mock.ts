@@ -58,7 +58,9 @@ function createMockTarget(model: string, config: MockConfig): InProcessUpstreamT
     operations: {
       chat,
       completions: async (request, signal) =>
-        completionsResponseFromChat(await chat(chatRequestFromCompletions(request), signal)),
+        completionsResponseFromChat(
+          await chat(chatRequestFromCompletions(request, "The mock provider"), signal),
+        ),
       embeddings: async (request, signal) => {
         await delay(config.latency_ms, signal);
         return embed(model, request, config.embedding_dimensions, await tokenizer);

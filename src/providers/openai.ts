@@ -3,7 +3,7 @@ import { chatRequestFromCompletions, completionsResponseFromChat } from "../cano
 import { encodeChatRequest } from "../dialects/openai/chat-request.js";
 import { decodeChatResponse } from "../dialects/openai/chat-response.js";
 import { decodeEmbeddingsResponse, encodeEmbeddingsRequest } from "../dialects/openai/embeddings.js";
-import { decodeErrorMessage } from "../dialects/openai/error-message.js";
+import { decodeErrorMessage, decodeUpstreamErrorBody } from "../dialects/openai/error-message.js";
 import { OPENAI_ERROR_SIGNALS } from "../dialects/openai/error-signals.js";
 import { createOpenAIChatStreamDecoder } from "../dialects/openai/stream-decoder.js";
 import { type BaseUrl, joinPath, parseBaseUrl } from "./base-url.js";
@@ -20,7 +20,8 @@ const API_TYPES = ["openai", "azure", "azuread"] as const;
  */
 const configSchema = z
   .object({
-    openai_api_key: z.string().min(1),
+    /** Optional only for a server of your own at `openai_api_base` that needs no key (vLLM, Ollama, llama.cpp). */
+    openai_api_key: z.string().min(1).optional(),
     openai_api_type: z
       .string()
       .transform((value) => value.toLowerCase())
@@ -33,6 +34,19 @@ const configSchema = z
   })
   .strict()
   .superRefine((config, context) => {
+    if (
+      config.openai_api_key === undefined &&
+      (config.openai_api_type !== "openai" || !config.openai_api_base)
+    ) {
+      context.addIssue({
+        code: "custom",
+        path: ["openai_api_key"],
+        message:
+          config.openai_api_type === "openai"
+            ? "is required for api.openai.com; leave it out only with openai_api_base pointing at a server that needs no key"
+            : `is required when openai_api_type is '${config.openai_api_type}'`,
+      });
+    }
     if (config.openai_api_type === "openai") {
       if (config.openai_deployment_name !== undefined) {
         context.addIssue({
@@ -81,8 +95,12 @@ function createOpenAITarget(model: string, config: OpenAIConfig): HttpUpstreamTa
     : parseBaseUrl(config.openai_api_base ?? DEFAULT_API_BASE);
   const query: Record<string, string> = azure ? { "api-version": config.openai_api_version ?? "" } : {};
   const headers: Record<string, string> = { "content-type": "application/json" };
-  if (config.openai_api_type === "azure") headers["api-key"] = config.openai_api_key;
-  else headers.authorization = `Bearer ${config.openai_api_key}`;
+  // No key: a local server that needs none gets no Authorization header (not a dummy one).
+  const key = config.openai_api_key;
+  if (key !== undefined) {
+    if (config.openai_api_type === "azure") headers["api-key"] = key;
+    else headers.authorization = `Bearer ${key}`;
+  }
   if (config.openai_organization !== undefined) headers["openai-organization"] = config.openai_organization;
   // Azure names the model by the deployment in the URL and takes no `model` in the body.
   const bodyModel = azure ? null : model;
@@ -105,19 +123,26 @@ function createOpenAITarget(model: string, config: OpenAIConfig): HttpUpstreamTa
     origin: base.origin,
     decodeErrorMessage,
     errorSignals: OPENAI_ERROR_SIGNALS,
+    decodeErrorDetails: (body) => {
+      const { message: _message, ...details } = decodeUpstreamErrorBody(body);
+      return details;
+    },
     operations: {
       chat: {
         encodeRequest: (request) => call("chat/completions", encodeChatRequest(request, bodyModel)),
         decodeResponse: (body) => decodeChatResponse(body),
-        createStreamDecoder: createOpenAIChatStreamDecoder,
+        createStreamDecoder: () => createOpenAIChatStreamDecoder({ provider: "OpenAI" }),
         passThrough: (body) => call("chat/completions", withModel(body, bodyModel)),
       },
       completions: {
         encodeRequest: (request) =>
-          call("chat/completions", encodeChatRequest(chatRequestFromCompletions(request), bodyModel)),
+          call(
+            "chat/completions",
+            encodeChatRequest(chatRequestFromCompletions(request, "OpenAI"), bodyModel),
+          ),
         decodeResponse: (body) => completionsResponseFromChat(decodeChatResponse(body)),
         // Served through chat/completions, so the upstream streams chat chunks.
-        createStreamDecoder: createOpenAIChatStreamDecoder,
+        createStreamDecoder: () => createOpenAIChatStreamDecoder({ provider: "OpenAI" }),
       },
       embeddings: {
         encodeRequest: (request) => call("embeddings", encodeEmbeddingsRequest(request, bodyModel)),

@@ -1,14 +1,46 @@
+import { ai21Provider } from "./ai21labs.js";
 import { anthropicProvider } from "./anthropic.js";
 import { cohereProvider } from "./cohere.js";
+import { databricksProvider } from "./databricks.js";
+import { deepseekProvider } from "./deepseek.js";
+import { fireworksProvider } from "./fireworks.js";
+import { groqProvider } from "./groq.js";
+import { tgiProvider } from "./huggingface-tgi.js";
+import { llamacppProvider } from "./llamacpp.js";
+import { lmstudioProvider } from "./lmstudio.js";
+import { mistralProvider } from "./mistral.js";
+import { mlflowModelServingProvider } from "./mlflow-model-serving.js";
 import { mockProvider } from "./mock.js";
+import { ollamaProvider } from "./ollama.js";
 import { openaiProvider } from "./openai.js";
+import { openaiCompatibleServerProvider } from "./openai-compatible-server.js";
+import { openrouterProvider } from "./openrouter.js";
 import type { ProviderDefinition } from "./provider-definition.js";
+import { togetherProvider } from "./togetherai.js";
+import { vllmProvider } from "./vllm.js";
+import { xaiProvider } from "./xai.js";
 
-/** The only list of providers. Adding one is a new file beside this one and a line here. */
+/** The only list of providers. Adding one is a new file beside this one and a line here (one per line). */
 export const PROVIDERS: readonly ProviderDefinition[] = [
   openaiProvider,
   anthropicProvider,
   cohereProvider,
+  mistralProvider,
+  groqProvider,
+  togetherProvider,
+  fireworksProvider,
+  deepseekProvider,
+  xaiProvider,
+  openrouterProvider,
+  ai21Provider,
+  databricksProvider,
+  vllmProvider,
+  ollamaProvider,
+  lmstudioProvider,
+  llamacppProvider,
+  tgiProvider,
+  openaiCompatibleServerProvider,
+  mlflowModelServingProvider,
   mockProvider,
 ];
 

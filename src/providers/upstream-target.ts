@@ -36,11 +36,33 @@ export interface HttpOperation<O extends Operation> {
   /** For operations the upstream can stream over SSE: a fresh decoder for one stream's frames. */
   createStreamDecoder?(): StreamDecoder<SseFrame>;
   /**
-   * For operations whose wire format is exactly the OpenAI API's: prepares a call from a client's OpenAI
-   * request body as it is (only the model is set), so that request and response bytes can be relayed
-   * untouched. See streaming/pass-through.ts.
+   * For operations whose wire format is the OpenAI API's: prepares a call from a client's OpenAI request body
+   * (the model set, and the provider's declared request differences applied), so that the answer's bytes can be
+   * relayed. Returns undefined for a body this upstream cannot take as it is (several prompts for a server that
+   * takes one, token arrays for one that needs text): that request is translated instead. Throws a GatewayError
+   * for a field the provider refuses. See streaming/pass-through.ts.
    */
-  passThrough?(body: Record<string, unknown>): UpstreamCall;
+  passThrough?(body: Record<string, unknown>): UpstreamCall | undefined;
+  /** How relayed answers differ from OpenAI's; absent when they are relayed byte for byte. */
+  relay?: RelayQuirks;
+  /** Completions only: the upstream takes a list of prompts in one request (else routing sends one per prompt). */
+  acceptsPromptLists?: boolean;
+}
+
+/** What the relay of an OpenAI-shaped answer must change (see dialects/openai/compatible-response.ts). */
+export interface RelayQuirks {
+  /** Rewrites an answer, or one stream chunk's data, that shows a declared difference; undefined if none. */
+  rewrite?: (text: string) => string | undefined;
+  /**
+   * Re-encodes every stream frame as `data: <data>\n\n` instead of relaying the upstream's bytes, for servers
+   * whose framing is valid SSE but trips strict clients (`data:` without the space, TGI).
+   */
+  normaliseFraming?: boolean;
+  /**
+   * The usage arrives on the last content chunk, asked for or not: the relay moves it to a chunk of its own when
+   * the client asked (`stream_options.include_usage`), and leaves it out when it did not, as OpenAI streams.
+   */
+  usageOnLastChunk?: boolean;
 }
 
 /** How an in-process provider (no network) performs one operation. */
@@ -72,6 +94,11 @@ export interface HttpUpstreamTarget extends TargetIdentity {
    * continuation needs. Declared per provider; a model that refuses one anyway answers `prefill_rejected`.
    */
   readonly acceptsPrefill?: boolean;
+  /**
+   * For upstreams whose errors carry OpenAI's `type`, `code` and `param`: reads them, so that they reach clients
+   * of the OpenAI API as the upstream said them (`context_length_exceeded`, ...).
+   */
+  decodeErrorDetails?(body: unknown): { type?: string; code?: string; param?: string };
 }
 
 export interface InProcessUpstreamTarget extends TargetIdentity {

@@ -5,6 +5,7 @@ import { awaitFirstToken } from "../streaming/commit-point.js";
 import { responseToEvents } from "../streaming/response-to-events.js";
 import type { CancelSignal } from "./cancel-signal.js";
 import { cannotServe, checkOperation } from "./execute-route.js";
+import { needsPromptFanOut, promptListStreamError } from "./prompt-lists.js";
 import { type AttemptObserver, callWithResilience } from "./resilient-call.js";
 import type { Route, RouteTarget } from "./route-table.js";
 import { openHttpStream, type SkippedFrameObserver, type StreamingOperation } from "./upstream-stream.js";
@@ -51,6 +52,10 @@ export async function openStreamAttempt<O extends StreamingOperation>(
 ): Promise<{ events: AsyncIterable<StreamEvent>; firstEventMs: number }> {
   const upstream = target.upstream;
   const started = performance.now();
+  if (needsPromptFanOut(target, operation, request)) {
+    const { prompt } = request as RequestOf<"completions">;
+    throw promptListStreamError(target, prompt.length);
+  }
   let events: AsyncIterable<StreamEvent>;
   if (upstream.transport === "in-process") {
     const perform = upstream.operations[operation];

@@ -2,6 +2,7 @@ import { GatewayError, type Operation } from "../canonical/index.js";
 import type { UpstreamTimeouts } from "../config/route-timeouts.js";
 import type { RequestOf, ResponseOf } from "../providers/upstream-target.js";
 import type { CancelSignal } from "./cancel-signal.js";
+import { fanOutPrompts, needsPromptFanOut } from "./prompt-lists.js";
 import { type AttemptObserver, callWithResilience } from "./resilient-call.js";
 import type { Route, RouteTarget } from "./route-table.js";
 import { callHttpUpstream } from "./upstream-client.js";
@@ -42,18 +43,33 @@ export async function performAttempt<O extends Operation>(
   signal: CancelSignal,
   timeouts: UpstreamTimeouts,
 ): Promise<{ response: ResponseOf<O>; upstreamMs: number }> {
-  const upstream = target.upstream;
   const started = performance.now();
+  if (needsPromptFanOut(target, operation, request)) {
+    const response = await fanOutPrompts(request, (single) =>
+      callOnce(target, operation, single, signal, timeouts),
+    );
+    return { response, upstreamMs: performance.now() - started };
+  }
+  const response = await callOnce(target, operation, request, signal, timeouts);
+  return { response, upstreamMs: performance.now() - started };
+}
+
+async function callOnce<O extends Operation>(
+  target: RouteTarget,
+  operation: O,
+  request: RequestOf<O>,
+  signal: CancelSignal,
+  timeouts: UpstreamTimeouts,
+): Promise<ResponseOf<O>> {
+  const upstream = target.upstream;
   if (upstream.transport === "in-process") {
     const perform = upstream.operations[operation];
     if (perform === undefined) throw cannotServe(upstream.providerDisplayName, operation);
-    const response = await perform(request, signal);
-    return { response, upstreamMs: performance.now() - started };
+    return perform(request, signal);
   }
   if (target.pool === undefined)
     throw new GatewayError("internal_error", `Target ${target.label} has no connection pool.`);
-  const response = await callHttpUpstream(upstream, target.pool, operation, request, signal, timeouts);
-  return { response, upstreamMs: performance.now() - started };
+  return callHttpUpstream(upstream, target.pool, operation, request, signal, timeouts);
 }
 
 export function checkOperation(route: Route, operation: Operation): void {

@@ -1,9 +1,9 @@
-import type { ChatRequest, StreamEvent } from "../canonical/index.js";
+import type { StreamEvent } from "../canonical/index.js";
 import { GatewayError } from "../canonical/index.js";
 import type { UpstreamTimeouts } from "../config/route-timeouts.js";
 import { RelayedAnswer } from "../dialects/openai/relayed-answer.js";
 import { concatFrames, type RelayedFrames, SseFrameRelay } from "../framing/sse-frame-relay.js";
-import type { HttpUpstreamTarget } from "../providers/upstream-target.js";
+import type { HttpUpstreamTarget, RequestOf } from "../providers/upstream-target.js";
 import type { PassThrough } from "../streaming/pass-through.js";
 import { responseToEvents } from "../streaming/response-to-events.js";
 import type { CancelSignal } from "./cancel-signal.js";
@@ -35,6 +35,7 @@ export interface RelayedStream {
   /** The frames up to the first token's (what opened the stream included), held until then. */
   first: RelayedFrames;
   readFrame: PassThrough["readFrame"];
+  quirks: PassThrough["quirks"];
   firstEventMs: number;
 }
 
@@ -45,19 +46,28 @@ export interface ReplayedStream {
   firstEventMs: number;
 }
 
-/** Sends the client's body to the target as it is and reads the whole answer (one pass-through attempt). */
+/**
+ * Sends the client's body, as the pass-through prepared it, and reads the whole answer (one pass-through
+ * attempt). The answer is relayed as it came, unless the provider declares a difference it shows.
+ */
 export async function fetchRelayedJson(
   passThrough: PassThrough,
-  body: Record<string, unknown>,
   signal: CancelSignal,
   timeouts: UpstreamTimeouts,
 ): Promise<RelayedJson> {
   const { upstream, pool } = httpTarget(passThrough);
   const started = performance.now();
-  const opened = await sendUpstreamCall(upstream, pool, passThrough.prepare(body), signal, timeouts);
-  const text = await readUpstreamText(upstream, opened, signal);
-  const answer = parseJsonAnswer(upstream, opened, text);
+  const opened = await sendUpstreamCall(upstream, pool, passThrough.call, signal, timeouts);
+  const raw = await readUpstreamText(upstream, opened, signal);
+  const answer = parseJsonAnswer(upstream, opened, raw);
+  // Leading blank lines (DeepSeek sends them while a request waits, https://api-docs.deepseek.com/quick_start/rate_limit)
+  // are valid JSON whitespace, but some clients check the first byte.
+  const text = passThrough.quirks.rewrite?.(raw) ?? (isSpace(raw.charCodeAt(0)) ? raw.trimStart() : raw);
   return { kind: "relayed-json", text, body: answer, upstreamMs: performance.now() - started };
+}
+
+function isSpace(code: number): boolean {
+  return code === 10 || code === 13 || code === 32 || code === 9;
 }
 
 /**
@@ -66,21 +76,21 @@ export async function fetchRelayedJson(
  * `first_token_seconds` is a failed attempt, left for the next target before the client has seen a byte. An
  * upstream that ignored `stream` and answered with JSON is replayed as events instead.
  */
-export async function openRelayedStream(
+export async function openRelayedStream<O extends "chat" | "completions">(
   passThrough: PassThrough,
-  body: Record<string, unknown>,
+  operation: O,
   /** The decoded request, asked for only if the upstream answers with JSON (to decode that answer). */
-  request: () => ChatRequest,
+  request: () => RequestOf<O>,
   signal: CancelSignal,
   timeouts: UpstreamTimeouts,
 ): Promise<RelayedStream | ReplayedStream> {
   const { upstream, pool } = httpTarget(passThrough);
   const started = performance.now();
-  const opened = await sendUpstreamCall(upstream, pool, passThrough.prepare(body), signal, timeouts, true);
+  const opened = await sendUpstreamCall(upstream, pool, passThrough.call, signal, timeouts, true);
   const { statusCode, headers } = opened.response;
   if (statusCode >= 400 || !/^text\/event-stream\b/i.test(String(headers["content-type"] ?? ""))) {
     const text = await readUpstreamText(upstream, opened, signal);
-    const response = operationOf(upstream, "chat").decodeResponse(
+    const response = operationOf(upstream, operation).decodeResponse(
       parseJsonAnswer(upstream, opened, text),
       request(),
     );
@@ -105,6 +115,7 @@ export async function openRelayedStream(
           relay,
           first: held,
           readFrame: passThrough.readFrame,
+          quirks: passThrough.quirks,
           firstEventMs: performance.now() - started,
         };
       }

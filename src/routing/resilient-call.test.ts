@@ -106,19 +106,29 @@ describe("callWithResilience", () => {
     await expect(callWithResilience(route([target("a"), target("b")]), signal, attempt)).rejects.toBe(last);
   });
 
-  it("tells the observer about every attempt", async () => {
+  it("tells the observer about every attempt, each failure, and lets it run the attempts", async () => {
     const seen: string[] = [];
     const { attempt } = scripted({ a: [unavailable(), unavailable()] });
     await callWithResilience(route([target("a"), target("b")]), signal, attempt, {
       started: (candidate, number) => seen.push(`${number}:${candidate.label}`),
-      failed: (failure) => seen.push(`${failure.attempt} failed: ${failure.kind} -> ${failure.next}`),
+      failed: (candidate, number, error, cancelled, failure) =>
+        seen.push(
+          `failed ${number}:${candidate.label} ${(error as GatewayError).code} ${cancelled}: ${failure?.kind} -> ${failure?.next}`,
+        ),
+      run: (candidate, number, work) => {
+        seen.push(`run ${number}:${candidate.label}`);
+        return work();
+      },
     });
     expect(seen).toEqual([
       "1:a",
-      "1 failed: server_error -> retry",
+      "run 1:a",
+      "failed 1:a upstream_http_error false: server_error -> retry",
       "2:a",
-      "2 failed: server_error -> fallback",
+      "run 2:a",
+      "failed 2:a upstream_http_error false: server_error -> fallback",
       "3:b",
+      "run 3:b",
     ]);
   });
 
@@ -148,6 +158,8 @@ describe("callWithResilience", () => {
     const { calls, attempt } = scripted({});
     const panicked: string[] = [];
     const result = await callWithResilience(route([a, b]), signal, attempt, {
+      started: () => {},
+      failed: () => {},
       panicked: (candidate) => panicked.push(candidate.label),
     });
     expect(result.target.label).toBe("b");

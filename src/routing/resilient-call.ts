@@ -19,24 +19,36 @@ export type Attempt<T> = (
   timeouts: UpstreamTimeouts,
 ) => Promise<T>;
 
-/** A failed attempt, and what the route does next. */
+/** A failed attempt: what kind of failure it was, and what the route does next. */
 export interface AttemptFailure {
-  target: RouteTarget;
-  /** 1-based, counted over the whole request. */
-  attempt: number;
-  error: unknown;
   kind: FailureKind | undefined;
   next: FailoverStep;
 }
 
-/** Told of what happens to a request's attempts, so callers can report which target served and why. */
+/**
+ * Told about each attempt (numbered from 1, over the whole request), so callers can report which target served
+ * after how many tries and why, log failed attempts and trace them.
+ */
 export interface AttemptObserver {
-  /** Before each attempt (1-based). */
-  started?(target: RouteTarget, attempt: number): void;
-  failed?(failure: AttemptFailure): void;
+  started(target: RouteTarget, attempt: number): void;
+  /**
+   * The attempt failed; `cancelled` when the client went away. `failure` says its kind and whether the route
+   * retries, falls back or answers with it (absent when cancelled).
+   */
+  failed(
+    target: RouteTarget,
+    attempt: number,
+    error: unknown,
+    cancelled: boolean,
+    failure: AttemptFailure | undefined,
+  ): void;
   /** Every target's circuit was open; the request goes to this one anyway (panic mode). */
   panicked?(target: RouteTarget): void;
+  /** Runs the attempt's work, e.g. inside a trace span; absent: the work runs as it is. */
+  run?<T>(target: RouteTarget, attempt: number, work: () => Promise<T>): Promise<T>;
 }
+
+const IGNORE_ATTEMPTS: AttemptObserver = { started: () => {}, failed: () => {} };
 
 export interface ResilientResult<T> {
   value: T;
@@ -58,11 +70,12 @@ export async function callWithResilience<T>(
   route: Route,
   signal: CancelSignal,
   attempt: Attempt<T>,
-  observer: AttemptObserver = {},
+  onAttempt: AttemptObserver = IGNORE_ATTEMPTS,
 ): Promise<ResilientResult<T>> {
   const deadline = performance.now() + route.retries.budgetMs;
   let attempts = 0;
   let lastFailure: unknown;
+  let lastTarget: RouteTarget | undefined;
 
   /** Tries one target, retrying it as the policy allows; undefined when the request should move on. */
   const tryTarget = async (
@@ -78,18 +91,24 @@ export async function callWithResilience<T>(
       const allowed =
         admission === "panic" || target.breaker.allowRequest(Date.now(), admission === "last_resort");
       if (!allowed) {
-        if (ifBlocked === "fail") throw lastFailure;
+        if (ifBlocked === "fail") throw withContext(lastFailure, route, lastTarget);
         return undefined;
       }
       attempts++;
-      observer.started?.(target, attempts);
+      const number = attempts;
+      onAttempt.started(target, number);
       const startedAt = Date.now();
       try {
-        const value = await attempt(target, signal, timeoutsWithin(target.timeouts, deadline));
+        const timeouts = timeoutsWithin(target.timeouts, deadline);
+        const work = (): Promise<T> => attempt(target, signal, timeouts);
+        const value = await (onAttempt.run === undefined ? work() : onAttempt.run(target, number, work));
         target.breaker.recordSuccess(Date.now(), startedAt);
         return { value, target, attempts };
       } catch (error) {
-        if (signal.aborted) throw error;
+        if (signal.aborted) {
+          onAttempt.failed(target, number, error, true, undefined);
+          throw error;
+        }
         const kind = failureKindOf(error);
         if (countsAgainstTarget(kind)) target.breaker.recordFailure(Date.now());
         // The upstream answered (or the gateway refused before sending): it is not down.
@@ -106,9 +125,10 @@ export async function callWithResilience<T>(
             step = stepAfter(kind, policy, false);
           }
         }
-        observer.failed?.({ target, attempt: attempts, error, kind, next: step });
+        onAttempt.failed(target, number, error, false, { kind, next: step });
         lastFailure = error;
-        if (step === "fail") throw error;
+        lastTarget = target;
+        if (step === "fail") throw withContext(error, route, target);
         if (step === "fallback") return undefined;
         ifBlocked = stepAfter(kind, policy, false) === "fallback" ? "fallback" : "fail";
         await sleep(delayMs, undefined, { signal: asAbortSignal(signal) });
@@ -135,16 +155,22 @@ export async function callWithResilience<T>(
     if (result !== undefined) return result;
   }
   if (attempts === 0) {
-    if (route.circuitBreaker.failFast) throw allCircuitsOpen(route);
+    if (route.circuitBreaker.failFast) throw allCircuitsOpen(route).withContext({ route: route.name });
     const target = mostLikelyRecovered(route.targets);
     if (target !== undefined) {
-      observer.panicked?.(target);
+      onAttempt.panicked?.(target);
       const result = await tryTarget(target, "panic", () => false);
       if (result !== undefined) return result;
     }
   }
-  if (lastFailure !== undefined) throw lastFailure;
-  throw allCircuitsOpen(route);
+  if (lastFailure !== undefined) throw withContext(lastFailure, route, lastTarget);
+  throw allCircuitsOpen(route).withContext({ route: route.name });
+}
+
+/** Errors say which route and target they happened on (for clients whose dialect carries that). */
+function withContext(error: unknown, route: Route, target: RouteTarget | undefined): unknown {
+  if (!(error instanceof GatewayError)) return error;
+  return error.withContext({ route: route.name, ...(target === undefined ? {} : { target: target.label }) });
 }
 
 /** A failure that moves on by default but may be worth another try when nothing else is left. */

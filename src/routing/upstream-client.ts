@@ -8,6 +8,7 @@ import type {
   ResponseOf,
 } from "../providers/upstream-target.js";
 import { asAbortSignal, type CancelSignal } from "./cancel-signal.js";
+import { withTraceHeaders } from "./trace-headers.js";
 import { upstreamFailure } from "./upstream-failure.js";
 import { decodeUpstreamBody, upstreamHttpError } from "./upstream-response.js";
 
@@ -62,7 +63,7 @@ export async function sendUpstreamCall(
     response = await pool.request({
       method: "POST",
       path: call.path,
-      headers: call.headers,
+      headers: withTraceHeaders(call.headers),
       body: call.body,
       signal: asAbortSignal(signal),
       headersTimeout,

@@ -60,6 +60,7 @@ export function upstreamHttpError(
     upstreamStatus: status,
     failureKind,
     upstreamBody: upstreamMessage === undefined ? body : undefined,
+    upstream: { provider: target.providerDisplayName, ...(target.decodeErrorDetails?.(body) ?? {}) },
     ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
   });
 }

@@ -1,10 +1,5 @@
 import type { Pool } from "undici";
-import {
-  type ChatRequest,
-  type CompletionsRequest,
-  GatewayError,
-  type StreamEvent,
-} from "../canonical/index.js";
+import type { ChatRequest, CompletionsRequest, StreamEvent } from "../canonical/index.js";
 import type { UpstreamTimeouts } from "../config/route-timeouts.js";
 import { SseDecoder } from "../framing/sse-decoder.js";
 import type { HttpUpstreamTarget } from "../providers/upstream-target.js";
@@ -12,6 +7,7 @@ import { isTokenEvent } from "../streaming/commit-point.js";
 import { responseToEvents } from "../streaming/response-to-events.js";
 import type { CancelSignal } from "./cancel-signal.js";
 import {
+  callHttpUpstream,
   type OpenedUpstreamCall,
   operationOf,
   readUpstreamText,
@@ -48,10 +44,9 @@ export async function openHttpStream<O extends StreamingOperation>(
   const codec = operationOf(target, operation);
   const createDecoder = codec.createStreamDecoder;
   if (createDecoder === undefined) {
-    throw new GatewayError(
-      "not_implemented",
-      `${target.providerDisplayName} cannot stream ${operation} responses.`,
-    );
+    // An upstream that cannot stream (an MLflow model server): its whole answer, replayed as a stream.
+    const whole = await callHttpUpstream(target, pool, operation, request, signal, timeouts);
+    return responseToEvents(whole);
   }
   const streamingRequest = { ...request, stream: true };
   const opened = await sendUpstreamCall(

@@ -1,6 +1,7 @@
 import { createServer } from "node:http";
 import Fastify, { type FastifyInstance, LogController } from "fastify";
 import { useAccessControl } from "../api/access-hooks.js";
+import { logConnectionAnswer, registerAccessLog } from "../api/access-log-watcher.js";
 import { registerAdminApi } from "../api/admin-api.js";
 import { answerFrameworkError, useApiErrors } from "../api/api-errors.js";
 import { createClientErrorHandler } from "../api/client-errors.js";
@@ -13,6 +14,9 @@ import { registerMlflowInvocations } from "../api/mlflow-invocations.js";
 import { registerMlflowLimits } from "../api/mlflow-limits.js";
 import { registerMlflowRouteInfo } from "../api/mlflow-route-info.js";
 import { registerOpenAIApi } from "../api/openai-api.js";
+import { ReadinessChecks, registerReadiness } from "../api/readiness.js";
+import { registerRequestId, requestIdOf } from "../api/request-id.js";
+import { RequestOutcomes, type RequestWatcher } from "../api/request-outcome.js";
 import { redactReplies } from "../api/response-redaction.js";
 import type { ServerSettings } from "../config/server-settings.js";
 import type { Coordinator } from "../coordination/coordinator.js";
@@ -30,6 +34,10 @@ export interface AppOptions {
   /** Omit for no logging (tests). */
   logger?: Logger;
   server: ServerSettings;
+  /** Checks behind `GET /ready`; by default only "the config is loaded". */
+  readiness?: ReadinessChecks;
+  /** What traces each request (api/request-tracing.ts), when tracing is configured; omitted: no cost. */
+  tracing?: (app: FastifyInstance) => RequestWatcher;
   /** The channel to the owner of gateway-wide state (shared limits, breaker state, stored responses). */
   coordinator: Coordinator;
   /** Access control and the admin API's operations. */
@@ -38,6 +46,9 @@ export interface AppOptions {
 
 /** Builds the gateway's HTTP application without listening, so tests and the server share one construction. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  // Metrics, the access log and tracing each see every request end, exactly once (api/request-outcome.ts).
+  const outcomes = new RequestOutcomes();
+  const accessLogger = options.server.accessLog ? options.logger : undefined;
   const app = Fastify({
     ...(options.logger === undefined ? { logger: false } : { loggerInstance: options.logger }),
     // One log line per request would cost more than the gateway's own work; errors are still logged.
@@ -56,9 +67,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       ),
     // Route names are path parameters; a longer one is a 414 in the API's format (Fastify's default is 100).
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
-    // Errors Fastify and Node answer themselves would be in their own format: these answer in the API's.
-    frameworkErrors: answerFrameworkError,
-    clientErrorHandler: createClientErrorHandler(options.logger),
+    genReqId: requestIdOf,
+    // Only proxies named in the config may say who the client is (X-Forwarded-For): anyone else could lie.
+    trustProxy: options.server.trustedProxies.length > 0 ? options.server.trustedProxies : false,
+    // Errors Fastify and Node answer themselves would be in their own format: these answer in the API's. A
+    // framework error skips every hook: it is followed to its end here.
+    frameworkErrors: (error, request, reply) => {
+      outcomes.track(request, reply);
+      answerFrameworkError(error, request, reply);
+    },
+    clientErrorHandler: createClientErrorHandler(
+      options.logger,
+      accessLogger === undefined ? undefined : (answer) => logConnectionAnswer(accessLogger, answer),
+    ),
     // Requests arriving during shutdown get the 503 of useApiErrors, in the API's format.
     return503OnClosing: false,
     forceCloseConnections: "idle",
@@ -71,16 +92,25 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.removeContentTypeParser("text/plain");
   useJsonBodyParser(app, options.server.maxJsonDepth);
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  registerRequestId(app);
+  // Before useApiErrors, whose hook refuses requests during shutdown: a refused request is followed too.
+  observeRequests(app, options.metrics, outcomes);
   useApiErrors(app);
-  observeRequests(app, options.metrics);
   // Before any route: every route registered below gets its surface's access check (inference by default).
   useAccessControl(app, () => options.governance.access);
-  // After every other onSend hook (they run in order), so that it sees the headers they add.
+  app.decorate("sseHeartbeatMs", options.server.sseHeartbeatMs);
+  app.decorateRequest("attemptTracing", null);
+  const accessLog = registerAccessLog(app, options.server.accessLog);
+  if (accessLog !== undefined) outcomes.watch(accessLog);
+  if (options.tracing !== undefined) outcomes.watch(options.tracing(app));
+  // After every other onSend hook (they run in order), so that it sees the headers they add (Server-Timing,
+  // the target headers; x-request-id is set on the raw response, which getHeaders() includes).
   redactReplies(app);
   // Before any route: the document collects the routes registered after it.
   await registerDocs(app, PACKAGE_VERSION);
   registerMetrics(app, options.metricsSource ?? (() => options.metrics.registry.metrics()));
   registerHealth(app);
+  registerReadiness(app, options.readiness ?? new ReadinessChecks());
   registerMlflowRouteInfo(app, options.routes);
   registerMlflowInvocations(app, options.routes);
   registerMlflowLimits(app);

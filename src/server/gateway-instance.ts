@@ -1,5 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { MetricsSource } from "../api/metrics-api.js";
+import { ReadinessChecks } from "../api/readiness.js";
+import type { RequestWatcher } from "../api/request-outcome.js";
 import type { GatewayConfig } from "../config/gateway-config.js";
 import type { Coordinator } from "../coordination/coordinator.js";
 import { InProcessCoordinator } from "../coordination/in-process-coordinator.js";
@@ -18,6 +20,8 @@ export interface GatewayInstanceOptions {
   logger?: Logger;
   /** Where `/metrics` reads from; by default this instance's own metrics. */
   metricsSource?: MetricsSource;
+  /** What traces each request, when tracing is configured (api/request-tracing.ts). */
+  tracing?: (app: FastifyInstance) => RequestWatcher;
   /**
    * The channel to the owner of gateway-wide state (the primary, in a cluster). Without one, the instance is
    * its own owner: it hosts the owned services itself.
@@ -43,6 +47,8 @@ export class GatewayInstance {
     private readonly circuits: CircuitObserver,
     private readonly sharedCircuits: SharedCircuits,
     readonly governance: GovernanceRuntime,
+    /** Behind `GET /ready`: register a check for each dependency the gateway needs to serve. */
+    readonly readiness: ReadinessChecks,
   ) {}
 
   static async create(options: GatewayInstanceOptions): Promise<GatewayInstance> {
@@ -62,16 +68,21 @@ export class GatewayInstance {
     const sharedCircuits = new SharedCircuits(coordinator, () => holder.current);
     sharing.shared = sharedCircuits;
     const metrics = new GatewayMetrics();
+    const readiness = new ReadinessChecks();
     const governance = await GovernanceRuntime.create(options.config, coordinator, options.logger);
     const app = await buildApp({
       routes: holder,
       metrics,
+      readiness,
+      ...(options.tracing === undefined ? {} : { tracing: options.tracing }),
       ...(options.metricsSource === undefined ? {} : { metricsSource: options.metricsSource }),
       ...(options.logger === undefined ? {} : { logger: options.logger }),
       server: options.config.server,
       coordinator,
       governance,
     });
+    readiness.register("governance_store", () => governance.probe());
+    readiness.markConfigLoaded();
     return new GatewayInstance(
       app,
       metrics,
@@ -84,6 +95,7 @@ export class GatewayInstance {
       circuits,
       sharedCircuits,
       governance,
+      readiness,
     );
   }
 

@@ -101,6 +101,7 @@ export function runPrimary(options: PrimaryOptions): void {
         if (!stopping) health.watch(worker);
         if (++readyWorkers === options.workers) options.onReady(message.url);
       }
+      if (message.type === "listen-failed") return stopForGood(message.message);
       if (message.type === "apply-failed")
         logger.error(
           { workerPid: worker.process.pid },
@@ -171,6 +172,16 @@ export function runPrimary(options: PrimaryOptions): void {
         worker.process.kill("SIGKILL");
       }
     }, options.shutdownTimeoutMs + SHUTDOWN_GRACE_MS).unref();
+  };
+  /** A failure no new worker can fix: say what to do and exit non-zero (not fork workers forever). */
+  const stopForGood = (reason: string): void => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`${reason}\n`);
+    void stopWatching();
+    health.stop();
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill("SIGKILL");
+    process.exit(1);
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));

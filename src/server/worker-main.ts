@@ -1,7 +1,12 @@
-import { createLogger } from "../observability/logger.js";
+import { createLogger, flushLogger } from "../observability/logger.js";
+import { startTracing } from "../observability/tracing/start-tracing.js";
+import { tracingSettingsFrom } from "../observability/tracing/tracing-settings.js";
+import { setTraceHeaderInjector } from "../routing/trace-headers.js";
 import { isCoordinationReply } from "./coordination-messages.js";
 import { GatewayInstance } from "./gateway-instance.js";
+import { listenFailureMessage } from "./listen-failure.js";
 import { createMetricsFromPrimary } from "./metrics-from-primary.js";
+import { PACKAGE_VERSION } from "./package-version.js";
 import { WorkerCoordinator } from "./worker-coordinator.js";
 import { isPrimaryMessage, type WorkerMessage } from "./worker-messages.js";
 import { reportMetricsToPrimary } from "./worker-metrics-reporter.js";
@@ -23,6 +28,13 @@ function send(message: WorkerMessage, sent?: () => void): void {
   else process.send(message, undefined, {}, () => sent?.());
 }
 const clusterMetrics = createMetricsFromPrimary(send);
+// The primary has checked these settings before starting any worker.
+const tracingSettings = tracingSettingsFrom(process.env);
+const tracing =
+  tracingSettings === undefined ? undefined : await startTracing(tracingSettings, PACKAGE_VERSION);
+if (tracing !== undefined) setTraceHeaderInjector(tracing.injectTraceHeaders);
+const requestTracing =
+  tracing === undefined ? undefined : (await import("../api/request-tracing.js")).requestTracing;
 const coordinator = new WorkerCoordinator(
   (message) => process.connected && (process.send?.(message) ?? false),
   (error) => logger.error({ err: error }, "a listener of a gateway event failed"),
@@ -41,10 +53,22 @@ process.on("message", async (message: unknown) => {
         config: message.config,
         logger,
         metricsSource: clusterMetrics.source,
+        ...(requestTracing === undefined ? {} : { tracing: requestTracing }),
         coordinator,
       });
       metricsReporter = reportMetricsToPrimary(instance.metrics.registry, send);
-      const url = await instance.listen(host, port);
+      let url: string;
+      try {
+        url = await instance.listen(host, port);
+      } catch (error) {
+        const message = listenFailureMessage(error, host, port);
+        if (message === undefined) throw error;
+        send({ type: "listen-failed", message });
+        return;
+      }
+      // The start-up lines ("Server listening") come out before the primary says the gateway is up, not up to
+      // a flush interval later.
+      await flushLogger(logger);
       send({ type: "ready", version: message.version, url });
     } else {
       instance.applyConfig(message.config);
@@ -66,8 +90,15 @@ async function shutdown(): Promise<void> {
     process.exit(0);
   }, shutdownTimeoutMs).unref();
   await instance?.close();
-  // What this worker counted since its last report would otherwise be lost with it.
-  await metricsReporter?.flush();
+  // What this worker counted since its last report, the last spans and log lines still in their buffers would
+  // otherwise be lost with it.
+  await Promise.all([
+    metricsReporter?.flush(),
+    tracing
+      ?.shutdown()
+      .catch((error: unknown) => logger.warn({ err: error }, "could not flush the last spans")),
+  ]);
+  await flushLogger(logger);
   process.exit(0);
 }
 

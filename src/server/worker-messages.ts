@@ -19,6 +19,8 @@ export type WorkerMessage =
   | { type: "ready"; version: number; url: string }
   | { type: "applied"; version: number }
   | { type: "apply-failed"; version: number; message: string }
+  /** The worker cannot listen (port taken, say): starting another would fail the same way. */
+  | { type: "listen-failed"; message: string }
   /** `/metrics` was asked of this worker: the primary answers with every worker's metrics. */
   | { type: "metrics-request"; requestId: number }
   /** This worker's metrics, for the primary's totals (periodic, or the answer to a scrape). */
@@ -31,6 +33,7 @@ const WORKER_TYPES = new Set([
   "ready",
   "applied",
   "apply-failed",
+  "listen-failed",
   "metrics-request",
   "metrics-snapshot",
   "health-answer",

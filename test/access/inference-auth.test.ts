@@ -120,6 +120,24 @@ describe("keys on the request path", () => {
     }
   });
 
+  it("writes the key's public id, never the key, in the access-log line of the request", async () => {
+    const requestId = "access-log-key-id-1";
+    const answer = await call("/v1/chat/completions", CHAT, { ...bearer(key), "x-request-id": requestId });
+    expect(answer.status).toBe(200);
+    let line: Record<string, unknown> | undefined;
+    for (let tries = 0; tries < 200 && line === undefined; tries++) {
+      line = gateway
+        .logs()
+        .split("\n")
+        .filter((text) => text.startsWith("{"))
+        .map((text) => JSON.parse(text) as Record<string, unknown>)
+        .find((entry) => entry.msg === "request" && entry.request_id === requestId);
+      if (line === undefined) await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(line?.key_id).toBe(keyId);
+    expect(gateway.logs()).not.toContain(key);
+  });
+
   it("works with the OpenAI SDK unchanged", async () => {
     const client = new OpenAI({ apiKey: key, baseURL: `${gateway.url}/v1`, maxRetries: 0 });
     const completion = await client.chat.completions.create({

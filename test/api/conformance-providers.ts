@@ -11,6 +11,7 @@ import {
   startCohereMock,
   startOpenAIMock,
 } from "../mock-upstream/index.js";
+import { COMPATIBLE_ROWS } from "./compatible/rows.js";
 import {
   type ChatIntent,
   type EmbeddingsIntent,
@@ -329,4 +330,5 @@ export const PROVIDER_CASES: ProviderCase[] = [
   cohereCase(),
   cohereCase({ embeddingInputType: "classification" }),
   mockCase(),
+  ...COMPATIBLE_ROWS.map((row) => row.base),
 ];

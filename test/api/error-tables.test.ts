@@ -4,9 +4,10 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import Fastify, { type FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { useApiErrors } from "../../src/api/api-errors.js";
-import type { DocumentedError, ErrorFormat } from "../../src/api/error-format.js";
+import { type DocumentedError, type ErrorFormat, errorSchema } from "../../src/api/error-format.js";
 import { mlflowErrorFormat } from "../../src/api/mlflow-error-format.js";
 import { openAIErrorFormat } from "../../src/api/openai-error-format.js";
+import { registerRequestId, requestIdOf } from "../../src/api/request-id.js";
 import {
   type AccessGateway,
   governanceYaml,
@@ -70,7 +71,8 @@ routes:
     max_in_flight: 1
     model: { provider: mock, name: mock-echo, config: { latency_ms: 1500 } }
 `);
-  failing = Fastify();
+  failing = Fastify({ genReqId: requestIdOf });
+  registerRequestId(failing);
   useApiErrors(failing);
   for (const path of ["/boom", "/v1/boom"]) {
     failing.get(path, async () => {
@@ -242,7 +244,10 @@ const MLFLOW_PROBES: Probes = {
       },
       expect: (response) => {
         expect(response.status).toBe(401);
-        expect(response.body).toEqual({ detail: "Incorrect API key provided." });
+        expect(response.body).toEqual({
+          detail: "Incorrect API key provided.",
+          request_id: response.headers["x-request-id"],
+        });
       },
     },
   ],
@@ -417,7 +422,8 @@ describe.each([
 ])(
   "the $api API's errors",
   ({ page, format, probes }: { page: string; format: ErrorFormat; probes: Probes }) => {
-    const validBody = ajv.compile(format.schema);
+    // The envelope plus `request_id`, as the OpenAPI document says: every error carries the request's id.
+    const validBody = ajv.compile(errorSchema(format));
 
     it(`are the table in docs/${page}`, () => {
       const expected = format.documentedErrors.map((row) => ({ status: statusCell(row), when: row.when }));
@@ -439,6 +445,9 @@ describe.each([
           if (status !== "upstream's") expect(response.status, probe.what).toBe(Number(status));
           expect(response.headers["content-type"], probe.what).toMatch(/^application\/json/);
           expect(validBody(response.body), `${probe.what}: ${response.text}`).toBe(true);
+          expect((response.body as { request_id: string }).request_id, probe.what).toBe(
+            response.headers["x-request-id"],
+          );
           expect(response.text, probe.what).not.toMatch(/FST_|statusCode|stack|\/srv\//);
           probe.expect?.(response);
         }
@@ -487,7 +496,7 @@ describe("a gateway that is shutting down", () => {
     const statuses = [...received.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((match) => match[1]);
     expect(statuses).toEqual(["200", "503"]);
     const refusal = JSON.parse(received.slice(received.lastIndexOf("\r\n\r\n") + 4)) as unknown;
-    expect(ajv.compile(openAIErrorFormat.schema)(refusal)).toBe(true);
+    expect(ajv.compile(errorSchema(openAIErrorFormat))(refusal)).toBe(true);
     expect(refusal).toMatchObject({ error: { code: "shutting_down" } });
   }, 15_000);
 });
@@ -497,6 +506,7 @@ describe("a wrong method", () => {
   const PATHS: [string, string][] = [
     ["/", "GET, HEAD"],
     ["/health", "GET, HEAD"],
+    ["/ready", "GET, HEAD"],
     ["/metrics", "GET, HEAD"],
     ["/openapi.json", "GET, HEAD"],
     ["/docs", "GET, HEAD"],
@@ -526,7 +536,7 @@ describe("a wrong method", () => {
       (method) => !allowed.includes(method),
     );
     const format = path.startsWith("/v1/") ? openAIErrorFormat : mlflowErrorFormat;
-    const validBody = ajv.compile(format.schema);
+    const validBody = ajv.compile(errorSchema(format));
     for (const method of wrong) {
       const response = await send(method, path, method === "GET" || method === "OPTIONS" ? {} : { body: {} });
       expect(response.status, `${method} ${path}`).toBe(405);

@@ -64,10 +64,16 @@ describe("deeply nested JSON bodies", () => {
       upstream.reset();
       const answer = await gateway.post(path, withDeepField(body, "user_metadata", 5000));
       expect(answer.status).toBe(400);
+      // Every error body also carries the request id of the response's x-request-id header.
+      const request_id = answer.headers.get("x-request-id");
+      expect(request_id).toBeTruthy();
       expect(answer.body).toEqual(
         api === "OpenAI"
-          ? { error: { message: MESSAGE, type: "invalid_request_error", param: null, code: "json_too_deep" } }
-          : { detail: MESSAGE },
+          ? {
+              error: { message: MESSAGE, type: "invalid_request_error", param: null, code: "json_too_deep" },
+              request_id,
+            }
+          : { detail: MESSAGE, request_id },
       );
       expect(upstream.requests).toHaveLength(0);
     },

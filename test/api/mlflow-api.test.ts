@@ -110,7 +110,8 @@ describe("route information", () => {
     expect(response).toMatchObject({
       status: 404,
       body: {
-        detail: "The route 'nope' is not present or active on the server. Please verify the route name.",
+        detail:
+          "The route 'nope' is not present or active on the server. Please verify the route name: GET /api/2.0/gateway/routes/ lists the routes.",
       },
     });
   });

@@ -146,6 +146,7 @@ const chat = [{ role: "user", content: "Describe a switchyard in five words" }];
 /** Requests beyond the document's own examples: every provider kind, streams, pages, errors. */
 async function sendRealTraffic(): Promise<void> {
   await send("GET", "/health");
+  await send("GET", "/ready");
   await send("GET", "/metrics");
   await send("GET", "/api/2.0/gateway/routes", { query: "?max_results=2" });
   const page = JSON.parse(
@@ -320,6 +321,7 @@ describe("the OpenAPI document", () => {
     expect(operations.sort()).toEqual(
       [
         "GET /health health",
+        "GET /ready ready",
         "GET /metrics metrics",
         "GET /api/2.0/gateway/routes listRoutes",
         "GET /api/2.0/gateway/routes/{name} getRoute",

@@ -133,8 +133,15 @@ describe("same-dialect pass-through (OpenAI client, OpenAI upstream)", () => {
     const response = await gateway.post("/v1/chat/completions", { model: "chat", messages, stream: true });
     expect(response.status).toBe(429);
     expect(response.headers.get("retry-after")).toBe("3");
+    // The upstream's type and code, its message said to be OpenAI's, and where it happened.
     expect(response.body).toEqual({
-      error: { message: "slow down", type: "requests", param: null, code: "rate_limit_exceeded" },
+      error: {
+        message: "OpenAI: slow down (route 'chat', target 'openai/gpt-4o-mini')",
+        type: "requests",
+        param: null,
+        code: "rate_limit_exceeded",
+      },
+      request_id: response.headers.get("x-request-id"),
     });
   });
 

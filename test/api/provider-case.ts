@@ -77,12 +77,16 @@ export interface ProviderCase {
   /** The model reported in the MLflow metadata. */
   reportedModel: string;
   expectedChatCall?(intent: ChatIntent): ExpectedUpstreamCall;
+  /** For providers with a text-completions endpoint; without one, completions are expected as chat calls. */
+  expectedCompletionsCall?(intent: ChatIntent): ExpectedUpstreamCall;
   expectedEmbeddingsCall?(intent: EmbeddingsIntent): ExpectedUpstreamCall;
   expectedReply(intent: ChatIntent): ExpectedReply;
   expectedEmbeddings(texts: string[]): ExpectedEmbeddings;
   /** The upstream's answer when generation stopped at the token limit; undefined for in-process providers,
    * which really cut the reply at max_tokens. */
   lengthLimitedAnswer?: ScriptedResponse;
+  /** The same for a completions endpoint of its own (default: lengthLimitedAnswer). */
+  lengthLimitedCompletion?: ScriptedResponse;
 }
 
 export function textsOf(intent: EmbeddingsIntent): string[] {

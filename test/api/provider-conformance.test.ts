@@ -169,10 +169,18 @@ function queryCases(provider: ProviderCase, kind: RouteKind): QueryCase[] {
     return {
       name: scenario.name,
       mlflowBody: mlflowChatBody(intent, kind),
-      upstreamCall: provider.expectedChatCall?.(intent),
+      upstreamCall: expectedCallOf(provider, kind, intent),
       mlflowResponse: expectedChatResponse(provider, intent, kind),
     };
   });
+}
+
+/** A completions query goes to the provider's completions endpoint where it has one, else through chat. */
+function expectedCallOf(provider: ProviderCase, kind: "chat" | "completions", intent: ChatIntent) {
+  if (kind === "completions" && provider.expectedCompletionsCall !== undefined) {
+    return provider.expectedCompletionsCall(intent);
+  }
+  return provider.expectedChatCall?.(intent);
 }
 
 const ROUTE_KINDS = Object.keys(ROUTE_TYPE_OF) as RouteKind[];
@@ -236,7 +244,11 @@ for (const provider of PROVIDER_CASES) {
         if (kind === "embeddings") return;
         it("reports an answer cut at max_tokens as finish_reason length", async () => {
           const body = mlflowChatBody({ user: "Tell me a long story", maxTokens: 2 }, kind);
-          const { response } = await query(kind, body, provider.lengthLimitedAnswer);
+          const answer =
+            kind === "completions"
+              ? (provider.lengthLimitedCompletion ?? provider.lengthLimitedAnswer)
+              : provider.lengthLimitedAnswer;
+          const { response } = await query(kind, body, answer);
           expect(response.status).toBe(200);
           const { candidates } = response.body as { candidates: { metadata: { finish_reason: string } }[] };
           expect(candidates.map((candidate) => candidate.metadata.finish_reason)).toEqual(["length"]);
@@ -246,7 +258,7 @@ for (const provider of PROVIDER_CASES) {
         if (provider.maxCandidates >= 2) {
           it("asks the upstream for candidate_count candidates and returns them all", async () => {
             const { response, upstream } = await query(kind, mlflowChatBody(twoCandidates, kind));
-            const upstreamCall = provider.expectedChatCall?.(twoCandidates);
+            const upstreamCall = expectedCallOf(provider, kind, twoCandidates);
             if (upstreamCall !== undefined) expectUpstreamCall(upstream, upstreamCall);
             expect(response.status).toBe(200);
             expect(response.body).toEqual(expectedChatResponse(provider, twoCandidates, kind));

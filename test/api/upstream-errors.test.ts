@@ -14,6 +14,7 @@ import {
   openAIError,
   type ScriptedResponse,
 } from "../mock-upstream/index.js";
+import { COMPATIBLE_ROWS } from "./compatible/rows.js";
 import { PROVIDER_CASES } from "./conformance-providers.js";
 import { type GatewayUnderTest, type JsonResponse, routeYaml, startGateway } from "./gateway-under-test.js";
 import type { ProviderCase } from "./provider-case.js";
@@ -97,6 +98,19 @@ const ERROR_PROVIDERS: ErrorProvider[] = [
       },
     ],
   },
+  // Every OpenAI-compatible provider, in its own error envelope.
+  ...COMPATIBLE_ROWS.map(
+    (row): ErrorProvider => ({
+      base: row.base,
+      displayName: row.displayName,
+      errorBody: (status, message) => row.profile.errorBody(status, message),
+      bodyWithoutMessage: { error: { type: "server_error" } },
+      okChatAnswer: row.profile.chatBody?.(openAIChatCompletion()) ?? openAIChatCompletion(),
+      incomplete: [
+        { route: "chat", missing: "`choices`", body: withoutKey(openAIChatCompletion(), "choices") },
+      ],
+    }),
+  ),
 ];
 
 /** What one failure must look like to the client. */
@@ -117,7 +131,13 @@ type Route = "chat" | "embeddings" | "first-byte" | "idle" | "total" | "closed";
 
 const CHAT_BODY = { messages: [{ role: "user", content: "Hello" }] };
 const EMBEDDINGS_BODY = { text: ["Hello"] };
-const API_KEY_PATTERN = /sk-test-openai-0123456789|sk-ant-test-0123456789|co-test-0123456789/;
+/** Every secret of the providers' test configs: none may appear in an answer. */
+const API_KEY_PATTERN = new RegExp(
+  ERROR_PROVIDERS.map((provider) => apiKeyOf(provider))
+    .filter((key): key is string => key !== undefined)
+    .map((key) => key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+    .join("|"),
+);
 
 function json(status: number, body: unknown, headers?: Record<string, string>): ScriptedResponse {
   return { kind: "json", status, body, ...(headers && { headers }) };
@@ -156,12 +176,7 @@ function faultCases(provider: ErrorProvider): FaultCase[] {
       status: 503,
       detail: "upstream connect error",
     },
-    {
-      name: "redacts the API key when the upstream's message quotes it",
-      answer: json(401, provider.errorBody(401, `Incorrect API key provided: ${apiKeyOf(provider)}.`)),
-      status: 401,
-      detail: "Incorrect API key provided: [REDACTED].",
-    },
+    ...redactionCase(provider),
     {
       name: "answers an HTML error page with 502 naming its content type",
       answer: {
@@ -239,11 +254,24 @@ function faultCases(provider: ErrorProvider): FaultCase[] {
   ];
 }
 
-function apiKeyOf(provider: ErrorProvider): string {
+/** The route's secret, for providers configured with one (a self-hosted server may have none). */
+function apiKeyOf(provider: ErrorProvider): string | undefined {
   const config = provider.base.config("http://127.0.0.1");
-  const key = Object.entries(config).find(([name]) => name.endsWith("_api_key"))?.[1];
-  if (typeof key !== "string") throw new Error(`no API key in the ${provider.base.label} config`);
-  return key;
+  const key = Object.entries(config).find(([name]) => name.endsWith("_api_key") || name === "token")?.[1];
+  return typeof key === "string" ? key : undefined;
+}
+
+function redactionCase(provider: ErrorProvider): FaultCase[] {
+  const key = apiKeyOf(provider);
+  if (key === undefined) return [];
+  return [
+    {
+      name: "redacts the API key when the upstream's message quotes it",
+      answer: json(401, provider.errorBody(401, `Incorrect API key provided: ${key}.`)),
+      status: 401,
+      detail: "Incorrect API key provided: [REDACTED].",
+    },
+  ];
 }
 
 /** A loopback URL on which nothing listens: a port the OS just handed out and got back. */
@@ -311,7 +339,7 @@ for (const provider of ERROR_PROVIDERS) {
 
         expect({ status: response.status, body: response.body }).toEqual({
           status: fault.status,
-          body: { detail: fault.detail },
+          body: { detail: fault.detail, request_id: response.headers.get("x-request-id") },
         });
         expect(response.headers.get("content-type")).toMatch(/^application\/json/);
         for (const [name, value] of Object.entries(fault.headers ?? {})) {

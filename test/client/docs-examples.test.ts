@@ -52,7 +52,7 @@ describe("the TypeScript client documentation page", () => {
     async (index, code) => {
       expect(code).toContain(DOC_URI);
       const runnable = code
-        .replaceAll('"switchyard/client"', JSON.stringify(pathToFileURL(CLIENT_ENTRY).href))
+        .replaceAll('"switchyard-gateway/client"', JSON.stringify(pathToFileURL(CLIENT_ENTRY).href))
         .replaceAll(DOC_URI, gateway.url);
       const file = join(scratch, `example-${index}.ts`);
       writeFileSync(file, runnable);
@@ -86,7 +86,7 @@ describe("the TypeScript client documentation page", () => {
         noUncheckedIndexedAccess: true,
         noEmit: true,
         skipLibCheck: true,
-        paths: { "switchyard/client": [CLIENT_ENTRY] },
+        paths: { "switchyard-gateway/client": [CLIENT_ENTRY] },
       },
       files,
     };

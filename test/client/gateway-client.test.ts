@@ -65,15 +65,18 @@ describe("GatewayClient.getRoute", () => {
       kind: "http",
       status: 404,
       route: "nope",
-      detail: "The route 'nope' is not present or active on the server. Please verify the route name.",
+      detail:
+        "The route 'nope' is not present or active on the server. Please verify the route name: GET /api/2.0/gateway/routes/ lists the routes.",
       method: "GET",
       url: `${gateway.url}/api/2.0/gateway/routes/nope`,
       attempts: 1,
-      requestId: undefined,
     });
+    // The gateway's id of the failed request, for finding its log lines.
+    expect(error.requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(error.message).toBe(
       `Getting route 'nope' failed with HTTP 404 Not Found (GET ${gateway.url}/api/2.0/gateway/routes/nope): ` +
-        "The route 'nope' is not present or active on the server. Please verify the route name.",
+        "The route 'nope' is not present or active on the server. Please verify the route name: GET /api/2.0/gateway/routes/ lists the routes." +
+        ` Request id: ${error.requestId}.`,
     );
   });
 

@@ -99,6 +99,7 @@ describe("a malformed filter", () => {
     expect(status).toBe(400);
     expect(body).toEqual({
       detail: "Invalid filter: give one 'filter' parameter and join its clauses with AND.",
+      request_id: expect.any(String),
     });
   });
 });

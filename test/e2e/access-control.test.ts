@@ -225,9 +225,26 @@ describe.runIf(hasRedis)("access control with two gateway processes sharing one 
       });
       expect(adminCall.status).toBe(503);
       expect(await adminCall.json()).toMatchObject({ error: { code: "governance_unavailable" } });
+      // Not ready (a balancer sends new traffic elsewhere), yet alive (nothing restarts it).
+      const ready = await fetch(`${b.url}/ready`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toMatchObject({
+        checks: { config: "ok", governance_store: "the governance store does not answer" },
+      });
+      expect((await fetch(`${b.url}/health`)).status).toBe(200);
     } finally {
       await redis.start();
     }
+    await eventually(async () => (await fetch(`${b.url}/ready`)).status === 200);
     scanForSecrets(a.output() + b.output(), [known.key, stranger.key]);
   }, 60_000);
 });
+
+/** Polls until the condition holds (a reconnect takes a moment), failing after `timeoutMs`. */
+async function eventually(condition: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`not true within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

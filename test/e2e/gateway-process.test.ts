@@ -1,4 +1,5 @@
 import { writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createConfigDirectory, mockRoutesYaml } from "./config-files.js";
@@ -90,6 +91,33 @@ describe("switchyard start", () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ candidates: [{ message: { content: "still here" } }] });
     expect(await exitCode).toBe(0);
+  });
+
+  it("exits 1 saying what to do when its port is taken, instead of running without listening", async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    const port = (taken.address() as { port: number }).port;
+    try {
+      const failure = await startGatewayProcess([
+        "--config-path",
+        "examples/switchyard.yaml",
+        "--port",
+        String(port),
+      ]).then(
+        (started) => {
+          gateway = started;
+          return new Error("the gateway started on a taken port");
+        },
+        (error: Error) => error,
+      );
+      expect(failure.message).toContain("exited with code 1 before listening");
+      expect(failure.message).toContain(`port ${port} is already in use; choose another with --port`);
+      // No stack trace, and no blame on the configuration.
+      expect(failure.message).not.toMatch(/\n\s+at /);
+      expect(failure.message).not.toContain("could not apply the configuration");
+    } finally {
+      taken.close();
+    }
   });
 
   it("refuses to start on an invalid config and says where the problem is", async () => {

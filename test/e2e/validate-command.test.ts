@@ -26,6 +26,55 @@ describe("switchyard validate", () => {
     expect(result.stdout).toMatch(/chat\s+llm\/v1\/chat\s+mock\/mock-echo/);
   });
 
+  it("accepts a config with a route on every provider, with MLflow's provider names and keys", () => {
+    const keys = [
+      "OPENAI_API_KEY",
+      "ANTHROPIC_API_KEY",
+      "COHERE_API_KEY",
+      "MISTRAL_API_KEY",
+      "GROQ_API_KEY",
+      "TOGETHERAI_API_KEY",
+      "FIREWORKS_API_KEY",
+      "DEEPSEEK_API_KEY",
+      "XAI_API_KEY",
+      "OPENROUTER_API_KEY",
+      "AI21LABS_API_KEY",
+      "DATABRICKS_TOKEN",
+    ];
+    const result = validate(
+      ["--config-path", "examples/providers.yaml"],
+      Object.fromEntries(keys.map((key) => [key, `test-${key.toLowerCase()}`])),
+    );
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("is valid: 20 routes");
+    for (const target of [
+      "mistral/mistral-small-latest",
+      "togetherai/meta-llama/Llama-3.3-70B-Instruct-Turbo",
+      "ai21labs/jamba-mini",
+      "huggingface-text-generation-inference/tgi",
+      "mlflow-model-serving/my-model",
+      "vllm/meta-llama/Llama-3.1-8B-Instruct",
+      "ollama/nomic-embed-text",
+      "openai-compatible/my-model",
+    ]) {
+      expect(result.stdout).toContain(target);
+    }
+    // The keys are secrets: validate never prints them.
+    expect(result.stdout).not.toContain("test-mistral_api_key");
+  });
+
+  it("names the missing setting of a self-hosted provider with its file, line and column", () => {
+    const path = join(createConfigDirectory(), "tgi.yaml");
+    writeFileSync(
+      path,
+      "routes:\n  - name: tgi\n    type: llm/v1/completions\n    model: { provider: huggingface-text-generation-inference, config: {} }\n",
+    );
+    const result = validate(["--config-path", path]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/tgi\.yaml:4:\d+: route 'tgi', field model\.config\.hf_server_url: /);
+  });
+
   it("exits 1 and prints every problem with file, line and column", () => {
     const path = join(createConfigDirectory(), "bad.yaml");
     writeFileSync(

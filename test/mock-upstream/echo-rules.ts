@@ -15,7 +15,11 @@
  * - inputTokens     = sum of countWords(textOf(content)) over all messages (plus the Anthropic `system`).
  * - outputTokens    = countWords(reply text), or countWords(TOOL_CALL_ARGUMENTS) = 1 for a tool call.
  *                     OpenAI with `n` > 1: n identical choices, completion_tokens = n * outputTokens.
- * - Legacy completions: text = "Echo: " + textOf(prompt), prompt_tokens = countWords(textOf(prompt)).
+ * - Reasoning       : when that last user text contains "think first" (case-insensitive), the OpenAI-compatible
+ *                     mocks add REASONING_TEXT as the reasoning, in their provider's field (not counted in tokens).
+ * - Legacy completions: text = "Echo: " + textOf(prompt), prompt_tokens = countWords(textOf(prompt)); with
+ *                     `echo: true` the prompt comes first; a prompt list gets one choice per prompt (and per `n`);
+ *                     a token-id prompt is one prompt, read as its ids joined with spaces.
  * - Embedding of a text t: [t.length, countWords(t), 0.5, -0.5]; usage = sum of countWords over the inputs.
  *   OpenAI with `encoding_format: "base64"`: each vector as base64 of its little-endian float32 values.
  * - Ids: "<prefix><sequence>", where sequence is the request's 1-based position since the last reset():
@@ -33,6 +37,13 @@ export const MOCK_CREATED_S = 1_700_000_000;
 export const TOOL_TRIGGER = "call a tool";
 export const TOOL_CALL_ARGUMENTS = '{"city":"Paris"}';
 export const ARGUMENT_PIECE_CHARS = 5;
+export const REASONING_TRIGGER = "think first";
+export const REASONING_TEXT = "Thinking it over step by step.";
+
+/** Whether a request's last user text asks for the reasoning rule. */
+export function wantsReasoning(lastUser: string): boolean {
+  return lastUser.toLowerCase().includes(REASONING_TRIGGER);
+}
 
 export function countWords(text: string): number {
   return text.split(/\s+/).filter((word) => word !== "").length;

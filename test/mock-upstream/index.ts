@@ -4,8 +4,16 @@ export * from "./anthropic-bodies.js";
 export { startAnthropicMock } from "./anthropic-mock.js";
 export * from "./cohere-bodies.js";
 export { startCohereMock } from "./cohere-mock.js";
+export {
+  type CompatibleMockProfile,
+  compatibleCompletionFrames,
+  compatibleFrame,
+  compatibleStreamFrames,
+  startCompatibleMock,
+} from "./compatible-mock.js";
 export * from "./echo-rules.js";
 export { expectNoSpecViolations } from "./expect-no-spec-violations.js";
+export { startMlflowServingMock } from "./mlflow-serving-mock.js";
 export type { MockUpstream, RecordedRequest, RequestOutcome, SpecViolation } from "./mock-upstream.js";
 export * from "./openai-bodies.js";
 export { startOpenAIMock } from "./openai-mock.js";

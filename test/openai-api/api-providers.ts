@@ -1,4 +1,5 @@
 import type { ChatCompletionTool } from "openai/resources/chat/completions";
+import { COMPATIBLE_ROWS } from "../api/compatible/rows.js";
 import { PROVIDER_CASES } from "../api/conformance-providers.js";
 import type { ExpectedReply, ProviderCase, RouteKind } from "../api/provider-case.js";
 import {
@@ -9,6 +10,7 @@ import {
   type MockChatInput,
   openAIChatStreamFrames,
   openAIError,
+  type ScriptedResponse,
   sseFrame,
 } from "../mock-upstream/index.js";
 
@@ -31,6 +33,16 @@ export interface ApiProvider {
   upstreamTools?(tools: ChatCompletionTool[]): unknown;
   /** The id the upstream mock gives the tool call of its first request after a reset (echo-rules.ts). */
   firstToolCallId?(toolName: string): string;
+  /** The upstream takes only its own tool-call id format, so the gateway rewrites a client's ids, consistently. */
+  rewritesToolCallIds?: boolean;
+  /**
+   * Where the provider's relayed answers differ from OpenAI's schema in ways no client misreads (a required
+   * `logprobs: null` left out, say): the gateway relays them as they are, and the spec check sets exactly these
+   * violations aside, each with its reason.
+   */
+  relayedDifferences?: { pattern: RegExp; why: string }[];
+  /** Answers in the provider's own wire format, for suites that script what a real model would say. */
+  scripted?: { chat(input: MockChatInput): ScriptedResponse; stream(input: MockChatInput): ScriptedResponse };
   /** The provider's stream framing; undefined for in-process providers, which have no upstream stream. */
   framing?: StreamFraming;
   /** The provider's own error body for an HTTP status; undefined for in-process providers. */
@@ -41,6 +53,8 @@ export interface ApiProvider {
 export interface StreamFraming {
   /** The frames of a complete stream answering `input`. */
   frames(input: MockChatInput): string[];
+  /** For a completions endpoint of the provider's own: the frames of a complete completions stream of `text`. */
+  completionFrames?(text: string): string[];
   /** How many frames at the end mark a complete stream ([DONE], message_stop, message-end). */
   terminalFrames: number;
   /** A frame reporting an error after the stream started, as the provider sends it, with its message and the
@@ -157,6 +171,7 @@ export const API_PROVIDERS: ApiProvider[] = [
     tools: "the built-in mock provider only echoes text",
     candidates: true,
   },
+  ...COMPATIBLE_ROWS.map((row) => row.api),
 ];
 
 export function apiProvider(label: string): ApiProvider {

@@ -41,7 +41,10 @@ const BREAK_AT = 4;
 
 /** A frame whose JSON is cut in half, keeping its `event:` line: what a buggy upstream might send. */
 function malformed(frame: string): string {
-  return frame.replace(/^data: (.*)$/m, (_line, json: string) => `data: ${json.slice(0, json.length / 2)}`);
+  return frame.replace(
+    /^(data: ?)(.*)$/m,
+    (_line, prefix: string, json: string) => `${prefix}${json.slice(0, json.length / 2)}`,
+  );
 }
 
 interface BrokenStreamCase {
@@ -117,7 +120,12 @@ function lastMessage(text: string): unknown {
 for (const provider of UPSTREAM_PROVIDERS) {
   describe(`broken ${provider.label} streams`, () => {
     for (const testCase of BROKEN_STREAMS) {
-      const stream = testCase.stream(provider, provider.framing?.frames({ text: LONG_TEXT }) ?? []);
+      const framing = provider.framing;
+      const frames =
+        testCase.kind === "completions" && framing?.completionFrames !== undefined
+          ? framing.completionFrames(LONG_TEXT)
+          : (framing?.frames({ text: LONG_TEXT }) ?? []);
+      const stream = testCase.stream(provider, frames);
       const name = `ends the client's stream with an error frame, not [DONE], ${testCase.name}`;
       if (typeof stream === "string") {
         it.skip(`${name} (skipped: ${stream})`, () => {});

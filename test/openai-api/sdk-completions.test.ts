@@ -1,3 +1,5 @@
+import { encode } from "gpt-tokenizer/encoding/cl100k_base";
+import { BadRequestError } from "openai";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { expectNoSpecViolations } from "../mock-upstream/index.js";
 import { type ProvidersGateway, routeName, startProvidersGateway } from "./api-gateway.js";
@@ -82,5 +84,46 @@ for (const provider of API_PROVIDERS) {
         total_tokens: expected.inputTokens + expected.outputTokens,
       });
     });
+
+    it("answers several prompts in one request (LangChain's OpenAI.batch), choices numbered as OpenAI does", async () => {
+      const prompts = ["First prompt", "Second prompt here"];
+      const completion = await sdk.client.completions.create({ model, prompt: prompts, max_tokens: 50 });
+      expect(completion.choices.map((choice) => [choice.index, choice.text])).toEqual(
+        prompts.map((text, index) => [index, replyTo(provider, text).text]),
+      );
+      const replies = prompts.map((text) => replyTo(provider, text));
+      expect(completion.usage?.prompt_tokens).toBe(
+        replies.reduce((sum, reply) => sum + reply.inputTokens, 0),
+      );
+    });
+
+    it("reads a prompt given as cl100k_base token ids, relaying them to a server that takes ids", async () => {
+      const completion = await sdk.client.completions.create({
+        model,
+        prompt: encode(prompt),
+        max_tokens: 50,
+      });
+      if (provider.label === "vllm") {
+        // vLLM takes token ids: they go up as they are, as one prompt (the mock echoes the ids it read).
+        expect(setup.mockOf(provider).requests[0]?.body).toMatchObject({ prompt: encode(prompt) });
+        expect(completion.choices.map((choice) => choice.text)).toEqual([
+          `Echo: ${encode(prompt).join(" ")}`,
+        ]);
+      } else {
+        // Every other provider gets the text the ids stand for, so it answers as it answers the text.
+        expect(completion.choices.map((choice) => choice.text)).toEqual([expected.text]);
+      }
+    });
+
+    const takesPromptLists = provider.label === "vllm" || provider.label === "tgi";
+    if (!takesPromptLists) {
+      it("refuses to stream several prompts, which it would have to send one by one, with a 400 naming prompt", async () => {
+        const error = await sdk.client.completions
+          .create({ model, prompt: ["a", "b"], stream: true })
+          .catch((caught: unknown) => caught);
+        expect(error).toBeInstanceOf(BadRequestError);
+        expect(error).toMatchObject({ status: 400, param: "prompt" });
+      });
+    }
   });
 }

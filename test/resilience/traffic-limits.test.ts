@@ -106,7 +106,7 @@ describe.each(CLIENT_APIS)("%s API", (api) => {
 
     expect(answer.status).toBe(413);
     expect(errorMessage(api, answer)).toBe(
-      `The request body is larger than the ${MAX_BODY_BYTES} bytes this gateway accepts (setting server.max_body_bytes).`,
+      `The request body is larger than the gateway accepts: at most ${MAX_BODY_BYTES} bytes (${MAX_BODY_BYTES / 1024} KiB), set by server.max_body_bytes in the gateway's config.`,
     );
     expect(upstream.requests).toHaveLength(0);
   });

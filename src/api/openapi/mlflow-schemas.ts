@@ -204,6 +204,23 @@ export const MLFLOW_SCHEMAS: Record<string, JsonSchema> = {
     required: ["status"],
     additionalProperties: false,
   },
+  Readiness: {
+    type: "object",
+    description: "Whether the gateway can serve, and each readiness check's outcome.",
+    properties: {
+      status: { enum: ["ready", "not ready"] },
+      checks: {
+        type: "object",
+        description: "Each check by name (`config`, and e.g. `governance`): `ok`, or why it failed.",
+        properties: { config: { type: "string" } },
+        required: ["config"],
+        additionalProperties: { type: "string" },
+        examples: [{ config: "ok", governance: "no answer within 2000 ms" }],
+      },
+    },
+    required: ["status", "checks"],
+    additionalProperties: false,
+  },
 };
 
 /** Request examples, keyed by the example config's route each one queries. */

@@ -61,6 +61,14 @@ const chatFinishReason = { enum: ["stop", "length", "tool_calls", "content_filte
 const completionFinishReason = { enum: ["stop", "length", "content_filter"] };
 const logprobs = { type: ["object", "null"] };
 
+const tokenIds: JsonSchema = { type: "array", items: { type: "integer", minimum: 0 }, minItems: 1 };
+const textOrTokenIds: JsonSchema = { anyOf: [{ type: "string" }, tokenIds] };
+/** A reasoning model's thinking, whatever the provider calls it (DeepSeek's field, which OpenAI SDKs pass on). */
+const reasoningContent: JsonSchema = {
+  type: ["string", "null"],
+  description: "The model's reasoning (its thinking), apart from the answer.",
+};
+
 export const OPENAI_SCHEMAS: Record<string, JsonSchema> = {
   OpenAIChatCompletionRequest: jsonSchemaOf(chatRequestSchema, {
     describe: {
@@ -72,8 +80,9 @@ export const OPENAI_SCHEMAS: Record<string, JsonSchema> = {
   OpenAICompletionRequest: jsonSchemaOf(completionsRequestSchema, {
     replace: {
       prompt: {
-        description: "One prompt: a string, or an array of one string (token arrays are refused).",
-        anyOf: [{ type: "string" }, { type: "array", items: { type: "string" }, minItems: 1, maxItems: 1 }],
+        description:
+          "A prompt (a string or token ids), or several (strings or token-id arrays), answered together with one choice per prompt. Token ids are cl100k_base ids: relayed to a provider that takes ids, decoded to text for the others.",
+        anyOf: [{ type: "string" }, tokenIds, { type: "array", items: textOrTokenIds, minItems: 1 }],
       },
     },
     describe: { model: routeDescription("llm/v1/completions"), ...SAMPLING_DESCRIPTIONS },
@@ -81,8 +90,9 @@ export const OPENAI_SCHEMAS: Record<string, JsonSchema> = {
   OpenAIEmbeddingRequest: jsonSchemaOf(embeddingsRequestSchema, {
     replace: {
       input: {
-        description: "A text, or an array of texts (token arrays are refused).",
-        anyOf: [{ type: "string" }, { type: "array", items: { type: "string" }, minItems: 1 }],
+        description:
+          "A text or token ids, or an array of texts or token-id arrays (LangChain's OpenAIEmbeddings sends ids). Token ids are cl100k_base ids: relayed to a provider that takes ids, decoded to text for the others.",
+        anyOf: [{ type: "string" }, tokenIds, { type: "array", items: textOrTokenIds, minItems: 1 }],
       },
     },
     describe: {
@@ -109,6 +119,7 @@ export const OPENAI_SCHEMAS: Record<string, JsonSchema> = {
               properties: {
                 role: { const: "assistant" },
                 content: { type: ["string", "null"] },
+                reasoning_content: reasoningContent,
                 refusal: { type: ["string", "null"] },
                 tool_calls: { type: "array", items: toolCall },
               },
@@ -143,6 +154,7 @@ export const OPENAI_SCHEMAS: Record<string, JsonSchema> = {
               properties: {
                 role: { const: "assistant" },
                 content: { type: ["string", "null"] },
+                reasoning_content: reasoningContent,
                 refusal: { type: ["string", "null"] },
                 tool_calls: { type: "array", items: toolCallDelta },
               },

@@ -1,4 +1,4 @@
-import type { JsonSchema } from "../error-format.js";
+import { errorSchema, type JsonSchema } from "../error-format.js";
 import { ERROR_FORMATS } from "../error-formats.js";
 import { DEPLOYMENTS_SCHEMAS } from "./deployments-schemas.js";
 import { MLFLOW_SCHEMAS } from "./mlflow-schemas.js";
@@ -6,13 +6,18 @@ import { OPENAI_SCHEMAS } from "./openai-schemas.js";
 
 /**
  * Every named schema of the OpenAPI document: each API's own (one file per API under openapi/) and each API's
- * error body. A new API adds its file here; a name used twice is a mistake caught at start-up.
+ * error body (and, for APIs that stream, its error frame). A new API adds its file here; a name used twice is a mistake caught at start-up.
  */
 const PER_API: readonly Record<string, JsonSchema>[] = [
   MLFLOW_SCHEMAS,
   DEPLOYMENTS_SCHEMAS,
   OPENAI_SCHEMAS,
-  Object.fromEntries(ERROR_FORMATS.map((format) => [format.schemaName, format.schema])),
+  Object.fromEntries(
+    ERROR_FORMATS.flatMap((format) => [
+      [format.schemaName, errorSchema(format)],
+      ...(format.streamErrorSchemaName === undefined ? [] : [[format.streamErrorSchemaName, format.schema]]),
+    ]),
+  ),
 ];
 
 export const OPENAPI_COMPONENT_SCHEMAS: Record<string, JsonSchema> = {};

@@ -1,5 +1,5 @@
 import { GatewayError } from "../../canonical/index.js";
-import type { ErrorFormat, JsonSchema } from "../error-format.js";
+import { type ErrorFormat, errorBody, type JsonSchema } from "../error-format.js";
 
 /**
  * Builders for the OpenAPI side of Fastify route schemas (@fastify/swagger turns them into the document).
@@ -59,7 +59,7 @@ export function errorResponses(
       ...(param !== undefined && { param }),
       ...(upstreamStatus !== undefined && { upstreamStatus }),
     };
-    const example = format.body(new GatewayError(code, message, details));
+    const example = errorBody(format, new GatewayError(code, message, details), EXAMPLE_REQUEST_ID);
     const key = row.status === "upstream" ? "default" : String(row.status);
     const description =
       row.status === "upstream" ? `The provider's own status: ${row.when}.` : capitalise(row.when);
@@ -73,6 +73,8 @@ export function errorResponses(
   }
   return responses;
 }
+
+const EXAMPLE_REQUEST_ID = "0f8e5c2a-3b1d-4e6f-9a7b-2c4d6e8f0a1b";
 
 /** Errors any request can meet: wrong method, too slow, headers too large, a defect. */
 export const ANY_REQUEST_ERRORS = [405, 408, 431, 500] as const;

@@ -55,15 +55,17 @@ describe("decodeChatResponse", () => {
     });
   });
 
-  it("concatenates text blocks and skips thinking blocks", () => {
+  it("concatenates text blocks and maps thinking blocks to the reasoning, skipping redacted thinking", () => {
     const content = [
       { type: "thinking", thinking: "Let me think.", signature: "EqQBCgIYAhIM" },
+      { type: "redacted_thinking", data: "EmwKAhgBEgy3va3pzix/LafPsn4a" },
       { type: "text", text: "Paris is the capital" },
       { type: "text", text: " of France." },
     ];
     expect(decodeChatResponse(message({ content })).choices[0]?.message).toEqual({
       role: "assistant",
       content: "Paris is the capital of France.",
+      reasoning: "Let me think.",
     });
   });
 

@@ -80,9 +80,17 @@ describe("createStreamDecoder", () => {
     });
   });
 
-  it("skips thinking blocks and their deltas, keeping Anthropic's block index for the text", () => {
+  it("maps a thinking block to a reasoning block, dropping its signature, and keeps Anthropic's block indexes", () => {
     const events = decode(fixtureFrames("thinking-stream.sse"));
     expect(events.slice(1)).toEqual([
+      { type: "block_start", choice: 0, index: 0, block: { kind: "reasoning" } },
+      {
+        type: "reasoning_delta",
+        choice: 0,
+        index: 0,
+        text: "The user asks for 27 * 453. 27 * 453 = 12231.",
+      },
+      { type: "block_stop", choice: 0, index: 0 },
       { type: "block_start", choice: 0, index: 1, block: { kind: "text" } },
       { type: "text_delta", choice: 0, index: 1, text: "27 * 453 = 12,231" },
       { type: "block_stop", choice: 0, index: 1 },

@@ -140,7 +140,13 @@ class MessagesStreamDecoder implements StreamDecoder<SseFrame> {
       const name = optionalString(block.name) ?? "";
       return [{ type: "block_start", choice: 0, index, block: { kind: "tool_call", id, name } }];
     }
-    // `thinking`, `redacted_thinking` and server-tool blocks have no canonical counterpart: skipped whole.
+    if (block.type === "thinking") {
+      // Extended thinking (https://docs.anthropic.com/en/docs/build-with-claude/extended-thinking#streaming-thinking):
+      // the thinking text arrives as thinking_delta pieces.
+      this.openBlocks.set(index, "reasoning");
+      return [{ type: "block_start", choice: 0, index, block: { kind: "reasoning" } }];
+    }
+    // `redacted_thinking` (encrypted) and server-tool blocks have no canonical counterpart: skipped whole.
     return [];
   }
 
@@ -157,8 +163,11 @@ class MessagesStreamDecoder implements StreamDecoder<SseFrame> {
       const json = optionalString(delta.partial_json) ?? "";
       return json === "" ? [] : [{ type: "tool_arguments_delta", choice: 0, index, json }];
     }
-    // `thinking_delta` and `signature_delta` belong to skipped thinking blocks; `citations_delta` has no
-    // canonical counterpart either.
+    if (kind === "reasoning" && delta.type === "thinking_delta") {
+      const text = optionalString(delta.thinking) ?? "";
+      return text === "" ? [] : [{ type: "reasoning_delta", choice: 0, index, text }];
+    }
+    // `signature_delta` (the thinking block's signature) and `citations_delta` have no canonical counterpart.
     return [];
   }
 

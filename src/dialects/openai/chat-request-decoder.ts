@@ -54,6 +54,10 @@ function decodeMessage(message: ChatMessageBody): ChatMessage {
   const name = "name" in message ? message.name : undefined;
   if (typeof name === "string") decoded.name = name;
   if (message.role === "tool") decoded.toolCallId = message.tool_call_id;
+  // DeepSeek's field for an earlier turn's reasoning, which its thinking mode wants back.
+  if (message.role === "assistant" && typeof message.reasoning_content === "string") {
+    decoded.reasoning = message.reasoning_content;
+  }
   if (message.role === "assistant" && message.tool_calls != null && message.tool_calls.length > 0) {
     decoded.toolCalls = message.tool_calls.map((call) => ({
       id: call.id,

@@ -1,6 +1,7 @@
 import type { ChatMessage, ChatRequest, ToolChoice, ToolDefinition } from "../../canonical/index.js";
 import type { JsonRecord } from "../narrow.js";
 import { encodeResponseFormat } from "./response-format.js";
+import { encodeSamplingFields, encodeStreamFields } from "./sampling-encoder.js";
 
 /**
  * Encodes a canonical chat request as an OpenAI `POST /chat/completions` body.
@@ -11,20 +12,12 @@ export function encodeChatRequest(request: ChatRequest, model: string | null): J
   const body: JsonRecord = {};
   if (model !== null) body.model = model;
   body.messages = request.messages.map(encodeMessage);
-  if (request.temperature !== undefined) body.temperature = request.temperature;
-  if (request.topP !== undefined) body.top_p = request.topP;
-  if (request.maxTokens !== undefined) body.max_tokens = request.maxTokens;
-  if (request.stop !== undefined) body.stop = request.stop;
-  if (request.n !== undefined) body.n = request.n;
-  if (request.seed !== undefined) body.seed = request.seed;
+  encodeSamplingFields(request, body);
   if (request.tools !== undefined) body.tools = request.tools.map(encodeTool);
   if (request.toolChoice !== undefined) body.tool_choice = encodeToolChoice(request.toolChoice);
   if (request.responseFormat !== undefined)
     body.response_format = encodeResponseFormat(request.responseFormat);
-  if (request.stream) {
-    body.stream = true;
-    if (request.streamIncludeUsage) body.stream_options = { include_usage: true };
-  }
+  encodeStreamFields(request, body);
   return Object.assign(body, request.extra);
 }
 
@@ -32,6 +25,8 @@ function encodeMessage(message: ChatMessage): JsonRecord {
   const wire: JsonRecord = { role: message.role, content: message.content };
   if (message.name !== undefined) wire.name = message.name;
   if (message.toolCallId !== undefined) wire.tool_call_id = message.toolCallId;
+  // DeepSeek's thinking mode wants earlier turns' reasoning back (https://api-docs.deepseek.com/guides/thinking_mode).
+  if (message.reasoning !== undefined) wire.reasoning_content = message.reasoning;
   if (message.toolCalls !== undefined && message.toolCalls.length > 0) {
     wire.tool_calls = message.toolCalls.map((call) => ({
       id: call.id,

@@ -23,6 +23,8 @@ export interface OpenAIChatCompletion {
       refusal: null;
       tool_calls?: OpenAIToolCall[];
       annotations: [];
+      /** Not in OpenAI's schema: DeepSeek's field, which OpenAI SDKs pass on (and LangChain reads). */
+      reasoning_content?: string;
     };
     logprobs: null;
     finish_reason: OpenAIChatFinishReason;
@@ -56,6 +58,7 @@ function encodeChoice(choice: ChatChoice): OpenAIChatCompletion["choices"][numbe
   };
   const calls = choice.message.toolCalls;
   if (calls !== undefined && calls.length > 0) message.tool_calls = calls.map(encodeToolCall);
+  if (choice.message.reasoning !== undefined) message.reasoning_content = choice.message.reasoning;
   return {
     index: choice.index,
     message,

@@ -8,13 +8,25 @@ import {
   requireRecord,
   unixSecondsNow,
 } from "../narrow.js";
-import { decodeFinishReason } from "./finish-reason.js";
+import { decodeFinishReason, type FinishReasonMap } from "./finish-reason.js";
+import { readMessageText } from "./message-content.js";
 import { decodeUsage } from "./usage.js";
 
-/** Decodes an OpenAI chat completion object. Unknown fields are ignored. */
-export function decodeChatResponse(body: unknown): ChatResponse {
+/** What a compatible server's answers may differ in (see providers/openai-compatible.ts). */
+export interface CompatibleResponseOptions {
+  /** Finish reasons beyond OpenAI's, mapped onto the canonical ones. */
+  finishReasons?: FinishReasonMap;
+}
+
+/**
+ * Decodes an OpenAI chat completion object. Unknown fields are ignored; reasoning text (`reasoning_content`,
+ * `reasoning`, Mistral's thinking chunks) is kept apart from the content.
+ */
+export function decodeChatResponse(body: unknown, options: CompatibleResponseOptions = {}): ChatResponse {
   const root = requireRecord(body, "the response body");
-  const choices = requireArray(root.choices, "`choices`").map(decodeChoice);
+  const choices = requireArray(root.choices, "`choices`").map((choice, position) =>
+    decodeChoice(choice, position, options),
+  );
   return {
     id: optionalString(root.id) ?? null,
     model: optionalString(root.model) ?? "",
@@ -24,20 +36,22 @@ export function decodeChatResponse(body: unknown): ChatResponse {
   };
 }
 
-function decodeChoice(value: unknown, position: number): ChatChoice {
+function decodeChoice(value: unknown, position: number, options: CompatibleResponseOptions): ChatChoice {
   const choice = requireRecord(value, `choices[${position}]`);
   const message = requireRecord(choice.message, `choices[${position}].message`);
-  const content = message.content;
-  if (content !== null && content !== undefined && typeof content !== "string") {
+  const raw = message.content;
+  if (raw !== null && raw !== undefined && typeof raw !== "string" && !Array.isArray(raw)) {
     throw invalidUpstreamResponse(`choices[${position}].message.content is not text`);
   }
+  const { content, reasoning } = readMessageText(message);
   const toolCalls = decodeToolCalls(message.tool_calls);
   const decoded: ChatChoice = {
     index: optionalNumber(choice.index) ?? position,
     message: { role: "assistant", content: content ?? null },
-    finishReason: decodeFinishReason(choice.finish_reason),
+    finishReason: decodeFinishReason(choice.finish_reason, options.finishReasons),
   };
   if (toolCalls.length > 0) decoded.message.toolCalls = toolCalls;
+  if (reasoning !== undefined && reasoning !== "") decoded.message.reasoning = reasoning;
   return decoded;
 }
 

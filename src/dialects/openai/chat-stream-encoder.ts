@@ -67,6 +67,13 @@ class ChatStreamEncoder implements ChunkStreamEncoder {
       case "text_delta":
         if (event.text === "") return [];
         return [...this.start(event.choice), this.choiceChunk(event.choice, { content: event.text })];
+      case "reasoning_delta":
+        // DeepSeek's field (https://api-docs.deepseek.com/guides/reasoning_model), which OpenAI SDKs pass on.
+        if (event.text === "") return [];
+        return [
+          ...this.start(event.choice),
+          this.choiceChunk(event.choice, { reasoning_content: event.text }),
+        ];
       case "tool_arguments_delta": {
         const index = this.toolIndexes.get(`${event.choice}:${event.index}`);
         // A delta for a block that never started has no call to belong to; the decoders never emit one.

@@ -1,13 +1,26 @@
+import { decode, encode } from "gpt-tokenizer/encoding/cl100k_base";
 import { describe, expect, it } from "vitest";
 import { createSpecValidator } from "../../../test/spec-validator.js";
 import { decodeOpenAICompletionsRequest } from "./completions-request-decoder.js";
 
 const spec = createSpecValidator("openai");
+const tokenText = (tokens: number[]) => decode(tokens);
 
 describe("decodeOpenAICompletionsRequest", () => {
   it.each([
     ["a string prompt", { model: "r", prompt: "Say hi" }, { prompt: "Say hi", extra: {} }],
     ["a list of one prompt", { model: "r", prompt: ["Say hi"] }, { prompt: "Say hi" }],
+    [
+      "several prompts, kept as a list (answered together)",
+      { model: "r", prompt: ["Say hi", "Say bye"] },
+      { prompt: ["Say hi", "Say bye"] },
+    ],
+    ["cl100k_base token ids, as text", { model: "r", prompt: encode("Say hi") }, { prompt: "Say hi" }],
+    [
+      "a list of token-id lists, as texts",
+      { model: "r", prompt: [encode("Say hi"), encode("and bye")] },
+      { prompt: ["Say hi", "and bye"] },
+    ],
     [
       "sampling fields and a usage stream",
       {
@@ -40,7 +53,7 @@ describe("decodeOpenAICompletionsRequest", () => {
     ],
   ])("decodes %s", (_name, input, expected) => {
     expect(spec.validate("CreateCompletionRequest", input)).toEqual([]);
-    const { routeName, request } = decodeOpenAICompletionsRequest(input);
+    const { routeName, request } = decodeOpenAICompletionsRequest(input, tokenText);
     expect(routeName).toBe("r");
     expect(request).toMatchObject(expected);
   });
@@ -51,37 +64,31 @@ describe("decodeOpenAICompletionsRequest", () => {
     [
       "a prompt that is a number",
       { model: "r", prompt: 5 },
-      "Invalid type for 'prompt': expected a string or an array of one string, but got an integer instead.",
+      "Invalid type for 'prompt': expected a string, an array of strings or an array of token ids, but got an integer instead.",
       "prompt",
     ],
     [
-      "several prompts",
-      { model: "r", prompt: ["a", "b", "c"] },
-      "Invalid 'prompt': the gateway serves one prompt per request, but got an array of 3 prompts. Send one request per prompt.",
-      "prompt",
+      "a negative token id",
+      { model: "r", prompt: [1212, -3] },
+      "Invalid 'prompt[1]': a token id must be a non-negative integer, but got -3.",
+      "prompt.1",
     ],
     [
-      "a token array",
-      { model: "r", prompt: [1212, 318] },
-      "Invalid 'prompt': token arrays are not supported, because the gateway may serve the route through a provider with another tokenizer. Send the prompt as a string.",
-      "prompt",
-    ],
-    [
-      "a list of token arrays",
-      { model: "r", prompt: [[1212, 318]] },
-      "Invalid 'prompt': token arrays are not supported, because the gateway may serve the route through a provider with another tokenizer. Send the prompt as a string.",
-      "prompt",
+      "token ids outside cl100k_base",
+      { model: "r", prompt: [[999999999]] },
+      "Invalid 'prompt[0]': these token ids are not cl100k_base tokens (the encoding the gateway decodes token input with).",
+      "prompt.0",
     ],
     [
       "an empty list",
       { model: "r", prompt: [] },
-      "Invalid 'prompt': empty array. Send the prompt as a string.",
+      "Invalid 'prompt': empty array. Expected at least one item.",
       "prompt",
     ],
     [
       "a list holding an object",
       { model: "r", prompt: ["a", {}] },
-      "Invalid type for 'prompt[1]': expected a string, but got an object instead.",
+      "Invalid type for 'prompt[1]': expected a string or an array of token ids, but got an object instead.",
       "prompt.1",
     ],
     [
@@ -91,7 +98,7 @@ describe("decodeOpenAICompletionsRequest", () => {
       "temperature",
     ],
   ])("refuses %s", (_name, input, message, param) => {
-    expect(() => decodeOpenAICompletionsRequest(input)).toThrow(
+    expect(() => decodeOpenAICompletionsRequest(input, tokenText)).toThrow(
       expect.objectContaining({ code: "invalid_body", message, param }),
     );
   });

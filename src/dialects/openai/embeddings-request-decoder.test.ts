@@ -1,10 +1,10 @@
+import { decode, encode } from "gpt-tokenizer/encoding/cl100k_base";
 import { describe, expect, it } from "vitest";
 import { createSpecValidator } from "../../../test/spec-validator.js";
 import { decodeOpenAIEmbeddingsRequest } from "./embeddings-request-decoder.js";
 
 const spec = createSpecValidator("openai");
-const TOKEN_MESSAGE =
-  "Invalid 'input': token arrays are not supported, because the gateway may serve the route through a provider with another tokenizer. Send the input as a string or an array of strings.";
+const tokenText = (tokens: number[]) => decode(tokens);
 
 describe("decodeOpenAIEmbeddingsRequest", () => {
   it.each([
@@ -26,9 +26,28 @@ describe("decodeOpenAIEmbeddingsRequest", () => {
         encodingFormat: "float",
       },
     ],
+    [
+      "one list of cl100k_base token ids (LangChain's OpenAIEmbeddings), as one text",
+      { model: "e", input: encode("hello world") },
+      { request: { input: ["hello world"], singleInput: true, extra: {} }, encodingFormat: "float" },
+    ],
+    [
+      "a list of token-id lists, as texts",
+      { model: "e", input: [encode("first text"), encode("second")] },
+      {
+        request: { input: ["first text", "second"], singleInput: false, extra: {} },
+        encodingFormat: "float",
+      },
+    ],
   ])("decodes %s", (_name, input, expected) => {
     expect(spec.validate("CreateEmbeddingRequest", input)).toEqual([]);
-    expect(decodeOpenAIEmbeddingsRequest(input)).toEqual({ routeName: "e", ...expected });
+    expect(decodeOpenAIEmbeddingsRequest(input, tokenText)).toEqual({ routeName: "e", ...expected });
+  });
+
+  it("refuses token ids when no tokenizer was loaded for the body, rather than guessing", () => {
+    expect(() => decodeOpenAIEmbeddingsRequest({ model: "e", input: [15339] })).toThrow(
+      expect.objectContaining({ code: "invalid_body", param: "input" }),
+    );
   });
 
   it.each([
@@ -37,21 +56,25 @@ describe("decodeOpenAIEmbeddingsRequest", () => {
     [
       "an input that is an object",
       { model: "e", input: { text: "x" } },
-      "Invalid type for 'input': expected a string or an array of strings, but got an object instead.",
+      "Invalid type for 'input': expected a string, an array of strings or an array of token ids, but got an object instead.",
       "input",
     ],
     [
       "an empty list",
       { model: "e", input: [] },
-      "Invalid 'input': empty array. Expected an array with minimum length 1, but got an empty array instead.",
+      "Invalid 'input': empty array. Expected at least one item.",
       "input",
     ],
-    ["a token array", { model: "e", input: [15339, 1917] }, TOKEN_MESSAGE, "input"],
-    ["a list of token arrays", { model: "e", input: [[15339], [1917]] }, TOKEN_MESSAGE, "input"],
+    [
+      "a token id that is not an integer",
+      { model: "e", input: [[15339, 1.5]] },
+      "Invalid 'input[0][1]': a token id must be a non-negative integer, but got 1.5.",
+      "input.0.1",
+    ],
     [
       "a list holding null",
       { model: "e", input: ["a", null] },
-      "Invalid type for 'input[1]': expected a string, but got null instead.",
+      "Invalid type for 'input[1]': expected a string or an array of token ids, but got null instead.",
       "input.1",
     ],
     [
@@ -67,7 +90,7 @@ describe("decodeOpenAIEmbeddingsRequest", () => {
       "dimensions",
     ],
   ])("refuses %s", (_name, input, message, param) => {
-    expect(() => decodeOpenAIEmbeddingsRequest(input)).toThrow(
+    expect(() => decodeOpenAIEmbeddingsRequest(input, tokenText)).toThrow(
       expect.objectContaining({ code: "invalid_body", message, param }),
     );
   });

@@ -26,16 +26,36 @@ const OPENAI_CODE: Partial<Record<ErrorCode, string>> = {
  */
 export function encodeOpenAIError(error: GatewayError): OpenAIErrorBody {
   const status = error.status;
+  const upstream = error.upstream;
   const type = status === 429 ? "requests" : status >= 500 ? "server_error" : "invalid_request_error";
   const code = status === 429 ? "rate_limit_exceeded" : (OPENAI_CODE[error.code] ?? error.code);
+  const param = error.param === undefined ? null : openAIParamName(error.param.split("."));
   return {
     error: {
-      message: error.message,
-      type,
-      param: error.param === undefined ? null : openAIParamName(error.param.split(".")),
-      code,
+      message: clientMessage(error),
+      // What the upstream said wins: clients branch on codes like `context_length_exceeded`.
+      type: upstream?.type ?? type,
+      param: upstream?.param ?? param,
+      code: upstream?.code ?? code,
     },
   };
+}
+
+/**
+ * The message, saying who said it and where: an upstream's own words are prefixed with the provider's name
+ * (so a local vLLM's complaint is never mistaken for OpenAI's), and the route and target are appended when the
+ * error happened on one.
+ */
+function clientMessage(error: GatewayError): string {
+  const provider = error.upstream?.provider;
+  const said =
+    provider === undefined || error.message.startsWith(provider)
+      ? error.message
+      : `${provider}: ${error.message}`;
+  const context = error.context;
+  if (context === undefined) return said;
+  const target = context.target === undefined ? "" : `, target '${context.target}'`;
+  return `${said} (route '${context.route}'${target})`;
 }
 
 /**

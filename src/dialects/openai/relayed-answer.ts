@@ -54,6 +54,12 @@ export class RelayedAnswer {
       } else if (!this.choices.has(index)) this.choices.set(index, false);
       const delta = choice.delta;
       if (isRecord(delta) && this.readDelta(delta, index)) token = true;
+      // A legacy completions chunk carries its text on the choice (no delta): a token, but the continuation
+      // speaks chat chunks, so such an answer is not continued.
+      if (typeof choice.text === "string" && choice.text !== "") {
+        token = true;
+        this.continuable = false;
+      }
     }
     return token;
   }

@@ -1,4 +1,10 @@
-import { GatewayError, type StreamDecoder, type StreamEvent, type Usage } from "../../canonical/index.js";
+import {
+  GatewayError,
+  type StreamBlock,
+  type StreamDecoder,
+  type StreamEvent,
+  type Usage,
+} from "../../canonical/index.js";
 import type { SseFrame } from "../../framing/sse-decoder.js";
 import {
   invalidUpstreamResponse,
@@ -8,32 +14,46 @@ import {
   optionalString,
   unixSecondsNow,
 } from "../narrow.js";
-import { decodeErrorMessage } from "./error-message.js";
-import { decodeFinishReason } from "./finish-reason.js";
+import { decodeFinishReason, type FinishReasonMap } from "./finish-reason.js";
+import { readMessageText } from "./message-content.js";
 import { upstreamStreamError } from "./stream-error.js";
-import { decodeUsage } from "./usage.js";
+import { decodeUsage, usageOfChunk } from "./usage.js";
+
+/** What a compatible server's stream may differ in (see providers/openai-compatible.ts). */
+export interface CompatibleStreamOptions {
+  /** The provider's display name, for in-stream errors. */
+  provider?: string;
+  /** Finish reasons beyond OpenAI's, mapped onto the canonical ones. */
+  finishReasons?: FinishReasonMap;
+}
 
 /**
  * Decodes an OpenAI chat completions stream (https://platform.openai.com/docs/api-reference/chat-streaming):
  * `data: {chunk}` frames, then `data: [DONE]`. message_start comes from the first chunk's id, model and created;
  * per choice, content opens a text block, `delta.tool_calls` entries open one tool-call block per call `index`
  * (id and name come first, the arguments in pieces); a finish_reason closes the open block and finishes the
- * choice. Blocks of a choice are sequential: a new block closes the open one. Usage (the include_usage chunk,
- * or the latest of servers that send it on every chunk) is emitted at [DONE], after every finish.
+ * choice. Blocks of a choice are sequential: a new block closes the open one. Reasoning text
+ * (`delta.reasoning_content` or `delta.reasoning`, or Mistral's thinking chunks) opens a reasoning block. Usage
+ * (the include_usage chunk, the latest of servers that send it on every chunk, or Groq's `x_groq.usage`) is
+ * emitted at [DONE], after every finish.
  */
-export function createOpenAIChatStreamDecoder(): StreamDecoder<SseFrame> {
-  return new ChunkStreamDecoder("chat");
+export function createOpenAIChatStreamDecoder(
+  options: CompatibleStreamOptions = {},
+): StreamDecoder<SseFrame> {
+  return new ChunkStreamDecoder("chat", options);
 }
 
 /**
  * Decodes a legacy completions stream (`text_completion` chunks, text in `choices[].text`) into the same
  * events. Providers that serve completions through `/chat/completions` use the chat decoder instead.
  */
-export function createOpenAICompletionsStreamDecoder(): StreamDecoder<SseFrame> {
-  return new ChunkStreamDecoder("completions");
+export function createOpenAICompletionsStreamDecoder(
+  options: CompatibleStreamOptions = {},
+): StreamDecoder<SseFrame> {
+  return new ChunkStreamDecoder("completions", options);
 }
 
-type OpenBlock = { kind: "text"; index: number } | { kind: "tool_call"; index: number };
+type OpenBlock = { kind: "text" | "reasoning" | "tool_call"; index: number };
 
 interface ChoiceState {
   nextBlock: number;
@@ -52,7 +72,10 @@ class ChunkStreamDecoder implements StreamDecoder<SseFrame> {
   private usage: Usage | undefined;
   skippedFrames = 0;
 
-  constructor(private readonly mode: "chat" | "completions") {}
+  constructor(
+    private readonly mode: "chat" | "completions",
+    private readonly options: CompatibleStreamOptions,
+  ) {}
 
   push(frame: SseFrame): StreamEvent[] {
     if (this.state === "done") return [];
@@ -61,7 +84,9 @@ class ChunkStreamDecoder implements StreamDecoder<SseFrame> {
     try {
       payload = JSON.parse(frame.data);
     } catch {
-      if (frame.event === "error") return this.fail(upstreamStreamError(frame.data, undefined));
+      if (frame.event === "error") {
+        return this.fail(upstreamStreamError({ message: frame.data }, this.options.provider));
+      }
       // A garbled chunk: skipped (lenient parsing, as every peer does); the caller logs and counts it.
       this.skippedFrames++;
       return [];
@@ -70,10 +95,9 @@ class ChunkStreamDecoder implements StreamDecoder<SseFrame> {
       this.skippedFrames++;
       return [];
     }
-    if (payload.error !== undefined && payload.error !== null) {
-      return this.fail(upstreamStreamError(decodeErrorMessage(payload), payload.error));
+    if ((payload.error !== undefined && payload.error !== null) || frame.event === "error") {
+      return this.fail(upstreamStreamError(payload, this.options.provider));
     }
-    if (frame.event === "error") return this.fail(upstreamStreamError(decodeErrorMessage(payload), payload));
     const events: StreamEvent[] = [];
     if (this.state === "before_start") {
       this.state = "streaming";
@@ -89,7 +113,8 @@ class ChunkStreamDecoder implements StreamDecoder<SseFrame> {
         if (isRecord(choice)) this.decodeChoice(choice, position, events);
       });
     }
-    if (isRecord(payload.usage)) this.usage = decodeUsage(payload.usage);
+    const usage = usageOfChunk(payload);
+    if (usage !== undefined) this.usage = decodeUsage(usage);
     return events;
   }
 
@@ -112,7 +137,13 @@ class ChunkStreamDecoder implements StreamDecoder<SseFrame> {
     const state = this.choiceState(index);
     if (state.finished) return;
     const delta = isRecord(choice.delta) ? choice.delta : {};
-    const text = this.mode === "chat" ? optionalString(delta.content) : optionalString(choice.text);
+    const read = this.mode === "chat" ? readMessageText(delta) : undefined;
+    const reasoning = read?.reasoning;
+    if (reasoning !== undefined && reasoning !== "") {
+      if (state.open?.kind !== "reasoning") this.openBlock(index, state, { kind: "reasoning" }, events);
+      events.push({ type: "reasoning_delta", choice: index, index: state.open?.index ?? 0, text: reasoning });
+    }
+    const text = read === undefined ? optionalString(choice.text) : read.content;
     if (text !== undefined && text !== "") {
       if (state.open?.kind !== "text") this.openBlock(index, state, { kind: "text" }, events);
       events.push({ type: "text_delta", choice: index, index: state.open?.index ?? 0, text });
@@ -126,10 +157,12 @@ class ChunkStreamDecoder implements StreamDecoder<SseFrame> {
     if (isRecord(delta.function_call)) {
       this.decodeToolCall(index, state, LEGACY_FUNCTION_CALL, { function: delta.function_call }, events);
     }
-    if (typeof choice.finish_reason === "string") {
+    // Old Ollama versions sent `finish_reason: ""` on every chunk (ollama/ollama#4357): no reason, not a finish.
+    if (typeof choice.finish_reason === "string" && choice.finish_reason !== "") {
       this.closeBlock(index, state, events);
       state.finished = true;
-      events.push({ type: "finish", choice: index, reason: decodeFinishReason(choice.finish_reason) });
+      const reason = decodeFinishReason(choice.finish_reason, this.options.finishReasons);
+      events.push({ type: "finish", choice: index, reason });
     }
   }
 
@@ -156,12 +189,7 @@ class ChunkStreamDecoder implements StreamDecoder<SseFrame> {
     if (json !== "") events.push({ type: "tool_arguments_delta", choice, index: known.block, json });
   }
 
-  private openBlock(
-    choice: number,
-    state: ChoiceState,
-    block: { kind: "text" } | { kind: "tool_call"; id: string; name: string },
-    events: StreamEvent[],
-  ): number {
+  private openBlock(choice: number, state: ChoiceState, block: StreamBlock, events: StreamEvent[]): number {
     this.closeBlock(choice, state, events);
     const index = state.nextBlock++;
     state.open = { kind: block.kind, index };

@@ -10,3 +10,14 @@ export function decodeUsage(value: unknown, outputTokensWhenAbsent: number | nul
   const total = optionalNumber(value.total_tokens);
   return total === undefined ? usage : { ...usage, totalTokens: total };
 }
+
+/**
+ * The usage object of a stream chunk, wherever the server puts it: `usage` (OpenAI with include_usage, and
+ * servers that send it unasked on the last chunk), or Groq's `x_groq.usage` on its final chunk
+ * (https://console.groq.com/docs/openai).
+ */
+export function usageOfChunk(chunk: Record<string, unknown>): Record<string, unknown> | undefined {
+  if (isRecord(chunk.usage)) return chunk.usage;
+  const groq = chunk.x_groq;
+  return isRecord(groq) && isRecord(groq.usage) ? groq.usage : undefined;
+}

@@ -1,0 +1,76 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { type AccessLogEntry, roundMs } from "../observability/access-log.js";
+import type { Logger } from "../observability/logger.js";
+import type { ConnectionAnswer } from "./client-errors.js";
+import type { RequestWatcher } from "./request-outcome.js";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    /** Bytes the connection had sent when this request arrived: the response's size is the difference. */
+    socketBytesAtStart: number;
+  }
+}
+
+/**
+ * When enabled, gives the watcher that writes one structured line per request (with the id of the gateway key
+ * that access control authenticated) when it has ended (request-outcome.ts: once, with the status it ended with, 499
+ * when the client left), at `info` level with the message `request`.
+ */
+export function registerAccessLog(app: FastifyInstance, enabled: boolean): RequestWatcher | undefined {
+  if (!enabled) return undefined;
+  app.decorateRequest("socketBytesAtStart", 0);
+  return {
+    started(request) {
+      request.socketBytesAtStart = request.raw.socket?.bytesWritten ?? 0;
+    },
+    ended(request, reply, status) {
+      app.log.info(accessLogEntry(request, reply, status), "request");
+    },
+  };
+}
+
+/**
+ * The line of a request Node answered on the connection before Fastify saw it (headers too large or too slow,
+ * bytes that are not HTTP): what is known of it, with the same field names.
+ */
+export function logConnectionAnswer(logger: Logger, answer: ConnectionAnswer): void {
+  const entry: Partial<AccessLogEntry> = { request_id: answer.requestId };
+  if (answer.method !== undefined) entry.method = answer.method;
+  if (answer.path !== undefined) entry.path = withoutQuery(answer.path);
+  entry.status = answer.status;
+  if (answer.clientIp !== undefined) entry.client_ip = answer.clientIp;
+  logger.info(entry, "request");
+}
+
+function withoutQuery(url: string): string {
+  const query = url.indexOf("?");
+  return query === -1 ? url : url.slice(0, query);
+}
+
+function accessLogEntry(request: FastifyRequest, reply: FastifyReply, status: number): AccessLogEntry {
+  const socket = request.raw.socket;
+  const entry: AccessLogEntry = {
+    request_id: request.id,
+    method: request.method,
+    path: withoutQuery(request.raw.url ?? ""),
+    status,
+    duration_ms: roundMs(reply.elapsedTime),
+    client_ip: request.ip,
+    bytes_in: Number(request.headers["content-length"] ?? 0) || 0,
+    bytes_out: Math.max(0, (socket?.bytesWritten ?? 0) - request.socketBytesAtStart),
+  };
+  const observation = request.observation;
+  if (observation !== null) {
+    entry.api = observation.api;
+    entry.route = observation.route;
+    if (observation.target !== undefined) entry.target = observation.target;
+    if (observation.attempts > 0) entry.attempts = observation.attempts;
+    if (observation.upstreamMs !== undefined) entry.upstream_ms = roundMs(observation.upstreamMs);
+    if (observation.streaming) entry.stream = true;
+    const usage = observation.usage;
+    if (usage?.inputTokens != null) entry.input_tokens = usage.inputTokens;
+    if (usage?.outputTokens != null) entry.output_tokens = usage.outputTokens;
+  }
+  if (request.principal !== null) entry.key_id = request.principal.keyId;
+  return entry;
+}
