@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { extendAnthropicSchemas } from "./anthropic-schema-extensions.mjs";
 
 const specsDir = resolve(process.argv[2] ?? "/work/shared/specs");
 const outDir = resolve(dirname(fileURLToPath(import.meta.url)), "../test/fixtures/specs");
@@ -41,6 +42,21 @@ const SOURCES = {
   },
 };
 
+// Bedrock's model is botocore JSON (not OpenAPI): its shapes are copied as they are, and the tests read them
+// with their own small validator (test/bedrock-shape-validator.ts).
+const BEDROCK = {
+  file: "bedrock/bedrock-runtime-2023-09-30.service-2.json",
+  sha256: "618bf3a6f4cb6e4987a01bd8ea2ce1f070e854991c750c67babf03520315dead",
+  origin:
+    "repo `boto/botocore`, path `botocore/data/bedrock-runtime/2023-09-30/service-2.json`, commit `0e6e2404b85dc336dd2889814e089bde7d1a4c55` (2026-08-07; file last changed in `e3091ae01b90bb7fb4838f91a1fe545abbb47dd5`); licence Apache-2.0",
+  roots: [
+    "ConverseRequest",
+    "ConverseResponse",
+    "ConverseStreamRequest",
+    "ConverseStreamOutput",
+    "InvokeModelRequest",
+  ],
+};
 // The OpenAI-compatible providers with an official spec (the others are checked against OpenAI's).
 Object.assign(SOURCES, {
   mistral: {
@@ -238,14 +254,45 @@ function vendorOpenAI() {
     "ListModelsResponse",
     "Model",
     "ErrorResponse",
+    // The Responses API (POST /responses, its stream events, GET /responses/{id}/input_items).
+    "CreateResponse",
+    "Response",
+    "ResponseStreamEvent",
+    "ResponseItemList",
   ]);
-  return { schemas: closure(roots, schemas), notes: ["The roots are copied unchanged."] };
+  const vendored = closure(roots, schemas);
+  // Both EasyInputMessage and Item's InputMessage take a `{"type": "message", "role", "content": [parts]}` item,
+  // so the `oneOf` rejects the message items Codex and the SDKs send; `anyOf` keeps every other check.
+  vendored.InputItem = { ...vendored.InputItem, anyOf: vendored.InputItem.oneOf };
+  delete vendored.InputItem.oneOf;
+  return {
+    schemas: vendored,
+    notes: [
+      "The roots are copied unchanged, but for one fix.",
+      '`InputItem` (used by `CreateResponse.input`) **rewritten** from `oneOf` to `anyOf`: a message item with `type: "message"` and a content list fits both EasyInputMessage and Item\'s InputMessage, so the `oneOf` rejected the message items Codex and the official SDKs send.',
+    ],
+  };
 }
 
 function vendorAnthropic() {
   const { schemas } = readSource("anthropic").components;
-  const roots = pick(schemas, ["CreateMessageParams", "Message", "MessageStreamEvent", "ErrorResponse"]);
-  return { schemas: closure(roots, schemas), notes: ["The roots are copied unchanged."] };
+  const roots = pick(schemas, [
+    "CreateMessageParams",
+    "Message",
+    "MessageStreamEvent",
+    "ErrorResponse",
+    // Not referenced by the 2024 roots; the extensions below use it.
+    "CacheControlEphemeral",
+  ]);
+  // Copies, so that the extensions never change the source objects.
+  const vendored = structuredClone(closure(roots, schemas));
+  const notes = extendAnthropicSchemas(vendored);
+  const sorted = Object.fromEntries(
+    Object.keys(vendored)
+      .sort()
+      .map((name) => [name, vendored[name]]),
+  );
+  return { schemas: sorted, notes: ["The roots are copied unchanged, then extended as follows.", ...notes] };
 }
 
 /** Cohere's stream events all share one `type` enum, so a plain `oneOf` matches several branches and
@@ -305,6 +352,37 @@ function vendorCohere() {
   };
 }
 
+/** The shapes reachable from the roots (members, list members, map keys and values), keys sorted. */
+function vendorBedrock() {
+  const bytes = readFileSync(join(specsDir, BEDROCK.file));
+  const actual = sha256(bytes);
+  if (actual !== BEDROCK.sha256)
+    throw new Error(`${BEDROCK.file}: sha256 ${actual}, expected ${BEDROCK.sha256}`);
+  const model = JSON.parse(bytes.toString("utf8"));
+  const out = {};
+  const pending = [...BEDROCK.roots];
+  while (pending.length > 0) {
+    const name = pending.pop();
+    if (name in out) continue;
+    const shape = model.shapes[name];
+    if (shape === undefined) throw new Error(`missing shape ${name}`);
+    out[name] = shape;
+    for (const member of Object.values(shape.members ?? {})) pending.push(member.shape);
+    for (const key of ["member", "key", "value"]) if (shape[key]) pending.push(shape[key].shape);
+  }
+  const shapes = Object.fromEntries(
+    Object.keys(out)
+      .sort()
+      .map((name) => [name, out[name]]),
+  );
+  const operations = Object.fromEntries(
+    ["Converse", "ConverseStream", "InvokeModel"].map((name) => [name, model.operations[name]]),
+  );
+  const text = `${JSON.stringify({ metadata: model.metadata, operations, shapes })}\n`;
+  writeFileSync(join(outDir, "bedrock.shapes.json"), text);
+  return { count: Object.keys(shapes).length, hash: sha256(text) };
+}
+
 function writeCompact(name, schemas) {
   const text = `${JSON.stringify({ components: { schemas } })}\n`;
   writeFileSync(join(outDir, name), text);
@@ -324,7 +402,7 @@ function copyCohereExamples() {
   return hashes;
 }
 
-function readme(results, exampleHashes) {
+function readme(results, exampleHashes, bedrock) {
   const sections = Object.entries(results).map(([provider, { file, schemas, notes, hash }]) => {
     const source = SOURCES[provider];
     return [
@@ -350,9 +428,16 @@ function readme(results, exampleHashes) {
     "",
     "Written by `node scripts/vendor-specs.mjs [specsDir]` from the shared provider specs (taken 2026-11-25). Do not edit by hand: change the script and re-run it.",
     "",
-    "Licence: the OpenAI spec is MIT; the Cohere repository states no licence; the Anthropic file comes from a third-party repository with no licence file; Mistral and TGI are Apache-2.0, Together MIT; the OpenRouter docs repository states no licence. **Internal test data only**: used by the tests as an oracle, never shipped (the package `files` list excludes `test/`).",
+    "Licence: the OpenAI spec is MIT; the Bedrock model is Apache-2.0; the Cohere repository states no licence; the Anthropic file comes from a third-party repository with no licence file (its extensions are written from the Apache-2.0 Anthropic SDK's types); Mistral and TGI are Apache-2.0, Together MIT; the OpenRouter docs repository states no licence. **Internal test data only**: used by the tests as an oracle, never shipped (the package `files` list excludes `test/`).",
     "",
     ...sections,
+    "## bedrock.shapes.json",
+    "",
+    `- Source: ${BEDROCK.origin}. The official AWS service model (botocore JSON, protocol rest-json, signing name \`bedrock\`), not OpenAPI.`,
+    `- Read from: \`${BEDROCK.file}\` of the shared specs, sha256 \`${BEDROCK.sha256}\` (checked by the script).`,
+    `- Derivation: \`metadata\`, the operations Converse, ConverseStream and InvokeModel, and the ${bedrock.count} shapes reachable from ${BEDROCK.roots.join(", ")} (through structure members, list members and map keys and values), copied unchanged, keys sorted, compact JSON.`,
+    `- Output sha256 \`${bedrock.hash}\`.`,
+    "",
     "## cohere-examples/",
     "",
     "Recorded request/response pairs from repo `cohere-ai/cohere-developer-experience`, commit `e814c8a1822f3b144b3708fdff14c3df0281e961`; the repository states no licence. Used as stream fixtures by the mock upstream self-tests.",
@@ -378,5 +463,7 @@ for (const [provider, vendor] of [
   results[provider] = { file, schemas, notes, hash: writeCompact(file, schemas) };
   console.log(`${file}: ${Object.keys(schemas).length} schemas`);
 }
-writeFileSync(join(outDir, "README.md"), readme(results, copyCohereExamples()));
+const bedrock = vendorBedrock();
+console.log(`bedrock.shapes.json: ${bedrock.count} shapes`);
+writeFileSync(join(outDir, "README.md"), readme(results, copyCohereExamples(), bedrock));
 console.log(`wrote ${outDir}`);

@@ -13,4 +13,7 @@ export default function setup(): void {
   );
   if (build.status !== 0)
     process.stderr.write(`warning: the build reported type errors:\n${build.stdout}${build.stderr}`);
+  // The web console's page (dist/ui), which the gateway serves and the browser tests load.
+  const ui = spawnSync(process.execPath, ["scripts/build-ui.mjs"], { encoding: "utf8" });
+  if (ui.status !== 0) throw new Error(`the console's page did not build:\n${ui.stdout}${ui.stderr}`);
 }

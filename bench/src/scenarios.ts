@@ -164,6 +164,27 @@ function switchyardMlflow(upstream: UpstreamShape, withKey = false): Scenario {
   };
 }
 
+/** Anthropic's Messages API, as Claude Code calls it: relayed to an Anthropic route, translated for OpenAI. */
+function switchyardMessages(upstream: UpstreamShape): Scenario {
+  return {
+    id: `switchyard-anthropic-api-${upstream}`,
+    label: `Switchyard Anthropic API -> ${upstream === "anthropic" ? "Anthropic (pass-through)" : "OpenAI (translated)"}`,
+    server: "switchyard",
+    upstream,
+    streams: true,
+    call: (pace) => ({
+      path: "/v1/messages",
+      headers: { ...JSON_TYPE, "anthropic-version": "2023-06-01" },
+      body: JSON.stringify({
+        model: routeName(upstream, pace),
+        max_tokens: 64,
+        messages: PROMPT,
+        ...(pace !== "instant" && { stream: true }),
+      }),
+    }),
+  };
+}
+
 export const SCENARIOS: readonly Scenario[] = [
   direct("openai"),
   direct("anthropic"),
@@ -177,6 +198,8 @@ export const SCENARIOS: readonly Scenario[] = [
   switchyardMlflow("openai"),
   switchyardMlflow("openai", true),
   switchyardMlflow("anthropic"),
+  switchyardMessages("anthropic"),
+  switchyardMessages("openai"),
 ];
 
 /** The direct call each scenario's added latency is measured against: the same upstream, no hop. */

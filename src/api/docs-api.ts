@@ -34,6 +34,16 @@ export async function registerDocs(app: FastifyInstance, version: string): Promi
           description:
             "Any OpenAI SDK with base URL `{gateway}/v1`; `model` names a route. Errors: OpenAI's envelope.",
         },
+        {
+          name: "OpenAI Responses API",
+          description:
+            "OpenAI's Responses API (Codex, the OpenAI Agents SDK) over every chat route; `model` names a route or an alias. Errors: OpenAI's envelope.",
+        },
+        {
+          name: "Anthropic Messages API",
+          description:
+            "Anthropic's Messages API (Claude Code, the Anthropic SDKs: base URL `{gateway}`) over every chat route; `model` names a route or an alias. Errors: Anthropic's envelope.",
+        },
         { name: "Gateway", description: "Health and metrics." },
         {
           name: "Admin API",

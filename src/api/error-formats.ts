@@ -1,4 +1,5 @@
 import { adminErrorFormat } from "./admin-error-format.js";
+import { anthropicErrorFormat } from "./anthropic-error-format.js";
 import type { ErrorFormat } from "./error-format.js";
 import { mlflowErrorFormat } from "./mlflow-error-format.js";
 import { openAIErrorFormat } from "./openai-error-format.js";
@@ -7,7 +8,12 @@ import { openAIErrorFormat } from "./openai-error-format.js";
  * Every API's error format, the default (MLflow's, which owns `/`) first. A new API adds its format file and
  * one line here; nothing else in the error handling changes.
  */
-export const ERROR_FORMATS: readonly ErrorFormat[] = [mlflowErrorFormat, openAIErrorFormat, adminErrorFormat];
+export const ERROR_FORMATS: readonly ErrorFormat[] = [
+  mlflowErrorFormat,
+  openAIErrorFormat,
+  adminErrorFormat,
+  anthropicErrorFormat,
+];
 
 const byPrefix = ERROR_FORMATS.flatMap((format) =>
   format.pathPrefixes.map((prefix) => ({ prefix, format })),

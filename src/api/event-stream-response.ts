@@ -1,22 +1,22 @@
 import type { FastifyReply } from "fastify";
 import { GatewayError, type StreamEvent } from "../canonical/index.js";
+import type { DialectStreamEncoder, EncodedFrame } from "../dialects/stream-frame.js";
 import { encodeSseFrame } from "../framing/sse-encoder.js";
 import { ClientStreamWriter } from "./client-stream-writer.js";
 import { type RequestObservation, serverTimingHeader, targetHeaders } from "./request-observation.js";
 import { SseHeartbeat } from "./sse-heartbeat.js";
 
-/** Turns canonical events into the client dialect's SSE data texts (one object per stream). */
-export interface StreamChunkEncoder {
-  push(event: StreamEvent): string[];
-  finish(): string[];
-}
+/** Turns canonical events into the client dialect's SSE messages (one object per stream). */
+export type StreamChunkEncoder = DialectStreamEncoder;
 
 export interface EventStreamOptions {
   encoder: StreamChunkEncoder;
-  /** The data text of the dialect's in-stream error frame. */
-  encodeError: (error: GatewayError) => string;
+  /** The data text of the dialect's in-stream error frame, for encoders without their own `fail`. */
+  encodeError?: (error: GatewayError) => string;
   /** Whether a clean end is marked with `data: [DONE]` (OpenAI's convention). */
   doneMarker: boolean;
+  /** Called once a stream has ended cleanly, before its last messages are written (see answerChatIngress). */
+  beforeEnd?: () => Promise<void>;
 }
 
 export const SSE_HEADERS = {
@@ -52,7 +52,7 @@ export async function sendEventStream(
       if (response.destroyed) return;
       if (event.type === "error") {
         failWith(reply, event.error);
-        await response.write(encodeSseFrame(options.encodeError(event.error)));
+        await response.write(errorFrames(options, event.error));
         failed = true;
         break;
       }
@@ -60,7 +60,7 @@ export async function sendEventStream(
       const chunks = options.encoder.push(event);
       if (chunks.length > 0) {
         heartbeat.wrote();
-        await response.write(chunks.map((chunk) => encodeSseFrame(chunk)).join(""));
+        await response.write(encodeFrames(chunks));
       }
     }
   } catch (error) {
@@ -71,17 +71,33 @@ export async function sendEventStream(
       "Internal error: the gateway failed while streaming.",
     );
     failWith(reply, internal);
-    if (!response.destroyed) await response.write(encodeSseFrame(options.encodeError(internal)));
+    if (!response.destroyed) await response.write(errorFrames(options, internal));
     failed = true;
   } finally {
     heartbeat.stop();
   }
   if (!failed && !response.destroyed) {
-    const last = options.encoder.finish().map((chunk) => encodeSseFrame(chunk));
-    if (options.doneMarker) last.push(encodeSseFrame("[DONE]"));
-    if (last.length > 0) await response.write(last.join(""));
+    const last = options.encoder.finish();
+    if (options.doneMarker) last.push("[DONE]");
+    await options.beforeEnd?.();
+    if (last.length > 0) await response.write(encodeFrames(last));
   }
   response.end();
+}
+
+export function encodeFrames(frames: EncodedFrame[]): string {
+  let text = "";
+  for (const frame of frames)
+    text += typeof frame === "string" ? encodeSseFrame(frame) : encodeSseFrame(frame.data, frame.event);
+  return text;
+}
+
+/** The dialect's error messages: the encoder's own when it has them, else the error frame it is given. */
+function errorFrames(options: EventStreamOptions, error: GatewayError): string {
+  if (options.encoder.fail !== undefined) return encodeFrames(options.encoder.fail(error));
+  return encodeSseFrame(
+    options.encodeError?.(error) ?? JSON.stringify({ error: { message: error.message } }),
+  );
 }
 
 /** What the observation keeps of a stream's events: its usage, finish reasons and the model that answered. */

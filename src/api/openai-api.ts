@@ -8,6 +8,7 @@ import {
 } from "../dialects/openai/embeddings-request-decoder.js";
 import { routeAccessDenial } from "../governance/access/route-access.js";
 import type { GovernanceRuntime } from "../governance/governance-runtime.js";
+import type { ResponseStorage } from "../response-store/response-storage.js";
 import type { Route } from "../routing/route-table.js";
 import type { RouteTableHolder } from "../routing/route-table-holder.js";
 import { DeferredRequest, jsonObjectBody } from "./deferred-request.js";
@@ -28,6 +29,7 @@ import {
 } from "./openapi/operation-docs.js";
 import { registerOwnKey } from "./own-key-api.js";
 import { observeRoute } from "./request-observation.js";
+import { registerResponsesApi } from "./responses-api.js";
 import { routeForRequest } from "./route-for-request.js";
 import { tokenTextFor } from "./token-text.js";
 import { visibleRoutes } from "./visible-routes.js";
@@ -56,6 +58,7 @@ export async function registerOpenAIApi(
   app: FastifyInstance,
   holder: RouteTableHolder,
   governance: GovernanceRuntime,
+  responses: ResponseStorage,
 ): Promise<void> {
   await app.register(
     async (scope) => {
@@ -170,7 +173,12 @@ export async function registerOpenAIApi(
       scope.get("/models", { schema: modelsSchema }, async (request) => {
         const table = holder.current;
         const routes = visibleRoutes(table.routes, request.principal);
-        return { object: "list", data: routes.map((route) => modelObject(route, table.builtAt)) };
+        return {
+          object: "list",
+          data: routes.flatMap((route) =>
+            [route.name, ...(route.aliases ?? [])].map((id) => modelObject(id, route, table.builtAt)),
+          ),
+        };
       });
       scope.get<{ Params: { model: string } }>(
         "/models/:model",
@@ -188,7 +196,7 @@ export async function registerOpenAIApi(
         },
         async (request) => {
           const table = holder.current;
-          const route = table.get(request.params.model);
+          const route = table.forModel(request.params.model);
           if (route === undefined) {
             throw new GatewayError(
               "route_not_found",
@@ -202,9 +210,10 @@ export async function registerOpenAIApi(
             const denial = routeAccessDenial(request.principal, route.name, route.targetModels);
             if (denial !== undefined) throw denial;
           }
-          return modelObject(route, table.builtAt);
+          return modelObject(request.params.model, route, table.builtAt);
         },
       );
+      registerResponsesApi(scope, holder, responses);
     },
     { prefix: "/v1" },
   );
@@ -219,10 +228,10 @@ function routeNameOf(
   return typeof model === "string" ? model : decode(body.body).routeName;
 }
 
-/** A route as an OpenAI model object: its name is what clients pass as `model`. */
-function modelObject(route: Route, created: number): Record<string, unknown> {
+/** A route as an OpenAI model object: `id` (its name or an alias) is what clients pass as `model`. */
+function modelObject(id: string, route: Route, created: number): Record<string, unknown> {
   return {
-    id: route.name,
+    id,
     object: "model",
     created,
     owned_by: route.targets[0]?.upstream.providerName ?? "switchyard",

@@ -31,7 +31,6 @@ import { clientAbortSignal } from "./client-abort-signal.js";
 import type { DeferredRequest } from "./deferred-request.js";
 import { type StreamChunkEncoder, sendEventStream } from "./event-stream-response.js";
 import { sendRelayedStream } from "./relay-stream-response.js";
-import { finishOfAnswer, usageOfAnswer } from "./relayed-usage.js";
 import { noteContinuation, noteSkippedFrame } from "./stream-notes.js";
 
 /** A request's route, with the table it was found in, the holder that admits requests to it, and the caller. */
@@ -129,7 +128,14 @@ async function answerWhole<O extends Operation>(
     clientAbortSignal(reply.raw),
     async (target, signal, timeouts) => {
       const passThrough = passThroughFor("openai", operation, target, request.body);
-      if (passThrough !== undefined) return fetchRelayedJson(passThrough, signal, timeouts);
+      if (passThrough !== undefined) {
+        const relayed = await fetchRelayedJson(passThrough, signal, timeouts);
+        return {
+          ...relayed,
+          usage: passThrough.codec.usageOfAnswer(relayed.body),
+          finish: passThrough.codec.finishOfAnswer(relayed.body),
+        };
+      }
       return {
         kind: "translated" as const,
         ...(await performAttempt(target, operation, request.canonical, signal, timeouts)),
@@ -138,8 +144,8 @@ async function answerWhole<O extends Operation>(
     attemptRecorder(reply.request),
   );
   if (value.kind === "relayed-json") {
-    observe(reply, value.upstreamMs, usageOfAnswer(value.body));
-    observeFinish(reply, finishOfAnswer(value.body));
+    observe(reply, value.upstreamMs, value.usage);
+    observeFinish(reply, value.finish);
     return { kind: "relayed", reply: reply.type("application/json").send(value.text) };
   }
   observe(reply, value.upstreamMs, value.response.usage);

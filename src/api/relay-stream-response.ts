@@ -1,9 +1,7 @@
 import type { FastifyReply } from "fastify";
 import { type ErrorContext, GatewayError } from "../canonical/index.js";
-import { createOpenAIChatStreamEncoder } from "../dialects/openai/chat-stream-encoder.js";
-import { encodeOpenAIError } from "../dialects/openai/error-encoder.js";
-import { RelayedAnswer } from "../dialects/openai/relayed-answer.js";
 import { splitStreamUsage } from "../dialects/openai/stream-usage.js";
+import type { RelayTap } from "../dialects/relay-codec.js";
 import { encodeSseFrame } from "../framing/sse-encoder.js";
 import type { RelayedFrames } from "../framing/sse-frame-relay.js";
 import type { CancelSignal } from "../routing/cancel-signal.js";
@@ -12,8 +10,7 @@ import { continuesAfter } from "../routing/stream-continuation.js";
 import { upstreamFailure } from "../routing/upstream-failure.js";
 import { type ContinuationSource, spliceContinuation } from "../streaming/continued-stream.js";
 import { ClientStreamWriter } from "./client-stream-writer.js";
-import { failWith, SSE_HEADERS, streamResponseHeaders } from "./event-stream-response.js";
-import { finishOfChunk, usageOfChunk } from "./relayed-usage.js";
+import { encodeFrames, failWith, SSE_HEADERS, streamResponseHeaders } from "./event-stream-response.js";
 import { SseHeartbeat } from "./sse-heartbeat.js";
 import { noteContinuation, noteSkippedFrame } from "./stream-notes.js";
 
@@ -25,17 +22,25 @@ export interface RelayOptions {
   /** The client's `stream_options.include_usage`: for upstreams that send usage unasked, and a continuation
    * ends with a usage chunk too. */
   includeUsage: boolean;
+  /**
+   * Called with the whole answer (for dialects whose stream ends with it, Responses; else undefined) once the
+   * stream's terminal frame has arrived, before it is written (see answerChatIngress).
+   */
+  beforeEnd?: ((answer: Record<string, unknown> | undefined) => Promise<void>) | undefined;
 }
 
 /**
- * Relays an opened upstream stream to the client frame by frame. The side tap reads every frame: the stream is
- * complete at its end marker (passed on, nothing after it), or when its body ends after every choice finished
- * (the gateway adds the `[DONE]` the upstream left out). A frame that cannot be read is skipped, logged and
- * counted. A stream that breaks off, stalls or carries an error is continued on another target when the route
- * allows it (mid-stream continuation); otherwise it ends with the gateway's error frame in OpenAI's envelope
- * (carrying the upstream's message, type and code, the route and the target). A broken stream never ends like
+ * Relays an opened upstream stream to the client frame by frame. The side tap reads every frame (usage, the
+ * response model, finish reasons, the answer so far): the stream is complete at its end marker (passed on,
+ * nothing after it), or when its body ends after the answer finished (the tap's `completion`, the end marker the
+ * upstream left out). A frame that cannot be read is skipped, logged and counted (lenient parsing). An in-band
+ * error ends the stream: passed on as the upstream sent it, or (OpenAI-shaped relays, whose compatible servers use
+ * several shapes, and any relay that may be continued) held back. A stream that breaks off, stalls or carries an
+ * error is continued on another target when the route allows it (mid-stream continuation); otherwise it ends
+ * with the gateway's error event in the dialect, carrying the route and target. A broken stream never ends like
  * a clean one. Frames go on as the upstream's bytes unless the provider declares a difference (a rewrite, or
- * framing to normalise).
+ * framing to normalise). `beforeEnd` is called with the whole answer (dialects whose stream ends with it) once
+ * the stream's terminal frame has arrived, before it is written (see answerChatIngress).
  */
 export async function sendRelayedStream(
   reply: FastifyReply,
@@ -44,8 +49,11 @@ export async function sendRelayedStream(
   context: ErrorContext,
   options: RelayOptions,
 ): Promise<void> {
-  const { upstream, opened, chunks, relay, readFrame, quirks } = stream;
+  const { upstream, opened, chunks, relay, codec, quirks } = stream;
+  const tap = codec.createTap();
   const { rewrite, normaliseFraming = false, usageOnLastChunk = false } = quirks;
+  const reframesSpaceless = codec.dataOnlyFrames;
+  const holdsBackErrors = codec.holdsBackErrors || options.continuation !== undefined;
   /** The data texts to send for a chunk instead of its bytes, or undefined to relay them as they are. */
   const replace = (data: string): string[] | undefined => {
     const rewritten = rewrite?.(data);
@@ -54,8 +62,6 @@ export async function sendRelayedStream(
     if (rewritten !== undefined || normaliseFraming) return [rewritten ?? data];
     return undefined;
   };
-  const observation = reply.request.observation;
-  const answer = new RelayedAnswer();
   let complete = false;
   let failure: GatewayError | undefined;
   /** What to pass on of these frames: up to the frame that ends the stream, each rewritten if it must be,
@@ -71,18 +77,12 @@ export async function sendRelayedStream(
       return joinPieces(pieces);
     };
     for (const [index, frame] of frames.entries()) {
-      const chunk = readFrame(frame);
+      const chunk = codec.readFrame(frame);
       if (chunk.kind === "chunk") {
-        answer.push(chunk.payload);
-        if (observation !== null) {
-          observation.usage = usageOfChunk(frame.data) ?? observation.usage;
-          const finish = finishOfChunk(frame.data);
-          if (finish !== undefined) {
-            observation.finishReasons = [...(observation.finishReasons ?? []), ...finish.reasons];
-            if (finish.model !== undefined) observation.responseModel = finish.model;
-          }
-        }
-        const changed = replace(frame.data) ?? (spaceless(bytes, starts[index]) ? [frame.data] : undefined);
+        tap.push(frame, chunk.payload);
+        const changed =
+          replace(frame.data) ??
+          (reframesSpaceless && spaceless(bytes, starts[index]) ? [frame.data] : undefined);
         if (changed === undefined) continue;
         pieces ??= [];
         pieces.push(bytes.subarray(copied, starts[index]), ...changed.map((data) => encodeSseFrame(data)));
@@ -97,14 +97,19 @@ export async function sendRelayedStream(
         copied = ends[index] ?? bytes.length;
         continue;
       }
-      if (chunk.kind !== "done") {
-        // An in-band error or a failure the client could not read: held back; the stream is continued
-        // elsewhere or ends with the gateway's error frame.
+      if (chunk.kind === "invalid" || (chunk.kind === "error" && holdsBackErrors)) {
+        // Held back: the stream is continued elsewhere or ends with the gateway's error event.
         failure = chunk.error;
         return cutAt(starts[index] ?? 0);
       }
+      tap.push(frame);
+      // The end marker, or the upstream's own error event (passed on as it is, and counted as a failure).
+      if (chunk.kind === "error") failWith(reply, chunk.error);
       complete = true;
-      if (normaliseFraming || spaceless(bytes, starts[index])) {
+      if (
+        chunk.kind === "done" &&
+        (normaliseFraming || (reframesSpaceless && spaceless(bytes, starts[index])))
+      ) {
         pieces ??= [];
         pieces.push(bytes.subarray(copied, starts[index]), DONE_FRAME);
         return joinPieces(pieces);
@@ -122,11 +127,13 @@ export async function sendRelayedStream(
   const heartbeat = new SseHeartbeat(response, reply.server.sseHeartbeatMs);
   try {
     try {
+      if (complete) await options.beforeEnd?.(tap.final?.());
       await response.write(first);
       while (!complete && failure === undefined && !response.destroyed) {
         const next = await chunks.next();
         if (next.done === true) break;
         const bytes = relayable(relay.push(next.value as Buffer));
+        if (complete) await options.beforeEnd?.(tap.final?.());
         if (bytes.length > 0) {
           heartbeat.wrote();
           await response.write(bytes);
@@ -143,21 +150,23 @@ export async function sendRelayedStream(
       if (complete && !body.readableEnded) body.dump().catch(() => body.destroy());
       else if (!body.readableEnded) body.destroy();
     }
-    if (!complete && failure === undefined && answer.finished && !response.destroyed) {
-      // Every choice finished and the body ended cleanly: only the end marker is missing. Complete.
+    observeTap(reply, tap);
+    const completion = !complete && failure === undefined ? tap.completion?.() : undefined;
+    if (completion !== undefined && !response.destroyed) {
+      // The answer finished and the body ended cleanly: only the end marker is missing. Complete.
       complete = true;
-      await response.write(DONE_FRAME);
+      await response.write(completion);
     }
     if (!complete && !response.destroyed && !signal.aborted) {
       failure ??= new GatewayError(
         "upstream_invalid_response",
-        `The stream from ${upstream.providerDisplayName} ended before its end marker ([DONE]).`,
+        `The stream from ${upstream.providerDisplayName} ended before its end marker (${codec.endMarker}).`,
       );
       // The heartbeat keeps running while another target is asked to continue.
-      const continued = await continueRelayed(reply, response, answer, failure, context, options);
+      const continued = await continueRelayed(reply, response, tap, failure, context, options);
       if (!continued) {
         failWith(reply, failure);
-        await response.write(encodeSseFrame(JSON.stringify(encodeOpenAIError(failure.withContext(context)))));
+        await response.write(tap.errorFrames(failure.withContext(context)));
       }
     }
   } finally {
@@ -166,46 +175,54 @@ export async function sendRelayedStream(
   response.end();
 }
 
+function observeTap(reply: FastifyReply, tap: RelayTap): void {
+  const observation = reply.request.observation;
+  if (observation === null) return;
+  observation.usage = tap.usage() ?? observation.usage;
+  const finish = tap.finish();
+  if (finish !== undefined) {
+    observation.finishReasons = finish.reasons;
+    if (finish.model !== undefined) observation.responseModel = finish.model;
+  }
+}
+
 /**
- * Continues a broken relayed stream on another target, in OpenAI chunks with the relayed stream's id, created
- * and model, choice 0 (its role chunk already went out). Returns whether the stream was continued; a
- * continuation that breaks too ends with its error frame.
+ * Continues a broken relayed stream on another target, written by the dialect's continuation encoder as the
+ * rest of the same stream (same ids, block and numbering). Returns whether the stream was continued; a
+ * continuation that breaks too ends with its error event.
  */
 async function continueRelayed(
   reply: FastifyReply,
   response: ClientStreamWriter,
-  answer: RelayedAnswer,
+  tap: RelayTap,
   failure: GatewayError,
   context: ErrorContext,
   options: RelayOptions,
 ): Promise<boolean> {
   const source = options.continuation;
-  if (source === undefined || !answer.continuable || answer.finished || !continuesAfter(failure))
-    return false;
+  if (source === undefined || !continuesAfter(failure)) return false;
+  const answer = tap.continuable?.();
+  if (answer === undefined) return false;
   const opened = await source(answer.text, failure);
   if (opened === undefined || response.destroyed) return false;
   noteContinuation(reply, opened.continuation, failure);
   const observation = reply.request.observation;
-  const encoder = createOpenAIChatStreamEncoder({
-    id: answer.id ?? "",
-    model: answer.model ?? observation?.route ?? "",
-    created: answer.created ?? Math.floor(Date.now() / 1000),
-    includeUsage: options.includeUsage,
-    continuing: true,
-  });
+  const encoder = answer.encoder(options.includeUsage);
   const events = spliceContinuation(opened, {
     text: answer.text,
     block: 0,
-    blockOpen: true,
-    usage: observation?.usage,
+    blockOpen: answer.blockOpen,
+    usage: tap.usage(),
   });
   const continuedOn = { route: context.route, target: opened.continuation.to };
   for await (const event of events) {
     if (response.destroyed) return true;
     if (event.type === "error") {
       failWith(reply, event.error);
-      const frame = encodeOpenAIError(event.error.withContext(continuedOn));
-      await response.write(encodeSseFrame(JSON.stringify(frame)));
+      const error = event.error.withContext(continuedOn);
+      await response.write(
+        encoder.fail === undefined ? tap.errorFrames(error) : encodeFrames(encoder.fail(error)),
+      );
       return true;
     }
     if (observation !== null) {
@@ -213,11 +230,12 @@ async function continueRelayed(
       else if (event.type === "finish")
         observation.finishReasons = [...(observation.finishReasons ?? []), event.reason ?? "null"];
     }
-    const chunks = encoder.push(event);
-    if (chunks.length > 0) await response.write(chunks.map((chunk) => encodeSseFrame(chunk)).join(""));
+    const frames = encoder.push(event);
+    if (frames.length > 0) await response.write(encodeFrames(frames));
   }
-  const last = encoder.finish().map((chunk) => encodeSseFrame(chunk));
-  await response.write(`${last.join("")}${DONE_FRAME}`);
+  const last = encoder.finish();
+  await options.beforeEnd?.(encoder.final?.());
+  await response.write(encodeFrames(last));
   return true;
 }
 

@@ -2,6 +2,7 @@ import {
   type Attributes,
   type Context,
   context,
+  type HrTime,
   propagation,
   ROOT_CONTEXT,
   type Span,
@@ -171,9 +172,20 @@ function endRequest(request: FastifyRequest, reply: FastifyReply, status: number
   // An attempt still under way when the client left.
   requestTrace.current?.end();
   const span = requestTrace.span;
+  // Each span anchors its clock at its own start (to the millisecond), so two spans ended one after the other can
+  // disagree by up to a millisecond: the request's span ends at the serving attempt's end, never before it.
+  const servingEnd = serving === undefined ? undefined : endTimeOf(serving);
   span.setAttribute("http.response.status_code", httpStatus);
   if (cutShort !== undefined) span.setAttribute("error.type", cutShort);
   if (observation !== null) span.setAttribute("switchyard.route", observation.route);
   if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
-  span.end();
+  span.end(servingEnd);
+}
+
+/** When an ended span ended: the SDK's spans say it (ReadableSpan.endTime), the API's Span type does not. */
+function endTimeOf(span: Span): HrTime | undefined {
+  const endTime = (span as { endTime?: unknown }).endTime;
+  return Array.isArray(endTime) && endTime.length === 2 && (endTime[0] > 0 || endTime[1] > 0)
+    ? (endTime as HrTime)
+    : undefined;
 }

@@ -17,18 +17,18 @@ export function routeForRequest(
   operation: Operation,
   endpoint: string,
 ): Route {
-  const route = table.get(name);
+  const route = table.forModel(name);
   if (route === undefined) {
     throw new GatewayError(
       "route_not_found",
-      `The model '${name}' does not exist: 'model' must name one of this gateway's routes (GET /v1/models lists them).`,
+      `The model '${name}' does not exist: 'model' must name one of this gateway's routes or their aliases (GET /v1/models lists them).`,
       { param: "model" },
     );
   }
   if (OPERATION_OF_ROUTE_TYPE[route.type] !== operation) {
     throw new GatewayError(
       "route_type_mismatch",
-      `Route '${name}' is a ${route.type} route; ${endpoint} needs a ${ROUTE_TYPE_OF_OPERATION[operation]} route.`,
+      `Route '${route.name}'${route.name === name ? "" : ` (alias '${name}')`} is a ${route.type} route; ${endpoint} needs a ${ROUTE_TYPE_OF_OPERATION[operation]} route.`,
       { param: "model" },
     );
   }

@@ -21,6 +21,9 @@ export const ERROR_CATALOGUE = {
   invalid_body: { kind: "invalid_request", status: 422 },
   parameter_not_permitted: { kind: "invalid_request", status: 422 },
   parameter_unsupported: { kind: "invalid_request", status: 422 },
+  feature_unsupported: { kind: "invalid_request", status: 400 },
+  storage_disabled: { kind: "invalid_request", status: 400 },
+  previous_response_not_found: { kind: "invalid_request", status: 400 },
   route_type_mismatch: { kind: "invalid_request", status: 400 },
   body_too_large: { kind: "invalid_request", status: 413 },
   route_not_found: { kind: "not_found", status: 404 },
@@ -39,6 +42,7 @@ export const ERROR_CATALOGUE = {
   upstream_http_error: { kind: "upstream", status: 502 },
   upstream_invalid_response: { kind: "upstream", status: 502 },
   upstream_unreachable: { kind: "upstream", status: 502 },
+  upstream_auth_failed: { kind: "upstream", status: 502 },
   upstream_timeout: { kind: "timeout", status: 504 },
   internal_error: { kind: "internal", status: 500 },
 } as const;
@@ -117,4 +121,16 @@ export class GatewayError extends Error {
 
 export function isGatewayError(value: unknown): value is GatewayError {
   return value instanceof GatewayError;
+}
+
+/**
+ * A model's tool call whose arguments are not a JSON object, for a client dialect that carries arguments as an
+ * object (Anthropic's `tool_use.input`): the upstream's answer cannot be delivered as it is.
+ */
+export function invalidArgumentsError(toolName: string, cause?: unknown): GatewayError {
+  return new GatewayError(
+    "upstream_invalid_response",
+    `The upstream's call to tool '${toolName}' has arguments that are not a JSON object.`,
+    cause === undefined ? {} : { cause },
+  );
 }

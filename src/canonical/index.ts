@@ -6,6 +6,7 @@ export * from "./failure-kind.js";
 export * from "./finish-reason.js";
 export * from "./gateway-error.js";
 export * from "./prompt-fan-out.js";
+export * from "./reasoning-scale.js";
 export * from "./route-type.js";
 export * from "./sampling.js";
 export * from "./stream-event.js";

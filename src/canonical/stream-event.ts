@@ -7,14 +7,19 @@ import type { Usage } from "./usage.js";
  * `choice` is the candidate (OpenAI's `n`); `index` is the block's position within that candidate.
  * A well-formed stream is: message_start, then per choice any number of (block_start, deltas, block_stop),
  * then finish per choice, optionally usage, and nothing after. An error event ends a stream that broke.
+ *
+ * `message_start.usage` carries what the upstream knows at the start (Anthropic reports the input tokens
+ * there); the `usage` event at the end is the whole, final count.
  */
 export type StreamEvent =
-  | { type: "message_start"; id: string | null; model: string; created: number }
+  | { type: "message_start"; id: string | null; model: string; created: number; usage?: Usage }
   | { type: "block_start"; choice: number; index: number; block: StreamBlock }
   | { type: "text_delta"; choice: number; index: number; text: string }
   /** A piece of a reasoning block's text (a reasoning model's thinking, shown before its answer). */
   | { type: "reasoning_delta"; choice: number; index: number; text: string }
   | { type: "tool_arguments_delta"; choice: number; index: number; json: string }
+  /** The reasoning block's opaque token (see Reasoning.signature); comes before its block_stop. */
+  | { type: "reasoning_signature"; choice: number; index: number; signature: string }
   | { type: "block_stop"; choice: number; index: number }
   | { type: "finish"; choice: number; reason: FinishReason }
   | { type: "usage"; usage: Usage }
@@ -33,10 +38,14 @@ export interface StreamContinuation {
   prefillChars: number;
 }
 
+/**
+ * A reasoning block's `origin` is the wire family its signature belongs to (see Reasoning.origin); `redacted`
+ * holds Anthropic's redacted_thinking data, which comes whole in the block's start.
+ */
 export type StreamBlock =
   | { kind: "text" }
-  | { kind: "reasoning" }
-  | { kind: "tool_call"; id: string; name: string };
+  | { kind: "tool_call"; id: string; name: string }
+  | { kind: "reasoning"; origin?: string; redacted?: string };
 
 /**
  * Turns one upstream stream's frames into canonical events. One object per stream, holding that stream's

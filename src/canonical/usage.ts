@@ -1,14 +1,50 @@
-/** Token counts of one call. `null` where the upstream did not report a count. */
+/**
+ * Token counts of one call. `null` where the upstream did not report a count.
+ *
+ * `inputTokens` is the whole prompt, cached parts included, in every dialect (Anthropic reports the parts apart;
+ * the decoders add them up). The optional details break the totals down where the upstream reported them, so
+ * that usage and cost accounting can price each bucket: absent means "not reported", never 0.
+ */
 export interface Usage {
   inputTokens: number | null;
   outputTokens: number | null;
   totalTokens: number | null;
+  /** Of `inputTokens`, those read from the provider's prompt cache. */
+  cacheReadTokens?: number;
+  /** Of `inputTokens`, those written to the provider's prompt cache (every time-to-live). */
+  cacheWriteTokens?: number;
+  /** Of `cacheWriteTokens`, those written with a one-hour time-to-live (priced apart by Anthropic). */
+  cacheWrite1hTokens?: number;
+  /** Of `outputTokens`, those the model spent on reasoning (billed as output). */
+  reasoningTokens?: number;
 }
 
-export function createUsage(inputTokens: number | null, outputTokens: number | null): Usage {
+/** The optional breakdown of a Usage, as decoders collect it. */
+export type UsageDetails = Pick<
+  Usage,
+  "cacheReadTokens" | "cacheWriteTokens" | "cacheWrite1hTokens" | "reasoningTokens"
+>;
+
+export function createUsage(
+  inputTokens: number | null,
+  outputTokens: number | null,
+  details: UsageDetails = {},
+): Usage {
   const totalTokens =
     inputTokens === null && outputTokens === null ? null : (inputTokens ?? 0) + (outputTokens ?? 0);
-  return { inputTokens, outputTokens, totalTokens };
+  const usage: Usage = { inputTokens, outputTokens, totalTokens };
+  // Only reported counts are set, so an absent detail keeps meaning "not reported".
+  if (details.cacheReadTokens !== undefined) usage.cacheReadTokens = details.cacheReadTokens;
+  if (details.cacheWriteTokens !== undefined) usage.cacheWriteTokens = details.cacheWriteTokens;
+  if (details.cacheWrite1hTokens !== undefined) usage.cacheWrite1hTokens = details.cacheWrite1hTokens;
+  if (details.reasoningTokens !== undefined) usage.reasoningTokens = details.reasoningTokens;
+  return usage;
+}
+
+/** The input tokens that were neither read from nor written to a cache (Anthropic's `input_tokens`). */
+export function uncachedInputTokens(usage: Usage): number | null {
+  if (usage.inputTokens === null) return null;
+  return Math.max(0, usage.inputTokens - (usage.cacheReadTokens ?? 0) - (usage.cacheWriteTokens ?? 0));
 }
 
 export const UNKNOWN_USAGE: Usage = Object.freeze({

@@ -1,7 +1,9 @@
 import type { RouteType } from "../canonical/index.js";
+import type { ConsoleSettings } from "./console-settings.js";
 import type { FailurePolicy } from "./failure-policy.js";
 import type { GovernanceConfig } from "./governance/governance-config.js";
 import type { CircuitBreakerSettings, RetrySettings } from "./resilience-settings.js";
+import type { ResponsesSettings } from "./responses-settings.js";
 import type { UpstreamTimeouts } from "./route-timeouts.js";
 import type { ServerSettings } from "./server-settings.js";
 
@@ -11,6 +13,10 @@ export interface GatewayConfig {
   server: ServerSettings;
   /** Access control, limits, budgets, usage: `docs/` has the reference. */
   governance: GovernanceConfig;
+  /** The web console (`console:`); absent in configs built by hand, which get the defaults. */
+  console?: ConsoleSettings;
+  /** The Responses API's store (`responses:`); DEFAULT_RESPONSES_SETTINGS when absent. */
+  responses?: ResponsesSettings;
 }
 
 /** `fallback`: targets in order. `weighted`: the first target drawn at random by weight, then the others. */
@@ -18,6 +24,8 @@ export type RouteStrategy = "fallback" | "weighted";
 
 export interface RouteConfig {
   name: string;
+  /** Other model names that select this route (unique across every route's names and aliases). */
+  aliases?: string[];
   type: RouteType;
   strategy: RouteStrategy;
   /** Where the route sends requests, in config order: one (`model:`) or several (`targets:`). */

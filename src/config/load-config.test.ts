@@ -3,9 +3,11 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError } from "./config-issue.js";
+import { DEFAULT_CONSOLE_SETTINGS } from "./console-settings.js";
 import type { TargetConfig } from "./gateway-config.js";
 import { defaultGovernanceConfig } from "./governance/governance-config.js";
 import { loadConfigFile } from "./load-config.js";
+import { DEFAULT_RESPONSES_SETTINGS } from "./responses-settings.js";
 import { DEFAULT_UPSTREAM_TIMEOUTS } from "./route-timeouts.js";
 import { DEFAULT_SERVER_SETTINGS } from "./server-settings.js";
 
@@ -98,6 +100,8 @@ describe("loadConfigFile", () => {
       routes: [],
       server: DEFAULT_SERVER_SETTINGS,
       governance: defaultGovernanceConfig(directory),
+      console: DEFAULT_CONSOLE_SETTINGS,
+      responses: DEFAULT_RESPONSES_SETTINGS,
     });
   });
 
@@ -110,14 +114,15 @@ describe("loadConfigFile", () => {
         line: 6,
         column: 1,
         field: "extra",
-        message: "unknown top-level key 'extra'; allowed: routes, endpoints, server, governance",
+        message:
+          "unknown top-level key 'extra'; allowed: routes, endpoints, server, governance, console, responses",
       },
       expect.objectContaining({ file, line: 5, column: 17, route: "chat", field: "model.provider" }),
     ]);
     expect(error.message).toBe(
       [
         "The configuration is invalid (2 problems):",
-        `  ${file}:6:1: field extra: unknown top-level key 'extra'; allowed: routes, endpoints, server, governance`,
+        `  ${file}:6:1: field extra: unknown top-level key 'extra'; allowed: routes, endpoints, server, governance, console, responses`,
         `  ${file}:5:17: route 'chat', field model.provider: ${error.issues[1]?.message}`,
       ].join("\n"),
     );

@@ -6,11 +6,13 @@ import { ROUTE_TYPES } from "../canonical/index.js";
 import { EMBED_INPUT_TYPES } from "../dialects/cohere/embeddings.js";
 import { providerNames } from "../providers/registry.js";
 import { ConfigError, type ConfigIssue, formatConfigIssue } from "./config-issue.js";
+import { DEFAULT_CONSOLE_SETTINGS } from "./console-settings.js";
 import { DEFAULT_FAILURE_POLICY } from "./failure-policy.js";
 import type { GatewayConfig, RouteConfig, TargetConfig } from "./gateway-config.js";
 import { defaultGovernanceConfig } from "./governance/governance-config.js";
 import { parseConfig } from "./parse-config.js";
 import { DEFAULT_CIRCUIT_BREAKER, DEFAULT_RETRIES } from "./resilience-settings.js";
+import { DEFAULT_RESPONSES_SETTINGS } from "./responses-settings.js";
 import { routeEntrySchema } from "./route-entry-schema.js";
 import { DEFAULT_UPSTREAM_TIMEOUTS } from "./route-timeouts.js";
 import { DEFAULT_SERVER_SETTINGS } from "./server-settings.js";
@@ -79,6 +81,8 @@ describe("parseConfig: the top level of the file", () => {
       routes: [],
       server: DEFAULT_SERVER_SETTINGS,
       governance: defaultGovernanceConfig("/srv/switchyard"),
+      console: DEFAULT_CONSOLE_SETTINGS,
+      responses: DEFAULT_RESPONSES_SETTINGS,
     });
   });
 
@@ -162,7 +166,8 @@ describe("parseConfig: the top level of the file", () => {
         line: 4,
         column: 1,
         field: "logging",
-        message: "unknown top-level key 'logging'; allowed: routes, endpoints, server, governance",
+        message:
+          "unknown top-level key 'logging'; allowed: routes, endpoints, server, governance, console, responses",
       },
     ]);
   });
@@ -187,7 +192,8 @@ describe("parseConfig: the top level of the file", () => {
         line: 1,
         column: 1,
         field: "endpoint",
-        message: "unknown top-level key 'endpoint'; allowed: routes, endpoints, server, governance",
+        message:
+          "unknown top-level key 'endpoint'; allowed: routes, endpoints, server, governance, console, responses",
       },
       {
         file: FILE,
@@ -553,6 +559,8 @@ describe("parseConfig: providers", () => {
     expect(config).toEqual({
       server: DEFAULT_SERVER_SETTINGS,
       governance: defaultGovernanceConfig("/srv/switchyard"),
+      console: DEFAULT_CONSOLE_SETTINGS,
+      responses: DEFAULT_RESPONSES_SETTINGS,
       routes: [
         withDefaults({
           name: "chat",
@@ -1094,7 +1102,8 @@ describe("parseConfig: several problems", () => {
         line: 32,
         column: 1,
         field: "colour",
-        message: "unknown top-level key 'colour'; allowed: routes, endpoints, server, governance",
+        message:
+          "unknown top-level key 'colour'; allowed: routes, endpoints, server, governance, console, responses",
       },
       {
         file,

@@ -57,6 +57,7 @@ export function parseRoute(entry: unknown, index: number, context: ParseContext)
   if (type === undefined || targets.some((target) => target === undefined)) return undefined;
   return {
     name: route.name,
+    ...(route.aliases === undefined || route.aliases.length === 0 ? {} : { aliases: route.aliases }),
     type,
     strategy,
     targets: targets as TargetConfig[],

@@ -1,7 +1,11 @@
 import { OPERATION_OF_ROUTE_TYPE, ROUTE_TYPES, type RouteType } from "../canonical/index.js";
 import { describeZodIssue } from "../dialects/zod-issue-text.js";
 import { MIN_SECRET_LENGTH } from "../observability/secret-set.js";
-import type { ProviderDefinition } from "../providers/provider-definition.js";
+import {
+  type ProviderDefinition,
+  secretFieldValue,
+  setSecretFieldValue,
+} from "../providers/provider-definition.js";
 import { findProvider, providerNames } from "../providers/registry.js";
 import type { TargetConfig } from "./gateway-config.js";
 import type { ParseContext, ReportIssue } from "./issue-reporter.js";
@@ -45,6 +49,9 @@ export function parseTarget(
       [...path, "name"],
       `is required for provider '${provider.name}' (the upstream model, e.g. the provider's model id)`,
     );
+  } else if (type !== undefined) {
+    const problem = provider.modelProblem?.(model, OPERATION_OF_ROUTE_TYPE[type]);
+    if (problem !== undefined) report([...path, "name"], problem);
   }
   const config = parseProviderConfig(provider, entry.config, [...path, "config"], context, report);
   if (model === undefined || config === undefined) return undefined;
@@ -64,25 +71,27 @@ function parseProviderConfig(
   context: ParseContext,
   report: ReportIssue,
 ): Record<string, unknown> | undefined {
-  const resolved: Record<string, unknown> = { ...(raw ?? {}) };
+  // A deep copy: secrets are written into nested mappings, and the parsed YAML must stay as it was.
+  const resolved: Record<string, unknown> = structuredClone(raw ?? {});
   let secretsOk = true;
   for (const field of provider.secretFields) {
-    const reference = resolved[field];
+    const reference = secretFieldValue(resolved, field);
     if (typeof reference !== "string") continue;
     const secret = resolveSecretReference(reference, context.configDirectory, context.env);
     if (secret.ok && secret.value.length < MIN_SECRET_LENGTH) {
       // The length is said, never the value.
       report(
-        [...path, field],
+        [...path, ...field.split(".")],
         `is ${secret.value.length} characters long; a secret needs at least ${MIN_SECRET_LENGTH}: the gateway replaces every occurrence of its secrets in what it sends, which would mangle responses for a value this short (a local server that ignores keys takes any placeholder, e.g. 'unused-key')`,
       );
       secretsOk = false;
-    } else if (secret.ok) resolved[field] = secret.value;
+    } else if (secret.ok) setSecretFieldValue(resolved, field, secret.value);
     else {
-      report([...path, field], secret.message);
+      report([...path, ...field.split(".")], secret.message);
       secretsOk = false;
     }
   }
+  provider.fillFromEnvironment?.(resolved, context.env);
   // Inputs are reported (so a wrong type is not mistaken for a missing key) but never echoed: a config value
   // may be a secret.
   const parsed = provider.configSchema.safeParse(resolved, { reportInput: true });

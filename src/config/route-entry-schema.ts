@@ -6,6 +6,19 @@ import { timeoutsSchema } from "./route-timeouts.js";
 /** Route names become URL path segments, so they are limited to characters that need no escaping. */
 export const ROUTE_NAME_PATTERN = /^[A-Za-z0-9_.-]+$/;
 
+/**
+ * A model name an agent sends (`claude-sonnet-4-5`, `gpt-5-codex`, `anthropic/claude-opus-4-1@2025`): anything
+ * printable, since it travels in JSON bodies, not in URL paths.
+ */
+export const ALIAS_PATTERN = /^[^\s\p{Cc}]*$/u;
+export const MAX_ALIAS_LENGTH = 256;
+
+const aliasSchema = z
+  .string()
+  .min(1)
+  .max(MAX_ALIAS_LENGTH)
+  .refine((alias) => ALIAS_PATTERN.test(alias), { message: "may not contain spaces or control characters" });
+
 /** The keys under which a route's type may be written: `type` (documented), and MLflow's later names. */
 export const ROUTE_TYPE_KEYS = ["type", "route_type", "endpoint_type"] as const;
 
@@ -45,6 +58,8 @@ export const routeEntrySchema = z
     route_type: z.string().optional(),
     endpoint_type: z.string().optional(),
     model: modelShape.strict().optional(),
+    /** Other names that select this route wherever a request names a model. */
+    aliases: z.array(aliasSchema).optional(),
     targets: z.array(z.unknown()).min(1).optional(),
     strategy: z.enum(["fallback", "weighted"]).optional(),
     timeouts: timeoutsSchema,

@@ -8,11 +8,12 @@ import { encodeChatRequest } from "../dialects/anthropic/chat-request.js";
 import { decodeChatResponse } from "../dialects/anthropic/chat-response.js";
 import { decodeErrorMessage } from "../dialects/anthropic/error-message.js";
 import { ANTHROPIC_ERROR_SIGNALS } from "../dialects/anthropic/error-signals.js";
+import { prepareRelayedMessagesBody } from "../dialects/anthropic/relayed-request.js";
 import { createStreamDecoder } from "../dialects/anthropic/stream-decoder.js";
 import { joinPath, parseBaseUrl } from "./base-url.js";
 import { httpUrlSchema } from "./http-url-schema.js";
 import { defineProvider } from "./provider-definition.js";
-import type { HttpUpstreamTarget, UpstreamCall } from "./upstream-target.js";
+import type { ClientHeaders, HttpUpstreamTarget, UpstreamCall } from "./upstream-target.js";
 
 const DEFAULT_API_BASE = "https://api.anthropic.com/v1";
 
@@ -50,6 +51,7 @@ export const anthropicProvider = defineProvider<AnthropicConfig>({
 function createAnthropicTarget(model: string, config: AnthropicConfig): HttpUpstreamTarget {
   const base = parseBaseUrl(config.anthropic_api_base);
   const path = joinPath(base, "messages");
+  const countTokensPath = joinPath(base, "messages/count_tokens");
   const headers: Record<string, string> = {
     "x-api-key": config.anthropic_api_key,
     "anthropic-version": config.anthropic_version,
@@ -61,12 +63,35 @@ function createAnthropicTarget(model: string, config: AnthropicConfig): HttpUpst
     body: JSON.stringify(encodeChatRequest(request, model, config.default_max_tokens)),
   });
 
+  /**
+   * A relayed Messages request keeps the client's `anthropic-version` (the body is in the version the client
+   * speaks) and passes its `anthropic-beta` on (https://docs.anthropic.com/en/api/beta-headers): betas change
+   * what the API accepts and returns, and the client asked for exactly those.
+   */
+  const relayHeaders = (client: ClientHeaders): Record<string, string> => {
+    const version = firstValue(client["anthropic-version"]);
+    const beta = firstValue(client["anthropic-beta"]);
+    if ((version === undefined || version === config.anthropic_version) && beta === undefined) return headers;
+    const relayed = { ...headers };
+    if (version !== undefined) relayed["anthropic-version"] = version;
+    if (beta !== undefined) relayed["anthropic-beta"] = beta;
+    return relayed;
+  };
+  const relay =
+    (relayPath: string) =>
+    (body: Record<string, unknown>, client: ClientHeaders): UpstreamCall => ({
+      path: relayPath,
+      headers: relayHeaders(client),
+      body: JSON.stringify(prepareRelayedMessagesBody(body, model)),
+    });
+
   return {
     transport: "http",
     providerName: "anthropic",
     providerDisplayName: "Anthropic",
     model,
     origin: base.origin,
+    features: ["reasoning", "top_k"],
     decodeErrorMessage,
     errorSignals: ANTHROPIC_ERROR_SIGNALS,
     // A last assistant message is continued, not answered ("Prefill Claude's response",
@@ -77,6 +102,7 @@ function createAnthropicTarget(model: string, config: AnthropicConfig): HttpUpst
         encodeRequest: call,
         decodeResponse: (body) => decodeChatResponse(body),
         createStreamDecoder,
+        relays: { "anthropic-messages": relay(path), "anthropic-count-tokens": relay(countTokensPath) },
       },
       completions: {
         encodeRequest: (request) => call(chatRequestFromCompletions(request, "Anthropic")),
@@ -85,4 +111,9 @@ function createAnthropicTarget(model: string, config: AnthropicConfig): HttpUpst
       },
     },
   };
+}
+
+/** A header's value; a repeated header (which Node joins for these) counts once, by its first value. */
+function firstValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }

@@ -65,6 +65,7 @@ function createCohereTarget(model: string, config: CohereConfig): HttpUpstreamTa
     providerDisplayName: "Cohere",
     model,
     origin: base.origin,
+    features: ["reasoning", "top_k"],
     decodeErrorMessage,
     errorSignals: COHERE_ERROR_SIGNALS,
     operations: {

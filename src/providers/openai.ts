@@ -6,6 +6,7 @@ import { decodeEmbeddingsResponse, encodeEmbeddingsRequest } from "../dialects/o
 import { decodeErrorMessage, decodeUpstreamErrorBody } from "../dialects/openai/error-message.js";
 import { OPENAI_ERROR_SIGNALS } from "../dialects/openai/error-signals.js";
 import { createOpenAIChatStreamDecoder } from "../dialects/openai/stream-decoder.js";
+import { prepareRelayedResponsesBody } from "../dialects/openai-responses/relayed-request.js";
 import { type BaseUrl, joinPath, parseBaseUrl } from "./base-url.js";
 import { httpUrlSchema } from "./http-url-schema.js";
 import { defineProvider } from "./provider-definition.js";
@@ -108,6 +109,7 @@ function createOpenAITarget(model: string, config: OpenAIConfig): HttpUpstreamTa
   const paths = {
     "chat/completions": joinPath(base, "chat/completions", query),
     embeddings: joinPath(base, "embeddings", query),
+    responses: joinPath(base, "responses", query),
   };
   const call = (endpoint: keyof typeof paths, body: unknown): UpstreamCall => ({
     path: paths[endpoint],
@@ -121,6 +123,7 @@ function createOpenAITarget(model: string, config: OpenAIConfig): HttpUpstreamTa
     providerDisplayName: "OpenAI",
     model,
     origin: base.origin,
+    features: ["reasoning"],
     decodeErrorMessage,
     errorSignals: OPENAI_ERROR_SIGNALS,
     decodeErrorDetails: (body) => {
@@ -133,6 +136,15 @@ function createOpenAITarget(model: string, config: OpenAIConfig): HttpUpstreamTa
         decodeResponse: (body) => decodeChatResponse(body),
         createStreamDecoder: () => createOpenAIChatStreamDecoder({ provider: "OpenAI" }),
         passThrough: (body) => call("chat/completions", withModel(body, bodyModel)),
+        // OpenAI's own Responses API (https://platform.openai.com/docs/api-reference/responses). Azure serves it
+        // under another path and API version, so Azure targets translate Responses requests through chat.
+        ...(azure
+          ? {}
+          : {
+              relays: {
+                "openai-responses": (body) => call("responses", prepareRelayedResponsesBody(body, model)),
+              },
+            }),
       },
       completions: {
         encodeRequest: (request) =>

@@ -1,9 +1,11 @@
 import { ai21Provider } from "./ai21labs.js";
 import { anthropicProvider } from "./anthropic.js";
+import { bedrockProvider } from "./bedrock.js";
 import { cohereProvider } from "./cohere.js";
 import { databricksProvider } from "./databricks.js";
 import { deepseekProvider } from "./deepseek.js";
 import { fireworksProvider } from "./fireworks.js";
+import { geminiProvider } from "./gemini.js";
 import { groqProvider } from "./groq.js";
 import { tgiProvider } from "./huggingface-tgi.js";
 import { llamacppProvider } from "./llamacpp.js";
@@ -17,6 +19,7 @@ import { openaiCompatibleServerProvider } from "./openai-compatible-server.js";
 import { openrouterProvider } from "./openrouter.js";
 import type { ProviderDefinition } from "./provider-definition.js";
 import { togetherProvider } from "./togetherai.js";
+import { vertexProvider } from "./vertex.js";
 import { vllmProvider } from "./vllm.js";
 import { xaiProvider } from "./xai.js";
 
@@ -25,6 +28,9 @@ export const PROVIDERS: readonly ProviderDefinition[] = [
   openaiProvider,
   anthropicProvider,
   cohereProvider,
+  geminiProvider,
+  vertexProvider,
+  bedrockProvider,
   mistralProvider,
   groqProvider,
   togetherProvider,

@@ -1,4 +1,5 @@
 import type {
+  ChatFeature,
   ChatRequest,
   ChatResponse,
   CompletionsRequest,
@@ -29,12 +30,50 @@ export interface UpstreamCall {
   body: string;
 }
 
+/**
+ * Client dialects whose requests an upstream can take as they are, besides OpenAI's (see `passThrough`):
+ * Anthropic's Messages API and its token counting, and OpenAI's Responses API.
+ */
+export type RelayDialect = "anthropic-messages" | "anthropic-count-tokens" | "openai-responses";
+
+/** The client's request headers (lower-case names, as Node gives them), for relays that pass some on. */
+export type ClientHeaders = Readonly<Record<string, string | string[] | undefined>>;
+
+/** Prepares a relayed call from the client's body (only the model, and what the relay documents, is changed). */
+export type RelayCall = (body: Record<string, unknown>, headers: ClientHeaders) => UpstreamCall;
+
+/** The response headers of an upstream answer, as undici gives them (lower-case names). */
+export type UpstreamHeaders = Record<string, string | string[] | undefined>;
+
+/**
+ * A stream whose body is not SSE (AWS's binary event-stream): the content type a stream answer has, and a
+ * fresh decoder, per stream, of the body's bytes as they arrive. Any other answer is read as a whole body.
+ */
+export interface ByteStreamFormat {
+  contentType: RegExp;
+  createDecoder(): StreamDecoder<Uint8Array>;
+}
+
+/**
+ * For upstreams that take fewer inputs per call than a client may send (Titan embeds one text per call, Gemini
+ * at most 100): the request is split, the parts are sent concurrently, and their answers merged in order.
+ */
+export interface FanOut<O extends Operation> {
+  /** The requests to send; one request means no fan-out. */
+  split(request: RequestOf<O>): RequestOf<O>[];
+  merge(responses: ResponseOf<O>[], request: RequestOf<O>): ResponseOf<O>;
+}
+
 /** How a provider performs one operation over HTTP: a pure encoder and a pure decoder. */
 export interface HttpOperation<O extends Operation> {
   encodeRequest(request: RequestOf<O>): UpstreamCall;
-  decodeResponse(body: unknown, request: RequestOf<O>): ResponseOf<O>;
+  /** `headers` are the answer's, for the few upstreams that report something there (Bedrock's token counts). */
+  decodeResponse(body: unknown, request: RequestOf<O>, headers?: UpstreamHeaders): ResponseOf<O>;
   /** For operations the upstream can stream over SSE: a fresh decoder for one stream's frames. */
   createStreamDecoder?(): StreamDecoder<SseFrame>;
+  /** For operations the upstream streams in another framing; takes precedence over createStreamDecoder. */
+  byteStream?: ByteStreamFormat;
+  fanOut?: FanOut<O>;
   /**
    * For operations whose wire format is the OpenAI API's: prepares a call from a client's OpenAI request body
    * (the model set, and the provider's declared request differences applied), so that the answer's bytes can be
@@ -45,6 +84,11 @@ export interface HttpOperation<O extends Operation> {
   passThrough?(body: Record<string, unknown>): UpstreamCall | undefined;
   /** How relayed answers differ from OpenAI's; absent when they are relayed byte for byte. */
   relay?: RelayQuirks;
+  /**
+   * For upstreams that speak another client dialect natively: prepares a relayed call per dialect, so that
+   * request and response bytes pass untouched for a client of that dialect (streaming/pass-through.ts).
+   */
+  relays?: { readonly [D in RelayDialect]?: RelayCall };
   /** Completions only: the upstream takes a list of prompts in one request (else routing sends one per prompt). */
   acceptsPromptLists?: boolean;
 }
@@ -78,6 +122,11 @@ interface TargetIdentity {
   readonly providerDisplayName: string;
   /** The upstream model, as configured. */
   readonly model: string;
+  /**
+   * The request features (canonical/chat.ts) this target honours when it translates a request. A request that
+   * needs another is not sent here. Absent: none.
+   */
+  readonly features?: readonly ChatFeature[];
 }
 
 export interface HttpUpstreamTarget extends TargetIdentity {
@@ -94,6 +143,15 @@ export interface HttpUpstreamTarget extends TargetIdentity {
    * continuation needs. Declared per provider; a model that refuses one anyway answers `prefill_rejected`.
    */
   readonly acceptsPrefill?: boolean;
+  /** For upstreams that say when to retry in the error body instead of a Retry-After header (Google's
+   * RetryInfo): the seconds to wait, if the body says. */
+  decodeErrorRetryAfter?(body: unknown): number | undefined;
+  /**
+   * For credentials that are computed per call (a SigV4 signature over the request, an OAuth2 access token
+   * that expires): returns the call with them added. Static keys are in the encoded headers already and need
+   * no such step. A failure to obtain credentials is a GatewayError `upstream_auth_failed`.
+   */
+  authorize?(call: UpstreamCall, signal: CancelSignal): Promise<UpstreamCall>;
   /**
    * For upstreams whose errors carry OpenAI's `type`, `code` and `param`: reads them, so that they reach clients
    * of the OpenAI API as the upstream said them (`context_length_exceeded`, ...).

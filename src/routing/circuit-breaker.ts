@@ -24,6 +24,8 @@ export class CircuitBreaker {
   private probeAt = 0;
   private probeStartedAt = 0;
   private recoveringSince = 0;
+  private lastFailureAt = 0;
+  private lastFailureMessage: string | undefined;
 
   constructor(
     private readonly settings: CircuitBreakerSettings,
@@ -38,6 +40,18 @@ export class CircuitBreaker {
   /** When the circuit last opened (ms since the epoch; 0 if never). */
   get openedAt(): number {
     return this.opened;
+  }
+
+  /** Failures in a row (reset by a success): what opens a closed circuit. */
+  get consecutiveFailureCount(): number {
+    return this.consecutiveFailures;
+  }
+
+  /** The latest failure recorded, for operators (the console); undefined before any. */
+  get lastFailure(): { message: string; at: number } | undefined {
+    return this.lastFailureMessage === undefined
+      ? undefined
+      : { message: this.lastFailureMessage, at: this.lastFailureAt };
   }
 
   /** Milliseconds until an open circuit lets a probe through (0 when it would now). */
@@ -87,7 +101,10 @@ export class CircuitBreaker {
     }
   }
 
-  recordFailure(now: number): void {
+  /** `reason`: what failed (the error's message), kept as the last error shown to operators. */
+  recordFailure(now: number, reason?: string): void {
+    this.lastFailureAt = now;
+    this.lastFailureMessage = reason ?? "failed";
     if (this.settings.failureThreshold === 0) return;
     this.consecutiveFailures++;
     if (this.current === "half_open" || this.current === "recovering") {

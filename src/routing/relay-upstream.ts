@@ -1,7 +1,6 @@
 import type { StreamEvent } from "../canonical/index.js";
 import { GatewayError } from "../canonical/index.js";
 import type { UpstreamTimeouts } from "../config/route-timeouts.js";
-import { RelayedAnswer } from "../dialects/openai/relayed-answer.js";
 import { concatFrames, type RelayedFrames, SseFrameRelay } from "../framing/sse-frame-relay.js";
 import type { HttpUpstreamTarget, RequestOf } from "../providers/upstream-target.js";
 import type { PassThrough } from "../streaming/pass-through.js";
@@ -34,7 +33,7 @@ export interface RelayedStream {
   relay: SseFrameRelay;
   /** The frames up to the first token's (what opened the stream included), held until then. */
   first: RelayedFrames;
-  readFrame: PassThrough["readFrame"];
+  codec: PassThrough["codec"];
   quirks: PassThrough["quirks"];
   firstEventMs: number;
 }
@@ -72,9 +71,11 @@ function isSpace(code: number): boolean {
 
 /**
  * Opens a pass-through stream on the target and waits for its first token (one attempt): the frames before it
- * (the role chunk) are held, so that a target that opens its stream and then stays silent past
- * `first_token_seconds` is a failed attempt, left for the next target before the client has seen a byte. An
- * upstream that ignored `stream` and answered with JSON is replayed as events instead.
+ * (the stream's opening, e.g. the role chunk) are held, so that a target that opens its stream and then stays
+ * silent past `first_token_seconds` is a failed attempt, left for the next target before the client has seen a
+ * byte. An upstream that ignored `stream` and answered with JSON is replayed as events instead, decoded by the
+ * operation's own decoder (the relayed dialect is the operation's wire format, but for Responses relays, whose
+ * upstreams always stream when asked).
  */
 export async function openRelayedStream<O extends "chat" | "completions">(
   passThrough: PassThrough,
@@ -114,7 +115,7 @@ export async function openRelayedStream<O extends "chat" | "completions">(
           chunks,
           relay,
           first: held,
-          readFrame: passThrough.readFrame,
+          codec: passThrough.codec,
           quirks: passThrough.quirks,
           firstEventMs: performance.now() - started,
         };
@@ -138,11 +139,13 @@ export async function openRelayedStream<O extends "chat" | "completions">(
  * Unreadable frames are skipped, as they are once the stream runs.
  */
 function startsAnswer(passThrough: PassThrough, frames: RelayedFrames): boolean {
+  const { codec } = passThrough;
   for (const frame of frames.frames) {
-    const chunk = passThrough.readFrame(frame);
+    const chunk = codec.readFrame(frame);
     if (chunk.kind === "chunk") {
-      if (RelayedAnswer.carriesToken(chunk.payload)) return true;
+      if (codec.carriesToken(chunk.payload)) return true;
     } else if (chunk.kind === "done") {
+      if (codec.endsWithAnswer) return true;
       throw new GatewayError(
         "upstream_invalid_response",
         `${passThrough.target.upstream.providerDisplayName} ended the stream without sending anything.`,

@@ -110,7 +110,7 @@ export async function callWithResilience<T>(
           throw error;
         }
         const kind = failureKindOf(error);
-        if (countsAgainstTarget(kind)) target.breaker.recordFailure(Date.now());
+        if (countsAgainstTarget(kind)) target.breaker.recordFailure(Date.now(), messageOf(error));
         // The upstream answered (or the gateway refused before sending): it is not down.
         else target.breaker.recordSuccess(Date.now(), startedAt);
         const policy = route.failurePolicy;
@@ -204,4 +204,9 @@ function allCircuitsOpen(route: Route): GatewayError {
     `Every target of route '${route.name}' is failing and paused (circuit open); try again in ${Math.ceil(waitMs / 1000)} s.`,
     { retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) },
   );
+}
+
+/** A failure's message, for the breaker's last error (shown to operators). */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -37,8 +37,8 @@ function openAIConfig(base: string, name = "chat"): GatewayConfig {
 }
 
 describe("RouteTable and its holder", () => {
-  it("looks routes up by name and keeps config order", () => {
-    const table = new RouteTable(openAIConfig("http://127.0.0.1:9/v1"), new UpstreamPools());
+  it("looks routes up by name and keeps config order", async () => {
+    const table = await RouteTable.build(openAIConfig("http://127.0.0.1:9/v1"), new UpstreamPools());
     expect(table.get("chat")?.type).toBe("llm/v1/chat");
     expect(table.get("missing")).toBeUndefined();
     expect(table.routes.map((route) => route.name)).toEqual(["chat"]);
@@ -46,11 +46,11 @@ describe("RouteTable and its holder", () => {
 
   it("keeps a retired table's pool open until its last request releases it", async () => {
     const pools = new UpstreamPools();
-    const holder = new RouteTableHolder(new RouteTable(openAIConfig("http://127.0.0.1:9/v1"), pools));
+    const holder = new RouteTableHolder(await RouteTable.build(openAIConfig("http://127.0.0.1:9/v1"), pools));
     const old = holder.current;
     const pool = old.get("chat")?.targets[0]?.pool;
     old.acquire();
-    holder.swap(new RouteTable(openAIConfig("http://127.0.0.2:9/v1"), pools));
+    holder.swap(await RouteTable.build(openAIConfig("http://127.0.0.2:9/v1"), pools));
     expect(holder.current).not.toBe(old);
     expect(pool?.closed).toBe(false);
     old.release();
@@ -58,11 +58,11 @@ describe("RouteTable and its holder", () => {
     expect(pool?.closed).toBe(true);
   });
 
-  it("shares one pool between tables that use the same origin, so a reload keeps warm connections", () => {
+  it("shares one pool between tables that use the same origin, so a reload keeps warm connections", async () => {
     const pools = new UpstreamPools();
-    const holder = new RouteTableHolder(new RouteTable(openAIConfig("http://127.0.0.1:9/v1"), pools));
+    const holder = new RouteTableHolder(await RouteTable.build(openAIConfig("http://127.0.0.1:9/v1"), pools));
     const pool = holder.current.get("chat")?.targets[0]?.pool;
-    holder.swap(new RouteTable(openAIConfig("http://127.0.0.1:9/v1", "renamed"), pools));
+    holder.swap(await RouteTable.build(openAIConfig("http://127.0.0.1:9/v1", "renamed"), pools));
     expect(holder.current.get("renamed")?.targets[0]?.pool).toBe(pool);
     expect(pool?.closed).toBe(false);
   });

@@ -6,6 +6,7 @@ import type { GatewayConfig, RouteConfig, RouteStrategy, TargetConfig } from "..
 import type { CircuitBreakerSettings, RetrySettings } from "../config/resilience-settings.js";
 import type { UpstreamTimeouts } from "../config/route-timeouts.js";
 import { gatewaySecrets } from "../observability/secret-set.js";
+import type { ProviderDefinition } from "../providers/provider-definition.js";
 import { findProvider } from "../providers/registry.js";
 import type { UpstreamTarget } from "../providers/upstream-target.js";
 import { CircuitBreaker, type CircuitState } from "./circuit-breaker.js";
@@ -25,6 +26,8 @@ export interface RouteTarget {
 
 export interface Route {
   readonly name: string;
+  /** Other model names that select the route (`claude-sonnet-4-5`); none when absent. */
+  readonly aliases?: readonly string[];
   readonly type: RouteType;
   readonly operation: Operation;
   readonly strategy: RouteStrategy;
@@ -35,6 +38,12 @@ export interface Route {
   readonly maxInFlight: number | null;
   /** Every upstream model the route can reach (fallbacks included): what a key's `models` scope is checked against. */
   readonly targetModels: readonly string[];
+}
+
+/** A route of the config with its providers' targets built. */
+interface BuiltRoute {
+  readonly route: RouteConfig;
+  readonly upstreams: readonly { target: TargetConfig; upstream: UpstreamTarget }[];
 }
 
 /** Told of every circuit-breaker transition, to log it. */
@@ -58,23 +67,47 @@ export class RouteTable {
   /** Whether a request must come with a gateway key (`governance.auth.required`). */
   readonly authRequired: boolean;
   private readonly byName: Map<string, Route>;
+  private readonly byModel: Map<string, Route>;
   private readonly origins: string[] = [];
   private inFlight = 0;
   private retired = false;
 
-  constructor(
+  /**
+   * Builds the table of a config. Asynchronous because a provider may import its target code on first use
+   * (see ProviderDefinition.createTarget); every target is built before any pool is taken, so a failure
+   * leaves nothing to release.
+   */
+  static async build(
     config: GatewayConfig,
-    private readonly pools: UpstreamPools,
-    private readonly onCircuitTransition: CircuitObserver = () => {},
-  ) {
+    pools: UpstreamPools,
+    onCircuitTransition: CircuitObserver = () => {},
+  ): Promise<RouteTable> {
     // Before any target exists: from now on, nothing this table serves or logs can carry one of its keys.
     gatewaySecrets.add(configSecrets(config));
-    this.routes = config.routes.map((route) => ({
+    const routes = await Promise.all(
+      config.routes.map(async (route) => ({
+        route,
+        upstreams: await Promise.all(
+          route.targets.map(async (target) => ({ target, upstream: await createUpstream(target) })),
+        ),
+      })),
+    );
+    return new RouteTable(config, routes, pools, onCircuitTransition);
+  }
+
+  private constructor(
+    config: GatewayConfig,
+    routes: readonly BuiltRoute[],
+    private readonly pools: UpstreamPools,
+    private readonly onCircuitTransition: CircuitObserver,
+  ) {
+    this.routes = routes.map(({ route, upstreams }) => ({
       name: route.name,
+      ...(route.aliases === undefined ? {} : { aliases: route.aliases }),
       type: route.type,
       operation: OPERATION_OF_ROUTE_TYPE[route.type],
       strategy: route.strategy,
-      targets: route.targets.map((target) => this.createTarget(route, target)),
+      targets: upstreams.map(({ target, upstream }) => this.createTarget(route, target, upstream)),
       retries: route.retries,
       failurePolicy: route.failurePolicy,
       circuitBreaker: route.circuitBreaker,
@@ -83,6 +116,9 @@ export class RouteTable {
     }));
     this.authRequired = config.governance.auth.required;
     this.byName = new Map(this.routes.map((route) => [route.name, route]));
+    // The config guarantees that no alias is another route's name or alias.
+    this.byModel = new Map(this.byName);
+    for (const route of this.routes) for (const alias of route.aliases ?? []) this.byModel.set(alias, route);
   }
 
   /**
@@ -105,8 +141,14 @@ export class RouteTable {
     return warnings;
   }
 
+  /** The route of this name. */
   get(name: string): Route | undefined {
     return this.byName.get(name);
+  }
+
+  /** The route a request's `model` selects: by name or by one of its aliases. */
+  forModel(model: string): Route | undefined {
+    return this.byModel.get(model);
   }
 
   /** Marks a request as using this table; pair with `release`. */
@@ -126,11 +168,8 @@ export class RouteTable {
     if (this.inFlight === 0) this.releasePools();
   }
 
-  private createTarget(route: RouteConfig, target: TargetConfig): RouteTarget {
-    const provider = findProvider(target.provider);
-    // The config was validated against the same registry, so the provider exists.
-    if (provider === undefined) throw new Error(`provider '${target.provider}' is not registered`);
-    const upstream = provider.createTarget(target.model, target.config);
+  private createTarget(route: RouteConfig, target: TargetConfig, upstream: UpstreamTarget): RouteTarget {
+    const provider = providerOf(target);
     const label = `${provider.name}/${target.model}`;
     const breaker = new CircuitBreaker(route.circuitBreaker, (from, to, reason) =>
       this.onCircuitTransition(route.name, label, from, to, reason),
@@ -144,4 +183,15 @@ export class RouteTable {
   private releasePools(): void {
     for (const origin of this.origins.splice(0)) this.pools.release(origin);
   }
+}
+
+function providerOf(target: TargetConfig): ProviderDefinition {
+  const provider = findProvider(target.provider);
+  // The config was validated against the same registry, so the provider exists.
+  if (provider === undefined) throw new Error(`provider '${target.provider}' is not registered`);
+  return provider;
+}
+
+async function createUpstream(target: TargetConfig): Promise<UpstreamTarget> {
+  return providerOf(target).createTarget(target.model, target.config);
 }

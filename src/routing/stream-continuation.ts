@@ -3,6 +3,7 @@ import type { ContinuationSource } from "../streaming/continued-stream.js";
 import { prefillOf } from "../streaming/continued-stream.js";
 import type { CancelSignal } from "./cancel-signal.js";
 import { openStreamAttempt } from "./execute-route-stream.js";
+import { messageOf } from "./resilient-call.js";
 import { countsAgainstTarget, failureKindOf } from "./retry-policy.js";
 import type { Route, RouteTarget } from "./route-table.js";
 
@@ -28,7 +29,14 @@ export function continuationSource(
   if (!route.failurePolicy.midStreamContinuation) return undefined;
   return async (text, failure) => {
     const prefill = prefillOf(text);
-    const base = request();
+    let base: ChatRequest;
+    try {
+      base = request();
+    } catch (error) {
+      // A body the gateway cannot translate (relayed as it was) cannot be continued elsewhere either.
+      observer.failed?.(broken, error);
+      return undefined;
+    }
     const continuing: ChatRequest = {
       ...base,
       messages: [...base.messages, { role: "assistant", content: prefill }],
@@ -51,7 +59,8 @@ export function continuationSource(
         };
       } catch (error) {
         if (signal.aborted) return undefined;
-        if (countsAgainstTarget(failureKindOf(error))) target.breaker.recordFailure(Date.now());
+        if (countsAgainstTarget(failureKindOf(error)))
+          target.breaker.recordFailure(Date.now(), messageOf(error));
         observer.failed?.(target, error);
       }
     }

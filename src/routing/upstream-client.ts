@@ -60,11 +60,13 @@ export async function sendUpstreamCall(
   const headersTimeout = Math.min(timeouts.firstByteMs, firstTokenMs, timeouts.totalMs);
   let response: Dispatcher.ResponseData;
   try {
+    // Per-call credentials (a signature, a fresh token) go last, over the final bytes.
+    const prepared = target.authorize === undefined ? call : await target.authorize(call, signal);
     response = await pool.request({
       method: "POST",
-      path: call.path,
-      headers: withTraceHeaders(call.headers),
-      body: call.body,
+      path: prepared.path,
+      headers: withTraceHeaders(prepared.headers),
+      body: prepared.body,
       signal: asAbortSignal(signal),
       headersTimeout,
       bodyTimeout: timeouts.idleMs,
@@ -135,10 +137,29 @@ export async function callHttpUpstream<O extends Operation>(
   timeouts: UpstreamTimeouts,
 ): Promise<ResponseOf<O>> {
   const codec = operationOf(target, operation);
+  const parts = codec.fanOut?.split(request);
+  if (codec.fanOut === undefined || parts === undefined || parts.length <= 1) {
+    return callOnce(target, pool, codec, request, signal, timeouts);
+  }
+  // The parts run concurrently; the first failure fails the request (the others' sockets are drained).
+  const responses = await Promise.all(
+    parts.map((part) => callOnce(target, pool, codec, part, signal, timeouts)),
+  );
+  return codec.fanOut.merge(responses, request);
+}
+
+async function callOnce<O extends Operation>(
+  target: HttpUpstreamTarget,
+  pool: Pool,
+  codec: HttpOperation<O>,
+  request: RequestOf<O>,
+  signal: CancelSignal,
+  timeouts: UpstreamTimeouts,
+): Promise<ResponseOf<O>> {
   const opened = await sendUpstreamCall(target, pool, codec.encodeRequest(request), signal, timeouts);
   const text = await readUpstreamText(target, opened, signal);
   const { statusCode, headers } = opened.response;
   const body = decodeUpstreamBody(target, statusCode, headers, text);
   if (statusCode >= 400) throw upstreamHttpError(target, statusCode, headers, body);
-  return codec.decodeResponse(body, request);
+  return codec.decodeResponse(body, request, headers);
 }

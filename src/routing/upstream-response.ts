@@ -45,7 +45,7 @@ export function upstreamHttpError(
   body: unknown,
 ): GatewayError {
   const upstreamMessage = target.decodeErrorMessage(body);
-  const retryAfterSeconds = parseRetryAfter(headers["retry-after"]);
+  const retryAfterSeconds = parseRetryAfter(headers["retry-after"]) ?? target.decodeErrorRetryAfter?.(body);
   const message =
     upstreamMessage === undefined
       ? `${target.providerDisplayName} answered HTTP ${status} without an error message.`

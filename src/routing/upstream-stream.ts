@@ -1,8 +1,8 @@
 import type { Pool } from "undici";
-import type { ChatRequest, CompletionsRequest, StreamEvent } from "../canonical/index.js";
+import type { ChatRequest, CompletionsRequest, StreamDecoder, StreamEvent } from "../canonical/index.js";
 import type { UpstreamTimeouts } from "../config/route-timeouts.js";
-import { SseDecoder } from "../framing/sse-decoder.js";
-import type { HttpUpstreamTarget } from "../providers/upstream-target.js";
+import { SseDecoder, type SseFrame } from "../framing/sse-decoder.js";
+import type { ByteStreamFormat, HttpOperation, HttpUpstreamTarget } from "../providers/upstream-target.js";
 import { isTokenEvent } from "../streaming/commit-point.js";
 import { responseToEvents } from "../streaming/response-to-events.js";
 import type { CancelSignal } from "./cancel-signal.js";
@@ -42,8 +42,8 @@ export async function openHttpStream<O extends StreamingOperation>(
   onSkippedFrame: SkippedFrameObserver = () => {},
 ): Promise<AsyncIterable<StreamEvent>> {
   const codec = operationOf(target, operation);
-  const createDecoder = codec.createStreamDecoder;
-  if (createDecoder === undefined) {
+  const format = streamFormatOf(codec);
+  if (format === undefined) {
     // An upstream that cannot stream (an MLflow model server): its whole answer, replayed as a stream.
     const whole = await callHttpUpstream(target, pool, operation, request, signal, timeouts);
     return responseToEvents(whole);
@@ -58,7 +58,7 @@ export async function openHttpStream<O extends StreamingOperation>(
     true,
   );
   const { statusCode, headers } = opened.response;
-  if (statusCode >= 400 || !/^text\/event-stream\b/i.test(String(headers["content-type"] ?? ""))) {
+  if (statusCode >= 400 || !format.contentType.test(String(headers["content-type"] ?? ""))) {
     const body = decodeUpstreamBody(
       target,
       statusCode,
@@ -69,38 +69,84 @@ export async function openHttpStream<O extends StreamingOperation>(
     // Some compatible servers ignore `stream` and answer with one JSON body: serve it as a stream all the same.
     return responseToEvents(codec.decodeResponse(body, streamingRequest));
   }
-  return decodeEventStream(target, opened, createDecoder.call(codec), signal, onSkippedFrame);
+  return decodeEventStream(target, opened, format.createDecoder(), signal, onSkippedFrame);
+}
+
+const SSE_CONTENT_TYPE = /^text\/event-stream\b/i;
+
+/** The operation's stream format: its own byte-stream format, or SSE frames fed to its SSE decoder. */
+function streamFormatOf(codec: HttpOperation<StreamingOperation>): ByteStreamFormat | undefined {
+  if (codec.byteStream !== undefined) return codec.byteStream;
+  const createFrameDecoder = codec.createStreamDecoder;
+  if (createFrameDecoder === undefined) return undefined;
+  return {
+    contentType: SSE_CONTENT_TYPE,
+    createDecoder: () => sseByteDecoder(createFrameDecoder.call(codec)),
+  };
+}
+
+/** A decoder of raw bytes that says why it skipped its last unreadable frame, for the log. */
+interface ByteDecoder extends StreamDecoder<Uint8Array> {
+  readonly lastSkipped?: string | undefined;
+}
+
+function sseByteDecoder(decoder: StreamDecoder<SseFrame>): ByteDecoder {
+  const frames = new SseDecoder();
+  let lastSkipped: string | undefined;
+  let skipped = 0;
+  const pushFrame = (frame: SseFrame): StreamEvent[] => {
+    const events = decoder.push(frame);
+    if ((decoder.skippedFrames ?? 0) > skipped) {
+      skipped = decoder.skippedFrames ?? 0;
+      lastSkipped = `a stream frame is not valid JSON (${preview(frame.data)})`;
+    }
+    return events;
+  };
+  return {
+    push(chunk) {
+      const parsed = frames.push(chunk);
+      // Most reads carry one frame: no array to build then.
+      if (parsed.length === 1) return pushFrame(parsed[0] as SseFrame);
+      const events: StreamEvent[] = [];
+      for (const frame of parsed) events.push(...pushFrame(frame));
+      return events;
+    },
+    finish: () => decoder.finish(),
+    get skippedFrames() {
+      return decoder.skippedFrames;
+    },
+    get lastSkipped() {
+      return lastSkipped;
+    },
+  };
 }
 
 async function* decodeEventStream(
   target: HttpUpstreamTarget,
   opened: OpenedUpstreamCall,
-  decoder: ReturnType<NonNullable<ReturnType<typeof operationOf>["createStreamDecoder"]>>,
+  decoder: StreamDecoder<Uint8Array>,
   signal: CancelSignal,
   onSkippedFrame: SkippedFrameObserver,
 ): AsyncGenerator<StreamEvent> {
-  const frames = new SseDecoder();
   let skipped = 0;
   let tokenSeen = false;
   try {
     for await (const chunk of opened.response.body) {
-      for (const frame of frames.push(chunk as Buffer)) {
-        const events = decoder.push(frame);
-        if ((decoder.skippedFrames ?? 0) > skipped) {
-          skipped = decoder.skippedFrames ?? 0;
-          onSkippedFrame(
-            target.providerDisplayName,
-            `a stream frame is not valid JSON (${preview(frame.data)})`,
-          );
+      const events = decoder.push(chunk as Buffer);
+      if ((decoder.skippedFrames ?? 0) > skipped) {
+        skipped = decoder.skippedFrames ?? 0;
+        onSkippedFrame(
+          target.providerDisplayName,
+          (decoder as ByteDecoder).lastSkipped ?? "a stream frame could not be read",
+        );
+      }
+      for (const event of events) {
+        if (!tokenSeen && isTokenEvent(event)) {
+          tokenSeen = true;
+          opened.firstTokenArrived();
         }
-        for (const event of events) {
-          if (!tokenSeen && isTokenEvent(event)) {
-            tokenSeen = true;
-            opened.firstTokenArrived();
-          }
-          yield event;
-          if (event.type === "error") return;
-        }
+        yield event;
+        if (event.type === "error") return;
       }
     }
   } catch (error) {

@@ -3,8 +3,12 @@ import Fastify, { type FastifyInstance, LogController } from "fastify";
 import { useAccessControl } from "../api/access-hooks.js";
 import { logConnectionAnswer, registerAccessLog } from "../api/access-log-watcher.js";
 import { registerAdminApi } from "../api/admin-api.js";
+import { registerAnthropicApi } from "../api/anthropic-api.js";
 import { answerFrameworkError, useApiErrors } from "../api/api-errors.js";
 import { createClientErrorHandler } from "../api/client-errors.js";
+import { registerConsole } from "../api/console/console-api.js";
+import type { ConsoleFiles } from "../api/console/console-files.js";
+import { consoleTrafficWatcher } from "../api/console/console-traffic-watcher.js";
 import { registerDocs } from "../api/docs-api.js";
 import { registerHealth } from "../api/health-api.js";
 import { useJsonBodyParser } from "../api/json-body-parser.js";
@@ -23,6 +27,8 @@ import type { Coordinator } from "../coordination/coordinator.js";
 import type { GovernanceRuntime } from "../governance/governance-runtime.js";
 import type { Logger } from "../observability/logger.js";
 import type { GatewayMetrics } from "../observability/metrics.js";
+import type { TrafficRecorder } from "../observability/traffic-recorder.js";
+import type { ResponseStorage } from "../response-store/response-storage.js";
 import type { RouteTableHolder } from "../routing/route-table-holder.js";
 import { PACKAGE_VERSION } from "./package-version.js";
 
@@ -40,8 +46,12 @@ export interface AppOptions {
   tracing?: (app: FastifyInstance) => RequestWatcher;
   /** The channel to the owner of gateway-wide state (shared limits, breaker state, stored responses). */
   coordinator: Coordinator;
+  /** The Responses API's stored state (see response-store/). */
+  responses: ResponseStorage;
   /** Access control and the admin API's operations. */
   governance: GovernanceRuntime;
+  /** The web console, when it is on: where it is served, its page, and this process's traffic counts. */
+  console?: { path: string; files: ConsoleFiles | undefined; traffic: TrafficRecorder };
 }
 
 /** Builds the gateway's HTTP application without listening, so tests and the server share one construction. */
@@ -102,6 +112,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorateRequest("attemptTracing", null);
   const accessLog = registerAccessLog(app, options.server.accessLog);
   if (accessLog !== undefined) outcomes.watch(accessLog);
+  if (options.console !== undefined) outcomes.watch(consoleTrafficWatcher(options.console.traffic));
   if (options.tracing !== undefined) outcomes.watch(options.tracing(app));
   // After every other onSend hook (they run in order), so that it sees the headers they add (Server-Timing,
   // the target headers; x-request-id is set on the raw response, which getHeaders() includes).
@@ -115,13 +126,22 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerMlflowInvocations(app, options.routes);
   registerMlflowLimits(app);
   registerMlflowDeploymentsApi(app, options.routes);
-  await registerOpenAIApi(app, options.routes, options.governance);
+  await registerOpenAIApi(app, options.routes, options.governance, options.responses);
+  await registerAnthropicApi(app, options.routes);
   await registerAdminApi(
     app,
     options.governance,
     options.routes,
     options.governance.access.surfaces.admin !== "off",
   );
+  if (options.console !== undefined) {
+    await registerConsole(app, {
+      path: options.console.path,
+      files: options.console.files,
+      routes: options.routes,
+      coordinator: options.coordinator,
+    });
+  }
   await app.ready();
   return app;
 }

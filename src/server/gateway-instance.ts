@@ -1,18 +1,23 @@
 import type { FastifyInstance } from "fastify";
+import { loadConsoleFiles } from "../api/console/console-files.js";
 import type { MetricsSource } from "../api/metrics-api.js";
 import { ReadinessChecks } from "../api/readiness.js";
 import type { RequestWatcher } from "../api/request-outcome.js";
+import { DEFAULT_CONSOLE_SETTINGS, isConsoleEnabled, isLoopbackHost } from "../config/console-settings.js";
 import type { GatewayConfig } from "../config/gateway-config.js";
 import type { Coordinator } from "../coordination/coordinator.js";
 import { InProcessCoordinator } from "../coordination/in-process-coordinator.js";
 import { GovernanceRuntime } from "../governance/governance-runtime.js";
 import type { Logger } from "../observability/logger.js";
 import { GatewayMetrics } from "../observability/metrics.js";
+import { TrafficRecorder } from "../observability/traffic-recorder.js";
+import { ResponseStorage } from "../response-store/response-storage.js";
 import { type CircuitObserver, RouteTable } from "../routing/route-table.js";
 import { RouteTableHolder } from "../routing/route-table-holder.js";
 import { SharedCircuits } from "../routing/shared-circuits.js";
 import { UpstreamPools } from "../routing/upstream-pools.js";
 import { buildApp } from "./build-app.js";
+import { reportConsoleData } from "./console-reporter.js";
 import { createOwnedServices } from "./owned-services.js";
 
 export interface GatewayInstanceOptions {
@@ -27,6 +32,11 @@ export interface GatewayInstanceOptions {
    * its own owner: it hosts the owned services itself.
    */
   coordinator?: Coordinator;
+  /**
+   * The address the instance will listen on (default 127.0.0.1): the web console is on by default only when it
+   * is a loopback address.
+   */
+  host?: string;
 }
 
 /**
@@ -34,6 +44,9 @@ export interface GatewayInstanceOptions {
  * tests run one in-process.
  */
 export class GatewayInstance {
+  /** Counts applyConfig calls, so that a slower, older one does not replace a newer table. */
+  private configGeneration = 0;
+
   private constructor(
     readonly app: FastifyInstance,
     readonly metrics: GatewayMetrics,
@@ -47,6 +60,8 @@ export class GatewayInstance {
     private readonly circuits: CircuitObserver,
     private readonly sharedCircuits: SharedCircuits,
     readonly governance: GovernanceRuntime,
+    private readonly consoleReporter: { stop(): void } | undefined,
+    private readonly responses: ResponseStorage,
     /** Behind `GET /ready`: register a check for each dependency the gateway needs to serve. */
     readonly readiness: ReadinessChecks,
   ) {}
@@ -62,7 +77,7 @@ export class GatewayInstance {
       log(route, target, from, to, reason);
       sharing.shared?.announce(route, target, from, to);
     };
-    const table = new RouteTable(options.config, pools, circuits);
+    const table = await RouteTable.build(options.config, pools, circuits);
     for (const warning of table.warnings) options.logger?.warn(warning);
     const holder = new RouteTableHolder(table);
     const sharedCircuits = new SharedCircuits(coordinator, () => holder.current);
@@ -70,6 +85,18 @@ export class GatewayInstance {
     const metrics = new GatewayMetrics();
     const readiness = new ReadinessChecks();
     const governance = await GovernanceRuntime.create(options.config, coordinator, options.logger);
+    const consoleSettings = options.config.console ?? DEFAULT_CONSOLE_SETTINGS;
+    const host = options.host ?? "127.0.0.1";
+    const traffic = isConsoleEnabled(consoleSettings, host) ? new TrafficRecorder() : undefined;
+    if (traffic !== undefined && !isLoopbackHost(host))
+      options.logger?.warn(
+        { host, path: consoleSettings.path },
+        "the web console is on for a non-loopback address: anyone who can reach the gateway can see its routes and traffic and use its playground",
+      );
+    const files = traffic === undefined ? undefined : await loadConsoleFiles(consoleSettings.path);
+    if (traffic !== undefined && files === undefined)
+      options.logger?.warn("the web console's page was not built (npm run build); its path answers 503");
+    const responses = new ResponseStorage(options.config, coordinator);
     const app = await buildApp({
       routes: holder,
       metrics,
@@ -80,7 +107,11 @@ export class GatewayInstance {
       server: options.config.server,
       coordinator,
       governance,
+      ...(traffic === undefined ? {} : { console: { path: consoleSettings.path, files, traffic } }),
+      responses,
     });
+    const consoleReporter =
+      traffic === undefined ? undefined : reportConsoleData(traffic, holder, coordinator, options.logger);
     readiness.register("governance_store", () => governance.probe());
     readiness.markConfigLoaded();
     return new GatewayInstance(
@@ -95,19 +126,34 @@ export class GatewayInstance {
       circuits,
       sharedCircuits,
       governance,
+      consoleReporter,
+      responses,
       readiness,
     );
   }
 
-  /** Swaps in a new config; requests in flight finish on the table they started with. */
-  applyConfig(config: GatewayConfig): void {
+  /**
+   * Swaps in a new config; requests in flight finish on the table they started with. Building the table may
+   * wait for a provider's target code to load; when configs arrive faster than that, the newest one wins.
+   */
+  async applyConfig(config: GatewayConfig): Promise<void> {
+    const generation = ++this.configGeneration;
     this.ownCoordinator?.host.applyConfig(config);
+    this.responses.applyConfig(config);
+    // In call order, so the newest config's governance wins as its route table does.
     this.governance.applyConfig(config);
-    const table = new RouteTable(config, this.pools, this.circuits);
+    const table = await RouteTable.build(config, this.pools, this.circuits);
+    if (generation !== this.configGeneration) {
+      table.retire();
+      return;
+    }
     for (const warning of table.warnings) this.logger?.warn(warning);
     this.holder.swap(table);
     if (JSON.stringify(config.server) !== JSON.stringify(this.startedWith.server)) {
       this.logger?.warn("the 'server' settings changed; they take effect when the gateway restarts");
+    }
+    if (JSON.stringify(config.console) !== JSON.stringify(this.startedWith.console)) {
+      this.logger?.warn("the 'console' settings changed; they take effect when the gateway restarts");
     }
   }
 
@@ -126,6 +172,7 @@ export class GatewayInstance {
       clearInterval(sweep);
     }
     this.sharedCircuits.close();
+    this.consoleReporter?.stop();
     this.holder.current.retire();
     await this.pools.closeAll();
     await this.governance.close();

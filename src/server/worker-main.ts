@@ -55,6 +55,7 @@ process.on("message", async (message: unknown) => {
         metricsSource: clusterMetrics.source,
         ...(requestTracing === undefined ? {} : { tracing: requestTracing }),
         coordinator,
+        host,
       });
       metricsReporter = reportMetricsToPrimary(instance.metrics.registry, send);
       let url: string;
@@ -71,7 +72,7 @@ process.on("message", async (message: unknown) => {
       await flushLogger(logger);
       send({ type: "ready", version: message.version, url });
     } else {
-      instance.applyConfig(message.config);
+      await instance.applyConfig(message.config);
       send({ type: "applied", version: message.version });
     }
   } catch (error) {

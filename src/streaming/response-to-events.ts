@@ -1,4 +1,9 @@
-import type { ChatResponse, CompletionsResponse, StreamEvent } from "../canonical/index.js";
+import {
+  type ChatResponse,
+  type CompletionsResponse,
+  createUsage,
+  type StreamEvent,
+} from "../canonical/index.js";
 
 /**
  * Replays a complete response as a canonical stream, for upstreams that cannot stream (the in-process mock)
@@ -8,10 +13,40 @@ import type { ChatResponse, CompletionsResponse, StreamEvent } from "../canonica
 export async function* responseToEvents(
   response: ChatResponse | CompletionsResponse,
 ): AsyncGenerator<StreamEvent> {
-  yield { type: "message_start", id: response.id, model: response.model, created: response.created };
+  const { inputTokens, cacheReadTokens, cacheWriteTokens } = response.usage;
+  const startUsage = createUsage(inputTokens, null, {
+    ...(cacheReadTokens === undefined ? {} : { cacheReadTokens }),
+    ...(cacheWriteTokens === undefined ? {} : { cacheWriteTokens }),
+  });
+  yield {
+    type: "message_start",
+    id: response.id,
+    model: response.model,
+    created: response.created,
+    usage: startUsage,
+  };
   for (const choice of response.choices) {
     const text = "text" in choice ? choice.text : choice.message.content;
     let index = 0;
+    const reasoning = "message" in choice ? (choice.message.reasoning ?? []) : [];
+    for (const thought of reasoning) {
+      const block: StreamEvent & { type: "block_start" } = {
+        type: "block_start",
+        choice: choice.index,
+        index,
+        block: { kind: "reasoning" },
+      };
+      if (thought.origin !== undefined) block.block = { kind: "reasoning", origin: thought.origin };
+      if (thought.redacted !== undefined)
+        block.block = { ...block.block, kind: "reasoning", redacted: thought.redacted };
+      yield block;
+      if (thought.text !== "")
+        yield { type: "reasoning_delta", choice: choice.index, index, text: thought.text };
+      if (thought.signature !== undefined)
+        yield { type: "reasoning_signature", choice: choice.index, index, signature: thought.signature };
+      yield { type: "block_stop", choice: choice.index, index };
+      index++;
+    }
     if (text !== null && text !== "") {
       yield { type: "block_start", choice: choice.index, index, block: { kind: "text" } };
       for (const piece of wordPieces(text))

@@ -26,7 +26,9 @@ afterAll(async () => {
 });
 
 /** Every inference ingress, with a valid request body and the error format it answers in. */
-const INGRESSES: { name: string; path: string; body: unknown; format: "openai" | "mlflow" }[] = [
+type ErrorFormatName = "openai" | "mlflow" | "anthropic";
+
+const INGRESSES: { name: string; path: string; body: unknown; format: ErrorFormatName }[] = [
   { name: "OpenAI chat", path: "/v1/chat/completions", body: CHAT, format: "openai" },
   {
     name: "OpenAI completions",
@@ -41,6 +43,18 @@ const INGRESSES: { name: string; path: string; body: unknown; format: "openai" |
     format: "openai",
   },
   { name: "OpenAI models", path: "/v1/models", body: undefined, format: "openai" },
+  {
+    name: "OpenAI Responses",
+    path: "/v1/responses",
+    body: { model: "chat", input: "hi" },
+    format: "openai",
+  },
+  {
+    name: "Anthropic Messages",
+    path: "/v1/messages",
+    body: { model: "chat", max_tokens: 16, messages: [{ role: "user", content: "hi" }] },
+    format: "anthropic",
+  },
   { name: "MLflow invocations", path: "/gateway/chat/invocations", body: MLFLOW_CHAT, format: "mlflow" },
   { name: "MLflow route alias", path: "/gateway/routes/chat", body: MLFLOW_CHAT, format: "mlflow" },
   { name: "MLflow query alias", path: "/query/chat", body: MLFLOW_CHAT, format: "mlflow" },
@@ -56,8 +70,14 @@ function call(path: string, body: unknown, headers: Record<string, string> = {})
   });
 }
 
-function errorMessage(format: "openai" | "mlflow", body: unknown): string {
+function errorMessage(format: ErrorFormatName, body: unknown): string {
   if (format === "mlflow") return (body as { detail: string }).detail;
+  if (format === "anthropic") {
+    const anthropic = body as { type: string; error: { type: string; message: string } };
+    expect(anthropic.type).toBe("error");
+    expect(anthropic.error.type).toBe("authentication_error");
+    return anthropic.error.message;
+  }
   const error = (body as { error: { message: string; type: string; code: string } }).error;
   expect(error.type).toBe("invalid_request_error");
   return error.message;
@@ -69,6 +89,8 @@ describe.each(INGRESSES)("$name ($path) with keys required", ({ path, body, form
     expect(answer.status).toBe(401);
     expect(answer.headers.get("www-authenticate")).toBe('Bearer realm="switchyard"');
     expect(errorMessage(format, answer.body)).toMatch(/^Missing gateway key/);
+    // Every error body names the request, as the response's x-request-id header does.
+    expect((answer.body as { request_id?: unknown }).request_id).toBe(answer.headers.get("x-request-id"));
     if (format === "openai")
       expect((answer.body as { error: { code: string } }).error.code).toBe("missing_api_key");
     if (body !== undefined) {

@@ -52,7 +52,7 @@ describe("no ingress can bypass access control", () => {
   it("refuses in routing too: the route table will not serve a call without a key, or outside the key's scope", async () => {
     const config = configOf(routesYaml() + governanceYaml("/virtual"));
     const pools = new UpstreamPools();
-    const table = new RouteTable(config, pools);
+    const table = await RouteTable.build(config, pools);
     const holder = new RouteTableHolder(table);
     const route = table.get("chat");
     if (route === undefined) throw new Error("no route");
@@ -98,7 +98,7 @@ describe("a reload turns keys on and off", () => {
     const { key } = await gateway.createKey();
     expect((await gateway.request("POST", "/v1/chat/completions", { body: CHAT })).status).toBe(200);
     expect((await gateway.request("GET", "/metrics")).status).toBe(200);
-    gateway.instance.applyConfig(configOf(routesYaml() + governanceYaml(gateway.directory)));
+    await gateway.instance.applyConfig(configOf(routesYaml() + governanceYaml(gateway.directory)));
     expect((await gateway.request("POST", "/v1/chat/completions", { body: CHAT })).status).toBe(401);
     expect((await gateway.request("GET", "/metrics")).status).toBe(401);
     expect(

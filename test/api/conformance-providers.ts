@@ -12,6 +12,7 @@ import {
   startOpenAIMock,
 } from "../mock-upstream/index.js";
 import { COMPATIBLE_ROWS } from "./compatible/rows.js";
+import { GOOGLE_AWS_CASES } from "./conformance-google-aws.js";
 import {
   type ChatIntent,
   type EmbeddingsIntent,
@@ -331,4 +332,5 @@ export const PROVIDER_CASES: ProviderCase[] = [
   cohereCase({ embeddingInputType: "classification" }),
   mockCase(),
   ...COMPATIBLE_ROWS.map((row) => row.base),
+  ...GOOGLE_AWS_CASES,
 ];

@@ -3,6 +3,7 @@ import { connect } from "node:net";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import Fastify, { type FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { anthropicErrorFormat } from "../../src/api/anthropic-error-format.js";
 import { useApiErrors } from "../../src/api/api-errors.js";
 import { type DocumentedError, type ErrorFormat, errorSchema } from "../../src/api/error-format.js";
 import { mlflowErrorFormat } from "../../src/api/mlflow-error-format.js";
@@ -27,7 +28,7 @@ import { type GatewayUnderTest, startGateway } from "./gateway-under-test.js";
 import { type RawResponse, requestHead, sendRaw } from "./raw-http.js";
 
 /**
- * The error tables of docs/mlflow-api.md and docs/openai-api.md are each API's documented errors
+ * The error tables of docs/mlflow-api.md, docs/openai-api.md and docs/agent-apis.md are each API's documented errors
  * (`documentedErrors` of its error format, which also makes the OpenAPI document's error responses), and the
  * server answers every status they list, on the API's paths, in the API's own error format: handler errors and
  * the HTTP layer's alike (bad URL, 405, 408, 413, 414, 415, 431).
@@ -74,7 +75,7 @@ routes:
   failing = Fastify({ genReqId: requestIdOf });
   registerRequestId(failing);
   useApiErrors(failing);
-  for (const path of ["/boom", "/v1/boom"]) {
+  for (const path of ["/boom", "/v1/boom", "/v1/messages/boom"]) {
     failing.get(path, async () => {
       throw new Error("a defect with internals: /srv/secret/path");
     });
@@ -386,6 +387,153 @@ const OPENAI_PROBES: Probes = {
   ],
 };
 
+const message = { model: "chat", max_tokens: 64, messages: [{ role: "user", content: "Hi" }] };
+
+const ANTHROPIC_PROBES: Probes = {
+  "401": [
+    {
+      what: "no key where keys are required",
+      send: keyedCall("/v1/messages", { ...message, model: "chat" }),
+    },
+    {
+      what: "an unknown key in x-api-key, as Claude Code sends it",
+      send: () =>
+        send("POST", "/v1/messages", {
+          body: { ...message, model: "chat" },
+          on: keyed.url,
+          headers: { "x-api-key": unknownKey },
+        }),
+      expect: (response) => expect(response.body).toMatchObject({ error: { type: "authentication_error" } }),
+    },
+  ],
+  "403": [
+    {
+      what: "a route outside the key's scope",
+      send: () => keyedCall("/v1/messages", { ...message, model: "chat" }, scopedKey)(),
+      expect: (response) => expect(response.body).toMatchObject({ error: { type: "permission_error" } }),
+    },
+  ],
+  "400": [
+    {
+      what: "an invalid request",
+      send: () => send("POST", "/v1/messages", { body: { model: "chat", messages: [] } }),
+      expect: (response) => expect(JSON.stringify(response.body)).toContain("max_tokens"),
+    },
+    {
+      what: "thinking on a provider without it",
+      send: () =>
+        send("POST", "/v1/messages", {
+          body: { ...message, max_tokens: 2048, thinking: { type: "enabled", budget_tokens: 1024 } },
+        }),
+      expect: (response) => expect(JSON.stringify(response.body)).toMatch(/thinking.*'chat'/),
+    },
+    { what: "malformed JSON", send: () => send("POST", "/v1/messages", { body: "{bad" }) },
+    {
+      what: "a route of another type",
+      send: () => send("POST", "/v1/messages", { body: { ...message, model: "embeddings" } }),
+    },
+    {
+      what: "a body nested deeper than max_json_depth",
+      send: () => send("POST", "/v1/messages/count_tokens", { body: `{"model":"chat","metadata":${deep}}` }),
+    },
+  ],
+  "404": [
+    {
+      what: "an unknown model",
+      send: () => send("POST", "/v1/messages", { body: { ...message, model: "claude-sonnet-4-5" } }),
+      expect: (response) => expect(response.body).toMatchObject({ error: { type: "not_found_error" } }),
+    },
+  ],
+  "405": [
+    { what: "GET on messages", send: () => send("GET", "/v1/messages"), expect: allow("POST") },
+    {
+      what: "PUT on count_tokens",
+      send: () => send("PUT", "/v1/messages/count_tokens", { body: {} }),
+      expect: allow("POST"),
+    },
+  ],
+  "408": [
+    {
+      what: "a body that never comes",
+      send: () => send("POST", "/v1/messages", { body: JSON.stringify(message), stall: true }),
+    },
+  ],
+  "413": [
+    {
+      what: "a body over max_body_bytes",
+      send: () => send("POST", "/v1/messages", { body: { ...message, system: "x".repeat(4096) } }),
+    },
+  ],
+  "415": [
+    {
+      what: "a text/plain body",
+      send: () => send("POST", "/v1/messages", { body: "{}", headers: { "content-type": "text/plain" } }),
+    },
+  ],
+  "431": [
+    {
+      what: "20 KB of headers",
+      send: () => send("POST", "/v1/messages", { body: message, headers: bigHeader }),
+    },
+  ],
+  "500": [{ what: "a handler that fails", send: () => send("GET", "/v1/messages/boom", { on: failingUrl }) }],
+  "upstream's": [
+    {
+      what: "the provider's 401, relayed",
+      send: () => {
+        anthropic.enqueue({
+          kind: "json",
+          status: 401,
+          body: anthropicError("authentication_error", "invalid x-api-key"),
+        });
+        return send("POST", "/v1/messages", { body: { ...message, model: "translated" } });
+      },
+      expect: (response) => {
+        expect(response.status).toBe(401);
+        expect(response.body).toMatchObject({
+          type: "error",
+          error: { type: "authentication_error", message: "invalid x-api-key" },
+        });
+      },
+    },
+    {
+      what: "the provider's 403, translated",
+      send: () => {
+        openai.enqueue({ kind: "json", status: 403, body: openAIError("Project does not have access.") });
+        return send("POST", "/v1/messages", { body: { ...message, model: "relayed" } });
+      },
+      expect: (response) => {
+        expect(response.status).toBe(403);
+        expect(response.body).toMatchObject({
+          error: { type: "permission_error", message: "Project does not have access." },
+        });
+      },
+    },
+  ],
+  "502": [
+    {
+      what: "an unreachable provider",
+      send: () => send("POST", "/v1/messages", { body: { ...message, model: "unreachable" } }),
+    },
+  ],
+  "503": [
+    {
+      what: "a route at its max_in_flight",
+      send: () => overLimit("/v1/messages", { ...message, model: "limited" }),
+      expect: (response) => expect(response.body).toMatchObject({ error: { type: "overloaded_error" } }),
+    },
+  ],
+  "504": [
+    {
+      what: "a provider slower than the route's timeout",
+      send: () => {
+        openai.enqueue({ kind: "hang" });
+        return send("POST", "/v1/messages", { body: { ...message, model: "slow" } });
+      },
+    },
+  ],
+};
+
 const statusCell = (row: DocumentedError) => (row.status === "upstream" ? "upstream's" : String(row.status));
 
 /** The rows of the error table that follows `**Errors**` in a docs page. */
@@ -419,6 +567,12 @@ const ajv = new Ajv2020({ strict: false, allowUnionTypes: true });
 describe.each([
   { api: "MLflow", page: "mlflow-api.md", format: mlflowErrorFormat, probes: MLFLOW_PROBES },
   { api: "OpenAI", page: "openai-api.md", format: openAIErrorFormat, probes: OPENAI_PROBES },
+  {
+    api: "Anthropic Messages",
+    page: "agent-apis.md",
+    format: anthropicErrorFormat,
+    probes: ANTHROPIC_PROBES,
+  },
 ])(
   "the $api API's errors",
   ({ page, format, probes }: { page: string; format: ErrorFormat; probes: Probes }) => {
@@ -529,13 +683,21 @@ describe("a wrong method", () => {
     ["/v1/embeddings", "POST"],
     ["/v1/models", "GET, HEAD"],
     ["/v1/models/chat", "GET, HEAD"],
+    ["/v1/responses", "POST"],
+    ["/v1/responses/resp_1", "GET, HEAD, DELETE"],
+    ["/v1/messages", "POST"],
+    ["/v1/messages/count_tokens", "POST"],
   ];
 
   it.each(PATHS)("on %s is a 405 with Allow: %s, in the path's API format", async (path, allowed) => {
     const wrong = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"].filter(
       (method) => !allowed.includes(method),
     );
-    const format = path.startsWith("/v1/") ? openAIErrorFormat : mlflowErrorFormat;
+    const format = path.startsWith("/v1/messages")
+      ? anthropicErrorFormat
+      : path.startsWith("/v1/")
+        ? openAIErrorFormat
+        : mlflowErrorFormat;
     const validBody = ajv.compile(errorSchema(format));
     for (const method of wrong) {
       const response = await send(method, path, method === "GET" || method === "OPTIONS" ? {} : { body: {} });

@@ -230,6 +230,43 @@ async function sendRealTraffic(): Promise<void> {
   await send("DELETE", "/v1/models", { what: "a wrong method" }).then((exchange) => {
     exchange.operation = "GET /v1/models";
   });
+  await sendAgentTraffic();
+}
+
+/** The APIs coding agents speak, on the mock, relayed and translated, streamed and not, stored and errors. */
+async function sendAgentTraffic(): Promise<void> {
+  const messages = [{ role: "user", content: "Describe a switchyard in five words" }];
+  for (const model of ["chat", "relayed", "translated"]) {
+    await send("POST", "/v1/messages", { body: { model, max_tokens: 64, system: "Be terse.", messages } });
+    await send("POST", "/v1/messages", { body: { model, max_tokens: 64, messages, stream: true } });
+    await send("POST", "/v1/messages/count_tokens", { body: { model, messages } });
+    await send("POST", "/v1/responses", { body: { model, input: "Hi", instructions: "Be terse." } });
+    await send("POST", "/v1/responses", { body: { model, input: messages, stream: true, store: false } });
+  }
+  const stored = JSON.parse(
+    (await send("POST", "/v1/responses", { body: { model: "translated", input: "Remember this" } })).text,
+  ) as { id: string };
+  await send("GET", "/v1/responses/{response_id}", { params: { response_id: stored.id } });
+  await send("GET", "/v1/responses/{response_id}", {
+    params: { response_id: stored.id },
+    query: "?include[]=reasoning.encrypted_content",
+  });
+  await send("DELETE", "/v1/responses/{response_id}", { params: { response_id: stored.id } });
+  await send("GET", "/v1/responses/{response_id}", { params: { response_id: stored.id } });
+  await send("DELETE", "/v1/responses/{response_id}", { params: { response_id: "resp_unknown" } });
+  const invalid = { invalid: true };
+  await send("POST", "/v1/messages", { body: { model: "chat", messages }, ...invalid });
+  await send("POST", "/v1/messages", { body: { model: "nope", max_tokens: 64, messages } });
+  await send("POST", "/v1/messages", {
+    body: { model: "chat", max_tokens: 2048, thinking: { type: "enabled", budget_tokens: 1024 }, messages },
+    what: "thinking on the mock",
+  });
+  await send("POST", "/v1/messages/count_tokens", { body: { model: "chat" }, ...invalid });
+  await send("POST", "/v1/responses", { body: { model: "chat" }, what: "no input" });
+  await send("POST", "/v1/responses", {
+    body: { model: "chat", input: "Hi", previous_response_id: "resp_x" },
+  });
+  await send("POST", "/v1/responses", { body: { model: "nope", input: "Hi" } });
 }
 
 /** Sends every example of every request body as Swagger UI's "Try it out" would, its key naming the route. */
@@ -334,6 +371,11 @@ describe("the OpenAPI document", () => {
         "POST /v1/embeddings createEmbedding",
         "GET /v1/models listModels",
         "GET /v1/models/{model} retrieveModel",
+        "POST /v1/messages createMessage",
+        "POST /v1/messages/count_tokens countMessageTokens",
+        "POST /v1/responses createResponse",
+        "GET /v1/responses/{response_id} getResponse",
+        "DELETE /v1/responses/{response_id} deleteResponse",
       ].sort(),
     );
   });
@@ -342,13 +384,13 @@ describe("the OpenAPI document", () => {
     const withBodies = Object.values(document.paths)
       .flatMap((methods) => Object.values(methods))
       .filter((operation) => operation.requestBody !== undefined);
-    expect(withBodies).toHaveLength(5);
+    expect(withBodies).toHaveLength(8);
     for (const operation of withBodies) {
       expect(
         Object.keys(operation.requestBody?.content["application/json"]?.examples ?? {}).length,
       ).toBeGreaterThan(0);
     }
-    expect(await sendDocumentExamples()).toBeGreaterThanOrEqual(9);
+    expect(await sendDocumentExamples()).toBeGreaterThanOrEqual(14);
   });
 
   it("describes every real request and response of every operation", async () => {

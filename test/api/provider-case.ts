@@ -56,13 +56,16 @@ export interface ExpectedReply {
 
 export interface ExpectedEmbeddings {
   vectors: number[][];
-  inputTokens: number;
+  /** null where the provider reports no token counts for embeddings (the Gemini API). */
+  inputTokens: number | null;
 }
 
 export interface ProviderCase {
   label: string;
   provider: string;
   model: string;
+  /** The model of embeddings routes, for providers whose chat models cannot embed; `model` otherwise. */
+  embeddingsModel?: string;
   /** Starts the upstream mock; undefined for in-process providers, which call no upstream. */
   startMock?: () => Promise<MockUpstream>;
   config(mockUrl: string): Record<string, unknown>;
@@ -91,4 +94,9 @@ export interface ProviderCase {
 
 export function textsOf(intent: EmbeddingsIntent): string[] {
   return typeof intent.text === "string" ? [intent.text] : intent.text;
+}
+
+/** The upstream model a route of this kind uses. */
+export function modelFor(provider: ProviderCase, kind: RouteKind): string {
+  return kind === "embeddings" ? (provider.embeddingsModel ?? provider.model) : provider.model;
 }

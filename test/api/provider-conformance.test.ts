@@ -12,6 +12,7 @@ import {
   type ChatIntent,
   type EmbeddingsIntent,
   type ExpectedUpstreamCall,
+  modelFor,
   type ProviderCase,
   ROUTE_TYPE_OF,
   type RouteKind,
@@ -122,9 +123,10 @@ function expectedEmbeddingsResponse(provider: ProviderCase, intent: EmbeddingsIn
     embeddings: vectors,
     metadata: {
       input_tokens: inputTokens,
-      output_tokens: 0,
+      // Unknown counts stay unknown (null), never 0.
+      output_tokens: inputTokens === null ? null : 0,
       total_tokens: inputTokens,
-      model: provider.reportedModel,
+      model: provider.embeddingsModel ?? provider.reportedModel,
       route_type: "llm/v1/embeddings",
     },
   };
@@ -194,7 +196,7 @@ for (const provider of PROVIDER_CASES) {
       mock = await provider.startMock?.();
       const config = provider.config(mock?.url ?? "");
       const routes = ROUTE_KINDS.filter((kind) => provider.serves[kind] === true).map((kind) =>
-        routeYaml(kind, ROUTE_TYPE_OF[kind], provider.provider, provider.model, config),
+        routeYaml(kind, ROUTE_TYPE_OF[kind], provider.provider, modelFor(provider, kind), config),
       );
       gateway = await startGateway(`routes:\n${routes.join("")}`);
     });
@@ -291,7 +293,7 @@ describe("route types a provider cannot serve", () => {
     for (const kind of ROUTE_KINDS.filter((candidate) => provider.serves[candidate] !== true)) {
       it(`rejects a ${ROUTE_TYPE_OF[kind]} route for ${provider.label} when the config loads, saying what it serves`, () => {
         const config = provider.config("http://127.0.0.1:9");
-        const yaml = `routes:\n${routeYaml("unserved", ROUTE_TYPE_OF[kind], provider.provider, provider.model, config)}`;
+        const yaml = `routes:\n${routeYaml("unserved", ROUTE_TYPE_OF[kind], provider.provider, modelFor(provider, kind), config)}`;
         const parsed = parseConfig(yaml, "/virtual/unserved.yaml", {});
         expect(parsed).toEqual({
           ok: false,

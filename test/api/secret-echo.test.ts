@@ -8,6 +8,8 @@ import {
   openAIChatStreamFrames,
   openAIEmbeddings,
   openAIError,
+  openAIResponse,
+  openAIResponseStreamFrames,
   type ReceivedResponse,
   type ScriptedResponse,
   sendRequest,
@@ -297,6 +299,90 @@ for (const api of APIS) {
   }
 }
 
+/**
+ * The APIs coding agents speak, on the chat routes: relayed (Messages to Anthropic, Responses to OpenAI, whose
+ * echoes are then in the Responses API's own shapes) and translated (the others).
+ */
+const AGENT_APIS: {
+  name: string;
+  call: (route: string, stream: boolean) => { path: string; body: unknown };
+}[] = [
+  {
+    name: "Anthropic Messages API",
+    call: (route, stream) => ({
+      path: "/v1/messages",
+      body: { model: route, max_tokens: 64, ...QUERY.chat, ...(stream && { stream: true }) },
+    }),
+  },
+  {
+    name: "OpenAI Responses API",
+    call: (route, stream) => ({
+      path: "/v1/responses",
+      body: { model: route, input: "hi", store: false, ...(stream && { stream: true }) },
+    }),
+  },
+];
+
+/** An echo in the Responses API's shapes, for the Responses API relayed to OpenAI. */
+function responsesEcho(echo: Echo, key: string): ScriptedResponse {
+  const started = openAIResponseStreamFrames({ text: "one two" }).slice(0, 2);
+  const errorEvent = (message: string) =>
+    sseFrame({ type: "error", code: "server_error", message, param: null, sequence_number: 2 }, "error");
+  switch (echo.name) {
+    case "a 200 body with the key in its content and model":
+      return {
+        kind: "json",
+        status: 200,
+        body: openAIResponse({ text: `Your key is ${key}, right?`, model: key }),
+        headers: ECHO_HEADERS(key),
+      };
+    case "stream chunks with the key in their content":
+      return {
+        kind: "stream",
+        frames: openAIResponseStreamFrames({ text: `Your key is ${key} indeed`, model: key }),
+        headers: ECHO_HEADERS(key),
+      };
+    case "stream chunks split across reads in the middle of the key":
+      return {
+        kind: "stream",
+        frames: openAIResponseStreamFrames({ text: `Split ${key} key` }),
+        splitFramesAt: 4,
+      };
+    case "an SSE error event after the stream started":
+      return { kind: "stream", frames: [...started, errorEvent(`Bad credentials: Bearer ${key}`)] };
+    case "an SSE error event as the first frame":
+      return {
+        kind: "stream",
+        frames: [errorEvent(`Bad credentials: Bearer ${key}`)],
+        headers: ECHO_HEADERS(key),
+      };
+    case "a stream that is an error event without JSON":
+      return { kind: "stream", frames: [...started, `event: error\ndata: key ${key} refused\n\n`] };
+    default:
+      return echo.answer("openai", "chat", key);
+  }
+}
+
+for (const api of AGENT_APIS) {
+  for (const route of ROUTES.filter((candidate) => candidate.operation === "chat")) {
+    for (const echo of ECHOES) {
+      const key = route.provider === "openai" ? OPENAI_KEY : ANTHROPIC_KEY;
+      const relayedResponses = api.name === "OpenAI Responses API" && route.provider === "openai";
+      const relayed =
+        relayedResponses || (api.name === "Anthropic Messages API" && route.provider === "anthropic");
+      CASES.push({
+        title: `${api.name}, route ${route.name}: ${echo.name}`,
+        provider: route.provider,
+        answer: relayedResponses ? responsesEcho(echo, key) : echo.answer(route.provider, "chat", key),
+        // A relay holds back an error event it cannot read and ends with the gateway's own message.
+        carried:
+          echo.carried === true && !(relayed && echo.name === "a stream that is an error event without JSON"),
+        ...api.call(route.name, echo.stream),
+      });
+    }
+  }
+}
+
 /** Everything the client received but the status line: every header line and the body, as bytes. */
 function receivedBytes(response: ReceivedResponse): string {
   const headers = Object.entries(response.headers)
@@ -312,18 +398,20 @@ function formsOf(key: string): string[] {
 
 describe("no provider key reaches the client, whatever the upstream echoes", () => {
   it("covers every API, route type and kind of echo", () => {
-    // 3 APIs; non-streaming echoes on every route, streaming ones where the API streams.
-    expect(CASES.length).toBeGreaterThan(100);
+    // 3 APIs; non-streaming echoes on every route, streaming ones where the API streams; the agent APIs on the
+    // chat routes.
+    expect(CASES.length).toBeGreaterThan(140);
+    expect(CASES.filter((c) => c.path === "/v1/messages" || c.path === "/v1/responses")).toHaveLength(40);
   });
 
-  it.each(CASES)("$title", async ({ provider, answer, carried, path, body }) => {
+  it.each(CASES)("$title", async ({ title, provider, answer, carried, path, body }) => {
     const mock = provider === "openai" ? openai : anthropic;
     mock.enqueue(answer);
     const response = await sendRequest(`${gateway.url}${path}`, { body, timeoutMs: CLIENT_TIMEOUT_MS });
     expect(mock.requests.length).toBe(1);
     const received = receivedBytes(response);
     for (const secret of KEYS) for (const form of formsOf(secret)) expect(received).not.toContain(form);
-    if (carried) expect(response.text).toContain("[REDACTED]");
+    if (carried) expect(response.text, title).toContain("[REDACTED]");
   });
 
   it("redacts a key pasted into a model name, in the headers and bodies the gateway makes itself", async () => {

@@ -17,7 +17,7 @@ import {
 import { COMPATIBLE_ROWS } from "./compatible/rows.js";
 import { PROVIDER_CASES } from "./conformance-providers.js";
 import { type GatewayUnderTest, type JsonResponse, routeYaml, startGateway } from "./gateway-under-test.js";
-import type { ProviderCase } from "./provider-case.js";
+import { modelFor, type ProviderCase } from "./provider-case.js";
 
 /**
  * Every way an upstream call can fail, over the MLflow API, per provider: the status and `detail` the client
@@ -307,7 +307,13 @@ for (const provider of ERROR_PROVIDERS) {
       const routes = [
         chatRoute("chat"),
         base.serves.embeddings === true
-          ? routeYaml("embeddings", "llm/v1/embeddings", base.provider, base.model, config) + singleAttempt
+          ? routeYaml(
+              "embeddings",
+              "llm/v1/embeddings",
+              base.provider,
+              modelFor(base, "embeddings"),
+              config,
+            ) + singleAttempt
           : "",
         chatRoute("first-byte", "{first_byte_seconds: 0.3}"),
         chatRoute("idle", "{idle_seconds: 0.3}"),

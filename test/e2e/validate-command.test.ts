@@ -40,6 +40,7 @@ describe("switchyard validate", () => {
       "OPENROUTER_API_KEY",
       "AI21LABS_API_KEY",
       "DATABRICKS_TOKEN",
+      "GEMINI_API_KEY",
     ];
     const result = validate(
       ["--config-path", "examples/providers.yaml"],
@@ -47,7 +48,7 @@ describe("switchyard validate", () => {
     );
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
-    expect(result.stdout).toContain("is valid: 20 routes");
+    expect(result.stdout).toContain("is valid: 23 routes");
     for (const target of [
       "mistral/mistral-small-latest",
       "togetherai/meta-llama/Llama-3.3-70B-Instruct-Turbo",
@@ -57,6 +58,9 @@ describe("switchyard validate", () => {
       "vllm/meta-llama/Llama-3.1-8B-Instruct",
       "ollama/nomic-embed-text",
       "openai-compatible/my-model",
+      "gemini/gemini-2.5-flash",
+      "vertex_ai/gemini-2.5-flash",
+      "bedrock/amazon.nova-pro-v1:0",
     ]) {
       expect(result.stdout).toContain(target);
     }

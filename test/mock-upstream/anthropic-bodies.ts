@@ -18,8 +18,29 @@ function stopReason(chat: MockChat): "end_turn" | "tool_use" {
   return chat.toolCall === undefined ? "end_turn" : "tool_use";
 }
 
+/** The signature the mock gives its thinking: "sig_" + the message id (echo-rules.ts). */
+export function anthropicSignature(messageId: string): string {
+  return `sig_${messageId}`;
+}
+
+/**
+ * Usage as the API reports it: `input_tokens` without the cached part, cache writes and reads apart, and the
+ * thinking part of the output in `output_tokens_details` when the model thought.
+ */
+function usageOf(chat: MockChat, outputTokens = chat.outputTokens) {
+  return {
+    input_tokens: chat.inputTokens - chat.cacheReadTokens - chat.cacheWriteTokens,
+    cache_creation_input_tokens: chat.cacheWriteTokens,
+    cache_read_input_tokens: chat.cacheReadTokens,
+    output_tokens: outputTokens,
+    ...(chat.thinking !== undefined && { output_tokens_details: { thinking_tokens: chat.reasoningTokens } }),
+  };
+}
+
 function contentBlocks(chat: MockChat) {
   const blocks: Record<string, unknown>[] = [];
+  if (chat.thinking !== undefined)
+    blocks.push({ type: "thinking", thinking: chat.thinking, signature: anthropicSignature(chat.id) });
   if (chat.text !== undefined) blocks.push({ type: "text", text: chat.text });
   if (chat.toolCall !== undefined) {
     const { id, name, argumentsJson } = chat.toolCall;
@@ -39,7 +60,7 @@ export function anthropicMessage(input: MockChatInput = {}) {
     content: contentBlocks(chat),
     stop_reason: stopReason(chat),
     stop_sequence: null,
-    usage: { input_tokens: chat.inputTokens, output_tokens: chat.outputTokens },
+    usage: usageOf(chat),
   };
 }
 
@@ -50,9 +71,10 @@ export interface AnthropicStreamEvent {
 
 /**
  * The events of a Messages stream, as the API sends them: message_start (usage.output_tokens 1, as the real
- * API reports before generating), ping, per content block start / deltas / stop (text word by word; a
- * tool_use block's input as input_json_delta pieces, the first one empty), message_delta with the stop
- * reason and the final output_tokens, message_stop.
+ * API reports before generating), ping, per content block start / deltas / stop (thinking word by word then
+ * its signature_delta; text word by word; a tool_use block's input as input_json_delta pieces, the first one
+ * empty), message_delta with the stop reason and the whole usage (cumulative, as the API reports it),
+ * message_stop.
  */
 export function anthropicStreamEvents(input: MockChatInput = {}): AnthropicStreamEvent[] {
   const chat = completeMockChat(input, DEFAULTS);
@@ -64,12 +86,25 @@ export function anthropicStreamEvents(input: MockChatInput = {}): AnthropicStrea
         ...anthropicMessage(chat),
         content: [],
         stop_reason: null,
-        usage: { input_tokens: chat.inputTokens, output_tokens: 1 },
+        usage: usageOf(chat, 1),
       },
     }),
     event({ type: "ping" }),
   ];
   let index = 0;
+  if (chat.thinking !== undefined) {
+    const block = { type: "thinking", thinking: "", signature: "" };
+    events.push(event({ type: "content_block_start", index, content_block: block }));
+    for (const word of splitWords(chat.thinking)) {
+      events.push(
+        event({ type: "content_block_delta", index, delta: { type: "thinking_delta", thinking: word } }),
+      );
+    }
+    const signature = { type: "signature_delta", signature: anthropicSignature(chat.id) };
+    events.push(event({ type: "content_block_delta", index, delta: signature }));
+    events.push(event({ type: "content_block_stop", index }));
+    index++;
+  }
   if (chat.text !== undefined) {
     events.push(event({ type: "content_block_start", index, content_block: { type: "text", text: "" } }));
     for (const word of splitWords(chat.text)) {
@@ -98,7 +133,7 @@ export function anthropicStreamEvents(input: MockChatInput = {}): AnthropicStrea
     event({
       type: "message_delta",
       delta: { stop_reason: stopReason(chat), stop_sequence: null },
-      usage: { output_tokens: chat.outputTokens },
+      usage: usageOf(chat),
     }),
     event({ type: "message_stop" }),
   );

@@ -56,7 +56,12 @@ describe("Anthropic mock", () => {
       id: "msg_mock_1",
       content: [{ type: "text", text: "Echo: Hi there" }],
       stop_reason: "end_turn",
-      usage: { input_tokens: 5, output_tokens: 3 },
+      usage: {
+        input_tokens: 5,
+        cache_creation_input_tokens: 0,
+        cache_read_input_tokens: 0,
+        output_tokens: 3,
+      },
     });
     expect(mock.requests[0]?.headers["x-api-key"]).toBe("sk-ant-test");
     expectNoSpecViolations(mock);
@@ -91,8 +96,13 @@ describe("Anthropic mock", () => {
       " a",
       " b",
     ]);
-    expect(events[0].message.usage).toEqual({ input_tokens: 2, output_tokens: 1 });
-    expect(events.at(-2)).toMatchObject({ delta: { stop_reason: "end_turn" }, usage: { output_tokens: 3 } });
+    const noCache = { cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
+    expect(events[0].message.usage).toEqual({ input_tokens: 2, ...noCache, output_tokens: 1 });
+    // message_delta's usage is cumulative: the whole call's counts.
+    expect(events.at(-2)).toMatchObject({
+      delta: { stop_reason: "end_turn" },
+      usage: { input_tokens: 2, ...noCache, output_tokens: 3 },
+    });
   });
 
   it("streams a tool_use block with its input as several input_json_delta pieces", async () => {
@@ -135,6 +145,92 @@ describe("Anthropic mock", () => {
     const body = JSON.parse(res.text);
     expect(spec.validate("ErrorResponse", body)).toEqual([]);
     expect(body.error.type).toBe("authentication_error");
+  });
+
+  it("thinks first when thinking is enabled, signing the thinking block, and counts it as output", async () => {
+    const thinking = { type: "enabled", budget_tokens: 1024 };
+    const body = JSON.parse((await post(messagesRequest("Hi there", { thinking, max_tokens: 2000 }))).text);
+    expect(spec.validate("Message", body)).toEqual([]);
+    expect(body.content).toEqual([
+      { type: "thinking", thinking: "Thinking about: Hi there", signature: "sig_msg_mock_1" },
+      { type: "text", text: "Echo: Hi there" },
+    ]);
+    expect(body.usage).toMatchObject({ output_tokens: 7, output_tokens_details: { thinking_tokens: 4 } });
+    const stream = eventsOf(
+      (await post(messagesRequest("Hi", { thinking, max_tokens: 2000, stream: true }))).text,
+    );
+    const deltas = stream.filter((event) => event.type === "content_block_delta").map((event) => event.delta);
+    expect(deltas.filter((delta) => delta.type === "signature_delta")).toEqual([
+      { type: "signature_delta", signature: "sig_msg_mock_2" },
+    ]);
+  });
+
+  it("refuses a thinking block whose signature it did not make, as the API does", async () => {
+    const messages = [
+      { role: "user", content: "Hi" },
+      {
+        role: "assistant",
+        content: [
+          { type: "thinking", thinking: "hm", signature: "forged" },
+          { type: "text", text: "Yes" },
+        ],
+      },
+      { role: "user", content: "And?" },
+    ];
+    const res = await post(messagesRequest("", { messages }));
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.text).error.message).toContain("Invalid `signature` in `thinking` block");
+  });
+
+  it("with thinking on, refuses a final assistant tool-use turn that does not start with its thinking", async () => {
+    const messages = [
+      { role: "user", content: "call a tool" },
+      { role: "assistant", content: [{ type: "tool_use", id: "toolu_1", name: "get_weather", input: {} }] },
+      { role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_1", content: "Sunny" }] },
+    ];
+    const thinking = { type: "enabled", budget_tokens: 1024 };
+    const res = await post(
+      messagesRequest("", { messages, thinking, max_tokens: 2000, tools: [WEATHER_TOOL] }),
+    );
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.text).error.message).toContain("must start with a thinking block");
+  });
+
+  it("writes the prompt up to the last cache marker to the cache, then reads it", async () => {
+    const system = [
+      { type: "text", text: "You are a careful coding agent.", cache_control: { type: "ephemeral" } },
+    ];
+    const first = JSON.parse((await post(messagesRequest("Fix the bug", { system }))).text);
+    const second = JSON.parse((await post(messagesRequest("Fix the bug", { system }))).text);
+    expect(first.usage).toMatchObject({
+      input_tokens: 3,
+      cache_creation_input_tokens: 6,
+      cache_read_input_tokens: 0,
+    });
+    expect(second.usage).toMatchObject({
+      input_tokens: 3,
+      cache_creation_input_tokens: 0,
+      cache_read_input_tokens: 6,
+    });
+    mock.reset();
+    const afterReset = JSON.parse((await post(messagesRequest("Fix the bug", { system }))).text);
+    expect(afterReset.usage.cache_creation_input_tokens).toBe(6);
+    expectNoSpecViolations(mock);
+  });
+
+  it("counts tokens on /v1/messages/count_tokens by the echo rules", async () => {
+    const res = await post(
+      {
+        model: "claude-3-5-sonnet-latest",
+        system: "Be terse.",
+        messages: [{ role: "user", content: "Count these words" }],
+      },
+      HEADERS,
+      "/v1/messages/count_tokens",
+    );
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.text)).toEqual({ input_tokens: 5 });
+    expectNoSpecViolations(mock);
   });
 
   it("answers 404 not_found_error on an unknown path", async () => {

@@ -40,7 +40,12 @@ export function cohereChatResponse(input: MockChatInput = {}) {
     id: chat.id,
     message: {
       role: "assistant",
-      ...(chat.text !== undefined && { content: [{ type: "text", text: chat.text }] }),
+      ...((chat.text !== undefined || chat.thinking !== undefined) && {
+        content: [
+          ...(chat.thinking === undefined ? [] : [{ type: "thinking", thinking: chat.thinking }]),
+          ...(chat.text === undefined ? [] : [{ type: "text", text: chat.text }]),
+        ],
+      }),
       ...(toolCall && { tool_calls: [toolCall] }),
     },
     finish_reason: finishReason(chat),
@@ -56,8 +61,9 @@ export interface CohereStreamEvent {
 
 /**
  * The events of a /v2/chat stream, shaped like the recorded examples (chat-v2-post_stream*.yaml):
- * message-start, then content-start / content-delta word by word / content-end, or tool-call-start (with
- * empty arguments) / tool-call-delta pieces / tool-call-end, then message-end with finish_reason and usage.
+ * message-start, then (when the model thinks) a thinking content block word by word, then content-start /
+ * content-delta word by word / content-end, or tool-call-start (with empty arguments) / tool-call-delta pieces /
+ * tool-call-end, then message-end with finish_reason and usage. Content blocks are numbered from 0.
  */
 export function cohereStreamEvents(input: MockChatInput = {}): CohereStreamEvent[] {
   const chat = completeMockChat(input, DEFAULTS);
@@ -65,13 +71,22 @@ export function cohereStreamEvents(input: MockChatInput = {}): CohereStreamEvent
   const events: CohereStreamEvent[] = [
     event({ type: "message-start", id: chat.id, delta: { message: { role: "assistant" } } }),
   ];
-  if (chat.text !== undefined) {
-    const content = (value: Record<string, unknown>) => ({ message: { content: value } });
-    events.push(event({ type: "content-start", index: 0, delta: content({ type: "text", text: "" }) }));
-    for (const word of splitWords(chat.text)) {
-      events.push(event({ type: "content-delta", index: 0, delta: content({ text: word }) }));
+  const content = (value: Record<string, unknown>) => ({ message: { content: value } });
+  let index = 0;
+  if (chat.thinking !== undefined) {
+    events.push(event({ type: "content-start", index, delta: content({ type: "thinking", thinking: "" }) }));
+    for (const word of splitWords(chat.thinking)) {
+      events.push(event({ type: "content-delta", index, delta: content({ thinking: word }) }));
     }
-    events.push(event({ type: "content-end", index: 0 }));
+    events.push(event({ type: "content-end", index }));
+    index++;
+  }
+  if (chat.text !== undefined) {
+    events.push(event({ type: "content-start", index, delta: content({ type: "text", text: "" }) }));
+    for (const word of splitWords(chat.text)) {
+      events.push(event({ type: "content-delta", index, delta: content({ text: word }) }));
+    }
+    events.push(event({ type: "content-end", index }));
   }
   const toolCall = toolCallOf(chat);
   if (toolCall !== undefined) {

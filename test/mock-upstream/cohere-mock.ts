@@ -55,6 +55,8 @@ function chat(body: JsonRecord, sequence: number): ScriptedResponse {
     texts: messageTexts(messages),
     lastUserText: lastUserText(messages),
     firstToolName,
+    // https://docs.cohere.com/docs/reasoning: `thinking: {type: "enabled"}` turns reasoning on.
+    reasoning: isRecord(body.thinking) && body.thinking.type === "enabled",
   });
   if (body.stream === true)
     return { kind: "stream", frames: cohereStreamFrames(reply), contentType: "text/event-stream" };

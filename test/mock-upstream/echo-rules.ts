@@ -12,8 +12,13 @@
  *   Tool call       : instead, when the request has a non-empty `tools` list and that last user text contains
  *                     "call a tool" (case-insensitive): a call to the first tool with arguments
  *                     TOOL_CALL_ARGUMENTS = '{"city":"Paris"}'.
+ * - Reasoning       : when the request asks for it (Anthropic/Cohere `thinking`, OpenAI `reasoning_effort` or
+ *                     Responses `reasoning.effort`), the model first thinks THINKING_PREFIX + that last user text;
+ *                     reasoningTokens = countWords(thinking), counted in outputTokens too. Anthropic signs it
+ *                     "sig_" + message id; OpenAI's Responses API encrypts it as "enc_" + response id.
  * - inputTokens     = sum of countWords(textOf(content)) over all messages (plus the Anthropic `system`).
- * - outputTokens    = countWords(reply text), or countWords(TOOL_CALL_ARGUMENTS) = 1 for a tool call.
+ * - outputTokens    = countWords(reply text), or countWords(TOOL_CALL_ARGUMENTS) = 1 for a tool call, plus
+ *                     reasoningTokens.
  *                     OpenAI with `n` > 1: n identical choices, completion_tokens = n * outputTokens.
  * - Reasoning       : when that last user text contains "think first" (case-insensitive), the OpenAI-compatible
  *                     mocks add REASONING_TEXT as the reasoning, in their provider's field (not counted in tokens).
@@ -37,6 +42,7 @@ export const MOCK_CREATED_S = 1_700_000_000;
 export const TOOL_TRIGGER = "call a tool";
 export const TOOL_CALL_ARGUMENTS = '{"city":"Paris"}';
 export const ARGUMENT_PIECE_CHARS = 5;
+export const THINKING_PREFIX = "Thinking about: ";
 export const REASONING_TRIGGER = "think first";
 export const REASONING_TEXT = "Thinking it over step by step.";
 
@@ -90,8 +96,15 @@ export interface MockChat {
   /** The assistant text; undefined when the answer is only a tool call. */
   text: string | undefined;
   toolCall: MockToolCall | undefined;
+  /** What the model reasoned first; undefined when the request asked for no reasoning. */
+  thinking: string | undefined;
   inputTokens: number;
   outputTokens: number;
+  /** Of outputTokens, spent on reasoning. */
+  reasoningTokens: number;
+  /** Of inputTokens, read from and written to a prompt cache (Anthropic's cache_control). */
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
 }
 
 /** What a test passes to a builder: anything left out gets a default (text "Hello!" unless a tool call is
@@ -101,8 +114,12 @@ export interface MockChatInput {
   model?: string;
   text?: string;
   toolCall?: { id?: string; name: string; argumentsJson?: string };
+  thinking?: string;
   inputTokens?: number;
   outputTokens?: number;
+  reasoningTokens?: number;
+  cacheReadTokens?: number;
+  cacheWriteTokens?: number;
 }
 
 export function completeMockChat(input: MockChatInput, defaults: { id: string; model: string }): MockChat {
@@ -115,13 +132,18 @@ export function completeMockChat(input: MockChatInput, defaults: { id: string; m
           argumentsJson: input.toolCall.argumentsJson ?? TOOL_CALL_ARGUMENTS,
         };
   const text = input.text ?? (toolCall === undefined ? "Hello!" : undefined);
+  const reasoningTokens = input.reasoningTokens ?? countWords(input.thinking ?? "");
   return {
     id: input.id ?? defaults.id,
     model: input.model ?? defaults.model,
     text,
     toolCall,
+    thinking: input.thinking,
     inputTokens: input.inputTokens ?? 0,
-    outputTokens: input.outputTokens ?? countWords(text ?? toolCall?.argumentsJson ?? ""),
+    outputTokens: input.outputTokens ?? countWords(text ?? toolCall?.argumentsJson ?? "") + reasoningTokens,
+    reasoningTokens,
+    cacheReadTokens: input.cacheReadTokens ?? 0,
+    cacheWriteTokens: input.cacheWriteTokens ?? 0,
   };
 }
 
@@ -135,16 +157,19 @@ export interface EchoRequest {
   firstToolName: string | undefined;
   /** The text of a trailing assistant message (a prefill the reply continues), if any. */
   prefill?: string | undefined;
+  /** Whether the request asks the model to reason first. */
+  reasoning?: boolean;
 }
 
 /** Applies the rules above to a request already reduced to its texts. */
 export function echoChat(request: EchoRequest): MockChat {
   const inputTokens = request.texts.reduce((sum, text) => sum + countWords(text), 0);
+  const thinking = request.reasoning === true ? { thinking: THINKING_PREFIX + request.lastUserText } : {};
   const wantsTool =
     request.firstToolName !== undefined && request.lastUserText.toLowerCase().includes(TOOL_TRIGGER);
   if (wantsTool && request.firstToolName !== undefined) {
     return completeMockChat(
-      { inputTokens, toolCall: { id: request.toolCallId, name: request.firstToolName } },
+      { inputTokens, ...thinking, toolCall: { id: request.toolCallId, name: request.firstToolName } },
       request,
     );
   }
@@ -152,7 +177,7 @@ export function echoChat(request: EchoRequest): MockChat {
   const prefill = request.prefill;
   const text =
     prefill !== undefined && prefill !== "" && echo.startsWith(prefill) ? echo.slice(prefill.length) : echo;
-  return completeMockChat({ inputTokens, text }, request);
+  return completeMockChat({ inputTokens, ...thinking, text }, request);
 }
 
 /** The text of the last message when it is the assistant's: a prefill to continue. */

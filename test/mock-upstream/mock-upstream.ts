@@ -27,8 +27,11 @@ export interface SpecViolation {
 export interface MockUpstream {
   /** "http://127.0.0.1:PORT", no trailing slash. */
   url: string;
-  /** Every request received, in arrival order. */
+  /** Every request received, in arrival order, except side requests. */
   requests: RecordedRequest[];
+  /** Requests for credentials (an OAuth2 token endpoint, STS) that the mock serves beside the API: kept apart,
+   * so tests see the model calls alone; they take no queue slot and no place in the id sequence. */
+  sideRequests: RecordedRequest[];
   /** Requests that failed the provider's spec (also those answered from the queue). */
   specViolations: SpecViolation[];
   /** Answers the next requests with these, in order, instead of the default behaviour. The requests are
@@ -42,15 +45,24 @@ export interface MockUpstream {
 
 /** What a provider mock adds to the shared server. */
 export interface MockBehaviour {
+  /** Whether a request is a side request (see MockUpstream.sideRequests); none by default. */
+  isSideRequest?(method: string, path: string): boolean;
   /** The spec violations of a request; [] when it is valid or its path has no request schema. */
   validate(request: RecordedRequest): string[];
   /** The default answer. `sequence` is the request's 1-based position since the last reset, for ids. */
-  respond(request: RecordedRequest, violations: string[], sequence: number): ScriptedResponse;
+  respond(
+    request: RecordedRequest,
+    violations: string[],
+    sequence: number,
+  ): ScriptedResponse | Promise<ScriptedResponse>;
+  /** Forgets what the mock remembers across requests (a prompt cache, say); called by MockUpstream.reset(). */
+  reset?(): void;
 }
 
 /** Starts a loopback server on an ephemeral port that records, validates and answers every request. */
 export async function startMockUpstream(behaviour: MockBehaviour): Promise<MockUpstream> {
   const requests: RecordedRequest[] = [];
+  const sideRequests: RecordedRequest[] = [];
   const specViolations: SpecViolation[] = [];
   const queue: ScriptedResponse[] = [];
   const sockets = new Set<Socket>();
@@ -59,8 +71,9 @@ export async function startMockUpstream(behaviour: MockBehaviour): Promise<MockU
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     // Claim the queue slot and the position on arrival, so concurrent requests keep their arrival order
     // even when their bodies finish arriving in another order.
-    const scripted = queue.shift();
     const url = new URL(req.url ?? "/", "http://mock.invalid");
+    const side = behaviour.isSideRequest?.(req.method ?? "GET", url.pathname) === true;
+    const scripted = side ? undefined : queue.shift();
     const request: RecordedRequest = {
       method: req.method ?? "GET",
       path: url.pathname,
@@ -72,14 +85,15 @@ export async function startMockUpstream(behaviour: MockBehaviour): Promise<MockU
         res.on("close", () => resolve(res.writableFinished ? "complete" : "closed early"));
       }),
     };
-    requests.push(request);
-    const sequence = requests.length;
+    const log = side ? sideRequests : requests;
+    log.push(request);
+    const sequence = log.length;
     const answered = new AbortController();
     res.on("close", () => answered.abort());
     request.rawBody = await readBody(req);
     const errors = parseAndValidate(request, behaviour);
     if (errors.length > 0) specViolations.push({ request, errors });
-    const response = scripted ?? behaviour.respond(request, errors, sequence);
+    const response = scripted ?? (await behaviour.respond(request, errors, sequence));
     await writeScriptedResponse(res, response, AbortSignal.any([closing.signal, answered.signal]));
   };
 
@@ -103,14 +117,17 @@ export async function startMockUpstream(behaviour: MockBehaviour): Promise<MockU
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    sideRequests,
     specViolations,
     enqueue: (...responses) => {
       queue.push(...responses);
     },
     reset: () => {
       requests.length = 0;
+      sideRequests.length = 0;
       specViolations.length = 0;
       queue.length = 0;
+      behaviour.reset?.();
     },
     close: async () => {
       closing.abort();
@@ -136,7 +153,9 @@ async function readBody(req: IncomingMessage): Promise<string> {
 }
 
 function parseAndValidate(request: RecordedRequest, behaviour: MockBehaviour): string[] {
-  if (request.rawBody !== "") {
+  // Form bodies (STS's query protocol, OAuth2 token requests) are the behaviour's to read.
+  const form = /^application\/x-www-form-urlencoded\b/i.test(request.headers["content-type"] ?? "");
+  if (request.rawBody !== "" && !form) {
     try {
       request.body = JSON.parse(request.rawBody);
     } catch (error) {

@@ -20,8 +20,19 @@ export interface OpenAIChatOptions extends MockChatInput {
   n?: number;
 }
 
-function usage(prompt: number, completion: number) {
-  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+/** The usage object; with the breakdown (as reasoning models report it) when the model reasoned. */
+function usage(prompt: number, completion: number, reasoning?: number) {
+  const counts = { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+  if (reasoning === undefined) return counts;
+  return {
+    ...counts,
+    prompt_tokens_details: { cached_tokens: 0 },
+    completion_tokens_details: { reasoning_tokens: reasoning },
+  };
+}
+
+function reasoningOf(chat: MockChat, n: number): number | undefined {
+  return chat.thinking === undefined ? undefined : n * chat.reasoningTokens;
 }
 
 function finishReason(chat: MockChat): "stop" | "tool_calls" {
@@ -58,7 +69,7 @@ export function openAIChatCompletion(options: OpenAIChatOptions = {}) {
       logprobs: null,
       finish_reason: finishReason(chat),
     })),
-    usage: usage(chat.inputTokens, n * chat.outputTokens),
+    usage: usage(chat.inputTokens, n * chat.outputTokens, reasoningOf(chat, n)),
   };
 }
 
@@ -108,7 +119,11 @@ export function openAIChatChunks(options: OpenAIStreamOptions = {}) {
     chunks.push(chunk(index, {}, finishReason(chat)));
   }
   if (options.includeUsage)
-    chunks.push({ ...base, choices: [], usage: usage(chat.inputTokens, n * chat.outputTokens) });
+    chunks.push({
+      ...base,
+      choices: [],
+      usage: usage(chat.inputTokens, n * chat.outputTokens, reasoningOf(chat, n)),
+    });
   return chunks;
 }
 

@@ -11,16 +11,19 @@ import {
   openAIError,
   openAIModelList,
 } from "./openai-bodies.js";
+import { openAIResponse, openAIResponseStreamFrames } from "./openai-responses-bodies.js";
 import type { ScriptedResponse } from "./scripted-response.js";
 
 /**
  * OpenAI (https://platform.openai.com/docs/api-reference) and its Azure form
  * (https://learn.microsoft.com/azure/ai-services/openai/reference): Azure puts the deployment in the path
  * and the API version in the query, sends no `model` in the body, and authenticates with `api-key` or a
- * bearer token. Errors use OpenAI's ErrorResponse shape on both forms.
+ * bearer token. Errors use OpenAI's ErrorResponse shape on both forms. The Responses API
+ * (https://platform.openai.com/docs/api-reference/responses) is served on the OpenAI form: it refuses reasoning
+ * items whose `encrypted_content` it did not make ("enc_" + a response id of this mock), as the API does.
  */
 
-type Operation = "chat" | "completions" | "embeddings" | "models";
+type Operation = "chat" | "completions" | "embeddings" | "models" | "responses";
 
 interface Route {
   operation: Operation;
@@ -32,6 +35,7 @@ const REQUEST_SCHEMAS: Record<Exclude<Operation, "models">, string> = {
   chat: "CreateChatCompletionRequest",
   completions: "CreateCompletionRequest",
   embeddings: "CreateEmbeddingRequest",
+  responses: "CreateResponse",
 };
 
 const OPENAI_PATHS: Record<string, Operation> = {
@@ -39,6 +43,7 @@ const OPENAI_PATHS: Record<string, Operation> = {
   "POST /v1/completions": "completions",
   "POST /v1/embeddings": "embeddings",
   "GET /v1/models": "models",
+  "POST /v1/responses": "responses",
 };
 
 const AZURE_PATH = /^\/openai\/deployments\/([^/]+)\/(chat\/completions|embeddings)$/;
@@ -105,7 +110,52 @@ function respond(request: RecordedRequest, violations: string[], sequence: numbe
       return completions(body, model, sequence);
     case "chat":
       return chat(body, model, sequence);
+    case "responses":
+      return responses(body, model, sequence);
   }
+}
+
+const ENCRYPTED = /^enc_resp_mock_\d+$/;
+
+function responses(body: JsonRecord, model: string, sequence: number): ScriptedResponse {
+  const input =
+    typeof body.input === "string" ? [{ role: "user", content: body.input }] : arrayOf(body.input);
+  for (const item of input) {
+    if (isRecord(item) && item.type === "reasoning" && typeof item.encrypted_content === "string") {
+      if (!ENCRYPTED.test(item.encrypted_content))
+        return json(
+          400,
+          openAIError(`The encrypted content for item ${String(item.id)} could not be verified.`),
+        );
+    }
+  }
+  const texts = [
+    textOf(body.instructions),
+    ...input.map((item) => (isRecord(item) ? textOf(item.content ?? item.output) : "")),
+  ];
+  const firstTool = arrayOf(body.tools).find((tool) => isRecord(tool) && tool.type === "function");
+  const reasoning = isRecord(body.reasoning) ? body.reasoning : {};
+  const reply = echoChat({
+    id: `resp_mock_${sequence}`,
+    toolCallId: `call_mock_${sequence}`,
+    model,
+    texts,
+    lastUserText: lastUserText(input),
+    firstToolName: isRecord(firstTool) && typeof firstTool.name === "string" ? firstTool.name : undefined,
+    reasoning: typeof reasoning.effort === "string" && reasoning.effort !== "none",
+  });
+  const options = {
+    ...reply,
+    includeEncrypted: arrayOf(body.include).includes("reasoning.encrypted_content"),
+    echo: {
+      store: body.store === true,
+      ...(isRecord(body.reasoning) && {
+        reasoning: { effort: reasoning.effort ?? null, summary: reasoning.summary ?? null },
+      }),
+    },
+  };
+  if (body.stream !== true) return json(200, openAIResponse(options));
+  return { kind: "stream", frames: openAIResponseStreamFrames(options) };
 }
 
 function chat(body: JsonRecord, model: string, sequence: number): ScriptedResponse {
@@ -118,6 +168,7 @@ function chat(body: JsonRecord, model: string, sequence: number): ScriptedRespon
     texts: messageTexts(messages),
     lastUserText: lastUserText(messages),
     firstToolName: isRecord(firstTool) ? toolName(firstTool) : undefined,
+    reasoning: typeof body.reasoning_effort === "string" && body.reasoning_effort !== "none",
   });
   const options = { ...reply, n: typeof body.n === "number" ? body.n : 1 };
   if (body.stream !== true) return json(200, openAIChatCompletion(options));

@@ -17,11 +17,13 @@ export type ScriptedResponse =
 
 export interface ScriptedStream {
   kind: "stream";
-  /** Raw text frames (e.g. from sseFrame), each written with one write(). */
-  frames: string[];
+  /** Raw frames, each written with one write(): text (e.g. from sseFrame) or bytes (binary framings such as
+   * AWS event-stream). */
+  frames: (string | Uint8Array)[];
   /** Default 200. */
   status?: number;
-  /** Default "text/event-stream; charset=utf-8". */
+  /** Default "text/event-stream; charset=utf-8" for text frames, "application/vnd.amazon.eventstream" (AWS's
+   * binary event-stream) for byte frames. */
   contentType?: string;
   headers?: Record<string, string>;
   delayMsBetweenFrames?: number;
@@ -77,7 +79,11 @@ export async function writeScriptedResponse(
 
 async function writeStream(res: ServerResponse, stream: ScriptedStream, signal: AbortSignal): Promise<void> {
   res.writeHead(stream.status ?? 200, {
-    "content-type": stream.contentType ?? "text/event-stream; charset=utf-8",
+    "content-type":
+      stream.contentType ??
+      (typeof stream.frames[0] === "object"
+        ? "application/vnd.amazon.eventstream"
+        : "text/event-stream; charset=utf-8"),
     "cache-control": "no-cache",
     ...stream.headers,
   });
@@ -106,10 +112,10 @@ function cut(res: ServerResponse): void {
 }
 
 /** Splits on byte boundaries, deliberately ignoring UTF-8 character boundaries: that is what TCP does. */
-function splitBytes(text: string, size: number): Buffer[] {
+function splitBytes(frame: string | Uint8Array, size: number): Buffer[] {
   if (!Number.isInteger(size) || size < 1)
     throw new Error(`splitFramesAt must be a positive integer: ${size}`);
-  const bytes = Buffer.from(text, "utf8");
+  const bytes = typeof frame === "string" ? Buffer.from(frame, "utf8") : Buffer.from(frame);
   const pieces: Buffer[] = [];
   for (let start = 0; start < bytes.length; start += size) pieces.push(bytes.subarray(start, start + size));
   return pieces;
@@ -117,7 +123,7 @@ function splitBytes(text: string, size: number): Buffer[] {
 
 /** Writes one chunk and waits until it is handed to the OS, which is also backpressure. False when the
  * response can no longer be written. */
-async function write(res: ServerResponse, chunk: string | Buffer, signal: AbortSignal): Promise<boolean> {
+async function write(res: ServerResponse, chunk: string | Uint8Array, signal: AbortSignal): Promise<boolean> {
   if (signal.aborted || res.destroyed) return false;
   return new Promise((resolve) => {
     const done = (ok: boolean) => {

@@ -1,6 +1,6 @@
 import { type GatewayUnderTest, startGateway } from "../api/gateway-under-test.js";
 import type { RouteKind } from "../api/provider-case.js";
-import { ROUTE_TYPE_OF } from "../api/provider-case.js";
+import { modelFor, ROUTE_TYPE_OF } from "../api/provider-case.js";
 import type { MockUpstream } from "../mock-upstream/index.js";
 import type { ApiProvider } from "./api-providers.js";
 
@@ -12,6 +12,8 @@ export interface RouteSpec {
   /** Overrides the upstream URL the provider's config points at (e.g. a closed port). */
   upstreamUrl?: string;
   timeouts?: { first_byte_seconds?: number; idle_seconds?: number; total_seconds?: number };
+  /** Other model names that select the route. */
+  aliases?: string[];
 }
 
 /** A gateway with routes in front of several providers, each HTTP provider on its own loopback mock. */
@@ -31,11 +33,12 @@ export function routeName(provider: ApiProvider, kind: RouteKind): string {
 
 /**
  * Starts one mock per HTTP provider and a gateway with a route per provider and route kind it serves (named by
- * routeName), plus `extraRoutes`.
+ * routeName), plus `extraRoutes`; `topLevelYaml` is appended to the config (other top-level sections).
  */
 export async function startProvidersGateway(
   providers: ApiProvider[],
   extraRoutes: RouteSpec[] = [],
+  topLevelYaml = "",
 ): Promise<ProvidersGateway> {
   const mocks = new Map<string, MockUpstream>();
   for (const provider of providers) {
@@ -49,7 +52,7 @@ export async function startProvidersGateway(
   );
   const yaml = `routes:\n${[...standard, ...extraRoutes]
     .map((route) => routeEntry(route, mocks.get(route.provider.label)?.url ?? ""))
-    .join("")}`;
+    .join("")}${topLevelYaml}`;
   const gateway = await startGateway(yaml);
   return {
     gateway,
@@ -81,8 +84,9 @@ function routeEntry(route: RouteSpec, mockUrl: string): string {
     `    type: ${ROUTE_TYPE_OF[route.kind]}`,
     "    model:",
     `      provider: ${base.provider}`,
-    `      name: ${base.model}`,
+    `      name: ${modelFor(base, route.kind)}`,
     `      config: ${JSON.stringify(config)}`,
+    ...(route.aliases === undefined ? [] : [`    aliases: ${JSON.stringify(route.aliases)}`]),
     ...(route.timeouts === undefined ? [] : [`    timeouts: ${JSON.stringify(route.timeouts)}`]),
     "    retries: { max_attempts: 1 }",
     "    circuit_breaker: { failure_threshold: 0 }",

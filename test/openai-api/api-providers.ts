@@ -2,6 +2,7 @@ import type { ChatCompletionTool } from "openai/resources/chat/completions";
 import { COMPATIBLE_ROWS } from "../api/compatible/rows.js";
 import { PROVIDER_CASES } from "../api/conformance-providers.js";
 import type { ExpectedReply, ProviderCase, RouteKind } from "../api/provider-case.js";
+import type { RecordedRequest } from "../mock-upstream/index.js";
 import {
   anthropicError,
   anthropicStreamFrames,
@@ -13,6 +14,7 @@ import {
   type ScriptedResponse,
   sseFrame,
 } from "../mock-upstream/index.js";
+import { GOOGLE_AWS_API_PROVIDERS } from "./api-providers-google-aws.js";
 
 /**
  * The providers the OpenAI-API suite runs on, built on the conformance suite's table (config, mock, the echo
@@ -47,19 +49,32 @@ export interface ApiProvider {
   framing?: StreamFraming;
   /** The provider's own error body for an HTTP status; undefined for in-process providers. */
   errorBody?(status: number, message: string): unknown;
+  /** Where the upstream body carries the tool definitions; `body.tools` unless said otherwise. */
+  upstreamToolsOf?(body: Record<string, unknown>): unknown;
+  /** Whether an upstream request asked for a stream; `body.stream === true` unless said otherwise (Gemini and
+   * Bedrock stream on another URL). */
+  streamRequested?(request: RecordedRequest): boolean;
+  /** How the upstream body asks for `n` candidates; `{n}` unless said otherwise. */
+  candidatesInBody?(n: number): Record<string, unknown>;
+  /** Why the upstream sends a tool call's arguments whole rather than in pieces, if it does. */
+  wholeToolArguments?: string;
+  /** Why the client's tool-call ids do not reach the upstream, if they do not. */
+  toolCallIdsStayLocal?: string;
 }
 
 /** An upstream's streaming wire format, for scripting streams and breaking them in provider-specific ways. */
 export interface StreamFraming {
-  /** The frames of a complete stream answering `input`. */
-  frames(input: MockChatInput): string[];
+  /** The frames of a complete stream answering `input`: SSE text, or binary event-stream messages. */
+  frames(input: MockChatInput): (string | Buffer)[];
+  /** A frame like `frame` whose data is cut JSON; by default the SSE frame's data line cut in half. */
+  malformed?(frame: string | Buffer): string | Buffer;
   /** For a completions endpoint of the provider's own: the frames of a complete completions stream of `text`. */
   completionFrames?(text: string): string[];
   /** How many frames at the end mark a complete stream ([DONE], message_stop, message-end). */
   terminalFrames: number;
   /** A frame reporting an error after the stream started, as the provider sends it, with its message and the
    * HTTP status it stands for when it comes before anything was sent; or why the provider has none. */
-  errorFrame: { frame: string; message: string; status: number } | string;
+  errorFrame: { frame: string | Buffer; message: string; status: number } | string;
 }
 
 const OVERLOADED = "Overloaded";
@@ -171,6 +186,7 @@ export const API_PROVIDERS: ApiProvider[] = [
     tools: "the built-in mock provider only echoes text",
     candidates: true,
   },
+  ...GOOGLE_AWS_API_PROVIDERS,
   ...COMPATIBLE_ROWS.map((row) => row.api),
 ];
 

@@ -40,8 +40,9 @@ const LONG_TEXT = "This answer is long enough to break in the middle of it, well
 const BREAK_AT = 4;
 
 /** A frame whose JSON is cut in half, keeping its `event:` line: what a buggy upstream might send. */
-function malformed(frame: string): string {
-  return frame.replace(
+function malformed(provider: ApiProvider, frame: string | Buffer): string | Buffer {
+  if (provider.framing?.malformed !== undefined) return provider.framing.malformed(frame);
+  return String(frame).replace(
     /^(data: ?)(.*)$/m,
     (_line, prefix: string, json: string) => `${prefix}${json.slice(0, json.length / 2)}`,
   );
@@ -52,7 +53,7 @@ interface BrokenStreamCase {
   route?: "idle";
   kind?: "chat" | "completions";
   /** The stream, or the reason the provider cannot break this way. */
-  stream(provider: ApiProvider, frames: string[]): ScriptedStream | string;
+  stream(provider: ApiProvider, frames: (string | Buffer)[]): ScriptedStream | string;
   /** Part of the error message the client must get. */
   message?(provider: ApiProvider): string;
 }
@@ -176,7 +177,7 @@ for (const provider of UPSTREAM_PROVIDERS) {
     it("skips an event that is not JSON and completes the stream", async () => {
       await complete({
         kind: "stream",
-        frames: frames.map((frame, index) => (index === BREAK_AT ? malformed(frame) : frame)),
+        frames: frames.map((frame, index) => (index === BREAK_AT ? malformed(provider, frame) : frame)),
       });
     });
 

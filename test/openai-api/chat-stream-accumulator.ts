@@ -41,13 +41,20 @@ export interface AccumulatedStream {
 /**
  * Accumulates a chat completion stream the way SDK users do: content deltas appended per choice, tool calls
  * keyed by their `index`, taking `id`, `type` and `name` from the first delta that has them and appending every
- * `arguments` piece.
+ * `arguments` piece. Throws when a chunk's id or creation time differs from the first chunk's.
  */
 export async function accumulateChatStream(
   stream: AsyncIterable<ChatCompletionChunk>,
 ): Promise<AccumulatedStream> {
   const result: AccumulatedStream = { choices: [], usage: undefined, chunks: [] };
   for await (const chunk of stream) {
+    // One completion, one id: every chunk of a stream carries the id (and creation time) of its first.
+    const first = result.chunks[0];
+    if (first !== undefined && (chunk.id !== first.id || chunk.created !== first.created)) {
+      throw new Error(
+        `chunk ${result.chunks.length} has id ${chunk.id} (created ${chunk.created}); the stream began with ${first.id} (created ${first.created})`,
+      );
+    }
     result.chunks.push(chunk);
     if (chunk.usage) result.usage = chunk.usage;
     for (const choice of chunk.choices) {

@@ -7,7 +7,11 @@ import {
   anthropicStreamFrames,
   cohereChatResponse,
   cohereStreamFrames,
+  converseResponse,
+  converseStreamFrames,
   expectNoSpecViolations,
+  geminiStreamFrames,
+  generateContentResponse,
   type MockChatInput,
   openAIChatCompletion,
   openAIChatStreamFrames,
@@ -48,6 +52,12 @@ interface UpstreamScript {
   stream(input: MockChatInput): ScriptedResponse;
 }
 
+/** Gemini's answers, on the Gemini API and on Vertex AI alike: JSON, and SSE with CRLF and no end marker. */
+const GEMINI_SCRIPT: UpstreamScript = {
+  chat: (input) => ({ kind: "json", status: 200, body: generateContentResponse(input) }),
+  stream: (input) => ({ kind: "stream", frames: geminiStreamFrames(input) }),
+};
+
 const SCRIPTS: Record<string, UpstreamScript> = {
   openai: {
     chat: (input) => ({ kind: "json", status: 200, body: openAIChatCompletion(input) }),
@@ -65,7 +75,34 @@ const SCRIPTS: Record<string, UpstreamScript> = {
       contentType: "text/event-stream",
     }),
   },
+  gemini: GEMINI_SCRIPT,
+  vertex_ai: GEMINI_SCRIPT,
+  bedrock: {
+    chat: (input) => ({ kind: "json", status: 200, body: converseResponse(input) }),
+    // Binary AWS event-stream frames (application/vnd.amazon.eventstream).
+    stream: (input) => ({ kind: "stream", frames: converseStreamFrames(input) }),
+  },
 };
+
+/**
+ * Where each upstream's request says which tool must be called, and how it says "this one":
+ * https://ai.google.dev/api/caching#FunctionCallingConfig (mode ANY with one allowed name) and
+ * https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ToolChoice.html (`tool`).
+ */
+const FORCED_TOOL: Record<string, { of(body: Record<string, unknown>): unknown; expected: unknown }> = {
+  openai: { of: (body) => body.tool_choice, expected: { type: "function", function: { name: TOOL_NAME } } },
+  anthropic: { of: (body) => body.tool_choice, expected: { type: "tool", name: TOOL_NAME } },
+  cohere: { of: (body) => body.tool_choice, expected: "REQUIRED" },
+  gemini: {
+    of: (body) => (body.toolConfig as Record<string, unknown> | undefined)?.functionCallingConfig,
+    expected: { mode: "ANY", allowedFunctionNames: [TOOL_NAME] },
+  },
+  bedrock: {
+    of: (body) => (body.toolConfig as Record<string, unknown> | undefined)?.toolChoice,
+    expected: { tool: { name: TOOL_NAME } },
+  },
+};
+FORCED_TOOL.vertex_ai = FORCED_TOOL.gemini as (typeof FORCED_TOOL)[string];
 
 function scriptFor(provider: ApiProvider): UpstreamScript {
   const script = provider.scripted ?? SCRIPTS[provider.label];
@@ -142,14 +179,10 @@ for (const provider of UPSTREAM_PROVIDERS) {
     }
 
     it("lets the forced tool call reach the upstream as a forced call of that tool", () => {
-      const toolRequest = upstreamRequests[2]?.body as Record<string, unknown> | undefined;
-      const forced: Record<string, unknown> = {
-        anthropic: { type: "tool", name: TOOL_NAME },
-        cohere: "REQUIRED",
-      };
-      // OpenAI and the OpenAI-compatible providers take OpenAI's own form.
-      const openAIForm = { type: "function", function: { name: TOOL_NAME } };
-      expect(toolRequest?.tool_choice).toEqual(forced[provider.label] ?? openAIForm);
+      const toolRequest = (upstreamRequests[2]?.body ?? {}) as Record<string, unknown>;
+      // The OpenAI-compatible providers take OpenAI's own form.
+      const forced = FORCED_TOOL[provider.label] ?? FORCED_TOOL.openai;
+      expect(forced?.of(toolRequest)).toEqual(forced?.expected);
     });
   });
 }

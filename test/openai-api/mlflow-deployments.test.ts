@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { JsonResponse } from "../api/gateway-under-test.js";
+import { modelFor } from "../api/provider-case.js";
 import { expectNoSpecViolations, parseSseText } from "../mock-upstream/index.js";
 import { type ProvidersGateway, routeName, startProvidersGateway } from "./api-gateway.js";
 import { API_PROVIDERS, type ApiProvider, apiProvider, replyTo } from "./api-providers.js";
@@ -48,7 +49,7 @@ describe("endpoints", () => {
     ROUTE_KINDS.filter((kind) => provider.serves[kind] === true).map((kind) => ({
       name: routeName(provider, kind),
       endpoint_type: ENDPOINT_TYPES[kind],
-      model: { name: provider.base.model, provider: provider.base.provider },
+      model: { name: modelFor(provider.base, kind), provider: provider.base.provider },
       endpoint_url: `/endpoints/${routeName(provider, kind)}/invocations`,
       limit: null,
     })),

@@ -50,9 +50,10 @@ for (const provider of API_PROVIDERS) {
       expect(response.data.map((item) => [item.index, item.embedding])).toEqual(
         expected.vectors.map((vector, index) => [index, vector]),
       );
+      // OpenAI's usage cannot say "unknown": a provider that counts no tokens shows 0.
       expect(response.usage).toEqual({
-        prompt_tokens: expected.inputTokens,
-        total_tokens: expected.inputTokens,
+        prompt_tokens: expected.inputTokens ?? 0,
+        total_tokens: expected.inputTokens ?? 0,
       });
     });
 

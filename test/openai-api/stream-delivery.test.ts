@@ -59,7 +59,8 @@ for (const provider of API_PROVIDERS) {
     it("forwards the first text to the client while the upstream still holds the rest", async () => {
       const frames = framing.frames({ text });
       const held = gate();
-      const firstTextFrame = frames.findIndex((frame) => frame.includes('"The"'));
+      // String() reads an event-stream message's JSON payload too.
+      const firstTextFrame = frames.findIndex((frame) => String(frame).includes('"The"'));
       setup.mockOf(provider).enqueue({
         kind: "stream",
         frames,

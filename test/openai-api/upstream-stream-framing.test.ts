@@ -110,12 +110,13 @@ for (const provider of UPSTREAM_PROVIDERS) {
       });
     }
 
-    it("gives the same result when the upstream uses CRLF line ends", async () => {
+    const binary = framing.frames({ text: "x" }).some((frame) => typeof frame !== "string");
+    (binary ? it.skip : it)("gives the same result when the upstream uses CRLF line ends", async () => {
       const input = { text: "Line ends differ", inputTokens: 2 };
       const lf = await streamOnce({ kind: "stream", frames: framing.frames(input) });
       const crlf = await streamOnce({
         kind: "stream",
-        frames: framing.frames(input).map((frame) => frame.replaceAll("\n", "\r\n")),
+        frames: framing.frames(input).map((frame) => String(frame).replaceAll("\n", "\r\n")),
         splitFramesAt: 5,
         delayMsBetweenPieces: 0,
       });

@@ -1,8 +1,10 @@
 import { errorSchema, type JsonSchema } from "../error-format.js";
 import { ERROR_FORMATS } from "../error-formats.js";
+import { ANTHROPIC_SCHEMAS } from "./anthropic-schemas.js";
 import { DEPLOYMENTS_SCHEMAS } from "./deployments-schemas.js";
 import { MLFLOW_SCHEMAS } from "./mlflow-schemas.js";
 import { OPENAI_SCHEMAS } from "./openai-schemas.js";
+import { RESPONSES_SCHEMAS } from "./responses-schemas.js";
 
 /**
  * Every named schema of the OpenAPI document: each API's own (one file per API under openapi/) and each API's
@@ -12,6 +14,8 @@ const PER_API: readonly Record<string, JsonSchema>[] = [
   MLFLOW_SCHEMAS,
   DEPLOYMENTS_SCHEMAS,
   OPENAI_SCHEMAS,
+  RESPONSES_SCHEMAS,
+  ANTHROPIC_SCHEMAS,
   Object.fromEntries(
     ERROR_FORMATS.flatMap((format) => [
       [format.schemaName, errorSchema(format)],

@@ -168,7 +168,7 @@ const CASES: { name: string; request: ChatRequest; expected: JsonRecord }[] = [
     },
   },
   {
-    name: "leaves out response_format and seed, which the Messages API does not have, and marks streams",
+    name: "sends a JSON schema as a structured output, leaves out seed, and marks streams",
     request: chat({
       responseFormat: { type: "json_schema", name: "weather", schema: WEATHER_SCHEMA },
       seed: 7,
@@ -176,7 +176,114 @@ const CASES: { name: string; request: ChatRequest; expected: JsonRecord }[] = [
       stream: true,
       streamIncludeUsage: true,
     }),
-    expected: { model: MODEL, messages: [{ role: "user", content: "Hi" }], max_tokens: 4096, stream: true },
+    expected: {
+      model: MODEL,
+      messages: [{ role: "user", content: "Hi" }],
+      max_tokens: 4096,
+      output_config: { format: { type: "json_schema", schema: WEATHER_SCHEMA } },
+      stream: true,
+    },
+  },
+  {
+    name: "asks for thinking with the budget an effort stands for, raising max_tokens above it",
+    request: chat({ reasoning: { effort: "high" } }),
+    expected: {
+      model: MODEL,
+      messages: [{ role: "user", content: "Hi" }],
+      max_tokens: 16384 + 4096,
+      thinking: { type: "enabled", budget_tokens: 16384 },
+    },
+  },
+  {
+    name: "cuts a thinking budget to fit under the client's max_tokens",
+    request: chat({ reasoning: { budgetTokens: 8000 }, maxTokens: 4000 }),
+    expected: {
+      model: MODEL,
+      messages: [{ role: "user", content: "Hi" }],
+      max_tokens: 4000,
+      thinking: { type: "enabled", budget_tokens: 3999 },
+    },
+  },
+  {
+    name: "sends top_k, and one tool call per turn as the tool choice's flag",
+    request: chat({
+      topK: 40,
+      parallelToolCalls: false,
+      tools: [{ name: "now", parameters: { type: "object", properties: {} } }],
+    }),
+    expected: {
+      model: MODEL,
+      messages: [{ role: "user", content: "Hi" }],
+      max_tokens: 4096,
+      top_k: 40,
+      tools: [{ name: "now", input_schema: { type: "object", properties: {} } }],
+      tool_choice: { type: "auto", disable_parallel_tool_use: true },
+    },
+  },
+  {
+    name: "sends images as image blocks: a data URL as base64, another URL as a URL source",
+    request: chat({
+      messages: [
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "Compare" },
+            { type: "image_url", image_url: { url: "data:image/png;base64,iVBORw0KGgo=" } },
+            { type: "image_url", image_url: { url: "https://example.com/cat.jpg", detail: "high" } },
+          ],
+        },
+      ],
+    }),
+    expected: {
+      model: MODEL,
+      messages: [
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "Compare" },
+            { type: "image", source: { type: "base64", media_type: "image/png", data: "iVBORw0KGgo=" } },
+            { type: "image", source: { type: "url", url: "https://example.com/cat.jpg" } },
+          ],
+        },
+      ],
+      max_tokens: 4096,
+    },
+  },
+  {
+    name: "passes Anthropic's own reasoning back first in the assistant turn, and leaves other providers' out",
+    request: chat({
+      messages: [
+        { role: "user", content: "Weather?" },
+        {
+          role: "assistant",
+          content: null,
+          reasoning: [
+            { text: "Let me check.", signature: "sig-1", origin: "anthropic" },
+            { text: "", redacted: "opaque", origin: "anthropic" },
+            { text: "Cohere's thought", origin: "cohere" },
+            { text: "no signature", origin: "anthropic" },
+          ],
+          toolCalls: [{ id: "toolu_1", name: "get_weather", arguments: '{"city":"Paris"}' }],
+        },
+        { role: "tool", toolCallId: "toolu_1", content: "Sunny" },
+      ],
+    }),
+    expected: {
+      model: MODEL,
+      messages: [
+        { role: "user", content: "Weather?" },
+        {
+          role: "assistant",
+          content: [
+            { type: "thinking", thinking: "Let me check.", signature: "sig-1" },
+            { type: "redacted_thinking", data: "opaque" },
+            { type: "tool_use", id: "toolu_1", name: "get_weather", input: { city: "Paris" } },
+          ],
+        },
+        { role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_1", content: "Sunny" }] },
+      ],
+      max_tokens: 4096,
+    },
   },
   {
     name: "spreads unknown request fields last so top_k and metadata pass through",

@@ -1,4 +1,5 @@
 import {
+  budgetOf,
   type ChatRequest,
   GatewayError,
   type ToolChoice,
@@ -18,14 +19,19 @@ const TEMPERATURE_SCALE = 0.5;
  * https://docs.anthropic.com/en/api/messages). `max_tokens` is required by the API, so `defaultMaxTokens` is used
  * when the request has none.
  *
+ * A JSON schema response format is a structured output, `output_config.format`
+ * (https://docs.anthropic.com/en/docs/build-with-claude/structured-outputs); JSON mode, which names no schema, is
+ * the schema of any object.
+ *
  * Canonical fields with no Messages API counterpart are left out:
- * - `responseFormat`: the API has no JSON mode or JSON schema output. Anthropic's advice is prompting, or forcing
- *   a tool whose input schema is the wanted schema
- *   (https://docs.anthropic.com/en/docs/test-and-evaluate/strengthen-guardrails/increase-consistency), but that
- *   turns the answer into a tool call, which is not what the client asked for. The model still sees the
- *   instructions in the prompt.
  * - `seed`: the API offers no deterministic sampling.
  * - `streamIncludeUsage`: Anthropic streams always report usage.
+ *
+ * Reasoning becomes `thinking: {type: "enabled", budget_tokens}` (an effort is converted by BUDGET_OF_EFFORT).
+ * Thinking tokens count towards `max_tokens`, which must exceed the budget
+ * (https://docs.anthropic.com/en/docs/build-with-claude/extended-thinking#max-tokens-and-context-window-size):
+ * a budget that does not fit under the client's `max_tokens` is cut to fit, and without a client limit the
+ * default is raised above the budget.
  */
 export function encodeChatRequest(request: ChatRequest, model: string, defaultMaxTokens: number): JsonRecord {
   if (request.n !== undefined && request.n > 1) {
@@ -40,13 +46,34 @@ export function encodeChatRequest(request: ChatRequest, model: string, defaultMa
   if (system !== undefined) body.system = system;
   body.messages = messages;
   body.max_tokens = request.maxTokens ?? defaultMaxTokens;
+  if (request.reasoning !== undefined) {
+    const budget = budgetOf(request.reasoning);
+    if (request.maxTokens === undefined && budget >= defaultMaxTokens)
+      body.max_tokens = budget + defaultMaxTokens;
+    const maxTokens = body.max_tokens as number;
+    body.thinking = {
+      type: "enabled",
+      budget_tokens: budget < maxTokens ? budget : Math.max(1, maxTokens - 1),
+    };
+  }
   if (request.temperature !== undefined) body.temperature = request.temperature * TEMPERATURE_SCALE;
   if (request.topP !== undefined) body.top_p = request.topP;
+  if (request.topK !== undefined) body.top_k = request.topK;
   if (request.stop !== undefined) body.stop_sequences = request.stop;
   const hasTools = request.tools !== undefined && request.tools.length > 0;
   if (hasTools) body.tools = request.tools?.map(encodeTool);
   if (request.toolChoice !== undefined && (hasTools || !allowsNoToolCall(request.toolChoice))) {
     body.tool_choice = encodeToolChoice(request.toolChoice);
+  }
+  // One call per turn is a flag of the tool choice, which is then `auto` unless the request forced one.
+  if (request.parallelToolCalls === false && hasTools) {
+    const choice = (body.tool_choice as JsonRecord | undefined) ?? { type: "auto" };
+    if (choice.type !== "none") body.tool_choice = { ...choice, disable_parallel_tool_use: true };
+  }
+  if (request.responseFormat !== undefined && request.responseFormat.type !== "text") {
+    const schema =
+      request.responseFormat.type === "json_schema" ? request.responseFormat.schema : { type: "object" };
+    body.output_config = { format: { type: "json_schema", schema } };
   }
   if (request.stream) body.stream = true;
   // Last, so provider-specific fields (`top_k`, `metadata`, ...) reach the API as the client sent them.

@@ -55,17 +55,20 @@ describe("decodeChatResponse", () => {
     });
   });
 
-  it("concatenates text blocks and maps thinking blocks to the reasoning, skipping redacted thinking", () => {
+  it("concatenates text blocks and keeps thinking blocks as reasoning with their signature", () => {
     const content = [
       { type: "thinking", thinking: "Let me think.", signature: "EqQBCgIYAhIM" },
-      { type: "redacted_thinking", data: "EmwKAhgBEgy3va3pzix/LafPsn4a" },
+      { type: "redacted_thinking", data: "EmwKAhgBEgy3va3pzix" },
       { type: "text", text: "Paris is the capital" },
       { type: "text", text: " of France." },
     ];
     expect(decodeChatResponse(message({ content })).choices[0]?.message).toEqual({
       role: "assistant",
       content: "Paris is the capital of France.",
-      reasoning: "Let me think.",
+      reasoning: [
+        { text: "Let me think.", signature: "EqQBCgIYAhIM", origin: "anthropic" },
+        { text: "", redacted: "EmwKAhgBEgy3va3pzix", origin: "anthropic" },
+      ],
     });
   });
 
@@ -90,17 +93,23 @@ describe("decodeChatResponse", () => {
     );
   });
 
-  it("counts cache writes and reads as input tokens", () => {
+  it("counts cache writes and reads as input tokens, and reports them apart", () => {
     const usage = {
       input_tokens: 21,
       cache_creation_input_tokens: 188086,
       cache_read_input_tokens: 0,
+      cache_creation: { ephemeral_5m_input_tokens: 188000, ephemeral_1h_input_tokens: 86 },
       output_tokens: 393,
+      output_tokens_details: { thinking_tokens: 120 },
     };
     expect(decodeChatResponse(message({ usage })).usage).toEqual({
       inputTokens: 188107,
       outputTokens: 393,
       totalTokens: 188500,
+      cacheReadTokens: 0,
+      cacheWriteTokens: 188086,
+      cacheWrite1hTokens: 86,
+      reasoningTokens: 120,
     });
   });
 

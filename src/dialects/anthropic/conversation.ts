@@ -1,5 +1,14 @@
-import { type ChatMessage, type ContentPart, GatewayError, textOfContent } from "../../canonical/index.js";
+import {
+  type ChatMessage,
+  type ContentPart,
+  GatewayError,
+  type Reasoning,
+  textOfContent,
+} from "../../canonical/index.js";
 import { isRecord, type JsonRecord } from "../narrow.js";
+import { parseToolArguments } from "../tool-arguments.js";
+import { ANTHROPIC_REASONING_ORIGIN } from "./chat-response.js";
+import { encodeImagePart } from "./image-block.js";
 
 /** A Messages API turn: Anthropic has only `user` and `assistant` roles in `messages`. */
 interface Turn {
@@ -57,16 +66,27 @@ function encodeContent(content: ChatMessage["content"]): string | JsonRecord[] {
 }
 
 /**
- * Text parts keep their shape; other parts (images, ...) pass through as they are. Empty text parts are dropped
- * because the API rejects text blocks with empty `text` (minLength 1 in CreateMessageParams).
+ * Text parts keep their shape; image parts (OpenAI's `image_url`, the canonical image) become image blocks; other
+ * parts pass through as they are. Empty text parts are dropped because the API rejects text blocks with empty
+ * `text` (minLength 1 in CreateMessageParams).
  */
 function encodeParts(parts: ContentPart[]): JsonRecord[] {
-  return parts.filter((part) => !(part.type === "text" && part.text === "")).map((part) => ({ ...part }));
+  return parts
+    .filter((part) => !(part.type === "text" && part.text === ""))
+    .map((part) => (part.type === "image_url" ? encodeImagePart(part) : { ...part }));
 }
 
+/**
+ * An assistant turn: its reasoning first (the API requires an assistant turn that continues a tool use with
+ * thinking to start with its thinking blocks, passed back unchanged:
+ * https://docs.anthropic.com/en/docs/build-with-claude/extended-thinking#preserving-thinking-blocks), then text,
+ * then tool_use blocks.
+ */
 function encodeAssistantContent(message: ChatMessage, position: number): string | JsonRecord[] {
   const calls = message.toolCalls ?? [];
-  if (calls.length === 0) return encodeContent(message.content);
+  const thoughts = (message.reasoning ?? []).flatMap(encodeReasoning);
+  if (calls.length === 0 && thoughts.length === 0) return encodeContent(message.content);
+  if (calls.length === 0) return [...thoughts, ...toBlocks(encodeContent(message.content))];
   const toolUses = calls.map((call, callIndex) => ({
     type: "tool_use",
     id: call.id,
@@ -76,31 +96,20 @@ function encodeAssistantContent(message: ChatMessage, position: number): string 
       `messages.${position}.tool_calls.${callIndex}.function.arguments`,
     ),
   }));
-  return [...toBlocks(encodeContent(message.content)), ...toolUses];
+  return [...thoughts, ...toBlocks(encodeContent(message.content)), ...toolUses];
 }
 
 /**
- * `tool_use.input` must be a JSON object, while canonical arguments are the model's JSON text. Empty text means
- * a call without arguments; text that is not a JSON object cannot be sent, and saying so here names the field,
- * where the upstream's rejection would not.
+ * Only reasoning that came from an Anthropic upstream can go back: its signature is checked, and any other
+ * provider's reasoning (whose token Anthropic cannot verify) would be refused. Others' reasoning is left out, as
+ * the text of earlier turns' thinking does not reach the model anyway
+ * (https://docs.anthropic.com/en/docs/build-with-claude/extended-thinking#how-context-window-is-calculated-with-extended-thinking).
  */
-function parseToolArguments(text: string, param: string): JsonRecord {
-  if (text.trim() === "") return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (cause) {
-    throw new GatewayError("invalid_body", `The tool call arguments at '${param}' are not valid JSON.`, {
-      param,
-      cause,
-    });
-  }
-  if (!isRecord(parsed)) {
-    throw new GatewayError("invalid_body", `The tool call arguments at '${param}' must be a JSON object.`, {
-      param,
-    });
-  }
-  return parsed;
+function encodeReasoning(reasoning: Reasoning): JsonRecord[] {
+  if (reasoning.origin !== ANTHROPIC_REASONING_ORIGIN) return [];
+  if (reasoning.redacted !== undefined) return [{ type: "redacted_thinking", data: reasoning.redacted }];
+  if (reasoning.signature === undefined) return [];
+  return [{ type: "thinking", thinking: reasoning.text, signature: reasoning.signature }];
 }
 
 function encodeToolResult(message: ChatMessage, position: number): JsonRecord {

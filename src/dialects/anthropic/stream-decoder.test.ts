@@ -39,6 +39,7 @@ describe("createStreamDecoder", () => {
         id: "msg_01XFDUDYJgAACzvnptvVoYEL",
         model: "claude-3-5-sonnet-20241022",
         created: expect.any(Number),
+        usage: { inputTokens: 25, outputTokens: null, totalTokens: 25 },
       },
       { type: "block_start", choice: 0, index: 0, block: { kind: "text" } },
       { type: "text_delta", choice: 0, index: 0, text: "Hello" },
@@ -59,6 +60,7 @@ describe("createStreamDecoder", () => {
         id: "msg_014p7gG3wDgGV9EUtLvnow3U",
         model: "claude-3-haiku-20240307",
         created: expect.any(Number),
+        usage: { inputTokens: 472, outputTokens: null, totalTokens: 472 },
       },
       { type: "block_start", choice: 0, index: 0, block: { kind: "text" } },
       { type: "block_stop", choice: 0, index: 0 },
@@ -80,22 +82,37 @@ describe("createStreamDecoder", () => {
     });
   });
 
-  it("maps a thinking block to a reasoning block, dropping its signature, and keeps Anthropic's block indexes", () => {
+  it("decodes thinking blocks as reasoning with their signature, keeping Anthropic's block indexes", () => {
     const events = decode(fixtureFrames("thinking-stream.sse"));
     expect(events.slice(1)).toEqual([
-      { type: "block_start", choice: 0, index: 0, block: { kind: "reasoning" } },
+      { type: "block_start", choice: 0, index: 0, block: { kind: "reasoning", origin: "anthropic" } },
       {
         type: "reasoning_delta",
         choice: 0,
         index: 0,
         text: "The user asks for 27 * 453. 27 * 453 = 12231.",
       },
+      {
+        type: "reasoning_signature",
+        choice: 0,
+        index: 0,
+        signature: "EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds",
+      },
       { type: "block_stop", choice: 0, index: 0 },
       { type: "block_start", choice: 0, index: 1, block: { kind: "text" } },
       { type: "text_delta", choice: 0, index: 1, text: "27 * 453 = 12,231" },
       { type: "block_stop", choice: 0, index: 1 },
       { type: "finish", choice: 0, reason: "stop" },
-      { type: "usage", usage: { inputTokens: 36, outputTokens: 84, totalTokens: 120 } },
+      {
+        type: "usage",
+        usage: {
+          inputTokens: 36,
+          outputTokens: 84,
+          totalTokens: 120,
+          cacheReadTokens: 0,
+          cacheWriteTokens: 0,
+        },
+      },
     ]);
   });
 
@@ -170,6 +187,22 @@ describe("createStreamDecoder", () => {
     expect(events.map((event) => event.type)).toEqual(["message_start", "finish", "usage"]);
   });
 
+  it("decodes a redacted thinking block as reasoning that carries its data", () => {
+    const start = frame("content_block_start", {
+      index: 0,
+      content_block: { type: "redacted_thinking", data: "EmwKAhgBEgy3va3pzix" },
+    });
+    expect(decode([MESSAGE_START, start, frame("content_block_stop", { index: 0 })]).slice(1, 3)).toEqual([
+      {
+        type: "block_start",
+        choice: 0,
+        index: 0,
+        block: { kind: "reasoning", origin: "anthropic", redacted: "EmwKAhgBEgy3va3pzix" },
+      },
+      { type: "block_stop", choice: 0, index: 0 },
+    ]);
+  });
+
   it("counts cached prompt tokens as input and takes cumulative counts from message_delta", () => {
     const start = frame("message_start", {
       message: {
@@ -187,10 +220,49 @@ describe("createStreamDecoder", () => {
       delta: { stop_reason: "max_tokens", stop_sequence: null },
       usage: { output_tokens: 50 },
     });
-    expect(decode([start, delta, frame("message_stop", {})]).slice(1)).toEqual([
+    expect(decode([start, delta, frame("message_stop", {})])).toEqual([
+      expect.objectContaining({
+        type: "message_start",
+        usage: {
+          inputTokens: 1105,
+          outputTokens: null,
+          totalTokens: 1105,
+          cacheReadTokens: 1000,
+          cacheWriteTokens: 100,
+        },
+      }),
       { type: "finish", choice: 0, reason: "length" },
-      { type: "usage", usage: { inputTokens: 1105, outputTokens: 50, totalTokens: 1155 } },
+      {
+        type: "usage",
+        usage: {
+          inputTokens: 1105,
+          outputTokens: 50,
+          totalTokens: 1155,
+          cacheReadTokens: 1000,
+          cacheWriteTokens: 100,
+        },
+      },
     ]);
+  });
+
+  it("takes input and cache counts from message_delta when it reports them, as they are cumulative", () => {
+    const start = frame("message_start", {
+      message: { id: "msg_03", model: "claude-sonnet-4-5", usage: { input_tokens: 5, output_tokens: 1 } },
+    });
+    const delta = frame("message_delta", {
+      delta: { stop_reason: "end_turn", stop_sequence: null },
+      usage: {
+        input_tokens: 7,
+        cache_read_input_tokens: 20,
+        cache_creation_input_tokens: null,
+        output_tokens: 9,
+        output_tokens_details: { thinking_tokens: 4 },
+      },
+    });
+    expect(decode([start, delta, frame("message_stop", {})]).at(-1)).toEqual({
+      type: "usage",
+      usage: { inputTokens: 27, outputTokens: 9, totalTokens: 36, cacheReadTokens: 20, reasoningTokens: 4 },
+    });
   });
 
   it("emits a text_delta for text already present in content_block_start", () => {

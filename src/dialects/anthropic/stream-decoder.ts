@@ -16,9 +16,10 @@ import {
   optionalString,
   unixSecondsNow,
 } from "../narrow.js";
+import { ANTHROPIC_REASONING_ORIGIN } from "./chat-response.js";
 import { ANTHROPIC_ERROR_SIGNALS } from "./error-signals.js";
 import { decodeStopReason } from "./stop-reason.js";
-import { decodeInputTokens } from "./usage.js";
+import { decodeInputTokens, decodeUsageDetails } from "./usage.js";
 
 /**
  * Decodes a Messages API stream (https://docs.anthropic.com/en/api/messages-streaming): `message_start`, then
@@ -45,6 +46,8 @@ class MessagesStreamDecoder implements StreamDecoder<SseFrame> {
   private inputTokens: number | null = null;
   private outputTokens: number | null = null;
   skippedFrames = 0;
+  /** The latest usage object's breakdown: Anthropic's counts are cumulative, so the latest is the total. */
+  private details: JsonRecord = {};
 
   push(frame: SseFrame): StreamEvent[] {
     if (this.state === "done") return [];
@@ -94,15 +97,19 @@ class MessagesStreamDecoder implements StreamDecoder<SseFrame> {
     if (this.state !== "before_start") return [];
     this.state = "streaming";
     const message = isRecord(payload.message) ? payload.message : {};
-    if (isRecord(message.usage)) this.inputTokens = decodeInputTokens(message.usage);
-    return [
-      {
-        type: "message_start",
-        id: optionalString(message.id) ?? null,
-        model: optionalString(message.model) ?? "",
-        created: unixSecondsNow(),
-      },
-    ];
+    const start: StreamEvent = {
+      type: "message_start",
+      id: optionalString(message.id) ?? null,
+      model: optionalString(message.model) ?? "",
+      created: unixSecondsNow(),
+    };
+    if (isRecord(message.usage)) {
+      this.inputTokens = decodeInputTokens(message.usage);
+      this.details = message.usage;
+      // The input is known from the start; the output so far is not the answer's, so it is left unknown.
+      start.usage = createUsage(this.inputTokens, null, decodeUsageDetails(message.usage));
+    }
+    return [start];
   }
 
   private continue(type: MessageEventType, payload: JsonRecord): StreamEvent[] {
@@ -140,13 +147,16 @@ class MessagesStreamDecoder implements StreamDecoder<SseFrame> {
       const name = optionalString(block.name) ?? "";
       return [{ type: "block_start", choice: 0, index, block: { kind: "tool_call", id, name } }];
     }
-    if (block.type === "thinking") {
-      // Extended thinking (https://docs.anthropic.com/en/docs/build-with-claude/extended-thinking#streaming-thinking):
-      // the thinking text arrives as thinking_delta pieces.
+    if (block.type === "thinking" || block.type === "redacted_thinking") {
       this.openBlocks.set(index, "reasoning");
-      return [{ type: "block_start", choice: 0, index, block: { kind: "reasoning" } }];
+      const reasoning: StreamBlock = { kind: "reasoning", origin: ANTHROPIC_REASONING_ORIGIN };
+      if (block.type === "redacted_thinking") reasoning.redacted = optionalString(block.data) ?? "";
+      const events: StreamEvent[] = [{ type: "block_start", choice: 0, index, block: reasoning }];
+      const text = optionalString(block.thinking) ?? "";
+      if (text !== "") events.push({ type: "reasoning_delta", choice: 0, index, text });
+      return events;
     }
-    // `redacted_thinking` (encrypted) and server-tool blocks have no canonical counterpart: skipped whole.
+    // Server-tool blocks have no canonical counterpart: skipped whole.
     return [];
   }
 
@@ -167,7 +177,11 @@ class MessagesStreamDecoder implements StreamDecoder<SseFrame> {
       const text = optionalString(delta.thinking) ?? "";
       return text === "" ? [] : [{ type: "reasoning_delta", choice: 0, index, text }];
     }
-    // `signature_delta` (the thinking block's signature) and `citations_delta` have no canonical counterpart.
+    if (kind === "reasoning" && delta.type === "signature_delta") {
+      const signature = optionalString(delta.signature) ?? "";
+      return signature === "" ? [] : [{ type: "reasoning_signature", choice: 0, index, signature }];
+    }
+    // `citations_delta` has no canonical counterpart.
     return [];
   }
 
@@ -181,7 +195,12 @@ class MessagesStreamDecoder implements StreamDecoder<SseFrame> {
   private messageDelta(payload: JsonRecord): StreamEvent[] {
     if (isRecord(payload.usage)) {
       this.outputTokens = optionalNumber(payload.usage.output_tokens) ?? this.outputTokens;
-      this.inputTokens = decodeInputTokens(payload.usage) ?? this.inputTokens;
+      // message_delta may leave out (or null) what message_start already said: fields present win.
+      const present = Object.fromEntries(
+        Object.entries(payload.usage).filter(([, value]) => value !== null && value !== undefined),
+      );
+      this.details = { ...this.details, ...present };
+      this.inputTokens = decodeInputTokens(this.details) ?? this.inputTokens;
     }
     const delta = isRecord(payload.delta) ? payload.delta : {};
     if (typeof delta.stop_reason !== "string" || this.finishSent) return [];
@@ -194,7 +213,10 @@ class MessagesStreamDecoder implements StreamDecoder<SseFrame> {
     const events: StreamEvent[] = [];
     // A stream that never said why it stopped still gets its finish event, so the canonical stream is complete.
     if (!this.finishSent) events.push({ type: "finish", choice: 0, reason: null });
-    events.push({ type: "usage", usage: createUsage(this.inputTokens, this.outputTokens) });
+    events.push({
+      type: "usage",
+      usage: createUsage(this.inputTokens, this.outputTokens, decodeUsageDetails(this.details)),
+    });
     return events;
   }
 
@@ -221,7 +243,7 @@ function isMessageEvent(type: string | undefined): type is MessageEventType {
  * An `error` event (`{"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}`) is how
  * Anthropic reports a failure after the HTTP status was sent; overloaded_error is the streaming form of HTTP 529.
  */
-function decodeStreamError(payload: JsonRecord): GatewayError {
+export function decodeStreamError(payload: JsonRecord): GatewayError {
   const error = isRecord(payload.error) ? payload.error : {};
   const errorType = optionalString(error.type) ?? "unknown_error";
   const code = Object.hasOwn(ERROR_CODE_OF_TYPE, errorType) ? ERROR_CODE_OF_TYPE[errorType] : undefined;

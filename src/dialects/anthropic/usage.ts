@@ -1,4 +1,4 @@
-import { createUsage, UNKNOWN_USAGE, type Usage } from "../../canonical/index.js";
+import { createUsage, UNKNOWN_USAGE, type Usage, type UsageDetails } from "../../canonical/index.js";
 import { isRecord, type JsonRecord, optionalNumber } from "../narrow.js";
 
 /**
@@ -15,8 +15,34 @@ export function decodeInputTokens(usage: JsonRecord): number | null {
   return uncached + cacheWrite + cacheRead;
 }
 
+/**
+ * The breakdown of a `usage` object: cache reads and writes (`cache_creation.ephemeral_1h_input_tokens` is the
+ * one-hour part of the writes) and `output_tokens_details.thinking_tokens`, the part of `output_tokens` spent
+ * thinking (https://docs.anthropic.com/en/api/messages, Usage).
+ */
+export function decodeUsageDetails(usage: JsonRecord): UsageDetails {
+  const details: UsageDetails = {};
+  const cacheRead = optionalNumber(usage.cache_read_input_tokens);
+  const cacheWrite = optionalNumber(usage.cache_creation_input_tokens);
+  if (cacheRead !== undefined) details.cacheReadTokens = cacheRead;
+  if (cacheWrite !== undefined) details.cacheWriteTokens = cacheWrite;
+  if (isRecord(usage.cache_creation)) {
+    const oneHour = optionalNumber(usage.cache_creation.ephemeral_1h_input_tokens);
+    if (oneHour !== undefined) details.cacheWrite1hTokens = oneHour;
+  }
+  if (isRecord(usage.output_tokens_details)) {
+    const thinking = optionalNumber(usage.output_tokens_details.thinking_tokens);
+    if (thinking !== undefined) details.reasoningTokens = thinking;
+  }
+  return details;
+}
+
 /** Decodes a Message's `usage` object. */
 export function decodeUsage(value: unknown): Usage {
   if (!isRecord(value)) return UNKNOWN_USAGE;
-  return createUsage(decodeInputTokens(value), optionalNumber(value.output_tokens) ?? null);
+  return createUsage(
+    decodeInputTokens(value),
+    optionalNumber(value.output_tokens) ?? null,
+    decodeUsageDetails(value),
+  );
 }

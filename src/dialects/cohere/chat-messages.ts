@@ -1,5 +1,6 @@
 import type { ChatMessage } from "../../canonical/index.js";
 import type { JsonRecord } from "../narrow.js";
+import { COHERE_REASONING_ORIGIN } from "./reasoning.js";
 
 /**
  * Encodes canonical messages as Cohere v2 `messages` (https://docs.cohere.com/v2/reference/chat).
@@ -30,13 +31,25 @@ function requiredContent(message: ChatMessage): NonNullable<ChatMessage["content
   return message.content ?? "";
 }
 
+/**
+ * Cohere's own earlier reasoning goes back as `thinking` content parts, before the text, as Cohere returns it
+ * (AssistantMessageV2); other providers' reasoning is left out, as no model reads another's.
+ */
 function encodeAssistantMessage(message: ChatMessage): JsonRecord {
   const wire: JsonRecord = { role: "assistant" };
   const toolCalls = message.toolCalls ?? [];
+  const thinking = (message.reasoning ?? [])
+    .filter((reasoning) => reasoning.origin === COHERE_REASONING_ORIGIN && reasoning.text !== "")
+    .map((reasoning) => ({ type: "thinking", thinking: reasoning.text }));
   if (toolCalls.length === 0) {
-    wire.content = message.content ?? "";
+    if (thinking.length === 0) wire.content = message.content ?? "";
+    else {
+      const text = textOnly(message.content);
+      wire.content = [...thinking, ...(text === "" ? [] : [{ type: "text", text }])];
+    }
     return wire;
   }
+  if (thinking.length > 0) wire.content = thinking;
   // In v2, the text a model writes before calling tools is its `tool_plan`, and Cohere's own tool-use examples
   // send it back there next to `tool_calls` (https://docs.cohere.com/v2/docs/tool-use), not as `content`.
   const plan = typeof message.content === "string" ? message.content : textOnly(message.content);

@@ -1,4 +1,5 @@
 import {
+  budgetOf,
   type ChatRequest,
   GatewayError,
   type ResponseFormat,
@@ -18,6 +19,9 @@ const P_MAX = 0.99;
 /**
  * Encodes a canonical chat request as a Cohere v2 `POST /v2/chat` body.
  * See https://docs.cohere.com/v2/reference/chat
+ *
+ * Reasoning becomes `thinking: {type: "enabled", token_budget}` (an effort is converted by BUDGET_OF_EFFORT;
+ * https://docs.cohere.com/docs/reasoning); `top_k` is Cohere's `k`.
  */
 export function encodeChatRequest(request: ChatRequest, model: string): JsonRecord {
   if (request.n !== undefined && request.n > 1) {
@@ -31,6 +35,9 @@ export function encodeChatRequest(request: ChatRequest, model: string): JsonReco
   // Canonical temperature is on OpenAI's 0..2 scale; Cohere's runs from 0 to 1.
   if (request.temperature !== undefined) body.temperature = request.temperature * 0.5;
   if (request.topP !== undefined) body.p = Math.min(P_MAX, Math.max(P_MIN, request.topP));
+  if (request.topK !== undefined) body.k = request.topK;
+  if (request.reasoning !== undefined)
+    body.thinking = { type: "enabled", token_budget: budgetOf(request.reasoning) };
   if (request.maxTokens !== undefined) body.max_tokens = request.maxTokens;
   if (request.stop !== undefined) body.stop_sequences = request.stop;
   if (request.seed !== undefined) body.seed = request.seed;

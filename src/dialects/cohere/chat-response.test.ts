@@ -49,7 +49,7 @@ const CASES: { name: string; body: unknown; expected: ChatResponse }[] = [
     },
   },
   {
-    name: "decodes tool calls, leaving thinking out of the content",
+    name: "decodes tool calls, with thinking as reasoning rather than content",
     body: {
       id: "9e5f00aa",
       message: {
@@ -77,6 +77,7 @@ const CASES: { name: string; body: unknown; expected: ChatResponse }[] = [
           message: {
             role: "assistant",
             content: null,
+            reasoning: [{ text: "I will find the sales summary.", origin: "cohere" }],
             toolCalls: [
               {
                 id: "query_daily_sales_report_hgxx",

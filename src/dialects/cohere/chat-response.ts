@@ -1,4 +1,4 @@
-import type { ChatResponse, ToolCall } from "../../canonical/index.js";
+import type { ChatResponse, Reasoning, ToolCall } from "../../canonical/index.js";
 import {
   invalidUpstreamResponse,
   isRecord,
@@ -7,6 +7,7 @@ import {
   unixSecondsNow,
 } from "../narrow.js";
 import { decodeFinishReason } from "./finish-reason.js";
+import { COHERE_REASONING_ORIGIN } from "./reasoning.js";
 import { decodeUsage } from "./usage.js";
 
 /**
@@ -23,6 +24,8 @@ export function decodeChatResponse(body: unknown, model: string): ChatResponse {
     content: decodeText(message.content),
   };
   if (toolCalls.length > 0) choiceMessage.toolCalls = toolCalls;
+  const reasoning = decodeThinking(message.content);
+  if (reasoning.length > 0) choiceMessage.reasoning = reasoning;
   return {
     id: optionalString(root.id) ?? null,
     model,
@@ -32,9 +35,19 @@ export function decodeChatResponse(body: unknown, model: string): ChatResponse {
   };
 }
 
+/** The `thinking` parts of reasoning models (https://docs.cohere.com/docs/reasoning), as reasoning. */
+function decodeThinking(content: unknown): Reasoning[] {
+  if (!Array.isArray(content)) return [];
+  return content.flatMap((part) =>
+    isRecord(part) && part.type === "thinking" && typeof part.thinking === "string"
+      ? [{ text: part.thinking, origin: COHERE_REASONING_ORIGIN }]
+      : [],
+  );
+}
+
 /**
- * Joins the text parts of `message.content`. Reasoning models add `thinking` parts
- * (https://docs.cohere.com/docs/reasoning): they are not the answer, so they are left out.
+ * Joins the text parts of `message.content`. Reasoning models add `thinking` parts: they are not the answer,
+ * so they are left out here (decodeThinking reads them).
  * `null` when there is no text at all (a pure tool call).
  */
 function decodeText(content: unknown): string | null {

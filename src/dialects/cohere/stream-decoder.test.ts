@@ -117,7 +117,7 @@ describe("the Cohere v2 chat stream decoder", () => {
     ]);
   });
 
-  it("skips thinking blocks, citations and debug events, and ignores the [DONE] terminator", () => {
+  it("decodes thinking blocks as reasoning, skips citations and debug events, and ignores [DONE]", () => {
     const events = decodeAll([
       START,
       frame("content-start", {
@@ -145,9 +145,12 @@ describe("the Cohere v2 chat stream decoder", () => {
     ]);
     expect(events).toEqual([
       MESSAGE_START,
-      { type: "block_start", choice: 0, index: 0, block: { kind: "text" } },
-      { type: "text_delta", choice: 0, index: 0, text: "Paris." },
+      { type: "block_start", choice: 0, index: 0, block: { kind: "reasoning", origin: "cohere" } },
+      { type: "reasoning_delta", choice: 0, index: 0, text: "Hmm." },
       { type: "block_stop", choice: 0, index: 0 },
+      { type: "block_start", choice: 0, index: 1, block: { kind: "text" } },
+      { type: "text_delta", choice: 0, index: 1, text: "Paris." },
+      { type: "block_stop", choice: 0, index: 1 },
       { type: "finish", choice: 0, reason: "length" },
       { type: "usage", usage: { inputTokens: 3, outputTokens: 2, totalTokens: 5 } },
     ]);

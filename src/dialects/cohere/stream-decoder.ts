@@ -14,6 +14,7 @@ import {
   unixSecondsNow,
 } from "../narrow.js";
 import { decodeFinishReason } from "./finish-reason.js";
+import { COHERE_REASONING_ORIGIN } from "./reasoning.js";
 import { decodeUsage } from "./usage.js";
 
 /**
@@ -38,6 +39,8 @@ class ChatStreamDecoder implements StreamDecoder<SseFrame> {
   private nextIndex = 0;
   /** Canonical index of each open block, keyed by upstream kind and index (`text:0`, `tool:0`). */
   private readonly openBlocks = new Map<string, number>();
+  /** Canonical indexes of the blocks that are thinking. */
+  private readonly reasoningBlocks = new Set<number>();
 
   skippedFrames = 0;
 
@@ -114,10 +117,21 @@ class ChatStreamDecoder implements StreamDecoder<SseFrame> {
 
   /**
    * Reasoning models stream their thinking as content blocks of type `thinking`
-   * (https://docs.cohere.com/docs/reasoning); only `text` blocks are the answer, so other blocks are skipped.
+   * (https://docs.cohere.com/docs/reasoning): those become reasoning blocks; other unknown types are skipped.
    */
   private startText(index: number, message: JsonRecord): StreamEvent[] {
     const content = isRecord(message.content) ? message.content : {};
+    if (content.type === "thinking") {
+      const events: StreamEvent[] = [];
+      const block = this.openBlock(events, `text:${index}`, {
+        kind: "reasoning",
+        origin: COHERE_REASONING_ORIGIN,
+      });
+      this.reasoningBlocks.add(block);
+      const thinking = optionalString(content.thinking) ?? "";
+      if (thinking !== "") events.push({ type: "reasoning_delta", choice: 0, index: block, text: thinking });
+      return events;
+    }
     if (content.type !== undefined && content.type !== "text") return [];
     const events: StreamEvent[] = [];
     const block = this.openBlock(events, `text:${index}`, { kind: "text" });
@@ -129,8 +143,12 @@ class ChatStreamDecoder implements StreamDecoder<SseFrame> {
   private textDelta(index: number, message: JsonRecord): StreamEvent[] {
     const block = this.openBlocks.get(`text:${index}`);
     const content = isRecord(message.content) ? message.content : {};
+    if (block !== undefined && this.reasoningBlocks.has(block)) {
+      const thinking = optionalString(content.thinking) ?? "";
+      return thinking === "" ? [] : [{ type: "reasoning_delta", choice: 0, index: block, text: thinking }];
+    }
     const text = optionalString(content.text) ?? "";
-    // Deltas of a skipped thinking block carry `thinking`, not `text`, and have no open block.
+    // Deltas of a skipped block have no open block.
     if (block === undefined || text === "") return [];
     return [{ type: "text_delta", choice: 0, index: block, text }];
   }

@@ -1,4 +1,4 @@
-import { createUsage, UNKNOWN_USAGE, type Usage } from "../../canonical/index.js";
+import { createUsage, UNKNOWN_USAGE, type Usage, type UsageDetails } from "../../canonical/index.js";
 import { isRecord, optionalNumber } from "../narrow.js";
 
 /**
@@ -6,6 +6,7 @@ import { isRecord, optionalNumber } from "../narrow.js";
  * read and wrote, including the prompt Cohere adds around the messages; `billed_units` counts what is charged and
  * leaves that prompt out, so it is smaller. `tokens` is preferred, field by field, so the same call reports the
  * same numbers whether it streamed or not; `billed_units` is the fallback when `tokens` is absent.
+ * `cached_tokens` is the part of the prompt that hit Cohere's cache.
  */
 export function decodeUsage(value: unknown): Usage {
   if (!isRecord(value)) return UNKNOWN_USAGE;
@@ -13,5 +14,8 @@ export function decodeUsage(value: unknown): Usage {
   const billed = isRecord(value.billed_units) ? value.billed_units : {};
   const input = optionalNumber(tokens.input_tokens) ?? optionalNumber(billed.input_tokens) ?? null;
   const output = optionalNumber(tokens.output_tokens) ?? optionalNumber(billed.output_tokens) ?? null;
-  return createUsage(input, output);
+  const details: UsageDetails = {};
+  const cached = optionalNumber(value.cached_tokens);
+  if (cached !== undefined) details.cacheReadTokens = cached;
+  return createUsage(input, output, details);
 }

@@ -92,10 +92,10 @@ describe("decodeOpenAIChatRequest", () => {
         function_call: "auto",
       }),
       {
+        parallelToolCalls: false,
         extra: {
           user: "u-1",
           logit_bias: { "50256": -100 },
-          parallel_tool_calls: false,
           functions: [{ name: "f" }],
           function_call: "auto",
         },

@@ -30,6 +30,10 @@ export function decodeOpenAIChatRequest(body: unknown): { routeName: string; req
   if (input.tools != null && input.tools.length > 0) request.tools = input.tools.map(decodeTool);
   if (input.tool_choice != null) request.toolChoice = decodeToolChoice(input.tool_choice);
   if (input.response_format != null) request.responseFormat = decodeResponseFormat(input.response_format);
+  // `none` turns reasoning off (https://platform.openai.com/docs/api-reference/chat/create#chat-create-reasoning_effort).
+  if (input.reasoning_effort != null && input.reasoning_effort !== "none")
+    request.reasoning = { effort: input.reasoning_effort };
+  if (input.parallel_tool_calls != null) request.parallelToolCalls = input.parallel_tool_calls;
   return { routeName, request };
 }
 
@@ -56,7 +60,7 @@ function decodeMessage(message: ChatMessageBody): ChatMessage {
   if (message.role === "tool") decoded.toolCallId = message.tool_call_id;
   // DeepSeek's field for an earlier turn's reasoning, which its thinking mode wants back.
   if (message.role === "assistant" && typeof message.reasoning_content === "string") {
-    decoded.reasoning = message.reasoning_content;
+    decoded.reasoning = [{ text: message.reasoning_content }];
   }
   if (message.role === "assistant" && message.tool_calls != null && message.tool_calls.length > 0) {
     decoded.toolCalls = message.tool_calls.map((call) => ({

@@ -72,6 +72,8 @@ export const chatRequestSchema = z.looseObject({
   tools: z.array(toolSchema).nullish(),
   tool_choice: toolChoiceSchema.nullish(),
   response_format: responseFormatSchema.nullish(),
+  reasoning_effort: z.enum(["none", "minimal", "low", "medium", "high", "xhigh", "max"]).nullish(),
+  parallel_tool_calls: z.boolean().nullish(),
 });
 
 /** Body keys the chat decoder maps (besides the shared sampling ones); all others go to `extra`. */
@@ -81,6 +83,8 @@ export const CHAT_KEYS = [
   "tools",
   "tool_choice",
   "response_format",
+  "reasoning_effort",
+  "parallel_tool_calls",
 ] as const;
 
 export type ChatRequestBody = z.output<typeof chatRequestSchema>;

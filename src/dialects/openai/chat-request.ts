@@ -1,4 +1,11 @@
-import type { ChatMessage, ChatRequest, ToolChoice, ToolDefinition } from "../../canonical/index.js";
+import {
+  type ChatMessage,
+  type ChatRequest,
+  effortOf,
+  reasoningText,
+  type ToolChoice,
+  type ToolDefinition,
+} from "../../canonical/index.js";
 import type { JsonRecord } from "../narrow.js";
 import { encodeResponseFormat } from "./response-format.js";
 import { encodeSamplingFields, encodeStreamFields } from "./sampling-encoder.js";
@@ -7,12 +14,27 @@ import { encodeSamplingFields, encodeStreamFields } from "./sampling-encoder.js"
  * Encodes a canonical chat request as an OpenAI `POST /chat/completions` body.
  * `model` is null for Azure OpenAI, where the deployment in the URL names the model.
  * See https://platform.openai.com/docs/api-reference/chat/create
+ *
+ * Reasoning becomes `reasoning_effort` (a budget is converted by BUDGET_OF_EFFORT). Reasoning models refuse
+ * `max_tokens` and take `max_completion_tokens`, which also covers the reasoning tokens
+ * (https://platform.openai.com/docs/guides/reasoning#controlling-costs), so a reasoning request sends that.
+ * OpenAI's chat API takes no reasoning back; earlier turns' reasoning text goes as `reasoning_content`, which
+ * OpenAI ignores and DeepSeek's thinking mode wants back.
  */
 export function encodeChatRequest(request: ChatRequest, model: string | null): JsonRecord {
   const body: JsonRecord = {};
   if (model !== null) body.model = model;
   body.messages = request.messages.map(encodeMessage);
   encodeSamplingFields(request, body);
+  if (request.reasoning !== undefined) {
+    if (request.maxTokens !== undefined) {
+      delete body.max_tokens;
+      body.max_completion_tokens = request.maxTokens;
+    }
+    body.reasoning_effort = effortOf(request.reasoning);
+  }
+  if (request.parallelToolCalls !== undefined && request.tools !== undefined)
+    body.parallel_tool_calls = request.parallelToolCalls;
   if (request.tools !== undefined) body.tools = request.tools.map(encodeTool);
   if (request.toolChoice !== undefined) body.tool_choice = encodeToolChoice(request.toolChoice);
   if (request.responseFormat !== undefined)
@@ -26,7 +48,8 @@ function encodeMessage(message: ChatMessage): JsonRecord {
   if (message.name !== undefined) wire.name = message.name;
   if (message.toolCallId !== undefined) wire.tool_call_id = message.toolCallId;
   // DeepSeek's thinking mode wants earlier turns' reasoning back (https://api-docs.deepseek.com/guides/thinking_mode).
-  if (message.reasoning !== undefined) wire.reasoning_content = message.reasoning;
+  const reasoning = reasoningText(message.reasoning);
+  if (reasoning !== "") wire.reasoning_content = reasoning;
   if (message.toolCalls !== undefined && message.toolCalls.length > 0) {
     wire.tool_calls = message.toolCalls.map((call) => ({
       id: call.id,

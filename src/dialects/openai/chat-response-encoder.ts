@@ -1,4 +1,4 @@
-import type { ChatChoice, ChatResponse, ToolCall } from "../../canonical/index.js";
+import { type ChatChoice, type ChatResponse, reasoningText, type ToolCall } from "../../canonical/index.js";
 import { encodeChatFinishReason, type OpenAIChatFinishReason } from "./finish-reason-encoder.js";
 import { createResponseId } from "./response-id.js";
 import { encodeOpenAIUsage, type OpenAIUsage } from "./usage-encoder.js";
@@ -58,7 +58,8 @@ function encodeChoice(choice: ChatChoice): OpenAIChatCompletion["choices"][numbe
   };
   const calls = choice.message.toolCalls;
   if (calls !== undefined && calls.length > 0) message.tool_calls = calls.map(encodeToolCall);
-  if (choice.message.reasoning !== undefined) message.reasoning_content = choice.message.reasoning;
+  const reasoning = reasoningText(choice.message.reasoning);
+  if (reasoning !== "") message.reasoning_content = reasoning;
   return {
     index: choice.index,
     message,

@@ -51,7 +51,7 @@ function decodeChoice(value: unknown, position: number, options: CompatibleRespo
     finishReason: decodeFinishReason(choice.finish_reason, options.finishReasons),
   };
   if (toolCalls.length > 0) decoded.message.toolCalls = toolCalls;
-  if (reasoning !== undefined && reasoning !== "") decoded.message.reasoning = reasoning;
+  if (reasoning !== undefined && reasoning !== "") decoded.message.reasoning = [{ text: reasoning }];
   return decoded;
 }
 

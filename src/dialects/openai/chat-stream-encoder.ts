@@ -83,6 +83,8 @@ class ChatStreamEncoder implements ChunkStreamEncoder {
         ];
       }
       case "block_stop":
+      // The reasoning's signature has no place in OpenAI's chat API (reasoning_content is text only).
+      case "reasoning_signature":
         return [];
       case "finish":
         return [...this.start(event.choice), this.choiceChunk(event.choice, {}, event.reason)];

@@ -40,7 +40,7 @@ describe("OpenAI-compatible answers, whole", () => {
     expect(decodeChatResponse(answer(message)).choices[0]?.message).toEqual({
       role: "assistant",
       content: "Yes.",
-      reasoning: "Hmm.",
+      reasoning: [{ text: "Hmm." }],
     });
   });
 

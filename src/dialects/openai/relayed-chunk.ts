@@ -1,6 +1,6 @@
-import type { GatewayError } from "../../canonical/index.js";
 import type { SseFrame } from "../../framing/sse-decoder.js";
-import { invalidUpstreamResponse, isRecord, type JsonRecord } from "../narrow.js";
+import { invalidUpstreamResponse, isRecord } from "../narrow.js";
+import type { RelayedFrame } from "../relay-codec.js";
 import { unreadableChunkError, upstreamStreamError } from "./stream-error.js";
 
 /**
@@ -15,12 +15,7 @@ import { unreadableChunkError, upstreamStreamError } from "./stream-error.js";
  * - `unreadable`: data that is not a JSON object: a garbled frame, which the SDKs would fail to parse. It is not
  *   passed on; the stream goes on without it (lenient parsing: one bad frame does not sink an answer).
  */
-export type RelayedChunk =
-  | { kind: "chunk"; payload: JsonRecord }
-  | { kind: "done" }
-  | { kind: "error"; error: GatewayError }
-  | { kind: "invalid"; error: GatewayError }
-  | { kind: "unreadable"; error: GatewayError };
+export type RelayedChunk = RelayedFrame;
 
 /**
  * Reads one relayed frame. Every frame is parsed: a stream that breaks with a malformed chunk must end with an

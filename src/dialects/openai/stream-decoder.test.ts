@@ -70,7 +70,16 @@ describe("createOpenAIChatStreamDecoder", () => {
       },
       { type: "block_stop", choice: 0, index: 1 },
       { type: "finish", choice: 0, reason: "tool_calls" },
-      { type: "usage", usage: { inputTokens: 82, outputTokens: 46, totalTokens: 128 } },
+      {
+        type: "usage",
+        usage: {
+          inputTokens: 82,
+          outputTokens: 46,
+          totalTokens: 128,
+          cacheReadTokens: 0,
+          reasoningTokens: 0,
+        },
+      },
     ]);
     expect(JSON.parse(argumentsOf(events, 0, 0))).toEqual({ location: "Paris, France" });
     expect(JSON.parse(argumentsOf(events, 0, 1))).toEqual({ location: "Tokyo, Japan" });

@@ -1,14 +1,32 @@
-import { createUsage, UNKNOWN_USAGE, type Usage } from "../../canonical/index.js";
+import { createUsage, UNKNOWN_USAGE, type Usage, type UsageDetails } from "../../canonical/index.js";
 import { isRecord, optionalNumber } from "../narrow.js";
 
-/** Decodes OpenAI's `usage` object; embeddings report no completion tokens, which count as 0. */
+/**
+ * Decodes OpenAI's `usage` object (CompletionUsage); embeddings report no completion tokens, which count as 0.
+ * `prompt_tokens` already includes cached tokens (`prompt_tokens_details.cached_tokens`, and the newer
+ * `cache_write_tokens`), and `completion_tokens` the reasoning ones (`completion_tokens_details.reasoning_tokens`):
+ * https://platform.openai.com/docs/api-reference/chat/object#chat/object-usage
+ */
 export function decodeUsage(value: unknown, outputTokensWhenAbsent: number | null = null): Usage {
   if (!isRecord(value)) return UNKNOWN_USAGE;
   const input = optionalNumber(value.prompt_tokens) ?? null;
   const output = optionalNumber(value.completion_tokens) ?? outputTokensWhenAbsent;
-  const usage = createUsage(input, output);
+  const usage = createUsage(input, output, decodeUsageDetails(value));
   const total = optionalNumber(value.total_tokens);
   return total === undefined ? usage : { ...usage, totalTokens: total };
+}
+
+function decodeUsageDetails(value: Record<string, unknown>): UsageDetails {
+  const details: UsageDetails = {};
+  const prompt = isRecord(value.prompt_tokens_details) ? value.prompt_tokens_details : {};
+  const completion = isRecord(value.completion_tokens_details) ? value.completion_tokens_details : {};
+  const cached = optionalNumber(prompt.cached_tokens);
+  const written = optionalNumber(prompt.cache_write_tokens);
+  const reasoning = optionalNumber(completion.reasoning_tokens);
+  if (cached !== undefined) details.cacheReadTokens = cached;
+  if (written !== undefined) details.cacheWriteTokens = written;
+  if (reasoning !== undefined) details.reasoningTokens = reasoning;
+  return details;
 }
 
 /**

@@ -1,0 +1,64 @@
+import { z } from "zod";
+
+/** The `console:` block: the web console the gateway serves (docs/console.md). Applies at start. */
+export interface ConsoleSettings {
+  /** `undefined`: on when the gateway listens on a loopback address only, off otherwise. */
+  enabled: boolean | undefined;
+  /** Where the console is served, e.g. `/ui`. */
+  path: string;
+}
+
+export const DEFAULT_CONSOLE_SETTINGS: ConsoleSettings = { enabled: undefined, path: "/ui" };
+
+/** Paths the gateway's APIs own: a console under one of them would hide an API or be hidden by it. */
+const RESERVED_PREFIXES = [
+  "/admin",
+  "/v1",
+  "/api",
+  "/gateway",
+  "/endpoints",
+  "/docs",
+  "/openapi.json",
+  "/metrics",
+  "/health",
+];
+
+export const CONSOLE_KEYS = "enabled, path";
+
+export const consoleSettingsSchema = z
+  .object({
+    enabled: z.boolean().optional(),
+    path: z
+      .string()
+      .refine(
+        (path) => /^(\/[A-Za-z0-9._-]+)+$/.test(path),
+        "must be a path like /ui: segments of letters, digits, '.', '_' or '-', starting with '/' and no trailing '/'",
+      )
+      .refine(
+        (path) => !RESERVED_PREFIXES.some((prefix) => path === prefix || path.startsWith(`${prefix}/`)),
+        `must not be under a path of the gateway's APIs (${RESERVED_PREFIXES.join(", ")})`,
+      )
+      .optional(),
+  })
+  .strict()
+  .optional()
+  .transform(
+    (value): ConsoleSettings => ({
+      enabled: value?.enabled,
+      path: value?.path ?? DEFAULT_CONSOLE_SETTINGS.path,
+    }),
+  );
+
+/**
+ * Whether the console is served. Unless the config says, only when the gateway is reachable from this machine
+ * alone: the console shows routes and traffic and its playground sends requests, which a gateway open to a
+ * network should not offer without the operator's say.
+ */
+export function isConsoleEnabled(settings: ConsoleSettings | undefined, host: string): boolean {
+  return settings?.enabled ?? isLoopbackHost(host);
+}
+
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, "").toLowerCase();
+  return bare === "localhost" || bare === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bare);
+}

@@ -1,0 +1,158 @@
+import { GatewayError, type StreamDecoder, type StreamEvent, type Usage } from "../../canonical/index.js";
+import type { SseFrame } from "../../framing/sse-decoder.js";
+import {
+  invalidUpstreamResponse,
+  isRecord,
+  type JsonRecord,
+  optionalNumber,
+  optionalString,
+  unixSecondsNow,
+} from "../narrow.js";
+import { decodeParts } from "./candidate-parts.js";
+import { decodeFinishReason } from "./finish-reason.js";
+import { decodeStreamError } from "./stream-error.js";
+import { decodeUsage } from "./usage.js";
+
+/**
+ * Decodes a `streamGenerateContent?alt=sse` stream (https://ai.google.dev/api/generate-content#method:-models.streamgeneratecontent):
+ * each event's data is a whole GenerateContentResponse holding the next piece of each candidate. There is no
+ * end marker: the stream ends when the body does, so a stream is complete only if every candidate it started
+ * said why it finished; one cut before that ends with an error event. `usageMetadata` repeats the running
+ * totals in every event, so the last one is the answer's usage.
+ */
+export function createStreamDecoder(model: string): StreamDecoder<SseFrame> {
+  return new GeminiStreamDecoder(model);
+}
+
+interface ChoiceState {
+  /** The open canonical block, if any: text parts keep adding to an open text block. */
+  open: { index: number; kind: "text" | "tool_call" } | undefined;
+  nextIndex: number;
+  calls: number;
+  finished: boolean;
+}
+
+class GeminiStreamDecoder implements StreamDecoder<SseFrame> {
+  private state: "before_start" | "streaming" | "done" = "before_start";
+  private readonly choices = new Map<number, ChoiceState>();
+  private usage: Usage | undefined;
+  private responseId: string | undefined;
+
+  constructor(private readonly model: string) {}
+
+  push(frame: SseFrame): StreamEvent[] {
+    if (this.state === "done") return [];
+    let payload: unknown;
+    try {
+      payload = JSON.parse(frame.data);
+    } catch (cause) {
+      return this.fail(
+        new GatewayError(
+          "upstream_invalid_response",
+          "The upstream returned a response the gateway cannot read: a stream event's data is not valid JSON.",
+          { cause },
+        ),
+      );
+    }
+    if (!isRecord(payload))
+      return this.fail(invalidUpstreamResponse("a stream event's data is not a JSON object"));
+    if (isRecord(payload.error)) return this.fail(decodeStreamError(payload.error));
+    const events: StreamEvent[] = [];
+    if (this.state === "before_start") events.push(this.start(payload));
+    if (isRecord(payload.usageMetadata)) this.usage = decodeUsage(payload.usageMetadata);
+    const candidates = Array.isArray(payload.candidates) ? payload.candidates : [];
+    candidates.forEach((candidate, position) => {
+      if (isRecord(candidate)) this.candidate(candidate, optionalNumber(candidate.index) ?? position, events);
+    });
+    if (candidates.length === 0 && isRecord(payload.promptFeedback) && payload.promptFeedback.blockReason) {
+      const choice = this.choice(0);
+      choice.finished = true;
+      events.push({ type: "finish", choice: 0, reason: "content_filter" });
+    }
+    return events;
+  }
+
+  finish(): StreamEvent[] {
+    if (this.state === "done") return [];
+    const unfinished = [...this.choices.values()].some((choice) => !choice.finished);
+    if (this.state === "before_start" || this.choices.size === 0 || unfinished) {
+      return this.fail(
+        new GatewayError(
+          "upstream_invalid_response",
+          "The upstream stream ended before saying why the answer finished: the response is incomplete.",
+        ),
+      );
+    }
+    this.state = "done";
+    return this.usage === undefined ? [] : [{ type: "usage", usage: this.usage }];
+  }
+
+  private start(payload: JsonRecord): StreamEvent {
+    this.state = "streaming";
+    this.responseId = optionalString(payload.responseId);
+    return {
+      type: "message_start",
+      id: this.responseId ?? null,
+      model: optionalString(payload.modelVersion) ?? this.model,
+      created: unixSecondsNow(),
+    };
+  }
+
+  private choice(index: number): ChoiceState {
+    let choice = this.choices.get(index);
+    if (choice === undefined) {
+      choice = { open: undefined, nextIndex: 0, calls: 0, finished: false };
+      this.choices.set(index, choice);
+    }
+    return choice;
+  }
+
+  private candidate(candidate: JsonRecord, choiceIndex: number, events: StreamEvent[]): void {
+    const choice = this.choice(choiceIndex);
+    if (choice.finished) return;
+    for (const part of decodeParts(candidate.content, this.responseId, choice.calls)) {
+      if (part.toolCall !== undefined) {
+        this.close(choice, choiceIndex, events);
+        choice.calls++;
+        const index = choice.nextIndex++;
+        const { id, name, arguments: json } = part.toolCall;
+        events.push(
+          { type: "block_start", choice: choiceIndex, index, block: { kind: "tool_call", id, name } },
+          { type: "tool_arguments_delta", choice: choiceIndex, index, json },
+          { type: "block_stop", choice: choiceIndex, index },
+        );
+      } else if (part.text !== "") {
+        if (choice.open?.kind !== "text") {
+          this.close(choice, choiceIndex, events);
+          choice.open = { index: choice.nextIndex++, kind: "text" };
+          events.push({
+            type: "block_start",
+            choice: choiceIndex,
+            index: choice.open.index,
+            block: { kind: "text" },
+          });
+        }
+        events.push({ type: "text_delta", choice: choiceIndex, index: choice.open.index, text: part.text });
+      }
+    }
+    if (candidate.finishReason === undefined) return;
+    this.close(choice, choiceIndex, events);
+    choice.finished = true;
+    events.push({
+      type: "finish",
+      choice: choiceIndex,
+      reason: decodeFinishReason(candidate.finishReason, choice.calls > 0),
+    });
+  }
+
+  private close(choice: ChoiceState, choiceIndex: number, events: StreamEvent[]): void {
+    if (choice.open === undefined) return;
+    events.push({ type: "block_stop", choice: choiceIndex, index: choice.open.index });
+    choice.open = undefined;
+  }
+
+  private fail(error: GatewayError): StreamEvent[] {
+    this.state = "done";
+    return [{ type: "error", error }];
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * Gemini function calls have no id on most models (https://ai.google.dev/api/caching#FunctionCall: `id` is
+ * optional), while OpenAI-style clients answer each call by id. The gateway gives each call an id of its own and,
+ * on the way back, finds the call a tool message answers by that id in the request's own history (Gemini needs
+ * the function's name in a `functionResponse`, not an id).
+ *
+ * Thinking models also return a `thoughtSignature` on function-call parts, which must be sent back with that
+ * part in the next turn or the request is refused
+ * (https://ai.google.dev/gemini-api/docs/thought-signatures). OpenAI-style clients keep nothing but the id, so
+ * the signature travels inside it, after a separator that cannot occur in base64.
+ */
+const SIGNATURE_SEPARATOR = "__thought__";
+
+/**
+ * The id a client sees for a function call: Gemini's own when it gave one, else `call_<responseId>_<n>` (n counts
+ * the response's calls from 0; `call_<n>` when the response has no id), with the part's thought signature
+ * appended when it has one. Ids stay unique across a conversation, which some agent frameworks rely on.
+ */
+export function encodeToolCallId(
+  upstreamId: string | undefined,
+  responseId: string | undefined,
+  position: number,
+  thoughtSignature: string | undefined,
+): string {
+  const synthetic =
+    responseId === undefined || !/^[A-Za-z0-9-]+$/.test(responseId)
+      ? `call_${position}`
+      : `call_${responseId}_${position}`;
+  const id = upstreamId !== undefined && upstreamId !== "" ? upstreamId : synthetic;
+  return thoughtSignature === undefined ? id : `${id}${SIGNATURE_SEPARATOR}${thoughtSignature}`;
+}
+
+/** Splits a client's tool-call id back into the call's own id and the thought signature it carries. */
+export function decodeToolCallId(id: string): { id: string; thoughtSignature: string | undefined } {
+  const at = id.indexOf(SIGNATURE_SEPARATOR);
+  if (at === -1) return { id, thoughtSignature: undefined };
+  return { id: id.slice(0, at), thoughtSignature: id.slice(at + SIGNATURE_SEPARATOR.length) };
+}
+
+/** Whether an id was made by the gateway rather than given by Gemini, so not to be sent back. */
+export function isSyntheticToolCallId(id: string): boolean {
+  return /^call_(?:[A-Za-z0-9-]+_)?\d+$/.test(id);
+}
