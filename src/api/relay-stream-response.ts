@@ -64,6 +64,8 @@ export async function sendRelayedStream(
   };
   let complete = false;
   let failure: GatewayError | undefined;
+  /** Unreadable frames left out so far. */
+  let skipped = 0;
   /** What to pass on of these frames: up to the frame that ends the stream, each rewritten if it must be,
    * without unreadable ones. */
   const relayable = ({ bytes, frames, starts, ends }: RelayedFrames): Buffer => {
@@ -78,19 +80,29 @@ export async function sendRelayedStream(
     };
     for (const [index, frame] of frames.entries()) {
       const chunk = codec.readFrame(frame);
+      // After a skipped frame, numbered events are renumbered (every later frame is then re-encoded).
+      const renumbered = skipped > 0 ? codec.renumber?.(frame.data, skipped) : undefined;
+      const read = renumbered === undefined ? frame : { ...frame, data: renumbered };
       if (chunk.kind === "chunk") {
-        tap.push(frame, chunk.payload);
+        tap.push(read, chunk.payload);
         const changed =
-          replace(frame.data) ??
-          (reframesSpaceless && spaceless(bytes, starts[index]) ? [frame.data] : undefined);
+          replace(read.data) ??
+          (renumbered !== undefined || (reframesSpaceless && spaceless(bytes, starts[index]))
+            ? [read.data]
+            : undefined);
         if (changed === undefined) continue;
         pieces ??= [];
-        pieces.push(bytes.subarray(copied, starts[index]), ...changed.map((data) => encodeSseFrame(data)));
+        pieces.push(
+          bytes.subarray(copied, starts[index]),
+          // Frames rewritten for a declared difference are data only (OpenAI-shaped); renumbered ones keep their event.
+          ...changed.map((data) => encodeSseFrame(data, renumbered === undefined ? undefined : read.event)),
+        );
         copied = ends[index] ?? bytes.length;
         continue;
       }
       if (chunk.kind === "unreadable") {
         // Lenient parsing: a garbled frame is left out and the stream goes on.
+        skipped++;
         noteSkippedFrame(reply, upstream.providerDisplayName, chunk.error.message);
         pieces ??= [];
         pieces.push(bytes.subarray(copied, starts[index]));
@@ -102,7 +114,7 @@ export async function sendRelayedStream(
         failure = chunk.error;
         return cutAt(starts[index] ?? 0);
       }
-      tap.push(frame);
+      tap.push(read);
       // The end marker, or the upstream's own error event (passed on as it is, and counted as a failure).
       if (chunk.kind === "error") failWith(reply, chunk.error);
       complete = true;
@@ -112,6 +124,11 @@ export async function sendRelayedStream(
       ) {
         pieces ??= [];
         pieces.push(bytes.subarray(copied, starts[index]), DONE_FRAME);
+        return joinPieces(pieces);
+      }
+      if (renumbered !== undefined) {
+        pieces ??= [];
+        pieces.push(bytes.subarray(copied, starts[index]), encodeSseFrame(read.data, read.event));
         return joinPieces(pieces);
       }
       return cutAt(ends[index] ?? bytes.length);

@@ -79,6 +79,11 @@ export interface RelayCodec {
    * delta (an empty answer) is complete; elsewhere an end marker before the first token is a broken stream.
    */
   endsWithAnswer?: boolean;
+  /**
+   * For dialects whose events are numbered (Responses' `sequence_number`): an event's data renumbered after
+   * `skipped` unreadable events were left out, so that the client sees no gap.
+   */
+  renumber?(data: string, skipped: number): string;
   createTap(): RelayTap;
   /** The usage of a whole relayed answer; undefined when it has none that can be read. */
   usageOfAnswer(body: unknown): Usage | undefined;

@@ -32,6 +32,11 @@ export const OPENAI_RESPONSES_RELAY: RelayCodec = {
   readFrame,
   carriesToken,
   endsWithAnswer: true,
+  renumber: (data, skipped) =>
+    data.replace(
+      /"sequence_number":(\d+)/,
+      (_field, number: string) => `"sequence_number":${Number(number) - skipped}`,
+    ),
   usageOfAnswer: (body) => (isRecord(body) ? decodeResponsesUsage(body.usage) : undefined),
   finishOfAnswer: (body) => (isRecord(body) ? finishOfResponse(body) : undefined),
   endMarker: "response.completed",
