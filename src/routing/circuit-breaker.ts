@@ -122,10 +122,15 @@ export class CircuitBreaker {
   /**
    * Takes over a transition another worker's breaker of the same target made (routing/shared-circuits.ts), so
    * that all workers agree: an opened circuit opens here too (same cool-down), and a probe that succeeded
-   * elsewhere ends this one's outage. Not reported to onTransition: the worker that made it already did.
+   * elsewhere ends this one's outage, and the failure that opened it becomes this one's latest too (operators
+   * see the same breaker in every worker). Not reported to onTransition: the worker that made it already did.
    */
-  adopt(to: CircuitState, at: number): void {
+  adopt(to: CircuitState, at: number, failure?: { message: string; at: number }): void {
     if (this.settings.failureThreshold === 0) return;
+    if (failure !== undefined && failure.at >= this.lastFailureAt) {
+      this.lastFailureAt = failure.at;
+      this.lastFailureMessage = failure.message;
+    }
     if (to === "open") {
       if (this.current === "open" && this.opened >= at) return;
       this.opened = at;

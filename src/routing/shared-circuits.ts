@@ -13,6 +13,8 @@ interface CircuitEvent {
   to: CircuitState;
   /** When it happened, ms since the epoch (the workers of a gateway share a clock). */
   at: number;
+  /** The failure that opened it, for operators (the console shows every worker's latest). */
+  failure?: { message: string; at: number } | undefined;
 }
 
 /**
@@ -39,7 +41,8 @@ export class SharedCircuits {
   announce(route: string, target: string, from: CircuitState, to: CircuitState): void {
     const news = to === "open" || (from === "half_open" && (to === "recovering" || to === "closed"));
     if (!news) return;
-    const event: CircuitEvent = { origin: this.origin, route, target, to, at: Date.now() };
+    const failure = to === "open" ? this.breakerOf(route, target)?.lastFailure : undefined;
+    const event: CircuitEvent = { origin: this.origin, route, target, to, at: Date.now(), failure };
     this.coordinator.publish(CIRCUIT_TOPIC, event);
   }
 
@@ -49,10 +52,14 @@ export class SharedCircuits {
 
   private adopt(payload: unknown): void {
     if (!isCircuitEvent(payload) || payload.origin === this.origin) return;
-    const target = this.table()
-      .get(payload.route)
-      ?.targets.find((candidate) => candidate.label === payload.target);
-    target?.breaker.adopt(payload.to, payload.at);
+    const failure = isFailure(payload.failure) ? payload.failure : undefined;
+    this.breakerOf(payload.route, payload.target)?.adopt(payload.to, payload.at, failure);
+  }
+
+  private breakerOf(route: string, target: string) {
+    return this.table()
+      .get(route)
+      ?.targets.find((candidate) => candidate.label === target)?.breaker;
   }
 }
 
@@ -66,4 +73,10 @@ function isCircuitEvent(value: unknown): value is CircuitEvent {
     typeof event.to === "string" &&
     typeof event.at === "number"
   );
+}
+
+function isFailure(value: unknown): value is { message: string; at: number } {
+  if (typeof value !== "object" || value === null) return false;
+  const failure = value as Record<string, unknown>;
+  return typeof failure.message === "string" && typeof failure.at === "number";
 }
