@@ -144,7 +144,11 @@ for (const provider of UPSTREAM_PROVIDERS) {
         it(`completes an Anthropic client's stream, skipping the event, ${brokenCase.name}`, async () => {
           setup.mockOf(provider).enqueue(messagesStream);
           const message = await clients.anthropic.messages
-            .stream({ model, max_tokens: 256, messages: [{ role: "user", content: "Tell me something long" }] })
+            .stream({
+              model,
+              max_tokens: 256,
+              messages: [{ role: "user", content: "Tell me something long" }],
+            })
             .finalMessage();
           expect(message.stop_reason).toBe("end_turn");
           const raw = (await clients.exchanges.at(-1)?.text) ?? "";
