@@ -76,6 +76,21 @@ describe("CircuitBreaker", () => {
     expect(log).toEqual([]);
   });
 
+  it("holds its own probe while another worker's is under way, and takes over that probe's failure and next probe", () => {
+    const { breaker } = breakerWithLog();
+    breaker.adopt("open", 100, { message: "HTTP 503", at: 99 });
+    expect(breaker.lastFailure).toEqual({ message: "HTTP 503", at: 99 });
+    // The other worker's probe starts at the end of the cool-down: this one sends none into the same outage.
+    breaker.adopt("half_open", 1100);
+    expect(breaker.state).toBe("half_open");
+    expect(breaker.allowRequest(1101)).toBe(false);
+    // That probe failed: the circuit opens again everywhere, and the next probe is after the probe interval.
+    breaker.adopt("open", 1200, { message: "still down", at: 1200 }, 1600);
+    expect(breaker.lastFailure?.message).toBe("still down");
+    expect(breaker.allowRequest(1599)).toBe(false);
+    expect(breaker.allowRequest(1600)).toBe(true);
+  });
+
   it("ramps traffic back gradually after a successful probe, then closes", () => {
     const draws = [0.05, 0.5, 0.5, 0.95];
     const { breaker, log } = breakerWithLog(() => draws.shift() ?? 0);

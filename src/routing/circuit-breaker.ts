@@ -119,23 +119,41 @@ export class CircuitBreaker {
     }
   }
 
+  /** When an open circuit lets its next probe through (ms since the epoch). */
+  get nextProbeAt(): number {
+    return this.probeAt;
+  }
+
   /**
    * Takes over a transition another worker's breaker of the same target made (routing/shared-circuits.ts), so
-   * that all workers agree: an opened circuit opens here too (same cool-down), and a probe that succeeded
-   * elsewhere ends this one's outage, and the failure that opened it becomes this one's latest too (operators
-   * see the same breaker in every worker). Not reported to onTransition: the worker that made it already did.
+   * that all workers agree: an opened circuit opens here too, with the same next probe (the cool-down, or the
+   * probe interval after a failed probe); a probe under way elsewhere keeps this worker from sending its own
+   * into the same outage; a probe that succeeded elsewhere ends this one's outage; and the failure that opened
+   * the circuit becomes this one's latest too (operators see the same breaker in every worker). Not reported to
+   * onTransition: the worker that made it already did.
    */
-  adopt(to: CircuitState, at: number, failure?: { message: string; at: number }): void {
+  adopt(
+    to: CircuitState,
+    at: number,
+    failure?: { message: string; at: number },
+    probeAt: number = at + this.settings.cooldownMs,
+  ): void {
     if (this.settings.failureThreshold === 0) return;
     if (failure !== undefined && failure.at >= this.lastFailureAt) {
       this.lastFailureAt = failure.at;
       this.lastFailureMessage = failure.message;
     }
     if (to === "open") {
-      if (this.current === "open" && this.opened >= at) return;
+      if (this.current === "open" && this.opened > at) return;
       this.opened = at;
-      this.probeAt = at + this.settings.cooldownMs;
+      this.probeAt = probeAt;
       this.current = "open";
+      return;
+    }
+    if (to === "half_open") {
+      if (this.current !== "open" || at < this.opened) return;
+      this.probeStartedAt = at;
+      this.current = "half_open";
       return;
     }
     if (

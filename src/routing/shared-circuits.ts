@@ -15,15 +15,19 @@ interface CircuitEvent {
   at: number;
   /** The failure that opened it, for operators (the console shows every worker's latest). */
   failure?: { message: string; at: number } | undefined;
+  /** When an opened circuit lets its next probe through (after a failed probe: the probe interval). */
+  probeAt?: number | undefined;
 }
 
 /**
  * Breaker state shared by every worker of a gateway: each worker keeps its own breakers (a request never waits
  * on another process to ask whether a target is up), and every transition that carries news, an opened circuit
  * or a probe that succeeded, is published through the coordinator and adopted by the other workers' breakers of
- * the same route and target. So an outage found by one worker stops traffic from all of them at once, and one
- * successful probe brings the target back everywhere, instead of each worker finding out on its own share of
- * the traffic. Costs nothing per request: only transitions cross the IPC channel.
+ * the same route and target. So an outage found by one worker stops traffic from all of them at once, one probe
+ * at a time tests the target for all of them (a probe under way is news too, so the others hold theirs), a
+ * failed probe schedules the next one (probe_interval_seconds) everywhere, and one successful probe brings the
+ * target back everywhere, instead of each worker finding out on its own share of the traffic. Costs nothing
+ * per request: only transitions cross the IPC channel.
  */
 export class SharedCircuits {
   private readonly origin = `${process.pid}:${randomUUID()}`;
@@ -39,10 +43,21 @@ export class SharedCircuits {
 
   /** Tells the other workers of a transition of one of this worker's breakers, when it is news to them. */
   announce(route: string, target: string, from: CircuitState, to: CircuitState): void {
-    const news = to === "open" || (from === "half_open" && (to === "recovering" || to === "closed"));
+    const news =
+      to === "open" ||
+      (from === "open" && to === "half_open") ||
+      (from === "half_open" && (to === "recovering" || to === "closed"));
     if (!news) return;
-    const failure = to === "open" ? this.breakerOf(route, target)?.lastFailure : undefined;
-    const event: CircuitEvent = { origin: this.origin, route, target, to, at: Date.now(), failure };
+    const breaker = to === "open" ? this.breakerOf(route, target) : undefined;
+    const event: CircuitEvent = {
+      origin: this.origin,
+      route,
+      target,
+      to,
+      at: Date.now(),
+      failure: breaker?.lastFailure,
+      probeAt: breaker?.nextProbeAt,
+    };
     this.coordinator.publish(CIRCUIT_TOPIC, event);
   }
 
@@ -53,7 +68,8 @@ export class SharedCircuits {
   private adopt(payload: unknown): void {
     if (!isCircuitEvent(payload) || payload.origin === this.origin) return;
     const failure = isFailure(payload.failure) ? payload.failure : undefined;
-    this.breakerOf(payload.route, payload.target)?.adopt(payload.to, payload.at, failure);
+    const probeAt = typeof payload.probeAt === "number" ? payload.probeAt : undefined;
+    this.breakerOf(payload.route, payload.target)?.adopt(payload.to, payload.at, failure, probeAt);
   }
 
   private breakerOf(route: string, target: string) {
