@@ -1,9 +1,13 @@
 import type { FastifyReply } from "fastify";
 import { type ErrorContext, GatewayError } from "../canonical/index.js";
+import { nanoToUsd } from "../config/governance/limit-blocks.js";
 import { splitStreamUsage } from "../dialects/openai/stream-usage.js";
 import type { RelayTap } from "../dialects/relay-codec.js";
 import { encodeSseFrame } from "../framing/sse-encoder.js";
 import type { RelayedFrames } from "../framing/sse-frame-relay.js";
+import type { GovernedCall } from "../governance/governed-call.js";
+import { costOf } from "../governance/prices/cost.js";
+import { needsTopUp, topUpStream } from "../governance/stream-meter.js";
 import type { CancelSignal } from "../routing/cancel-signal.js";
 import type { RelayedStream } from "../routing/relay-upstream.js";
 import { continuesAfter } from "../routing/stream-continuation.js";
@@ -62,6 +66,7 @@ export async function sendRelayedStream(
     if (rewritten !== undefined || normaliseFraming) return [rewritten ?? data];
     return undefined;
   };
+  const call = reply.request.observation?.call;
   let complete = false;
   let failure: GatewayError | undefined;
   /** Unreadable frames left out so far. */
@@ -85,6 +90,24 @@ export async function sendRelayedStream(
       const read = renumbered === undefined ? frame : { ...frame, data: renumbered };
       if (chunk.kind === "chunk") {
         tap.push(read, chunk.payload);
+        if (call !== undefined) {
+          // Metered as it runs (limits and budgets top up from it); billed by the upstream's usage.
+          if (chunk.outputChars !== undefined && chunk.outputChars > 0) {
+            call.meteredChars += chunk.outputChars;
+            call.meteredChunks++;
+          }
+          if (chunk.usageOnly !== undefined) {
+            // The usage chunk: left out when the client did not ask for it (the gateway did, to bill the
+            // stream), passed on with the call's cost added when it did.
+            call.usage = tap.usage() ?? call.usage;
+            pieces ??= [];
+            pieces.push(bytes.subarray(copied, starts[index]));
+            if (options.includeUsage)
+              pieces.push(encodeSseFrame(JSON.stringify(withCost(chunk.usageOnly, call))));
+            copied = ends[index] ?? bytes.length;
+            continue;
+          }
+        }
         const changed =
           replace(read.data) ??
           (renumbered !== undefined || (reframesSpaceless && spaceless(bytes, starts[index]))
@@ -147,6 +170,11 @@ export async function sendRelayedStream(
       if (complete) await options.beforeEnd?.(tap.final?.());
       await response.write(first);
       while (!complete && failure === undefined && !response.destroyed) {
+        if (call !== undefined && needsTopUp(call)) {
+          // Past its reservation: reserve more, or (policy `cut`) end the stream with the limit's error.
+          failure = await topUpStream(call);
+          if (failure !== undefined) break;
+        }
         const next = await chunks.next();
         if (next.done === true) break;
         const bytes = relayable(relay.push(next.value as Buffer));
@@ -242,6 +270,7 @@ async function continueRelayed(
       );
       return true;
     }
+    if (event.type === "usage" && observation?.call !== undefined) observation.call.usage = event.usage;
     if (observation !== null) {
       if (event.type === "usage") observation.usage = event.usage;
       else if (event.type === "finish")
@@ -269,4 +298,16 @@ function spaceless(bytes: Buffer, start: number | undefined): boolean {
 
 function joinPieces(pieces: (Buffer | string)[]): Buffer {
   return Buffer.concat(pieces.map((piece) => (typeof piece === "string" ? Buffer.from(piece) : piece)));
+}
+
+/** The include_usage chunk with the call's cost added to its usage (`usage.cost`, USD), when it is priced. */
+function withCost(payload: Record<string, unknown>, call: GovernedCall): Record<string, unknown> {
+  const usage = call.usage;
+  if (usage === undefined) return payload;
+  const cost = costOf(call.target?.price ?? call.reservation?.price, usage, call.startedAtMs);
+  if (!cost.priced) return payload;
+  return {
+    ...payload,
+    usage: { ...(payload.usage as Record<string, unknown>), cost: Number(nanoToUsd(cost.nano)) },
+  };
 }

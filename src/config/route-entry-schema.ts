@@ -1,5 +1,11 @@
 import { z } from "zod";
 import { failurePolicyShape } from "./failure-policy.js";
+import {
+  budgetsSchema,
+  mlflowLimitSchema,
+  priceSchema,
+  routeLimitsSchema,
+} from "./governance/limit-blocks.js";
 import { circuitBreakerSchema, retriesSchema } from "./resilience-settings.js";
 import { timeoutsSchema } from "./route-timeouts.js";
 
@@ -32,7 +38,11 @@ const modelShape = z.object({
 
 /** One entry of a route's `targets:`: a model, with its share of traffic and its own timeouts. */
 export const targetEntrySchema = modelShape
-  .extend({ weight: z.number().positive().max(1_000_000).optional(), timeouts: timeoutsSchema })
+  .extend({
+    weight: z.number().positive().max(1_000_000).optional(),
+    timeouts: timeoutsSchema,
+    price: priceSchema.optional(),
+  })
   .strict();
 
 export type TargetEntry = z.infer<typeof targetEntrySchema>;
@@ -67,6 +77,12 @@ export const routeEntrySchema = z
     circuit_breaker: circuitBreakerSchema,
     ...failurePolicyShape,
     max_in_flight: z.number().int().min(1).max(1_000_000).optional(),
+    limits: routeLimitsSchema.optional(),
+    limit: mlflowLimitSchema.nullish(),
+    budgets: budgetsSchema.optional(),
+    price: priceSchema.optional(),
+    on_budget_exhausted_mid_stream: z.enum(["finish", "cut"]).optional(),
+    inject_stream_usage: z.boolean().optional(),
   })
   .strict();
 

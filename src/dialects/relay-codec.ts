@@ -15,7 +15,18 @@ import type { DialectStreamEncoder } from "./stream-frame.js";
  *   it (lenient parsing: one bad frame does not sink an answer).
  */
 export type RelayedFrame =
-  | { kind: "chunk"; payload: JsonRecord }
+  | {
+      kind: "chunk";
+      /** The event parsed, for the side tap and the commit point. */
+      payload: JsonRecord;
+      /** Characters of output the event carries (text, tool-call arguments): metered while a stream runs. */
+      outputChars?: number;
+      /**
+       * The event, when it is an OpenAI `include_usage` chunk (usage and no choices): left out of the client's
+       * stream when the gateway asked for it, or passed on with the call's cost.
+       */
+      usageOnly?: Record<string, unknown>;
+    }
   | { kind: "done" }
   | { kind: "error"; error: GatewayError }
   | { kind: "invalid"; error: GatewayError }

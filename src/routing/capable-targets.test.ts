@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_FAILURE_POLICY } from "../config/failure-policy.js";
 import { DEFAULT_CIRCUIT_BREAKER, DEFAULT_RETRIES } from "../config/resilience-settings.js";
+import { DEFAULT_ROUTE_GOVERNANCE } from "../config/route-governance.js";
+import { RouteGovernance } from "../governance/route-governance.js";
 import { capableTargets } from "./capable-targets.js";
 import type { Route, RouteTarget } from "./route-table.js";
 
@@ -15,6 +17,7 @@ const route: Route = {
   failurePolicy: DEFAULT_FAILURE_POLICY,
   circuitBreaker: DEFAULT_CIRCUIT_BREAKER,
   maxInFlight: null,
+  governance: new RouteGovernance("chat", DEFAULT_ROUTE_GOVERNANCE),
   targetModels: ["echo", "claude"],
 };
 

@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import { GatewayError } from "../canonical/index.js";
 import { DEFAULT_FAILURE_POLICY, type FailurePolicy } from "../config/failure-policy.js";
 import { DEFAULT_CIRCUIT_BREAKER } from "../config/resilience-settings.js";
+import { DEFAULT_ROUTE_GOVERNANCE } from "../config/route-governance.js";
 import { DEFAULT_UPSTREAM_TIMEOUTS } from "../config/route-timeouts.js";
+import { RouteGovernance } from "../governance/route-governance.js";
 import type { UpstreamTarget } from "../providers/upstream-target.js";
 import { CircuitBreaker } from "./circuit-breaker.js";
 import { callWithResilience } from "./resilient-call.js";
@@ -21,6 +23,7 @@ function target(label: string, threshold = 5): RouteTarget {
       cooldownMs: 60_000,
       rampUpMs: 0,
     }),
+    price: undefined,
   };
 }
 
@@ -40,6 +43,7 @@ function route(
     failurePolicy: { ...DEFAULT_FAILURE_POLICY, ...options.policy },
     circuitBreaker: { ...DEFAULT_CIRCUIT_BREAKER, failFast: options.failFast ?? false },
     maxInFlight: null,
+    governance: new RouteGovernance("r", DEFAULT_ROUTE_GOVERNANCE),
     targetModels: targets.map((target) => target.upstream.model),
   };
 }

@@ -81,5 +81,6 @@ export function continuationTargets(route: Route, broken: RouteTarget | undefine
  * stream), never a content-policy refusal or another verdict on the request itself.
  */
 export function continuesAfter(error: GatewayError): boolean {
-  return countsAgainstTarget(failureKindOf(error));
+  // The gateway's own limits and budgets ended it: another target would be refused the same.
+  return error.limit === undefined && countsAgainstTarget(failureKindOf(error));
 }
