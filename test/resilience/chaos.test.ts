@@ -41,7 +41,12 @@ beforeAll(async () => {
         targets: [openAITarget(flaky.url, "gpt-flaky", faulty), anthropicTarget(steady, "claude-steady")],
         retries: quickRetries,
         // A breaker that opens and recovers within the run, so it is part of the chaos too.
-        circuit_breaker: { failure_threshold: 5, cooldown_seconds: 0.2, ramp_up_seconds: 0.2 },
+        circuit_breaker: {
+          failure_threshold: 5,
+          cooldown_seconds: 0.2,
+          ramp_up_seconds: 0.2,
+          probe_interval_seconds: 0.2,
+        },
       },
       {
         name: "doomed",
