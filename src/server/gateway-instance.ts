@@ -160,6 +160,7 @@ export class GatewayInstance {
     this.holder.current.retire();
     await this.pools.closeAll();
     await this.governance.close();
+    await this.responses.close();
     await this.ownCoordinator?.close();
   }
 }
