@@ -185,6 +185,31 @@ function switchyardMessages(upstream: UpstreamShape): Scenario {
   };
 }
 
+/**
+ * OpenAI's Responses API, as Codex calls it (statelessly, `store: false`): relayed to an OpenAI route (the
+ * upstream's own Responses API), translated for Anthropic. Its baseline is the direct OpenAI chat call.
+ */
+function switchyardResponses(upstream: UpstreamShape): Scenario {
+  return {
+    id: `switchyard-responses-api-${upstream}`,
+    label: `Switchyard Responses API -> ${upstream === "openai" ? "OpenAI (pass-through)" : "Anthropic (translated)"}`,
+    server: "switchyard",
+    upstream,
+    streams: true,
+    call: (pace) => ({
+      path: "/v1/responses",
+      headers: JSON_TYPE,
+      body: JSON.stringify({
+        model: routeName(upstream, pace),
+        input: PROMPT,
+        max_output_tokens: 64,
+        store: false,
+        ...(pace !== "instant" && { stream: true }),
+      }),
+    }),
+  };
+}
+
 export const SCENARIOS: readonly Scenario[] = [
   direct("openai"),
   direct("anthropic"),
@@ -200,6 +225,8 @@ export const SCENARIOS: readonly Scenario[] = [
   switchyardMlflow("anthropic"),
   switchyardMessages("anthropic"),
   switchyardMessages("openai"),
+  switchyardResponses("openai"),
+  switchyardResponses("anthropic"),
 ];
 
 /** The direct call each scenario's added latency is measured against: the same upstream, no hop. */

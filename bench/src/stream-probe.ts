@@ -18,8 +18,12 @@ export interface StreamTiming {
   error?: string;
 }
 
-/** What a clean end looks like: `data: [DONE]` (OpenAI shape) or `message_stop` (Anthropic shape). */
-const CLEAN_END = /data: \[DONE\]\s*$|"type":"message_stop"\}\s*$/;
+/**
+ * What a clean end looks like: `data: [DONE]` (OpenAI chat), `message_stop` (Anthropic), or a last event
+ * `response.completed` (OpenAI Responses).
+ */
+const CLEAN_END =
+  /data: \[DONE\]\s*$|"type":"message_stop"\}\s*$|event: response\.completed\ndata: [^\n]*\s*$/;
 
 export function timeStream(
   origin: string,

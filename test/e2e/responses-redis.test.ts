@@ -150,6 +150,7 @@ describe.skipIf(!hasRedis)("stored responses in Redis, across two gateway proces
       const error = await viaSecond.responses.retrieve(created.id).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(OpenAI.APIError);
       expect((error as InstanceType<typeof OpenAI.APIError>).status).toBe(503);
+      expect((error as InstanceType<typeof OpenAI.APIError>).headers?.get("retry-after")).toBe("1");
       expect((error as Error).message).toContain("response store");
       const answered = await viaFirst.responses.create({ model: "chat", input: "During the outage." });
       expect(answered.output_text).toBe("During the outage.");
