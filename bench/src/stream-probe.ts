@@ -22,6 +22,7 @@ export interface StreamTiming {
  * What a clean end looks like: `data: [DONE]` (OpenAI chat), `message_stop` (Anthropic), or a last event
  * `response.completed` (OpenAI Responses).
  */
+const TAIL_CHARS = 4096;
 const CLEAN_END =
   /data: \[DONE\]\s*$|"type":"message_stop"\}\s*$|event: response\.completed\ndata: [^\n]*\s*$/;
 
@@ -57,7 +58,8 @@ export function timeStream(
           last = now;
           chunks++;
           if (Number.isNaN(firstDataMs) && chunk.includes("data:")) firstDataMs = now - start;
-          tail = (tail + chunk.toString("latin1")).slice(-200);
+          // Long enough for a Responses stream's last event, which carries the whole response.
+          tail = (tail + chunk.toString("latin1")).slice(-TAIL_CHARS);
         });
         response.on("end", () => {
           const clean = status === 200 && CLEAN_END.test(tail);
