@@ -10,10 +10,11 @@ import type { StoredResponse } from "../response-store/response-store.js";
  * same item always has the same id and `after` pages reliably. Messages are listed in OpenAI's item form (typed
  * content parts, a status).
  */
+/** The query as it arrives: every value a string (or repeated). */
 export interface InputItemsQuery {
-  after?: string;
-  limit?: number;
-  order?: "asc" | "desc";
+  after?: unknown;
+  limit?: unknown;
+  order?: unknown;
 }
 
 export interface InputItemsPage {
@@ -28,7 +29,7 @@ const DEFAULT_LIMIT = 20;
 const MAX_LIMIT = 100;
 
 export function listInputItems(stored: StoredResponse, query: InputItemsQuery): InputItemsPage {
-  const limit = query.limit ?? DEFAULT_LIMIT;
+  const limit = query.limit === undefined ? DEFAULT_LIMIT : Number(query.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)
     throw new GatewayError("invalid_parameter", `'limit' must be an integer from 1 to ${MAX_LIMIT}.`, {
       param: "limit",
@@ -36,14 +37,17 @@ export function listInputItems(stored: StoredResponse, query: InputItemsQuery): 
   const responseId = String(stored.response.id);
   const items = stored.input.map((item, index) => listed(item, responseId, index));
   // OpenAI lists newest first unless asked otherwise.
-  if ((query.order ?? "desc") === "desc") items.reverse();
+  const order = query.order ?? "desc";
+  if (order !== "asc" && order !== "desc")
+    throw new GatewayError("invalid_parameter", "'order' must be 'asc' or 'desc'.", { param: "order" });
+  if (order === "desc") items.reverse();
   let start = 0;
   if (query.after !== undefined) {
     const at = items.findIndex((item) => item.id === query.after);
     if (at === -1)
       throw new GatewayError(
         "invalid_parameter",
-        `No input item with id '${query.after}' in this response.`,
+        `No input item with id '${String(query.after)}' in this response.`,
         {
           param: "after",
         },
@@ -63,13 +67,22 @@ export function listInputItems(stored: StoredResponse, query: InputItemsQuery): 
 function listed(item: unknown, responseId: string, index: number): JsonRecord {
   const record: JsonRecord = typeof item === "object" && item !== null ? { ...(item as JsonRecord) } : {};
   const isMessage = record.type === undefined || record.type === "message";
-  if (typeof record.id !== "string") record.id = derivedId(isMessage ? "msg" : "item", responseId, index);
-  if (!isMessage) return record;
-  const content =
-    typeof record.content === "string"
-      ? [{ type: record.role === "assistant" ? "output_text" : "input_text", text: record.content }]
-      : record.content;
-  return { id: record.id, type: "message", role: record.role, content, status: record.status ?? "completed" };
+  const id =
+    typeof record.id === "string" ? record.id : derivedId(isMessage ? "msg" : "item", responseId, index);
+  // Items returned by the API carry their status (function calls and their outputs included).
+  if (!isMessage) return { ...record, id, status: record.status ?? "completed" };
+  const assistant = record.role === "assistant";
+  const parts = typeof record.content === "string" ? [{ text: record.content }] : record.content;
+  const content = Array.isArray(parts)
+    ? parts.map((part: JsonRecord) =>
+        assistant
+          ? { type: "output_text", annotations: [], ...part }
+          : part.type === undefined
+            ? { type: "input_text", ...part }
+            : part,
+      )
+    : parts;
+  return { id, type: "message", role: record.role, content, status: record.status ?? "completed" };
 }
 
 function derivedId(prefix: string, responseId: string, index: number): string {

@@ -62,7 +62,10 @@ export const responsesSettingsSchema = z
         url: z.string().min(1).optional(),
         key_prefix: z
           .string()
-          .regex(/^[A-Za-z0-9_.:-]{1,64}$/, "must be 1 to 64 letters, digits, '_', '.', ':' or '-'")
+          .regex(
+            /^[A-Za-z0-9_.:{}-]{1,64}$/,
+            "must be 1 to 64 letters, digits, '_', '.', ':', '-', '{' or '}'",
+          )
           .optional(),
         command_timeout_ms: z.number().int().min(1).max(60_000).optional(),
       })
