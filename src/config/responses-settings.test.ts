@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "./parse-config.js";
 
@@ -53,18 +52,5 @@ describe("responses.store", () => {
       "governance:\n  store:\n    kind: redis\n    url: redis://127.0.0.1:6379/0\nresponses:\n  store:\n    kind: off\n",
     );
     expect(parsed.ok && parsed.config.responses?.store.kind).toBe("off");
-  });
-});
-
-describe("docs/agent-apis.md's response store examples", () => {
-  const markdown = readFileSync(new URL("../../docs/agent-apis.md", import.meta.url), "utf8");
-  const blocks = [...markdown.matchAll(/```yaml\n(responses:[\s\S]*?)```/g)].map((match) => match[1] ?? "");
-
-  it("parse as written", () => {
-    expect(blocks).toHaveLength(2);
-    for (const block of blocks) {
-      const parsed = parse(block, { SWITCHYARD_REDIS_URL: "redis://127.0.0.1:6379/0" });
-      expect(parsed.ok ? [] : parsed.issues).toEqual([]);
-    }
   });
 });
