@@ -57,7 +57,7 @@ describe.skipIf(!hasRedis)("stored responses in Redis, across two gateway proces
     await second?.stop();
     inspector?.disconnect();
     await redis?.close();
-  });
+  }, START_TIMEOUT_MS);
 
   it("continues through one process a response created through the other, and retrieves it there", async () => {
     const created = await viaFirst.responses.create({ model: "chat", input: "My name is Ada." });
