@@ -89,8 +89,16 @@ function specOf(name: ServerName, options: StackOptions): ServerSpec | string {
       };
     }
     case "switchyard":
+    case "switchyard-traced":
       return {
         name,
+        // Tracing is configured the OpenTelemetry way; the mock takes the exports and drops them.
+        ...(name === "switchyard-traced" && {
+          env: {
+            OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${PORTS.mock}`,
+            OTEL_SERVICE_NAME: "switchyard-bench",
+          },
+        }),
         command: node,
         args: [
           // Cluster workers inherit the primary's execArgv, so each writes its own profile when it exits.
@@ -118,7 +126,7 @@ function assertPortFree(port: number): Promise<void> {
     const probe = createServer();
     probe.once("error", (error) =>
       reject(
-        new Error(`port ${port} on 127.0.0.1 is taken (${error.message}); the bench needs ports 18100-18103`),
+        new Error(`port ${port} on 127.0.0.1 is taken (${error.message}); the bench needs ports 18100-18104`),
       ),
     );
     probe.listen(port, "127.0.0.1", () => probe.close(() => resolve()));
@@ -129,8 +137,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   for (const name of options.servers) await assertPortFree(PORTS[name]);
   const running = new Map<ServerName, ServerProcess>();
   const unavailable = new Map<ServerName, string>();
+  // The mock last: the traced Switchyard flushes its last spans to it on the way out, and a flush that cannot
+  // land would hold the process until it is killed (which loses its CPU profile, too).
   const stop = async (): Promise<void> => {
-    await Promise.all([...running.values()].map((server) => server.stop()));
+    await Promise.all(
+      [...running.values()].filter((server) => server.name !== "mock").map((server) => server.stop()),
+    );
+    await running.get("mock")?.stop();
   };
   // If the runner dies, its servers must not outlive it.
   process.once("exit", () => {

@@ -1,5 +1,6 @@
 import { probeLatency } from "./latency-probe.js";
 import { runLoad } from "./load-generator.js";
+import type { SearchPlan } from "./rate-search.js";
 import { type RssTracker, serverCpuMs } from "./rss-tracker.js";
 import { type Scenario, urlOf } from "./scenarios.js";
 import type { ServerProcess } from "./server-process.js";
@@ -10,6 +11,7 @@ import {
   timeConcurrentStreams,
   timeSequentialStreams,
 } from "./stream-probe.js";
+import { type SustainedResult, searchSustainedRate } from "./sustained-search.js";
 
 /** One round of each measurement over a list of scenarios; the runner interleaves them over rounds. */
 
@@ -22,8 +24,11 @@ export interface Settings {
   throughputDurationS: number;
   throughputWarmupS: number;
   ttftStreams: number;
-  concurrentStreams: number;
+  /** Concurrent-stream counts tried in turn; a scenario stops at the first that is not stall-free. */
+  concurrentLevels: number[];
   stallGapMs: number;
+  /** The stepped search for sustained throughput against the 20 ms upstream; its steps last `stepS`. */
+  sustained: SearchPlan & { stepS: number };
   workers: number;
 }
 
@@ -78,7 +83,7 @@ export async function throughputRound(
   const results: Record<string, ThroughputRound> = {};
   for (const scenario of scenarios) {
     const server = serverOf(scenario);
-    const stopSampling = rss?.sampleWhile(server);
+    const stopSampling = rss?.sampleWhile(server, "throughput");
     const cpuBefore = serverCpuMs(server);
     const load = await runLoad(urlOf(scenario), scenario.call("instant"), { connections, durationS });
     const cpuMs = serverCpuMs(server) - cpuBefore;
@@ -108,23 +113,55 @@ export async function ttftRound(
   return results;
 }
 
+/** Each scenario at each level of `concurrentLevels` in turn, up to the first level with a stall or failure. */
 export async function concurrentRound(
   scenarios: readonly Scenario[],
   settings: Settings,
   serverOf: ServerOf,
   rss: RssTracker,
-): Promise<Record<string, ConcurrentStreamsResult>> {
-  const results: Record<string, ConcurrentStreamsResult> = {};
+): Promise<Record<string, ConcurrentStreamsResult[]>> {
+  const results: Record<string, ConcurrentStreamsResult[]> = {};
   for (const scenario of scenarios) {
-    const stopSampling = rss.sampleWhile(serverOf(scenario));
-    results[scenario.id] = await timeConcurrentStreams(
+    const levels: ConcurrentStreamsResult[] = [];
+    const stopSampling = rss.sampleWhile(serverOf(scenario), "streams");
+    for (const count of settings.concurrentLevels) {
+      const result = await timeConcurrentStreams(
+        urlOf(scenario),
+        scenario.call("concurrent"),
+        scenario.call("instant"),
+        count,
+        settings.stallGapMs,
+      );
+      levels.push(result);
+      if (result.ok < count) break;
+    }
+    stopSampling();
+    results[scenario.id] = levels;
+  }
+  return results;
+}
+
+/** The stepped search for each scenario, against the 20 ms upstream. */
+export async function sustainedRound(
+  scenarios: readonly Scenario[],
+  settings: Settings,
+  serverOf: ServerOf,
+  rss: RssTracker,
+  progress: (message: string) => void,
+): Promise<Record<string, SustainedResult>> {
+  const results: Record<string, SustainedResult> = {};
+  for (const scenario of scenarios) {
+    const server = serverOf(scenario);
+    const stopSampling = rss.sampleWhile(server, "sustained");
+    const result = await searchSustainedRate(
       urlOf(scenario),
-      scenario.call("concurrent"),
-      scenario.call("instant"),
-      settings.concurrentStreams,
-      settings.stallGapMs,
+      scenario.call("sustained"),
+      settings.sustained,
+      () => serverCpuMs(server),
     );
     stopSampling();
+    progress(`  ${scenario.id}: ${Math.round(result.rate)} req/s sustained (${result.steps.length} steps)`);
+    results[scenario.id] = result;
   }
   return results;
 }

@@ -9,6 +9,7 @@ import { responsesBodies } from "./mock-responses-bodies.js";
  *   /v1/...               instant: the answer at once (a stream in one write of 20 chunks)
  *   /delay-<ms>/v1/...    fixed delay: the answer after <ms> milliseconds
  *   /paced-<n>x<ms>/v1/... paced SSE: n chunks, one write every <ms> (JSON answers are instant)
+ * It also takes OTLP trace exports (`POST /v1/traces`) for the Switchyard with tracing on, and drops them.
  * Usage: node mock-upstream.js <port>
  */
 
@@ -86,7 +87,21 @@ function answer(response: ServerResponse, mode: Mode, stream: boolean): void {
   next();
 }
 
+/** An empty body is a complete ExportTraceServiceResponse in both OTLP encodings' (protobuf: no fields set). */
+function acceptTraces(request: IncomingMessage, response: ServerResponse): void {
+  request.resume();
+  request.on("end", () => {
+    const json = (request.headers["content-type"] ?? "").includes("json");
+    response.writeHead(200, { "content-type": json ? "application/json" : "application/x-protobuf" });
+    response.end(json ? "{}" : "");
+  });
+}
+
 function handle(request: IncomingMessage, response: ServerResponse): void {
+  if (request.url === "/v1/traces") {
+    acceptTraces(request, response);
+    return;
+  }
   const mode = modeOf(request.url ?? "/");
   const parts: Buffer[] = [];
   request.on("data", (part: Buffer) => parts.push(part));

@@ -10,15 +10,32 @@ import {
   concurrentRound,
   latencyRound,
   type Settings,
+  sustainedRound,
   throughputRound,
   ttftRound,
   warmUpStreams,
 } from "./measure-phases.js";
 import { cpuTimeMs } from "./proc-stats.js";
 import { profileTable, summariseBusiestProfile } from "./profile-summary.js";
-import { latencyThroughputTable, rssTable, streamingTable, targetsTable } from "./report-table.js";
+import {
+  concurrentTable,
+  latencyTable,
+  rssTable,
+  streamingTable,
+  sustainedTable,
+  targetsTable,
+  throughputTable,
+} from "./report-table.js";
 import { RssTracker, serverCpuMs } from "./rss-tracker.js";
-import { baselineOf, PACING, SCENARIOS, type Scenario, type ServerName } from "./scenarios.js";
+import {
+  baselineOf,
+  isSwitchyard,
+  PACING,
+  SCENARIOS,
+  type Scenario,
+  type ServerName,
+  UPSTREAM_DELAY,
+} from "./scenarios.js";
 import { smokeTest } from "./smoke-test.js";
 import { checkTargets } from "./targets.js";
 
@@ -102,7 +119,7 @@ async function main(): Promise<void> {
     // Quick runs keep the 512-stream test to the servers it judges (the bare proxy and Switchyard): the direct
     // calls and Portkey take the longest there and judge nothing.
     const concurrentStreaming = settings.quick
-      ? streaming.filter((scenario) => scenario.server === "proxy" || scenario.server === "switchyard")
+      ? streaming.filter((scenario) => scenario.server === "proxy" || isSwitchyard(scenario))
       : streaming;
     if (settings.throughputWarmupS > 0) {
       progress(`warm-up: ${settings.throughputWarmupS} s per scenario at 32 connections`);
@@ -133,10 +150,24 @@ async function main(): Promise<void> {
       }
       progress(`${label}: time to first token, ${settings.ttftStreams} paced streams each`);
       const ttft = await ttftRound(rotate(streaming, round), settings);
-      progress(`${label}: ${settings.concurrentStreams} concurrent paced streams`);
+      progress(`${label}: concurrent paced streams, ${settings.concurrentLevels.join(", ")}`);
       const concurrent = await concurrentRound(rotate(concurrentStreaming, round), settings, serverOf, rss);
-      rounds.push({ latency, throughput, ttft, concurrent });
+      // The stepped search is the longest measurement: once per run, in the first round.
+      let sustained: RoundData["sustained"];
+      if (round === 0) {
+        progress(
+          `${label}: sustained throughput against the ${UPSTREAM_DELAY.delayMs} ms upstream (stepped search)`,
+        );
+        // Quick runs search only the servers it judges; a full run also searches the direct calls (the ceiling
+        // of the load generator and mock on their core).
+        const searched = settings.quick ? order.filter((scenario) => scenario.server !== "mock") : order;
+        sustained = await sustainedRound(searched, settings, serverOf, rss, progress);
+      }
+      rounds.push({ latency, throughput, ttft, concurrent, ...(sustained !== undefined && { sustained }) });
     }
+    // Memory after the load, once the servers have been idle for a moment.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    for (const server of stack.running.values()) rss.recordAfter(server);
 
     const machineLoad = {
       before: loadBefore,
@@ -144,19 +175,34 @@ async function main(): Promise<void> {
       otherProcessesCores: stopForeignMeter(),
     };
     const summaries = summarise(scenarios, rounds);
-    const checks = checkTargets(summaries, settings.concurrentStreams);
+    const topLevel = Math.max(...settings.concurrentLevels);
+    const checks = checkTargets(summaries, topLevel, rss);
     const levels = settings.connections.map(String);
     const markdown = [
       `Machine: ${describeMachine(machine)}. Pinning: ${cpu.description}. Switchyard workers: ${workers}. Other processes used ${machineLoad.otherProcessesCores ?? "?"} cores on average during the run (before it: ${describeLoad(machineLoad.before)}).`,
       `Switchyard: ${revision}. Mode: ${settings.quick ? "quick" : "full"}, ${settings.rounds} round(s), medians over rounds; added = minus the direct call to the same upstream in the same round.`,
       "",
-      latencyThroughputTable(summaries, levels),
+      "Latency at 1 connection, instant upstream (added: minus the direct call; over proxy: minus the bare proxy's added, same round):",
       "",
-      `Streams: ${PACING.ttft.chunks} chunks ${PACING.ttft.intervalMs} ms apart for TTFT (one at a time, percentiles over all rounds); ${settings.concurrentStreams} concurrent streams of ${PACING.concurrent.chunks} chunks ${PACING.concurrent.intervalMs} ms apart (a stall: a silence over ${settings.stallGapMs} ms; worst round).`,
+      latencyTable(summaries),
       "",
-      streamingTable(summaries, settings.concurrentStreams),
+      "Throughput, closed loop, instant upstream; CPU µs per request of the server's processes:",
       "",
-      rssTable(rss.idle, rss.underLoad),
+      throughputTable(summaries, levels),
+      "",
+      `Sustained throughput against a ${UPSTREAM_DELAY.delayMs} ms upstream: the highest open-loop rate with p99 < 1 s, < 0.1% errors and at least 95% of the rate served (stepped search: doubling, then ${settings.sustained.refinements} bisection step(s); ${settings.sustained.stepS} s steps):`,
+      "",
+      sustainedTable(summaries),
+      "",
+      `Streams of ${PACING.ttft.chunks} deltas ${PACING.ttft.intervalMs} ms apart, one at a time (percentiles over all rounds; per token: the gap after the token before it, as the client sees it):`,
+      "",
+      streamingTable(summaries),
+      "",
+      `Concurrent streams of ${PACING.concurrent.chunks} chunks ${PACING.concurrent.intervalMs} ms apart, each on its own connection (a stall: a silence over ${settings.stallGapMs} ms; worst round; a path stops at its first level that is not stall-free):`,
+      "",
+      concurrentTable(summaries, settings.concurrentLevels),
+      "",
+      rssTable(rss),
       "",
       targetsTable(checks),
       ...Object.entries(unavailable).map(([name, reason]) => `\nUnavailable: ${name}: ${reason}`),
@@ -175,7 +221,15 @@ async function main(): Promise<void> {
       unavailable,
       summaries,
       targets: checks,
-      rss: { idleMiB: Object.fromEntries(rss.idle), peakUnderLoadMiB: Object.fromEntries(rss.underLoad) },
+      rss: {
+        idleMiB: Object.fromEntries(rss.idle),
+        afterMiB: Object.fromEntries(rss.after),
+        primaryIdleMiB: Object.fromEntries(rss.primaryIdle),
+        primaryAfterMiB: Object.fromEntries(rss.primaryAfter),
+        peakUnderLoadMiB: Object.fromEntries(
+          [...rss.underLoad].map(([kind, byServer]) => [kind, Object.fromEntries(byServer)]),
+        ),
+      },
       rounds,
     };
     writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);

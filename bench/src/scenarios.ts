@@ -4,16 +4,28 @@
  * for an instant answer and for the two paced streams.
  */
 
-export const PORTS = { mock: 18100, proxy: 18101, portkey: 18102, switchyard: 18103 } as const;
+export const PORTS = {
+  mock: 18100,
+  proxy: 18101,
+  portkey: 18102,
+  switchyard: 18103,
+  /** The same Switchyard and config with tracing on (spans exported to the mock's OTLP endpoint). */
+  "switchyard-traced": 18104,
+} as const;
 export type ServerName = keyof typeof PORTS;
 export type UpstreamShape = "openai" | "anthropic";
 
-/** Instant answers; paced streams for time to first token (20 x 10 ms); paced streams for concurrency (20 x 50 ms). */
-export type Pace = "instant" | "ttft" | "concurrent";
+/**
+ * Instant answers; paced streams for time to first token and per-token latency (64 deltas 20 ms apart, as the
+ * independent cross-gateway benchmark paces them); paced streams for concurrency (20 x 50 ms); a 20 ms upstream
+ * for sustained throughput.
+ */
+export type Pace = "instant" | "ttft" | "concurrent" | "sustained";
 export const PACING = {
-  ttft: { chunks: 20, intervalMs: 10, pathSegment: "/paced-20x10", routeSuffix: "-paced" },
+  ttft: { chunks: 64, intervalMs: 20, pathSegment: "/paced-64x20", routeSuffix: "-paced" },
   concurrent: { chunks: 20, intervalMs: 50, pathSegment: "/paced-20x50", routeSuffix: "-paced-slow" },
 } as const;
+export const UPSTREAM_DELAY = { delayMs: 20, pathSegment: "/delay-20", routeSuffix: "-delay" } as const;
 
 export interface HttpCall {
   path: string;
@@ -28,6 +40,8 @@ export interface Scenario {
   upstream: UpstreamShape;
   /** Whether it can stream (the MLflow gateway API cannot). */
   streams: boolean;
+  /** Whether the request or answer is translated between dialects (its throughput target is lower). */
+  translated: boolean;
   call(pace: Pace): HttpCall;
 }
 
@@ -47,11 +61,14 @@ function openaiBody(model: string, stream: boolean): string {
 }
 
 function pathSegment(pace: Pace): string {
-  return pace === "instant" ? "" : PACING[pace].pathSegment;
+  if (pace === "instant") return "";
+  return pace === "sustained" ? UPSTREAM_DELAY.pathSegment : PACING[pace].pathSegment;
 }
 
-function routeName(upstream: UpstreamShape, pace: Pace): string {
-  return pace === "instant" ? upstream : `${upstream}${PACING[pace].routeSuffix}`;
+/** The bench config's route for an upstream shape (or provider) and pace: `openai`, `openai-paced`, ... */
+function routeName(upstream: string, pace: Pace): string {
+  if (pace === "instant") return upstream;
+  return `${upstream}${pace === "sustained" ? UPSTREAM_DELAY.routeSuffix : PACING[pace].routeSuffix}`;
 }
 
 function direct(upstream: UpstreamShape): Scenario {
@@ -61,8 +78,9 @@ function direct(upstream: UpstreamShape): Scenario {
     server: "mock",
     upstream,
     streams: true,
+    translated: false,
     call: (pace) => {
-      const stream = pace !== "instant";
+      const stream = pace === "ttft" || pace === "concurrent";
       if (upstream === "openai") {
         return {
           path: `${pathSegment(pace)}/v1/chat/completions`,
@@ -87,6 +105,7 @@ const bareProxy: Scenario = {
   server: "proxy",
   upstream: "openai",
   streams: true,
+  translated: false,
   call: (pace) => direct("openai").call(pace),
 };
 
@@ -97,6 +116,7 @@ function portkey(upstream: UpstreamShape): Scenario {
     server: "portkey",
     upstream,
     streams: true,
+    translated: upstream !== "openai",
     call: (pace) => ({
       path: "/v1/chat/completions",
       // Portkey's custom host replaces the provider's base URL, path prefix included.
@@ -106,43 +126,57 @@ function portkey(upstream: UpstreamShape): Scenario {
         "x-portkey-provider": upstream,
         "x-portkey-custom-host": `http://127.0.0.1:${PORTS.mock}${pathSegment(pace)}/v1`,
       },
-      body: openaiBody(upstream === "openai" ? "gpt-4o-mini" : "claude-bench", pace !== "instant"),
+      body: openaiBody(upstream === "openai" ? "gpt-4o-mini" : "claude-bench", streamed(pace)),
     }),
   };
 }
 
-/** `withKey`: the same path with a gateway key checked on every request (auth on). */
-function switchyardOpenAI(upstream: UpstreamShape, withKey = false): Scenario {
+function streamed(pace: Pace): boolean {
+  return pace === "ttft" || pace === "concurrent";
+}
+
+/**
+ * `variant`: "key" is the same path with a gateway key checked on every request (auth on); "traced" is the
+ * same path on the Switchyard with tracing on.
+ */
+function switchyardOpenAI(upstream: UpstreamShape, variant?: "key" | "traced"): Scenario {
+  const suffix = variant === undefined ? "" : `-${variant}`;
+  const note = variant === "key" ? ", gateway key" : variant === "traced" ? ", tracing on" : "";
   return {
-    id: `switchyard-openai-api-${upstream}${withKey ? "-key" : ""}`,
-    label: `Switchyard OpenAI API -> ${upstream === "openai" ? "OpenAI (pass-through)" : "Anthropic (translated)"}${withKey ? ", gateway key" : ""}`,
-    server: "switchyard",
+    id: `switchyard-openai-api-${upstream}${suffix}`,
+    label: `Switchyard OpenAI API -> ${upstream === "openai" ? "OpenAI (pass-through)" : "Anthropic (translated)"}${note}`,
+    server: variant === "traced" ? "switchyard-traced" : "switchyard",
     upstream,
     streams: true,
+    translated: upstream !== "openai",
     call: (pace) => ({
       path: "/v1/chat/completions",
-      headers: withKey ? WITH_KEY : JSON_TYPE,
-      body: openaiBody(routeName(upstream, pace), pace !== "instant"),
+      headers: variant === "key" ? WITH_KEY : JSON_TYPE,
+      body: openaiBody(routeName(upstream, pace), streamed(pace)),
     }),
   };
 }
 
 /**
  * The pass-through path on routes with five limits (rpm, rph, rpd, tpm, concurrency; never reached): what
- * admission before the call and settle after it add, next to `switchyard-openai-api-openai`.
+ * admission before the call and settle after it add, next to `switchyard-openai-api-openai`; with a gateway key
+ * too, auth and limits on together.
  */
-const switchyardLimited: Scenario = {
-  id: "switchyard-openai-api-openai-limits",
-  label: "Switchyard OpenAI API -> OpenAI (pass-through), 5 limits",
-  server: "switchyard",
-  upstream: "openai",
-  streams: true,
-  call: (pace) => ({
-    path: "/v1/chat/completions",
-    headers: JSON_TYPE,
-    body: openaiBody(`${routeName("openai", pace)}-limits`, pace !== "instant"),
-  }),
-};
+function switchyardLimited(withKey: boolean): Scenario {
+  return {
+    id: `switchyard-openai-api-openai${withKey ? "-key" : ""}-limits`,
+    label: `Switchyard OpenAI API -> OpenAI (pass-through), ${withKey ? "gateway key and " : ""}5 limits`,
+    server: "switchyard",
+    upstream: "openai",
+    streams: true,
+    translated: false,
+    call: (pace) => ({
+      path: "/v1/chat/completions",
+      headers: withKey ? WITH_KEY : JSON_TYPE,
+      body: openaiBody(`${routeName("openai", pace)}-limits`, streamed(pace)),
+    }),
+  };
+}
 
 /**
  * An OpenAI-compatible provider that is not OpenAI, on the same OpenAI-shaped upstream: Mistral, whose declared
@@ -156,13 +190,11 @@ const switchyardMistral: Scenario = {
   server: "switchyard",
   upstream: "openai",
   streams: true,
+  translated: false,
   call: (pace) => ({
     path: "/v1/chat/completions",
     headers: JSON_TYPE,
-    body: openaiBody(
-      pace === "instant" ? "mistral" : `mistral${PACING[pace].routeSuffix}`,
-      pace !== "instant",
-    ),
+    body: openaiBody(routeName("mistral", pace), streamed(pace)),
   }),
 };
 
@@ -173,8 +205,9 @@ function switchyardMlflow(upstream: UpstreamShape, withKey = false): Scenario {
     server: "switchyard",
     upstream,
     streams: false,
-    call: () => ({
-      path: `/gateway/${upstream}/invocations`,
+    translated: true,
+    call: (pace) => ({
+      path: `/gateway/${routeName(upstream, pace)}/invocations`,
       headers: withKey ? WITH_KEY : JSON_TYPE,
       body: JSON.stringify({ messages: PROMPT, max_tokens: 64 }),
     }),
@@ -189,6 +222,7 @@ function switchyardMessages(upstream: UpstreamShape): Scenario {
     server: "switchyard",
     upstream,
     streams: true,
+    translated: upstream !== "anthropic",
     call: (pace) => ({
       path: "/v1/messages",
       headers: { ...JSON_TYPE, "anthropic-version": "2023-06-01" },
@@ -196,36 +230,36 @@ function switchyardMessages(upstream: UpstreamShape): Scenario {
         model: routeName(upstream, pace),
         max_tokens: 64,
         messages: PROMPT,
-        ...(pace !== "instant" && { stream: true }),
+        ...(streamed(pace) && { stream: true }),
       }),
     }),
   };
 }
 
 /**
- * OpenAI's Responses API, as Codex calls it (statelessly, `store: false`): relayed to an OpenAI route (the
- * upstream's own Responses API), translated for Anthropic. Its baseline is the direct OpenAI chat call.
+ * OpenAI's Responses API, as Codex calls it (`store: false`, the conversation sent whole), on an Anthropic
+ * route: translated both ways. (To an OpenAI route it is relayed to the upstream's own /v1/responses, which
+ * the bench's mock does not serve.)
  */
-function switchyardResponses(upstream: UpstreamShape): Scenario {
-  return {
-    id: `switchyard-responses-api-${upstream}`,
-    label: `Switchyard Responses API -> ${upstream === "openai" ? "OpenAI (pass-through)" : "Anthropic (translated)"}`,
-    server: "switchyard",
-    upstream,
-    streams: true,
-    call: (pace) => ({
-      path: "/v1/responses",
-      headers: JSON_TYPE,
-      body: JSON.stringify({
-        model: routeName(upstream, pace),
-        input: PROMPT,
-        max_output_tokens: 64,
-        store: false,
-        ...(pace !== "instant" && { stream: true }),
-      }),
+const switchyardResponses: Scenario = {
+  id: "switchyard-responses-api-anthropic",
+  label: "Switchyard Responses API -> Anthropic (translated)",
+  server: "switchyard",
+  upstream: "anthropic",
+  streams: true,
+  translated: true,
+  call: (pace) => ({
+    path: "/v1/responses",
+    headers: JSON_TYPE,
+    body: JSON.stringify({
+      model: routeName("anthropic", pace),
+      input: PROMPT,
+      max_output_tokens: 64,
+      store: false,
+      ...(streamed(pace) && { stream: true }),
     }),
-  };
-}
+  }),
+};
 
 export const SCENARIOS: readonly Scenario[] = [
   direct("openai"),
@@ -234,18 +268,25 @@ export const SCENARIOS: readonly Scenario[] = [
   portkey("openai"),
   portkey("anthropic"),
   switchyardOpenAI("openai"),
-  switchyardOpenAI("openai", true),
+  switchyardOpenAI("openai", "key"),
+  switchyardOpenAI("openai", "traced"),
   switchyardOpenAI("anthropic"),
-  switchyardLimited,
+  switchyardOpenAI("anthropic", "traced"),
+  switchyardLimited(false),
+  switchyardLimited(true),
   switchyardMistral,
   switchyardMlflow("openai"),
   switchyardMlflow("openai", true),
   switchyardMlflow("anthropic"),
   switchyardMessages("anthropic"),
   switchyardMessages("openai"),
-  switchyardResponses("openai"),
-  switchyardResponses("anthropic"),
+  switchyardResponses,
 ];
+
+/** Whether a scenario goes through Switchyard (with or without tracing). */
+export function isSwitchyard(scenario: { server: string }): boolean {
+  return scenario.server === "switchyard" || scenario.server === "switchyard-traced";
+}
 
 /** The direct call each scenario's added latency is measured against: the same upstream, no hop. */
 export function baselineOf(scenario: Scenario): string {

@@ -13,6 +13,8 @@ export interface ServerProcess {
   startedAt: number;
   /** The serving processes: a cluster primary's workers, else the process itself. */
   servingPids(): number[];
+  /** A cluster primary that does not serve itself (Switchyard's), else undefined. */
+  primaryPid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -54,6 +56,7 @@ export async function startServer(spec: ServerSpec, logDir: string): Promise<Ser
       const workers = childPids(pid);
       return workers.length > 0 ? workers : [pid];
     },
+    primaryPid: spec.clustered ? pid : undefined,
     stop: () => stopChild(child),
   };
 }

@@ -15,22 +15,24 @@ export interface StreamTiming {
   /** Longest silence between two received chunks (after the first), in ms. */
   maxGapMs: number;
   chunks: number;
+  /** When each chunk holding `data:` arrived, ms from sending (kept only when asked for: per-token latency). */
+  arrivalsMs?: number[];
   error?: string;
 }
 
 /**
- * What a clean end looks like: `data: [DONE]` (OpenAI chat), `message_stop` (Anthropic), or a last event
- * `response.completed` (OpenAI Responses).
+ * What a clean end looks like: `data: [DONE]` (OpenAI shape), `message_stop` (Anthropic shape) or
+ * `response.completed` (OpenAI Responses shape, whose last event carries the whole response, so it is looked
+ * for as the chunks arrive rather than in the stream's last bytes).
  */
-const TAIL_CHARS = 4096;
-const CLEAN_END =
-  /data: \[DONE\]\s*$|"type":"message_stop"\}\s*$|event: response\.completed\ndata: [^\n]*\s*$/;
+const CLEAN_END = /data: \[DONE\]|"type":"message_stop"\}|(?:event: |"type":")response\.completed/;
 
 export function timeStream(
   origin: string,
   call: HttpCall,
   agent: Agent,
   timeoutMs: number,
+  keepArrivals = false,
 ): Promise<StreamTiming> {
   const url = new URL(call.path, origin);
   return new Promise((resolve) => {
@@ -40,12 +42,23 @@ export function timeStream(
     let maxGapMs = 0;
     let chunks = 0;
     let tail = "";
+    let ended = false;
+    const arrivals: number[] = [];
     let settled = false;
-    const finish = (timing: Omit<StreamTiming, "firstDataMs" | "totalMs" | "maxGapMs" | "chunks">): void => {
+    const finish = (
+      timing: Omit<StreamTiming, "firstDataMs" | "totalMs" | "maxGapMs" | "chunks" | "arrivalsMs">,
+    ): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      resolve({ ...timing, firstDataMs, totalMs: performance.now() - start, maxGapMs, chunks });
+      resolve({
+        ...timing,
+        firstDataMs,
+        totalMs: performance.now() - start,
+        maxGapMs,
+        chunks,
+        ...(keepArrivals && { arrivalsMs: arrivals }),
+      });
     };
     const outgoing = request(
       url,
@@ -57,12 +70,16 @@ export function timeStream(
           if (!Number.isNaN(last)) maxGapMs = Math.max(maxGapMs, now - last);
           last = now;
           chunks++;
-          if (Number.isNaN(firstDataMs) && chunk.includes("data:")) firstDataMs = now - start;
-          // Long enough for a Responses stream's last event, which carries the whole response.
-          tail = (tail + chunk.toString("latin1")).slice(-TAIL_CHARS);
+          const holdsData = chunk.includes("data:");
+          if (Number.isNaN(firstDataMs) && holdsData) firstDataMs = now - start;
+          if (keepArrivals && holdsData) arrivals.push(now - start);
+          // The last bytes of the previous chunk too, in case the end marker straddles two chunks.
+          const text = tail + chunk.toString("latin1");
+          ended ||= CLEAN_END.test(text);
+          tail = text.slice(-200);
         });
         response.on("end", () => {
-          const clean = status === 200 && CLEAN_END.test(tail);
+          const clean = status === 200 && ended;
           finish({
             ok: clean,
             status,
@@ -89,7 +106,8 @@ export async function timeSequentialStreams(
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const timings: StreamTiming[] = [];
   try {
-    for (let index = 0; index < count; index++) timings.push(await timeStream(origin, call, agent, 30_000));
+    for (let index = 0; index < count; index++)
+      timings.push(await timeStream(origin, call, agent, 30_000, true));
   } finally {
     agent.destroy();
   }

@@ -44,11 +44,11 @@ export const mockProvider = defineProvider<MockConfig>({
 });
 
 function createMockTarget(model: string, config: MockConfig): InProcessUpstreamTarget {
-  // Start loading now so that the first request does not wait for it.
-  const tokenizer = loadTokenizer();
+  // Loaded by the first request that needs it, not here: its tables take about 70 MB, which a gateway whose
+  // mock routes are never called (the example config has some) should not hold. loadTokenizer() loads once.
   const chat = async (request: ChatRequest, signal: CancelSignal): Promise<ChatResponse> => {
     await delay(config.latency_ms, signal);
-    return echo(model, request, await tokenizer);
+    return echo(model, request, await loadTokenizer());
   };
   return {
     transport: "in-process",
@@ -63,7 +63,7 @@ function createMockTarget(model: string, config: MockConfig): InProcessUpstreamT
         ),
       embeddings: async (request, signal) => {
         await delay(config.latency_ms, signal);
-        return embed(model, request, config.embedding_dimensions, await tokenizer);
+        return embed(model, request, config.embedding_dimensions, await loadTokenizer());
       },
     },
   };

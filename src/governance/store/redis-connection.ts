@@ -1,4 +1,11 @@
-import { Redis } from "ioredis";
+import { createRequire } from "node:module";
+import type { Redis } from "ioredis";
+
+/**
+ * ioredis is required when the first connection is made, not imported: it adds about 25 MB to a process, which
+ * a gateway whose governance store is local (the default) should not carry in every worker.
+ */
+const requireModule = createRequire(import.meta.url);
 
 export interface RedisConnectionSettings {
   url: string;
@@ -12,7 +19,8 @@ export interface RedisConnectionSettings {
  * and retry them 20 times: 10 s measured before a dead Redis was reported). Reconnects in the background.
  */
 export function createRedisConnection(settings: RedisConnectionSettings): Redis {
-  const connection = new Redis(settings.url, {
+  const ioredis = requireModule("ioredis") as typeof import("ioredis");
+  const connection = new ioredis.Redis(settings.url, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     commandTimeout: settings.commandTimeoutMs,
