@@ -1,6 +1,6 @@
 import type { FastifyRequest } from "fastify";
 import { isGatewayError } from "../canonical/index.js";
-import type { AttemptObserver } from "../routing/resilient-call.js";
+import type { AttemptFailure, AttemptObserver } from "../routing/resilient-call.js";
 import type { RouteTarget } from "../routing/route-table.js";
 
 declare module "fastify" {
@@ -21,8 +21,9 @@ const UPSTREAM_FAILURES = new Set(["upstream_timeout", "upstream_unreachable", "
 
 /**
  * The request's attempt observer: records which target served after how many attempts in the request's
- * observation, logs every failed upstream attempt (route, target, upstream status; never a key: messages are
- * redacted and the config is not logged), and lets tracing wrap each attempt.
+ * observation, logs every failed upstream attempt and every failure the route recovered from, with its kind and
+ * what came next (route, target, upstream status; never a key: messages are redacted and the config is not
+ * logged), warns when panic mode sends a request to an open circuit, and lets tracing wrap each attempt.
  */
 export function attemptRecorder(request: FastifyRequest): AttemptObserver {
   const tracing = request.attemptTracing;
@@ -37,9 +38,16 @@ export function attemptRecorder(request: FastifyRequest): AttemptObserver {
       observation.model = target.upstream.model;
       observation.attempts = attempt;
     },
-    failed(target, attempt, error, cancelled) {
+    failed(target, attempt, error, cancelled, failure) {
       tracing?.failed(target, attempt, error);
-      if (!cancelled) logFailedAttempt(request, target, attempt, error);
+      if (!cancelled) logFailedAttempt(request, target, attempt, error, failure);
+    },
+    panicked(target) {
+      const route = request.observation?.route ?? "";
+      request.server.log.warn(
+        { request_id: request.id, route, target: target.label },
+        `every target of route '${route}' has an open circuit; trying ${target.label} anyway (panic mode)`,
+      );
     },
   };
   // Governance first (a pricier fallback may not fit the budget: it is then not called), inside the trace's span.
@@ -64,9 +72,13 @@ function logFailedAttempt(
   target: RouteTarget,
   attempt: number,
   error: unknown,
+  failure: AttemptFailure | undefined,
 ): void {
   if (!isGatewayError(error)) return;
-  if (error.upstreamStatus === undefined && !UPSTREAM_FAILURES.has(error.code)) return;
+  // A failure the route recovers from is always logged (it would be silent otherwise); one that ends the
+  // request, when it says something about the upstream (the answer says the rest).
+  const recovered = failure !== undefined && failure.next !== "fail";
+  if (!recovered && error.upstreamStatus === undefined && !UPSTREAM_FAILURES.has(error.code)) return;
   const route = request.observation?.route;
   const entry = {
     request_id: request.id,
@@ -75,11 +87,22 @@ function logFailedAttempt(
     attempt,
     code: error.code,
     ...(error.upstreamStatus === undefined ? {} : { upstream_status: error.upstreamStatus }),
+    ...(failure === undefined ? {} : { failure: failure.kind ?? "other", next: failure.next }),
   };
   const what =
     error.upstreamStatus === undefined ? error.code.replaceAll("_", " ") : `HTTP ${error.upstreamStatus}`;
   request.server.log.warn(
     entry,
-    `upstream ${target.label} failed (${what}) on attempt ${attempt} of route '${route}': ${error.message}`,
+    `upstream ${target.label} failed (${what}) on attempt ${attempt} of route '${route}': ${error.message}${nextStep(failure)}`,
   );
+}
+
+const NEXT_STEP = {
+  retry: "retrying the same target",
+  fallback: "moving on to the next target",
+  fail: "answering with this failure",
+};
+
+function nextStep(failure: AttemptFailure | undefined): string {
+  return failure === undefined ? "" : ` (${failure.kind ?? "other"}); ${NEXT_STEP[failure.next]}`;
 }

@@ -11,6 +11,8 @@ import { openStreamAttempt } from "../routing/execute-route-stream.js";
 import { fetchRelayedJson, openRelayedStream } from "../routing/relay-upstream.js";
 import { callWithResilience } from "../routing/resilient-call.js";
 import type { Route, RouteTarget } from "../routing/route-table.js";
+import { continuationSource, continuesAfter } from "../routing/stream-continuation.js";
+import { withContinuation } from "../streaming/continued-stream.js";
 import { canPassThrough, passThroughFor } from "../streaming/pass-through.js";
 import { attemptRecorder } from "./attempt-observer.js";
 import { canonicalFinish } from "./canonical-finish.js";
@@ -18,6 +20,7 @@ import { clientAbortSignal } from "./client-abort-signal.js";
 import { sendEventStream } from "./event-stream-response.js";
 import type { ServedRoute } from "./openai-shaped-answers.js";
 import { sendRelayedStream } from "./relay-stream-response.js";
+import { noteContinuation, noteSkippedFrame } from "./stream-notes.js";
 
 /** What an ingress dialect of the chat family (Anthropic Messages, OpenAI Responses) gives the shared answering. */
 export interface ChatIngress {
@@ -152,31 +155,49 @@ async function stream(
         return openRelayedStream(passThrough, "chat", canonical, signal, timeouts);
       return {
         kind: "events" as const,
-        ...(await openStreamAttempt(target, "chat", canonical(), signal, timeouts)),
+        ...(await openStreamAttempt(target, "chat", canonical(), signal, timeouts, (provider, reason) =>
+          noteSkippedFrame(reply, provider, reason),
+        )),
       };
     },
     attemptRecorder(reply.request),
   );
   observe(reply, value.firstEventMs, undefined);
   const remember = ingress.remember;
+  const continuation = continuationSource(route, served, canonical, clientSignal, {
+    failed: (failed, error) =>
+      reply.log.warn(
+        { route: route.name, target: failed.label, err: error },
+        `could not continue the stream on ${failed.label}`,
+      ),
+  });
   if (value.kind === "relayed-stream") {
     await sendRelayedStream(
       reply,
       value,
       clientSignal,
       { route: route.name, target: served.label },
-      false,
-      remember === undefined
-        ? undefined
-        : async (tap) => {
-            const answer = tap.final?.();
-            if (answer !== undefined) await remember(answer);
-          },
+      {
+        continuation,
+        includeUsage: false,
+        beforeEnd:
+          remember === undefined
+            ? undefined
+            : async (answer) => {
+                if (answer !== undefined) await remember(answer);
+              },
+      },
     );
     return reply;
   }
+  const events =
+    continuation === undefined
+      ? value.events
+      : withContinuation(value.events, continuation, continuesAfter, (opened, failure) =>
+          noteContinuation(reply, opened.continuation, failure),
+        );
   const encoder = ingress.createStreamEncoder();
-  await sendEventStream(reply, value.events, {
+  await sendEventStream(reply, events, {
     encoder,
     doneMarker: false,
     ...(remember === undefined

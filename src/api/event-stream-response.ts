@@ -115,7 +115,7 @@ function withCost(event: StreamEvent & { type: "usage" }, call: GovernedCall): S
   return cost.priced ? { ...event, cost: nanoToUsd(cost.nano) } : event;
 }
 
-function encodeFrames(frames: EncodedFrame[]): string {
+export function encodeFrames(frames: EncodedFrame[]): string {
   let text = "";
   for (const frame of frames)
     text += typeof frame === "string" ? encodeSseFrame(frame) : encodeSseFrame(frame.data, frame.event);

@@ -22,6 +22,8 @@ import { fetchRelayedJson, openRelayedStream } from "../routing/relay-upstream.j
 import { callWithResilience } from "../routing/resilient-call.js";
 import type { Route, RouteTable } from "../routing/route-table.js";
 import type { RouteTableHolder } from "../routing/route-table-holder.js";
+import { continuationSource, continuesAfter } from "../routing/stream-continuation.js";
+import { withContinuation } from "../streaming/continued-stream.js";
 import { canPassThrough, passThroughFor } from "../streaming/pass-through.js";
 import { attemptRecorder } from "./attempt-observer.js";
 import { canonicalFinish } from "./canonical-finish.js";
@@ -29,6 +31,7 @@ import { clientAbortSignal } from "./client-abort-signal.js";
 import type { DeferredRequest } from "./deferred-request.js";
 import { type StreamChunkEncoder, sendEventStream } from "./event-stream-response.js";
 import { sendRelayedStream } from "./relay-stream-response.js";
+import { noteContinuation, noteSkippedFrame } from "./stream-notes.js";
 
 /** A request's route, with the table it was found in, the holder that admits requests to it, and the caller. */
 export interface ServedRoute {
@@ -158,6 +161,8 @@ async function stream<O extends "chat" | "completions">(
   encoder: StreamChunkEncoder,
 ): Promise<FastifyReply> {
   const clientSignal = clientAbortSignal(reply.raw);
+  const onSkippedFrame = (provider: string, reason: string): void =>
+    noteSkippedFrame(reply, provider, reason);
   // The stream's usage is what it is billed by: ask OpenAI-shaped upstreams for it even when the client did
   // not (the extra chunk is then left out of the client's stream).
   const injectUsage = route.governance.config.injectStreamUsage && !request.includeUsage;
@@ -178,18 +183,38 @@ async function stream<O extends "chat" | "completions">(
       const canonical = injectUsage ? { ...request.canonical, streamIncludeUsage: true } : request.canonical;
       return {
         kind: "events" as const,
-        ...(await openStreamAttempt(target, operation, canonical, signal, timeouts)),
+        ...(await openStreamAttempt(target, operation, canonical, signal, timeouts, onSkippedFrame)),
       };
     },
     attemptRecorder(reply.request),
   );
   observe(reply, value.firstEventMs, undefined);
   const context = { route: route.name, target: served.label };
+  // Only chat continues: a completion's prompt is not a conversation an assistant prefill can extend.
+  const continuation =
+    operation === "chat"
+      ? continuationSource(route, served, () => request.canonical as ChatRequest, clientSignal, {
+          failed: (failed, error) =>
+            reply.log.warn(
+              { route: route.name, target: failed.label, err: error },
+              `could not continue the stream on ${failed.label}`,
+            ),
+        })
+      : undefined;
   if (value.kind === "relayed-stream") {
-    await sendRelayedStream(reply, value, clientSignal, context, request.includeUsage);
+    await sendRelayedStream(reply, value, clientSignal, context, {
+      continuation,
+      includeUsage: request.includeUsage,
+    });
     return reply;
   }
-  await sendEventStream(reply, value.events, {
+  const events =
+    continuation === undefined
+      ? value.events
+      : withContinuation(value.events, continuation, continuesAfter, (opened, failure) =>
+          noteContinuation(reply, opened.continuation, failure),
+        );
+  await sendEventStream(reply, events, {
     encoder,
     encodeError: (error) => JSON.stringify(encodeOpenAIError(error.withContext(context))),
     doneMarker: true,

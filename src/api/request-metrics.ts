@@ -40,6 +40,10 @@ export function recordRequest(
       }
     }
   }
+  if (observation.skippedFrames > 0)
+    metrics.skippedFrames.labels(route, provider).value += observation.skippedFrames;
+  const continuation = observation.continuation;
+  if (continuation !== undefined) metrics.continuations.labels(route, continuation.to).value++;
   // Tokens, cost, denials and the usage record: what governance accounted for the request.
   recordGovernance(metrics, request, observation, status, finished ? reply.elapsedTime : undefined);
 }

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import type { Operation, Usage } from "../canonical/index.js";
+import type { Operation, StreamContinuation, Usage } from "../canonical/index.js";
 import { type CallRequest, GovernedCall } from "../governance/governed-call.js";
 import type { Principal } from "../governance/principal.js";
 import type { UsageLogClient } from "../governance/usage/usage-log-client.js";
@@ -36,6 +36,10 @@ export interface RequestObservation {
    * ended with an error frame ends as that error's status (in metrics, the access log and the trace).
    */
   outcomeStatus: number | undefined;
+  /** Stream frames that could not be read and were skipped. */
+  skippedFrames: number;
+  /** The stream broke and was continued on another target. */
+  continuation: StreamContinuation | undefined;
   /** The request as limits, budgets and the usage log see it; routing admits and settles it. */
   readonly call: GovernedCall;
 }
@@ -81,6 +85,8 @@ export function observeRoute(reply: FastifyReply, api: string, route: Route): Re
     responseModel: undefined,
     finishReasons: undefined,
     outcomeStatus: undefined,
+    skippedFrames: 0,
+    continuation: undefined,
     call,
   };
   request.observation = observation;

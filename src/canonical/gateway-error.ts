@@ -1,3 +1,5 @@
+import type { FailureKind } from "./failure-kind.js";
+
 /**
  * The one catalogue of errors the gateway reports. Each code has a fixed HTTP status (upstream HTTP errors keep
  * the upstream's status instead) and a kind that ingress dialects map to their own error vocabulary.
@@ -61,6 +63,8 @@ export interface GatewayErrorDetails {
   upstreamBody?: unknown;
   /** Seconds after which the client may retry (from the upstream's `Retry-After`, or the gateway's own limit). */
   retryAfterSeconds?: number;
+  /** For failures of an upstream: what kind of failure it was, as the upstream's dialect reads it. */
+  failureKind?: FailureKind;
   /** For the gateway's own limits and budgets: which one refused, so every dialect can name it. */
   limit?: RefusingLimit;
   /**
@@ -113,6 +117,7 @@ export class GatewayError extends Error {
   readonly upstreamStatus: number | undefined;
   readonly upstreamBody: unknown;
   readonly retryAfterSeconds: number | undefined;
+  readonly failureKind: FailureKind | undefined;
   readonly limit: RefusingLimit | undefined;
   readonly upstream: UpstreamErrorDetails | undefined;
   /** Set once, by whoever knows the route (and target) when the error leaves routing. */
@@ -128,6 +133,7 @@ export class GatewayError extends Error {
     this.upstreamStatus = details.upstreamStatus;
     this.upstreamBody = details.upstreamBody;
     this.retryAfterSeconds = details.retryAfterSeconds;
+    this.failureKind = details.failureKind;
     this.limit = details.limit;
     this.upstream = details.upstream;
     this.context = undefined;

@@ -2,6 +2,7 @@ export * from "./chat.js";
 export * from "./completions.js";
 export * from "./completions-via-chat.js";
 export * from "./embeddings.js";
+export * from "./failure-kind.js";
 export * from "./finish-reason.js";
 export * from "./gateway-error.js";
 export * from "./prompt-fan-out.js";

@@ -24,7 +24,20 @@ export type StreamEvent =
   | { type: "finish"; choice: number; reason: FinishReason }
   /** `cost`: what the call cost as a USD decimal string, added by the gateway when the call is priced. */
   | { type: "usage"; usage: Usage; cost?: string }
-  | { type: "error"; error: GatewayError };
+  | { type: "error"; error: GatewayError }
+  /** The stream broke and another target continues it from here (mid-stream continuation). */
+  | { type: "continued"; continuation: StreamContinuation };
+
+/** How a stream was continued: reported to the client in its last chunk, and in the log. */
+export interface StreamContinuation {
+  /** The target whose stream broke, and the one that continued it (`provider/model`). */
+  from: string;
+  to: string;
+  /** The error code of the break (`upstream_timeout`, `upstream_unreachable`, ...). */
+  reason: string;
+  /** Characters of the answer that reached the client before the break (sent as the continuation's prefill). */
+  prefillChars: number;
+}
 
 /**
  * A reasoning block's `origin` is the wire family its signature belongs to (see Reasoning.origin); `redacted`
@@ -42,8 +55,14 @@ export type StreamBlock =
 export interface StreamDecoder<Frame> {
   push(frame: Frame): StreamEvent[];
   /**
+   * Frames skipped so far because they could not be read (data that is not JSON): one garbled frame does not
+   * sink an answer; the caller logs and counts them.
+   */
+  readonly skippedFrames?: number;
+  /**
    * Called when the upstream body ends. A stream that ends before its terminal event returns an error event
-   * here: a cut stream must never look like a clean end.
+   * here, unless every choice had already finished (its end marker is all that is missing): a cut stream must
+   * never look like a clean end.
    */
   finish(): StreamEvent[];
 }

@@ -52,3 +52,13 @@ export const UNKNOWN_USAGE: Usage = Object.freeze({
   outputTokens: null,
   totalTokens: null,
 });
+
+/** The usage of two calls that made one answer (a stream and its continuation): counts add up, unknowns stay. */
+export function addUsage(first: Usage, second: Usage): Usage {
+  const add = (a: number | null, b: number | null): number | null =>
+    a === null && b === null ? null : (a ?? 0) + (b ?? 0);
+  return createUsage(
+    add(first.inputTokens, second.inputTokens),
+    add(first.outputTokens, second.outputTokens),
+  );
+}

@@ -1,5 +1,6 @@
 import type { RouteType } from "../canonical/index.js";
 import type { ConsoleSettings } from "./console-settings.js";
+import type { FailurePolicy } from "./failure-policy.js";
 import type { GovernanceConfig } from "./governance/governance-config.js";
 import type { Budget, Limits, MlflowLimit, PriceOverride } from "./governance/limit-blocks.js";
 import type { CircuitBreakerSettings, RetrySettings } from "./resilience-settings.js";
@@ -32,6 +33,8 @@ export interface RouteConfig {
   targets: TargetConfig[];
   retries: RetrySettings;
   circuitBreaker: CircuitBreakerSettings;
+  /** Which failures retry the same target, which move on, and whether broken streams are continued. */
+  failurePolicy: FailurePolicy;
   /** Most requests the route serves at once (503 beyond); null for no limit. */
   maxInFlight: number | null;
   /** Limits, budgets and usage accounting on this route. */

@@ -7,6 +7,7 @@ import { EMBED_INPUT_TYPES } from "../dialects/cohere/embeddings.js";
 import { providerNames } from "../providers/registry.js";
 import { ConfigError, type ConfigIssue, formatConfigIssue } from "./config-issue.js";
 import { DEFAULT_CONSOLE_SETTINGS } from "./console-settings.js";
+import { DEFAULT_FAILURE_POLICY } from "./failure-policy.js";
 import type { GatewayConfig, RouteConfig, TargetConfig } from "./gateway-config.js";
 import { defaultGovernanceConfig } from "./governance/governance-config.js";
 import { parseConfig } from "./parse-config.js";
@@ -65,6 +66,7 @@ function withDefaults(route: Pick<RouteConfig, "name" | "type" | "targets">): Ro
     strategy: "fallback",
     retries: DEFAULT_RETRIES,
     circuitBreaker: DEFAULT_CIRCUIT_BREAKER,
+    failurePolicy: DEFAULT_FAILURE_POLICY,
     maxInFlight: null,
     governance: DEFAULT_ROUTE_GOVERNANCE,
     ...route,

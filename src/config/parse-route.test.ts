@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatConfigIssue } from "./config-issue.js";
+import { DEFAULT_FAILURE_POLICY } from "./failure-policy.js";
 import type { GatewayConfig, RouteConfig, TargetConfig } from "./gateway-config.js";
 import { parseConfig } from "./parse-config.js";
 import { DEFAULT_CIRCUIT_BREAKER, DEFAULT_RETRIES } from "./resilience-settings.js";
@@ -59,6 +60,7 @@ function withDefaults(route: Pick<RouteConfig, "name" | "type" | "targets">): Ro
     strategy: "fallback",
     retries: DEFAULT_RETRIES,
     circuitBreaker: DEFAULT_CIRCUIT_BREAKER,
+    failurePolicy: DEFAULT_FAILURE_POLICY,
     maxInFlight: null,
     governance: DEFAULT_ROUTE_GOVERNANCE,
     ...route,

@@ -1,6 +1,7 @@
 import { isRouteType, ROUTE_TYPES, type RouteType } from "../canonical/index.js";
 import { describeZodIssue } from "../dialects/zod-issue-text.js";
 import { providerNames } from "../providers/registry.js";
+import { resolveFailurePolicy } from "./failure-policy.js";
 import type { RouteConfig, TargetConfig } from "./gateway-config.js";
 import { BUDGET_KEYS, LIMIT_KEYS, PRICE_KEYS } from "./governance/limit-blocks.js";
 import { type ParseContext, type ReportIssue, routeReporter } from "./issue-reporter.js";
@@ -66,6 +67,7 @@ export function parseRoute(entry: unknown, index: number, context: ParseContext)
     targets: targets as TargetConfig[],
     retries: route.retries,
     circuitBreaker: route.circuit_breaker,
+    failurePolicy: resolveFailurePolicy(route),
     maxInFlight: route.max_in_flight ?? null,
     governance,
   };

@@ -116,7 +116,7 @@ describe("parseTarget: each entry of `targets` is checked like `model:`, at targ
       case: "an unknown key in a target's timeouts, listing the timeout keys",
       target: ["      - provider: mock", "        timeouts:", "          first_byte: 5"],
       problem:
-        "8:11 targets.1.timeouts.first_byte: unknown key 'first_byte'; allowed: first_byte_seconds, idle_seconds, total_seconds",
+        "8:11 targets.1.timeouts.first_byte: unknown key 'first_byte'; allowed: preset, first_byte_seconds, first_token_seconds, idle_seconds, total_seconds",
     },
     {
       case: "a target's timeout of 0",

@@ -120,8 +120,16 @@ describe("circuit_breaker", () => {
       "failure_threshold: 3",
       "cooldown_seconds: 10",
       "ramp_up_seconds: 0.25",
+      "probe_interval_seconds: 2",
+      "fail_fast: true",
     );
-    expect(routeOf(text).circuitBreaker).toEqual({ failureThreshold: 3, cooldownMs: 10_000, rampUpMs: 250 });
+    expect(routeOf(text).circuitBreaker).toEqual({
+      failureThreshold: 3,
+      cooldownMs: 10_000,
+      rampUpMs: 250,
+      probeIntervalMs: 2000,
+      failFast: true,
+    });
   });
 
   it("keeps failure_threshold: 0, which turns the breaker off", () => {
@@ -163,6 +171,14 @@ describe("circuit_breaker", () => {
     {
       line: "ramp_up_seconds: 86401",
       problem: "6:24 circuit_breaker.ramp_up_seconds: must be at most 86400 (got 86401)",
+    },
+    {
+      line: "probe_interval_seconds: 0",
+      problem: "6:31 circuit_breaker.probe_interval_seconds: must be at least 0.1 (got 0)",
+    },
+    {
+      line: "fail_fast: yes please",
+      problem: "6:18 circuit_breaker.fail_fast: must be true or false (got a string)",
     },
     {
       line: "threshold: 3",

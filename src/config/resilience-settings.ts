@@ -18,6 +18,13 @@ export interface CircuitBreakerSettings {
   cooldownMs: number;
   /** After a successful probe, traffic returns to the target gradually over this time. */
   rampUpMs: number;
+  /** After a failed probe, the next one comes this much later (a probe is the gateway's own small request). */
+  probeIntervalMs: number;
+  /**
+   * When every target of the route is open: refuse at once (503) instead of trying the target most likely to
+   * have recovered.
+   */
+  failFast: boolean;
 }
 
 export const DEFAULT_RETRIES: RetrySettings = {
@@ -30,6 +37,8 @@ export const DEFAULT_CIRCUIT_BREAKER: CircuitBreakerSettings = {
   failureThreshold: 5,
   cooldownMs: 30_000,
   rampUpMs: 30_000,
+  probeIntervalMs: 5_000,
+  failFast: false,
 };
 
 const seconds = z.number().min(0).max(86_400);
@@ -59,6 +68,8 @@ export const circuitBreakerSchema = z
     failure_threshold: z.number().int().min(0).max(1000).optional(),
     cooldown_seconds: seconds.optional(),
     ramp_up_seconds: seconds.optional(),
+    probe_interval_seconds: z.number().min(0.1).max(86_400).optional(),
+    fail_fast: z.boolean().optional(),
   })
   .strict()
   .optional()
@@ -67,8 +78,11 @@ export const circuitBreakerSchema = z
       failureThreshold: value?.failure_threshold ?? DEFAULT_CIRCUIT_BREAKER.failureThreshold,
       cooldownMs: ms(value?.cooldown_seconds, DEFAULT_CIRCUIT_BREAKER.cooldownMs),
       rampUpMs: ms(value?.ramp_up_seconds, DEFAULT_CIRCUIT_BREAKER.rampUpMs),
+      probeIntervalMs: ms(value?.probe_interval_seconds, DEFAULT_CIRCUIT_BREAKER.probeIntervalMs),
+      failFast: value?.fail_fast ?? DEFAULT_CIRCUIT_BREAKER.failFast,
     }),
   );
 
 export const RETRY_KEYS = "max_attempts, initial_backoff_seconds, max_backoff_seconds, budget_seconds";
-export const CIRCUIT_BREAKER_KEYS = "failure_threshold, cooldown_seconds, ramp_up_seconds";
+export const CIRCUIT_BREAKER_KEYS =
+  "failure_threshold, cooldown_seconds, ramp_up_seconds, probe_interval_seconds, fail_fast";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { failurePolicyShape } from "./failure-policy.js";
 import {
   budgetsSchema,
   mlflowLimitSchema,
@@ -74,6 +75,7 @@ export const routeEntrySchema = z
     timeouts: timeoutsSchema,
     retries: retriesSchema,
     circuit_breaker: circuitBreakerSchema,
+    ...failurePolicyShape,
     max_in_flight: z.number().int().min(1).max(1_000_000).optional(),
     limits: routeLimitsSchema.optional(),
     limit: mlflowLimitSchema.nullish(),

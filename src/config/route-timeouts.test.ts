@@ -4,6 +4,7 @@ import type { GatewayConfig } from "./gateway-config.js";
 import { parseConfig } from "./parse-config.js";
 import {
   DEFAULT_UPSTREAM_TIMEOUTS,
+  MLFLOW_UPSTREAM_TIMEOUTS,
   resolveTimeouts,
   TIMEOUT_KEYS,
   type TimeoutsEntry,
@@ -56,7 +57,25 @@ describe("resolveTimeouts", () => {
       case: "the target's value over the route's, key by key",
       route: { first_byte_seconds: 10, idle_seconds: 20 },
       target: { idle_seconds: 5, total_seconds: 60 },
-      expected: { firstByteMs: 10_000, idleMs: 5_000, totalMs: 60_000 },
+      expected: { ...DEFAULT, firstByteMs: 10_000, idleMs: 5_000, totalMs: 60_000 },
+    },
+    {
+      case: "MLflow's 300 s everywhere with the route's preset",
+      route: { preset: "mlflow" },
+      target: undefined,
+      expected: MLFLOW_UPSTREAM_TIMEOUTS,
+    },
+    {
+      case: "the route's preset under its own keys and the target's",
+      route: { preset: "mlflow", idle_seconds: 20 },
+      target: { first_token_seconds: 90 },
+      expected: { ...MLFLOW_UPSTREAM_TIMEOUTS, idleMs: 20_000, firstTokenMs: 90_000 },
+    },
+    {
+      case: "a target's preset alone, without the route's keys (written for the route's preset)",
+      route: { idle_seconds: 20 },
+      target: { preset: "mlflow", total_seconds: 600 },
+      expected: { ...MLFLOW_UPSTREAM_TIMEOUTS, totalMs: 600_000 },
     },
     {
       case: "fractions of a second in whole milliseconds",
@@ -68,7 +87,7 @@ describe("resolveTimeouts", () => {
       case: "1 ms, never 0 (no timeout at all), for a positive value below half a millisecond",
       route: undefined,
       target: { first_byte_seconds: 0.0001, idle_seconds: 0.0004, total_seconds: 0.0006 },
-      expected: { firstByteMs: 1, idleMs: 1, totalMs: 1 },
+      expected: { ...DEFAULT, firstByteMs: 1, idleMs: 1, totalMs: 1 },
     },
   ])("gives $case", ({ route, target, expected }) => {
     expect(resolveTimeouts(route, target)).toEqual(expected);
@@ -88,8 +107,8 @@ describe("route and target timeouts in a config", () => {
       "        timeouts: {idle_seconds: 5, total_seconds: 60}",
     );
     expect(configOf(text).routes[0]?.targets.map((target) => target.timeouts)).toEqual([
-      { firstByteMs: 10_000, idleMs: 20_000, totalMs: DEFAULT.totalMs },
-      { firstByteMs: 10_000, idleMs: 5_000, totalMs: 60_000 },
+      { ...DEFAULT, firstByteMs: 10_000, idleMs: 20_000 },
+      { ...DEFAULT, firstByteMs: 10_000, idleMs: 5_000, totalMs: 60_000 },
     ]);
   });
 
@@ -129,6 +148,14 @@ describe("route and target timeouts in a config", () => {
       problem: "5:22 timeouts.total_seconds: must be at most 86400 (got 86401)",
     },
     { line: "total_seconds: 30s", problem: "5:22 timeouts.total_seconds: must be a number (got a string)" },
+    {
+      line: "first_token_seconds: 0",
+      problem: "5:28 timeouts.first_token_seconds: must be greater than 0 (got 0)",
+    },
+    {
+      line: "preset: fast",
+      problem: '5:15 timeouts.preset: must be one of: "interactive", "mlflow" (got "fast")',
+    },
     {
       line: "total: 30",
       problem: `5:7 timeouts.total: unknown key 'total'; allowed: ${TIMEOUT_KEYS}`,

@@ -19,7 +19,9 @@ const SEVERITY: Record<BreakerState, number> = { open: 3, half_open: 2, recoveri
 
 /**
  * The breaker state of every target, merged from the workers' reports. Breakers live in each worker (a
- * request's outcome updates its own worker's breaker at once), so workers can disagree; the merged view shows
+ * request's outcome updates its own worker's breaker at once) and share their news (routing/shared-circuits.ts:
+ * an opened circuit, with the failure that opened it, and a successful probe reach every worker at once), so
+ * workers disagree only briefly (a circuit counting failures, a recovering one's ramp); the merged view shows
  * the worst state and how many workers are in each, and every worker's console shows this same view.
  */
 export class RouteHealth {

@@ -97,6 +97,18 @@ function completesFrame(pending: readonly Buffer[], chunk: Buffer): boolean {
   return nextFrameEnd(Buffer.concat([...before, chunk.subarray(0, 3)]), 0) !== 0;
 }
 
+/** Two runs of relayed frames as one, the second's offsets moved past the first's bytes. */
+export function concatFrames(first: RelayedFrames, second: RelayedFrames): RelayedFrames {
+  if (second.bytes.length === 0) return first;
+  const offset = first.bytes.length;
+  return {
+    bytes: Buffer.concat([first.bytes, second.bytes]),
+    frames: [...first.frames, ...second.frames],
+    starts: [...first.starts, ...second.starts.map((start) => start + offset)],
+    ends: [...first.ends, ...second.ends.map((end) => end + offset)],
+  };
+}
+
 /** The offset just past the first blank line at or after `from`; 0 when there is none. */
 function nextFrameEnd(data: Buffer, from: number): number {
   const lf = data.indexOf(LF_LF, from);

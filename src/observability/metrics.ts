@@ -43,6 +43,10 @@ export class GatewayMetrics {
   readonly usageDropped: HotCounter;
   /** Labels: route. */
   readonly inFlight: HotGauge;
+  /** Labels: route, provider. */
+  readonly skippedFrames: HotCounter;
+  /** Labels: route, target (the one that continued). */
+  readonly continuations: HotCounter;
   /** Labels: surface, code. */
   readonly accessRefusals: HotCounter;
 
@@ -134,6 +138,18 @@ export class GatewayMetrics {
       "switchyard_requests_in_flight",
       "API requests being answered now.",
       ["route"],
+      registry,
+    );
+    this.skippedFrames = new HotCounter(
+      "switchyard_stream_frames_skipped_total",
+      "Upstream stream frames that could not be read and were skipped (the stream went on without them).",
+      ["route", "provider"],
+      registry,
+    );
+    this.continuations = new HotCounter(
+      "switchyard_stream_continuations_total",
+      "Streams that broke after reaching the client and were continued on another target, by that target.",
+      ["route", "target"],
       registry,
     );
     this.accessRefusals = new HotCounter(

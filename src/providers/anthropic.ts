@@ -7,6 +7,7 @@ import {
 import { encodeChatRequest } from "../dialects/anthropic/chat-request.js";
 import { decodeChatResponse } from "../dialects/anthropic/chat-response.js";
 import { decodeErrorMessage } from "../dialects/anthropic/error-message.js";
+import { ANTHROPIC_ERROR_SIGNALS } from "../dialects/anthropic/error-signals.js";
 import { prepareRelayedMessagesBody } from "../dialects/anthropic/relayed-request.js";
 import { createStreamDecoder } from "../dialects/anthropic/stream-decoder.js";
 import { joinPath, parseBaseUrl } from "./base-url.js";
@@ -92,6 +93,10 @@ function createAnthropicTarget(model: string, config: AnthropicConfig): HttpUpst
     origin: base.origin,
     features: ["reasoning", "top_k"],
     decodeErrorMessage,
+    errorSignals: ANTHROPIC_ERROR_SIGNALS,
+    // A last assistant message is continued, not answered ("Prefill Claude's response",
+    // https://docs.anthropic.com/en/docs/build-with-claude/prompt-engineering/prefill-claudes-response).
+    acceptsPrefill: true,
     operations: {
       chat: {
         encodeRequest: call,

@@ -8,6 +8,7 @@ import {
   encodeEmbeddingsRequest,
 } from "../dialects/cohere/embeddings.js";
 import { decodeErrorMessage } from "../dialects/cohere/error-message.js";
+import { COHERE_ERROR_SIGNALS } from "../dialects/cohere/error-signals.js";
 import { createStreamDecoder } from "../dialects/cohere/stream-decoder.js";
 import { joinPath, parseBaseUrl } from "./base-url.js";
 import { httpUrlSchema } from "./http-url-schema.js";
@@ -66,6 +67,7 @@ function createCohereTarget(model: string, config: CohereConfig): HttpUpstreamTa
     origin: base.origin,
     features: ["reasoning", "top_k"],
     decodeErrorMessage,
+    errorSignals: COHERE_ERROR_SIGNALS,
     operations: {
       chat: {
         encodeRequest: (request) =>

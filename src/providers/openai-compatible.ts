@@ -11,6 +11,7 @@ import { createResponseRewriter } from "../dialects/openai/compatible-response.j
 import { decodeCompletionsResponse, encodeCompletionsRequest } from "../dialects/openai/completions.js";
 import { decodeEmbeddingsResponse, encodeEmbeddingsRequest } from "../dialects/openai/embeddings.js";
 import { decodeErrorMessage, decodeUpstreamErrorBody } from "../dialects/openai/error-message.js";
+import { OPENAI_ERROR_SIGNALS } from "../dialects/openai/error-signals.js";
 import {
   createOpenAIChatStreamDecoder,
   createOpenAICompletionsStreamDecoder,
@@ -117,6 +118,8 @@ function createCompatibleTarget(
     model,
     origin: base.origin,
     decodeErrorMessage,
+    // vLLM and other compatible servers say "maximum context length" in words: the table reads that too.
+    errorSignals: OPENAI_ERROR_SIGNALS,
     decodeErrorDetails: (body) => {
       const { message: _message, ...details } = decodeUpstreamErrorBody(body);
       return details;

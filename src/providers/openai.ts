@@ -4,6 +4,7 @@ import { encodeChatRequest } from "../dialects/openai/chat-request.js";
 import { decodeChatResponse } from "../dialects/openai/chat-response.js";
 import { decodeEmbeddingsResponse, encodeEmbeddingsRequest } from "../dialects/openai/embeddings.js";
 import { decodeErrorMessage, decodeUpstreamErrorBody } from "../dialects/openai/error-message.js";
+import { OPENAI_ERROR_SIGNALS } from "../dialects/openai/error-signals.js";
 import { createOpenAIChatStreamDecoder } from "../dialects/openai/stream-decoder.js";
 import { prepareRelayedResponsesBody } from "../dialects/openai-responses/relayed-request.js";
 import { type BaseUrl, joinPath, parseBaseUrl } from "./base-url.js";
@@ -124,6 +125,7 @@ function createOpenAITarget(model: string, config: OpenAIConfig): HttpUpstreamTa
     origin: base.origin,
     features: ["reasoning"],
     decodeErrorMessage,
+    errorSignals: OPENAI_ERROR_SIGNALS,
     decodeErrorDetails: (body) => {
       const { message: _message, ...details } = decodeUpstreamErrorBody(body);
       return details;

@@ -6,6 +6,7 @@ import type {
   CompletionsResponse,
   EmbeddingsRequest,
   EmbeddingsResponse,
+  ErrorSignals,
   Operation,
   StreamDecoder,
 } from "../canonical/index.js";
@@ -135,6 +136,13 @@ export interface HttpUpstreamTarget extends TargetIdentity {
   readonly operations: { [O in Operation]?: HttpOperation<O> };
   /** Extracts a person-readable message from an upstream error body, if the body has one. */
   decodeErrorMessage(body: unknown): string | undefined;
+  /** What the upstream's errors mean for routing (context length, content filter, ...): its dialect's table. */
+  readonly errorSignals?: ErrorSignals;
+  /**
+   * The upstream continues an answer from a trailing assistant message (a prefill): the capability mid-stream
+   * continuation needs. Declared per provider; a model that refuses one anyway answers `prefill_rejected`.
+   */
+  readonly acceptsPrefill?: boolean;
   /** For upstreams that say when to retry in the error body instead of a Retry-After header (Google's
    * RetryInfo): the seconds to wait, if the body says. */
   decodeErrorRetryAfter?(body: unknown): number | undefined;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_RETRIES } from "../config/resilience-settings.js";
+import { DEFAULT_FAILURE_POLICY } from "../config/failure-policy.js";
+import { DEFAULT_CIRCUIT_BREAKER, DEFAULT_RETRIES } from "../config/resilience-settings.js";
 import { DEFAULT_ROUTE_GOVERNANCE } from "../config/route-governance.js";
 import { RouteGovernance } from "../governance/route-governance.js";
 import { capableTargets } from "./capable-targets.js";
@@ -13,6 +14,8 @@ const route: Route = {
   strategy: "fallback",
   targets: [target("mock/echo"), target("anthropic/claude")],
   retries: DEFAULT_RETRIES,
+  failurePolicy: DEFAULT_FAILURE_POLICY,
+  circuitBreaker: DEFAULT_CIRCUIT_BREAKER,
   maxInFlight: null,
   governance: new RouteGovernance("chat", DEFAULT_ROUTE_GOVERNANCE),
   targetModels: ["echo", "claude"],

@@ -18,7 +18,10 @@ const RAMP_START_SHARE = 0.1;
 export class CircuitBreaker {
   private current: CircuitState = "closed";
   private consecutiveFailures = 0;
-  private openedAt = 0;
+  private opened = 0;
+  /** When an open circuit lets the next probe through: the cool-down after opening, the probe interval after
+   * a failed probe (a target that failed its probe is tried again sooner than a fresh outage is). */
+  private probeAt = 0;
   private probeStartedAt = 0;
   private recoveringSince = 0;
   private lastFailureAt = 0;
@@ -32,6 +35,11 @@ export class CircuitBreaker {
 
   get state(): CircuitState {
     return this.current;
+  }
+
+  /** When the circuit last opened (ms since the epoch; 0 if never). */
+  get openedAt(): number {
+    return this.opened;
   }
 
   /** Failures in a row (reset by a success): what opens a closed circuit. */
@@ -48,7 +56,7 @@ export class CircuitBreaker {
 
   /** Milliseconds until an open circuit lets a probe through (0 when it would now). */
   retryInMs(now: number): number {
-    return this.current === "open" ? Math.max(0, this.openedAt + this.settings.cooldownMs - now) : 0;
+    return this.current === "open" ? Math.max(0, this.probeAt - now) : 0;
   }
 
   /**
@@ -62,7 +70,7 @@ export class CircuitBreaker {
       case "closed":
         return true;
       case "open":
-        if (now < this.openedAt + this.settings.cooldownMs) return false;
+        if (now < this.probeAt) return false;
         this.probeStartedAt = now;
         this.move("half_open", "cool-down over: one probe request");
         return true;
@@ -82,9 +90,11 @@ export class CircuitBreaker {
     }
   }
 
-  recordSuccess(now: number): void {
+  /** `startedAt`: when the request began; one that began while the circuit was open proves the target is back. */
+  recordSuccess(now: number, startedAt = now): void {
     this.consecutiveFailures = 0;
-    if (this.current === "half_open") {
+    const provesRecovery = this.current === "open" && startedAt >= this.opened;
+    if (this.current === "half_open" || provesRecovery) {
       this.recoveringSince = now;
       if (this.settings.rampUpMs === 0) this.move("closed", "probe succeeded");
       else this.move("recovering", "probe succeeded: traffic returns gradually");
@@ -98,11 +108,62 @@ export class CircuitBreaker {
     if (this.settings.failureThreshold === 0) return;
     this.consecutiveFailures++;
     if (this.current === "half_open" || this.current === "recovering") {
-      this.openedAt = now;
-      this.move("open", `failed while ${this.current === "half_open" ? "probing" : "recovering"}`);
+      const probing = this.current === "half_open";
+      this.opened = now;
+      this.probeAt = now + (probing ? this.settings.probeIntervalMs : this.settings.cooldownMs);
+      this.move("open", `failed while ${probing ? "probing" : "recovering"}`);
     } else if (this.current === "closed" && this.consecutiveFailures >= this.settings.failureThreshold) {
-      this.openedAt = now;
+      this.opened = now;
+      this.probeAt = now + this.settings.cooldownMs;
       this.move("open", `${this.consecutiveFailures} consecutive failures`);
+    }
+  }
+
+  /** When an open circuit lets its next probe through (ms since the epoch). */
+  get nextProbeAt(): number {
+    return this.probeAt;
+  }
+
+  /**
+   * Takes over a transition another worker's breaker of the same target made (routing/shared-circuits.ts), so
+   * that all workers agree: an opened circuit opens here too, with the same next probe (the cool-down, or the
+   * probe interval after a failed probe); a probe under way elsewhere keeps this worker from sending its own
+   * into the same outage; a probe that succeeded elsewhere ends this one's outage; and the failure that opened
+   * the circuit becomes this one's latest too (operators see the same breaker in every worker). Not reported to
+   * onTransition: the worker that made it already did.
+   */
+  adopt(
+    to: CircuitState,
+    at: number,
+    failure?: { message: string; at: number },
+    probeAt: number = at + this.settings.cooldownMs,
+  ): void {
+    if (this.settings.failureThreshold === 0) return;
+    if (failure !== undefined && failure.at >= this.lastFailureAt) {
+      this.lastFailureAt = failure.at;
+      this.lastFailureMessage = failure.message;
+    }
+    if (to === "open") {
+      if (this.current === "open" && this.opened > at) return;
+      this.opened = at;
+      this.probeAt = probeAt;
+      this.current = "open";
+      return;
+    }
+    if (to === "half_open") {
+      if (this.current !== "open" || at < this.opened) return;
+      this.probeStartedAt = at;
+      this.current = "half_open";
+      return;
+    }
+    if (
+      (to === "recovering" || to === "closed") &&
+      (this.current === "open" || this.current === "half_open")
+    ) {
+      if (at < this.opened) return;
+      this.consecutiveFailures = 0;
+      this.recoveringSince = at;
+      this.current = to;
     }
   }
 

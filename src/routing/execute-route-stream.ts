@@ -1,14 +1,14 @@
 import { GatewayError, type StreamEvent } from "../canonical/index.js";
 import type { UpstreamTimeouts } from "../config/route-timeouts.js";
 import type { RequestOf } from "../providers/upstream-target.js";
-import { awaitFirstEvent } from "../streaming/commit-point.js";
+import { awaitFirstToken } from "../streaming/commit-point.js";
 import { responseToEvents } from "../streaming/response-to-events.js";
 import type { CancelSignal } from "./cancel-signal.js";
 import { cannotServe, checkOperation } from "./execute-route.js";
 import { needsPromptFanOut, promptListStreamError } from "./prompt-lists.js";
 import { type AttemptObserver, callWithResilience } from "./resilient-call.js";
 import type { Route, RouteTarget } from "./route-table.js";
-import { openHttpStream, type StreamingOperation } from "./upstream-stream.js";
+import { openHttpStream, type SkippedFrameObserver, type StreamingOperation } from "./upstream-stream.js";
 
 export interface StartedStream {
   /** The canonical events, the first of which has already arrived. */
@@ -48,6 +48,7 @@ export async function openStreamAttempt<O extends StreamingOperation>(
   request: RequestOf<O>,
   signal: CancelSignal,
   timeouts: UpstreamTimeouts,
+  onSkippedFrame?: SkippedFrameObserver,
 ): Promise<{ events: AsyncIterable<StreamEvent>; firstEventMs: number }> {
   const upstream = target.upstream;
   const started = performance.now();
@@ -63,8 +64,16 @@ export async function openStreamAttempt<O extends StreamingOperation>(
   } else {
     if (target.pool === undefined)
       throw new GatewayError("internal_error", `Target ${target.label} has no connection pool.`);
-    events = await openHttpStream(upstream, target.pool, operation, request as never, signal, timeouts);
+    events = await openHttpStream(
+      upstream,
+      target.pool,
+      operation,
+      request as never,
+      signal,
+      timeouts,
+      onSkippedFrame,
+    );
   }
-  const committed = await awaitFirstEvent(events);
+  const committed = await awaitFirstToken(events);
   return { events: committed, firstEventMs: performance.now() - started };
 }

@@ -1,7 +1,7 @@
 import type { StreamEvent } from "../canonical/index.js";
 import { GatewayError } from "../canonical/index.js";
 import type { UpstreamTimeouts } from "../config/route-timeouts.js";
-import { type RelayedFrames, SseFrameRelay } from "../framing/sse-frame-relay.js";
+import { concatFrames, type RelayedFrames, SseFrameRelay } from "../framing/sse-frame-relay.js";
 import type { HttpUpstreamTarget, RequestOf } from "../providers/upstream-target.js";
 import type { PassThrough } from "../streaming/pass-through.js";
 import { responseToEvents } from "../streaming/response-to-events.js";
@@ -24,13 +24,14 @@ export interface RelayedJson {
   upstreamMs: number;
 }
 
-/** An upstream stream whose first complete frames have arrived (the commit point), ready to relay. */
+/** An upstream stream whose first token has arrived (the commit point), ready to relay. */
 export interface RelayedStream {
   kind: "relayed-stream";
   upstream: HttpUpstreamTarget;
   opened: OpenedUpstreamCall;
   chunks: AsyncIterator<unknown>;
   relay: SseFrameRelay;
+  /** The frames up to the first token's (what opened the stream included), held until then. */
   first: RelayedFrames;
   codec: PassThrough["codec"];
   quirks: PassThrough["quirks"];
@@ -69,10 +70,12 @@ function isSpace(code: number): boolean {
 }
 
 /**
- * Opens a pass-through stream on the target and waits for its first complete frame (one attempt). An upstream
- * that ignored `stream` and answered with JSON is replayed as events instead, decoded by the operation's own
- * decoder (the relayed dialect is the operation's wire format, but for Responses relays, whose upstreams always
- * stream when asked).
+ * Opens a pass-through stream on the target and waits for its first token (one attempt): the frames before it
+ * (the stream's opening, e.g. the role chunk) are held, so that a target that opens its stream and then stays
+ * silent past `first_token_seconds` is a failed attempt, left for the next target before the client has seen a
+ * byte. An upstream that ignored `stream` and answered with JSON is replayed as events instead, decoded by the
+ * operation's own decoder (the relayed dialect is the operation's wire format, but for Responses relays, whose
+ * upstreams always stream when asked).
  */
 export async function openRelayedStream<O extends "chat" | "completions">(
   passThrough: PassThrough,
@@ -84,7 +87,7 @@ export async function openRelayedStream<O extends "chat" | "completions">(
 ): Promise<RelayedStream | ReplayedStream> {
   const { upstream, pool } = httpTarget(passThrough);
   const started = performance.now();
-  const opened = await sendUpstreamCall(upstream, pool, passThrough.call, signal, timeouts);
+  const opened = await sendUpstreamCall(upstream, pool, passThrough.call, signal, timeouts, true);
   const { statusCode, headers } = opened.response;
   if (statusCode >= 400 || !/^text\/event-stream\b/i.test(String(headers["content-type"] ?? ""))) {
     const text = await readUpstreamText(upstream, opened, signal);
@@ -96,20 +99,22 @@ export async function openRelayedStream<O extends "chat" | "completions">(
   }
   const chunks = opened.response.body[Symbol.asyncIterator]();
   const relay = new SseFrameRelay();
+  let held: RelayedFrames | undefined;
   try {
     while (true) {
       const next = await chunks.next();
       if (next.done === true) break;
-      const first = relay.push(next.value as Buffer);
-      if (first.frames.length > 0) {
-        refuseBrokenStart(passThrough, first, upstream);
+      const read = relay.push(next.value as Buffer);
+      held = held === undefined ? read : concatFrames(held, read);
+      if (startsAnswer(passThrough, read)) {
+        opened.firstTokenArrived();
         return {
           kind: "relayed-stream",
           upstream,
           opened,
           chunks,
           relay,
-          first,
+          first: held,
           codec: passThrough.codec,
           quirks: passThrough.quirks,
           firstEventMs: performance.now() - started,
@@ -128,25 +133,28 @@ export async function openRelayedStream<O extends "chat" | "completions">(
 }
 
 /**
- * The commit point of a relayed stream: nothing has been sent yet, so a stream that starts with an error, with a
- * frame the client could not read, or with its end marker is a failed attempt (retried, or answered with an HTTP
- * error status), not a 200 stream that carries only the failure.
+ * The commit point of a relayed stream: whether these frames bring the first token. Nothing has been sent yet,
+ * so a stream that fails (an in-band error, a failure the client could not read) or ends before it is a failed
+ * attempt (retried, or answered with an HTTP error status), not a 200 stream that carries only the failure.
+ * Unreadable frames are skipped, as they are once the stream runs.
  */
-function refuseBrokenStart(
-  passThrough: PassThrough,
-  first: RelayedFrames,
-  upstream: HttpUpstreamTarget,
-): void {
-  const [frame] = first.frames;
-  const chunk = frame === undefined ? undefined : passThrough.codec.readFrame(frame);
-  if (chunk === undefined || chunk.kind === "chunk") return;
-  if (chunk.kind === "done") {
-    throw new GatewayError(
-      "upstream_invalid_response",
-      `${upstream.providerDisplayName} ended the stream without sending anything.`,
-    );
+function startsAnswer(passThrough: PassThrough, frames: RelayedFrames): boolean {
+  const { codec } = passThrough;
+  for (const frame of frames.frames) {
+    const chunk = codec.readFrame(frame);
+    if (chunk.kind === "chunk") {
+      if (codec.carriesToken(chunk.payload)) return true;
+    } else if (chunk.kind === "done") {
+      if (codec.endsWithAnswer) return true;
+      throw new GatewayError(
+        "upstream_invalid_response",
+        `${passThrough.target.upstream.providerDisplayName} ended the stream without sending anything.`,
+      );
+    } else if (chunk.kind !== "unreadable") {
+      throw chunk.error;
+    }
   }
-  throw chunk.error;
+  return false;
 }
 
 /**

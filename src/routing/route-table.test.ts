@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { DEFAULT_FAILURE_POLICY } from "../config/failure-policy.js";
 import type { GatewayConfig } from "../config/gateway-config.js";
 import { defaultGovernanceConfig } from "../config/governance/governance-config.js";
 import { DEFAULT_CIRCUIT_BREAKER, DEFAULT_RETRIES } from "../config/resilience-settings.js";
@@ -18,6 +19,7 @@ function openAIConfig(base: string, name = "chat"): GatewayConfig {
         strategy: "fallback",
         retries: DEFAULT_RETRIES,
         circuitBreaker: DEFAULT_CIRCUIT_BREAKER,
+        failurePolicy: DEFAULT_FAILURE_POLICY,
         maxInFlight: null,
         governance: DEFAULT_ROUTE_GOVERNANCE,
         targets: [

@@ -1,8 +1,9 @@
 import type { Pool } from "undici";
 import { OPERATION_OF_ROUTE_TYPE, type Operation, type RouteType } from "../canonical/index.js";
 import { configSecrets } from "../config/config-secrets.js";
+import type { FailurePolicy } from "../config/failure-policy.js";
 import type { GatewayConfig, RouteConfig, RouteStrategy, TargetConfig } from "../config/gateway-config.js";
-import type { RetrySettings } from "../config/resilience-settings.js";
+import type { CircuitBreakerSettings, RetrySettings } from "../config/resilience-settings.js";
 import type { UpstreamTimeouts } from "../config/route-timeouts.js";
 import type { PriceEntry } from "../governance/prices/price-entry.js";
 import { RouteGovernance, TableGovernance } from "../governance/route-governance.js";
@@ -11,6 +12,7 @@ import type { ProviderDefinition } from "../providers/provider-definition.js";
 import { findProvider } from "../providers/registry.js";
 import type { UpstreamTarget } from "../providers/upstream-target.js";
 import { CircuitBreaker, type CircuitState } from "./circuit-breaker.js";
+import { continuationTargets } from "./stream-continuation.js";
 import type { UpstreamPools } from "./upstream-pools.js";
 
 export interface RouteTarget {
@@ -35,6 +37,8 @@ export interface Route {
   readonly strategy: RouteStrategy;
   readonly targets: readonly RouteTarget[];
   readonly retries: RetrySettings;
+  readonly failurePolicy: FailurePolicy;
+  readonly circuitBreaker: CircuitBreakerSettings;
   readonly maxInFlight: number | null;
   /** The route's limits, budgets and accounting settings, prepared for the request path. */
   readonly governance: RouteGovernance;
@@ -114,6 +118,8 @@ export class RouteTable {
       strategy: route.strategy,
       targets: upstreams.map(({ target, upstream }) => this.createTarget(route, target, upstream)),
       retries: route.retries,
+      failurePolicy: route.failurePolicy,
+      circuitBreaker: route.circuitBreaker,
       maxInFlight: route.maxInFlight,
       governance: new RouteGovernance(route.name, route.governance),
       targetModels: [...new Set(route.targets.map((target) => target.model))],
@@ -123,6 +129,26 @@ export class RouteTable {
     // The config guarantees that no alias is another route's name or alias.
     this.byModel = new Map(this.byName);
     for (const route of this.routes) for (const alias of route.aliases ?? []) this.byModel.set(alias, route);
+  }
+
+  /**
+   * What the config asks for that its targets cannot do, for the log at load time: mid-stream continuation on
+   * a route whose targets take no assistant prefill (those never continue a stream).
+   */
+  get warnings(): string[] {
+    const warnings: string[] = [];
+    for (const route of this.routes) {
+      if (!route.failurePolicy.midStreamContinuation) continue;
+      const cannot = route.targets.filter(
+        (target) => !continuationTargets(route, undefined).includes(target),
+      );
+      if (cannot.length === 0) continue;
+      const none = cannot.length === route.targets.length;
+      warnings.push(
+        `route '${route.name}': mid_stream_continuation is on, but ${none ? "none of its targets can" : "these targets cannot"} continue a broken stream (they take no assistant prefill): ${cannot.map((target) => target.label).join(", ")}`,
+      );
+    }
+    return warnings;
   }
 
   /** The route of this name. */

@@ -15,11 +15,19 @@ import { decodeUpstreamBody, upstreamHttpError } from "./upstream-response.js";
 /** An upstream answer whose headers have arrived; its body is still to be read. */
 export interface OpenedUpstreamCall {
   response: Dispatcher.ResponseData;
-  /** Whether the attempt's total timeout cut the body short (its reading then fails). */
-  timedOut(): boolean;
+  /** Which of the attempt's own timers cut the body short, if one did (its reading then fails). */
+  timedOut(): GatewayTimer | undefined;
+  /** A stream's first token arrived: from now on only the total limit runs (and undici's idle timer). */
+  firstTokenArrived(): void;
 }
 
-const TOTAL_TIMEOUT = "SWITCHYARD_TOTAL_TIMEOUT";
+/** The limits the gateway times itself rather than through undici. */
+export type GatewayTimer = "total" | "first_token";
+
+const TIMER_ERROR_CODE: Record<GatewayTimer, string> = {
+  total: "SWITCHYARD_TOTAL_TIMEOUT",
+  first_token: "SWITCHYARD_FIRST_TOKEN_TIMEOUT",
+};
 
 export function operationOf<O extends Operation>(target: HttpUpstreamTarget, operation: O): HttpOperation<O> {
   const codec = target.operations[operation] as HttpOperation<O> | undefined;
@@ -32,17 +40,24 @@ export function operationOf<O extends Operation>(target: HttpUpstreamTarget, ope
   return codec;
 }
 
-/** Sends a prepared call and waits for the response headers, mapping transport failures to gateway errors. */
+/**
+ * Sends a prepared call and waits for the response headers, mapping transport failures to gateway errors. For a
+ * stream, the first token must also arrive within `firstTokenMs` (the caller says when it did): until then
+ * nothing has reached the client, so a target that misses it can still be left for the next one.
+ */
 export async function sendUpstreamCall(
   target: HttpUpstreamTarget,
   pool: Pool,
   call: { path: string; headers: Record<string, string>; body: string },
   signal: CancelSignal,
   timeouts: UpstreamTimeouts,
+  stream = false,
 ): Promise<OpenedUpstreamCall> {
   // Timeouts without per-call AbortSignal.timeout/any (a measurable share of the request path): undici's own
-  // header and idle timers, and one plain timer for the rest of the total once the headers are in.
+  // header and idle timers, and one plain timer for the rest (the first token's, then the total's).
   const started = performance.now();
+  const firstTokenMs = stream ? timeouts.firstTokenMs : Number.POSITIVE_INFINITY;
+  const headersTimeout = Math.min(timeouts.firstByteMs, firstTokenMs, timeouts.totalMs);
   let response: Dispatcher.ResponseData;
   try {
     // Per-call credentials (a signature, a fresh token) go last, over the final bytes.
@@ -53,28 +68,46 @@ export async function sendUpstreamCall(
       headers: withTraceHeaders(prepared.headers),
       body: prepared.body,
       signal: asAbortSignal(signal),
-      headersTimeout: Math.min(timeouts.firstByteMs, timeouts.totalMs),
+      headersTimeout,
       bodyTimeout: timeouts.idleMs,
     });
   } catch (error) {
     if (signal.aborted) throw signal.reason;
-    // The header timer is the shorter of first byte and total: when it is the total, say so.
-    const headersTimedOutOnTotal =
-      (error as { code?: unknown }).code === "UND_ERR_HEADERS_TIMEOUT" &&
-      timeouts.totalMs < timeouts.firstByteMs;
-    throw upstreamFailure(error, target.providerDisplayName, headersTimedOutOnTotal);
+    // The header timer is the shortest of first byte, first token and total: say which one ran out.
+    const headersTimedOut = (error as { code?: unknown }).code === "UND_ERR_HEADERS_TIMEOUT";
+    const cutBy: GatewayTimer | undefined = !headersTimedOut
+      ? undefined
+      : headersTimeout === timeouts.firstByteMs
+        ? undefined
+        : headersTimeout === timeouts.totalMs
+          ? "total"
+          : "first_token";
+    throw upstreamFailure(error, target.providerDisplayName, cutBy);
   }
-  let timedOut = false;
+  let cutBy: GatewayTimer | undefined;
+  let waitingFor: GatewayTimer = firstTokenMs < timeouts.totalMs ? "first_token" : "total";
   const body = response.body;
-  const timer = setTimeout(
-    () => {
-      timedOut = true;
-      body.destroy(Object.assign(new Error("the attempt's total timeout ran out"), { code: TOTAL_TIMEOUT }));
-    },
-    Math.max(1, timeouts.totalMs - (performance.now() - started)),
-  );
+  const arm = (timer: GatewayTimer, afterMs: number): NodeJS.Timeout =>
+    setTimeout(
+      () => {
+        cutBy = timer;
+        const message = `the attempt's ${timer === "total" ? "total" : "first token"} timeout ran out`;
+        body.destroy(Object.assign(new Error(message), { code: TIMER_ERROR_CODE[timer] }));
+      },
+      Math.max(1, afterMs - (performance.now() - started)),
+    );
+  let timer = arm(waitingFor, waitingFor === "total" ? timeouts.totalMs : firstTokenMs);
   body.once("close", () => clearTimeout(timer));
-  return { response, timedOut: () => timedOut };
+  return {
+    response,
+    timedOut: () => cutBy,
+    firstTokenArrived: () => {
+      if (waitingFor !== "first_token" || body.destroyed) return;
+      waitingFor = "total";
+      clearTimeout(timer);
+      timer = arm("total", timeouts.totalMs);
+    },
+  };
 }
 
 /** Reads a whole body, mapping a failure part-way (reset, idle timeout) to a gateway error. */

@@ -1,13 +1,13 @@
 import { GatewayError } from "../canonical/index.js";
 
-/** Which of an attempt's timeouts ran out, by undici's error code; the total timeout is the gateway's own timer. */
+/** Which of an attempt's timeouts ran out, by undici's error code; total and first token are the gateway's own. */
 const TIMEOUT_OF_CODE: Record<string, TimeoutName> = {
   UND_ERR_CONNECT_TIMEOUT: "connect",
   UND_ERR_HEADERS_TIMEOUT: "first_byte",
   UND_ERR_BODY_TIMEOUT: "idle",
 };
 
-type TimeoutName = "connect" | "first_byte" | "idle" | "total";
+type TimeoutName = "connect" | "first_byte" | "first_token" | "idle" | "total";
 
 /**
  * Maps a transport failure (no HTTP answer, or an answer cut short) to the gateway's error catalogue:
@@ -18,13 +18,13 @@ type TimeoutName = "connect" | "first_byte" | "idle" | "total";
 export function upstreamFailure(
   error: unknown,
   providerDisplayName: string,
-  /** Whether the attempt's total timeout (rather than whatever undici reports) cut it short. */
-  totalTimedOut: boolean,
+  /** The gateway's own timer (total, first token) that cut the attempt short, rather than what undici reports. */
+  cutBy: "total" | "first_token" | undefined,
   midStream = false,
 ): GatewayError {
   if (error instanceof GatewayError) return error;
   const code = (error as { code?: unknown } | null)?.code;
-  const timeout = totalTimedOut ? "total" : typeof code === "string" ? TIMEOUT_OF_CODE[code] : undefined;
+  const timeout = cutBy ?? (typeof code === "string" ? TIMEOUT_OF_CODE[code] : undefined);
   if (timeout !== undefined) {
     return new GatewayError("upstream_timeout", timeoutMessage(timeout, providerDisplayName, midStream), {
       cause: error,
@@ -43,6 +43,8 @@ function timeoutMessage(timeout: TimeoutName, provider: string, midStream: boole
       return `Could not connect to ${provider} within the connect timeout.`;
     case "first_byte":
       return `${provider} did not start answering within the route's first-byte timeout (timeouts.first_byte_seconds).`;
+    case "first_token":
+      return `${provider} sent no token within the route's first-token timeout (timeouts.first_token_seconds).`;
     case "idle":
       return midStream
         ? `The stream from ${provider} stalled for longer than the route's idle timeout (timeouts.idle_seconds).`

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from "node:http";
-import { GatewayError } from "../canonical/index.js";
+import { classifyUpstreamError, GatewayError } from "../canonical/index.js";
 import type { HttpUpstreamTarget } from "../providers/upstream-target.js";
 import { parseRetryAfter } from "./retry-after.js";
 
@@ -33,9 +33,10 @@ export function decodeUpstreamBody(
 }
 
 /**
- * An upstream's error answer, passed on with its status, its message and its Retry-After. Without a message,
- * the body itself is passed on, as MLflow does. Upstreams echo keys: what the gateway sends and logs is
- * redacted on the way out (observability/secret-set.ts).
+ * An upstream's error answer, passed on with its status, its message and its Retry-After, and classified for
+ * routing by the upstream's dialect (context length, content filter, ...). Without a message, the body itself is
+ * passed on, as MLflow does. Upstreams echo keys: what the gateway sends and logs is redacted on the way out
+ * (observability/secret-set.ts).
  */
 export function upstreamHttpError(
   target: HttpUpstreamTarget,
@@ -49,8 +50,15 @@ export function upstreamHttpError(
     upstreamMessage === undefined
       ? `${target.providerDisplayName} answered HTTP ${status} without an error message.`
       : upstreamMessage;
+  const signals = target.errorSignals;
+  const failureKind = classifyUpstreamError(
+    status,
+    signals?.readFields(body) ?? (upstreamMessage === undefined ? {} : { message: upstreamMessage }),
+    signals?.signals ?? [],
+  );
   return new GatewayError("upstream_http_error", message, {
     upstreamStatus: status,
+    failureKind,
     upstreamBody: upstreamMessage === undefined ? body : undefined,
     upstream: { provider: target.providerDisplayName, ...(target.decodeErrorDetails?.(body) ?? {}) },
     ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),

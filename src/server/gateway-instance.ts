@@ -23,6 +23,7 @@ import { TrafficRecorder } from "../observability/traffic-recorder.js";
 import { ResponseStorage } from "../response-store/response-storage.js";
 import { type CircuitObserver, RouteTable } from "../routing/route-table.js";
 import { RouteTableHolder } from "../routing/route-table-holder.js";
+import { SharedCircuits } from "../routing/shared-circuits.js";
 import { UpstreamPools } from "../routing/upstream-pools.js";
 import { buildApp } from "./build-app.js";
 import { reportConsoleData } from "./console-reporter.js";
@@ -67,6 +68,8 @@ export class GatewayInstance {
     readonly coordinator: Coordinator,
     /** Set when this instance hosts the owned services itself (no cluster primary). */
     private readonly ownCoordinator: InProcessCoordinator | undefined,
+    private readonly circuits: CircuitObserver,
+    private readonly sharedCircuits: SharedCircuits,
     readonly governance: GovernanceRuntime,
     private readonly consoleReporter: { stop(): void } | undefined,
     private readonly responses: ResponseStorage,
@@ -78,6 +81,13 @@ export class GatewayInstance {
     const ownCoordinator = options.coordinator === undefined ? ownedLocally(options) : undefined;
     const coordinator = options.coordinator ?? (ownCoordinator as InProcessCoordinator);
     const pools = new UpstreamPools();
+    // Breaker transitions are logged and shared with the other workers (bound once the holder exists).
+    const sharing: { shared?: SharedCircuits } = {};
+    const log = circuitLogger(options.logger);
+    const circuits: CircuitObserver = (route, target, from, to, reason) => {
+      log(route, target, from, to, reason);
+      sharing.shared?.announce(route, target, from, to);
+    };
     const governor = new Governor({
       store: createLimitStore(options.config.governance.store, coordinator, options.logger),
       renewEveryMs: options.config.governance.estimates.meterEveryMs,
@@ -93,10 +103,11 @@ export class GatewayInstance {
       .catch((error: unknown) =>
         options.logger?.warn({ err: error }, "could not read the route limits set at run time"),
       );
-    const holder = new RouteTableHolder(
-      await RouteTable.build(options.config, pools, circuitLogger(options.logger)),
-      governor,
-    );
+    const table = await RouteTable.build(options.config, pools, circuits);
+    for (const warning of table.warnings) options.logger?.warn(warning);
+    const holder = new RouteTableHolder(table, governor);
+    const sharedCircuits = new SharedCircuits(coordinator, () => holder.current);
+    sharing.shared = sharedCircuits;
     const metrics = new GatewayMetrics();
     const usageLog = new UsageLogClient(coordinator, options.config.governance.usageLog);
     const readiness = new ReadinessChecks();
@@ -140,6 +151,8 @@ export class GatewayInstance {
       options.logger,
       coordinator,
       ownCoordinator,
+      circuits,
+      sharedCircuits,
       governance,
       consoleReporter,
       responses,
@@ -157,11 +170,12 @@ export class GatewayInstance {
     this.responses.applyConfig(config);
     // In call order, so the newest config's governance wins as its route table does.
     this.governance.applyConfig(config);
-    const table = await RouteTable.build(config, this.pools, circuitLogger(this.logger));
+    const table = await RouteTable.build(config, this.pools, this.circuits);
     if (generation !== this.configGeneration) {
       table.retire();
       return;
     }
+    for (const warning of table.warnings) this.logger?.warn(warning);
     this.holder.swap(table);
     if (JSON.stringify(config.server) !== JSON.stringify(this.startedWith.server)) {
       this.logger?.warn("the 'server' settings changed; they take effect when the gateway restarts");
@@ -185,6 +199,7 @@ export class GatewayInstance {
     } finally {
       clearInterval(sweep);
     }
+    this.sharedCircuits.close();
     this.consoleReporter?.stop();
     this.holder.current.retire();
     await this.holder.governor?.close();

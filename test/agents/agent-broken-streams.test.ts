@@ -13,10 +13,12 @@ import { type ApiProvider, UPSTREAM_PROVIDERS } from "../openai-api/api-provider
 import { type AgentClients, createAgentClients } from "./agent-clients.js";
 
 /**
- * An upstream stream that breaks after the client's stream started must end the client's stream with the
- * dialect's error event, never a clean end: Anthropic clients get an `error` event (the SDK throws), Responses
- * clients an `error` event and `response.failed` (or the upstream's own `response.failed`), never
- * `message_stop` or `response.completed`. For every provider, relayed and translated alike.
+ * An upstream stream that breaks after the client's stream started (after its first token: the commit point)
+ * must end the client's stream with the dialect's error event, never a clean end: Anthropic clients get an
+ * `error` event (the SDK throws), Responses clients an `error` event and `response.failed` (or the upstream's
+ * own `response.failed`), never `message_stop` or `response.completed`. One event that is not JSON is skipped
+ * and the stream completes (lenient parsing). For every provider, relayed and translated alike. (Mid-stream
+ * continuation, which repairs such breaks when a route opts in, is tested in test/resilience.)
  */
 
 let setup: ProvidersGateway;
@@ -37,6 +39,11 @@ afterEach(async () => {
 
 const LONG_TEXT = "This answer is long enough to break in the middle of it, well before its end";
 const BREAK_AT = 4;
+
+/** Where a stream breaks: after its first text deltas (Responses streams open with four events first). */
+function breakAt(api: ClientApi, provider: ApiProvider): number {
+  return api === "responses" && provider.label === "openai" ? BREAK_AT + 2 : BREAK_AT;
+}
 
 type ClientApi = "messages" | "responses";
 
@@ -59,7 +66,10 @@ function upstreamFailure(
       error: { code: "server_error", message: "The model crashed" },
     };
     return {
-      frame: sseFrame({ type: "response.failed", response, sequence_number: BREAK_AT }, "response.failed"),
+      frame: sseFrame(
+        { type: "response.failed", response, sequence_number: breakAt(api, provider) },
+        "response.failed",
+      ),
       message: "The model crashed",
     };
   }
@@ -69,31 +79,37 @@ function upstreamFailure(
 
 interface BrokenStreamCase {
   name: string;
+  /** What the client gets: the dialect's error event (default), or the whole answer. */
+  ends?: "complete";
   stream(frames: (string | Buffer)[], api: ClientApi, provider: ApiProvider): ScriptedStream | string;
 }
 
 const CASES: BrokenStreamCase[] = [
   {
     name: "when the connection is cut mid-stream",
-    stream: (frames) => ({ kind: "stream", frames, cutAfterFrames: BREAK_AT }),
+    stream: (frames, api, provider) => ({ kind: "stream", frames, cutAfterFrames: breakAt(api, provider) }),
   },
   {
     name: "when the connection is cut in the middle of a frame",
-    stream: (frames) => ({
-      kind: "stream",
-      frames: [...frames.slice(0, BREAK_AT), frames[BREAK_AT]?.slice(0, 20) ?? ""],
-      cutAfterFrames: BREAK_AT + 1,
-    }),
+    stream: (frames, api, provider) => {
+      const at = breakAt(api, provider);
+      return {
+        kind: "stream",
+        frames: [...frames.slice(0, at), frames[at]?.slice(0, 20) ?? ""],
+        cutAfterFrames: at + 1,
+      };
+    },
   },
   {
     name: "when the upstream sends an event that is not JSON",
-    stream: (frames) =>
+    ends: "complete",
+    stream: (frames, api, provider) =>
       frames.some((frame) => typeof frame !== "string")
         ? "binary event-stream framing: its unreadable payloads are covered by test/openai-api/broken-streams.test.ts"
         : {
             kind: "stream",
             frames: frames.map((frame, index) =>
-              index === BREAK_AT && typeof frame === "string"
+              index === breakAt(api, provider) && typeof frame === "string"
                 ? // `data:` with or without the space (TGI sends none).
                   frame.replace(
                     /^data:( ?)(.*)$/m,
@@ -108,7 +124,7 @@ const CASES: BrokenStreamCase[] = [
     stream: (frames, api, provider) => {
       const failure = upstreamFailure(api, provider);
       if (typeof failure === "string") return failure;
-      return { kind: "stream", frames: [...frames.slice(0, BREAK_AT), failure.frame] };
+      return { kind: "stream", frames: [...frames.slice(0, breakAt(api, provider)), failure.frame] };
     },
   },
 ];
@@ -124,6 +140,21 @@ for (const provider of UPSTREAM_PROVIDERS) {
       );
       if (typeof messagesStream === "string") {
         it.skip(`${brokenCase.name} (skipped: ${messagesStream})`, () => {});
+      } else if (brokenCase.ends === "complete") {
+        it(`completes an Anthropic client's stream, skipping the event, ${brokenCase.name}`, async () => {
+          setup.mockOf(provider).enqueue(messagesStream);
+          const message = await clients.anthropic.messages
+            .stream({
+              model,
+              max_tokens: 256,
+              messages: [{ role: "user", content: "Tell me something long" }],
+            })
+            .finalMessage();
+          expect(message.stop_reason).toBe("end_turn");
+          const raw = (await clients.exchanges.at(-1)?.text) ?? "";
+          expect(raw).toMatch(/^event: message_stop$/m);
+          expect(raw).not.toMatch(/^event: error$/m);
+        });
       } else {
         it(`ends an Anthropic client's stream with an error event ${brokenCase.name}`, async () => {
           setup.mockOf(provider).enqueue(messagesStream);
@@ -148,6 +179,20 @@ for (const provider of UPSTREAM_PROVIDERS) {
       );
       if (typeof responsesStream === "string") {
         it.skip(`${brokenCase.name} for a Responses client (skipped: ${responsesStream})`, () => {});
+      } else if (brokenCase.ends === "complete") {
+        it(`completes a Responses client's stream, skipping the event, ${brokenCase.name}`, async () => {
+          setup.mockOf(provider).enqueue(responsesStream);
+          const stream = await clients.openai.responses.create({
+            model,
+            input: "Tell me something long",
+            store: false,
+            stream: true,
+          });
+          const types: string[] = [];
+          for await (const event of stream) types.push(event.type);
+          expect(types.at(-1)).toBe("response.completed");
+          expect(types).not.toContain("response.failed");
+        });
       } else {
         it(`ends a Responses client's stream with response.failed ${brokenCase.name}`, async () => {
           setup.mockOf(provider).enqueue(responsesStream);

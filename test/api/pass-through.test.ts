@@ -105,10 +105,17 @@ describe("same-dialect pass-through (OpenAI client, OpenAI upstream)", () => {
     expect(response.text).not.toContain("[DONE]");
   });
 
-  it("ends a stream that stops without [DONE] with an error frame", async () => {
+  it("completes a stream that stops after its finish without [DONE]: the gateway adds it", async () => {
     const frames = openAIChatStreamFrames({ text: "no end marker" }).filter(
       (frame) => !frame.includes("[DONE]"),
     );
+    upstream.enqueue({ kind: "stream", frames });
+    const response = await gateway.post("/v1/chat/completions", { model: "chat", messages, stream: true });
+    expect(response.text).toBe(`${frames.join("")}data: [DONE]\n\n`);
+  });
+
+  it("ends a stream that stops before its finish with an error frame", async () => {
+    const frames = openAIChatStreamFrames({ text: "no end marker" }).slice(0, 3);
     upstream.enqueue({ kind: "stream", frames });
     const response = await gateway.post("/v1/chat/completions", { model: "chat", messages, stream: true });
     expect(response.text).toContain(frames.join(""));

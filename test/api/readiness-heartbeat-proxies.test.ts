@@ -134,18 +134,31 @@ describe("SSE heartbeats", () => {
   });
 
   const cases = [
-    { route: "relayed", mock: () => openai, frames: () => openAIChatStreamFrames({ text: "thought" }) },
-    { route: "translated", mock: () => anthropic, frames: () => anthropicStreamFrames({ text: "thought" }) },
+    // Silent after the first token (role chunk and content; message_start, block start, ping and delta): the stream
+    // has been committed, so the client has headers and can get comments (before it, the gateway holds the
+    // response so that a target silent past first_token_seconds can still be left for another).
+    {
+      route: "relayed",
+      mock: () => openai,
+      frames: () => openAIChatStreamFrames({ text: "thought" }),
+      firstToken: 2,
+    },
+    {
+      route: "translated",
+      mock: () => anthropic,
+      frames: () => anthropicStreamFrames({ text: "thought" }),
+      firstToken: 4,
+    },
   ];
 
   it.each(cases)(
     "sends SSE comments while the $route upstream is silent mid-stream",
-    async ({ route, mock, frames }) => {
+    async ({ route, mock, frames, firstToken }) => {
       let release: () => void = () => {};
       const until = new Promise<void>((resolve) => {
         release = resolve;
       });
-      mock().enqueue({ kind: "stream", frames: frames(), hold: { afterFrames: 1, until } });
+      mock().enqueue({ kind: "stream", frames: frames(), hold: { afterFrames: firstToken, until } });
       const response = await fetch(`${gateway.url}/v1/chat/completions`, {
         method: "POST",
         headers: { "content-type": "application/json" },

@@ -185,8 +185,9 @@ describe("request metrics", () => {
     const id = nextId();
     anthropic.enqueue({
       kind: "stream",
+      // message_start, ping, content_block_start, then the first token: past the commit point.
       frames: anthropicStreamFrames({ text: "a story in many words" }),
-      hold: { afterFrames: 3, until: heldStreams },
+      hold: { afterFrames: 4, until: heldStreams },
     });
     const before = await scrape();
     await sendAndLeave("/endpoints/translated/invocations", { messages, stream: true }, anthropic, id, 1);
@@ -257,7 +258,7 @@ describe("request metrics", () => {
     anthropic.enqueue({
       kind: "stream",
       frames: anthropicStreamFrames({ text: "a story" }),
-      cutAfterFrames: 3,
+      cutAfterFrames: 5,
     });
     const before = await scrape();
     const response = await gateway.post(

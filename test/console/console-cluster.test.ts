@@ -67,6 +67,20 @@ beforeAll(async () => {
           retries: { max_attempts: 1 },
           circuit_breaker: { failure_threshold: 1, cooldown_seconds: 300 },
         },
+        {
+          name: "down-once",
+          type: "llm/v1/chat",
+          model: {
+            provider: "openai",
+            name: "gpt-down-once",
+            config: {
+              openai_api_key: "sk-console-cluster-test",
+              openai_api_base: `${await closedPortUrl()}/v1`,
+            },
+          },
+          retries: { max_attempts: 1 },
+          circuit_breaker: { failure_threshold: 1, cooldown_seconds: 300 },
+        },
       ],
     }),
   );
@@ -89,7 +103,7 @@ describe("the console of a gateway with two workers", () => {
     // Both workers' seconds reach the owner just after each second ends.
     await expect
       .poll(async () => (await view()).routes.map((route) => route.requestsPerMinute), { timeout: 10_000 })
-      .toEqual([6, 6]);
+      .toEqual([6, 6, 0]);
 
     const views = [];
     for (let index = 0; index < 6; index++) views.push(await view());
@@ -110,5 +124,17 @@ describe("the console of a gateway with two workers", () => {
     expect(Object.values(target?.workers ?? {}).reduce((sum, count) => sum + count, 0)).toBe(2);
     expect(target?.lastError?.message).toBeTruthy();
     expect(JSON.stringify(views)).not.toContain("sk-console-cluster-test");
+  });
+
+  it("shows a circuit one worker opened as open in every worker (shared breaker state)", async () => {
+    // One request: one worker finds the outage; the other learns of it from the first, not from traffic.
+    expect((await chat("down-once")).status).toBeGreaterThanOrEqual(500);
+    const target = async () => {
+      const view: RoutesView = JSON.parse((await send("GET", `${gateway.url}/ui/api/routes`)).text);
+      return view.routes.find((route) => route.name === "down-once")?.targets[0];
+    };
+    await expect.poll(async () => (await target())?.workers, { timeout: 10_000 }).toEqual({ open: 2 });
+    // The failure that opened it travels with the news.
+    expect((await target())?.lastError?.message).toContain("OpenAI");
   });
 });

@@ -226,8 +226,9 @@ describe.skipIf(NGINX === undefined || OPENSSL === undefined)(
       const until = new Promise((resolve) => setTimeout(resolve, READ_TIMEOUT_SECONDS * 2500));
       upstream.enqueue({
         kind: "stream",
+        // Silent after its first token: before it, the gateway holds the response (the commit point).
         frames: openAIChatStreamFrames({ text: "patience" }),
-        hold: { afterFrames: 1, until },
+        hold: { afterFrames: 2, until },
       });
       const text = await (await post("/v1/chat/completions", streamBody)).text();
       expect(text).toContain(": keep-alive");
@@ -239,8 +240,9 @@ describe.skipIf(NGINX === undefined || OPENSSL === undefined)(
       const until = new Promise((resolve) => setTimeout(resolve, READ_TIMEOUT_SECONDS * 2500));
       upstream.enqueue({
         kind: "stream",
+        // Silent after its first token: before it, the gateway holds the response (the commit point).
         frames: openAIChatStreamFrames({ text: "patience" }),
-        hold: { afterFrames: 1, until },
+        hold: { afterFrames: 2, until },
       });
       const silentUrl = nginxUrl.replace(
         /^https:\/\/localhost:(\d+)$/,

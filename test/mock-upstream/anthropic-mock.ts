@@ -1,6 +1,6 @@
 import { createSpecValidator } from "../spec-validator.js";
 import { anthropicError, anthropicMessage, anthropicStreamFrames } from "./anthropic-bodies.js";
-import { countWords, echoChat, lastUserText, messageTexts, textOf } from "./echo-rules.js";
+import { countWords, echoChat, lastUserText, messageTexts, prefillText, textOf } from "./echo-rules.js";
 import { arrayOf, isRecord, type JsonRecord } from "./json-narrowing.js";
 import { type MockUpstream, type RecordedRequest, startMockUpstream } from "./mock-upstream.js";
 import type { ScriptedResponse } from "./scripted-response.js";
@@ -65,6 +65,17 @@ function createBehaviour() {
     const texts = [textOf(body.system), ...messageTexts(messages)];
     if (operation === "count_tokens")
       return json(200, { input_tokens: texts.reduce((sum, text) => sum + countWords(text), 0) });
+    const prefill = prefillText(messages);
+    // https://docs.anthropic.com/en/docs/build-with-claude/prompt-engineering/prefill-claudes-response
+    if (prefill !== undefined && /\s$/.test(prefill)) {
+      return json(
+        400,
+        anthropicError(
+          "invalid_request_error",
+          "final assistant content cannot end with trailing whitespace",
+        ),
+      );
+    }
     const thinkingProblem = checkThinking(body, messages);
     if (thinkingProblem !== undefined)
       return json(400, anthropicError("invalid_request_error", thinkingProblem));
@@ -77,6 +88,7 @@ function createBehaviour() {
       lastUserText: lastUserText(messages),
       firstToolName: isRecord(firstTool) && typeof firstTool.name === "string" ? firstTool.name : undefined,
       reasoning: isRecord(body.thinking) && body.thinking.type !== "disabled",
+      prefill,
     });
     const prefixes = cachedPrefixes(body);
     const last = prefixes.at(-1);

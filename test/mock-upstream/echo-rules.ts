@@ -6,6 +6,9 @@
  * - textOf(content) = a string as is; an array: textOf of each item, empty ones dropped, joined with " ";
  *                     an object: its `text` when that is a string, else textOf(its `content`); else "".
  * - Chat reply      = "Echo: " + textOf(content of the last message whose role is "user").
+ *   Prefill (Anthropic): when the last message is the assistant's (text P), the reply continues it: the rest
+ *                     of that echo text after P when it starts with P (after P's trailing whitespace), else
+ *                     the whole echo text. outputTokens counts the continuation only.
  *   Tool call       : instead, when the request has a non-empty `tools` list and that last user text contains
  *                     "call a tool" (case-insensitive): a call to the first tool with arguments
  *                     TOOL_CALL_ARGUMENTS = '{"city":"Paris"}'.
@@ -152,6 +155,8 @@ export interface EchoRequest {
   texts: string[];
   lastUserText: string;
   firstToolName: string | undefined;
+  /** The text of a trailing assistant message (a prefill the reply continues), if any. */
+  prefill?: string | undefined;
   /** Whether the request asks the model to reason first. */
   reasoning?: boolean;
 }
@@ -168,7 +173,17 @@ export function echoChat(request: EchoRequest): MockChat {
       request,
     );
   }
-  return completeMockChat({ inputTokens, ...thinking, text: `Echo: ${request.lastUserText}` }, request);
+  const echo = `Echo: ${request.lastUserText}`;
+  const prefill = request.prefill;
+  const text =
+    prefill !== undefined && prefill !== "" && echo.startsWith(prefill) ? echo.slice(prefill.length) : echo;
+  return completeMockChat({ inputTokens, ...thinking, text }, request);
+}
+
+/** The text of the last message when it is the assistant's: a prefill to continue. */
+export function prefillText(messages: unknown[]): string | undefined {
+  const last = messages.at(-1);
+  return isRecord(last) && last.role === "assistant" ? textOf(last.content) : undefined;
 }
 
 /** The text of the last message with role "user" in a provider's `messages` list. */

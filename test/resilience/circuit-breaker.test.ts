@@ -240,26 +240,46 @@ describe("after the cool-down", () => {
 });
 
 describe("a route whose every target is open", () => {
-  it.each(CLIENT_APIS)("answers 503 with Retry-After and asks no upstream (%s API)", async (api) => {
-    const gw = await startBreakerGateway({ failure_threshold: 1, cooldown_seconds: 60 });
-    first.enqueue(serverError());
-    second.enqueue(serverError(ANTHROPIC_SHAPES));
-    const failed = await askChat(gw.url, api, ROUTE);
-    expect(failed.status).toBe(500);
-    expect(await circuitStates(gw.url, ROUTE)).toEqual({ [FIRST]: "open", [SECOND]: "open" });
+  it.each(CLIENT_APIS)(
+    "still tries the target open longest, and answers (panic mode, %s API)",
+    async (api) => {
+      const gw = await startBreakerGateway({ failure_threshold: 1, cooldown_seconds: 60 });
+      first.enqueue(serverError());
+      second.enqueue(serverError(ANTHROPIC_SHAPES));
+      await askChat(gw.url, api, ROUTE);
+      expect(await circuitStates(gw.url, ROUTE)).toEqual({ [FIRST]: "open", [SECOND]: "open" });
 
-    const answer = await askChat(gw.url, api, ROUTE);
+      const answer = await askChat(gw.url, api, ROUTE);
 
-    expect(answer.status).toBe(503);
-    const retryAfter = Number(answer.headers.get("retry-after"));
-    expect(retryAfter).toBeGreaterThanOrEqual(1);
-    expect(retryAfter).toBeLessThanOrEqual(60);
-    const message =
-      api === "openai"
-        ? (answer.body as { error: { message: string } }).error.message
-        : (answer.body as { detail: string }).detail;
-    expect(message).toMatch(/circuit open/);
-    expect(first.requests).toHaveLength(1);
-    expect(second.requests).toHaveLength(1);
-  });
+      expect([answer.status, answer.target, answer.attempts]).toEqual([200, FIRST, 1]);
+      expect(first.requests).toHaveLength(2);
+      expect(second.requests).toHaveLength(1);
+    },
+  );
+
+  it.each(CLIENT_APIS)(
+    "answers 503 with Retry-After and asks no upstream with fail_fast (%s API)",
+    async (api) => {
+      const gw = await startBreakerGateway({ failure_threshold: 1, cooldown_seconds: 60, fail_fast: true });
+      first.enqueue(serverError());
+      second.enqueue(serverError(ANTHROPIC_SHAPES));
+      const failed = await askChat(gw.url, api, ROUTE);
+      expect(failed.status).toBe(500);
+      expect(await circuitStates(gw.url, ROUTE)).toEqual({ [FIRST]: "open", [SECOND]: "open" });
+
+      const answer = await askChat(gw.url, api, ROUTE);
+
+      expect(answer.status).toBe(503);
+      const retryAfter = Number(answer.headers.get("retry-after"));
+      expect(retryAfter).toBeGreaterThanOrEqual(1);
+      expect(retryAfter).toBeLessThanOrEqual(60);
+      const message =
+        api === "openai"
+          ? (answer.body as { error: { message: string } }).error.message
+          : (answer.body as { detail: string }).detail;
+      expect(message).toMatch(/circuit open/);
+      expect(first.requests).toHaveLength(1);
+      expect(second.requests).toHaveLength(1);
+    },
+  );
 });

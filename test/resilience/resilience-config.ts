@@ -9,7 +9,9 @@ export const OPENAI_KEY = "sk-test-openai-0123456789";
 export const ANTHROPIC_KEY = "sk-ant-test-0123456789";
 
 export interface TimeoutsSpec {
+  preset?: "interactive" | "mlflow";
   first_byte_seconds?: number;
+  first_token_seconds?: number;
   idle_seconds?: number;
   total_seconds?: number;
 }
@@ -36,7 +38,17 @@ export interface RouteSpec {
     max_backoff_seconds?: number;
     budget_seconds?: number;
   };
-  circuit_breaker?: { failure_threshold?: number; cooldown_seconds?: number; ramp_up_seconds?: number };
+  circuit_breaker?: {
+    failure_threshold?: number;
+    cooldown_seconds?: number;
+    ramp_up_seconds?: number;
+    probe_interval_seconds?: number;
+    fail_fast?: boolean;
+  };
+  retry_on?: string[];
+  fallback_on?: string[];
+  context_window_fallback?: boolean;
+  mid_stream_continuation?: boolean;
   max_in_flight?: number;
 }
 

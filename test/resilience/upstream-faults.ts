@@ -166,14 +166,14 @@ export const STREAM_FAULTS_BEFORE_FIRST_BYTE: UpstreamFault[] = [
 export const STREAM_FAULTS_AFTER_FIRST_BYTE: UpstreamFault[] = [
   {
     name: "a cut after the first events",
-    answer: (shapes) => ({ kind: "stream", frames: shapes.okStreamFrames(), cutAfterFrames: 3 }),
+    answer: (shapes) => ({ kind: "stream", frames: shapes.okStreamFrames(), cutAfterFrames: 5 }),
   },
   {
     name: "a stall beyond idle_seconds after the first events",
     answer: (shapes) => ({
       kind: "stream",
       frames: shapes.okStreamFrames(),
-      hold: { afterFrames: 3, until: forever },
+      hold: { afterFrames: 5, until: forever },
     }),
   },
 ];

@@ -39,7 +39,17 @@ export class MessagesStreamEncoder implements DialectStreamEncoder {
   constructor(
     private readonly id: string,
     private readonly routeName: string,
-  ) {}
+    /**
+     * Writes the rest of a message that is already streaming (mid-stream continuation): its next block index,
+     * and the index of its text block if still open, which canonical block 0 continues.
+     */
+    resume?: { nextIndex: number; openText: number | undefined },
+  ) {
+    if (resume === undefined) return;
+    this.nextIndex = resume.nextIndex;
+    if (resume.openText !== undefined)
+      this.open.set(0, { index: resume.openText, kind: "text", reasoning: { text: "" } });
+  }
 
   push(event: StreamEvent): EncodedFrame[] {
     if (this.ended) return [];
@@ -91,6 +101,7 @@ export class MessagesStreamEncoder implements DialectStreamEncoder {
         this.usage = event.usage;
         return [];
       case "error":
+      case "continued":
         return [];
     }
   }

@@ -4,17 +4,21 @@ import { encodeSseFrame } from "../../framing/sse-encoder.js";
 import { invalidUpstreamResponse, isRecord, type JsonRecord, optionalNumber } from "../narrow.js";
 import type { RelayCodec, RelayedFinish, RelayedFrame } from "../relay-codec.js";
 import { encodeAnthropicError } from "./error-encoder.js";
+import { RelayedMessage } from "./relayed-message.js";
 import { decodeStreamError } from "./stream-decoder.js";
 import { decodeInputTokens, decodeUsage, decodeUsageDetails } from "./usage.js";
 
 /**
  * Relaying Messages API answers to an Anthropic client (https://docs.anthropic.com/en/api/messages-streaming): a
  * stream is complete at `message_stop`; an `error` event is the upstream's own failure, passed on; data that is not
- * a JSON object is not passed on, and a broken stream ends with the gateway's `error` event. Usage is the whole
- * prompt from `message_start` and the cumulative counts of the last `message_delta`.
+ * a JSON object is skipped (lenient parsing), and a broken stream ends with the gateway's `error` event. Usage is
+ * the whole prompt from `message_start` and the cumulative counts of the last `message_delta`. A body that ends
+ * after the final `message_delta` is complete (the relay adds `message_stop`); a broken text answer can be
+ * continued, as the rest of the same message.
  */
 export const ANTHROPIC_MESSAGES_RELAY: RelayCodec = {
   readFrame,
+  carriesToken: RelayedMessage.carriesToken,
   usageOfAnswer: (body) => (isRecord(body) && isRecord(body.usage) ? decodeUsage(body.usage) : undefined),
   finishOfAnswer: (body) => (isRecord(body) ? finishOfMessage(body) : undefined),
   endMarker: "message_stop",
@@ -23,11 +27,12 @@ export const ANTHROPIC_MESSAGES_RELAY: RelayCodec = {
   createTap: () => {
     let counts: JsonRecord | undefined;
     let finish: RelayedFinish | undefined;
+    const answer = new RelayedMessage();
     return {
-      push: (frame) => {
-        // Only the two events that carry usage, the model and the stop reason are parsed again.
+      push: (frame, payload) => {
+        if (payload !== undefined) answer.push(payload);
+        // Only the two events that carry usage, the model and the stop reason are read for them.
         if (frame.event !== "message_start" && frame.event !== "message_delta") return;
-        const payload = parse(frame.data);
         if (isRecord(payload) && isRecord(payload.message)) finish = finishOfMessage(payload.message);
         if (isRecord(payload) && isRecord(payload.delta) && typeof payload.delta.stop_reason === "string") {
           finish = { ...finish, reasons: [...(finish?.reasons ?? []), payload.delta.stop_reason] };
@@ -53,6 +58,8 @@ export const ANTHROPIC_MESSAGES_RELAY: RelayCodec = {
             ),
       finish: () => finish,
       errorFrames: (error) => encodeSseFrame(JSON.stringify(encodeAnthropicError(error)), "error"),
+      completion: () => answer.completion(),
+      continuable: () => answer.continuable(),
     };
   },
 };
@@ -73,12 +80,13 @@ function finishOfMessage(message: JsonRecord): RelayedFinish {
 function readFrame(frame: SseFrame): RelayedFrame {
   const payload = parse(frame.data);
   if (!isRecord(payload)) {
-    return { kind: "invalid", error: invalidUpstreamResponse("a stream event's data is not a JSON object") };
+    const error = invalidUpstreamResponse("a stream event's data is not a JSON object");
+    return frame.event === "error" ? { kind: "invalid", error } : { kind: "unreadable", error };
   }
   const type = typeof payload.type === "string" ? payload.type : frame.event;
   if (type === "message_stop") return { kind: "done" };
   if (type === "error") return { kind: "error", error: decodeStreamError(payload) };
-  return { kind: "chunk", outputChars: deltaChars(payload) };
+  return { kind: "chunk", payload, outputChars: deltaChars(payload) };
 }
 
 /** The characters of output a `content_block_delta` carries (text, thinking, tool input): for metering. */

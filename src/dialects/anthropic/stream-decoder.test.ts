@@ -157,19 +157,22 @@ describe("createStreamDecoder", () => {
     expect(decode([])).toMatchObject([{ type: "error", error: { code: "upstream_invalid_response" } }]);
   });
 
-  it("reports malformed JSON in a data line as an error and emits nothing after it", () => {
+  it("skips malformed JSON in a data line, counts it, and goes on", () => {
     const decoder = createStreamDecoder();
     decoder.push(MESSAGE_START);
     expect(
-      decoder.push({ event: "content_block_start", data: '{"type":"content_block_start","index":0,' }),
-    ).toMatchObject([
-      {
-        type: "error",
-        error: { code: "upstream_invalid_response", message: expect.stringContaining("not valid JSON") },
-      },
+      decoder.push({ event: "content_block_delta", data: '{"type":"content_block_delta","index":0,' }),
+    ).toEqual([]);
+    expect(decoder.skippedFrames).toBe(1);
+    expect(decoder.push(frame("message_stop", {}))).toMatchObject([{ type: "finish" }, { type: "usage" }]);
+  });
+
+  it("still ends the stream on an error event it cannot read", () => {
+    const decoder = createStreamDecoder();
+    decoder.push(MESSAGE_START);
+    expect(decoder.push({ event: "error", data: "{not json" })).toMatchObject([
+      { type: "error", error: { code: "upstream_invalid_response" } },
     ]);
-    expect(decoder.push(frame("message_stop", {}))).toEqual([]);
-    expect(decoder.finish()).toEqual([]);
   });
 
   it("reports content that arrives before message_start as an invalid stream", () => {

@@ -1,4 +1,5 @@
 import {
+  classifyUpstreamError,
   createUsage,
   type ErrorCode,
   GatewayError,
@@ -16,6 +17,7 @@ import {
   unixSecondsNow,
 } from "../narrow.js";
 import { ANTHROPIC_REASONING_ORIGIN } from "./chat-response.js";
+import { ANTHROPIC_ERROR_SIGNALS } from "./error-signals.js";
 import { decodeStopReason } from "./stop-reason.js";
 import { decodeInputTokens, decodeUsageDetails } from "./usage.js";
 
@@ -43,6 +45,7 @@ class MessagesStreamDecoder implements StreamDecoder<SseFrame> {
   private finishSent = false;
   private inputTokens: number | null = null;
   private outputTokens: number | null = null;
+  skippedFrames = 0;
   /** The latest usage object's breakdown: Anthropic's counts are cumulative, so the latest is the total. */
   private details: JsonRecord = {};
 
@@ -51,17 +54,17 @@ class MessagesStreamDecoder implements StreamDecoder<SseFrame> {
     let payload: unknown;
     try {
       payload = JSON.parse(frame.data);
-    } catch (cause) {
-      return this.fail(
-        new GatewayError(
-          "upstream_invalid_response",
-          `The upstream returned a response the gateway cannot read: a stream event's data is not valid JSON (${preview(frame.data)}).`,
-          { cause },
-        ),
-      );
+    } catch {
+      // A garbled event: skipped (lenient parsing); the caller logs and counts it. An `error` event that
+      // cannot be read still ends the stream.
+      if (frame.event === "error") return this.fail(unreadableErrorEvent(frame.data));
+      this.skippedFrames++;
+      return [];
     }
-    if (!isRecord(payload))
-      return this.fail(invalidUpstreamResponse("a stream event's data is not a JSON object"));
+    if (!isRecord(payload)) {
+      this.skippedFrames++;
+      return [];
+    }
     // The data's `type` repeats the SSE event name; the data is what the documentation specifies in full.
     const type = optionalString(payload.type) ?? frame.event;
     if (type === "error") return this.fail(decodeStreamError(payload));
@@ -79,6 +82,8 @@ class MessagesStreamDecoder implements StreamDecoder<SseFrame> {
 
   finish(): StreamEvent[] {
     if (this.state === "done") return [];
+    // The stop reason and final usage arrived (message_delta): only message_stop is missing. Complete.
+    if (this.finishSent && this.openBlocks.size === 0) return this.stop();
     return this.fail(
       new GatewayError(
         "upstream_invalid_response",
@@ -244,10 +249,23 @@ export function decodeStreamError(payload: JsonRecord): GatewayError {
   const code = Object.hasOwn(ERROR_CODE_OF_TYPE, errorType) ? ERROR_CODE_OF_TYPE[errorType] : undefined;
   const message =
     optionalString(error.message) ?? `The upstream reported an error in the stream (${errorType}).`;
-  return new GatewayError(code ?? "upstream_http_error", message);
+  const failureKind = classifyUpstreamError(
+    undefined,
+    ANTHROPIC_ERROR_SIGNALS.readFields(payload),
+    ANTHROPIC_ERROR_SIGNALS.signals,
+  );
+  return new GatewayError(code ?? "upstream_http_error", message, { failureKind });
 }
 
 /** The start of a bad data line, for the error message: enough to recognise it, short enough for a log. */
 function preview(data: string): string {
   return JSON.stringify(data.length > 80 ? `${data.slice(0, 80)}...` : data);
+}
+
+/** An `error` event whose data cannot be read: the stream failed, though it cannot say how. */
+function unreadableErrorEvent(data: string): GatewayError {
+  return new GatewayError(
+    "upstream_invalid_response",
+    `The upstream ended its stream with an error event the gateway cannot read (${preview(data)}).`,
+  );
 }

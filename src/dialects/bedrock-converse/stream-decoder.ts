@@ -38,6 +38,9 @@ export function createConverseStreamDecoder(model: string): StreamDecoder<Uint8A
       return decoded;
     },
     finish: () => events.finish(),
+    get skippedFrames() {
+      return events.skippedFrames;
+    },
   };
 }
 
@@ -58,6 +61,8 @@ export function createConverseEventDecoder(model: string): ConverseEventDecoder 
 export class ConverseEventDecoder implements StreamDecoder<EventStreamMessage> {
   private state: "before_start" | "streaming" | "stopped" | "done" = "before_start";
   private readonly openBlocks = new Map<number, "text" | "tool_call">();
+  /** Event messages whose payload is not JSON, skipped (lenient parsing; the caller logs and counts them). */
+  skippedFrames = 0;
 
   constructor(private readonly model: string) {}
 
@@ -72,19 +77,26 @@ export class ConverseEventDecoder implements StreamDecoder<EventStreamMessage> {
     try {
       payload = JSON.parse(utf8.decode(message.payload));
     } catch (cause) {
-      return this.fail(
-        new GatewayError(
-          "upstream_invalid_response",
-          "The upstream returned a response the gateway cannot read: a stream event's payload is not valid JSON.",
-          { cause },
-        ),
-      );
+      if (messageType === "exception") {
+        return this.fail(
+          new GatewayError(
+            "upstream_invalid_response",
+            "The upstream returned a response the gateway cannot read: a stream exception's payload is not valid JSON.",
+            { cause },
+          ),
+        );
+      }
+      // A garbled event (its framing intact, so the stream can go on): skipped, as the SSE decoders do.
+      this.skippedFrames++;
+      return [];
     }
     if (messageType === "exception") {
       return this.fail(decodeStreamException(message.headers[":exception-type"] ?? "exception", payload));
     }
-    if (!isRecord(payload))
-      return this.fail(invalidUpstreamResponse("a stream event's payload is not a JSON object"));
+    if (!isRecord(payload)) {
+      this.skippedFrames++;
+      return [];
+    }
     return this.event(message.headers[":event-type"], payload);
   }
 

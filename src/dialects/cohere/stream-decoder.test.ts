@@ -186,15 +186,14 @@ describe("the Cohere v2 chat stream decoder", () => {
     expect(last.error.message).toContain("ended before message-end");
   });
 
-  it("ends with an error on malformed JSON and emits nothing after it", () => {
+  it("skips malformed JSON, counts it, and goes on", () => {
     const decoder = createStreamDecoder(MODEL);
     expect(decoder.push(START)).toEqual([MESSAGE_START]);
-    const [error, ...rest] = decoder.push({ event: "content-delta", data: '{"type":"content-delta",' });
-    expect(rest).toEqual([]);
-    expect(error?.type === "error" && error.error.code).toBe("upstream_invalid_response");
-    expect(error?.type === "error" && error.error.message).toContain("not valid JSON");
-    expect(decoder.push(frame("message-end", { delta: { finish_reason: "COMPLETE" } }))).toEqual([]);
-    expect(decoder.finish()).toEqual([]);
+    expect(decoder.push({ event: "content-delta", data: '{"type":"content-delta",' })).toEqual([]);
+    expect(decoder.skippedFrames).toBe(1);
+    expect(decoder.push(frame("message-end", { delta: { finish_reason: "COMPLETE" } }))).toContainEqual(
+      expect.objectContaining({ type: "finish" }),
+    );
   });
 
   it("reports an error that message-end carries instead of finishing cleanly", () => {

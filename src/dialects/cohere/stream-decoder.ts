@@ -42,6 +42,8 @@ class ChatStreamDecoder implements StreamDecoder<SseFrame> {
   /** Canonical indexes of the blocks that are thinking. */
   private readonly reasoningBlocks = new Set<number>();
 
+  skippedFrames = 0;
+
   constructor(private readonly model: string) {}
 
   push(frame: SseFrame): StreamEvent[] {
@@ -49,17 +51,14 @@ class ChatStreamDecoder implements StreamDecoder<SseFrame> {
     let payload: unknown;
     try {
       payload = JSON.parse(frame.data);
-    } catch (cause) {
-      return this.fail(
-        new GatewayError(
-          "upstream_invalid_response",
-          `The upstream returned a response the gateway cannot read: a stream event's data is not valid JSON (${preview(frame.data)}).`,
-          { cause },
-        ),
-      );
+    } catch {
+      // A garbled event: skipped (lenient parsing); the caller logs and counts it.
+      this.skippedFrames++;
+      return [];
     }
     if (!isRecord(payload)) {
-      return this.fail(invalidUpstreamResponse("a stream event's data is not a JSON object"));
+      this.skippedFrames++;
+      return [];
     }
     const type = optionalString(payload.type) ?? frame.event;
     if (type === "message-start") return this.start(payload);
@@ -246,9 +245,4 @@ function isBodyEvent(type: string | undefined): type is BodyEventType {
 function readMessageDelta(payload: JsonRecord): JsonRecord {
   const delta = isRecord(payload.delta) ? payload.delta : {};
   return isRecord(delta.message) ? delta.message : {};
-}
-
-/** The start of a bad data line, for the error message: enough to recognise it, short enough for a log. */
-function preview(data: string): string {
-  return JSON.stringify(data.length > 80 ? `${data.slice(0, 80)}...` : data);
 }

@@ -1,13 +1,6 @@
 import { GatewayError, type StreamDecoder, type StreamEvent, type Usage } from "../../canonical/index.js";
 import type { SseFrame } from "../../framing/sse-decoder.js";
-import {
-  invalidUpstreamResponse,
-  isRecord,
-  type JsonRecord,
-  optionalNumber,
-  optionalString,
-  unixSecondsNow,
-} from "../narrow.js";
+import { isRecord, type JsonRecord, optionalNumber, optionalString, unixSecondsNow } from "../narrow.js";
 import { decodeParts } from "./candidate-parts.js";
 import { decodeFinishReason } from "./finish-reason.js";
 import { decodeStreamError } from "./stream-error.js";
@@ -37,6 +30,8 @@ class GeminiStreamDecoder implements StreamDecoder<SseFrame> {
   private readonly choices = new Map<number, ChoiceState>();
   private usage: Usage | undefined;
   private responseId: string | undefined;
+  /** Events whose data is not a JSON object, skipped (lenient parsing; the caller logs and counts them). */
+  skippedFrames = 0;
 
   constructor(private readonly model: string) {}
 
@@ -45,17 +40,14 @@ class GeminiStreamDecoder implements StreamDecoder<SseFrame> {
     let payload: unknown;
     try {
       payload = JSON.parse(frame.data);
-    } catch (cause) {
-      return this.fail(
-        new GatewayError(
-          "upstream_invalid_response",
-          "The upstream returned a response the gateway cannot read: a stream event's data is not valid JSON.",
-          { cause },
-        ),
-      );
+    } catch {
+      payload = undefined;
     }
-    if (!isRecord(payload))
-      return this.fail(invalidUpstreamResponse("a stream event's data is not a JSON object"));
+    if (!isRecord(payload)) {
+      // A garbled event: skipped, and the stream goes on (one bad frame does not sink an answer).
+      this.skippedFrames++;
+      return [];
+    }
     if (isRecord(payload.error)) return this.fail(decodeStreamError(payload.error));
     const events: StreamEvent[] = [];
     if (this.state === "before_start") events.push(this.start(payload));

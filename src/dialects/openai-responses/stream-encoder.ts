@@ -82,6 +82,7 @@ export class ResponsesStreamEncoder implements DialectStreamEncoder {
         this.usage = event.usage;
         return [];
       case "error":
+      case "continued":
         return [];
     }
   }

@@ -1,5 +1,15 @@
-import { type FinishReason, type StreamEvent, UNKNOWN_USAGE, type Usage } from "../../canonical/index.js";
-import type { ChunkStreamEncoder, ChunkStreamOptions } from "./chunk-stream-encoder.js";
+import {
+  type FinishReason,
+  type StreamContinuation,
+  type StreamEvent,
+  UNKNOWN_USAGE,
+  type Usage,
+} from "../../canonical/index.js";
+import {
+  type ChunkStreamEncoder,
+  type ChunkStreamOptions,
+  CONTINUATION_FIELD,
+} from "./chunk-stream-encoder.js";
 import { encodeChatFinishReason } from "./finish-reason-encoder.js";
 import { reportedModel } from "./reported-model.js";
 import { encodeOpenAIUsage } from "./usage-encoder.js";
@@ -27,9 +37,11 @@ class ChatStreamEncoder implements ChunkStreamEncoder {
   /** OpenAI tool-call index by canonical `choice:block`, counted per choice. */
   private readonly toolIndexes = new Map<string, number>();
   private readonly toolCounts = new Map<number, number>();
+  private continuation: StreamContinuation | undefined;
 
   constructor(private readonly options: ChunkStreamOptions) {
     this.model = options.model;
+    if (options.continuing === true) this.startedChoices.add(0);
   }
 
   push(event: StreamEvent): string[] {
@@ -81,6 +93,9 @@ class ChatStreamEncoder implements ChunkStreamEncoder {
       case "error":
         this.ended = true;
         return [];
+      case "continued":
+        this.continuation = event.continuation;
+        return [];
     }
   }
 
@@ -107,10 +122,11 @@ class ChatStreamEncoder implements ChunkStreamEncoder {
 
   private choiceChunk(index: number, delta: Delta, reason?: FinishReason): string {
     const finishReason = reason === undefined ? null : encodeChatFinishReason(reason);
-    return this.chunk([{ index, delta, logprobs: null, finish_reason: finishReason }], null);
+    const extension = reason !== undefined && this.continuation !== undefined ? this.continuation : undefined;
+    return this.chunk([{ index, delta, logprobs: null, finish_reason: finishReason }], null, extension);
   }
 
-  private chunk(choices: unknown[], usage: unknown): string {
+  private chunk(choices: unknown[], usage: unknown, continuation?: StreamContinuation): string {
     const { id, created, includeUsage } = this.options;
     const body: Record<string, unknown> = {
       id,
@@ -120,6 +136,7 @@ class ChatStreamEncoder implements ChunkStreamEncoder {
       choices,
     };
     if (includeUsage) body.usage = usage;
+    if (continuation !== undefined) body[CONTINUATION_FIELD] = continuation;
     return JSON.stringify(body);
   }
 }

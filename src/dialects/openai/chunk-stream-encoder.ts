@@ -29,4 +29,15 @@ export interface ChunkStreamOptions {
    * report as 0). Chat chunks before it carry `usage: null`, as OpenAI's do.
    */
   includeUsage: boolean;
+  /**
+   * The role chunk of choice 0 already went out (the encoder writes the continuation of a relayed stream):
+   * it is not sent again.
+   */
+  continuing?: boolean;
 }
+
+/**
+ * The extension field a continued stream's finishing chunk carries: which target broke, which one continued,
+ * and why. OpenAI's SDKs keep unknown chunk fields, so a client can read it; others ignore it.
+ */
+export const CONTINUATION_FIELD = "switchyard_continuation";

@@ -1,8 +1,11 @@
 import type { Usage } from "../../canonical/index.js";
 import { encodeSseFrame } from "../../framing/sse-encoder.js";
 import { isRecord } from "../narrow.js";
-import type { RelayCodec, RelayedFinish } from "../relay-codec.js";
+import type { RelayCodec, RelayedAnswerSoFar, RelayedFinish } from "../relay-codec.js";
+import type { DialectStreamEncoder } from "../stream-frame.js";
+import { createOpenAIChatStreamEncoder } from "./chat-stream-encoder.js";
 import { encodeOpenAIError } from "./error-encoder.js";
+import { RelayedAnswer } from "./relayed-answer.js";
 import { readRelayedChunk } from "./relayed-chunk.js";
 import { decodeUsage, usageOfChunk } from "./usage.js";
 
@@ -12,9 +15,12 @@ import { decodeUsage, usageOfChunk } from "./usage.js";
  * stream's usage is in its last chunk (with `stream_options.include_usage`, or unasked from some servers, Groq's
  * under `x_groq`), and a broken stream ends with an error object in OpenAI's envelope. An in-band error is held
  * back and re-encoded in OpenAI's envelope with the route and target (compatible servers use several shapes).
+ * A body that ends after every choice finished is complete without its `[DONE]` (the relay adds it); a broken
+ * chat answer in plain text can be continued, in chunks with the stream's id, created and model.
  */
 export const OPENAI_RELAY: RelayCodec = {
   readFrame: readRelayedChunk,
+  carriesToken: RelayedAnswer.carriesToken,
   usageOfAnswer,
   finishOfAnswer,
   endMarker: "[DONE]",
@@ -23,8 +29,10 @@ export const OPENAI_RELAY: RelayCodec = {
   createTap: () => {
     let usage: Usage | undefined;
     let finish: RelayedFinish | undefined;
+    const answer = new RelayedAnswer();
     return {
-      push: (frame) => {
+      push: (frame, payload) => {
+        if (payload !== undefined) answer.push(payload);
         usage = usageOfChunkText(frame.data) ?? usage;
         const more = finishOfChunk(frame.data);
         if (more !== undefined) {
@@ -34,9 +42,35 @@ export const OPENAI_RELAY: RelayCodec = {
       usage: () => usage,
       finish: () => finish,
       errorFrames: (error) => encodeSseFrame(JSON.stringify(encodeOpenAIError(error))),
+      completion: () => (answer.finished ? DONE_FRAME : undefined),
+      continuable: () => continuableAnswer(answer),
     };
   },
 };
+
+const DONE_FRAME = encodeSseFrame("[DONE]");
+
+/** A broken chat answer in plain text, continued in chunks of the same stream (choice 0's role went out). */
+function continuableAnswer(answer: RelayedAnswer): RelayedAnswerSoFar | undefined {
+  if (!answer.continuable || answer.finished || answer.id === undefined) return undefined;
+  return {
+    text: answer.text,
+    blockOpen: true,
+    encoder: (includeUsage): DialectStreamEncoder => {
+      const chunks = createOpenAIChatStreamEncoder({
+        id: answer.id ?? "",
+        model: answer.model ?? "",
+        created: answer.created ?? Math.floor(Date.now() / 1000),
+        includeUsage,
+        continuing: true,
+      });
+      return {
+        push: (event) => chunks.push(event),
+        finish: () => [...chunks.finish(), "[DONE]"],
+      };
+    },
+  };
+}
 
 /** The OpenAI relay for one provider: its in-band errors are named after it. */
 export function openAIRelayFor(provider: string): RelayCodec {

@@ -14,9 +14,9 @@ describe("readRelayedChunk", () => {
       "error",
     ],
     ["an in-band error string", { data: '{"error":"Overloaded"}' }, "error"],
-    ["JSON cut in half", { data: '{"id":"c","choi' }, "invalid"],
-    ["data that is not JSON", { data: "hello" }, "invalid"],
-    ["JSON that is not an object", { data: "[1,2]" }, "invalid"],
+    ["JSON cut in half", { data: '{"id":"c","choi' }, "unreadable"],
+    ["data that is not JSON", { data: "hello" }, "unreadable"],
+    ["JSON that is not an object", { data: "[1,2]" }, "unreadable"],
     [
       "an error event without an error object",
       { event: "error", data: '{"message":"Overloaded"}' },
@@ -39,7 +39,7 @@ describe("readRelayedChunk", () => {
 
   it("says why a frame cannot be read, quoting its start", () => {
     const chunk = readRelayedChunk({ data: '{"id":"c","choi' });
-    expect(chunk.kind === "invalid" && { code: chunk.error.code, message: chunk.error.message }).toEqual({
+    expect(chunk.kind === "unreadable" && { code: chunk.error.code, message: chunk.error.message }).toEqual({
       code: "upstream_invalid_response",
       message: expect.stringContaining('not valid JSON ("{\\"id\\":\\"c\\",\\"choi")'),
     });

@@ -6,13 +6,14 @@ import { unreadableChunkError, upstreamStreamError } from "./stream-error.js";
 /**
  * What one frame of an OpenAI-shaped stream means to a relay that passes the bytes on untouched
  * (https://platform.openai.com/docs/api-reference/chat-streaming):
- * - `chunk`: a chunk object, passed on;
+ * - `chunk`: a chunk object (parsed, for the side tap), passed on;
  * - `done`: the `[DONE]` end marker, passed on, and the stream is complete;
  * - `error`: an in-band error (`{"error": ...}` in any of the compatible servers' shapes): the stream ends with it,
  *   re-encoded in OpenAI's envelope (the client's SDK raises it) with the upstream's message, type and code;
- * - `invalid`: a frame the client could not read (data that is not a JSON object, or an `error` event without an
- *   error object): not passed on, since the SDKs would fail to parse it or yield it as a chunk; the stream ends
- *   with the gateway's own error frame instead.
+ * - `invalid`: an `error` event without an error object: the stream failed, in a frame the client could not
+ *   read; the stream ends with the gateway's own error frame instead;
+ * - `unreadable`: data that is not a JSON object: a garbled frame, which the SDKs would fail to parse. It is not
+ *   passed on; the stream goes on without it (lenient parsing: one bad frame does not sink an answer).
  */
 export type RelayedChunk = RelayedFrame;
 
@@ -29,10 +30,10 @@ export function readRelayedChunk(frame: SseFrame, provider?: string): RelayedChu
     if (frame.event === "error") {
       return { kind: "invalid", error: upstreamStreamError({ message: frame.data }, provider) };
     }
-    return { kind: "invalid", error: unreadableChunkError(frame.data, cause) };
+    return { kind: "unreadable", error: unreadableChunkError(frame.data, cause) };
   }
   if (!isRecord(payload)) {
-    return { kind: "invalid", error: invalidUpstreamResponse("a stream chunk is not a JSON object") };
+    return { kind: "unreadable", error: invalidUpstreamResponse("a stream chunk is not a JSON object") };
   }
   if (payload.error !== undefined && payload.error !== null) {
     return { kind: "error", error: upstreamStreamError(payload, provider) };
@@ -42,7 +43,7 @@ export function readRelayedChunk(frame: SseFrame, provider?: string): RelayedChu
   }
   const choices = Array.isArray(payload.choices) ? payload.choices : [];
   const usageOnly = isRecord(payload.usage) && choices.length === 0 ? payload : undefined;
-  return { kind: "chunk", outputChars: outputChars(choices), usageOnly };
+  return { kind: "chunk", payload, outputChars: outputChars(choices), usageOnly };
 }
 
 /** The output a chunk's choices carry, in characters. */

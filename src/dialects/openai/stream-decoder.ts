@@ -16,7 +16,7 @@ import {
 } from "../narrow.js";
 import { decodeFinishReason, type FinishReasonMap } from "./finish-reason.js";
 import { readMessageText } from "./message-content.js";
-import { unreadableChunkError, upstreamStreamError } from "./stream-error.js";
+import { upstreamStreamError } from "./stream-error.js";
 import { decodeUsage, usageOfChunk } from "./usage.js";
 
 /** What a compatible server's stream may differ in (see providers/openai-compatible.ts). */
@@ -70,6 +70,7 @@ class ChunkStreamDecoder implements StreamDecoder<SseFrame> {
   private state: "before_start" | "streaming" | "done" = "before_start";
   private readonly choices = new Map<number, ChoiceState>();
   private usage: Usage | undefined;
+  skippedFrames = 0;
 
   constructor(
     private readonly mode: "chat" | "completions",
@@ -82,13 +83,18 @@ class ChunkStreamDecoder implements StreamDecoder<SseFrame> {
     let payload: unknown;
     try {
       payload = JSON.parse(frame.data);
-    } catch (cause) {
+    } catch {
       if (frame.event === "error") {
         return this.fail(upstreamStreamError({ message: frame.data }, this.options.provider));
       }
-      return this.fail(unreadableChunkError(frame.data, cause));
+      // A garbled chunk: skipped (lenient parsing, as every peer does); the caller logs and counts it.
+      this.skippedFrames++;
+      return [];
     }
-    if (!isRecord(payload)) return this.fail(invalidUpstreamResponse("a stream chunk is not a JSON object"));
+    if (!isRecord(payload)) {
+      this.skippedFrames++;
+      return [];
+    }
     if ((payload.error !== undefined && payload.error !== null) || frame.event === "error") {
       return this.fail(upstreamStreamError(payload, this.options.provider));
     }
@@ -114,6 +120,10 @@ class ChunkStreamDecoder implements StreamDecoder<SseFrame> {
 
   finish(): StreamEvent[] {
     if (this.state === "done") return [];
+    // Every choice finished (and usage, if asked for, came with or after the finish): only [DONE] is missing,
+    // which some servers leave out. The answer is complete.
+    if (this.choices.size > 0 && [...this.choices.values()].every((choice) => choice.finished))
+      return this.end();
     return this.fail(
       new GatewayError(
         "upstream_invalid_response",

@@ -1,11 +1,13 @@
-import { GatewayError } from "../../canonical/index.js";
+import { classifyUpstreamError, GatewayError } from "../../canonical/index.js";
 import { decodeUpstreamErrorBody } from "./error-message.js";
+import { OPENAI_ERROR_SIGNALS } from "./error-signals.js";
 
 /**
  * An in-band error chunk, how OpenAI and compatible servers report a failure after the 200 status was sent:
  * OpenAI's `{"error": {...}}`, OpenRouter's `{"error": {"code": 502, "message"}, "choices": [...]}`, vLLM's and
  * TGI's `{"error": "...", "error_type": "..."}`. A rate-limit error keeps its meaning; anything else is an upstream
- * error with the upstream's message, type and code. `provider` names the upstream, when known.
+ * error with the upstream's message, type and code, and the failure kind its signals say (for the route's
+ * failure policy). `provider` names the upstream, when known.
  */
 export function upstreamStreamError(payload: unknown, provider?: string): GatewayError {
   const said = decodeUpstreamErrorBody(payload);
@@ -16,7 +18,11 @@ export function upstreamStreamError(payload: unknown, provider?: string): Gatewa
     said.type === "tokens";
   const text = said.message ?? "The upstream reported an error in the stream.";
   const { message: _message, ...details } = said;
+  const failureKind = rateLimited
+    ? "rate_limited"
+    : classifyUpstreamError(undefined, said, OPENAI_ERROR_SIGNALS.signals);
   return new GatewayError(rateLimited ? "rate_limited" : "upstream_http_error", text, {
+    failureKind,
     ...(provider === undefined ? {} : { upstream: { provider, ...details } }),
   });
 }

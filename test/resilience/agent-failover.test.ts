@@ -1,0 +1,224 @@
+import type Anthropic from "@anthropic-ai/sdk";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type AgentClients, createAgentClients } from "../agents/agent-clients.js";
+import { type GatewayUnderTest, startGateway } from "../api/gateway-under-test.js";
+import {
+  anthropicStreamFrames,
+  expectNoSpecViolations,
+  type MockUpstream,
+  openAIChatStreamFrames,
+  openAIResponseStreamFrames,
+  type ScriptedStream,
+  startAnthropicMock,
+  startOpenAIMock,
+} from "../mock-upstream/index.js";
+import { anthropicTarget, configText, labelOf, openAITarget } from "./resilience-config.js";
+
+/**
+ * Mid-stream continuation on the agents' APIs: a stream that breaks or stalls after its first tokens reached an
+ * Anthropic Messages client (POST /v1/messages) or an OpenAI Responses client (POST /v1/responses) is continued
+ * by the route's fallback (Anthropic, which takes an assistant prefill) when the route opts in, relayed and
+ * translated alike: the client's SDK gets one complete answer, in one message or response (its id, block and
+ * numbering), checked against the API's schema and stream rules. Without the opt-in the stream ends with the
+ * API's own error event.
+ */
+
+const PROMPT = "hello there friend";
+const ANSWER = `Echo: ${PROMPT}`;
+const PREFILL = "Echo: hello";
+const forever = new Promise<never>(() => {});
+
+/** Breaks after "Echo:" and " hello" reached the client, in each upstream's stream. */
+const ANTHROPIC_BREAK = 5; // message_start, ping, content_block_start, two deltas
+const OPENAI_CHAT_BREAK = 3; // role chunk, two deltas
+const RESPONSES_BREAK = 6; // created, in_progress, item added, part added, two deltas
+
+let openai: MockUpstream;
+let anthropic: MockUpstream;
+let gateway: GatewayUnderTest;
+let clients: AgentClients;
+let fallback: ReturnType<typeof anthropicTarget>;
+
+beforeAll(async () => {
+  openai = await startOpenAIMock();
+  anthropic = await startAnthropicMock();
+  const quick = { timeouts: { first_byte_seconds: 0.5, first_token_seconds: 0.5, idle_seconds: 0.5 } };
+  fallback = anthropicTarget(anthropic, "claude-fallback");
+  const continued = { circuit_breaker: { failure_threshold: 0 }, mid_stream_continuation: true };
+  gateway = await startGateway(
+    configText([
+      // Relayed to an Anthropic client; translated for a Responses client.
+      {
+        name: "anthropic-first",
+        targets: [anthropicTarget(anthropic, "claude-primary", quick), fallback],
+        ...continued,
+      },
+      // Relayed to a Responses client (OpenAI's Responses API); translated for an Anthropic client.
+      { name: "openai-first", targets: [openAITarget(openai, "gpt-primary", quick), fallback], ...continued },
+      {
+        name: "no-continuation",
+        targets: [anthropicTarget(anthropic, "claude-primary", quick), fallback],
+        circuit_breaker: { failure_threshold: 0 },
+      },
+    ]),
+  );
+  clients = createAgentClients(gateway.url);
+});
+
+afterAll(async () => {
+  await gateway?.close();
+  await openai?.close();
+  await anthropic?.close();
+});
+
+beforeEach(() => {
+  openai.reset();
+  anthropic.reset();
+});
+
+afterEach(async () => {
+  await clients.expectSpecValid();
+  expectNoSpecViolations(openai);
+  expectNoSpecViolations(anthropic);
+});
+
+type Break = Pick<ScriptedStream, "cutAfterFrames" | "hold">;
+const BREAKS: [string, (at: number) => Break][] = [
+  ["cut", (at) => ({ cutAfterFrames: at })],
+  ["stalled", (at) => ({ hold: { afterFrames: at, until: forever } })],
+];
+
+/** The continuing request the fallback got: the primary's partial answer as an assistant prefill. */
+function expectPrefilled(request: { body: unknown } | undefined): void {
+  const body = request?.body as { model: string; messages: { role: string; content: unknown }[] } | undefined;
+  expect(body?.model).toBe("claude-fallback");
+  expect(body?.messages.at(-1)).toEqual({ role: "assistant", content: PREFILL });
+}
+
+async function messagesStream(model: string): Promise<{ message: Anthropic.Message; ids: string[] }> {
+  const stream = clients.anthropic.messages.stream({
+    model,
+    max_tokens: 256,
+    messages: [{ role: "user", content: PROMPT }],
+  });
+  const ids: string[] = [];
+  stream.on("streamEvent", (event) => {
+    if (event.type === "message_start") ids.push(event.message.id);
+  });
+  return { message: await stream.finalMessage(), ids };
+}
+
+/** The completed response's output: the one message, with the whole answer. */
+const ONE_MESSAGE = [
+  {
+    type: "message",
+    role: "assistant",
+    status: "completed",
+    content: [{ type: "output_text", text: ANSWER }],
+  },
+];
+
+async function responsesStream(model: string): Promise<{ types: string[]; text: string; final: unknown }> {
+  const stream = await clients.openai.responses.create({ model, input: PROMPT, store: false, stream: true });
+  const types: string[] = [];
+  let text = "";
+  let final: unknown;
+  for await (const event of stream) {
+    types.push(event.type);
+    if (event.type === "response.output_text.delta") text += event.delta;
+    if (event.type === "response.completed") final = event.response.output;
+  }
+  return { types, text, final };
+}
+
+describe("POST /v1/messages: a stream broken after its first tokens", () => {
+  it.each(BREAKS)("relayed from Anthropic and %s: continued in the same message", async (_name, fault) => {
+    anthropic.enqueue({
+      kind: "stream",
+      frames: anthropicStreamFrames({ text: ANSWER }),
+      ...fault(ANTHROPIC_BREAK),
+    });
+
+    const { message, ids } = await messagesStream("anthropic-first");
+
+    expect(message.content).toMatchObject([{ type: "text", text: ANSWER }]);
+    expect(message.content).toHaveLength(1);
+    expect(message.stop_reason).toBe("end_turn");
+    // One message_start: the primary's; the continuation is the rest of that message.
+    expect(ids).toEqual([message.id]);
+    expect(anthropic.requests).toHaveLength(2);
+    expectPrefilled(anthropic.requests[1]);
+    expect(gateway.logs()).toContain(`continued on ${labelOf(fallback)}`);
+  });
+
+  it.each(BREAKS)("translated from OpenAI and %s: continued", async (_name, fault) => {
+    openai.enqueue({
+      kind: "stream",
+      frames: openAIChatStreamFrames({ text: ANSWER }),
+      ...fault(OPENAI_CHAT_BREAK),
+    });
+
+    const { message, ids } = await messagesStream("openai-first");
+
+    expect(message.content).toMatchObject([{ type: "text", text: ANSWER }]);
+    expect(message.content).toHaveLength(1);
+    expect(ids).toHaveLength(1);
+    expectPrefilled(anthropic.requests[0]);
+  });
+
+  it("ends with Anthropic's error event on a route that does not continue streams", async () => {
+    anthropic.enqueue({ kind: "stream", frames: anthropicStreamFrames({ text: ANSWER }), cutAfterFrames: 5 });
+
+    const error = await messagesStream("no-continuation").catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(Error);
+    const raw = (await clients.exchanges.at(-1)?.text) ?? "";
+    expect(raw.trimEnd().split("\n\n").at(-1)).toMatch(/^event: error\ndata: \{"type":"error"/);
+    expect(anthropic.requests).toHaveLength(1);
+  });
+});
+
+describe("POST /v1/responses: a stream broken after its first tokens", () => {
+  it.each(BREAKS)("relayed from OpenAI and %s: continued in the same response", async (_name, fault) => {
+    openai.enqueue({
+      kind: "stream",
+      frames: openAIResponseStreamFrames({ text: ANSWER }),
+      ...fault(RESPONSES_BREAK),
+    });
+
+    const { types, text, final } = await responsesStream("openai-first");
+
+    expect(text).toBe(ANSWER);
+    expect(final).toMatchObject(ONE_MESSAGE);
+    expect(types.filter((type) => type === "response.created")).toHaveLength(1);
+    expect(types.at(-1)).toBe("response.completed");
+    expect(types).not.toContain("response.failed");
+    expectPrefilled(anthropic.requests[0]);
+    expect(gateway.logs()).toContain(`continued on ${labelOf(fallback)}`);
+  });
+
+  it.each(BREAKS)("translated from Anthropic and %s: continued", async (_name, fault) => {
+    anthropic.enqueue({
+      kind: "stream",
+      frames: anthropicStreamFrames({ text: ANSWER }),
+      ...fault(ANTHROPIC_BREAK),
+    });
+
+    const { types, text, final } = await responsesStream("anthropic-first");
+
+    expect(text).toBe(ANSWER);
+    expect(final).toMatchObject(ONE_MESSAGE);
+    expect(types.at(-1)).toBe("response.completed");
+    expectPrefilled(anthropic.requests[1]);
+  });
+
+  it("ends with error and response.failed on a route that does not continue streams", async () => {
+    anthropic.enqueue({ kind: "stream", frames: anthropicStreamFrames({ text: ANSWER }), cutAfterFrames: 5 });
+
+    const { types } = await responsesStream("no-continuation");
+
+    expect(types.slice(-2)).toEqual(["error", "response.failed"]);
+    expect(types).not.toContain("response.completed");
+    expect(anthropic.requests).toHaveLength(1);
+  });
+});
