@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { anthropicBodies, type DialectBodies, openaiBodies } from "./mock-bodies.js";
+import { responsesBodies } from "./mock-responses-bodies.js";
 
 /**
  * The bench's mock upstream: as fast as node:http allows, answering from pre-serialised buffers.
@@ -34,7 +35,9 @@ function modeOf(url: string): Mode {
     ? openaiBodies
     : path.endsWith("/messages")
       ? anthropicBodies
-      : undefined;
+      : path.endsWith("/responses")
+        ? responsesBodies
+        : undefined;
   const delay = /^\/delay-(\d+)\//.exec(path);
   const paced = /^\/paced-(\d+)x(\d+)\//.exec(path);
   mode = {

@@ -26,6 +26,7 @@ import {
 } from "./openapi/operation-docs.js";
 import { RESPONSES_EXAMPLES } from "./openapi/responses-schemas.js";
 import { observeRoute } from "./request-observation.js";
+import { type InputItemsQuery, listInputItems } from "./response-input-items.js";
 import { routeForRequest } from "./route-for-request.js";
 
 const ENCRYPTED_REASONING = "reasoning.encrypted_content";
@@ -90,6 +91,29 @@ const deleteResponseRouteSchema = {
   params: responseIdParams,
   response: {
     200: jsonResponse("The response is deleted.", "OpenAIResponseDeleted"),
+    ...errorResponses(openAIErrorFormat, STORED_RESPONSE_ERRORS),
+  },
+};
+
+const listInputItemsRouteSchema = {
+  operationId: "listInputItems",
+  tags: TAGS,
+  summary: "List a stored response's input items",
+  params: responseIdParams,
+  querystring: {
+    type: "object",
+    properties: {
+      after: { type: "string", description: "List the items after this item id." },
+      limit: { type: "integer", minimum: 1, maximum: 100, description: "Items per page (default 20)." },
+      order: { type: "string", enum: ["asc", "desc"], description: "`desc` (the default): newest first." },
+      include: {
+        description: "Accepted for compatibility; input items are listed whole.",
+        anyOf: [{ type: "string" }, { type: "array", items: { type: "string" } }],
+      },
+    },
+  },
+  response: {
+    200: jsonResponse("A page of the response's input items.", "OpenAIResponseInputItemList"),
     ...errorResponses(openAIErrorFormat, STORED_RESPONSE_ERRORS),
   },
 };
@@ -163,6 +187,16 @@ export function registerResponsesApi(
       const include = [request.query.include, request.query["include[]"]].flat();
       if (include.includes(ENCRYPTED_REASONING)) return stored.response;
       return forClient(stored.response, { includeEncryptedReasoning: false } as ResponseFrame);
+    },
+  );
+  scope.get<{ Params: { response_id: string }; Querystring: InputItemsQuery }>(
+    "/responses/:response_id/input_items",
+    { schema: listInputItemsRouteSchema },
+    async (request) => {
+      requireStorage(storage, "listing a response's input items");
+      const stored = await storage.store.get(request.params.response_id);
+      if (stored === undefined) throw notStored(request.params.response_id);
+      return listInputItems(stored, request.query);
     },
   );
   scope.delete<{ Params: { response_id: string } }>(

@@ -36,6 +36,8 @@ export const ERROR_CATALOGUE = {
   invalid_master_key: { kind: "unauthenticated", status: 401 },
   key_not_allowed: { kind: "forbidden", status: 403 },
   governance_unavailable: { kind: "unavailable", status: 503 },
+  /** The Responses API's shared store (Redis) does not answer. */
+  store_unavailable: { kind: "unavailable", status: 503 },
   rate_limited: { kind: "rate_limited", status: 429 },
   budget_exceeded: { kind: "rate_limited", status: 429 },
   concurrency_limited: { kind: "rate_limited", status: 429 },

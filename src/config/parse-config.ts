@@ -7,7 +7,11 @@ import type { GatewayConfig, RouteConfig } from "./gateway-config.js";
 import { parseGovernance } from "./governance/parse-governance.js";
 import type { ParseContext } from "./issue-reporter.js";
 import { parseRoute, routeNameOf } from "./parse-route.js";
-import { RESPONSES_STORE_KEYS, responsesSettingsSchema } from "./responses-settings.js";
+import {
+  RESPONSES_STORE_KEYS,
+  responsesSettingsSchema,
+  settleResponsesSettings,
+} from "./responses-settings.js";
 import { SERVER_KEYS, serverSettingsSchema } from "./server-settings.js";
 import { YamlSource } from "./yaml-source.js";
 
@@ -150,12 +154,25 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv):
       }
     }
   }
+  const settled = responses.success
+    ? settleResponsesSettings(responses.data, governance?.store, context)
+    : undefined;
+  if (settled !== undefined && "issue" in settled) {
+    const path = ["responses", "store", settled.issue.key];
+    issues.push({
+      file,
+      ...source.positionOf(path),
+      field: path.join("."),
+      message: settled.issue.message,
+    });
+  }
   if (
     issues.length > 0 ||
     !server.success ||
     governance === undefined ||
     consoleSettings === undefined ||
-    !responses.success
+    settled === undefined ||
+    "issue" in settled
   )
     return { ok: false, issues };
   return {
@@ -165,7 +182,7 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv):
       server: server.data,
       governance,
       console: consoleSettings,
-      responses: responses.data,
+      responses: settled.settings,
     },
   };
 }

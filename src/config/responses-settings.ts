@@ -1,36 +1,52 @@
 import { z } from "zod";
+import type { StoreSettings } from "./governance/store-settings.js";
+import { resolveSecretReference } from "./secret-reference.js";
 
 /**
  * Settings of the store behind the Responses API's state (`previous_response_id`, `GET /v1/responses/{id}`):
  * `local` keeps stored responses in the memory of the process that owns gateway-wide state (the primary, in a
- * cluster), so every worker sees every response; `off` stores nothing. Bounded by age, count and size: the oldest
- * responses go first.
+ * cluster), so every worker sees every response; `redis` keeps them in Redis, shared by every replica of the
+ * gateway (the default when the governance store is Redis, whose URL it then uses too); `off` stores nothing.
+ * Bounded by age, count and size: the oldest responses go first.
  */
 export interface ResponsesSettings {
   store: ResponseStoreSettings;
 }
 
 export interface ResponseStoreSettings {
-  kind: "local" | "off";
+  kind: "local" | "off" | "redis";
   /** How long a stored response can be retrieved or continued. */
   retentionMs: number;
   /** Most responses kept at once. */
   maxResponses: number;
   /** Most bytes (of their JSON) kept at once. */
   maxBytes: number;
+  /** With `kind: redis`: where. */
+  redis?: RedisResponseStoreSettings;
+}
+
+export interface RedisResponseStoreSettings {
+  /** The resolved Redis URL (it may hold a password: treated as a secret). */
+  url: string;
+  /** Every key starts with it; it holds a hash tag, so the store's keys share one slot on Redis Cluster. */
+  keyPrefix: string;
+  /** No store command waits longer than this. */
+  commandTimeoutMs: number;
 }
 
 export const DEFAULT_RESPONSES_SETTINGS: ResponsesSettings = {
   store: { kind: "local", retentionMs: 3_600_000, maxResponses: 10_000, maxBytes: 256 * 1024 * 1024 },
 };
 
-export const RESPONSES_STORE_KEYS = "kind, retention_seconds, max_responses, max_bytes";
+export const RESPONSES_STORE_KEYS =
+  "kind, retention_seconds, max_responses, max_bytes, url, key_prefix, command_timeout_ms";
 
+/** The `responses:` block as written; kind and url are settled against the governance store (see below). */
 export const responsesSettingsSchema = z
   .object({
     store: z
       .object({
-        kind: z.enum(["local", "off"]).optional(),
+        kind: z.enum(["local", "off", "redis"]).optional(),
         retention_seconds: z
           .number()
           .positive()
@@ -43,24 +59,79 @@ export const responsesSettingsSchema = z
           .min(1024 * 1024)
           .max(64 * 1024 * 1024 * 1024)
           .optional(),
+        url: z.string().min(1).optional(),
+        key_prefix: z
+          .string()
+          .regex(
+            /^[A-Za-z0-9_.:{}-]{1,64}$/,
+            "must be 1 to 64 letters, digits, '_', '.', ':', '-', '{' or '}'",
+          )
+          .optional(),
+        command_timeout_ms: z.number().int().min(1).max(60_000).optional(),
       })
       .strict()
       .nullish(),
   })
   .strict()
-  .optional()
-  .transform((value): ResponsesSettings => {
-    const store = value?.store ?? undefined;
-    const defaults = DEFAULT_RESPONSES_SETTINGS.store;
+  .optional();
+
+export type ResponsesBlock = z.infer<typeof responsesSettingsSchema>;
+
+/** Where the settled settings went wrong: the field under `responses.store` and the message. */
+export interface ResponsesIssue {
+  key: string;
+  message: string;
+}
+
+/**
+ * The settled settings: `kind` defaults to `redis` when the governance store is Redis (a gateway with several
+ * replicas then shares stored responses with no more config) and `local` otherwise; a Redis store's `url`
+ * defaults to the governance store's.
+ */
+export function settleResponsesSettings(
+  block: ResponsesBlock,
+  governanceStore: StoreSettings | undefined,
+  context: { configDirectory: string; env: NodeJS.ProcessEnv },
+): { settings: ResponsesSettings } | { issue: ResponsesIssue } {
+  const store = block?.store ?? undefined;
+  const defaults = DEFAULT_RESPONSES_SETTINGS.store;
+  const governanceRedis = governanceStore?.kind === "redis" ? governanceStore : undefined;
+  const kind = store?.kind ?? (governanceRedis === undefined ? "local" : "redis");
+  const limits = {
+    retentionMs:
+      store?.retention_seconds === undefined
+        ? defaults.retentionMs
+        : Math.round(store.retention_seconds * 1000),
+    maxResponses: store?.max_responses ?? defaults.maxResponses,
+    maxBytes: store?.max_bytes ?? defaults.maxBytes,
+  };
+  if (kind !== "redis") {
+    for (const key of ["url", "key_prefix", "command_timeout_ms"] as const)
+      if (store?.[key] !== undefined) return { issue: { key, message: "only applies with 'kind: redis'" } };
+    return { settings: { store: { kind, ...limits } } };
+  }
+  let url = governanceRedis?.url;
+  if (store?.url !== undefined) {
+    const resolved = resolveSecretReference(store.url, context.configDirectory, context.env);
+    if (!resolved.ok) return { issue: { key: "url", message: resolved.message } };
+    url = resolved.value;
+  }
+  if (url === undefined) {
     return {
-      store: {
-        kind: store?.kind ?? defaults.kind,
-        retentionMs:
-          store?.retention_seconds === undefined
-            ? defaults.retentionMs
-            : Math.round(store.retention_seconds * 1000),
-        maxResponses: store?.max_responses ?? defaults.maxResponses,
-        maxBytes: store?.max_bytes ?? defaults.maxBytes,
+      issue: {
+        key: "kind",
+        message:
+          "'kind: redis' needs 'url' (for example url: $SWITCHYARD_REDIS_URL), or a governance store of kind redis whose URL it shares",
       },
     };
-  });
+  }
+  // The value may hold a password: it is never echoed.
+  if (!/^(rediss?|unix):\/\//.test(url))
+    return { issue: { key: "url", message: "must be a redis://, rediss:// or unix:// URL" } };
+  const redis: RedisResponseStoreSettings = {
+    url,
+    keyPrefix: store?.key_prefix ?? `{${governanceRedis?.hashTag ?? "sy"}}:responses:`,
+    commandTimeoutMs: store?.command_timeout_ms ?? 1000,
+  };
+  return { settings: { store: { kind, ...limits, redis } } };
+}

@@ -206,6 +206,7 @@ export class GatewayInstance {
     await this.app.usageLog?.flush();
     await this.pools.closeAll();
     await this.governance.close();
+    await this.responses.close();
     await this.ownCoordinator?.close();
   }
 }

@@ -1,3 +1,4 @@
+import { expect } from "vitest";
 import { API_PROVIDERS, type ApiProvider } from "../openai-api/api-providers.js";
 
 /**
@@ -37,17 +38,46 @@ export const REASONING: Record<string, ReasoningCase> = {
 };
 
 /**
- * The providers the agent suites run over: those whose reasoning behaviour is written down above. The
- * OpenAI-compatible family (test/api/compatible/rows.ts) is not among them yet.
+ * The providers whose translation has no reasoning request (their targets declare no `reasoning` feature, so
+ * the gateway refuses thinking rather than dropping it): the Gemini API, Vertex AI, Bedrock Converse and the
+ * OpenAI-compatible family. They may still return reasoning of their own accord (the compatible mocks do when
+ * the prompt says "think first"), which reaches agent clients as thinking blocks and reasoning items.
  */
+const NO_REASONING_REQUEST: ReasoningCase = {
+  unsupported: "the route's provider takes no reasoning request through the gateway",
+  reportsReasoningTokens: false,
+};
+
+/** The providers the agent suites run over: every provider that serves chat. */
 export const AGENT_PROVIDERS: ApiProvider[] = API_PROVIDERS.filter(
-  (provider) => REASONING[provider.label] !== undefined,
+  (provider) => provider.serves.chat === true,
 );
 
+/**
+ * Checks the upstream body of the turn that answers a tool call: the call's id reaches the upstream twice (the
+ * assistant's call and the tool's result), each in the upstream's own shape; where the provider matches a
+ * result to its call by name (Gemini), the id the gateway made up stays local and the name carries the match.
+ */
+export function expectToolRoundTrip(
+  provider: ApiProvider,
+  upstreamBody: unknown,
+  id: string,
+  result: string,
+): void {
+  const sent = JSON.stringify(upstreamBody);
+  if (provider.toolCallIdsStayLocal === undefined) {
+    expect(sent.split(id).length - 1).toBe(2);
+  } else {
+    expect(sent).not.toContain(id);
+    // https://ai.google.dev/api/caching#FunctionResponse: the call and its answer, both by the function's name.
+    expect(sent).toContain('"functionCall":{"name":"get_weather"');
+    expect(sent).toContain('"functionResponse":{"name":"get_weather"');
+  }
+  expect(sent).toContain(result);
+}
+
 export function reasoningOf(provider: ApiProvider): ReasoningCase {
-  const found = REASONING[provider.label];
-  if (found === undefined) throw new Error(`no reasoning case for ${provider.label}`);
-  return found;
+  return REASONING[provider.label] ?? NO_REASONING_REQUEST;
 }
 
 /** The weather tool in Anthropic's shape. */

@@ -149,7 +149,17 @@ for (const provider of AGENT_PROVIDERS) {
         expect((error as Error).message).toContain("thinking");
         const answers = await replayClaudeCode(model, withoutReasoning(CLAUDE_CODE.request, "thinking"));
         expect(answers).toHaveLength(CLAUDE_CODE.turns.length);
-        for (const answer of answers) expect(answer.usage.output_tokens).toBeGreaterThan(0);
+        for (const answer of answers) {
+          // Streamed: the whole usage, input_tokens included, reaches the SDK's final message.
+          expect(answer.usage.input_tokens).toBeGreaterThan(0);
+          expect(answer.usage.output_tokens).toBeGreaterThan(0);
+        }
+        if (provider.tools === true) {
+          // The streamed tool call is answered by the next turn's tool_result; the refused first try never
+          // reached the upstream.
+          expect(answers[0]?.stop_reason).toBe("tool_use");
+          expect(upstreamRequests()).toHaveLength(CLAUDE_CODE.turns.length);
+        }
       });
       return;
     }
@@ -187,6 +197,14 @@ for (const provider of AGENT_PROVIDERS) {
         expect((error as Error).message).toContain("reasoning");
         const answers = await replayCodex(model, withoutReasoning(CODEX.request, "reasoning"));
         expect(answers).toHaveLength(CODEX.turns.length);
+        for (const answer of answers) {
+          expect(answer.usage?.input_tokens).toBeGreaterThan(0);
+          expect(answer.usage?.output_tokens).toBeGreaterThan(0);
+        }
+        if (provider.tools === true) {
+          expect(answers[0]?.output.some((item) => item.type === "function_call")).toBe(true);
+          expect(upstreamRequests()).toHaveLength(CODEX.turns.length);
+        }
       });
       return;
     }

@@ -85,6 +85,7 @@ export function responsesViolations(path: string, response: Received): string[] 
   const body = parseJson(response);
   if (typeof body === "string") return [body];
   if (response.status >= 400) return openai.validate("ErrorResponse", body);
+  if (/\/input_items$/.test(path.split("?")[0] ?? "")) return openai.validate("ResponseItemList", body);
   if (
     /\/responses\/[^/]+$/.test(path.split("?")[0] ?? "") &&
     (body as { deleted?: unknown }).deleted === true

@@ -6,7 +6,12 @@ import { type ProvidersGateway, routeName, startProvidersGateway } from "../open
 import { replyTo } from "../openai-api/api-providers.js";
 import { TOOL_PROMPT } from "../openai-api/chat-stream-accumulator.js";
 import { type AgentClients, createAgentClients } from "./agent-clients.js";
-import { AGENT_PROVIDERS, ANTHROPIC_WEATHER_TOOL, reasoningOf } from "./agent-providers.js";
+import {
+  AGENT_PROVIDERS,
+  ANTHROPIC_WEATHER_TOOL,
+  expectToolRoundTrip,
+  reasoningOf,
+} from "./agent-providers.js";
 
 /**
  * Anthropic's Messages API through the official `@anthropic-ai/sdk`, on a route per provider: answers, streams,
@@ -65,8 +70,17 @@ for (const provider of AGENT_PROVIDERS) {
         messages: [{ role: "user", content: user }],
       });
       const types: string[] = [];
-      stream.on("streamEvent", (event) => types.push(event.type));
+      const deltaUsage: unknown[] = [];
+      stream.on("streamEvent", (event) => {
+        types.push(event.type);
+        if (event.type === "message_delta") deltaUsage.push(event.usage);
+      });
       const message = await stream.finalMessage();
+      // message_delta's usage is cumulative and whole: input_tokens too, never 0 when the upstream counted them
+      // (a translated stream learns the counts at its end, after message_start went out).
+      expect(deltaUsage).toMatchObject([
+        { input_tokens: expected.inputTokens, output_tokens: expected.outputTokens },
+      ]);
       expect(message.content).toMatchObject([{ type: "text", text: expected.text }]);
       expect(message.usage).toMatchObject({
         input_tokens: expected.inputTokens,
@@ -103,6 +117,20 @@ for (const provider of AGENT_PROVIDERS) {
       }
     });
 
+    const cut = provider.base.lengthLimitedAnswer;
+    if (provider.framing !== undefined && cut !== undefined) {
+      it("maps an answer cut at the token limit to stop_reason max_tokens", async () => {
+        setup.mockOf(provider).enqueue(cut);
+        const message = await clients.anthropic.messages.create({
+          model,
+          max_tokens: 2,
+          messages: [{ role: "user", content: "Tell me a long story" }],
+        });
+        expect(message.stop_reason).toBe("max_tokens");
+        expect(message.content).toMatchObject([{ type: "text", text: "Echo: Tell" }]);
+      });
+    }
+
     if (provider.tools !== true) {
       it.skip(`uses tools (skipped: ${provider.tools})`, () => {});
     } else {
@@ -134,10 +162,7 @@ for (const provider of AGENT_PROVIDERS) {
           messages,
         });
         expect(second.content.length).toBeGreaterThan(0);
-        const sent = JSON.stringify(upstreamBodies()[1]);
-        // The call's id reaches the upstream twice, in its own shape: the assistant's call and the tool's result.
-        expect(sent.split(id).length - 1).toBe(2);
-        expect(sent).toContain("Sunny, 21 C");
+        expectToolRoundTrip(provider, upstreamBodies()[1], id, "Sunny, 21 C");
       });
     }
 

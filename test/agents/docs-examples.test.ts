@@ -81,6 +81,8 @@ describe("docs/agent-apis.md", () => {
           .routes;
       const loaded = await startGateway(JSON.stringify({ ...config, routes }), {
         ANTHROPIC_API_KEY: "sk-ant-docs-example",
+        // Nothing listens there: a gateway starts whether or not its Redis answers.
+        SWITCHYARD_REDIS_URL: "redis://127.0.0.1:1/0",
       });
       try {
         const models = (await loaded.get("/v1/models")).body as { data: { id: string }[] };

@@ -132,6 +132,38 @@ describe("with the store on (the default)", () => {
     });
   });
 
+  it("lists a stored response's input items, newest first, page by page with stable ids", async () => {
+    const created = await clients.openai.responses.create({
+      model: translated,
+      input: [
+        { role: "user", content: "One" },
+        { role: "user", content: [{ type: "input_text", text: "Two" }] },
+        { role: "user", content: "Three" },
+      ],
+    });
+    const all = await clients.openai.responses.inputItems.list(created.id);
+    expect(all.data.map((item) => (item.type === "message" ? item.content : undefined))).toEqual([
+      [{ type: "input_text", text: "Three" }],
+      [{ type: "input_text", text: "Two" }],
+      [{ type: "input_text", text: "One" }],
+    ]);
+    for (const item of all.data)
+      expect(item).toMatchObject({ type: "message", role: "user", id: expect.stringMatching(/^msg_/) });
+    const firstPage = await clients.openai.responses.inputItems.list(created.id, { limit: 2, order: "asc" });
+    expect(firstPage.data).toHaveLength(2);
+    expect(firstPage.has_more).toBe(true);
+    const secondPage = await clients.openai.responses.inputItems.list(created.id, {
+      limit: 2,
+      order: "asc",
+      after: firstPage.data[1]?.id ?? "",
+    });
+    expect(secondPage.data.map((item) => item.id)).toEqual([all.data[0]?.id]);
+    expect(secondPage.has_more).toBe(false);
+    await expect(clients.openai.responses.inputItems.list("resp_unknown")).rejects.toBeInstanceOf(
+      OpenAI.NotFoundError,
+    );
+  });
+
   it("keeps nothing for store: false", async () => {
     const created = await clients.openai.responses.create({
       model: translated,
@@ -174,6 +206,7 @@ describe("with the store off", () => {
     ],
     ["retrieving", () => client.responses.retrieve("resp_1")],
     ["deleting", () => client.responses.delete("resp_1")],
+    ["listing input items", () => client.responses.inputItems.list("resp_1")],
     [
       "an item_reference",
       () => client.responses.create({ model: "echo", input: [{ type: "item_reference", id: "msg_1" }] }),

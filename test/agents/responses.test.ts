@@ -6,7 +6,12 @@ import { type ProvidersGateway, routeName, startProvidersGateway } from "../open
 import { replyTo } from "../openai-api/api-providers.js";
 import { TOOL_PROMPT } from "../openai-api/chat-stream-accumulator.js";
 import { type AgentClients, createAgentClients } from "./agent-clients.js";
-import { AGENT_PROVIDERS, RESPONSES_WEATHER_TOOL, reasoningOf } from "./agent-providers.js";
+import {
+  AGENT_PROVIDERS,
+  expectToolRoundTrip,
+  RESPONSES_WEATHER_TOOL,
+  reasoningOf,
+} from "./agent-providers.js";
 
 /**
  * OpenAI's Responses API through the official `openai` SDK (`responses.create`, streamed and not), statelessly as
@@ -112,6 +117,23 @@ for (const provider of AGENT_PROVIDERS) {
       }
     });
 
+    const cut = provider.base.lengthLimitedAnswer;
+    // OpenAI routes relay to OpenAI's Responses API, whose own answer comes back as it is.
+    if (provider.framing !== undefined && cut !== undefined && provider.label !== "openai") {
+      it("maps an answer cut at the token limit to an incomplete response (max_output_tokens)", async () => {
+        setup.mockOf(provider).enqueue(cut);
+        const response = await clients.openai.responses.create({
+          model,
+          input: "Tell me a long story",
+          max_output_tokens: 16,
+          store: false,
+        });
+        expect(response.status).toBe("incomplete");
+        expect(response.incomplete_details).toEqual({ reason: "max_output_tokens" });
+        expect(response.output_text).toBe("Echo: Tell");
+      });
+    }
+
     if (provider.tools !== true) {
       it.skip(`uses function tools (skipped: ${provider.tools})`, () => {});
     } else {
@@ -145,9 +167,7 @@ for (const provider of AGENT_PROVIDERS) {
           store: false,
         });
         expect(second.status).toBe("completed");
-        const sent = JSON.stringify(upstreamBodies()[1]);
-        expect(sent.split(callId).length - 1).toBe(2);
-        expect(sent).toContain("Sunny, 21 C");
+        expectToolRoundTrip(provider, upstreamBodies()[1], callId, "Sunny, 21 C");
       });
     }
 

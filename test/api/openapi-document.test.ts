@@ -261,8 +261,13 @@ async function sendAgentTraffic(): Promise<void> {
     params: { response_id: stored.id },
     query: "?include[]=reasoning.encrypted_content",
   });
+  await send("GET", "/v1/responses/{response_id}/input_items", {
+    params: { response_id: stored.id },
+    query: "?limit=1&order=asc",
+  });
   await send("DELETE", "/v1/responses/{response_id}", { params: { response_id: stored.id } });
   await send("GET", "/v1/responses/{response_id}", { params: { response_id: stored.id } });
+  await send("GET", "/v1/responses/{response_id}/input_items", { params: { response_id: stored.id } });
   await send("DELETE", "/v1/responses/{response_id}", { params: { response_id: "resp_unknown" } });
   const invalid = { invalid: true };
   await send("POST", "/v1/messages", { body: { model: "chat", messages }, ...invalid });
@@ -388,6 +393,7 @@ describe("the OpenAPI document", () => {
         "POST /v1/responses createResponse",
         "GET /v1/responses/{response_id} getResponse",
         "DELETE /v1/responses/{response_id} deleteResponse",
+        "GET /v1/responses/{response_id}/input_items listInputItems",
       ].sort(),
     );
   });

@@ -82,6 +82,21 @@ export const RESPONSES_SCHEMAS: Record<string, JsonSchema> = {
     },
     required: ["type", "message", "sequence_number"],
   },
+  OpenAIResponseInputItemList: {
+    type: "object",
+    description: "A page of a stored response's input items, newest first unless `order=asc`.",
+    properties: {
+      object: { const: "list" },
+      data: {
+        type: "array",
+        items: { type: "object", properties: { id: { type: "string" } }, required: ["id"] },
+      },
+      first_id: { type: ["string", "null"] },
+      last_id: { type: ["string", "null"] },
+      has_more: { type: "boolean" },
+    },
+    required: ["object", "data", "first_id", "last_id", "has_more"],
+  },
   OpenAIResponseDeleted: {
     type: "object",
     properties: {

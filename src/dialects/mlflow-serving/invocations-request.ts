@@ -33,6 +33,14 @@ export function encodeChatInvocation(request: ChatRequest): JsonRecord {
       { param: "messages" },
     );
   }
+  // A served model answers text only: tools it cannot call are refused rather than dropped.
+  if (request.tools !== undefined && request.tools.length > 0) {
+    throw new GatewayError(
+      "feature_unsupported",
+      "MLflow model serving cannot call tools: a served model takes one query and answers text. Send the request without tools.",
+      { param: "tools" },
+    );
+  }
   return withParams({ inputs: [textOfContent(message.content)] }, request);
 }
 
