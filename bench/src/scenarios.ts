@@ -237,29 +237,30 @@ function switchyardMessages(upstream: UpstreamShape): Scenario {
 }
 
 /**
- * OpenAI's Responses API, as Codex calls it (`store: false`, the conversation sent whole), on an Anthropic
- * route: translated both ways. (To an OpenAI route it is relayed to the upstream's own /v1/responses, which
- * the bench's mock does not serve.)
+ * OpenAI's Responses API, as Codex calls it (`store: false`, the conversation sent whole): relayed to an OpenAI
+ * route (the upstream's own /v1/responses, which the bench mock serves), translated both ways for Anthropic.
  */
-const switchyardResponses: Scenario = {
-  id: "switchyard-responses-api-anthropic",
-  label: "Switchyard Responses API -> Anthropic (translated)",
-  server: "switchyard",
-  upstream: "anthropic",
-  streams: true,
-  translated: true,
-  call: (pace) => ({
-    path: "/v1/responses",
-    headers: JSON_TYPE,
-    body: JSON.stringify({
-      model: routeName("anthropic", pace),
-      input: PROMPT,
-      max_output_tokens: 64,
-      store: false,
-      ...(streamed(pace) && { stream: true }),
+function switchyardResponses(upstream: UpstreamShape): Scenario {
+  return {
+    id: `switchyard-responses-api-${upstream}`,
+    label: `Switchyard Responses API -> ${upstream === "openai" ? "OpenAI (pass-through)" : "Anthropic (translated)"}`,
+    server: "switchyard",
+    upstream,
+    streams: true,
+    translated: upstream !== "openai",
+    call: (pace) => ({
+      path: "/v1/responses",
+      headers: JSON_TYPE,
+      body: JSON.stringify({
+        model: routeName(upstream, pace),
+        input: PROMPT,
+        max_output_tokens: 64,
+        store: false,
+        ...(streamed(pace) && { stream: true }),
+      }),
     }),
-  }),
-};
+  };
+}
 
 export const SCENARIOS: readonly Scenario[] = [
   direct("openai"),
@@ -280,7 +281,8 @@ export const SCENARIOS: readonly Scenario[] = [
   switchyardMlflow("anthropic"),
   switchyardMessages("anthropic"),
   switchyardMessages("openai"),
-  switchyardResponses,
+  switchyardResponses("openai"),
+  switchyardResponses("anthropic"),
 ];
 
 /** Whether a scenario goes through Switchyard (with or without tracing). */

@@ -171,18 +171,27 @@ describe("deploy/kubernetes", () => {
     }
   });
 
-  it("mounts a ConfigMap whose routes are a valid config, given the Secret's variables", () => {
+  it("mounts a ConfigMap whose routes are a valid config, given the Secret's and the pod's variables", () => {
     const config = find("ConfigMap", "switchyard-config");
     const pod = find("Deployment", "switchyard").spec.template.spec;
     expect(pod.volumes).toContainEqual({ name: "config", configMap: { name: "switchyard-config" } });
-    const env = Object.fromEntries(
-      Object.keys(find("Secret", "switchyard-secrets").stringData ?? {}).map((key) => [
+    const podValues = (pod.containers[0].env ?? [])
+      .filter((entry: { value?: string }) => entry.value !== undefined)
+      .map((entry: { name: string; value: string }) => [entry.name, entry.value]);
+    const env = Object.fromEntries([
+      ...Object.keys(find("Secret", "switchyard-secrets").stringData ?? {}).map((key) => [
         key,
         "sk-placeholder-0123456789",
       ]),
-    );
+      ...podValues,
+    ]);
     const result = parseConfig(config.data?.["switchyard.yaml"] ?? "", "switchyard.yaml", env);
     expect(result.ok ? [] : result.issues).toEqual([]);
+    // Replicas share the Responses API's stored conversations (a conversation moves between pods).
+    const parsed = parseYaml(config.data?.["switchyard.yaml"] ?? "") as {
+      responses?: { store?: { kind?: string; url?: string } };
+    };
+    expect(parsed.responses?.store).toEqual({ kind: "redis", url: "$SWITCHYARD_REDIS_URL" });
   });
 
   it("selects the gateway's pods with its Service, PodDisruptionBudget and autoscaler, and finds Redis by name", () => {
