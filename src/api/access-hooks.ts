@@ -16,7 +16,7 @@ import type { GatewayMetrics } from "../observability/metrics.js";
  * that says nothing is inference and needs a gateway key when keys are required, so a new API cannot be added
  * without it.
  */
-export type Surface = "inference" | "health" | "metrics" | "docs" | "openapi" | "admin" | "self";
+export type Surface = "inference" | "health" | "page" | "metrics" | "docs" | "openapi" | "admin" | "self";
 
 declare module "fastify" {
   interface FastifyContextConfig {
@@ -43,6 +43,9 @@ export function useAccessControl(app: FastifyInstance, access: () => AccessContr
   app.decorateRequest("adminActor", null);
   const hooks: Record<Surface, onRequestHookHandler | undefined> = {
     health: undefined,
+    // The console's static files: public, so a browser can load the page that then asks for the admin key;
+    // they hold no data (the console's data is behind `metrics`).
+    page: undefined,
     inference: (request, reply, done) =>
       settle(request, reply, done, "inference", access().admitInference(request.headers)),
     self: (request, reply, done) =>

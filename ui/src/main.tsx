@@ -1,7 +1,8 @@
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
+import { BASE } from "./api.js";
 import { type ConsolePage, PAGES } from "./pages.js";
-import { askForKey, signOut, useSession } from "./session/admin-session.js";
+import { askForKey, learnAccess, signOut, useSession } from "./session/admin-session.js";
 import { SignIn } from "./session/sign-in.js";
 
 function pageFromHash(): ConsolePage {
@@ -16,6 +17,11 @@ function pageFromHash(): ConsolePage {
 function Console() {
   const [page, setPage] = useState(pageFromHash);
   const session = useSession();
+  const [ready, setReady] = useState(false);
+  useEffect(() => {
+    const done = (): void => setReady(true);
+    learnAccess(BASE).then(done, done);
+  }, []);
   useEffect(() => {
     const follow = (): void => setPage(pageFromHash());
     window.addEventListener("hashchange", follow);
@@ -52,7 +58,9 @@ function Console() {
         </span>
       </header>
       <main id={`page-${page.id}`}>
-        {session.state.kind === "needed" ? (
+        {!ready ? (
+          <p class="muted">Loading…</p>
+        ) : session.state.kind === "needed" ? (
           <SignIn reason={session.state.reason} />
         ) : (
           <Page key={`${page.id}-${session.generation}`} />

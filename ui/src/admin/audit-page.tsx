@@ -1,6 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { adminProblem } from "./admin-availability.js";
 import { admin } from "./admin-client.js";
+import { AdminGate } from "./admin-gate.js";
 import type { AuditEntry } from "./admin-wire.js";
 import { formatWhen } from "./record-format.js";
 
@@ -15,6 +16,14 @@ const NO_FILTERS: Filters = { object_type: "", object_id: "", action: "", actor:
 
 /** The admin API's audit log, newest first: who changed which key, group or org, when, and what changed. */
 export function AuditPage() {
+  return (
+    <AdminGate>
+      <AuditPageContent />
+    </AdminGate>
+  );
+}
+
+function AuditPageContent() {
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
   const [applied, setApplied] = useState<Filters>(NO_FILTERS);
   const [entries, setEntries] = useState<AuditEntry[] | null>(null);

@@ -1,6 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { adminProblem } from "./admin-availability.js";
 import { admin } from "./admin-client.js";
+import { AdminGate } from "./admin-gate.js";
 import type { GroupView, KeyView, KeyWithSecret, OrgView } from "./admin-wire.js";
 import { GroupsSection } from "./groups-section.js";
 import { bodyOf, EMPTY_DRAFT, KeyFields } from "./key-fields.js";
@@ -15,6 +16,14 @@ interface Loaded {
 
 /** Gateway keys, their groups and orgs: create, rotate, disable, revoke, change scopes and limits. */
 export function KeysPage() {
+  return (
+    <AdminGate>
+      <KeysPageContent />
+    </AdminGate>
+  );
+}
+
+function KeysPageContent() {
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [status, setStatus] = useState("");

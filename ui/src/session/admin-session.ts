@@ -95,3 +95,26 @@ export function askForKey(): void {
 export function cancelSignIn(): void {
   publish(readKey() === null ? { kind: "anonymous" } : { kind: "signed-in" });
 }
+
+/** What the gateway says of its console's access control (`GET <path>/api/access`). */
+export interface ConsoleAccess {
+  dataNeedsKey: boolean;
+  adminApi: boolean;
+}
+
+let access: ConsoleAccess = { dataNeedsKey: false, adminApi: false };
+
+export function consoleAccess(): ConsoleAccess {
+  return access;
+}
+
+/**
+ * Learns whether the gateway wants a key before the pages read anything, so the page asks for the admin key at
+ * once rather than after a refused request.
+ */
+export async function learnAccess(base: string): Promise<void> {
+  const response = await fetch(`${base}/api/access`);
+  if (!response.ok) return;
+  access = (await response.json()) as ConsoleAccess;
+  if (access.dataNeedsKey && readKey() === null) askForKey();
+}

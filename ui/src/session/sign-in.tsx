@@ -1,6 +1,6 @@
 import { useState } from "preact/hooks";
 import { BASE } from "../api.js";
-import { cancelSignIn, keepKey } from "./admin-session.js";
+import { cancelSignIn, consoleAccess, keepKey } from "./admin-session.js";
 import { errorOf } from "./gateway-request.js";
 
 type Check = { ok: true } | { ok: false; message: string };
@@ -11,9 +11,9 @@ type Check = { ok: true } | { ok: false; message: string };
  */
 async function checkKey(key: string): Promise<Check> {
   const headers = { authorization: `Bearer ${key}` };
-  const admin = await fetch("/admin/v1/keys?limit=1", { headers });
-  if (admin.ok) return { ok: true };
-  if (admin.status === 404) {
+  const admin = consoleAccess().adminApi ? await fetch("/admin/v1/keys?limit=1", { headers }) : undefined;
+  if (admin?.ok) return { ok: true };
+  if (admin === undefined || admin.status === 404) {
     const data = await fetch(`${BASE}/api/routes`, { headers });
     if (data.ok) return { ok: true };
     return { ok: false, message: (await errorOf(data)).message };
