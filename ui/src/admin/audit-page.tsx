@@ -1,3 +1,4 @@
+import { Fragment } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { adminProblem } from "./admin-availability.js";
 import { admin } from "./admin-client.js";
@@ -112,9 +113,8 @@ function AuditPageContent() {
               </tr>
             )}
             {entries.map((entry, index) => (
-              <>
+              <Fragment key={`${entry.ts}-${index}`}>
                 <tr
-                  key={`${entry.ts}-${index}`}
                   data-action={entry.action}
                   data-object={entry.object_id}
                   class="clickable"
@@ -134,13 +134,13 @@ function AuditPageContent() {
                   <td class="muted">{entry.request_id ?? ""}</td>
                 </tr>
                 {open === index && (
-                  <tr key={`${entry.ts}-${index}-change`}>
+                  <tr>
                     <td colSpan={5}>
                       <pre class="raw">{`before: ${JSON.stringify(entry.before, null, 2)}\nafter: ${JSON.stringify(entry.after, null, 2)}`}</pre>
                     </td>
                   </tr>
                 )}
-              </>
+              </Fragment>
             ))}
           </tbody>
         </table>

@@ -2,7 +2,7 @@ import { useState } from "preact/hooks";
 import { admin } from "./admin-client.js";
 import type { GroupView, OrgView } from "./admin-wire.js";
 import { jsonField } from "./key-fields.js";
-import { summarize } from "./record-format.js";
+import { summarize, summarizeBudgets } from "./record-format.js";
 
 interface Props {
   groups: GroupView[];
@@ -87,6 +87,13 @@ export function GroupsSection({ groups, orgs, changed, failed }: Props) {
           </tr>
         </thead>
         <tbody>
+          {rows.length === 0 && (
+            <tr>
+              <td colSpan={6} class="muted">
+                No groups or orgs yet: a group gathers keys under shared limits and budgets.
+              </td>
+            </tr>
+          )}
           {rows.map(({ kind, record }) => (
             <tr
               key={`${kind}-${record.id}`}
@@ -99,7 +106,7 @@ export function GroupsSection({ groups, orgs, changed, failed }: Props) {
               <td>{kind}</td>
               <td>{"org" in record ? (record.org ?? "–") : ""}</td>
               <td>{summarize(record.limits)}</td>
-              <td>{summarize(record.budgets)}</td>
+              <td>{summarizeBudgets(record.budgets)}</td>
               <td>
                 {record.managed_by === "config" ? (
                   <span class="muted">from the config file</span>

@@ -2,7 +2,7 @@ import { useState } from "preact/hooks";
 import { admin } from "./admin-client.js";
 import type { GroupView, KeyView, KeyWithSecret } from "./admin-wire.js";
 import { bodyOf, draftOf, KeyFields } from "./key-fields.js";
-import { formatWhen, summarize } from "./record-format.js";
+import { formatWhen, summarize, summarizeBudgets } from "./record-format.js";
 
 const DAY_SECONDS = 86_400;
 
@@ -69,7 +69,9 @@ export function KeyRow({ record, groups, changed, failed }: RowProps) {
         </td>
         <td data-field="limits">
           {summarize(record.limits)}
-          <div class="muted">{record.budgets === null ? "" : `budgets: ${summarize(record.budgets)}`}</div>
+          <div class="muted">
+            {record.budgets === null ? "" : `budgets: ${summarizeBudgets(record.budgets)}`}
+          </div>
         </td>
         <td>
           {formatWhen(record.expires_at, "never")}

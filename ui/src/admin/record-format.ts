@@ -17,3 +17,15 @@ export function formatWhen(iso: string | null, none: string): string {
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? iso : date.toLocaleString();
 }
+
+/** Budgets as people say them: `$5 per day`, `$500 per month (Europe/Berlin), alert only`. */
+export function summarizeBudgets(budgets: readonly Record<string, unknown>[] | null): string {
+  if (budgets === null || budgets.length === 0) return "–";
+  return budgets
+    .map((budget) => {
+      const zone = typeof budget.tz === "string" && budget.tz !== "UTC" ? ` (${budget.tz})` : "";
+      const alert = budget.action === "alert" ? ", alert only" : "";
+      return `$${String(budget.amount_usd)} per ${String(budget.period)}${zone}${alert}`;
+    })
+    .join("; ");
+}
