@@ -35,6 +35,7 @@ export function registerAdminKeys(scope: FastifyInstance, context: AdminContext)
       const created = await context
         .operations()
         .keys.create(request.body, context.actorOf(request), context.catalogue());
+      request.showsNewKey = true;
       return reply.status(201).send(created);
     },
   );
@@ -105,8 +106,13 @@ export function registerAdminKeys(scope: FastifyInstance, context: AdminContext)
         },
       ),
     },
-    async (request) =>
-      context.operations().keys.rotate(request.params.id, request.body, context.actorOf(request)),
+    async (request) => {
+      const rotated = await context
+        .operations()
+        .keys.rotate(request.params.id, request.body, context.actorOf(request));
+      request.showsNewKey = true;
+      return rotated;
+    },
   );
   scope.post<IdRequest>(
     "/keys/:id/revoke",

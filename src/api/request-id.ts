@@ -22,7 +22,7 @@ type IdentifiedMessage = IncomingMessage & { [ID]?: string };
  * on the raw response, exported trace attributes), and a key must never come back in any of them.
  */
 function acceptable(id: string): boolean {
-  return ACCEPTABLE_ID.test(id) && (gatewaySecrets.size === 0 || gatewaySecrets.redactText(id) === id);
+  return ACCEPTABLE_ID.test(id) && (gatewaySecrets.empty || gatewaySecrets.redactText(id) === id);
 }
 
 /** Fastify's `genReqId`: the incoming `x-request-id` when acceptable, else a fresh UUID; the same one each time. */

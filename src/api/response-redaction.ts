@@ -3,6 +3,16 @@ import { pipeline, Transform } from "node:stream";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { gatewaySecrets } from "../observability/secret-set.js";
 
+declare module "fastify" {
+  interface FastifyRequest {
+    /**
+     * The reply shows a gateway key just made (created, rotated): the one answer that may hold one, so keys are
+     * not redacted by their shape in it (every other secret still is).
+     */
+    showsNewKey: boolean;
+  }
+}
+
 /**
  * Every reply Fastify sends (successes relayed from an upstream or encoded by the gateway, errors, the
  * framework's own answers, documentation, metrics) goes through secret redaction here: its headers and its
@@ -10,16 +20,22 @@ import { gatewaySecrets } from "../observability/secret-set.js";
  * Registered on the root instance, so it covers every route and every error and not-found handler.
  */
 export function redactReplies(app: FastifyInstance): void {
-  app.addHook("onSend", (_request, reply, payload, done) => {
-    if (gatewaySecrets.size === 0) return done(null, payload);
+  app.decorateRequest("showsNewKey", false);
+  app.addHook("onSend", (request, reply, payload, done) => {
+    if (gatewaySecrets.empty) return done(null, payload);
     redactReplyHeaders(reply);
-    done(null, redactPayload(reply, payload));
+    done(null, request.showsNewKey ? redactShownKey(payload) : redactPayload(reply, payload));
   });
+}
+
+/** A reply that shows a new key is the gateway's own small JSON: its values' secrets are redacted, not its key. */
+function redactShownKey(payload: unknown): unknown {
+  return typeof payload === "string" ? gatewaySecrets.redactText(payload, { shapes: false }) : payload;
 }
 
 /** Header values with every secret replaced (names are the gateway's own). */
 export function redactHeaderValues(headers: OutgoingHttpHeaders): OutgoingHttpHeaders {
-  if (gatewaySecrets.size === 0) return headers;
+  if (gatewaySecrets.empty) return headers;
   const redacted: OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(headers)) {
     redacted[name] =

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { GATEWAY_KEY_SHAPE, generateKey } from "../governance/keys/key-format.js";
 import { seededRandom } from "../providers/seeded-random.js";
 import { SecretMatcher } from "./secret-matcher.js";
 import { REDACTED, SecretSet } from "./secret-set.js";
@@ -141,5 +142,58 @@ describe("StreamRedactor", () => {
     const chunk = Buffer.from("sk-anything");
     expect(redactor.push(chunk)).toBe(chunk);
     expect(redactor.end().length).toBe(0);
+  });
+});
+
+describe("secrets known by their shape (gateway keys)", () => {
+  const keyA = generateKey().key;
+  const keyB = generateKey().key;
+  const shaped = (): SecretSet => {
+    const set = setOf(KEY);
+    set.addShape(GATEWAY_KEY_SHAPE);
+    return set;
+  };
+
+  it("redacts every key of the shape in text and bytes, with the values' secrets, and nothing else", () => {
+    const set = shaped();
+    const text = `{"message":"keys ${keyA} and ${keyB}, provider ${KEY}, sk-sy-short, sk-sy-"}`;
+    const expected = `{"message":"keys ${REDACTED} and ${REDACTED}, provider ${REDACTED}, sk-sy-short, sk-sy-"}`;
+    expect(set.redactText(text)).toBe(expected);
+    expect(Buffer.from(set.redactBytes(Buffer.from(text))).toString()).toBe(expected);
+    const plain = "nothing secret here";
+    expect(set.redactText(plain)).toBe(plain);
+    expect(new SecretSet().empty).toBe(true);
+    const onlyShape = new SecretSet();
+    onlyShape.addShape(GATEWAY_KEY_SHAPE);
+    expect(onlyShape.empty).toBe(false);
+  });
+
+  it("redacts a key split at every position between two chunks, and one sent a byte at a time", () => {
+    const set = shaped();
+    const text = `data: {"error":{"message":"Bearer ${keyA}"}}\n\n`;
+    const expected = `data: {"error":{"message":"Bearer ${REDACTED}"}}\n\n`;
+    for (let split = 0; split <= text.length; split++) {
+      expect(streamed(set, [text.slice(0, split), text.slice(split)])).toBe(expected);
+    }
+    expect(streamed(set, [...`${keyA} then ${KEY}`])).toBe(`${REDACTED} then ${REDACTED}`);
+  });
+
+  it("passes chunks on at once unless they end with what could start a key", () => {
+    const redactor = shaped().createStreamRedactor();
+    const chunk = Buffer.from('data: {"x":1}\n\n');
+    expect(redactor.push(chunk)).toBe(chunk);
+    expect(Buffer.from(redactor.push(Buffer.from(`a ${keyA.slice(0, 20)}`))).toString()).toBe("a ");
+    expect(Buffer.from(redactor.push(Buffer.from(" not a key"))).toString()).toBe(
+      `${keyA.slice(0, 20)} not a key`,
+    );
+    expect(Buffer.from(redactor.push(Buffer.from("sk-s"))).toString()).toBe("");
+    expect(Buffer.from(redactor.end()).toString()).toBe("sk-s");
+  });
+
+  it("costs nothing per key: a thousand keys are redacted without registering one", () => {
+    const set = shaped();
+    const keys = Array.from({ length: 1_000 }, () => generateKey().key);
+    expect(set.redactText(keys.join(" "))).toBe(Array(keys.length).fill(REDACTED).join(" "));
+    expect(set.size).toBe(1);
   });
 });

@@ -1,7 +1,13 @@
+import { REDACTED, replaceRanges } from "./redacted-ranges.js";
 import { SecretMatcher } from "./secret-matcher.js";
+import {
+  redactShapesInBytes,
+  redactShapesInText,
+  type SecretShape,
+  ShapeStreamRedactor,
+} from "./secret-shape.js";
 
-export const REDACTED = "[REDACTED]";
-const REDACTED_BYTES = Buffer.from(REDACTED);
+export { REDACTED };
 
 /**
  * The shortest secret the config accepts. Every registered secret is redacted whatever its length, but a value
@@ -18,11 +24,23 @@ export const MIN_SECRET_LENGTH = 6;
  *
  * Owners add values when they load them (the route table when it is built, the primary when it loads the
  * config), never per request; the matcher is rebuilt then. Values are never removed: a key that a reload
- * retired is still a key when a late message echoes it.
+ * retired is still a key when a late message echoes it. Secrets that come in numbers (gateway keys) are known
+ * by their shape instead (secret-shape.ts): every one of them is redacted, at no cost per key.
  */
 export class SecretSet {
   private readonly values = new Set<string>();
   private current = new SecretMatcher([]);
+  private shapes: readonly SecretShape[] = [];
+
+  /** Redacts every secret of this shape from now on (once per shape: known by its prefix). */
+  addShape(shape: SecretShape): void {
+    if (!this.shapes.some((known) => known.prefix === shape.prefix)) this.shapes = [...this.shapes, shape];
+  }
+
+  /** Whether there is nothing to redact (the output paths then skip redaction altogether). */
+  get empty(): boolean {
+    return this.current.empty && this.shapes.length === 0;
+  }
 
   add(values: Iterable<string>): void {
     let changed = false;
@@ -48,8 +66,18 @@ export class SecretSet {
     return this.values.size;
   }
 
-  /** The text with every secret replaced by `[REDACTED]`; the same string when there is none. */
-  redactText(text: string): string {
+  /**
+   * The text with every secret replaced by `[REDACTED]`; the same string when there is none. `shapes: false`
+   * leaves the secrets known by their shape (for the one answer that shows a new gateway key).
+   */
+  redactText(text: string, options?: { shapes: boolean }): string {
+    const redacted = this.redactValues(text);
+    return this.shapes.length === 0 || options?.shapes === false
+      ? redacted
+      : redactShapesInText(redacted, this.shapes);
+  }
+
+  private redactValues(text: string): string {
     const matcher = this.current;
     if (matcher.empty || text.length === 0) return text;
     if (!matcher.asciiOnly) {
@@ -72,12 +100,16 @@ export class SecretSet {
   /** The bytes with every secret replaced; the same buffer when there is none. */
   redactBytes(bytes: Uint8Array): Uint8Array {
     const matcher = this.current;
-    return matcher.empty ? bytes : redactWith(matcher, bytes);
+    const redacted = matcher.empty ? bytes : redactWith(matcher, bytes);
+    return this.shapes.length === 0 ? redacted : redactShapesInBytes(redacted, this.shapes);
   }
 
   /** A redactor for one byte stream, with the secrets known now. */
   createStreamRedactor(): StreamRedactor {
-    return new StreamRedactor(this.current);
+    return new StreamRedactor(
+      this.current,
+      this.shapes.length === 0 ? undefined : new ShapeStreamRedactor(this.shapes),
+    );
   }
 }
 
@@ -92,10 +124,28 @@ export class StreamRedactor {
   /** Matches found in the held bytes, [start, end) pairs relative to them. */
   private heldRanges: number[] = [];
 
-  constructor(private readonly matcher: SecretMatcher) {}
+  constructor(
+    private readonly matcher: SecretMatcher,
+    /** The second pass, for secrets known by their shape (none when no shape is registered). */
+    private readonly shapes: ShapeStreamRedactor | undefined,
+  ) {}
 
   /** The bytes that can be sent now (possibly none). */
   push(chunk: Uint8Array): Uint8Array {
+    const bytes = this.pushValues(chunk);
+    return this.shapes === undefined ? bytes : this.shapes.push(bytes);
+  }
+
+  /** The bytes still held when the stream ends: the start of a secret that never came whole. */
+  end(): Uint8Array {
+    const rest = this.endValues();
+    if (this.shapes === undefined) return rest;
+    const last = this.shapes.push(rest);
+    const held = this.shapes.end();
+    return held.length === 0 ? last : Buffer.concat([last, held]);
+  }
+
+  private pushValues(chunk: Uint8Array): Uint8Array {
     const matcher = this.matcher;
     if (matcher.empty) return chunk;
     const heldLength = this.held.length;
@@ -122,8 +172,7 @@ export class StreamRedactor {
     return out;
   }
 
-  /** The bytes still held when the stream ends: the start of a secret that never came whole. */
-  end(): Uint8Array {
+  private endValues(): Uint8Array {
     const rest = replaceRanges(this.held, this.heldRanges);
     this.held = Buffer.alloc(0);
     this.heldRanges = [];
@@ -135,18 +184,6 @@ function redactWith(matcher: SecretMatcher, bytes: Uint8Array): Uint8Array {
   const ranges: number[] = [];
   matcher.scanBytes(bytes, 0, ranges);
   return replaceRanges(bytes, ranges);
-}
-
-function replaceRanges(bytes: Uint8Array, ranges: readonly number[]): Uint8Array {
-  if (ranges.length === 0) return bytes;
-  const parts: Uint8Array[] = [];
-  let position = 0;
-  for (let index = 0; index < ranges.length; index += 2) {
-    parts.push(bytes.subarray(position, ranges[index]), REDACTED_BYTES);
-    position = ranges[index + 1] as number;
-  }
-  parts.push(bytes.subarray(position));
-  return Buffer.concat(parts);
 }
 
 /**

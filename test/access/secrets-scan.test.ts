@@ -108,15 +108,19 @@ describe("no secret leaves the gateway", () => {
 
   it("redacts a gateway key, the master key and the pepper that an upstream echoes, in bodies, errors and streams", async () => {
     const { key } = await gateway.createKey({ alias: "echoed" });
+    // A key this gateway never saw presented (another team's, another gateway's): redacted by its shape.
+    const { key: unseen } = await gateway.createKey({ alias: "never-presented" });
     // A user pastes their own key into a prompt: the upstream (the mock echoes the prompt) sends it back.
-    const prompt = `my key is ${key}, the master key ${MASTER_KEY}, the pepper ${PEPPER}`;
+    const prompt = `my key is ${key}, the master key ${MASTER_KEY}, the pepper ${PEPPER}, theirs ${unseen}`;
     const sdk = new OpenAI({ apiKey: key, baseURL: `${gateway.url}/v1`, maxRetries: 0 });
     const completion = await sdk.chat.completions.create({
       model: "relay",
       messages: [{ role: "user", content: prompt }],
     });
     const echoed = completion.choices[0]?.message.content ?? "";
-    expect(echoed).toContain("my key is [REDACTED], the master key [REDACTED], the pepper [REDACTED]");
+    expect(echoed).toContain(
+      "my key is [REDACTED], the master key [REDACTED], the pepper [REDACTED], theirs [REDACTED]",
+    );
 
     const stream = await sdk.chat.completions.create({
       model: "relay",
@@ -158,6 +162,7 @@ describe("no secret leaves the gateway", () => {
     const everything = `${gateway.sent()}\n${streamed}\n${echoed}\n${gateway.logs()}`;
     // Shown once, when it was created; never again.
     expect(everything.split(key)).toHaveLength(2);
+    expect(everything.split(unseen)).toHaveLength(2);
     for (const secret of [MASTER_KEY, PEPPER]) expect(everything).not.toContain(secret);
   });
 });

@@ -1,8 +1,9 @@
 import { GatewayError } from "../../canonical/index.js";
 import type { AuthSettings } from "../../config/governance/auth-settings.js";
 import type { GovernanceConfig } from "../../config/governance/governance-config.js";
+import { gatewaySecrets } from "../../observability/secret-set.js";
 import { KeyHasher } from "../keys/key-digest.js";
-import { looksLikeGatewayKey } from "../keys/key-format.js";
+import { GATEWAY_KEY_SHAPE, looksLikeGatewayKey } from "../keys/key-format.js";
 import type { DeclaredRecords } from "../objects/declared-records.js";
 import type { GovernanceStore } from "../store/governance-store.js";
 import { Authenticator, type AuthOutcome } from "./authenticator.js";
@@ -32,6 +33,8 @@ export class AccessControl {
   private readonly usage: KeyUsageRecorder;
 
   constructor(store: GovernanceStore | undefined, governance: GovernanceConfig, declared: DeclaredRecords) {
+    // Every gateway key, presented here or not, is redacted from what the gateway sends and logs.
+    gatewaySecrets.addShape(GATEWAY_KEY_SHAPE);
     this.usage = new KeyUsageRecorder(store);
     this.directory = new KeyDirectory(store, settingsOf(governance.auth));
     this.configure(governance, declared);

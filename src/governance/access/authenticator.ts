@@ -1,5 +1,4 @@
 import { GatewayError } from "../../canonical/index.js";
-import { gatewaySecrets } from "../../observability/secret-set.js";
 import type { KeyHasher } from "../keys/key-digest.js";
 import { keyHint, publicIdOf } from "../keys/key-format.js";
 import type { KeyDirectory, KeyLookup, KnownKey } from "./key-directory.js";
@@ -62,10 +61,8 @@ export class Authenticator {
     if (record.status === "disabled") return invalid(`The gateway key ${hint} is disabled.`);
     if (key.expiresAtMs !== null && key.expiresAtMs <= now)
       return invalid(`The gateway key ${hint} expired at ${record.expires_at}.`);
+    // The key itself is redacted wherever it would leave the gateway by its shape (GATEWAY_KEY_SHAPE).
     this.usage.used(id, now);
-    // The gateway knows a key's secret only when it is presented: from then on it is redacted like a provider
-    // key wherever it would leave the gateway (an upstream echoing a prompt, a log line). Once per key and worker.
-    if (!gatewaySecrets.has(credential)) gatewaySecrets.add([credential]);
     return { ok: true, key };
   }
 

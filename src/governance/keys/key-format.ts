@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { crc32 } from "node:zlib";
+import type { SecretShape } from "../../observability/secret-shape.js";
 
 /**
  * Gateway keys look like `sk-sy-<public id>-<secret><checksum>`:
@@ -17,6 +18,22 @@ const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 const KEY_PATTERN = new RegExp(
   `^${KEY_PREFIX}([0-9A-Za-z]{${PUBLIC_ID_LENGTH}})-[0-9A-Za-z]{${SECRET_LENGTH + CHECKSUM_LENGTH}}$`,
 );
+
+/**
+ * Every gateway key's form, for redaction (observability/secret-shape.ts): any key-shaped text is redacted
+ * wherever it would leave the gateway, this gateway's keys or not, valid checksum or not.
+ */
+export const GATEWAY_KEY_SHAPE: SecretShape = {
+  prefix: KEY_PREFIX,
+  whole: new RegExp(
+    `${KEY_PREFIX}[0-9A-Za-z]{${PUBLIC_ID_LENGTH}}-[0-9A-Za-z]{${SECRET_LENGTH + CHECKSUM_LENGTH}}`,
+    "y",
+  ),
+  couldStart: new RegExp(
+    `^(?:s|sk|sk-|sk-s|sk-sy|${KEY_PREFIX}[0-9A-Za-z]{0,${PUBLIC_ID_LENGTH - 1}}|${KEY_PREFIX}[0-9A-Za-z]{${PUBLIC_ID_LENGTH}}(?:-[0-9A-Za-z]{0,${SECRET_LENGTH + CHECKSUM_LENGTH - 1}})?)$`,
+  ),
+  maxLength: KEY_PREFIX.length + PUBLIC_ID_LENGTH + 1 + SECRET_LENGTH + CHECKSUM_LENGTH,
+};
 
 /** A new key: its public id, and the whole key (shown once, then only its digest is kept). */
 export function generateKey(publicId: string = randomBase62(PUBLIC_ID_LENGTH)): { id: string; key: string } {
