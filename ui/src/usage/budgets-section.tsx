@@ -72,7 +72,7 @@ export function BudgetsSection({ keys, groups, orgs }: Props) {
                     {line.budget.tz !== undefined && line.budget.tz !== "UTC" && ` (${line.budget.tz})`}
                     {line.budget.action === "alert" && <span class="muted"> · alert only</span>}
                   </td>
-                  <td data-field="spent">
+                  <td data-field="spent" data-nano={spent?.nano}>
                     {spent === null ? (
                       <span class="muted">
                         {rows === null
@@ -92,7 +92,9 @@ export function BudgetsSection({ keys, groups, orgs }: Props) {
                       </>
                     )}
                   </td>
-                  <td data-field="reset">{window.reset.toLocaleString()}</td>
+                  <td data-field="reset" data-reset={window.reset.toISOString()}>
+                    {window.reset.toLocaleString()}
+                  </td>
                 </tr>
               );
             })}

@@ -160,7 +160,7 @@ function UsageContent() {
           {entries.map((entry) => (
             <tr key={entry.name} data-usage={entry.name}>
               <td>{label(entry)}</td>
-              <td class="number" data-field="spend">
+              <td class="number" data-field="spend" data-nano={entry.costNano}>
                 {formatUsd(entry.costNano)}
                 {entry.unpriced > 0 && " + unknown"}
               </td>
