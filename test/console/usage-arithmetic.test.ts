@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { type BudgetLine, consumption, nanoOf } from "../../ui/src/usage/budget-consumption.js";
 import { budgetWindow, countableFromDays } from "../../ui/src/usage/budget-window.js";
 import { formatUsd, rollUp, total } from "../../ui/src/usage/usage-rollup.js";
 import type { UsageRow } from "../../ui/src/usage/usage-wire.js";
@@ -96,5 +97,67 @@ describe("usage sums", () => {
     expect(formatUsd(4_000_000)).toBe("$0.004");
     expect(formatUsd(12_345_678_900)).toBe("$12.3457");
     expect(formatUsd(123_450_000_000)).toBe("$123.45");
+  });
+});
+
+describe("a budget's consumption", () => {
+  const now = new Date("2026-12-04T22:30:00Z");
+  const line = (budget: BudgetLine["budget"]): BudgetLine => ({
+    scope: "group",
+    id: "search",
+    label: "search",
+    budget,
+    keys: ["keyA", "keyB"],
+  });
+  const rows = [
+    row("2026-11-30", "keyA", "chat", "gpt-a", 7_000_000),
+    row("2026-12-04", "keyA", "chat", "gpt-a", 2_000_000),
+    row("2026-12-04", "keyB", "chat", "gpt-a", 1_000_000, 1),
+    row("2026-12-04", "keyC", "chat", "gpt-a", 9_000_000),
+  ];
+
+  it("is the limit store's figure when a member key's quota has it, any period or zone", () => {
+    const quotas = new Map([
+      [
+        "keyB",
+        [
+          {
+            scope: "group" as const,
+            id: "search",
+            name: "hour",
+            kind: "budget" as const,
+            amount_usd: "1.5",
+            remaining: "1.250000001",
+            reset_at: "2026-12-04T23:00:00.000Z",
+          },
+        ],
+      ],
+    ]);
+    const used = consumption(line({ amount_usd: "1.5", period: "hour" }), now, rows, quotas);
+    expect(used).toMatchObject({ spentNano: 249_999_999, source: "limit store" });
+    expect(used.reset.toISOString()).toBe("2026-12-04T23:00:00.000Z");
+  });
+
+  it("else the sum of its members' days in the window, where UTC days cover it; else unknown", () => {
+    const none = new Map();
+    expect(consumption(line({ amount_usd: "5", period: "day" }), now, rows, none)).toMatchObject({
+      spentNano: 3_000_000,
+      unpriced: 1,
+      source: "daily usage",
+    });
+    expect(consumption(line({ amount_usd: "5", period: "week" }), now, rows, none).spentNano).toBe(
+      10_000_000,
+    );
+    expect(consumption(line({ amount_usd: "5", period: "hour" }), now, rows, none)).toMatchObject({
+      spentNano: null,
+      source: null,
+    });
+  });
+
+  it("reads USD strings exactly", () => {
+    expect(nanoOf("0.000000001")).toBe(1);
+    expect(nanoOf("12.5")).toBe(12_500_000_000);
+    expect(nanoOf("-0.25")).toBe(-250_000_000);
+    expect(nanoOf(3)).toBe(3_000_000_000);
   });
 });
