@@ -128,6 +128,23 @@ function switchyardOpenAI(upstream: UpstreamShape, withKey = false): Scenario {
 }
 
 /**
+ * The pass-through path on routes with five limits (rpm, rph, rpd, tpm, concurrency; never reached): what
+ * admission before the call and settle after it add, next to `switchyard-openai-api-openai`.
+ */
+const switchyardLimited: Scenario = {
+  id: "switchyard-openai-api-openai-limits",
+  label: "Switchyard OpenAI API -> OpenAI (pass-through), 5 limits",
+  server: "switchyard",
+  upstream: "openai",
+  streams: true,
+  call: (pace) => ({
+    path: "/v1/chat/completions",
+    headers: JSON_TYPE,
+    body: openaiBody(`${routeName("openai", pace)}-limits`, pace !== "instant"),
+  }),
+};
+
+/**
  * An OpenAI-compatible provider that is not OpenAI, on the same OpenAI-shaped upstream: Mistral, whose declared
  * differences (strict allow-list, `stream_options` dropped, `seed` renamed, temperature scaled, usage moved to a
  * chunk of its own) are applied to every relayed request and stream. Its figures sit beside the OpenAI
@@ -194,6 +211,7 @@ export const SCENARIOS: readonly Scenario[] = [
   switchyardOpenAI("openai"),
   switchyardOpenAI("openai", true),
   switchyardOpenAI("anthropic"),
+  switchyardLimited,
   switchyardMistral,
   switchyardMlflow("openai"),
   switchyardMlflow("openai", true),

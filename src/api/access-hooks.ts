@@ -16,7 +16,18 @@ import type { GatewayMetrics } from "../observability/metrics.js";
  * that says nothing is inference and needs a gateway key when keys are required, so a new API cannot be added
  * without it.
  */
-export type Surface = "inference" | "health" | "page" | "metrics" | "docs" | "openapi" | "admin" | "self";
+export type Surface =
+  | "inference"
+  | "health"
+  /** The web console's static files: public, they hold no data. */
+  | "page"
+  | "metrics"
+  | "docs"
+  | "openapi"
+  | "admin"
+  | "self"
+  /** A change of settings outside the admin API (MLflow's `set_limits`): open on an open gateway, else a master key. */
+  | "settings";
 
 declare module "fastify" {
   interface FastifyContextConfig {
@@ -53,6 +64,15 @@ export function useAccessControl(app: FastifyInstance, access: () => AccessContr
     metrics: surfaceHook(access, "metrics", "/metrics"),
     docs: surfaceHook(access, "docs", "/docs"),
     openapi: surfaceHook(access, "openapi", "/openapi.json"),
+    settings: (request, reply, done) => {
+      const control = access();
+      // Without gateway keys the gateway is open, as MLflow's own server: anyone who can reach it may change it.
+      if (control.keyHasher === undefined) return done();
+      const admitted = control.admitAdmin(request.headers);
+      if (!admitted.ok) return refuse(reply, done, "settings", admitted.error);
+      request.adminActor = admitted.actor;
+      done();
+    },
     admin: (request, reply, done) => {
       const control = access();
       if (control.surfaces.admin === "off") return done(notServed(request));

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { GatewayError } from "../canonical/index.js";
+import type { Coordinator } from "../coordination/coordinator.js";
 import type { AdminActor, RouteCatalogue } from "../governance/admin/admin-actor.js";
 import { readAuditLog } from "../governance/admin/audit-log-reader.js";
 import type { GovernanceAdmin, GovernanceRuntime } from "../governance/governance-runtime.js";
@@ -10,6 +11,7 @@ import { adminErrorFormat } from "./admin-error-format.js";
 import { registerAdminHierarchy } from "./admin-hierarchy-api.js";
 import { registerAdminKeys } from "./admin-keys-api.js";
 import { ADMIN_SECURITY, ADMIN_TAG, auditPageSchema } from "./admin-openapi-schemas.js";
+import { registerAdminUsage } from "./admin-usage-api.js";
 import { allErrorsBut, errorResponses } from "./openapi/operation-docs.js";
 
 /** What the admin routes share: the operations, who calls, and the live routes scopes are checked against. */
@@ -24,8 +26,8 @@ export interface AdminContext {
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
- * The admin API under `/admin/v1` (JSON; errors in the OpenAI envelope, naming the field: admin-error-format.ts): keys, groups, orgs
- * and the audit log. Every route needs a master key (`access-hooks.ts`, surface `admin`); every change is
+ * The admin API under `/admin/v1` (JSON; errors in the OpenAI envelope, naming the field: admin-error-format.ts): keys, groups, orgs,
+ * the audit log and usage. Every route needs a master key (`access-hooks.ts`, surface `admin`); every change is
  * audited. Routes under `/admin/` are the admin surface (`access-hooks.ts`). Each response carries `x-request-id` (the caller's, or a new one), which the audit entry records.
  */
 export async function registerAdminApi(
@@ -33,6 +35,7 @@ export async function registerAdminApi(
   governance: GovernanceRuntime,
   holder: RouteTableHolder,
   documented: boolean,
+  coordinator: Coordinator,
 ): Promise<void> {
   const catalogues = new WeakMap<RouteTable, RouteCatalogue>();
   const context: AdminContext = {
@@ -86,6 +89,7 @@ export async function registerAdminApi(
       });
       registerAdminKeys(scope, context);
       registerAdminHierarchy(scope, context);
+      registerAdminUsage(scope, context, coordinator);
       scope.get(
         "/audit",
         {

@@ -93,22 +93,28 @@ export async function registerAnthropicApi(app: FastifyInstance, holder: RouteTa
         const body = jsonObjectBody(request.body);
         const table = holder.current;
         const route = routeForRequest(table, modelOf(body), "chat", "/v1/messages/count_tokens");
-        observeRoute(reply, "anthropic", route);
-        return holder.serve(table, route, request.principal, async () => {
-          const { value } = await callWithResilience(
-            route,
-            clientAbortSignal(reply.raw),
-            async (target, signal, timeouts) => {
-              const relay = passThroughFor("anthropic-count-tokens", "chat", target, body, request.headers);
-              if (relay !== undefined) return fetchRelayedJson(relay, signal, timeouts);
-              const prompt = decodePrompt(parseAnthropicBody(countTokensRequestSchema, body)).request;
-              return { kind: "estimated" as const, inputTokens: await estimatePromptTokens(prompt) };
-            },
-            attemptRecorder(reply.request),
-          );
-          if (value.kind === "estimated") return { input_tokens: value.inputTokens };
-          return reply.type("application/json").send(value.text);
-        });
+        const { call } = observeRoute(reply, "anthropic", route);
+        return holder.serve(
+          table,
+          route,
+          request.principal,
+          async () => {
+            const { value } = await callWithResilience(
+              route,
+              clientAbortSignal(reply.raw),
+              async (target, signal, timeouts) => {
+                const relay = passThroughFor("anthropic-count-tokens", "chat", target, body, request.headers);
+                if (relay !== undefined) return fetchRelayedJson(relay, signal, timeouts);
+                const prompt = decodePrompt(parseAnthropicBody(countTokensRequestSchema, body)).request;
+                return { kind: "estimated" as const, inputTokens: await estimatePromptTokens(prompt) };
+              },
+              attemptRecorder(reply.request),
+            );
+            if (value.kind === "estimated") return { input_tokens: value.inputTokens };
+            return reply.type("application/json").send(value.text);
+          },
+          call,
+        );
       });
     },
     { prefix: "/v1" },

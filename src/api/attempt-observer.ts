@@ -30,6 +30,8 @@ export function attemptRecorder(request: FastifyRequest): AttemptObserver {
     started(target, attempt) {
       const observation = request.observation;
       if (observation === null) return;
+      // Accounting prices the request at the target that served it (the last one tried).
+      observation.call.target = target;
       observation.target = target.label;
       observation.provider = target.upstream.providerName;
       observation.model = target.upstream.model;
@@ -40,7 +42,20 @@ export function attemptRecorder(request: FastifyRequest): AttemptObserver {
       if (!cancelled) logFailedAttempt(request, target, attempt, error);
     },
   };
-  if (tracing !== null) observer.run = (target, attempt, work) => tracing.run(target, attempt, work);
+  // Governance first (a pricier fallback may not fit the budget: it is then not called), inside the trace's span.
+  const retarget = request.observation?.call.retarget;
+  const governed =
+    retarget === undefined
+      ? undefined
+      : <T>(target: RouteTarget, work: () => Promise<T>) =>
+          async () => {
+            await retarget(target);
+            return work();
+          };
+  if (tracing !== null)
+    observer.run = (target, attempt, work) =>
+      tracing.run(target, attempt, governed === undefined ? work : governed(target, work));
+  else if (governed !== undefined) observer.run = (target, _attempt, work) => governed(target, work)();
   return observer;
 }
 

@@ -74,7 +74,9 @@ export async function answerChatIngress(
   const work = request.streaming
     ? () => stream(reply, route, request, ingress, canonical)
     : () => answerWhole(reply, route, request, ingress, canonical);
-  return served.holder.serve(served.table, served.route, served.principal, work);
+  const observation = reply.request.observation;
+  if (observation === null) throw new Error("a request is answered before its route is observed");
+  return served.holder.serve(served.table, served.route, served.principal, work, observation.call);
 }
 
 /** What a translating target lacks for this request; undefined when it can serve it. */

@@ -1,8 +1,13 @@
 import type { FastifyReply } from "fastify";
 import { GatewayError, type StreamEvent } from "../canonical/index.js";
+import { nanoToUsd } from "../config/governance/limit-blocks.js";
 import type { DialectStreamEncoder, EncodedFrame } from "../dialects/stream-frame.js";
 import { encodeSseFrame } from "../framing/sse-encoder.js";
+import type { GovernedCall } from "../governance/governed-call.js";
+import { costOf } from "../governance/prices/cost.js";
+import { needsTopUp, topUpStream } from "../governance/stream-meter.js";
 import { ClientStreamWriter } from "./client-stream-writer.js";
+import { governanceHeaders } from "./governance-headers.js";
 import { type RequestObservation, serverTimingHeader, targetHeaders } from "./request-observation.js";
 import { SseHeartbeat } from "./sse-heartbeat.js";
 
@@ -47,9 +52,11 @@ export async function sendEventStream(
   });
   const heartbeat = new SseHeartbeat(response, reply.server.sseHeartbeatMs);
   let failed = false;
+  const call = observation?.call;
   try {
-    for await (const event of events) {
+    for await (const received of events) {
       if (response.destroyed) return;
+      let event = received;
       if (event.type === "error") {
         failWith(reply, event.error);
         await response.write(errorFrames(options, event.error));
@@ -57,10 +64,26 @@ export async function sendEventStream(
         break;
       }
       if (observation !== null) observeEvent(observation, event);
+      if (call !== undefined) {
+        if (event.type === "usage") event = withCost(event, call);
+        else if (event.type === "text_delta" || event.type === "reasoning_delta")
+          call.meteredChars += event.text.length;
+        else if (event.type === "tool_arguments_delta") call.meteredChars += event.json.length;
+      }
       const chunks = options.encoder.push(event);
       if (chunks.length > 0) {
         heartbeat.wrote();
         await response.write(encodeFrames(chunks));
+      }
+      if (call !== undefined && needsTopUp(call)) {
+        // Leaving the loop closes the events, which aborts the upstream call.
+        const cut = await topUpStream(call);
+        if (cut !== undefined) {
+          failWith(reply, cut);
+          if (!response.destroyed) await response.write(errorFrames(options, cut));
+          failed = true;
+          break;
+        }
       }
     }
   } catch (error) {
@@ -83,6 +106,13 @@ export async function sendEventStream(
     if (last.length > 0) await response.write(encodeFrames(last));
   }
   response.end();
+}
+
+/** The usage event with the call's cost, when the call is priced (the final usage chunk carries it). */
+function withCost(event: StreamEvent & { type: "usage" }, call: GovernedCall): StreamEvent {
+  const price = call.target?.price ?? call.reservation?.price;
+  const cost = costOf(price, event.usage, call.startedAtMs);
+  return cost.priced ? { ...event, cost: nanoToUsd(cost.nano) } : event;
 }
 
 function encodeFrames(frames: EncodedFrame[]): string {
@@ -130,5 +160,6 @@ export function streamResponseHeaders(reply: FastifyReply): Record<string, strin
   return {
     "server-timing": serverTimingHeader(reply.elapsedTime, observation),
     ...targetHeaders(observation),
+    ...(observation === null ? {} : governanceHeaders(observation.call)),
   };
 }

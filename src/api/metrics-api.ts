@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { GatewayMetrics } from "../observability/metrics.js";
+import { governanceHeaders } from "./governance-headers.js";
 import { mlflowErrorFormat } from "./mlflow-error-format.js";
 import { ANY_REQUEST_ERRORS, errorResponses } from "./openapi/operation-docs.js";
 import { requestMetrics } from "./request-metrics.js";
@@ -33,8 +34,12 @@ export function observeRequests(
     if (!reply.hasHeader("server-timing")) {
       reply.header("server-timing", serverTimingHeader(reply.elapsedTime, request.observation));
     }
-    // Which target served and after how many attempts, on answers and errors alike (streams set their own).
-    if (request.observation !== null) reply.headers(targetHeaders(request.observation));
+    // Which target served and after how many attempts, on answers and errors alike (streams set their own),
+    // and the limits' and budgets' state with the request's cost.
+    if (request.observation !== null) {
+      reply.headers(targetHeaders(request.observation));
+      reply.headers(governanceHeaders(request.observation.call));
+    }
     done(null, payload);
   });
 }

@@ -55,7 +55,7 @@ export function registerMlflowDeploymentsApi(app: FastifyInstance, holder: Route
       const start = request.query.page_token === undefined ? 0 : decodePageToken(request.query.page_token);
       const end = Math.min(start + PAGE_SIZE, routes.length);
       return {
-        endpoints: routes.slice(start, end).map(describe),
+        endpoints: routes.slice(start, end).map((route) => describe(holder, route)),
         next_page_token: end < routes.length ? encodePageToken(end) : null,
       };
     },
@@ -74,7 +74,7 @@ export function registerMlflowDeploymentsApi(app: FastifyInstance, holder: Route
         },
       },
     },
-    async (request) => describe(endpoint(holder, request.params.name)),
+    async (request) => describe(holder, endpoint(holder, request.params.name)),
   );
   app.post<{ Params: { name: string } }>(
     "/endpoints/:name/invocations",
@@ -140,8 +140,9 @@ function endpoint(holder: RouteTableHolder, name: string): Route {
   return route;
 }
 
-function describe(route: Route): Record<string, unknown> {
-  return encodeEndpointObject(describeRoute(route));
+/** The endpoint object, with the request limit in force (set through the limits API, or from the file). */
+function describe(holder: RouteTableHolder, route: Route): Record<string, unknown> {
+  return encodeEndpointObject(describeRoute(route, holder.governor?.mlflowLimitsOf(route.governance)));
 }
 
 /**

@@ -14,11 +14,13 @@ export const mlflowErrorFormat: ErrorFormat = {
   schema: {
     type: "object",
     description:
-      "FastAPI's error body. `detail` is a message naming the problem, or the provider's own JSON error body.",
+      "FastAPI's error body. `detail` is a message naming the problem, or the provider's own JSON error body; a rate limit of the gateway answers `error` instead, as MLflow's deployments server does.",
     properties: {
       detail: { description: "What went wrong.", anyOf: [{ type: "string" }, { type: "object" }] },
+      error: { description: "A rate limit that refused the request, named.", type: "string" },
     },
-    required: ["detail"],
+    required: [],
+    oneOf: [{ required: ["detail"] }, { required: ["error"] }],
     additionalProperties: false,
   },
   documentedErrors: [
@@ -29,7 +31,7 @@ export const mlflowErrorFormat: ErrorFormat = {
     },
     {
       status: 401,
-      when: "no gateway key, or a malformed, unknown, revoked, deleted, disabled or expired one, where keys are required (a gateway key that is presented is always checked): `missing_api_key`, `invalid_api_key`",
+      when: "no gateway key, or a malformed, unknown, revoked, deleted, disabled or expired one, where keys are required (a gateway key that is presented is always checked): `missing_api_key`, `invalid_api_key`; `set_limits` without a master key where gateway keys are in use (`invalid_master_key`)",
       example: {
         code: "invalid_api_key",
         message: "The gateway key sk-sy-Xp3kQ9rT2mWv-… was revoked (at 2026-01-01T00:00:00.000Z).",
@@ -98,6 +100,14 @@ export const mlflowErrorFormat: ErrorFormat = {
       },
     },
     {
+      status: 429,
+      when: 'a limit or budget of the gateway refused the request (with `Retry-After`): a rate or in-flight limit as `{"error": "Rate limit exceeded: ..."}` (MLflow\'s deployments server), a budget as `{"detail": "Budget limit exceeded. ..."}` (MLflow 3); both name the limit',
+      example: {
+        code: "budget_exceeded",
+        message: "Budget exceeded: budget 'day' of route 'chat' ($1 per 1 day) has $0 left.",
+      },
+    },
+    {
       status: 431,
       when: "request headers larger than 16 KiB",
       example: {
@@ -115,11 +125,6 @@ export const mlflowErrorFormat: ErrorFormat = {
       },
     },
     {
-      status: 501,
-      when: "the limits API (`/api/2.0/gateway/limits`), as in MLflow",
-      example: { code: "not_implemented", message: "The get_limits API is not available in this gateway." },
-    },
-    {
       status: "upstream",
       when: "the provider answered with an error: its status (and `Retry-After`) and its message are passed on",
       example: { code: "upstream_http_error", message: "Incorrect API key provided.", upstreamStatus: 401 },
@@ -134,7 +139,7 @@ export const mlflowErrorFormat: ErrorFormat = {
     },
     {
       status: 503,
-      when: "the route is at its `max_in_flight` limit or every target's circuit is open (with `Retry-After`); the gateway is shutting down; gateway keys cannot be checked because the governance store is unreachable (`governance_unavailable`)",
+      when: "the route is at its `max_in_flight` limit or every target's circuit is open (with `Retry-After`); the gateway is shutting down; gateway keys or limits cannot be checked because the governance store is unreachable (`governance_unavailable`; budgets fail closed)",
       example: {
         code: "overloaded",
         message: "Route 'chat' is serving its limit of 100 requests at once; retry shortly.",

@@ -53,27 +53,33 @@ export function registerMlflowInvocations(app: FastifyInstance, holder: RouteTab
         const route = table.get(request.params.name);
         if (route === undefined) throw routeNotFound(request.params.name);
         const observation = observeRoute(reply, "mlflow", route);
-        return holder.serve(table, route, request.principal, async () => {
-          const canonical = decodeMlflowRequest(route.operation, request.body);
-          const { response, target, upstreamMs } = await executeRoute(
-            route,
-            route.operation,
-            canonical,
-            clientAbortSignal(reply.raw),
-            attemptRecorder(request),
-          );
-          observation.upstreamMs = upstreamMs;
-          observation.usage = response.usage;
-          const finish = canonicalFinish(response);
-          observation.finishReasons = finish.reasons;
-          if (finish.model !== undefined) observation.responseModel = finish.model;
-          return encodeMlflowResponse(
-            route.operation,
-            response,
-            route.type,
-            response.model || target.upstream.model,
-          );
-        });
+        return holder.serve(
+          table,
+          route,
+          request.principal,
+          async () => {
+            const canonical = decodeMlflowRequest(route.operation, request.body);
+            const { response, target, upstreamMs } = await executeRoute(
+              route,
+              route.operation,
+              canonical,
+              clientAbortSignal(reply.raw),
+              attemptRecorder(request),
+            );
+            observation.upstreamMs = upstreamMs;
+            observation.usage = response.usage;
+            const finish = canonicalFinish(response);
+            observation.finishReasons = finish.reasons;
+            if (finish.model !== undefined) observation.responseModel = finish.model;
+            return encodeMlflowResponse(
+              route.operation,
+              response,
+              route.type,
+              response.model || target.upstream.model,
+            );
+          },
+          observation.call,
+        );
       },
     );
   }

@@ -57,7 +57,7 @@ export function registerMlflowRouteInfo(app: FastifyInstance, holder: RouteTable
       async (request) => {
         const matches = routeFilter(request.query.filter);
         const routes = visibleRoutes(holder.current.routes, request.principal)
-          .map(describeRoute)
+          .map((route) => describeRoute(route))
           .filter(matches);
         const start = request.query.page_token === undefined ? 0 : decodePageToken(request.query.page_token);
         const size = pageSize(request.query.max_results);

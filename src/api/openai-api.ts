@@ -62,7 +62,7 @@ export async function registerOpenAIApi(
 ): Promise<void> {
   await app.register(
     async (scope) => {
-      registerOwnKey(scope, governance);
+      registerOwnKey(scope, governance, holder);
       scope.post(
         "/chat/completions",
         {

@@ -28,6 +28,12 @@ export const openAIErrorFormat: ErrorFormat = {
             type: ["string", "null"],
             description: "A stable code: `model_not_found`, `rate_limit_exceeded`, or the gateway's own.",
           },
+          limit: {
+            type: "object",
+            description:
+              "When a limit or budget of the gateway refused the request: which one (scope, id, name, kind, size).",
+          },
+          reset_at: { type: "string", description: "When that limit has room again, ISO 8601." },
         },
         required: ["message", "type", "param", "code"],
       },
@@ -108,6 +114,15 @@ export const openAIErrorFormat: ErrorFormat = {
       },
     },
     {
+      status: 429,
+      when: "a limit or budget of the gateway refused the request (with `Retry-After`): `type` is `requests` or `tokens` (rate and in-flight limits) or `insufficient_quota` (budgets), `error.limit` names it",
+      example: {
+        code: "rate_limited",
+        message:
+          "Rate limit exceeded: limit 'rpm' of route 'chat' allows 60 requests per 1 minute; retry in 1 s.",
+      },
+    },
+    {
       status: 431,
       when: "request headers larger than 16 KiB",
       example: {
@@ -139,7 +154,7 @@ export const openAIErrorFormat: ErrorFormat = {
     },
     {
       status: 503,
-      when: "the route is at its `max_in_flight` limit or every target's circuit is open (with `Retry-After`); the gateway is shutting down; gateway keys cannot be checked because the governance store is unreachable (`governance_unavailable`)",
+      when: "the route is at its `max_in_flight` limit or every target's circuit is open (with `Retry-After`); the gateway is shutting down; gateway keys or limits cannot be checked because the governance store is unreachable (`governance_unavailable`; budgets fail closed)",
       example: {
         code: "overloaded",
         message: "Route 'chat' is serving its limit of 100 requests at once; retry shortly.",

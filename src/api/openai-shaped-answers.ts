@@ -55,9 +55,9 @@ export async function answerChat(
     const encoder = createOpenAIChatStreamEncoder(
       streamOptions("chatcmpl", served.route, request.includeUsage),
     );
-    return serve(served, (route) => stream(reply, route, "chat", request, encoder));
+    return serve(reply, served, (route) => stream(reply, route, "chat", request, encoder));
   }
-  return serve(served, async (route) => {
+  return serve(reply, served, async (route) => {
     const answer = await answerWhole(reply, route, "chat", request);
     return answer.kind === "relayed"
       ? answer.reply
@@ -75,9 +75,9 @@ export async function answerCompletions(
     const encoder = createOpenAICompletionsStreamEncoder(
       streamOptions("cmpl", served.route, request.includeUsage),
     );
-    return serve(served, (route) => stream(reply, route, "completions", request, encoder));
+    return serve(reply, served, (route) => stream(reply, route, "completions", request, encoder));
   }
-  return serve(served, async (route) => {
+  return serve(reply, served, async (route) => {
     const answer = await answerWhole(reply, route, "completions", request);
     return answer.kind === "relayed"
       ? answer.reply
@@ -91,7 +91,7 @@ export async function answerEmbeddings(
   request: DeferredRequest<EmbeddingsRequest & { encodingFormat: EmbeddingsEncodingFormat }>,
 ): Promise<unknown> {
   decodeUnlessRelayed(served.route, "embeddings", request);
-  return serve(served, async (route) => {
+  return serve(reply, served, async (route) => {
     const answer = await answerWhole(reply, route, "embeddings", request);
     if (answer.kind === "relayed") return answer.reply;
     return encodeOpenAIEmbeddingsResponse(
@@ -158,18 +158,27 @@ async function stream<O extends "chat" | "completions">(
   encoder: StreamChunkEncoder,
 ): Promise<FastifyReply> {
   const clientSignal = clientAbortSignal(reply.raw);
+  // The stream's usage is what it is billed by: ask OpenAI-shaped upstreams for it even when the client did
+  // not (the extra chunk is then left out of the client's stream).
+  const injectUsage = route.governance.config.injectStreamUsage && !request.includeUsage;
   const { value, target: served } = await callWithResilience(
     route,
     clientSignal,
     async (target, signal, timeouts) => {
-      const passThrough = passThroughFor("openai", operation, target, request.body);
+      const passThrough = passThroughFor(
+        "openai",
+        operation,
+        target,
+        injectUsage ? withStreamUsage(request.body) : request.body,
+      );
       if (passThrough !== undefined) {
         // The request is decoded only if the upstream ignores `stream` and answers with JSON.
         return openRelayedStream(passThrough, operation, () => request.canonical, signal, timeouts);
       }
+      const canonical = injectUsage ? { ...request.canonical, streamIncludeUsage: true } : request.canonical;
       return {
         kind: "events" as const,
-        ...(await openStreamAttempt(target, operation, request.canonical, signal, timeouts)),
+        ...(await openStreamAttempt(target, operation, canonical, signal, timeouts)),
       };
     },
     attemptRecorder(reply.request),
@@ -188,8 +197,16 @@ async function stream<O extends "chat" | "completions">(
   return reply;
 }
 
-function serve<T>(served: ServedRoute, work: (route: Route) => Promise<T>): Promise<T> {
-  return served.holder.serve(served.table, served.route, served.principal, () => work(served.route));
+function serve<T>(reply: FastifyReply, served: ServedRoute, work: (route: Route) => Promise<T>): Promise<T> {
+  const observation = reply.request.observation;
+  if (observation === null) throw new Error("a request is answered before its route is observed");
+  return served.holder.serve(
+    served.table,
+    served.route,
+    served.principal,
+    () => work(served.route),
+    observation.call,
+  );
 }
 
 function streamOptions(prefix: "chatcmpl" | "cmpl", route: Route, includeUsage: boolean | undefined) {
@@ -199,6 +216,13 @@ function streamOptions(prefix: "chatcmpl" | "cmpl", route: Route, includeUsage: 
     created: Math.floor(Date.now() / 1000),
     includeUsage: includeUsage === true,
   };
+}
+
+/** A relayed body asking the upstream for the stream's usage (`stream_options.include_usage`). */
+function withStreamUsage(body: Record<string, unknown>): Record<string, unknown> {
+  const options =
+    typeof body.stream_options === "object" && body.stream_options !== null ? body.stream_options : {};
+  return { ...body, stream_options: { ...options, include_usage: true } };
 }
 
 function observe(reply: FastifyReply, upstreamMs: number, usage: Usage | undefined): void {

@@ -1,15 +1,20 @@
 import type { FastifyInstance } from "fastify";
 import type { GovernanceRuntime } from "../governance/governance-runtime.js";
 import { keyView } from "../governance/objects/governance-records.js";
+import type { RouteTableHolder } from "../routing/route-table-holder.js";
 import { keyViewSchema } from "./admin-openapi-schemas.js";
 import { openAIErrorFormat } from "./openai-error-format.js";
 import { ANY_REQUEST_ERRORS, errorResponses } from "./openapi/operation-docs.js";
 
 /**
  * `GET /v1/me`: any gateway key reads its own record (scopes, expiry, limits, budgets; never a secret or a
- * digest), plus the org its group belongs to. Needs a gateway key even where inference does not.
+ * digest), plus the org its group belongs to and its live quota (what is left of every limit and budget). Needs a gateway key even where inference does not.
  */
-export function registerOwnKey(scope: FastifyInstance, governance: GovernanceRuntime): void {
+export function registerOwnKey(
+  scope: FastifyInstance,
+  governance: GovernanceRuntime,
+  holder: RouteTableHolder,
+): void {
   scope.get(
     "/me",
     {
@@ -25,7 +30,34 @@ export function registerOwnKey(scope: FastifyInstance, governance: GovernanceRun
           200: {
             ...keyViewSchema,
             description: "The key's record (never a secret or a digest), with its group's org.",
-            properties: { ...keyViewSchema.properties, org: { type: ["string", "null"] } },
+            properties: {
+              ...keyViewSchema.properties,
+              org: { type: ["string", "null"] },
+              quota: {
+                type: ["array", "null"],
+                description:
+                  "Every limit and budget that applies to the key (its own, its group's and org's, the gateway's) with what is left now; null when the limit store cannot say.",
+                items: {
+                  type: "object",
+                  properties: {
+                    scope: { type: "string", enum: ["key", "group", "org", "global"] },
+                    id: { type: "string" },
+                    name: { type: "string" },
+                    kind: { type: "string", enum: ["rate", "concurrency", "budget"] },
+                    unit: { type: "string", enum: ["requests", "tokens"] },
+                    limit: { type: "integer" },
+                    per: { type: "string" },
+                    amount_usd: { type: "string" },
+                    action: { type: "string", enum: ["reject", "alert"] },
+                    remaining: {
+                      type: ["integer", "string", "null"],
+                      description: "Units, or USD for budgets.",
+                    },
+                    reset_at: { type: ["string", "null"], format: "date-time" },
+                  },
+                },
+              },
+            },
           },
           ...errorResponses(openAIErrorFormat, [401, 503, ...ANY_REQUEST_ERRORS]),
         },
@@ -38,7 +70,15 @@ export function registerOwnKey(scope: FastifyInstance, governance: GovernanceRun
       const used = await governance.admin?.store
         .lastUsed([known.record.id])
         .catch(() => ({}) as Record<string, string>);
-      return { ...keyView(known.record, used?.[known.record.id] ?? null), org: known.principal.org ?? null };
+      // The live quota: read from the limit store, never reserved; null (not an error) when it cannot answer.
+      const quota =
+        (await holder.governor?.quotaOf(holder.current.governance, known.principal).catch(() => null)) ??
+        null;
+      return {
+        ...keyView(known.record, used?.[known.record.id] ?? null),
+        org: known.principal.org ?? null,
+        quota,
+      };
     },
   );
 }

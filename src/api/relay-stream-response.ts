@@ -1,9 +1,13 @@
 import type { FastifyReply } from "fastify";
 import { type ErrorContext, GatewayError } from "../canonical/index.js";
+import { nanoToUsd } from "../config/governance/limit-blocks.js";
 import { splitStreamUsage } from "../dialects/openai/stream-usage.js";
 import type { RelayTap } from "../dialects/relay-codec.js";
 import { encodeSseFrame } from "../framing/sse-encoder.js";
 import type { RelayedFrames } from "../framing/sse-frame-relay.js";
+import type { GovernedCall } from "../governance/governed-call.js";
+import { costOf } from "../governance/prices/cost.js";
+import { needsTopUp, topUpStream } from "../governance/stream-meter.js";
 import type { CancelSignal } from "../routing/cancel-signal.js";
 import type { RelayedStream } from "../routing/relay-upstream.js";
 import { upstreamFailure } from "../routing/upstream-failure.js";
@@ -44,6 +48,7 @@ export async function sendRelayedStream(
     return undefined;
   };
   const observation = reply.request.observation;
+  const call = observation?.call;
   let complete = false;
   let failure: GatewayError | undefined;
   /** What to pass on of these frames: up to the frame that ends the stream, each rewritten if it must be. */
@@ -60,6 +65,23 @@ export async function sendRelayedStream(
       const chunk = codec.readFrame(frame);
       if (chunk.kind === "chunk") {
         tap.push(frame);
+        if (call !== undefined) {
+          // Metered as it runs (limits and budgets top up from it); billed by the upstream's usage.
+          if (chunk.outputChars !== undefined && chunk.outputChars > 0) {
+            call.meteredChars += chunk.outputChars;
+            call.meteredChunks++;
+          }
+          if (chunk.usageOnly !== undefined) {
+            // The usage chunk: left out when the client did not ask for it (the gateway did, to bill the
+            // stream), passed on with the call's cost added when it did.
+            call.usage = tap.usage() ?? call.usage;
+            pieces ??= [];
+            pieces.push(bytes.subarray(copied, starts[index]));
+            if (includeUsage) pieces.push(encodeSseFrame(JSON.stringify(withCost(chunk.usageOnly, call))));
+            copied = ends[index] ?? bytes.length;
+            continue;
+          }
+        }
         const changed =
           replace(frame.data) ??
           (reframesSpaceless && spaceless(bytes, starts[index]) ? [frame.data] : undefined);
@@ -102,6 +124,11 @@ export async function sendRelayedStream(
     if (complete) await beforeEnd?.(tap);
     await response.write(first);
     while (!complete && failure === undefined && !response.destroyed) {
+      if (call !== undefined && needsTopUp(call)) {
+        // Past its reservation: reserve more, or (policy `cut`) end the stream with the limit's error.
+        failure = await topUpStream(call);
+        if (failure !== undefined) break;
+      }
       const next = await chunks.next();
       if (next.done === true) break;
       const bytes = relayable(relay.push(next.value as Buffer));
@@ -155,4 +182,16 @@ function spaceless(bytes: Buffer, start: number | undefined): boolean {
 
 function joinPieces(pieces: (Buffer | string)[]): Buffer {
   return Buffer.concat(pieces.map((piece) => (typeof piece === "string" ? Buffer.from(piece) : piece)));
+}
+
+/** The include_usage chunk with the call's cost added to its usage (`usage.cost`, USD), when it is priced. */
+function withCost(payload: Record<string, unknown>, call: GovernedCall): Record<string, unknown> {
+  const usage = call.usage;
+  if (usage === undefined) return payload;
+  const cost = costOf(call.target?.price ?? call.reservation?.price, usage, call.startedAtMs);
+  if (!cost.priced) return payload;
+  return {
+    ...payload,
+    usage: { ...(payload.usage as Record<string, unknown>), cost: Number(nanoToUsd(cost.nano)) },
+  };
 }

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { GatewayMetrics } from "../observability/metrics.js";
+import { recordGovernance } from "./governance-outcome.js";
 import { CLIENT_CLOSED_REQUEST, type RequestWatcher } from "./request-outcome.js";
 
 /**
@@ -18,7 +19,7 @@ export function recordRequest(
 ): void {
   const observation = request.observation;
   if (observation === null) return;
-  const { api, route, provider, model } = observation;
+  const { api, route, provider } = observation;
   const finished = status !== CLIENT_CLOSED_REQUEST;
   const elapsedSeconds = reply.elapsedTime / 1000;
   metrics.inFlight.labels(route).value--;
@@ -39,7 +40,6 @@ export function recordRequest(
       }
     }
   }
-  const usage = observation.usage;
-  if (usage?.inputTokens != null) metrics.tokens.labels(route, model, "input").value += usage.inputTokens;
-  if (usage?.outputTokens != null) metrics.tokens.labels(route, model, "output").value += usage.outputTokens;
+  // Tokens, cost, denials and the usage record: what governance accounted for the request.
+  recordGovernance(metrics, request, observation, status, finished ? reply.elapsedTime : undefined);
 }

@@ -1,5 +1,8 @@
-import type { FastifyReply } from "fastify";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Operation, Usage } from "../canonical/index.js";
+import { type CallRequest, GovernedCall } from "../governance/governed-call.js";
+import type { Principal } from "../governance/principal.js";
+import type { UsageLogClient } from "../governance/usage/usage-log-client.js";
 import type { GatewayMetrics } from "../observability/metrics.js";
 import type { Route } from "../routing/route-table.js";
 import { recordRequest } from "./request-metrics.js";
@@ -8,6 +11,8 @@ import { recordRequest } from "./request-metrics.js";
 export interface RequestObservation {
   api: string;
   route: string;
+  /** The route's type (`llm/v1/chat`). */
+  routeType: string;
   /** What the route does (`chat`, `completions`, `embeddings`). */
   operation: Operation;
   provider: string;
@@ -21,6 +26,7 @@ export interface RequestObservation {
   attempts: number;
   /** For streams: when the first byte went to the client, in ms since the request arrived. */
   firstByteMs: number | undefined;
+  /** The usage the upstream reported, once known (the same as `call.usage`: governance settles with it). */
   usage: Usage | undefined;
   /** The model the upstream says answered, and each choice's finish reason, when known (for traces). */
   responseModel: string | undefined;
@@ -30,6 +36,8 @@ export interface RequestObservation {
    * ended with an error frame ends as that error's status (in metrics, the access log and the trace).
    */
   outcomeStatus: number | undefined;
+  /** The request as limits, budgets and the usage log see it; routing admits and settles it. */
+  readonly call: GovernedCall;
 }
 
 declare module "fastify" {
@@ -38,6 +46,8 @@ declare module "fastify" {
   }
   interface FastifyInstance {
     metrics: GatewayMetrics;
+    /** Where finished requests' usage records go (none in apps built without one). */
+    usageLog: UsageLogClient | null;
   }
 }
 
@@ -48,9 +58,11 @@ declare module "fastify" {
 export function observeRoute(reply: FastifyReply, api: string, route: Route): RequestObservation {
   const request = reply.request;
   const upstream = route.targets[0]?.upstream;
+  const call = new GovernedCall(callRequestOf(request, api));
   const observation: RequestObservation = {
     api,
     route: route.name,
+    routeType: route.type,
     operation: route.operation,
     provider: upstream?.providerName ?? "",
     model: upstream?.model ?? "",
@@ -59,10 +71,17 @@ export function observeRoute(reply: FastifyReply, api: string, route: Route): Re
     target: undefined,
     attempts: 0,
     firstByteMs: undefined,
-    usage: undefined,
+    // Every place that learns a request's usage records it here; governance reads it from the same place.
+    get usage() {
+      return call.usage;
+    },
+    set usage(usage: Usage | undefined) {
+      call.usage = usage;
+    },
     responseModel: undefined,
     finishReasons: undefined,
     outcomeStatus: undefined,
+    call,
   };
   request.observation = observation;
   const metrics = request.server.metrics;
@@ -87,4 +106,34 @@ export function targetHeaders(observation: RequestObservation | null): Record<st
   const headers: Record<string, string> = { "x-switchyard-attempts": String(observation.attempts) };
   if (observation.target !== undefined) headers["x-switchyard-target"] = observation.target;
   return headers;
+}
+
+/** The caller, once access control has identified one (gateway keys); none while the gateway is open. */
+function principalOf(request: FastifyRequest): Principal | undefined {
+  const principal = (request as { principal?: Principal | null }).principal;
+  return principal ?? undefined;
+}
+
+/** What limits need of the request, read from its body lazily (most routes have no limits). */
+function callRequestOf(request: FastifyRequest, api: string): CallRequest {
+  const body =
+    typeof request.body === "object" && request.body !== null
+      ? (request.body as Record<string, unknown>)
+      : {};
+  return {
+    api,
+    principal: principalOf(request),
+    streaming: body.stream === true,
+    bodyBytes: () => {
+      const declared = Number(request.headers["content-length"]);
+      return Number.isFinite(declared) && declared > 0 ? declared : Buffer.byteLength(JSON.stringify(body));
+    },
+    maxOutputTokens: () => {
+      for (const field of ["max_tokens", "max_completion_tokens", "max_output_tokens"]) {
+        const value = body[field];
+        if (typeof value === "number" && Number.isInteger(value) && value >= 0) return value;
+      }
+      return undefined;
+    },
+  };
 }

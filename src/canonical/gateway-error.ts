@@ -35,6 +35,8 @@ export const ERROR_CATALOGUE = {
   key_not_allowed: { kind: "forbidden", status: 403 },
   governance_unavailable: { kind: "unavailable", status: 503 },
   rate_limited: { kind: "rate_limited", status: 429 },
+  budget_exceeded: { kind: "rate_limited", status: 429 },
+  concurrency_limited: { kind: "rate_limited", status: 429 },
   overloaded: { kind: "unavailable", status: 503 },
   shutting_down: { kind: "unavailable", status: 503 },
   upstream_http_error: { kind: "upstream", status: 502 },
@@ -57,6 +59,8 @@ export interface GatewayErrorDetails {
   upstreamBody?: unknown;
   /** Seconds after which the client may retry (from the upstream's `Retry-After`, or the gateway's own limit). */
   retryAfterSeconds?: number;
+  /** For the gateway's own limits and budgets: which one refused, so every dialect can name it. */
+  limit?: RefusingLimit;
   /**
    * For errors the upstream reported (HTTP or in-stream): its own `type`, `code` and `param`, passed on to
    * clients whose dialect has those fields (OpenAI's `context_length_exceeded` and the like), and the provider's
@@ -64,6 +68,25 @@ export interface GatewayErrorDetails {
    */
   upstream?: UpstreamErrorDetails;
   cause?: unknown;
+}
+
+/** The limit or budget that refused a request, as the denial shows it. */
+export interface RefusingLimit {
+  /** `key`, `group`, `org`, `route`, `route_key` or `global`. */
+  scope: string;
+  /** The key's, group's, org's or route's id (`route/key` for route_key; empty for global). */
+  id: string;
+  /** `rpm`, `tpm`, `concurrency`, or the budget's name. */
+  name: string;
+  kind: "rate" | "concurrency" | "budget";
+  /** Rates: `requests` or `tokens`. */
+  unit?: "requests" | "tokens";
+  /** Rates: units per window; concurrency: requests at once; budgets: the amount as a USD decimal string. */
+  limit: number | string;
+  /** Rates and budgets: the window in words, `1 minute`, `1 day`, `1 month`. */
+  per?: string;
+  /** When the limit has room again (rates, concurrency) or the window resets (budgets), ISO 8601. */
+  resetAt: string;
 }
 
 export interface UpstreamErrorDetails {
@@ -88,6 +111,7 @@ export class GatewayError extends Error {
   readonly upstreamStatus: number | undefined;
   readonly upstreamBody: unknown;
   readonly retryAfterSeconds: number | undefined;
+  readonly limit: RefusingLimit | undefined;
   readonly upstream: UpstreamErrorDetails | undefined;
   /** Set once, by whoever knows the route (and target) when the error leaves routing. */
   context: ErrorContext | undefined;
@@ -102,6 +126,7 @@ export class GatewayError extends Error {
     this.upstreamStatus = details.upstreamStatus;
     this.upstreamBody = details.upstreamBody;
     this.retryAfterSeconds = details.retryAfterSeconds;
+    this.limit = details.limit;
     this.upstream = details.upstream;
     this.context = undefined;
   }

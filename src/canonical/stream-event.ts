@@ -22,7 +22,8 @@ export type StreamEvent =
   | { type: "reasoning_signature"; choice: number; index: number; signature: string }
   | { type: "block_stop"; choice: number; index: number }
   | { type: "finish"; choice: number; reason: FinishReason }
-  | { type: "usage"; usage: Usage }
+  /** `cost`: what the call cost as a USD decimal string, added by the gateway when the call is priced. */
+  | { type: "usage"; usage: Usage; cost?: string }
   | { type: "error"; error: GatewayError };
 
 /**

@@ -8,6 +8,7 @@ import { createLogger, type Logger } from "../observability/logger.js";
 import { tracingSettingsFrom } from "../observability/tracing/tracing-settings.js";
 import { PACKAGE_VERSION } from "../server/package-version.js";
 import { runPrimary } from "../server/primary.js";
+import { unpricedBudgetWarnings } from "./unpriced-budget-warnings.js";
 
 export interface StartOptions {
   configPath: string;
@@ -37,6 +38,7 @@ export async function startCommand(options: StartOptions): Promise<number | unde
     return 1;
   }
   const config = result.config;
+  for (const warning of unpricedBudgetWarnings(config)) logger.warn(`${file}: ${warning}`);
   try {
     // Checked here, once: a worker that found them wrong could only crash, and be replaced, forever.
     tracingSettingsFrom(process.env);

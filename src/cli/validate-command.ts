@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { formatConfigIssue } from "../config/config-issue.js";
 import { parseConfig } from "../config/parse-config.js";
+import { unpricedBudgetWarnings } from "./unpriced-budget-warnings.js";
 
 /** `switchyard validate`: checks a config without starting anything. Exit code 0 when valid, 1 when not. */
 export async function validateCommand(configPath: string): Promise<number> {
@@ -26,5 +27,6 @@ export async function validateCommand(configPath: string): Promise<number> {
     const target = route.targets[0];
     process.stdout.write(`  ${route.name}  ${route.type}  ${target?.provider}/${target?.model}\n`);
   }
+  for (const warning of unpricedBudgetWarnings(result.config)) process.stdout.write(`warning: ${warning}\n`);
   return 0;
 }

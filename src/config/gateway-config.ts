@@ -1,6 +1,7 @@
 import type { RouteType } from "../canonical/index.js";
 import type { ConsoleSettings } from "./console-settings.js";
 import type { GovernanceConfig } from "./governance/governance-config.js";
+import type { Budget, Limits, MlflowLimit, PriceOverride } from "./governance/limit-blocks.js";
 import type { CircuitBreakerSettings, RetrySettings } from "./resilience-settings.js";
 import type { ResponsesSettings } from "./responses-settings.js";
 import type { UpstreamTimeouts } from "./route-timeouts.js";
@@ -33,6 +34,24 @@ export interface RouteConfig {
   circuitBreaker: CircuitBreakerSettings;
   /** Most requests the route serves at once (503 beyond); null for no limit. */
   maxInFlight: number | null;
+  /** Limits, budgets and usage accounting on this route. */
+  governance: RouteGovernanceConfig;
+}
+
+export interface RouteGovernanceConfig {
+  /** The route's own limits (MLflow's `limit:` included, as the rate it means). */
+  limits: Limits;
+  /** The limits each key gets on this route (`limits.per_key`). */
+  perKey: Limits;
+  budgets: Budget[];
+  /** MLflow's `limit:` as written, shown back by the MLflow endpoint APIs; null without one. */
+  mlflowLimit: MlflowLimit | null;
+  /** A price merged field by field over the price table's entry, for every target of the route. */
+  price: PriceOverride | null;
+  /** What a stream does once its reservation is used up and no more can be reserved. */
+  onBudgetExhaustedMidStream: "finish" | "cut";
+  /** Ask OpenAI-shaped upstreams for a stream's usage (`stream_options.include_usage`) when the client did not. */
+  injectStreamUsage: boolean;
 }
 
 export interface TargetConfig {
@@ -45,4 +64,6 @@ export interface TargetConfig {
   /** Share of traffic under the `weighted` strategy. */
   weight: number;
   timeouts: UpstreamTimeouts;
+  /** This target's price override (over the route's and the table's); null for none. */
+  price: PriceOverride | null;
 }

@@ -42,6 +42,7 @@ function openaiTarget(model: string, apiKey: string): TargetConfig {
     config: { openai_api_key: apiKey, openai_api_type: "openai" },
     weight: 1,
     timeouts: DEFAULT_UPSTREAM_TIMEOUTS,
+    price: null,
   };
 }
 

@@ -13,6 +13,7 @@ import { parseConfig } from "./parse-config.js";
 import { DEFAULT_CIRCUIT_BREAKER, DEFAULT_RETRIES } from "./resilience-settings.js";
 import { DEFAULT_RESPONSES_SETTINGS } from "./responses-settings.js";
 import { routeEntrySchema } from "./route-entry-schema.js";
+import { DEFAULT_ROUTE_GOVERNANCE } from "./route-governance.js";
 import { DEFAULT_UPSTREAM_TIMEOUTS } from "./route-timeouts.js";
 import { DEFAULT_SERVER_SETTINGS } from "./server-settings.js";
 
@@ -55,7 +56,7 @@ function openaiRoute(...configLines: string[]): string {
 
 /** A target as a route's `model:` gives it: weight 1 and the default timeouts. */
 function target(provider: string, model: string, config: Record<string, unknown>): TargetConfig {
-  return { provider, model, config, weight: 1, timeouts: DEFAULT_UPSTREAM_TIMEOUTS };
+  return { provider, model, config, weight: 1, timeouts: DEFAULT_UPSTREAM_TIMEOUTS, price: null };
 }
 
 /** A route as parsed when it sets no strategy, retries, circuit breaker or in-flight limit. */
@@ -65,6 +66,7 @@ function withDefaults(route: Pick<RouteConfig, "name" | "type" | "targets">): Ro
     retries: DEFAULT_RETRIES,
     circuitBreaker: DEFAULT_CIRCUIT_BREAKER,
     maxInFlight: null,
+    governance: DEFAULT_ROUTE_GOVERNANCE,
     ...route,
   };
 }

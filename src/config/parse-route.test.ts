@@ -4,6 +4,7 @@ import type { GatewayConfig, RouteConfig, TargetConfig } from "./gateway-config.
 import { parseConfig } from "./parse-config.js";
 import { DEFAULT_CIRCUIT_BREAKER, DEFAULT_RETRIES } from "./resilience-settings.js";
 import { routeEntrySchema } from "./route-entry-schema.js";
+import { DEFAULT_ROUTE_GOVERNANCE } from "./route-governance.js";
 import { DEFAULT_UPSTREAM_TIMEOUTS } from "./route-timeouts.js";
 
 const FILE = "/srv/switchyard/switchyard.yaml";
@@ -42,7 +43,14 @@ function problemsOf(text: string): string[] {
 
 /** A mock target as parsed without weight or timeouts. */
 function mockTarget(model = "mock-echo"): TargetConfig {
-  return { provider: "mock", model, config: MOCK_CONFIG, weight: 1, timeouts: DEFAULT_UPSTREAM_TIMEOUTS };
+  return {
+    provider: "mock",
+    model,
+    config: MOCK_CONFIG,
+    weight: 1,
+    timeouts: DEFAULT_UPSTREAM_TIMEOUTS,
+    price: null,
+  };
 }
 
 /** A route as parsed when it sets no strategy, retries, circuit breaker or in-flight limit. */
@@ -52,6 +60,7 @@ function withDefaults(route: Pick<RouteConfig, "name" | "type" | "targets">): Ro
     retries: DEFAULT_RETRIES,
     circuitBreaker: DEFAULT_CIRCUIT_BREAKER,
     maxInFlight: null,
+    governance: DEFAULT_ROUTE_GOVERNANCE,
     ...route,
   };
 }

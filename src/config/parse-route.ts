@@ -2,6 +2,7 @@ import { isRouteType, ROUTE_TYPES, type RouteType } from "../canonical/index.js"
 import { describeZodIssue } from "../dialects/zod-issue-text.js";
 import { providerNames } from "../providers/registry.js";
 import type { RouteConfig, TargetConfig } from "./gateway-config.js";
+import { BUDGET_KEYS, LIMIT_KEYS, PRICE_KEYS } from "./governance/limit-blocks.js";
 import { type ParseContext, type ReportIssue, routeReporter } from "./issue-reporter.js";
 import { parseTarget } from "./parse-target.js";
 import { CIRCUIT_BREAKER_KEYS, RETRY_KEYS } from "./resilience-settings.js";
@@ -11,6 +12,7 @@ import {
   routeEntrySchema,
   targetEntrySchema,
 } from "./route-entry-schema.js";
+import { parseRouteGovernance } from "./route-governance.js";
 import { TIMEOUT_KEYS } from "./route-timeouts.js";
 
 /** Validates one entry of `routes:`: its shape, its type, its target or targets, and its resilience settings. */
@@ -53,7 +55,9 @@ export function parseRoute(entry: unknown, index: number, context: ParseContext)
           }
           return parseTarget(shape.data, path, type, route.timeouts, context, report);
         });
-  if (type === undefined || targets.some((target) => target === undefined)) return undefined;
+  const governance = parseRouteGovernance(route, report);
+  if (type === undefined || governance === undefined || targets.some((target) => target === undefined))
+    return undefined;
   return {
     name: route.name,
     ...(route.aliases === undefined || route.aliases.length === 0 ? {} : { aliases: route.aliases }),
@@ -63,6 +67,7 @@ export function parseRoute(entry: unknown, index: number, context: ParseContext)
     retries: route.retries,
     circuitBreaker: route.circuit_breaker,
     maxInFlight: route.max_in_flight ?? null,
+    governance,
   };
 }
 
@@ -126,10 +131,15 @@ function allowedKeysAt(path: readonly PropertyKey[]): string {
   if (path[0] === "targets" && path.length === 2) return Object.keys(targetEntrySchema.shape).join(", ");
   if (last === "model")
     return Object.keys(targetEntrySchema.shape)
-      .filter((key) => key !== "weight" && key !== "timeouts")
+      .filter((key) => key !== "weight" && key !== "timeouts" && key !== "price")
       .join(", ");
   if (last === "timeouts") return TIMEOUT_KEYS;
   if (last === "retries") return RETRY_KEYS;
   if (last === "circuit_breaker") return CIRCUIT_BREAKER_KEYS;
+  if (last === "limits") return `${LIMIT_KEYS}, per_key`;
+  if (last === "per_key") return LIMIT_KEYS;
+  if (last === "limit") return "calls, renewal_period, key";
+  if (last === "price") return PRICE_KEYS;
+  if (path[0] === "budgets" && path.length === 2) return BUDGET_KEYS;
   return "see the config reference";
 }

@@ -110,7 +110,7 @@ describe("parseTarget: each entry of `targets` is checked like `model:`, at targ
       case: "an unknown key in a target, listing the keys a target takes",
       target: ["      - provider: mock", "        colour: red"],
       problem:
-        "7:9 targets.1.colour: unknown key 'colour'; allowed: provider, name, config, weight, timeouts",
+        "7:9 targets.1.colour: unknown key 'colour'; allowed: provider, name, config, weight, timeouts, price",
     },
     {
       case: "an unknown key in a target's timeouts, listing the timeout keys",

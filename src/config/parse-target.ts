@@ -61,6 +61,7 @@ export function parseTarget(
     config,
     weight: entry.weight ?? 1,
     timeouts: resolveTimeouts(routeTimeouts, entry.timeouts),
+    price: entry.price ?? null,
   };
 }
 

@@ -1,4 +1,10 @@
 import { z } from "zod";
+import {
+  budgetsSchema,
+  mlflowLimitSchema,
+  priceSchema,
+  routeLimitsSchema,
+} from "./governance/limit-blocks.js";
 import { circuitBreakerSchema, retriesSchema } from "./resilience-settings.js";
 import { timeoutsSchema } from "./route-timeouts.js";
 
@@ -31,7 +37,11 @@ const modelShape = z.object({
 
 /** One entry of a route's `targets:`: a model, with its share of traffic and its own timeouts. */
 export const targetEntrySchema = modelShape
-  .extend({ weight: z.number().positive().max(1_000_000).optional(), timeouts: timeoutsSchema })
+  .extend({
+    weight: z.number().positive().max(1_000_000).optional(),
+    timeouts: timeoutsSchema,
+    price: priceSchema.optional(),
+  })
   .strict();
 
 export type TargetEntry = z.infer<typeof targetEntrySchema>;
@@ -65,6 +75,12 @@ export const routeEntrySchema = z
     retries: retriesSchema,
     circuit_breaker: circuitBreakerSchema,
     max_in_flight: z.number().int().min(1).max(1_000_000).optional(),
+    limits: routeLimitsSchema.optional(),
+    limit: mlflowLimitSchema.nullish(),
+    budgets: budgetsSchema.optional(),
+    price: priceSchema.optional(),
+    on_budget_exhausted_mid_stream: z.enum(["finish", "cut"]).optional(),
+    inject_stream_usage: z.boolean().optional(),
   })
   .strict();
 

@@ -10,7 +10,16 @@ import type { SseFrame } from "../framing/sse-decoder.js";
  * - `invalid`: a frame the client could not read: not passed on; the stream ends with the gateway's own error.
  */
 export type RelayedFrame =
-  | { kind: "chunk" }
+  | {
+      kind: "chunk";
+      /** Characters of output the event carries (text, tool-call arguments): metered while a stream runs. */
+      outputChars?: number;
+      /**
+       * The event, when it is an OpenAI `include_usage` chunk (usage and no choices): left out of the client's
+       * stream when the gateway asked for it, or passed on with the call's cost.
+       */
+      usageOnly?: Record<string, unknown>;
+    }
   | { kind: "done" }
   | { kind: "error"; error: GatewayError }
   | { kind: "invalid"; error: GatewayError };

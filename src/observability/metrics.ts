@@ -25,8 +25,22 @@ export class GatewayMetrics {
   readonly gatewayOverhead: HotHistogram;
   /** Labels: route, provider. */
   readonly timeToFirstToken: HotHistogram;
-  /** Labels: route, model, direction. */
+  /** Labels: route, provider, model, group, direction. */
   readonly tokens: HotCounter;
+  /** Labels: route, provider, model, group. */
+  readonly cost: HotCounter;
+  /** Labels: route, model. */
+  readonly unpriced: HotCounter;
+  /** Labels: scope, id (empty for keys), limit, kind. */
+  readonly denials: HotCounter;
+  /** Labels: route, reason (`cut`, `overdrawn`). */
+  readonly streamsOverBudget: HotCounter;
+  /** Labels: store (`local`, `redis`). 1 while the limit store answers, 0 while it does not. */
+  readonly governanceStoreUp: HotGauge;
+  /** Labels: mode. Requests decided in a degraded mode (Redis down: local shares). */
+  readonly governanceDegraded: HotCounter;
+  /** Usage records dropped (buffer full, owner or sink not taking them). */
+  readonly usageDropped: HotCounter;
   /** Labels: route. */
   readonly inFlight: HotGauge;
   /** Labels: surface, code. */
@@ -70,8 +84,50 @@ export class GatewayMetrics {
     );
     this.tokens = new HotCounter(
       "switchyard_tokens_total",
-      "Tokens reported by upstreams, by route, configured model and direction (input or output).",
-      ["route", "model", "direction"],
+      "Tokens used, by route, provider, configured model, key group and direction (input or output); estimated where the upstream reported none.",
+      ["route", "provider", "model", "group", "direction"],
+      registry,
+    );
+    this.cost = new HotCounter(
+      "switchyard_cost_usd_total",
+      "What priced requests cost, in USD, by route, provider, configured model and key group.",
+      ["route", "provider", "model", "group"],
+      registry,
+    );
+    this.unpriced = new HotCounter(
+      "switchyard_unpriced_requests_total",
+      "Requests to a model without a price (their cost is unknown, not 0).",
+      ["route", "model"],
+      registry,
+    );
+    this.denials = new HotCounter(
+      "switchyard_limit_denials_total",
+      "Requests refused by a limit or budget, by scope, id (empty for keys), limit name and kind.",
+      ["scope", "id", "limit", "kind"],
+      registry,
+    );
+    this.streamsOverBudget = new HotCounter(
+      "switchyard_streams_over_reservation_total",
+      "Streams that used up their reservation and could not top it up: cut, or finished in debt (overdrawn).",
+      ["route", "reason"],
+      registry,
+    );
+    this.governanceStoreUp = new HotGauge(
+      "switchyard_governance_store_up",
+      "Whether the limit store answers (1) or not (0).",
+      ["store"],
+      registry,
+    );
+    this.governanceDegraded = new HotCounter(
+      "switchyard_governance_degraded_requests_total",
+      "Requests decided in a degraded mode while the limit store was unavailable, by mode.",
+      ["mode"],
+      registry,
+    );
+    this.usageDropped = new HotCounter(
+      "switchyard_usage_dropped_total",
+      "Usage records dropped because the buffer was full or the owner process did not take them.",
+      [],
       registry,
     );
     this.inFlight = new HotGauge(

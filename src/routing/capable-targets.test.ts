@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_RETRIES } from "../config/resilience-settings.js";
+import { DEFAULT_ROUTE_GOVERNANCE } from "../config/route-governance.js";
+import { RouteGovernance } from "../governance/route-governance.js";
 import { capableTargets } from "./capable-targets.js";
 import type { Route, RouteTarget } from "./route-table.js";
 
@@ -12,6 +14,7 @@ const route: Route = {
   targets: [target("mock/echo"), target("anthropic/claude")],
   retries: DEFAULT_RETRIES,
   maxInFlight: null,
+  governance: new RouteGovernance("chat", DEFAULT_ROUTE_GOVERNANCE),
   targetModels: ["echo", "claude"],
 };
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { GatewayError } from "../canonical/index.js";
+import { DEFAULT_ROUTE_GOVERNANCE } from "../config/route-governance.js";
 import { DEFAULT_UPSTREAM_TIMEOUTS } from "../config/route-timeouts.js";
+import { RouteGovernance } from "../governance/route-governance.js";
 import type { UpstreamTarget } from "../providers/upstream-target.js";
 import { CircuitBreaker } from "./circuit-breaker.js";
 import { callWithResilience } from "./resilient-call.js";
@@ -14,6 +16,7 @@ function target(label: string, threshold = 5): RouteTarget {
     weight: 1,
     timeouts: DEFAULT_UPSTREAM_TIMEOUTS,
     breaker: new CircuitBreaker({ failureThreshold: threshold, cooldownMs: 60_000, rampUpMs: 0 }),
+    price: undefined,
   };
 }
 
@@ -26,6 +29,7 @@ function route(targets: RouteTarget[], maxAttempts = 2, budgetMs = 60_000): Rout
     targets,
     retries: { maxAttempts, initialBackoffMs: 0, maxBackoffMs: 0, budgetMs },
     maxInFlight: null,
+    governance: new RouteGovernance("r", DEFAULT_ROUTE_GOVERNANCE),
     targetModels: targets.map((target) => target.upstream.model),
   };
 }

@@ -1,5 +1,7 @@
 import { GatewayError } from "../canonical/index.js";
 import { routeAccessDenial } from "../governance/access/route-access.js";
+import type { GovernedCall } from "../governance/governed-call.js";
+import type { Governor } from "../governance/governor.js";
 import type { Principal } from "../governance/principal.js";
 import { InFlightLimits } from "./in-flight-limits.js";
 import type { Route, RouteTable } from "./route-table.js";
@@ -11,26 +13,41 @@ import type { Route, RouteTable } from "./route-table.js";
 export class RouteTableHolder {
   private readonly inFlight = new InFlightLimits();
 
-  constructor(private table: RouteTable) {}
+  constructor(
+    private table: RouteTable,
+    /** Limits, budgets and usage accounting; without one (unit tests), nothing is limited or settled. */
+    readonly governor?: Governor,
+  ) {}
 
   /**
    * Serves one request on a route of a table for a caller: checks the caller may use the route (every ingress
    * passes here, so none can skip it), then holds the table (so a reload does not retire it under the request)
-   * and a place within the route's in-flight limit until the work, a stream included, is done.
-   * `principal` is the request's authenticated key (`request.principal`), null on an open gateway.
+   * and a place within the route's in-flight limit until the work, a stream included, is done. Every request
+   * is governed the same way: admitted against every limit that applies to the route and the caller (the key,
+   * its group and org) before the work starts (a refusal throws the 429 before any upstream call), settled
+   * with its real usage after. `principal` is the request's authenticated key (`request.principal`), null on
+   * an open gateway.
    */
   async serve<T>(
     table: RouteTable,
     route: Route,
     principal: Principal | null,
     work: () => Promise<T>,
+    call: GovernedCall,
   ): Promise<T> {
     authorize(table, route, principal);
+    call.request.principal = principal ?? undefined;
     this.inFlight.enter(route);
     table.acquire();
+    let failed = true;
+    call.priceVersion = table.governance.prices.version;
     try {
-      return await work();
+      await this.governor?.admit(table.governance, route.governance, route.operation, route.targets, call);
+      const result = await work();
+      failed = false;
+      return result;
     } finally {
+      this.governor?.settle(call, failed);
       table.release();
       this.inFlight.leave(route);
     }

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { GatewayConfig } from "../config/gateway-config.js";
 import { defaultGovernanceConfig } from "../config/governance/governance-config.js";
 import { DEFAULT_CIRCUIT_BREAKER, DEFAULT_RETRIES } from "../config/resilience-settings.js";
+import { DEFAULT_ROUTE_GOVERNANCE } from "../config/route-governance.js";
 import { DEFAULT_UPSTREAM_TIMEOUTS } from "../config/route-timeouts.js";
 import { DEFAULT_SERVER_SETTINGS } from "../config/server-settings.js";
 import { RouteTable } from "./route-table.js";
@@ -18,6 +19,7 @@ function openAIConfig(base: string, name = "chat"): GatewayConfig {
         retries: DEFAULT_RETRIES,
         circuitBreaker: DEFAULT_CIRCUIT_BREAKER,
         maxInFlight: null,
+        governance: DEFAULT_ROUTE_GOVERNANCE,
         targets: [
           {
             provider: "openai",
@@ -25,6 +27,7 @@ function openAIConfig(base: string, name = "chat"): GatewayConfig {
             config: { openai_api_key: "sk-test-123456789", openai_api_type: "openai", openai_api_base: base },
             weight: 1,
             timeouts: DEFAULT_UPSTREAM_TIMEOUTS,
+            price: null,
           },
         ],
       },

@@ -4,6 +4,8 @@ import { configSecrets } from "../config/config-secrets.js";
 import type { GatewayConfig, RouteConfig, RouteStrategy, TargetConfig } from "../config/gateway-config.js";
 import type { RetrySettings } from "../config/resilience-settings.js";
 import type { UpstreamTimeouts } from "../config/route-timeouts.js";
+import type { PriceEntry } from "../governance/prices/price-entry.js";
+import { RouteGovernance, TableGovernance } from "../governance/route-governance.js";
 import { gatewaySecrets } from "../observability/secret-set.js";
 import type { ProviderDefinition } from "../providers/provider-definition.js";
 import { findProvider } from "../providers/registry.js";
@@ -20,6 +22,8 @@ export interface RouteTarget {
   readonly weight: number;
   readonly timeouts: UpstreamTimeouts;
   readonly breaker: CircuitBreaker;
+  /** What this target's calls cost (the price table with overrides); undefined when nothing prices it. */
+  readonly price: PriceEntry | undefined;
 }
 
 export interface Route {
@@ -32,6 +36,8 @@ export interface Route {
   readonly targets: readonly RouteTarget[];
   readonly retries: RetrySettings;
   readonly maxInFlight: number | null;
+  /** The route's limits, budgets and accounting settings, prepared for the request path. */
+  readonly governance: RouteGovernance;
   /** Every upstream model the route can reach (fallbacks included): what a key's `models` scope is checked against. */
   readonly targetModels: readonly string[];
 }
@@ -60,6 +66,8 @@ export class RouteTable {
   readonly routes: readonly Route[];
   /** Unix seconds when this version of the config took effect. */
   readonly builtAt = Math.floor(Date.now() / 1000);
+  /** Global limits, budgets, prices and estimates of this version of the config. */
+  readonly governance: TableGovernance;
   /** Whether a request must come with a gateway key (`governance.auth.required`). */
   readonly authRequired: boolean;
   private readonly byName: Map<string, Route>;
@@ -97,6 +105,7 @@ export class RouteTable {
     private readonly pools: UpstreamPools,
     private readonly onCircuitTransition: CircuitObserver,
   ) {
+    this.governance = new TableGovernance(config);
     this.routes = routes.map(({ route, upstreams }) => ({
       name: route.name,
       ...(route.aliases === undefined ? {} : { aliases: route.aliases }),
@@ -106,6 +115,7 @@ export class RouteTable {
       targets: upstreams.map(({ target, upstream }) => this.createTarget(route, target, upstream)),
       retries: route.retries,
       maxInFlight: route.maxInFlight,
+      governance: new RouteGovernance(route.name, route.governance),
       targetModels: [...new Set(route.targets.map((target) => target.model))],
     }));
     this.authRequired = config.governance.auth.required;
@@ -148,7 +158,8 @@ export class RouteTable {
     const breaker = new CircuitBreaker(route.circuitBreaker, (from, to, reason) =>
       this.onCircuitTransition(route.name, label, from, to, reason),
     );
-    const common = { upstream, label, weight: target.weight, timeouts: target.timeouts, breaker };
+    const price = this.governance.priceOf(provider.name, target.model, route.governance, target);
+    const common = { upstream, label, weight: target.weight, timeouts: target.timeouts, breaker, price };
     if (upstream.transport === "in-process") return { ...common, pool: undefined };
     this.origins.push(upstream.origin);
     return { ...common, pool: this.pools.acquire(upstream.origin) };

@@ -25,6 +25,7 @@ import { redactReplies } from "../api/response-redaction.js";
 import type { ServerSettings } from "../config/server-settings.js";
 import type { Coordinator } from "../coordination/coordinator.js";
 import type { GovernanceRuntime } from "../governance/governance-runtime.js";
+import type { UsageLogClient } from "../governance/usage/usage-log-client.js";
 import type { Logger } from "../observability/logger.js";
 import type { GatewayMetrics } from "../observability/metrics.js";
 import type { TrafficRecorder } from "../observability/traffic-recorder.js";
@@ -46,6 +47,8 @@ export interface AppOptions {
   tracing?: (app: FastifyInstance) => RequestWatcher;
   /** The channel to the owner of gateway-wide state (shared limits, breaker state, stored responses). */
   coordinator: Coordinator;
+  /** Where usage records of finished requests go. */
+  usageLog?: UsageLogClient;
   /** The Responses API's stored state (see response-store/). */
   responses: ResponseStorage;
   /** Access control and the admin API's operations. */
@@ -106,6 +109,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Before useApiErrors, whose hook refuses requests during shutdown: a refused request is followed too.
   observeRequests(app, options.metrics, outcomes);
   useApiErrors(app);
+  app.decorate("usageLog", options.usageLog ?? null);
   // Before any route: every route registered below gets its surface's access check (inference by default).
   useAccessControl(app, () => options.governance.access);
   app.decorate("sseHeartbeatMs", options.server.sseHeartbeatMs);
@@ -124,7 +128,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerReadiness(app, options.readiness ?? new ReadinessChecks());
   registerMlflowRouteInfo(app, options.routes);
   registerMlflowInvocations(app, options.routes);
-  registerMlflowLimits(app);
+  registerMlflowLimits(app, options.routes, options.coordinator);
   registerMlflowDeploymentsApi(app, options.routes);
   await registerOpenAIApi(app, options.routes, options.governance, options.responses);
   await registerAnthropicApi(app, options.routes);
@@ -133,6 +137,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     options.governance,
     options.routes,
     options.governance.access.surfaces.admin !== "off",
+    options.coordinator,
   );
   if (options.console !== undefined) {
     await registerConsole(app, {

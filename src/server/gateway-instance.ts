@@ -1,3 +1,4 @@
+import type { Writable } from "node:stream";
 import type { FastifyInstance } from "fastify";
 import { loadConsoleFiles } from "../api/console/console-files.js";
 import type { MetricsSource } from "../api/metrics-api.js";
@@ -14,6 +15,14 @@ import type { GatewayConfig } from "../config/gateway-config.js";
 import type { Coordinator } from "../coordination/coordinator.js";
 import { InProcessCoordinator } from "../coordination/in-process-coordinator.js";
 import { GovernanceRuntime } from "../governance/governance-runtime.js";
+import { Governor } from "../governance/governor.js";
+import { createLimitStore } from "../governance/limits/create-limit-store.js";
+import {
+  ROUTE_LIMITS_SERVICE,
+  ROUTE_LIMITS_TOPIC,
+  type RouteLimitOverrides,
+} from "../governance/route-limit-overrides.js";
+import { UsageLogClient } from "../governance/usage/usage-log-client.js";
 import type { Logger } from "../observability/logger.js";
 import { GatewayMetrics } from "../observability/metrics.js";
 import { TrafficRecorder } from "../observability/traffic-recorder.js";
@@ -37,6 +46,8 @@ export interface GatewayInstanceOptions {
    * its own owner: it hosts the owned services itself.
    */
   coordinator?: Coordinator;
+  /** Where the usage log's `stdout` sink writes when this instance is its own owner (tests capture it). */
+  usageOutput?: Writable;
   /**
    * The address the instance will listen on (default 127.0.0.1): the web console is on by default only when it
    * is a loopback address.
@@ -73,10 +84,27 @@ export class GatewayInstance {
     const ownCoordinator = options.coordinator === undefined ? ownedLocally(options) : undefined;
     const coordinator = options.coordinator ?? (ownCoordinator as InProcessCoordinator);
     const pools = new UpstreamPools();
+    const governor = new Governor({
+      store: createLimitStore(options.config.governance.store, coordinator, options.logger),
+      renewEveryMs: options.config.governance.estimates.meterEveryMs,
+      ...(options.logger === undefined ? {} : { logger: options.logger }),
+    });
+    // Route limits set at run time (MLflow's limits API): the current ones now, every change as it happens.
+    coordinator.subscribe(ROUTE_LIMITS_TOPIC, (overrides) =>
+      governor.setRouteOverrides(overrides as RouteLimitOverrides),
+    );
+    await coordinator
+      .call(ROUTE_LIMITS_SERVICE, { op: "list" })
+      .then((overrides) => governor.setRouteOverrides(overrides as RouteLimitOverrides))
+      .catch((error: unknown) =>
+        options.logger?.warn({ err: error }, "could not read the route limits set at run time"),
+      );
     const holder = new RouteTableHolder(
       await RouteTable.build(options.config, pools, circuitLogger(options.logger)),
+      governor,
     );
     const metrics = new GatewayMetrics();
+    const usageLog = new UsageLogClient(coordinator, options.config.governance.usageLog);
     const readiness = new ReadinessChecks();
     const governance = await GovernanceRuntime.create(options.config, coordinator, options.logger);
     const consoleSettings = options.config.console ?? DEFAULT_CONSOLE_SETTINGS;
@@ -93,6 +121,7 @@ export class GatewayInstance {
       options.logger?.warn("the web console's page was not built (npm run build); its path answers 503");
     const responses = new ResponseStorage(options.config, coordinator);
     const app = await buildApp({
+      usageLog,
       routes: holder,
       metrics,
       readiness,
@@ -165,6 +194,8 @@ export class GatewayInstance {
     }
     this.consoleReporter?.stop();
     this.holder.current.retire();
+    await this.holder.governor?.close();
+    await this.app.usageLog?.flush();
     await this.pools.closeAll();
     await this.governance.close();
     await this.ownCoordinator?.close();
@@ -182,6 +213,7 @@ function ownedLocally(options: GatewayInstanceOptions): InProcessCoordinator {
     config: options.config,
     publish,
     ...(logger === undefined ? {} : { logger }),
+    ...(options.usageOutput === undefined ? {} : { usageOutput: options.usageOutput }),
   }))
     coordinator.host.add(service);
   return coordinator;

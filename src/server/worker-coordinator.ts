@@ -71,3 +71,26 @@ export class WorkerCoordinator implements Coordinator {
     }
   }
 }
+
+/** The part of a worker's `process` the coordination channel uses. */
+export interface ChannelToPrimary {
+  connected: boolean;
+  send?: (
+    message: unknown,
+    sendHandle: undefined,
+    options: object,
+    callback: (error: Error | null) => void,
+  ) => boolean;
+}
+
+/**
+ * Sends over the IPC channel to the primary; false only when the channel is closed. `process.send` also answers
+ * false when its backlog is long (a busy primary), but it has queued the message then: treating that as "the
+ * primary is gone" failed calls that would have been answered (seen as 503s under load).
+ */
+export function sendToPrimary(channel: ChannelToPrimary, message: unknown): boolean {
+  if (channel.send === undefined || !channel.connected) return false;
+  // A channel closing meanwhile reports its error here rather than as an 'error' event; the call times out.
+  channel.send(message, undefined, {}, () => {});
+  return true;
+}

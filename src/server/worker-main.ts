@@ -7,7 +7,7 @@ import { GatewayInstance } from "./gateway-instance.js";
 import { listenFailureMessage } from "./listen-failure.js";
 import { createMetricsFromPrimary } from "./metrics-from-primary.js";
 import { PACKAGE_VERSION } from "./package-version.js";
-import { WorkerCoordinator } from "./worker-coordinator.js";
+import { type ChannelToPrimary, sendToPrimary, WorkerCoordinator } from "./worker-coordinator.js";
 import { isPrimaryMessage, type WorkerMessage } from "./worker-messages.js";
 import { reportMetricsToPrimary } from "./worker-metrics-reporter.js";
 
@@ -36,7 +36,7 @@ if (tracing !== undefined) setTraceHeaderInjector(tracing.injectTraceHeaders);
 const requestTracing =
   tracing === undefined ? undefined : (await import("../api/request-tracing.js")).requestTracing;
 const coordinator = new WorkerCoordinator(
-  (message) => process.connected && (process.send?.(message) ?? false),
+  (message) => sendToPrimary(process as ChannelToPrimary, message),
   (error) => logger.error({ err: error }, "a listener of a gateway event failed"),
 );
 

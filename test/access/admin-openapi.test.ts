@@ -119,6 +119,7 @@ describe("the admin API in the OpenAPI document", () => {
         "listKeys",
         "listOrgs",
         "readAuditLog",
+        "readUsage",
         "revokeKey",
         "rotateKey",
         "updateGroup",

@@ -1,8 +1,10 @@
 import Fastify from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { useAccessControl } from "../../src/api/access-hooks.js";
 import { parseConfig } from "../../src/config/parse-config.js";
 import { AccessControl } from "../../src/governance/access/access-control.js";
+import { GovernedCall } from "../../src/governance/governed-call.js";
 import { declaredRecords } from "../../src/governance/objects/declared-records.js";
 import { RouteTable } from "../../src/routing/route-table.js";
 import { RouteTableHolder } from "../../src/routing/route-table-holder.js";
@@ -57,7 +59,15 @@ describe("no ingress can bypass access control", () => {
     const route = table.get("chat");
     if (route === undefined) throw new Error("no route");
     const work = async () => "served";
-    await expect(holder.serve(table, route, null, work)).rejects.toMatchObject({
+    const call = () =>
+      new GovernedCall({
+        api: "openai",
+        principal: undefined,
+        streaming: false,
+        bodyBytes: () => 0,
+        maxOutputTokens: () => undefined,
+      });
+    await expect(holder.serve(table, route, null, work, call())).rejects.toMatchObject({
       code: "missing_api_key",
       status: 401,
     });
@@ -69,13 +79,13 @@ describe("no ingress can bypass access control", () => {
       scopes: [],
     };
     await expect(
-      holder.serve(table, route, { ...principal, routes: ["chat-b"], models: null }, work),
+      holder.serve(table, route, { ...principal, routes: ["chat-b"], models: null }, work, call()),
     ).rejects.toMatchObject({
       code: "key_not_allowed",
       status: 403,
     });
     await expect(
-      holder.serve(table, route, { ...principal, routes: null, models: ["mock-*"] }, work),
+      holder.serve(table, route, { ...principal, routes: null, models: ["mock-*"] }, work, call()),
     ).resolves.toBe("served");
     table.retire();
     await pools.closeAll();

@@ -71,6 +71,15 @@ routes:
     type: llm/v1/chat
     max_in_flight: 1
     model: { provider: mock, name: mock-echo, config: { latency_ms: 1500 } }
+  - name: rationed
+    type: llm/v1/chat
+    limit: { calls: 1, renewal_period: day }
+    model: { provider: mock, name: mock-echo }
+  - name: budgeted
+    type: llm/v1/chat
+    price: { input_per_mtok: 1000, output_per_mtok: 1000 }
+    budgets: [{ amount_usd: "0.000001", period: day }]
+    model: { provider: mock, name: mock-echo }
 `);
   failing = Fastify({ genReqId: requestIdOf });
   registerRequestId(failing);
@@ -235,7 +244,26 @@ const MLFLOW_PROBES: Probes = {
     },
   ],
   "500": [{ what: "a handler that fails", send: () => send("GET", "/boom", { on: failingUrl }) }],
-  "501": [{ what: "the limits API", send: () => send("GET", "/api/2.0/gateway/limits/chat") }],
+  "429": [
+    {
+      what: "a rate limit",
+      send: async () => {
+        await send("POST", "/gateway/rationed/invocations", { body: chat });
+        return send("POST", "/gateway/rationed/invocations", { body: chat });
+      },
+      expect: (response) =>
+        expect(response.body).toEqual({
+          error: "Rate limit exceeded: 1 per 1 day (limit 'rpd' of route 'rationed')",
+          request_id: response.headers["x-request-id"],
+        }),
+    },
+    {
+      what: "a budget",
+      send: () => send("POST", "/gateway/budgeted/invocations", { body: chat }),
+      expect: (response) =>
+        expect((response.body as { detail: string }).detail).toMatch(/^Budget limit exceeded\./),
+    },
+  ],
   "upstream's": [
     {
       what: "the provider's 401",
@@ -374,6 +402,16 @@ const OPENAI_PROBES: Probes = {
     {
       what: "a route at its max_in_flight",
       send: () => overLimit("/v1/chat/completions", { ...chat, model: "limited" }),
+    },
+  ],
+  "429": [
+    {
+      what: "a budget",
+      send: () => send("POST", "/v1/chat/completions", { body: { ...chat, model: "budgeted" } }),
+      expect: (response) =>
+        expect(response.body).toMatchObject({
+          error: { type: "insufficient_quota", limit: { kind: "budget" } },
+        }),
     },
   ],
   "504": [

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Writable } from "node:stream";
 import { parseConfig } from "../../src/config/parse-config.js";
 import { createLogger } from "../../src/observability/logger.js";
@@ -8,6 +11,8 @@ export interface GatewayUnderTest {
   instance: GatewayInstance;
   /** Every log line the gateway wrote. */
   logs(): string;
+  /** The usage records its `stdout` usage sink wrote so far (flushed first). */
+  usageRecords(): Promise<Record<string, unknown>[]>;
   /** POSTs JSON and returns status, headers and parsed body. */
   post(path: string, body: unknown, headers?: Record<string, string>): Promise<JsonResponse>;
   get(path: string): Promise<JsonResponse>;
@@ -26,7 +31,9 @@ export interface JsonResponse {
  * captured so tests can check what it writes.
  */
 export async function startGateway(yaml: string, env: NodeJS.ProcessEnv = {}): Promise<GatewayUnderTest> {
-  const parsed = parseConfig(yaml, "/virtual/test-config.yaml", env);
+  // A folder of its own: the governance store file (budget spend) lives beside the config file.
+  const directory = mkdtempSync(join(tmpdir(), "switchyard-gateway-"));
+  const parsed = parseConfig(yaml, join(directory, "test-config.yaml"), env);
   if (!parsed.ok) throw new Error(`invalid test config: ${JSON.stringify(parsed.issues)}`);
   let logText = "";
   const sink = new Writable({
@@ -35,9 +42,17 @@ export async function startGateway(yaml: string, env: NodeJS.ProcessEnv = {}): P
       done();
     },
   });
+  let usageText = "";
+  const usageOutput = new Writable({
+    write(chunk, _encoding, done) {
+      usageText += chunk.toString();
+      done();
+    },
+  });
   const instance = await GatewayInstance.create({
     config: parsed.config,
     logger: createLogger("info", sink),
+    usageOutput,
   });
   const url = await instance.listen("127.0.0.1", 0);
   const send = async (path: string, init: RequestInit): Promise<JsonResponse> => {
@@ -55,6 +70,13 @@ export async function startGateway(yaml: string, env: NodeJS.ProcessEnv = {}): P
     url,
     instance,
     logs: () => logText,
+    usageRecords: async () => {
+      await instance.app.usageLog?.flush();
+      return usageText
+        .split("\n")
+        .filter((line) => line !== "")
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+    },
     post: (path, body, headers = {}) =>
       send(path, {
         method: "POST",
@@ -62,7 +84,10 @@ export async function startGateway(yaml: string, env: NodeJS.ProcessEnv = {}): P
         body: typeof body === "string" ? body : JSON.stringify(body),
       }),
     get: (path) => send(path, { method: "GET" }),
-    close: () => instance.close(),
+    close: async () => {
+      await instance.close();
+      rmSync(directory, { recursive: true, force: true });
+    },
   };
 }
 

@@ -164,6 +164,16 @@ async function sendRealTraffic(): Promise<void> {
     await send("GET", "/v1/models/{model}", { params: { model: name } });
   }
   await send("GET", "/api/2.0/endpoints");
+  for (const route of ["chat", "nope"])
+    await send("GET", "/api/2.0/gateway/limits/{route}", { params: { route } });
+  await send("POST", "/api/2.0/gateway/limits", {
+    body: { route: "relayed", limits: [{ calls: 500, renewal_period: "minute" }] },
+  });
+  await send("GET", "/api/2.0/gateway/limits/{route}", { params: { route: "relayed" } });
+  await send("POST", "/api/2.0/gateway/limits", {
+    body: { route: "relayed", limits: [{ calls: -1, renewal_period: "minute" }] },
+    invalid: true,
+  });
   await send("GET", "/v1/models");
   for (const name of ["chat", "relayed", "translated"]) {
     await send("POST", "/gateway/{name}/invocations", {
@@ -364,6 +374,8 @@ describe("the OpenAPI document", () => {
         "GET /api/2.0/gateway/routes/{name} getRoute",
         "POST /gateway/{name}/invocations queryRoute",
         "GET /api/2.0/endpoints listEndpoints",
+        "GET /api/2.0/gateway/limits/{route} getLimits",
+        "POST /api/2.0/gateway/limits setLimits",
         "GET /api/2.0/endpoints/{name} getEndpoint",
         "POST /endpoints/{name}/invocations queryEndpoint",
         "POST /v1/chat/completions createChatCompletion",
@@ -384,13 +396,13 @@ describe("the OpenAPI document", () => {
     const withBodies = Object.values(document.paths)
       .flatMap((methods) => Object.values(methods))
       .filter((operation) => operation.requestBody !== undefined);
-    expect(withBodies).toHaveLength(8);
+    expect(withBodies).toHaveLength(9);
     for (const operation of withBodies) {
       expect(
         Object.keys(operation.requestBody?.content["application/json"]?.examples ?? {}).length,
       ).toBeGreaterThan(0);
     }
-    expect(await sendDocumentExamples()).toBeGreaterThanOrEqual(14);
+    expect(await sendDocumentExamples()).toBeGreaterThanOrEqual(15);
   });
 
   it("describes every real request and response of every operation", async () => {

@@ -80,7 +80,8 @@ describe("same-dialect pass-through (OpenAI client, OpenAI upstream)", () => {
   });
 
   it("relays a stream's frames byte for byte, also when the upstream splits them across packets", async () => {
-    const frames = openAIChatStreamFrames({ text: "one two three", includeUsage: true });
+    // Without a usage chunk: the gateway asks for one when the client did not, and leaves it out of the relay.
+    const frames = openAIChatStreamFrames({ text: "one two three" });
     upstream.enqueue({ kind: "stream", frames, splitFramesAt: 7 });
     const response = await gateway.post("/v1/chat/completions", { model: "chat", messages, stream: true });
     expect(response.headers.get("content-type")).toMatch(/^text\/event-stream/);

@@ -101,10 +101,22 @@ describe("GET /metrics", () => {
   it("counts tokens in and out by route and configured model", () => {
     // The OpenAI mock counts words: 4 in, and "Echo: count these four words" is 5 out, per request.
     expect(
-      sample("switchyard_tokens_total", { route: "chat", model: "gpt-4o-mini", direction: "input" }),
+      sample("switchyard_tokens_total", {
+        route: "chat",
+        provider: "openai",
+        model: "gpt-4o-mini",
+        group: "",
+        direction: "input",
+      }),
     ).toBe(40);
     expect(
-      sample("switchyard_tokens_total", { route: "chat", model: "gpt-4o-mini", direction: "output" }),
+      sample("switchyard_tokens_total", {
+        route: "chat",
+        provider: "openai",
+        model: "gpt-4o-mini",
+        group: "",
+        direction: "output",
+      }),
     ).toBe(50);
   });
 
@@ -138,6 +150,9 @@ describe("GET /metrics", () => {
       status: /^\d{3}$/,
       direction: /^(input|output)$/,
       result: /^(applied|rejected)$/,
+      // A key's group (from the config or the admin API), empty without gateway keys.
+      group: /^$/,
+      store: /^(local|redis)$/,
       le: /^[\d.e+-]+|\+Inf$/,
     };
     for (const [, label, value] of labelValues) {

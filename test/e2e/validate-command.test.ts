@@ -104,6 +104,35 @@ describe("switchyard validate", () => {
     );
   });
 
+  it("warns about a budget on a route whose model has no price, naming the route and the model", () => {
+    const path = join(createConfigDirectory(), "budgets.yaml");
+    writeFileSync(
+      path,
+      [
+        "routes:",
+        "  - name: unpriced",
+        "    type: llm/v1/chat",
+        "    budgets: [{amount_usd: 5, period: day}]",
+        "    model: { provider: mock, name: mock-echo }",
+        "  - name: priced",
+        "    type: llm/v1/chat",
+        "    budgets: [{amount_usd: 5, period: day}]",
+        "    price: {input_per_mtok: 1, output_per_mtok: 2}",
+        "    model: { provider: mock, name: mock-echo }",
+        "  - name: unbudgeted",
+        "    type: llm/v1/chat",
+        "    model: { provider: mock, name: mock-other }",
+        "",
+      ].join("\n"),
+    );
+    const result = validate(["--config-path", path]);
+    expect(result.status).toBe(0);
+    const warnings = result.stdout.split("\n").filter((line) => line.startsWith("warning:"));
+    expect(warnings).toEqual([
+      "warning: route 'unpriced' has a budget, but its model mock/mock-echo has no price: its calls are not counted by the budgets (unpriced: allow_unmetered); give it a 'price:' on the route or in governance.prices.overrides",
+    ]);
+  });
+
   it("reports a duplicate route name with both lines", () => {
     const path = join(createConfigDirectory(), "dup.yaml");
     writeFileSync(

@@ -71,7 +71,10 @@ export const DEPLOYMENTS_SCHEMAS: Record<string, JsonSchema> = {
       endpoint_type: routeType,
       model: routeModel,
       endpoint_url: { type: "string", description: "`/endpoints/{name}/invocations`" },
-      limit: { type: "null", description: "No limits are set through this API." },
+      limit: {
+        description: "The route's request limit in MLflow's form (the first, when several are set), or null.",
+        anyOf: [{ type: "null" }, ref("MlflowLimit")],
+      },
       health: routeHealth,
     },
     required: ["name", "endpoint_type", "model", "endpoint_url", "limit", "health"],

@@ -198,6 +198,36 @@ export const MLFLOW_SCHEMAS: Record<string, JsonSchema> = {
     required: ["routes", "next_page_token"],
     additionalProperties: false,
   },
+  MlflowLimit: {
+    type: "object",
+    description: "A request limit in MLflow's form: `calls` requests per `renewal_period`.",
+    properties: {
+      calls: { type: "integer", minimum: 1 },
+      key: { type: "null", description: "Always null: per-key limits are configured with `limits.per_key`." },
+      renewal_period: { enum: ["second", "minute", "hour", "day", "month", "year"] },
+    },
+    required: ["calls", "renewal_period"],
+    additionalProperties: false,
+  },
+  MlflowLimits: {
+    type: "object",
+    properties: { limits: { type: "array", items: ref("MlflowLimit") } },
+    required: ["limits"],
+    additionalProperties: false,
+  },
+  MlflowSetLimitsRequest: {
+    type: "object",
+    properties: {
+      route: { type: "string", minLength: 1, description: "The route whose request limits to replace." },
+      limits: {
+        type: "array",
+        items: ref("MlflowLimit"),
+        maxItems: 6,
+        description: "At most one per renewal period; `[]` removes the route's request limits.",
+      },
+    },
+    required: ["route", "limits"],
+  },
   Health: {
     type: "object",
     properties: { status: { const: "OK" } },

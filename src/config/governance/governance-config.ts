@@ -2,7 +2,11 @@ import { join } from "node:path";
 import type { AdminSettings } from "./admin-settings.js";
 import type { AuthSettings } from "./auth-settings.js";
 import type { DeclaredGroup, DeclaredKey, DeclaredOrg } from "./declared-objects.js";
+import { DEFAULT_ESTIMATES, type EstimateSettings } from "./estimates-section.js";
+import type { Budget, Limits } from "./limit-blocks.js";
+import { DEFAULT_PRICE_SETTINGS, type PriceSettings } from "./prices-section.js";
 import { DEFAULT_STORE_FILE, type StoreSettings } from "./store-settings.js";
+import { DEFAULT_USAGE_LOG, type UsageLogSettings } from "./usage-log-section.js";
 
 /**
  * The validated `governance:` block: plain data, as the rest of the config (it crosses to workers over IPC).
@@ -10,6 +14,13 @@ import { DEFAULT_STORE_FILE, type StoreSettings } from "./store-settings.js";
  */
 export interface GovernanceConfig {
   store: StoreSettings;
+  /** Limits over the whole gateway. */
+  limits: Limits;
+  /** Budgets over the whole gateway's spend. */
+  budgets: Budget[];
+  prices: PriceSettings;
+  estimates: EstimateSettings;
+  usageLog: UsageLogSettings;
   auth: AuthSettings;
   admin: AdminSettings;
   orgs: DeclaredOrg[];
@@ -21,6 +32,11 @@ export interface GovernanceConfig {
 export function defaultGovernanceConfig(configDirectory: string): GovernanceConfig {
   return {
     store: { kind: "local", path: join(configDirectory, DEFAULT_STORE_FILE) },
+    limits: { rates: [], concurrency: null },
+    budgets: [],
+    prices: DEFAULT_PRICE_SETTINGS,
+    estimates: DEFAULT_ESTIMATES,
+    usageLog: DEFAULT_USAGE_LOG,
     auth: {
       required: false,
       pepper: undefined,

@@ -10,7 +10,10 @@ export type ReportSectionIssue = (field: readonly PropertyKey[], message: string
  * and builds the validated settings. `finish` returns undefined after reporting a problem.
  */
 export interface GovernanceSection<K extends string, T> {
+  /** The key under `governance:` in the file. */
   key: K;
+  /** The field of the validated config it fills, when it is not the key itself (`usage_log` -> `usageLog`). */
+  field?: string;
   schema: z.ZodType;
   finish(value: unknown, context: ParseContext, report: ReportSectionIssue): T | undefined;
 }

@@ -8,8 +8,8 @@ import { z } from "zod";
 
 /** A rate limit, normalised: at most `limit` units per `windowMs`, with bursts up to `burst` units. */
 export interface RateLimit {
-  /** The name the config used (`rpm`, `tpd`, ...): denials and headers name it. */
-  name: RateLimitName;
+  /** The name the config used (`rpm`, `tpd`, ...; `rps`, `rpmo`, `rpy` from MLflow's `limit:`): denials name it. */
+  name: RateLimitName | "rps" | "rpmo" | "rpy";
   unit: "requests" | "tokens";
   limit: number;
   windowMs: number;
@@ -163,3 +163,59 @@ export function toBudgets(list: z.infer<typeof budgetsSchema> | undefined): {
   });
   return { budgets, duplicateNames };
 }
+
+/** A route's `limits:`: the route's own limits, and in `per_key` those each key gets on the route. */
+export const routeLimitsSchema = limitsSchema.extend({ per_key: limitsSchema.optional() }).strict();
+
+/**
+ * MLflow's per-endpoint form (MLflow 2.9+ deployments server): `limit: {calls: N, renewal_period: minute}`,
+ * N calls per period. The periods are those of the `limits` library MLflow parses it with (a month is 30 days
+ * and a year 360 there, and so here). `key` is accepted and, as in MLflow's server, not used.
+ */
+export const MLFLOW_RENEWAL_PERIODS = {
+  second: { name: "rps", windowMs: 1000 },
+  minute: { name: "rpm", windowMs: 60_000 },
+  hour: { name: "rph", windowMs: 3_600_000 },
+  day: { name: "rpd", windowMs: 86_400_000 },
+  month: { name: "rpmo", windowMs: 30 * 86_400_000 },
+  year: { name: "rpy", windowMs: 360 * 86_400_000 },
+} as const;
+
+export type MlflowRenewalPeriod = keyof typeof MLFLOW_RENEWAL_PERIODS;
+
+export const mlflowLimitSchema = z
+  .object({
+    calls: count,
+    renewal_period: z.enum(
+      Object.keys(MLFLOW_RENEWAL_PERIODS) as [MlflowRenewalPeriod, ...MlflowRenewalPeriod[]],
+    ),
+    key: z.string().nullish(),
+  })
+  .strict();
+
+/** MLflow's `limit:` as it was written (shown back by the endpoint APIs and `get_limits`). */
+export interface MlflowLimit {
+  calls: number;
+  renewalPeriod: MlflowRenewalPeriod;
+}
+
+/** The rate limit MLflow's form means: `calls` requests per period, all of them usable at once. */
+export function mlflowRate(limit: MlflowLimit): RateLimit {
+  const { name, windowMs } = MLFLOW_RENEWAL_PERIODS[limit.renewalPeriod];
+  return { name, unit: "requests", limit: limit.calls, windowMs, burst: limit.calls };
+}
+
+/** Prices in USD per million tokens (a price override, a default price): each bucket separately. */
+const perMtok = z.number().nonnegative().max(1_000_000);
+export const priceSchema = z
+  .object({
+    input_per_mtok: perMtok.optional(),
+    output_per_mtok: perMtok.optional(),
+    cache_read_per_mtok: perMtok.optional(),
+    cache_write_per_mtok: perMtok.optional(),
+    cache_write_1h_per_mtok: perMtok.optional(),
+    reasoning_per_mtok: perMtok.optional(),
+  })
+  .strict();
+export const PRICE_KEYS = Object.keys(priceSchema.shape).join(", ");
+export type PriceOverride = z.infer<typeof priceSchema>;

@@ -38,6 +38,7 @@ describe("the governance block's store settings", () => {
       url: "redis://127.0.0.1:6390/0",
       hashTag: "sy",
       commandTimeoutMs: 25,
+      onUnavailable: { rateLimits: "local", budgets: "deny" },
     });
   });
 
@@ -67,9 +68,11 @@ describe("the governance block's store settings", () => {
       ),
     );
     expect(problems).toEqual([
-      expect.stringMatching(/:3:3: field governance\.stores: unknown key 'stores'; allowed: store/),
       expect.stringMatching(
-        /:7:5: field governance\.store\.timeout: unknown key 'timeout'; allowed: kind, path, url, hash_tag, command_timeout_ms/,
+        /:3:3: field governance\.stores: unknown key 'stores'; allowed: store, auth, admin, orgs, groups, keys, limits, budgets, prices, estimates, usage_log/,
+      ),
+      expect.stringMatching(
+        /:7:5: field governance\.store\.timeout: unknown key 'timeout'; allowed: kind, path, url, hash_tag, command_timeout_ms, on_unavailable/,
       ),
     ]);
     expect(

@@ -5,17 +5,30 @@ import type { ParseContext } from "../issue-reporter.js";
 import { adminSection } from "./admin-settings.js";
 import { authSection } from "./auth-settings.js";
 import { groupsSection, keysSection, orgsSection } from "./declared-objects.js";
+import { estimatesSection } from "./estimates-section.js";
+import { globalBudgetsSection, globalLimitsSection } from "./global-limits-section.js";
 import type { GovernanceConfig } from "./governance-config.js";
 import { checkGovernanceReferences } from "./governance-references.js";
 import type { GovernanceSection, ReportSectionIssue } from "./governance-section.js";
+import { pricesSection } from "./prices-section.js";
 import { keysAt } from "./schema-keys.js";
 import { storeSection } from "./store-settings.js";
+import { usageLogSection } from "./usage-log-section.js";
 
 /** Every block `governance:` may hold, in the order they are checked. One line per block. */
-const SECTIONS: readonly GovernanceSection<
-  keyof GovernanceConfig,
-  GovernanceConfig[keyof GovernanceConfig]
->[] = [storeSection, authSection, adminSection, orgsSection, groupsSection, keysSection];
+const SECTIONS: readonly GovernanceSection<string, GovernanceConfig[keyof GovernanceConfig]>[] = [
+  storeSection,
+  authSection,
+  adminSection,
+  orgsSection,
+  groupsSection,
+  keysSection,
+  globalLimitsSection,
+  globalBudgetsSection,
+  pricesSection,
+  estimatesSection,
+  usageLogSection,
+];
 
 export const GOVERNANCE_KEYS = SECTIONS.map((section) => section.key).join(", ");
 
@@ -63,7 +76,7 @@ export function parseGovernance(
       }
       continue;
     }
-    settings[section.key] = section.finish(shape.data, context, report);
+    settings[section.field ?? section.key] = section.finish(shape.data, context, report);
   }
   if (context.issues.length > before) return undefined;
   const governance = settings as unknown as GovernanceConfig;

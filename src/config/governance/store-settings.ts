@@ -18,7 +18,20 @@ export type StoreSettings =
       hashTag: string;
       /** No governance command may wait longer than this; beyond, the configured degraded behaviour applies. */
       commandTimeoutMs: number;
+      /** What limits do while Redis cannot be reached. */
+      onUnavailable: UnavailableBehaviour;
     };
+
+/**
+ * While Redis is unreachable: rate and in-flight limits either fall back to each replica's share of them
+ * (`local`: limit / replicas seen in the last heartbeat), let everything through (`allow`) or refuse (`deny`);
+ * budgets either refuse (`deny`, the default: money fails closed) or let calls through and book their spend
+ * once Redis is back (`allow`).
+ */
+export interface UnavailableBehaviour {
+  rateLimits: "local" | "allow" | "deny";
+  budgets: "deny" | "allow";
+}
 
 /** The SQLite file's default name, beside the config file. */
 export const DEFAULT_STORE_FILE = "switchyard-governance.db";
@@ -33,6 +46,13 @@ const storeSchema = z
       .regex(/^[A-Za-z0-9_.-]{1,32}$/, "must be 1 to 32 letters, digits, '_', '.' or '-'")
       .optional(),
     command_timeout_ms: z.number().int().min(1).max(10_000).optional(),
+    on_unavailable: z
+      .object({
+        rate_limits: z.enum(["local", "allow", "deny"]).optional(),
+        budgets: z.enum(["deny", "allow"]).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -43,7 +63,7 @@ export const storeSection: GovernanceSection<"store", StoreSettings> = {
     const entry = (value ?? {}) as z.infer<typeof storeSchema>;
     const kind = entry.kind ?? "local";
     if (kind === "local") {
-      for (const key of ["url", "hash_tag", "command_timeout_ms"] as const) {
+      for (const key of ["url", "hash_tag", "command_timeout_ms", "on_unavailable"] as const) {
         if (entry[key] !== undefined) report([key], "only applies with 'kind: redis'", true);
       }
       const path = entry.path ?? DEFAULT_STORE_FILE;
@@ -69,6 +89,10 @@ export const storeSection: GovernanceSection<"store", StoreSettings> = {
       url: url.value,
       hashTag: entry.hash_tag ?? "sy",
       commandTimeoutMs: entry.command_timeout_ms ?? 25,
+      onUnavailable: {
+        rateLimits: entry.on_unavailable?.rate_limits ?? "local",
+        budgets: entry.on_unavailable?.budgets ?? "deny",
+      },
     };
   },
 };

@@ -78,7 +78,15 @@ function readFrame(frame: SseFrame): RelayedFrame {
   const type = typeof payload.type === "string" ? payload.type : frame.event;
   if (type === "message_stop") return { kind: "done" };
   if (type === "error") return { kind: "error", error: decodeStreamError(payload) };
-  return { kind: "chunk" };
+  return { kind: "chunk", outputChars: deltaChars(payload) };
+}
+
+/** The characters of output a `content_block_delta` carries (text, thinking, tool input): for metering. */
+function deltaChars(payload: JsonRecord): number {
+  if (payload.type !== "content_block_delta" || !isRecord(payload.delta)) return 0;
+  const { text, thinking, partial_json: partialJson } = payload.delta;
+  const piece = typeof text === "string" ? text : typeof thinking === "string" ? thinking : partialJson;
+  return typeof piece === "string" ? piece.length : 0;
 }
 
 function parse(data: string): unknown {

@@ -7,6 +7,8 @@ export interface RouteDescription {
   provider: string;
   /** Each target (`provider/model`) and its circuit-breaker state; the first is the one in `model`. */
   health: { target: string; circuit: string }[];
+  /** MLflow's per-endpoint `limit: {calls, renewal_period}` when the route has one. */
+  limit?: { calls: number; renewalPeriod: string } | null;
 }
 
 /** The public form of a route: never its provider config, so never a key. */

@@ -107,7 +107,9 @@ function readFrame(frame: SseFrame): RelayedFrame {
   const type = optionalString(payload.type) ?? frame.event ?? "";
   if (TERMINAL.has(type)) return { kind: "done" };
   if (type === "error" || type === "response.failed") return { kind: "error", error: failureOf(payload) };
-  return { kind: "chunk" };
+  // Output deltas (text, refusal, reasoning, tool-call arguments) are metered while the stream runs.
+  const outputChars = type.endsWith(".delta") && typeof payload.delta === "string" ? payload.delta.length : 0;
+  return { kind: "chunk", outputChars };
 }
 
 function failureOf(payload: JsonRecord): GatewayError {

@@ -77,7 +77,7 @@ class ChatStreamEncoder implements ChunkStreamEncoder {
       case "finish":
         return [...this.start(event.choice), this.choiceChunk(event.choice, {}, event.reason)];
       case "usage":
-        return this.usage(event.usage);
+        return this.usage(event.usage, event.cost);
       case "error":
         this.ended = true;
         return [];
@@ -99,10 +99,10 @@ class ChatStreamEncoder implements ChunkStreamEncoder {
     return [this.choiceChunk(choice, { role: "assistant", content: "" })];
   }
 
-  private usage(usage: Usage): string[] {
+  private usage(usage: Usage, cost: string | undefined): string[] {
     if (!this.options.includeUsage || this.usageSent) return [];
     this.usageSent = true;
-    return [this.chunk([], encodeOpenAIUsage(usage))];
+    return [this.chunk([], encodeOpenAIUsage(usage, cost))];
   }
 
   private choiceChunk(index: number, delta: Delta, reason?: FinishReason): string {

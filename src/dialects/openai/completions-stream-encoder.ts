@@ -38,7 +38,7 @@ class CompletionsStreamEncoder implements ChunkStreamEncoder {
       case "usage":
         if (!this.options.includeUsage || this.usageSent) return [];
         this.usageSent = true;
-        return [this.chunk([], encodeOpenAIUsage(event.usage))];
+        return [this.chunk([], encodeOpenAIUsage(event.usage, event.cost))];
       case "error":
         this.ended = true;
         return [];

@@ -3,7 +3,15 @@ import { openAIParamName } from "./body-validation.js";
 
 /** OpenAI's error envelope (ErrorResponse): all four keys are always present. */
 export interface OpenAIErrorBody {
-  error: { message: string; type: string; param: string | null; code: string | null };
+  error: {
+    message: string;
+    type: string;
+    param: string | null;
+    code: string | null;
+    /** The gateway's own limit or budget that refused the request (extra to OpenAI's four keys). */
+    limit?: { scope: string; id: string; name: string; kind: string; limit: number | string; per?: string };
+    reset_at?: string;
+  };
 }
 
 /**
@@ -30,7 +38,7 @@ export function encodeOpenAIError(error: GatewayError): OpenAIErrorBody {
   const type = status === 429 ? "requests" : status >= 500 ? "server_error" : "invalid_request_error";
   const code = status === 429 ? "rate_limit_exceeded" : (OPENAI_CODE[error.code] ?? error.code);
   const param = error.param === undefined ? null : openAIParamName(error.param.split("."));
-  return {
+  const body: OpenAIErrorBody = {
     error: {
       message: clientMessage(error),
       // What the upstream said wins: clients branch on codes like `context_length_exceeded`.
@@ -39,6 +47,24 @@ export function encodeOpenAIError(error: GatewayError): OpenAIErrorBody {
       code: upstream?.code ?? code,
     },
   };
+  const limit = error.limit;
+  if (limit !== undefined) {
+    // OpenAI's own 429s: `type` says which kind of limit (`requests` or `tokens`); a spent quota is
+    // `insufficient_quota`, which SDK users already treat as "do not retry soon".
+    if (error.code === "budget_exceeded") body.error.type = body.error.code = "insufficient_quota";
+    else if (limit.unit === "tokens") body.error.type = "tokens";
+    const { scope, id, name, kind } = limit;
+    body.error.limit = {
+      scope,
+      id,
+      name,
+      kind,
+      limit: limit.limit,
+      ...(limit.per === undefined ? {} : { per: limit.per }),
+    };
+    body.error.reset_at = limit.resetAt;
+  }
+  return body;
 }
 
 /**

@@ -40,5 +40,27 @@ export function readRelayedChunk(frame: SseFrame, provider?: string): RelayedChu
   if (frame.event === "error") {
     return { kind: "invalid", error: upstreamStreamError(payload, provider) };
   }
-  return { kind: "chunk" };
+  const choices = Array.isArray(payload.choices) ? payload.choices : [];
+  const usageOnly = isRecord(payload.usage) && choices.length === 0 ? payload : undefined;
+  return { kind: "chunk", outputChars: outputChars(choices), usageOnly };
+}
+
+/** The output a chunk's choices carry, in characters. */
+function outputChars(choices: unknown[]): number {
+  let chars = 0;
+  for (const choice of choices) {
+    if (!isRecord(choice)) continue;
+    const delta = isRecord(choice.delta) ? choice.delta : choice;
+    if (typeof delta.content === "string") chars += delta.content.length;
+    if (typeof delta.text === "string") chars += delta.text.length;
+    if (typeof delta.refusal === "string") chars += delta.refusal.length;
+    if (Array.isArray(delta.tool_calls)) {
+      for (const call of delta.tool_calls) {
+        const fn = isRecord(call) && isRecord(call.function) ? call.function : undefined;
+        if (typeof fn?.arguments === "string") chars += fn.arguments.length;
+        if (typeof fn?.name === "string") chars += fn.name.length;
+      }
+    }
+  }
+  return chars;
 }

@@ -5,6 +5,8 @@ export interface OpenAIUsage {
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
+  /** The gateway's cost of the call in USD (OpenRouter's field), when it is priced. */
+  cost?: number;
 }
 
 /**
@@ -12,12 +14,15 @@ export interface OpenAIUsage {
  * upstream did not report is written as 0 (never estimated). Accounting that must tell the two apart reads the
  * canonical usage, where unknown counts stay null.
  */
-export function encodeOpenAIUsage(usage: Usage): OpenAIUsage {
+export function encodeOpenAIUsage(usage: Usage, cost?: string): OpenAIUsage {
   const prompt = usage.inputTokens ?? 0;
   const completion = usage.outputTokens ?? 0;
-  return {
+  const encoded: OpenAIUsage = {
     prompt_tokens: prompt,
     completion_tokens: completion,
     total_tokens: usage.totalTokens ?? prompt + completion,
   };
+  // A decimal of at most 9 places: JSON writes the number back exactly as the decimal it came from.
+  if (cost !== undefined) encoded.cost = Number(cost);
+  return encoded;
 }

@@ -1,0 +1,386 @@
+import { randomBytes } from "node:crypto";
+import { GatewayError, type Operation } from "../canonical/index.js";
+import { type MlflowLimit, mlflowRate } from "../config/governance/limit-blocks.js";
+import type { Logger } from "../observability/logger.js";
+import { denialError, fallbackDenialError } from "./denial.js";
+import type { Account, GovernedCall, PricedTarget, Reservation } from "./governed-call.js";
+import { ScopeLimits } from "./limit-plan.js";
+import type { AdmitResult, LimitSpec } from "./limits/limit-spec.js";
+import { GovernanceUnavailable, type LimitStore } from "./limits/limit-store.js";
+import { costOf, estimateCost } from "./prices/cost.js";
+import type { PriceEntry } from "./prices/price-entry.js";
+import type { Principal } from "./principal.js";
+import { type QuotaEntry, quotaEntries } from "./quota-view.js";
+import type { RouteGovernance, TableGovernance } from "./route-governance.js";
+
+export interface GovernorOptions {
+  store: LimitStore;
+  logger?: Logger;
+  /** Reservations still running are renewed this often; leases live three times as long. */
+  renewEveryMs?: number;
+}
+
+/**
+ * The request path's side of limits and budgets, one per worker: admits a request before its first attempt
+ * (one all-or-nothing decision over every limit that applies: the key's, its group's and org's, the route's,
+ * the key's on the route, the gateway's), tops a stream up while it runs, and settles the real usage after
+ * the answer, off the response's path. Reservations of this process are renewed together on a timer, so a
+ * process that dies stops renewing and its leases expire.
+ */
+export class Governor {
+  private readonly store: LimitStore;
+  private readonly prefix = randomBytes(6).toString("base64url");
+  private counter = 0;
+  private readonly running = new Map<string, Reservation>();
+  private readonly principalScopes = new WeakMap<Principal, ScopeLimits[]>();
+  /** Route limits set at run time (MLflow's limits API), by route name; they replace the file's request rates. */
+  private overrides = new Map<
+    string,
+    { limits: MlflowLimit[]; scopes: WeakMap<RouteGovernance, ScopeLimits> }
+  >();
+  private readonly renewTimer: NodeJS.Timeout;
+  readonly leaseMs: number;
+
+  constructor(private readonly options: GovernorOptions) {
+    this.store = options.store;
+    const every = options.renewEveryMs ?? 2000;
+    this.leaseMs = every * 3;
+    this.renewTimer = setInterval(() => this.renewRunning(), every);
+    this.renewTimer.unref();
+  }
+
+  /**
+   * Admits a request on a route, or throws the 429 naming the limit that refused it (503 when the store
+   * cannot decide and the configured behaviour is to refuse). A request no limit applies to costs nothing here.
+   */
+  async admit(
+    table: TableGovernance,
+    route: RouteGovernance,
+    operation: Operation,
+    targets: readonly PricedTarget[],
+    call: GovernedCall,
+  ): Promise<void> {
+    const scopes = this.scopesOf(table, route, call.request.principal);
+    if (scopes.length === 0) return;
+    let price: PriceEntry | undefined = targets[0]?.price;
+    let withBudgets = scopes.some((scope) => scope.hasBudgets);
+    if (withBudgets && price === undefined) {
+      const policy = table.priceSettings.unpriced;
+      if (policy === "deny") {
+        throw new GatewayError(
+          "budget_exceeded",
+          `Route '${route.routeName}' serves a model without a price, and a budget applies to this request (governance.prices.unpriced: deny).`,
+        );
+      }
+      if (policy === "default_price") price = table.prices.defaultPrice();
+      else withBudgets = false;
+    }
+    const nowMs = Date.now();
+    const inputTokens = inputEstimate(table, call);
+    const outputTokens =
+      operation === "embeddings"
+        ? 0
+        : (call.request.maxOutputTokens() ?? table.estimates.defaultMaxOutputTokens);
+    const costNano =
+      withBudgets && price !== undefined ? estimateCost(price, inputTokens, outputTokens, nowMs) : 0;
+    const id = `${this.prefix}.${(++this.counter).toString(36)}`;
+    const request = {
+      id,
+      specs: specsOf(scopes, nowMs, withBudgets),
+      tokens: inputTokens + outputTokens,
+      costNano,
+      leaseMs: this.leaseMs,
+    };
+    if (request.specs.length === 0) return;
+    let result: AdmitResult;
+    try {
+      result = await this.store.admit(request);
+      // The store's clock left the budget windows computed here (clock skew, a boundary just passed): once more.
+      if (!result.ok && "stale" in result) {
+        request.specs = specsOf(scopes, result.nowMs, withBudgets);
+        result = await this.store.admit(request);
+      }
+    } catch (error) {
+      call.decision = "degraded";
+      throw unavailable(error, this.options.logger);
+    }
+    if (!result.ok) {
+      if ("stale" in result)
+        throw unavailable(new Error("budget windows do not match the store's clock"), this.options.logger);
+      call.decision = "denied";
+      const spec = request.specs[result.denied] as LimitSpec;
+      call.deniedBy = spec.label;
+      call.deniedKind = spec.kind;
+      throw denialError(spec, result.state, result.retryAfterMs, result.reason === "never", nowMs, request);
+    }
+    if (result.degraded !== undefined) {
+      call.decision = "degraded";
+      call.degradedMode = result.degraded;
+    } else call.decision = "admitted";
+    const reservation: Reservation = {
+      id,
+      specs: request.specs,
+      states: result.states,
+      tokens: request.tokens,
+      costNano,
+      inputTokens,
+      outputTokens,
+      price: withBudgets ? price : undefined,
+    };
+    call.reservation = reservation;
+    this.running.set(id, reservation);
+    if (reservation.price !== undefined && targets.some((target) => target.price !== price))
+      call.retarget = (target) => this.retarget(table, call, target);
+    if (
+      request.specs.some((spec) => (spec.kind === "rate" && spec.unit === "tokens") || spec.kind === "budget")
+    ) {
+      call.metering = {
+        policy: route.config.onBudgetExhaustedMidStream,
+        stepTokens: table.estimates.meterEveryTokens,
+        topUp: (extraTokens) => this.topUp(call, extraTokens),
+      };
+    }
+  }
+
+  /**
+   * A running stream has used more output than it reserved: reserve `extraTokens` more (and what they cost),
+   * all or nothing. Answers the limit that ran out, if one did.
+   */
+  async topUp(
+    call: GovernedCall,
+    extraTokens: number,
+  ): Promise<{ ok: true } | { ok: false; spec: LimitSpec }> {
+    const reservation = call.reservation;
+    if (reservation === undefined) return { ok: true };
+    const extraCostNano =
+      reservation.price === undefined ? 0 : estimateCost(reservation.price, 0, extraTokens, call.startedAtMs);
+    reservation.outputTokens += extraTokens;
+    try {
+      const result = await this.store.meter({ id: reservation.id, extraTokens, extraCostNano });
+      if (result.ok || "unknown" in result) {
+        reservation.tokens += extraTokens;
+        reservation.costNano += extraCostNano;
+        return { ok: true };
+      }
+      const { scope, id, name } = result.exhausted;
+      const spec = reservation.specs.find(
+        ({ label }) => label.scope === scope && label.id === id && label.name === name,
+      );
+      return spec === undefined ? { ok: true } : { ok: false, spec };
+    } catch {
+      // The store cannot be reached mid-stream: the stream goes on, and settle charges what it used.
+      return { ok: true };
+    }
+  }
+
+  /**
+   * Before an attempt on `target`: when it may cost more than the reservation's estimate (a pricier fallback),
+   * reserves the difference on the budgets, all or nothing, or throws the 429 so that it is not called.
+   */
+  async retarget(table: TableGovernance, call: GovernedCall, target: PricedTarget): Promise<void> {
+    const reservation = call.reservation;
+    if (reservation?.price === undefined) return;
+    let price = target.price;
+    if (price === undefined) {
+      const policy = table.priceSettings.unpriced;
+      if (policy === "deny") {
+        throw new GatewayError(
+          "budget_exceeded",
+          `The fallback target '${target.label}' has no price, and a budget applies to this request (governance.prices.unpriced: deny); it was not called.`,
+        );
+      }
+      if (policy !== "default_price") return;
+      price = table.prices.defaultPrice();
+    }
+    if (price === undefined || price === reservation.price) return;
+    const needed = estimateCost(price, reservation.inputTokens, reservation.outputTokens, call.startedAtMs);
+    const extraCostNano = needed - reservation.costNano;
+    if (extraCostNano > 0) {
+      let result: Awaited<ReturnType<LimitStore["meter"]>>;
+      try {
+        result = await this.store.meter({ id: reservation.id, extraTokens: 0, extraCostNano });
+      } catch (error) {
+        throw unavailable(error, this.options.logger);
+      }
+      if (!result.ok && "exhausted" in result) {
+        const { scope, id, name } = result.exhausted;
+        const spec = reservation.specs.find(
+          ({ label }) => label.scope === scope && label.id === id && label.name === name,
+        );
+        if (spec !== undefined) {
+          call.decision = "denied";
+          call.deniedBy = spec.label;
+          call.deniedKind = spec.kind;
+          throw fallbackDenialError(spec, target.label, extraCostNano);
+        }
+      }
+      if (result.ok) reservation.costNano += extraCostNano;
+    }
+    // Later top-ups of a stream price its output at the target that serves it.
+    reservation.price = price;
+  }
+
+  /**
+   * Books the request's real usage (every attempt's), off the response's path: the reservation's estimate is
+   * replaced by what was used, overage included. Returns the request's account.
+   */
+  settle(call: GovernedCall, failed: boolean): Account {
+    const account = call.finalAccount(() => accountOf(call, failed));
+    const reservation = call.reservation;
+    if (reservation === undefined || !this.running.delete(reservation.id)) return account;
+    const costNano = account.cost.priced && reservation.price !== undefined ? account.cost.nano : 0;
+    this.store.settle({ id: reservation.id, tokens: account.tokens, costNano }).catch((error: unknown) => {
+      // The store's sweeper finalizes the reservation at its estimate; the usage log keeps the real figures.
+      this.options.logger?.warn(
+        { err: error, reservation: reservation.id },
+        "a settle did not reach the limit store",
+      );
+    });
+    return account;
+  }
+
+  /**
+   * The live state of every limit and budget of a key's scopes (key, group, org) and of the gateway's, for
+   * `/v1/me`. Reads only: nothing is reserved. Rejects with `GovernanceUnavailable` when the store cannot say.
+   */
+  async quotaOf(table: TableGovernance, principal: Principal): Promise<QuotaEntry[]> {
+    const scopes = [...this.ownScopes(principal), table.global].filter((scope) => !scope.empty);
+    const nowMs = Date.now();
+    const specs = specsOf(scopes, nowMs, true);
+    if (specs.length === 0) return [];
+    const states = await this.store.quota(specs);
+    return quotaEntries(specs, states, nowMs);
+  }
+
+  /** Applies the run-time route limits (the whole map, as the owner publishes it). */
+  setRouteOverrides(overrides: Record<string, MlflowLimit[]>): void {
+    this.overrides = new Map(
+      Object.entries(overrides).map(([route, limits]) => [route, { limits, scopes: new WeakMap() }]),
+    );
+  }
+
+  /** The MLflow-form limits a route has now: set at run time, else from the file. */
+  mlflowLimitsOf(route: RouteGovernance): MlflowLimit[] {
+    const override = this.overrides.get(route.routeName);
+    if (override !== undefined) return override.limits;
+    return route.config.mlflowLimit === null ? [] : [route.config.mlflowLimit];
+  }
+
+  /** The route's own scope, with run-time limits in place of the file's request rates. */
+  private routeScope(route: RouteGovernance): ScopeLimits {
+    const override = this.overrides.get(route.routeName);
+    if (override === undefined) return route.own;
+    let scope = override.scopes.get(route);
+    if (scope === undefined) {
+      const config = route.config;
+      const rates = [
+        ...config.limits.rates.filter((rate) => rate.unit !== "requests"),
+        ...override.limits.map(mlflowRate),
+      ];
+      scope = new ScopeLimits(
+        "route",
+        route.routeName,
+        { rates, concurrency: config.limits.concurrency },
+        config.budgets,
+      );
+      override.scopes.set(route, scope);
+    }
+    return scope;
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.renewTimer);
+    await this.store.close();
+  }
+
+  private renewRunning(): void {
+    if (this.running.size === 0) return;
+    this.store.renew([...this.running.keys()]).catch(() => {
+      // A missed renewal is retried on the next tick; leases outlive two missed ticks.
+    });
+  }
+
+  /** A key's own scopes (key, group, org), built once per Principal object. */
+  private ownScopes(principal: Principal): ScopeLimits[] {
+    let own = this.principalScopes.get(principal);
+    if (own === undefined) {
+      own = principal.scopes.map(
+        (scope) => new ScopeLimits(scope.scope, scope.id, scope.limits, scope.budgets),
+      );
+      this.principalScopes.set(principal, own);
+    }
+    return own;
+  }
+
+  private scopesOf(
+    table: TableGovernance,
+    route: RouteGovernance,
+    principal: Principal | undefined,
+  ): ScopeLimits[] {
+    const scopes: ScopeLimits[] = [];
+    if (principal !== undefined) {
+      const perKey = route.forKey(principal);
+      if (perKey !== undefined) scopes.push(perKey);
+      for (const scope of this.ownScopes(principal)) if (!scope.empty) scopes.push(scope);
+    }
+    const own = this.routeScope(route);
+    if (!own.empty) scopes.push(own);
+    if (!table.global.empty) scopes.push(table.global);
+    return scopes;
+  }
+}
+
+function specsOf(scopes: readonly ScopeLimits[], nowMs: number, withBudgets: boolean): LimitSpec[] {
+  const specs: LimitSpec[] = [];
+  for (const scope of scopes) scope.collect(specs, nowMs, withBudgets);
+  return specs;
+}
+
+/** Input tokens reserved: the body's size (every byte-level BPE token covers a byte at least) or a quarter of it. */
+export function inputEstimate(table: TableGovernance, call: GovernedCall): number {
+  const bytes = call.request.bodyBytes();
+  return table.estimates.input === "body_bytes" ? bytes : Math.ceil(bytes / 4);
+}
+
+function unavailable(error: unknown, logger: Logger | undefined): GatewayError {
+  if (error instanceof GatewayError) return error;
+  logger?.warn({ err: error }, "the limit store could not decide; refusing the request");
+  const message = error instanceof GovernanceUnavailable ? error.message : "the limit store failed";
+  return new GatewayError(
+    "governance_unavailable",
+    `Limits cannot be checked right now (${message}); retry shortly.`,
+    {
+      retryAfterSeconds: 1,
+      cause: error,
+    },
+  );
+}
+
+/**
+ * The request's usage and cost: the provider's figures when it reported them; otherwise an estimate (the
+ * reserved input and the metered output of a stream, or the output cap of a whole answer), marked as such.
+ * A request that failed without any output cost nothing.
+ */
+export function accountRequest(call: GovernedCall, failed: boolean): Account {
+  return call.finalAccount(() => accountOf(call, failed));
+}
+
+function accountOf(call: GovernedCall, failed: boolean): Account {
+  const reported = call.usage;
+  const atMs = call.startedAtMs;
+  const price = call.target?.price ?? call.reservation?.price;
+  if (reported !== undefined && (reported.inputTokens !== null || reported.outputTokens !== null)) {
+    const tokens = (reported.inputTokens ?? 0) + (reported.outputTokens ?? 0);
+    return { usage: reported, source: "provider", cost: costOf(price, reported, atMs), tokens };
+  }
+  const metered = call.meteredOutputTokens;
+  if (failed && metered === 0) {
+    const usage = { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
+    return { usage, source: "none", cost: costOf(price, usage, atMs), tokens: 0 };
+  }
+  const input = call.reservation?.inputTokens ?? Math.ceil(call.request.bodyBytes() / 4);
+  const output =
+    call.request.streaming || metered > 0 ? metered : (call.reservation?.outputTokens ?? metered);
+  const usage = { inputTokens: input, outputTokens: output, totalTokens: input + output };
+  return { usage, source: "estimated", cost: costOf(price, usage, atMs), tokens: input + output };
+}

@@ -1,0 +1,64 @@
+import { request } from "undici";
+import type { Logger } from "../../../observability/logger.js";
+import type { UsageRecord } from "../usage-record.js";
+import { jsonLines, type UsageSinkWriter } from "./usage-sink.js";
+
+/**
+ * Batches POSTed to a collector as JSON lines (`application/x-ndjson`), one request per batch, one at a time.
+ * A failed batch is retried with backoff up to 3 times and then dropped (counted): a collector that is down
+ * never holds records in memory without bound, nor slows the gateway.
+ */
+export class HttpSink implements UsageSinkWriter {
+  private queue: Promise<void> = Promise.resolve();
+  private pending = 0;
+  dropped = 0;
+
+  constructor(
+    private readonly url: string,
+    private readonly headers: Record<string, string>,
+    private readonly timeoutMs: number,
+    private readonly logger?: Logger,
+    private readonly maxPendingBatches = 100,
+  ) {}
+
+  write(records: readonly UsageRecord[]): void {
+    if (this.pending >= this.maxPendingBatches) {
+      this.dropped += records.length;
+      return;
+    }
+    this.pending++;
+    const body = jsonLines(records);
+    this.queue = this.queue
+      .then(() => this.send(body, records.length))
+      .finally(() => {
+        this.pending--;
+      });
+  }
+
+  close(): Promise<void> {
+    return this.queue;
+  }
+
+  private async send(body: string, count: number): Promise<void> {
+    for (let attempt = 0; attempt < 4; attempt++) {
+      try {
+        const response = await request(this.url, {
+          method: "POST",
+          headers: { ...this.headers, "content-type": "application/x-ndjson" },
+          body,
+          headersTimeout: this.timeoutMs,
+          bodyTimeout: this.timeoutMs,
+        });
+        await response.body.dump();
+        if (response.statusCode < 300) return;
+        if (response.statusCode < 500 && response.statusCode !== 429) break;
+      } catch {
+        // Unreachable or too slow: retried below.
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** attempt).unref());
+    }
+    this.dropped += count;
+    // The URL may carry a token: it is not logged.
+    this.logger?.warn({ records: count }, "the usage log's HTTP sink did not take a batch; it was dropped");
+  }
+}

@@ -1,0 +1,98 @@
+import type { Writable } from "node:stream";
+import type { GovernanceConfig } from "../../config/governance/governance-config.js";
+import type { UsageSink } from "../../config/governance/usage-log-section.js";
+import type { OwnedService } from "../../coordination/coordinator.js";
+import type { Logger } from "../../observability/logger.js";
+import { RedisUsageAggregates } from "./redis-usage-aggregates.js";
+import { FileSink } from "./sinks/file-sink.js";
+import { HttpSink } from "./sinks/http-sink.js";
+import { StreamSink } from "./sinks/stream-sink.js";
+import type { UsageSinkWriter } from "./sinks/usage-sink.js";
+import { SqliteUsageAggregates, type UsageQuery, type UsageRow } from "./usage-aggregates.js";
+import { USAGE_SERVICE } from "./usage-log-client.js";
+import type { UsageRecord } from "./usage-record.js";
+
+export interface UsageServiceOptions {
+  config: GovernanceConfig;
+  logger?: Logger;
+  /** Where the `stdout` sink writes (process.stdout unless a test captures it). */
+  stdout?: Writable;
+  /** Aggregates kept elsewhere (Redis); by default in the SQLite file beside the config. */
+  aggregates?: UsageAggregates;
+}
+
+/** Per-day counters behind the usage API, in SQLite (embedded store) or Redis. */
+export interface UsageAggregates {
+  add(records: readonly UsageRecord[]): void;
+  flush(): void | Promise<void>;
+  query(query: UsageQuery): UsageRow[] | Promise<UsageRow[]>;
+  close(): void | Promise<void>;
+}
+
+/**
+ * The owner process's side of the usage log: every worker's records arrive here in batches and go to the
+ * configured sinks and to the per-day aggregates. One writer per gateway, so a file sink is never written by
+ * two processes at once.
+ */
+export class UsageService implements OwnedService {
+  readonly name = USAGE_SERVICE;
+  private sinks: UsageSinkWriter[];
+  private readonly aggregates: UsageAggregates | undefined;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly options: UsageServiceOptions) {
+    this.sinks = this.createSinks(options.config.usageLog.sinks);
+    const store = options.config.store;
+    this.aggregates =
+      options.aggregates ??
+      (store.kind === "local" ? new SqliteUsageAggregates(store.path) : new RedisUsageAggregates(store));
+    this.timer = setInterval(() => void this.flushAggregates(), 1000);
+    this.timer.unref();
+  }
+
+  async handle(payload: unknown): Promise<unknown> {
+    const message = payload as { op: "records"; records: UsageRecord[] } | { op: "query"; query: UsageQuery };
+    if (message.op === "records") {
+      for (const sink of this.sinks) sink.write(message.records);
+      this.aggregates?.add(message.records);
+      return null;
+    }
+    return (await this.aggregates?.query(message.query)) ?? [];
+  }
+
+  applyConfig(config: unknown): void {
+    const next = (config as { governance: GovernanceConfig }).governance.usageLog.sinks;
+    if (JSON.stringify(next) === JSON.stringify(this.options.config.usageLog.sinks)) return;
+    const previous = this.sinks;
+    this.sinks = this.createSinks(next);
+    this.options.config = {
+      ...this.options.config,
+      usageLog: { ...this.options.config.usageLog, sinks: next },
+    };
+    for (const sink of previous) void sink.close();
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await this.flushAggregates();
+    await this.aggregates?.close();
+    for (const sink of this.sinks) await sink.close();
+  }
+
+  private async flushAggregates(): Promise<void> {
+    try {
+      await this.aggregates?.flush();
+    } catch (error) {
+      this.options.logger?.error({ err: error }, "could not write the usage aggregates");
+    }
+  }
+
+  private createSinks(sinks: readonly UsageSink[]): UsageSinkWriter[] {
+    const { logger } = this.options;
+    return sinks.map((sink) => {
+      if (sink.kind === "stdout") return new StreamSink(this.options.stdout ?? process.stdout);
+      if (sink.kind === "file") return new FileSink(sink.path, sink.maxBytes, sink.maxFiles, logger);
+      return new HttpSink(sink.url, sink.headers, sink.timeoutMs, logger);
+    });
+  }
+}

@@ -1,0 +1,45 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+/** One route of the suite: its upstream model name is the route's name (the counting upstream keys on it). */
+function route(name: string, upstream: string, extra: string[]): string[] {
+  return [
+    `  - name: ${name}`,
+    "    type: llm/v1/chat",
+    "    model:",
+    "      provider: openai",
+    `      name: ${name}`,
+    `      config: {openai_api_key: sk-exactness, openai_api_base: '${upstream}/v1'}`,
+    // $1000 per million tokens both ways: 20 tokens cost $0.02, estimates are easy to check.
+    "    price: {input_per_mtok: 1000, output_per_mtok: 1000}",
+    ...extra.map((line) => `    ${line}`),
+  ];
+}
+
+/**
+ * The suite's config: one route per test, so the gateways start once. `store` is the governance store block
+ * (Redis shared by the processes, or the embedded one).
+ */
+export function writeFleetConfig(upstream: string, store: string[]): string {
+  const directory = mkdtempSync(join(tmpdir(), "switchyard-exactness-"));
+  const yaml = [
+    "routes:",
+    // 300 a day, all usable at once: the emission interval (288 s) is far longer than the test.
+    ...route("burst", upstream, ["limits: {rpd: {limit: 300, burst: 300}}"]),
+    ...route("inflight", upstream, ["limits: {concurrency: 5}"]),
+    ...route("budget", upstream, ["budgets: [{amount_usd: 1, period: day}]"]),
+    ...route("crash", upstream, ["limits: {concurrency: 100}", "budgets: [{amount_usd: 100, period: day}]"]),
+    ...route("open", upstream, ["limits: {rpm: 100000}"]),
+    "governance:",
+    "  store:",
+    ...store.map((line) => `    ${line}`),
+    // Strict estimates: the body's bytes bound its tokens, and every request caps its output.
+    "  estimates: {input: body_bytes, meter_every_ms: 200}",
+    "  usage_log: {sinks: []}",
+    "",
+  ].join("\n");
+  const path = join(directory, "switchyard.yaml");
+  writeFileSync(path, yaml);
+  return path;
+}

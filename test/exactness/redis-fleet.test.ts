@@ -1,0 +1,169 @@
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type GatewayProcess, startGatewayProcess } from "../e2e/gateway-process.js";
+import { requireDebianTool } from "../support/debian-tool.js";
+import { type RedisServer, startRedisServer } from "../support/redis-server.js";
+import { type CountingUpstream, startCountingUpstream } from "./counting-upstream.js";
+import { writeFleetConfig } from "./fleet-config.js";
+import { chat, closeAgent, count, fire, processTree } from "./load.js";
+
+const hasRedis = requireDebianTool("redis-server", "redis-server");
+
+/** Redis TIME in microseconds: the only clock the limits use. */
+async function redisTimeUs(redis: Redis): Promise<number> {
+  const [seconds, micros] = (await redis.time()) as [string | number, string | number];
+  return Number(seconds) * 1e6 + Number(micros);
+}
+
+/**
+ * The exactness suite ("Tests that prove exactness" in the design brief): three gateway processes sharing one
+ * real Redis make exactly the decisions one process would make. Each test has its own route, so the processes
+ * start once; the kill test runs last.
+ */
+describe.runIf(hasRedis)("limits across three gateway processes sharing Redis", () => {
+  let redis: RedisServer;
+  let inspect: Redis;
+  let upstream: CountingUpstream;
+  const processes: GatewayProcess[] = [];
+  let urls: string[] = [];
+
+  beforeAll(async () => {
+    redis = await startRedisServer({ appendOnly: true });
+    inspect = new Redis(redis.url);
+    inspect.on("error", () => {});
+    upstream = await startCountingUpstream();
+    // A generous command time: a test machine under load must not trip the breaker (the outage test stops
+    // Redis, which fails commands at once rather than by timeout).
+    const config = writeFleetConfig(upstream.url, [
+      "kind: redis",
+      `url: ${redis.url}`,
+      "command_timeout_ms: 3000",
+    ]);
+    // One after the other: three starting at once on a 2-core machine can take long.
+    for (let index = 0; index < 3; index++)
+      processes.push(await startGatewayProcess(["--config-path", config, "--workers", "1", "--no-watch"]));
+    urls = processes.map((process) => process.url);
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all(processes.map((process) => process.stop("SIGKILL")));
+    await closeAgent();
+    inspect?.disconnect();
+    await upstream?.close();
+    await redis?.close();
+  });
+
+  it("admits exactly the burst plus what the rate refilled (from Redis TIME), however the requests are spread", async () => {
+    const startUs = await redisTimeUs(inspect);
+    const statuses = await fire(urls, "burst", 900, 60);
+    const endUs = await redisTimeUs(inspect);
+    const intervalUs = (86_400 * 1e6) / 300;
+    const expected = 300 + Math.floor((endUs - startUs) / intervalUs);
+    expect(count(statuses, 200)).toBe(expected);
+    expect(count(statuses, 429)).toBe(900 - expected);
+  });
+
+  it("never has more requests in flight than the concurrency limit, and leaves no lease behind", async () => {
+    upstream.configure("inflight", { delayMs: 15, promptTokens: 1, completionTokens: 1 });
+    upstream.reset();
+    const statuses = await fire(urls, "inflight", 240, 30);
+    expect(count(statuses, 200)).toBeGreaterThan(0);
+    expect(count(statuses, 200) + count(statuses, 429)).toBe(240);
+    expect(upstream.maxInFlight).toBeLessThanOrEqual(5);
+    // Settles run after the responses: the last leases go a moment later.
+    expect(await eventually(() => inspect.zcard("{sy}:cc:route:inflight"), 0)).toBe(0);
+  });
+
+  it("never spends more than a budget: spend equals the sum of what was settled, nothing held at rest", async () => {
+    upstream.configure("budget", { delayMs: 5, promptTokens: 10, completionTokens: 10 });
+    const statuses = await fire(urls, "budget", 150, 30);
+    const admitted = count(statuses, 200);
+    // 20 tokens at $1000 per million: $0.02 each.
+    const spentNano = admitted * 20_000_000;
+    expect(admitted).toBeGreaterThan(0);
+    expect(spentNano).toBeLessThanOrEqual(1_000_000_000);
+    expect(count(statuses, 429)).toBe(150 - admitted);
+    // Settles are off the response path: wait until none is pending.
+    const fields = await waitForSettled(inspect, "{sy}:bud:route:budget:day");
+    expect(fields.used).toBe(spentNano);
+    expect(fields.held).toBe(0);
+  });
+
+  it("keeps deciding while Redis is down (rate limits by local share, budgets refused), and books spooled settles after", async () => {
+    upstream.configure("budget", { delayMs: 200, promptTokens: 10, completionTokens: 10 });
+    const before = await waitForSettled(inspect, "{sy}:bud:route:budget:day");
+    // A call admitted before the outage and answered during it: its settle is spooled.
+    const pending = chat(urls[0] as string, "budget");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await redis.stop();
+    const during = await Promise.all([
+      ...urls.map((url) => chat(url, "open", 3000)),
+      ...urls.map((url) => chat(url, "budget", 3000)),
+    ]);
+    // Every request was answered (none hung): the open route by each process's share, budgets fail closed.
+    expect(during.slice(0, 3)).toEqual([200, 200, 200]);
+    expect(during.slice(3)).toEqual([503, 503, 503]);
+    const status = await pending;
+    await redis.start();
+    const after = await waitForSettled(
+      inspect,
+      "{sy}:bud:route:budget:day",
+      before.used + (status === 200 ? 20_000_000 : 0),
+    );
+    expect(after.used).toBe(before.used + (status === 200 ? 20_000_000 : 0));
+  });
+
+  it("expires the leases and reservations of a process killed mid-request, at their estimates", async () => {
+    upstream.configure("crash", { delayMs: 60_000, promptTokens: 10, completionTokens: 10 });
+    upstream.reset();
+    const victim = processes[2] as GatewayProcess;
+    const inFlight = Array.from({ length: 20 }, () => chat(victim.url, "crash", 30_000));
+    for (let wait = 0; wait < 200 && upstream.requests < 20; wait++)
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    expect(upstream.requests).toBe(20);
+    expect(await inspect.zcard("{sy}:cc:route:crash")).toBe(20);
+    const streamBefore = await inspect.xlen("{sy}:expired").catch(() => 0);
+    for (const pid of processTree(victim.child.pid as number).reverse()) process.kill(pid, "SIGKILL");
+    await Promise.all(inFlight);
+    // Leases live 3 x meter_every_ms (600 ms); each admission then sweeps up to 4 dead reservations.
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    upstream.configure("crash", { delayMs: 0, promptTokens: 10, completionTokens: 10 });
+    for (let call = 0; call < 8; call++) expect(await chat(urls[call % 2] as string, "crash")).toBe(200);
+    expect(await eventually(() => inspect.zcard("{sy}:cc:route:crash"), 0)).toBe(0);
+    expect((await inspect.xlen("{sy}:expired")) - streamBefore).toBe(20);
+    const fields = await waitForSettled(inspect, "{sy}:bud:route:crash:day");
+    expect(fields.held).toBe(0);
+    // 8 settled calls at $0.02, and 20 finalized at their estimates (more than $0.02 each).
+    expect(fields.used).toBeGreaterThan(28 * 20_000_000);
+  });
+});
+
+/** Polls `read` until it returns `expected` (settles run just after responses), for at most 2 s. */
+async function eventually(read: () => Promise<number>, expected: number): Promise<number> {
+  let value = await read();
+  for (let wait = 0; wait < 100 && value !== expected; wait++) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    value = await read();
+  }
+  return value;
+}
+
+/** The current window's counters of a budget hash, once nothing is held any more (or `used` reaches `target`). */
+async function waitForSettled(
+  redis: Redis,
+  key: string,
+  target?: number,
+): Promise<{ used: number; held: number }> {
+  let fields = { used: 0, held: 0 };
+  for (let wait = 0; wait < 200; wait++) {
+    const hash = await redis.hgetall(key).catch(() => ({}) as Record<string, string>);
+    const day = Object.keys(hash)
+      .filter((field) => field.endsWith(":used"))
+      .map((field) => Number(field.split(":")[0]))
+      .sort((a, b) => b - a)[0];
+    fields = { used: Number(hash[`${day}:used`] ?? 0), held: Number(hash[`${day}:held`] ?? 0) };
+    if (fields.held === 0 && (target === undefined || fields.used >= target)) return fields;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return fields;
+}

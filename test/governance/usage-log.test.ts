@@ -1,0 +1,283 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { RedisUsageAggregates } from "../../src/governance/usage/redis-usage-aggregates.js";
+import { FileSink } from "../../src/governance/usage/sinks/file-sink.js";
+import {
+  SqliteUsageAggregates,
+  type UsageQuery,
+  type UsageRow,
+} from "../../src/governance/usage/usage-aggregates.js";
+import type { UsageRecord } from "../../src/governance/usage/usage-record.js";
+import { type GatewayUnderTest, startGateway } from "../api/gateway-under-test.js";
+import { type MockUpstream, startOpenAIMock } from "../mock-upstream/index.js";
+import { requireDebianTool } from "../support/debian-tool.js";
+import { type RedisServer, startRedisServer } from "../support/redis-server.js";
+
+let upstream: MockUpstream;
+const scratch: string[] = [];
+beforeAll(async () => {
+  upstream = await startOpenAIMock();
+});
+afterAll(async () => {
+  await upstream.close();
+});
+const gateways: GatewayUnderTest[] = [];
+afterEach(async () => {
+  upstream.reset();
+  for (const gateway of gateways.splice(0)) await gateway.close();
+  for (const directory of scratch.splice(0)) rmSync(directory, { recursive: true, force: true });
+});
+
+function scratchDir(): string {
+  const directory = mkdtempSync(join(tmpdir(), "switchyard-usage-"));
+  scratch.push(directory);
+  return directory;
+}
+
+async function gatewayWith(...governance: string[]): Promise<GatewayUnderTest> {
+  const yaml = [
+    "routes:",
+    "  - name: chat",
+    "    type: llm/v1/chat",
+    "    model:",
+    "      provider: openai",
+    "      name: gpt-4o-mini",
+    `      config: {openai_api_key: sk-test, openai_api_base: '${upstream.url}/v1'}`,
+    "  - name: free",
+    "    type: llm/v1/chat",
+    "    model: {provider: mock, name: mock-echo}",
+    ...(governance.length === 0 ? [] : ["governance:", ...governance]),
+    "",
+  ].join("\n");
+  const gateway = await startGateway(yaml);
+  gateways.push(gateway);
+  return gateway;
+}
+
+const messages = [{ role: "user", content: "Hello there" }];
+
+describe("the usage log", () => {
+  it("writes one record per request, with usage, cost from the vendored table and its version, to stdout by default", async () => {
+    const gateway = await gatewayWith();
+    await gateway.post("/v1/chat/completions", { model: "chat", messages });
+    await gateway.post("/v1/chat/completions", { model: "chat", messages, stream: true });
+    await gateway.post("/gateway/free/invocations", { messages });
+    const records = await gateway.usageRecords();
+    expect(records).toHaveLength(3);
+    const [whole, streamed, unpriced] = records;
+    expect(whole).toMatchObject({
+      api: "openai",
+      route: "chat",
+      provider: "openai",
+      model: "gpt-4o-mini",
+      input_tokens: 2,
+      output_tokens: 3,
+      usage_source: "provider",
+      // $0.15 and $0.60 per million tokens.
+      cost_nano_usd: 2 * 150 + 3 * 600,
+      cost_usd: "0.0000021",
+      priced: true,
+      price_id: "genai-prices:openai/gpt-4o-mini",
+      price_version: expect.stringMatching(/^genai-prices-/),
+      status: 200,
+      stream: false,
+      key_id: null,
+    });
+    // The client did not ask for the stream's usage: the gateway did, so the stream is billed exactly.
+    expect(streamed).toMatchObject({
+      stream: true,
+      usage_source: "provider",
+      input_tokens: 2,
+      output_tokens: 3,
+      priced: true,
+    });
+    expect(unpriced).toMatchObject({
+      api: "mlflow",
+      route: "free",
+      priced: false,
+      cost_nano_usd: null,
+      cost_usd: null,
+      unpriced_reason: "no_price_entry",
+    });
+    expect(unpriced?.input_tokens).toBeGreaterThan(0);
+  });
+
+  it("sends batches to an HTTP collector as JSON lines", async () => {
+    const received: string[] = [];
+    const collector = createServer((request, response) => {
+      let body = "";
+      request.on("data", (chunk) => {
+        body += chunk;
+      });
+      request.on("end", () => {
+        received.push(`${request.headers["content-type"]} ${request.headers.authorization}\n${body}`);
+        response.end("ok");
+      });
+    });
+    await new Promise<void>((resolve) => collector.listen(0, "127.0.0.1", resolve));
+    const port = (collector.address() as { port: number }).port;
+    try {
+      const gateway = await gatewayWith(
+        "  usage_log:",
+        `    sinks: [{kind: http, url: 'http://127.0.0.1:${port}/usage', headers: {Authorization: Bearer collector-token}}]`,
+        "    flush_ms: 20",
+      );
+      await gateway.post("/v1/chat/completions", { model: "chat", messages });
+      for (let wait = 0; wait < 100 && received.length === 0; wait++)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      const [head, ...lines] = (received[0] ?? "").split("\n").filter((line) => line !== "");
+      expect(head).toBe("application/x-ndjson Bearer collector-token");
+      expect(lines.map((line) => JSON.parse(line).route)).toEqual(["chat"]);
+    } finally {
+      collector.close();
+    }
+  });
+});
+
+function record(
+  day: string,
+  key: string | null,
+  route: string,
+  model: string,
+  cost: number | null,
+): UsageRecord {
+  return {
+    ts_start: `${day}T10:00:00.000Z`,
+    route,
+    key_id: key,
+    model,
+    input_tokens: 10,
+    output_tokens: 5,
+    cost_nano_usd: cost,
+    priced: cost !== null,
+  };
+}
+
+interface Aggregates {
+  add(records: UsageRecord[]): void;
+  flush(): void | Promise<void>;
+  query(query: UsageQuery): UsageRow[] | Promise<UsageRow[]>;
+  close(): void | Promise<void>;
+}
+
+const hasRedis = requireDebianTool("redis-server", "redis-server");
+let redis: RedisServer | undefined;
+afterAll(async () => {
+  await redis?.close();
+});
+
+/** The embedded store's SQLite aggregates, and Redis's written by two replicas (records split between them). */
+const BACKENDS: [string, () => Promise<{ writers: Aggregates[]; reader: Aggregates }>][] = [
+  [
+    "SQLite",
+    async () => {
+      const sqlite = new SqliteUsageAggregates(join(scratchDir(), "governance.db"));
+      return { writers: [sqlite], reader: sqlite };
+    },
+  ],
+  ...(hasRedis
+    ? [
+        [
+          "Redis, two replicas",
+          async () => {
+            redis ??= await startRedisServer();
+            const settings = { url: redis.url, hashTag: `t${Date.now()}`, commandTimeoutMs: 3000 };
+            const writers = [new RedisUsageAggregates(settings), new RedisUsageAggregates(settings)];
+            for (const writer of writers) expect(await writer.ready()).toBe(true);
+            return { writers, reader: writers[0] as Aggregates };
+          },
+        ] as [string, () => Promise<{ writers: Aggregates[]; reader: Aggregates }>],
+      ]
+    : []),
+];
+
+describe.each(BACKENDS)("usage aggregates (%s)", (_name, open) => {
+  it("sum requests, tokens and cost per day, key, route and model, and count unpriced requests apart", async () => {
+    const { writers, reader: aggregates } = await open();
+    const spread = (records: UsageRecord[]) => {
+      for (const [index, one] of records.entries()) writers[index % writers.length]?.add([one]);
+    };
+    spread([
+      record("2026-05-01", "k1", "chat", "gpt", 1000),
+      record("2026-05-01", "k1", "chat", "gpt", 2000),
+      record("2026-05-02", "k2", "chat", "gpt", 500),
+      record("2026-05-02", null, "embed", "ada", null),
+    ]);
+    // Every replica writes what it counted (once a second in the service).
+    for (const writer of writers) await writer.flush();
+    expect(await aggregates.query({ from: "2026-05-01", to: "2026-05-31", groupBy: ["key"] })).toEqual([
+      {
+        key: null,
+        requests: 1,
+        input_tokens: 10,
+        output_tokens: 5,
+        cost_nano_usd: 0,
+        cost_usd: "0",
+        unpriced_requests: 1,
+      },
+      {
+        key: "k1",
+        requests: 2,
+        input_tokens: 20,
+        output_tokens: 10,
+        cost_nano_usd: 3000,
+        cost_usd: "0.000003",
+        unpriced_requests: 0,
+      },
+      {
+        key: "k2",
+        requests: 1,
+        input_tokens: 10,
+        output_tokens: 5,
+        cost_nano_usd: 500,
+        cost_usd: "0.0000005",
+        unpriced_requests: 0,
+      },
+    ]);
+    aggregates.add([record("2026-05-02", "k2", "chat", "gpt", 500)]);
+    expect(
+      await aggregates.query({
+        from: "2026-05-02",
+        to: "2026-05-02",
+        groupBy: ["route", "model"],
+        key: "k2",
+      }),
+    ).toEqual([
+      {
+        route: "chat",
+        model: "gpt",
+        requests: 2,
+        input_tokens: 20,
+        output_tokens: 10,
+        cost_nano_usd: 1000,
+        cost_usd: "0.000001",
+        unpriced_requests: 0,
+      },
+    ]);
+    for (const writer of writers) await writer.close();
+  });
+});
+
+describe("the file sink", () => {
+  it("appends JSON lines and rotates by size, keeping the configured number of files", async () => {
+    const directory = scratchDir();
+    const path = join(directory, "logs", "usage.jsonl");
+    const sink = new FileSink(path, 300, 3);
+    for (let batch = 0; batch < 6; batch++)
+      sink.write([record("2026-05-01", `k${batch}`, "chat", "gpt", batch)]);
+    await sink.close();
+    expect(readdirSync(join(directory, "logs")).sort()).toEqual([
+      "usage.jsonl",
+      "usage.jsonl.1",
+      "usage.jsonl.2",
+    ]);
+    const newest = readFileSync(path, "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line).key_id);
+    expect(newest.at(-1)).toBe("k5");
+  });
+});
