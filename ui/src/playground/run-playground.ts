@@ -129,7 +129,8 @@ function readChunk(data: string, result: PlaygroundResult): void {
 
 function readUsage(usage: NonNullable<PlaygroundResult["usage"]>, result: PlaygroundResult): void {
   result.usage = usage;
-  if (typeof usage.cost === "number") result.costUsd = String(usage.cost);
+  // Fixed decimals: a small cost as a JS number would print as 1e-7.
+  if (typeof usage.cost === "number") result.costUsd = usage.cost.toFixed(9).replace(/\.?0+$/, "");
 }
 
 function readWhole(text: string, ok: boolean, result: PlaygroundResult): void {
