@@ -122,6 +122,8 @@ describe.skipIf(chromiumPath === undefined)("the web console with gateway keys, 
     await page.locator("#routes tbody tr").first().waitFor();
     await page.getByRole("link", { name: "Traffic" }).click();
     await page.locator("[data-chart] canvas").nth(3).waitFor();
+    await page.getByRole("link", { name: "Usage and budgets" }).click();
+    await page.locator("#usage").waitFor();
     await page.getByRole("link", { name: "Keys" }).click();
     await page.locator("#keys").waitFor();
     await page.getByRole("link", { name: "Audit log" }).click();

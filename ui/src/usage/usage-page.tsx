@@ -3,6 +3,8 @@ import { adminProblem } from "../admin/admin-availability.js";
 import { admin } from "../admin/admin-client.js";
 import { AdminGate } from "../admin/admin-gate.js";
 import type { GroupView, KeyView, OrgView } from "../admin/admin-wire.js";
+import { budgetLines, type QuotaEntry } from "./budget-consumption.js";
+import { readQuotas } from "./budget-quota.js";
 import { BudgetsSection } from "./budgets-section.js";
 import { DailyChart } from "./daily-chart.js";
 import { readUsage } from "./usage-client.js";
@@ -37,6 +39,7 @@ function UsageContent() {
   const [dimension, setDimension] = useState<UsageDimension>("key");
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [quotas, setQuotas] = useState<Map<string, QuotaEntry[]>>(new Map());
 
   useEffect(() => {
     let current = true;
@@ -60,6 +63,17 @@ function UsageContent() {
       current = false;
     };
   }, [range]);
+
+  useEffect(() => {
+    if (loaded === null) return;
+    // One member key per budget: its quota holds the budget of its key, group and org alike.
+    const active = new Set(loaded.keys.filter((key) => key.status === "active").map((key) => key.id));
+    const members = budgetLines(loaded.keys, loaded.groups, loaded.orgs).map(
+      (line) => line.keys.find((key) => active.has(key)) ?? line.keys[0],
+    );
+    const wanted = [...new Set(members.filter((key): key is string => key !== undefined))];
+    if (wanted.length > 0) void readQuotas(wanted).then(setQuotas);
+  }, [loaded]);
 
   if (error !== null)
     return (
@@ -176,7 +190,7 @@ function UsageContent() {
           ))}
         </tbody>
       </table>
-      <BudgetsSection keys={loaded.keys} groups={loaded.groups} orgs={loaded.orgs} />
+      <BudgetsSection keys={loaded.keys} groups={loaded.groups} orgs={loaded.orgs} quotas={quotas} />
     </>
   );
 }
