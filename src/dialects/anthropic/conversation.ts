@@ -5,7 +5,7 @@ import {
   type Reasoning,
   textOfContent,
 } from "../../canonical/index.js";
-import { isRecord, type JsonRecord } from "../narrow.js";
+import type { JsonRecord } from "../narrow.js";
 import { parseToolArguments } from "../tool-arguments.js";
 import { ANTHROPIC_REASONING_ORIGIN } from "./chat-response.js";
 import { encodeImagePart } from "./image-block.js";
