@@ -19,6 +19,8 @@ import type { GatewayMetrics } from "../observability/metrics.js";
 export type Surface =
   | "inference"
   | "health"
+  /** The web console's static files: public, they hold no data. */
+  | "page"
   | "metrics"
   | "docs"
   | "openapi"
@@ -52,6 +54,9 @@ export function useAccessControl(app: FastifyInstance, access: () => AccessContr
   app.decorateRequest("adminActor", null);
   const hooks: Record<Surface, onRequestHookHandler | undefined> = {
     health: undefined,
+    // The console's static files: public, so a browser can load the page that then asks for the admin key;
+    // they hold no data (the console's data is behind `metrics`).
+    page: undefined,
     inference: (request, reply, done) =>
       settle(request, reply, done, "inference", access().admitInference(request.headers)),
     self: (request, reply, done) =>

@@ -11,6 +11,7 @@ import { adminErrorFormat } from "./admin-error-format.js";
 import { registerAdminHierarchy } from "./admin-hierarchy-api.js";
 import { registerAdminKeys } from "./admin-keys-api.js";
 import { ADMIN_SECURITY, ADMIN_TAG, auditPageSchema } from "./admin-openapi-schemas.js";
+import { registerAdminQuota } from "./admin-quota-api.js";
 import { registerAdminUsage } from "./admin-usage-api.js";
 import { allErrorsBut, errorResponses } from "./openapi/operation-docs.js";
 
@@ -90,6 +91,7 @@ export async function registerAdminApi(
       registerAdminKeys(scope, context);
       registerAdminHierarchy(scope, context);
       registerAdminUsage(scope, context, coordinator);
+      registerAdminQuota(scope, context, governance, holder);
       scope.get(
         "/audit",
         {

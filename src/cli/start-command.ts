@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { formatConfigIssue } from "../config/config-issue.js";
-import { DEFAULT_CONSOLE_SETTINGS, isConsoleEnabled } from "../config/console-settings.js";
+import { consoleProtection, DEFAULT_CONSOLE_SETTINGS, isConsoleEnabled } from "../config/console-settings.js";
 import type { GatewayConfig } from "../config/gateway-config.js";
 import { parseConfig } from "../config/parse-config.js";
 import { createLogger, type Logger } from "../observability/logger.js";
@@ -67,7 +67,7 @@ export async function startCommand(options: StartOptions): Promise<number | unde
       }
       logAccessControl(logger, config, base);
       const consoleSettings = config.console ?? DEFAULT_CONSOLE_SETTINGS;
-      if (isConsoleEnabled(consoleSettings, options.host))
+      if (isConsoleEnabled(consoleSettings, options.host, consoleProtection(config.governance)))
         logger.info(`web console at ${base}${consoleSettings.path}`);
       // The last start-up line (tests wait for it).
       logger.info(`API docs at ${base}/docs`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isConsoleEnabled, isLoopbackHost } from "./console-settings.js";
+import { consoleProtection, isConsoleEnabled, isLoopbackHost } from "./console-settings.js";
 import { parseConfig } from "./parse-config.js";
 
 function parse(block: string) {
@@ -19,6 +19,33 @@ describe("the console block", () => {
     expect(isConsoleEnabled({ enabled: true, path: "/ui" }, "0.0.0.0")).toBe(true);
     expect(isConsoleEnabled({ enabled: false, path: "/ui" }, "127.0.0.1")).toBe(false);
     expect(isLoopbackHost("[::1]")).toBe(true);
+  });
+
+  it("is on by default on any address when an admin key protects it: its data behind a key, master keys to sign in", () => {
+    const governance = (metrics: "open" | "key" | "off", admin: "key" | "off", masterKeys: number) => ({
+      auth: { surfaces: { metrics, admin } },
+      admin: { masterKeys: Array.from({ length: masterKeys }, (_, index) => ({ name: `m${index}` })) },
+    });
+    const protectedBy = consoleProtection(governance("key", "key", 1));
+    expect(isConsoleEnabled(undefined, "0.0.0.0", protectedBy)).toBe(true);
+    expect(isConsoleEnabled({ enabled: false, path: "/ui" }, "0.0.0.0", protectedBy)).toBe(false);
+    expect(isConsoleEnabled(undefined, "0.0.0.0", consoleProtection(governance("open", "key", 1)))).toBe(
+      false,
+    );
+    expect(isConsoleEnabled(undefined, "0.0.0.0", consoleProtection(governance("key", "off", 1)))).toBe(
+      false,
+    );
+    expect(isConsoleEnabled(undefined, "0.0.0.0", consoleProtection(governance("key", "key", 0)))).toBe(
+      false,
+    );
+    const parsed = parseConfig(
+      "routes: []\ngovernance:\n  auth: { required: true, pepper: $P }\n  admin: { master_keys: [$M] }\n",
+      "/srv/switchyard.yaml",
+      { P: "pepper-0123456789-abcdefghij", M: "sy-master-0123456789-abcdefghij" },
+    );
+    expect(parsed.ok).toBe(true);
+    if (parsed.ok)
+      expect(isConsoleEnabled(undefined, "10.1.2.3", consoleProtection(parsed.config.governance))).toBe(true);
   });
 
   it("takes a path of its own", () => {

@@ -145,6 +145,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       files: options.console.files,
       routes: options.routes,
       coordinator: options.coordinator,
+      access: () => {
+        const { surfaces } = options.governance.access;
+        return { dataNeedsKey: surfaces.metrics === "key", adminApi: surfaces.admin === "key" };
+      },
     });
   }
   await app.ready();

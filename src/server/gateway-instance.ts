@@ -4,7 +4,13 @@ import { loadConsoleFiles } from "../api/console/console-files.js";
 import type { MetricsSource } from "../api/metrics-api.js";
 import { ReadinessChecks } from "../api/readiness.js";
 import type { RequestWatcher } from "../api/request-outcome.js";
-import { DEFAULT_CONSOLE_SETTINGS, isConsoleEnabled, isLoopbackHost } from "../config/console-settings.js";
+import {
+  consoleProtection,
+  DEFAULT_CONSOLE_SETTINGS,
+  isConsoleEnabled,
+  isLoopbackHost,
+  isProtected,
+} from "../config/console-settings.js";
 import type { GatewayConfig } from "../config/gateway-config.js";
 import type { Coordinator } from "../coordination/coordinator.js";
 import { InProcessCoordinator } from "../coordination/in-process-coordinator.js";
@@ -114,8 +120,9 @@ export class GatewayInstance {
     const governance = await GovernanceRuntime.create(options.config, coordinator, options.logger);
     const consoleSettings = options.config.console ?? DEFAULT_CONSOLE_SETTINGS;
     const host = options.host ?? "127.0.0.1";
-    const traffic = isConsoleEnabled(consoleSettings, host) ? new TrafficRecorder() : undefined;
-    if (traffic !== undefined && !isLoopbackHost(host))
+    const protection = consoleProtection(options.config.governance);
+    const traffic = isConsoleEnabled(consoleSettings, host, protection) ? new TrafficRecorder() : undefined;
+    if (traffic !== undefined && !isLoopbackHost(host) && !isProtected(protection))
       options.logger?.warn(
         { host, path: consoleSettings.path },
         "the web console is on for a non-loopback address: anyone who can reach the gateway can see its routes and traffic and use its playground",

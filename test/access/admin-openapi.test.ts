@@ -119,6 +119,7 @@ describe("the admin API in the OpenAPI document", () => {
         "listKeys",
         "listOrgs",
         "readAuditLog",
+        "readKeyQuota",
         "readUsage",
         "revokeKey",
         "rotateKey",
@@ -169,6 +170,11 @@ describe("the admin API in the OpenAPI document", () => {
       status: 200,
     });
     await exchange("GET", "/v1/me", "/v1/me", { headers: bearer(created.key), status: 200 });
+    const quota = (await exchange("GET", "/admin/v1/keys/{id}/quota", `/admin/v1/keys/${created.id}/quota`, {
+      status: 200,
+    })) as { id: string; quota: unknown };
+    expect(quota.id).toBe(created.id);
+    await exchange("GET", "/admin/v1/keys/{id}/quota", "/admin/v1/keys/NoSuchKey000/quota", { status: 404 });
     await exchange("GET", "/v1/me", "/v1/me", { headers: {}, status: 401 });
     const rotated = (await exchange(
       "POST",

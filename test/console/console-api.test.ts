@@ -189,14 +189,37 @@ describe("the console's HTTP side", () => {
     await opened.close();
   });
 
-  it("follows the access control of /docs (its page) and /metrics (its data) when gateway keys are required", async () => {
-    const env = { PEPPER: "console-test-pepper-0123456789abcdef" };
-    gateway = await startGateway(`governance:\n  auth: { required: true, pepper: $PEPPER }\n${ROUTES}`, env);
+  it("serves its page to anyone and its data like /metrics (any key of the gateway) when keys are required", async () => {
+    const env = {
+      PEPPER: "console-test-pepper-0123456789abcdef",
+      MASTER: "sy-master-console-0123456789-abcdefgh",
+    };
+    gateway = await startGateway(
+      `governance:\n  auth: { required: true, pepper: $PEPPER }\n  admin: { master_keys: [{ name: ops, key: $MASTER }] }\n${ROUTES}`,
+      env,
+    );
     const routes = await fetch(`${gateway.url}/ui/api/routes`);
     expect(routes.status).toBe(401);
     expect(routes.headers.get("www-authenticate")).toContain("Bearer");
     expect((await fetch(`${gateway.url}/ui/api/events`)).status).toBe(401);
-    expect((await fetch(`${gateway.url}/ui`)).status).toBe(401);
+    const wrong = await fetch(`${gateway.url}/ui/api/routes`, {
+      headers: { authorization: "Bearer sy-master-wrong-0123456789-abcdefgh" },
+    });
+    expect(wrong.status).toBe(401);
+    const master = { authorization: `Bearer ${env.MASTER}` };
+    const withMaster = await fetch(`${gateway.url}/ui/api/routes`, { headers: master });
+    expect(withMaster.status).toBe(200);
+    expect(((await withMaster.json()) as { routes: unknown[] }).routes).toHaveLength(2);
+    const stream = await fetch(`${gateway.url}/ui/api/events`, { headers: master });
+    expect(stream.status).toBe(200);
+    expect((await readEvents(stream, 1))[0]?.event).toBe("snapshot");
+    // The page and what it needs to know before asking for a key are public; they hold no data.
+    const page = await fetch(`${gateway.url}/ui`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).not.toContain("chat");
+    const access = await fetch(`${gateway.url}/ui/api/access`);
+    expect(access.status).toBe(200);
+    expect(await access.json()).toEqual({ dataNeedsKey: true, adminApi: true });
     await gateway.close();
     gateway = await startGateway(
       `governance:\n  auth: { required: true, pepper: $PEPPER, surfaces: { docs: open, metrics: open } }\n${ROUTES}`,

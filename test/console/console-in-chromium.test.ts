@@ -99,8 +99,16 @@ describe.skipIf(chromiumPath === undefined)("the web console in Chromium", () =>
     await opened.page.locator("#routes tbody tr").first().waitFor();
     await opened.page.getByRole("link", { name: "Traffic" }).click();
     await opened.page.locator("[data-chart] canvas").nth(3).waitFor();
+    // Without master keys the admin pages say so, and ask the gateway nothing it would refuse.
+    for (const name of ["Usage and budgets", "Keys"]) {
+      await opened.page.getByRole("link", { name }).click();
+      await opened.page.locator("#admin-off").waitFor();
+    }
+    await opened.page.getByRole("link", { name: "Audit log" }).click();
+    await opened.page.locator("#admin-off").waitFor();
     await opened.page.getByRole("link", { name: "Playground" }).click();
     await opened.page.locator("#pg-send").waitFor();
+    expect(opened.requests.some((url) => new URL(url).pathname.startsWith("/admin/"))).toBe(false);
 
     expect(opened.requests.some((url) => url.endsWith("/ui/vendor/preact.mjs"))).toBe(true);
     expect(opened.requests.some((url) => url.endsWith("/ui/vendor/uPlot.esm.js"))).toBe(true);

@@ -7,6 +7,16 @@ import { SSE_HEADERS } from "../event-stream-response.js";
 import { ConsoleEventStreams } from "./console-event-streams.js";
 import type { ConsoleFiles } from "./console-files.js";
 
+/**
+ * `GET <path>/api/access`, public like the page: whether the console's data needs a key (so the page asks for
+ * the admin key before reading it rather than after a 401) and whether the admin API is served. It says no
+ * more than the page's own 401s would.
+ */
+export interface ConsoleAccess {
+  dataNeedsKey: boolean;
+  adminApi: boolean;
+}
+
 /** Open console pages per worker; more get a 503 (each costs a call to the owner per second). */
 const MAX_EVENT_STREAMS = 32;
 
@@ -17,6 +27,8 @@ export interface ConsoleApiOptions {
   files: ConsoleFiles | undefined;
   routes: RouteTableHolder;
   coordinator: Coordinator;
+  /** What the page needs to know of access control before it asks for anything (read live: reloads apply). */
+  access: () => ConsoleAccess;
 }
 
 /**
@@ -42,9 +54,10 @@ export async function registerConsole(app: FastifyInstance, options: ConsoleApiO
       reply.headers(securityHeaders);
       done(null, payload);
     });
-    // For access control (api/access-hooks.ts) the page is like the API docs' page (static files, no data) and
-    // its data like /metrics: open on an open gateway, behind a key when the operator closes those surfaces.
-    const page = { schema: { hide: true }, config: { surface: "docs" as const } };
+    // For access control (api/access-hooks.ts) the page's files are public (static, no data: a browser must load
+    // them to be asked for the admin key) and its data is like /metrics: open on an open gateway, behind a key
+    // (a master key, or a gateway key as for /metrics) when keys are required.
+    const page = { schema: { hide: true }, config: { surface: "page" as const } };
     const data = { schema: { hide: true }, config: { surface: "metrics" as const } };
 
     const sendFile = (name: string, request: { headers: Record<string, unknown> }, reply: FastifyReply) => {
@@ -70,6 +83,7 @@ export async function registerConsole(app: FastifyInstance, options: ConsoleApiO
     scope.get(`${path}/*`, page, async (request, reply) =>
       sendFile((request.params as { "*": string })["*"], request, reply),
     );
+    scope.get(`${path}/api/access`, page, async (): Promise<ConsoleAccess> => options.access());
     scope.get(`${path}/api/routes`, data, async () =>
       coordinator.call(CONSOLE_SERVICE, { op: "routes" } satisfies ConsoleCall, { timeoutMs: 2000 }),
     );

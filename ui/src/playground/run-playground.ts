@@ -13,7 +13,12 @@ export interface PlaygroundResult {
   pieces: number;
   ttftMs: number | null;
   totalMs: number | null;
-  usage: { prompt_tokens?: number; completion_tokens?: number; total_tokens?: number } | null;
+  usage: { prompt_tokens?: number; completion_tokens?: number; total_tokens?: number; cost?: number } | null;
+  /**
+   * What the call cost in USD, as the gateway priced it (`x-switchyard-cost-usd`, or `usage.cost` in the last
+   * chunk of a stream); null while unknown or when the model has no price.
+   */
+  costUsd: string | null;
   /** Which target served, and after how many attempts (the gateway's response headers). */
   target: string | null;
   attempts: string | null;
@@ -29,6 +34,7 @@ export const EMPTY_RESULT: PlaygroundResult = {
   ttftMs: null,
   totalMs: null,
   usage: null,
+  costUsd: null,
   target: null,
   attempts: null,
   error: null,
@@ -64,6 +70,7 @@ export async function runPlayground(
     result.status = response.status;
     result.target = response.headers.get("x-switchyard-target");
     result.attempts = response.headers.get("x-switchyard-attempts");
+    result.costUsd = response.headers.get("x-switchyard-cost-usd");
     result.rawResponse = `HTTP ${response.status}\ncontent-type: ${response.headers.get("content-type") ?? ""}\n\n`;
     const streamed = (response.headers.get("content-type") ?? "").startsWith("text/event-stream");
     if (!streamed || response.body === null) {
@@ -117,7 +124,13 @@ function readChunk(data: string, result: PlaygroundResult): void {
   const choice = chunk.choices?.[0];
   const piece = choice?.delta?.content ?? choice?.text ?? "";
   if (piece !== "") result.answer += piece;
-  if (chunk.usage) result.usage = chunk.usage;
+  if (chunk.usage) readUsage(chunk.usage, result);
+}
+
+function readUsage(usage: NonNullable<PlaygroundResult["usage"]>, result: PlaygroundResult): void {
+  result.usage = usage;
+  // Fixed decimals: a small cost as a JS number would print as 1e-7.
+  if (typeof usage.cost === "number") result.costUsd = usage.cost.toFixed(9).replace(/\.?0+$/, "");
 }
 
 function readWhole(text: string, ok: boolean, result: PlaygroundResult): void {
@@ -132,7 +145,7 @@ function readWhole(text: string, ok: boolean, result: PlaygroundResult): void {
     result.error = body.error?.message ?? `the gateway answered ${result.status}`;
     return;
   }
-  if (body.usage) result.usage = body.usage;
+  if (body.usage) readUsage(body.usage, result);
   const embeddings = body.data;
   if (embeddings !== undefined) {
     const first = embeddings[0]?.embedding;

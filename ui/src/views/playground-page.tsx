@@ -187,7 +187,14 @@ export function PlaygroundPage() {
             </b>
           </span>
           <span>
-            cost <b class="muted">not priced</b>
+            cost{" "}
+            <b id="pg-cost">
+              {result.costUsd !== null
+                ? `$${result.costUsd}`
+                : result.running || result.usage === null
+                  ? "–"
+                  : "unpriced"}
+            </b>
           </span>
           {result.target === null ? null : (
             <span>

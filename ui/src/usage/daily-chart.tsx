@@ -1,0 +1,59 @@
+import { useEffect, useRef } from "preact/hooks";
+import uPlot from "uplot";
+import type { UsageEntry, UsageTotals } from "./usage-rollup.js";
+
+const COLORS = ["#2f6fdf", "#1f8a4c", "#c53030", "#b7791f", "#805ad5", "#5f6b76"];
+/** Lines drawn: the largest entries; the rest would be unreadable. */
+const MAX_LINES = 6;
+
+interface Props {
+  title: string;
+  unit: string;
+  days: string[];
+  entries: UsageEntry[];
+  label: (entry: UsageEntry) => string;
+  value: (totals: UsageTotals) => number;
+}
+
+/** One value per UTC day for the largest entries of a dimension (spend, tokens), with uPlot. */
+export function DailyChart({ title, unit, days, entries, label, value }: Props) {
+  const holder = useRef<HTMLDivElement>(null);
+  const shown = entries.slice(0, MAX_LINES);
+  const signature = `${days.join()}|${shown.map((entry) => `${entry.name}:${value(entry)}`).join()}`;
+  useEffect(() => {
+    const element = holder.current;
+    if (element === null) return;
+    const chart = new uPlot(
+      {
+        width: Math.max(320, element.clientWidth),
+        height: 220,
+        scales: { x: { time: true } },
+        axes: [{}, { label: unit, size: 70 }],
+        series: [
+          {},
+          ...shown.map((entry, index) => ({
+            label: label(entry),
+            stroke: COLORS[index % COLORS.length],
+            width: 2,
+            points: { show: true, size: 6 },
+          })),
+        ],
+        legend: { live: false },
+      },
+      [
+        days.map((day) => Date.parse(`${day}T12:00:00Z`) / 1000),
+        ...shown.map((entry) => days.map((day) => value(entry.days.get(day) ?? zero))),
+      ],
+      element,
+    );
+    return () => chart.destroy();
+  }, [signature, unit]);
+  return (
+    <section class="chart" data-chart={title}>
+      <h2>{title}</h2>
+      <div ref={holder} data-lines={shown.length} />
+    </section>
+  );
+}
+
+const zero: UsageTotals = { requests: 0, inputTokens: 0, outputTokens: 0, costNano: 0, unpriced: 0 };
