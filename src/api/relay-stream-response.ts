@@ -3,6 +3,7 @@ import { type ErrorContext, GatewayError } from "../canonical/index.js";
 import { nanoToUsd } from "../config/governance/limit-blocks.js";
 import { splitStreamUsage } from "../dialects/openai/stream-usage.js";
 import type { RelayTap } from "../dialects/relay-codec.js";
+import type { SseFrame } from "../framing/sse-decoder.js";
 import { encodeSseFrame } from "../framing/sse-encoder.js";
 import type { RelayedFrames } from "../framing/sse-frame-relay.js";
 import type { GovernedCall } from "../governance/governed-call.js";
@@ -107,6 +108,14 @@ export async function sendRelayedStream(
             copied = ends[index] ?? bytes.length;
             continue;
           }
+          const costed =
+            chunk.withCost === undefined ? undefined : finalFrameWithCost(chunk.withCost, frame, tap, call);
+          if (costed !== undefined) {
+            pieces ??= [];
+            pieces.push(bytes.subarray(copied, starts[index]), costed);
+            copied = ends[index] ?? bytes.length;
+            continue;
+          }
         }
         const changed =
           replace(read.data) ??
@@ -141,6 +150,15 @@ export async function sendRelayedStream(
       // The end marker, or the upstream's own error event (passed on as it is, and counted as a failure).
       if (chunk.kind === "error") failWith(reply, chunk.error);
       complete = true;
+      const costed =
+        chunk.kind === "done" && chunk.withCost !== undefined && call !== undefined
+          ? finalFrameWithCost(chunk.withCost, frame, tap, call)
+          : undefined;
+      if (costed !== undefined) {
+        pieces ??= [];
+        pieces.push(bytes.subarray(copied, starts[index]), costed);
+        return joinPieces(pieces);
+      }
       if (
         chunk.kind === "done" &&
         (normaliseFraming || (reframesSpaceless && spaceless(bytes, starts[index])))
@@ -298,6 +316,19 @@ function spaceless(bytes: Buffer, start: number | undefined): boolean {
 
 function joinPieces(pieces: (Buffer | string)[]): Buffer {
   return Buffer.concat(pieces.map((piece) => (typeof piece === "string" ? Buffer.from(piece) : piece)));
+}
+
+/** The frame that carries a relayed stream's final usage, re-encoded with the call's cost, when it is priced. */
+function finalFrameWithCost(
+  withCost: (costUsd: number) => string,
+  frame: SseFrame,
+  tap: RelayTap,
+  call: GovernedCall,
+): string | undefined {
+  const usage = tap.usage();
+  if (usage === undefined) return undefined;
+  const cost = costOf(call.target?.price ?? call.reservation?.price, usage, call.startedAtMs);
+  return cost.priced ? encodeSseFrame(withCost(Number(nanoToUsd(cost.nano))), frame.event) : undefined;
 }
 
 /** The include_usage chunk with the call's cost added to its usage (`usage.cost`, USD), when it is priced. */

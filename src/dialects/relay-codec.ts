@@ -26,8 +26,10 @@ export type RelayedFrame =
        * stream when the gateway asked for it, or passed on with the call's cost.
        */
       usageOnly?: Record<string, unknown>;
+      /** The event carries the stream's final usage: its data with the call's cost in it (`usage.cost`, USD). */
+      withCost?: (costUsd: number) => string;
     }
-  | { kind: "done" }
+  | { kind: "done"; withCost?: (costUsd: number) => string }
   | { kind: "error"; error: GatewayError }
   | { kind: "invalid"; error: GatewayError }
   | { kind: "unreadable"; error: GatewayError };

@@ -31,6 +31,9 @@ export function writeFleetConfig(upstream: string, store: string[]): string {
     ...route("budget", upstream, ["budgets: [{amount_usd: 1, period: day}]"]),
     ...route("crash", upstream, ["limits: {concurrency: 100}", "budgets: [{amount_usd: 100, period: day}]"]),
     ...route("open", upstream, ["limits: {rpm: 100000}"]),
+    // 9,000 tokens a day, all usable at once (the emission interval, 9.6 s a token, is longer than the test).
+    ...route("reconcile", upstream, ["limits: {tpd: {limit: 9000, burst: 9000}}"]),
+    ...route("debt", upstream, ["limits: {tpd: {limit: 1000, burst: 1000}}"]),
     "governance:",
     "  store:",
     ...store.map((line) => `    ${line}`),

@@ -89,6 +89,67 @@ describe.runIf(hasRedis)("limits across three gateway processes sharing Redis", 
     expect(fields.held).toBe(0);
   });
 
+  it("reconciles token limits with the real usage: refunds let more in than capacity / estimate, and the ledger holds exactly what was used", async () => {
+    upstream.configure("reconcile", { delayMs: 2, promptTokens: 10, completionTokens: 10 });
+    const body = JSON.stringify({
+      model: "reconcile",
+      messages: [{ role: "user", content: "hi" }],
+      max_tokens: 10,
+    });
+    // Strict estimates: the body's bytes and the output cap.
+    const estimate = Buffer.byteLength(body) + 10;
+    const startUs = await redisTimeUs(inspect);
+    const statuses = await fire(urls, "reconcile", 300, 6);
+    const endUs = await redisTimeUs(inspect);
+    expect(Math.floor(9000 / estimate)).toBeLessThan(300);
+    expect(count(statuses, 200)).toBe(300);
+    // The token limit's TAT, once every settle is in: it moved by exactly the tokens used (20 a call), from
+    // the first admission's Redis TIME on (the debt never fell back to now, so no refill was lost).
+    const intervalUs = (86_400 * 1e6) / 9000;
+    const usedUs = 300 * 20 * intervalUs;
+    // Every settle is in once no reservation is open (settles run just after the responses).
+    expect(await eventually(() => inspect.zcard("{sy}:resq"), 0)).toBe(0);
+    const settledTat = Number(await inspect.get("{sy}:rl:route:reconcile:tpd"));
+    expect(settledTat).toBeGreaterThanOrEqual(startUs - EPOCH_US + usedUs);
+    expect(settledTat).toBeLessThanOrEqual(endUs - EPOCH_US + usedUs);
+  });
+
+  it("charges overage as debt: a call that used more than its estimate makes the next one wait", async () => {
+    upstream.configure("debt", { delayMs: 0, promptTokens: 10, completionTokens: 3000 });
+    const body = JSON.stringify({
+      model: "debt",
+      messages: [{ role: "user", content: "hi" }],
+      max_tokens: 10,
+    });
+    const estimate = Buffer.byteLength(body) + 10;
+    const send = (url: string) =>
+      fetch(`${url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body,
+      });
+    const first = await send(urls[0] as string);
+    expect(first.status).toBe(200);
+    await first.text();
+    // The settle (3,010 tokens used) lands after the answer.
+    const key = "{sy}:rl:route:debt:tpd";
+    const intervalUs = (86_400 * 1e6) / 1000;
+    await until(
+      async () => Number(await inspect.get(key)) - ((await redisTimeUs(inspect)) - EPOCH_US),
+      (ahead) => ahead > 2000 * intervalUs,
+    );
+    const second = await send(urls[1] as string);
+    expect(second.status).toBe(429);
+    expect(await second.json()).toMatchObject({
+      error: { limit: { scope: "route", id: "debt", name: "tpd" } },
+    });
+    // It waits until the debt (3,010 used + this call's estimate - the 1,000 burst) has been paid back.
+    const waitS = ((3010 + estimate - 1000) * intervalUs) / 1e6;
+    const retryAfter = Number(second.headers.get("retry-after"));
+    expect(retryAfter).toBeGreaterThan(waitS - 60);
+    expect(retryAfter).toBeLessThanOrEqual(Math.ceil(waitS));
+  });
+
   it("keeps deciding while Redis is down (rate limits by local share, budgets refused), and books spooled settles after", async () => {
     upstream.configure("budget", { delayMs: 200, promptTokens: 10, completionTokens: 10 });
     const before = await waitForSettled(inspect, "{sy}:bud:route:budget:day");
@@ -139,6 +200,19 @@ describe.runIf(hasRedis)("limits across three gateway processes sharing Redis", 
 });
 
 /** Polls `read` until it returns `expected` (settles run just after responses), for at most 2 s. */
+/** The epoch of the TATs the Redis functions keep (microseconds since 2025-01-01, redis-functions.ts). */
+const EPOCH_US = 1_735_689_600 * 1e6;
+
+/** Reads until `done` holds (or about 4 s passed): the last value read. */
+async function until(read: () => Promise<number>, done: (value: number) => boolean): Promise<number> {
+  let value = await read();
+  for (let wait = 0; wait < 200 && !done(value); wait++) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    value = await read();
+  }
+  return value;
+}
+
 async function eventually(read: () => Promise<number>, expected: number): Promise<number> {
   let value = await read();
   for (let wait = 0; wait < 100 && value !== expected; wait++) {

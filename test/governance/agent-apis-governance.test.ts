@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createAgentClients } from "../agents/agent-clients.js";
 import { type GatewayUnderTest, startGateway } from "../api/gateway-under-test.js";
 import { type MockUpstream, startAnthropicMock, startOpenAIMock } from "../mock-upstream/index.js";
 
@@ -180,5 +181,44 @@ describe("usage and cost over the agents' APIs", () => {
     // claude served calls 0, 1 and 5; gpt served 2, 3 and 4.
     expect(spent("claude") * 1e9).toBeCloseTo(sum(0, 2) + sum(5, 6), -1);
     expect(spent("gpt") * 1e9).toBeCloseTo(sum(2, 5), -1);
+  });
+
+  it("puts the cost in the final usage of every stream (usage.cost, USD), which the official SDKs still parse", async () => {
+    const gateway = await gatewayWith([]);
+    const clients = createAgentClients(gateway.url);
+    const request = { max_tokens: 32, messages: [{ role: "user" as const, content: "Hello there" }] };
+    const costs: [string, unknown][] = [];
+    // Messages to claude and Responses to gpt are relayed; the other two are translated.
+    for (const [model, other] of [
+      ["claude", "gpt"],
+      ["gpt", "claude"],
+    ] as const) {
+      const stream = await clients.anthropic.messages.create({ ...request, model, stream: true });
+      for await (const event of stream)
+        if (event.type === "message_delta") costs.push([`messages ${model}`, event.usage]);
+      const responses = await clients.openai.responses.create({
+        model: other,
+        input: "Hello there",
+        max_output_tokens: 32,
+        store: false,
+        stream: true,
+      });
+      for await (const event of responses)
+        if (event.type === "response.completed") costs.push([`responses ${other}`, event.response.usage]);
+    }
+    await clients.expectSpecValid();
+    const records = await gateway.usageRecords();
+    // Relayed and translated, on both APIs: the cost the client sees is the usage log's, to the nano-dollar.
+    expect(costs.map(([what]) => what)).toEqual([
+      "messages claude",
+      "responses gpt",
+      "messages gpt",
+      "responses claude",
+    ]);
+    for (const [index, [what, usage]] of costs.entries()) {
+      const cost = (usage as { cost?: unknown }).cost;
+      expect(typeof cost, what).toBe("number");
+      expect(Math.round((cost as number) * 1e9), what).toBe(records[index]?.cost_nano_usd);
+    }
   });
 });

@@ -33,6 +33,8 @@ export class MessagesStreamEncoder implements DialectStreamEncoder {
   private nextIndex = 0;
   private finishReason: FinishReason = null;
   private usage: Usage | undefined;
+  /** The call's cost (USD decimal string) when priced: added to the final usage as `cost`, as on OpenAI. */
+  private cost: string | undefined;
   private startUsage: Usage | undefined;
   private ended = false;
 
@@ -99,6 +101,7 @@ export class MessagesStreamEncoder implements DialectStreamEncoder {
         return [];
       case "usage":
         this.usage = event.usage;
+        this.cost = event.cost;
         return [];
       case "error":
       case "continued":
@@ -111,7 +114,8 @@ export class MessagesStreamEncoder implements DialectStreamEncoder {
     const frames = [...this.open.keys()].flatMap((index) => this.stopBlock(index));
     this.ended = true;
     // An upstream that reported no usage at the end keeps what it reported at the start.
-    const usage = encodeMessagesUsage(this.usage ?? this.startUsage ?? createUsage(null, null));
+    const encoded = encodeMessagesUsage(this.usage ?? this.startUsage ?? createUsage(null, null));
+    const usage = this.cost === undefined ? encoded : { ...encoded, cost: Number(this.cost) };
     const delta = { stop_reason: encodeStopReason(this.finishReason), stop_sequence: null };
     frames.push(frame("message_delta", { delta, usage }), frame("message_stop", {}));
     return frames;

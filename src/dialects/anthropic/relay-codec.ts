@@ -86,6 +86,13 @@ function readFrame(frame: SseFrame): RelayedFrame {
   const type = typeof payload.type === "string" ? payload.type : frame.event;
   if (type === "message_stop") return { kind: "done" };
   if (type === "error") return { kind: "error", error: decodeStreamError(payload) };
+  const usage = payload.usage;
+  if (type === "message_delta" && isRecord(usage))
+    return {
+      kind: "chunk",
+      payload,
+      withCost: (cost) => JSON.stringify({ ...payload, usage: { ...usage, cost } }),
+    };
   return { kind: "chunk", payload, outputChars: deltaChars(payload) };
 }
 

@@ -172,7 +172,14 @@ function readFrame(frame: SseFrame): RelayedFrame {
       : { kind: "unreadable", error };
   }
   const type = optionalString(payload.type) ?? frame.event ?? "";
-  if (TERMINAL.has(type)) return { kind: "done" };
+  if (TERMINAL.has(type)) {
+    const response = payload.response;
+    if (!isRecord(response) || !isRecord(response.usage)) return { kind: "done" };
+    const usage = response.usage;
+    const withCost = (cost: number): string =>
+      JSON.stringify({ ...payload, response: { ...response, usage: { ...usage, cost } } });
+    return { kind: "done", withCost };
+  }
   if (type === "error" || type === "response.failed") return { kind: "error", error: failureOf(payload) };
   // Output deltas (text, refusal, reasoning, tool-call arguments) are metered while the stream runs.
   const outputChars = type.endsWith(".delta") && typeof payload.delta === "string" ? payload.delta.length : 0;

@@ -1,5 +1,5 @@
 import type { FinishReason, GatewayError, Reasoning, StreamEvent, Usage } from "../../canonical/index.js";
-import type { JsonRecord } from "../narrow.js";
+import { isRecord, type JsonRecord } from "../narrow.js";
 import { reportedModel } from "../openai/reported-model.js";
 import type { DialectStreamEncoder, EncodedFrame } from "../stream-frame.js";
 import { createItemId } from "./item-id.js";
@@ -40,6 +40,8 @@ export class ResponsesStreamEncoder implements DialectStreamEncoder {
   private readonly open = new Map<number, OpenItem>();
   private finishReason: FinishReason | undefined;
   private usage: Usage | null = null;
+  /** The call's cost (USD decimal string) when priced: added to the final usage as `cost`, as on OpenAI. */
+  private cost: string | undefined;
   private completed: JsonRecord | undefined;
   private ended = false;
 
@@ -80,6 +82,7 @@ export class ResponsesStreamEncoder implements DialectStreamEncoder {
         return [];
       case "usage":
         this.usage = event.usage;
+        this.cost = event.cost;
         return [];
       case "error":
       case "continued":
@@ -96,7 +99,7 @@ export class ResponsesStreamEncoder implements DialectStreamEncoder {
       finishReason: this.finishReason ?? null,
     });
     const type = status === "completed" ? "response.completed" : "response.incomplete";
-    frames.push(this.event(type, { response: forClient(this.completed, this.frame) }));
+    frames.push(this.event(type, { response: withCost(forClient(this.completed, this.frame), this.cost) }));
     return frames;
   }
 
@@ -257,4 +260,10 @@ export class ResponsesStreamEncoder implements DialectStreamEncoder {
     const data = JSON.stringify({ type, ...fields, sequence_number: this.sequence++ });
     return { event: type, data };
   }
+}
+
+/** The response with the call's cost in its usage (`usage.cost`, USD), when priced and the usage is known. */
+function withCost(response: JsonRecord, cost: string | undefined): JsonRecord {
+  if (cost === undefined || !isRecord(response.usage)) return response;
+  return { ...response, usage: { ...response.usage, cost: Number(cost) } };
 }
