@@ -85,10 +85,11 @@ export async function sendRelayedStream(
       return joinPieces(pieces);
     };
     for (const [index, frame] of frames.entries()) {
-      const chunk = codec.readFrame(frame);
-      // After a skipped frame, numbered events are renumbered (every later frame is then re-encoded).
+      // After a skipped frame, numbered events are renumbered (every later frame is then re-encoded), before
+      // they are read: a frame rewritten from what was read (the cost added) keeps the new number.
       const renumbered = skipped > 0 ? codec.renumber?.(frame.data, skipped) : undefined;
       const read = renumbered === undefined ? frame : { ...frame, data: renumbered };
+      const chunk = codec.readFrame(read);
       if (chunk.kind === "chunk") {
         tap.push(read, chunk.payload);
         if (call !== undefined) {
