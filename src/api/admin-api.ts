@@ -8,6 +8,7 @@ import type { GovernanceAdmin, GovernanceRuntime } from "../governance/governanc
 import type { RouteTable } from "../routing/route-table.js";
 import type { RouteTableHolder } from "../routing/route-table-holder.js";
 import { adminErrorFormat } from "./admin-error-format.js";
+import { registerAdminBudgets } from "./admin-budgets-api.js";
 import { registerAdminHierarchy } from "./admin-hierarchy-api.js";
 import { registerAdminKeys } from "./admin-keys-api.js";
 import { ADMIN_SECURITY, ADMIN_TAG, auditPageSchema } from "./admin-openapi-schemas.js";
@@ -92,6 +93,7 @@ export async function registerAdminApi(
       registerAdminHierarchy(scope, context);
       registerAdminUsage(scope, context, coordinator);
       registerAdminQuota(scope, context, governance, holder);
+      registerAdminBudgets(scope, context, governance, holder);
       scope.get(
         "/audit",
         {

@@ -5,7 +5,7 @@ import type { Logger } from "../observability/logger.js";
 import { denialError, fallbackDenialError } from "./denial.js";
 import type { Account, GovernedCall, PricedTarget, Reservation } from "./governed-call.js";
 import { ScopeLimits } from "./limit-plan.js";
-import type { AdmitResult, LimitSpec } from "./limits/limit-spec.js";
+import type { AdmitResult, BudgetSpec, LimitSpec, LimitState } from "./limits/limit-spec.js";
 import { GovernanceUnavailable, type LimitStore } from "./limits/limit-store.js";
 import { costOf, estimateCost } from "./prices/cost.js";
 import type { PriceEntry } from "./prices/price-entry.js";
@@ -250,6 +250,14 @@ export class Governor {
     if (specs.length === 0) return [];
     const states = await this.store.quota(specs);
     return quotaEntries(specs, states, nowMs);
+  }
+
+  /**
+   * The live state of some budgets (the spent part of their current window), for the admin's list of budgets:
+   * the same read as `/v1/me`'s, nothing reserved. Rejects with `GovernanceUnavailable` when the store cannot say.
+   */
+  async budgetStates(specs: readonly BudgetSpec[]): Promise<(LimitState | undefined)[]> {
+    return specs.length === 0 ? [] : this.store.quota(specs);
   }
 
   /** Applies the run-time route limits (the whole map, as the owner publishes it). */

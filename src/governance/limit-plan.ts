@@ -92,6 +92,11 @@ export class ScopeLimits {
     return slot.spec;
   }
 
+  /** Each budget with its spec for the window holding `nowMs` (the admin's list of budgets reads their state). */
+  budgetSpecs(nowMs: number): { budget: Budget; spec: BudgetSpec }[] {
+    return this.budgets.map((slot) => ({ budget: slot.budget, spec: this.budgetSpec(slot, nowMs) }));
+  }
+
   /** The budgets, for messages (`per 1 day`) and `/v1/me`. */
   budgetOf(name: string): Budget | undefined {
     return this.budgets.find((slot) => slot.budget.name === name)?.budget;

@@ -115,6 +115,7 @@ describe("the admin API in the OpenAPI document", () => {
         "getGroup",
         "getKey",
         "getOrg",
+        "listBudgets",
         "listGroups",
         "listKeys",
         "listOrgs",
@@ -170,6 +171,18 @@ describe("the admin API in the OpenAPI document", () => {
       status: 200,
     });
     await exchange("GET", "/v1/me", "/v1/me", { headers: bearer(created.key), status: 200 });
+    const budgets = (await exchange("GET", "/admin/v1/budgets", "/admin/v1/budgets?limit=10", {
+      status: 200,
+    })) as { data: { scope: string; id: string }[] };
+    expect(budgets.data.map((budget) => `${budget.scope}:${budget.id}`)).toEqual(["org:acme"]);
+    await exchange("GET", "/admin/v1/budgets", "/admin/v1/budgets?scope=nowhere", { status: 400 });
+    await exchange("GET", "/admin/v1/usage", "/admin/v1/usage?bucket=hour&group_by=hour,key,group,route", {
+      status: 200,
+    });
+    await exchange("GET", "/admin/v1/usage", "/admin/v1/usage?group_by=day,model", {
+      status: 200,
+    });
+    await exchange("GET", "/admin/v1/usage", "/admin/v1/usage?bucket=week", { status: 400 });
     const quota = (await exchange("GET", "/admin/v1/keys/{id}/quota", `/admin/v1/keys/${created.id}/quota`, {
       status: 200,
     })) as { id: string; quota: unknown };

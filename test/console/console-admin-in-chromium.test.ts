@@ -166,9 +166,12 @@ describe.skipIf(chromiumPath === undefined)("the web console with gateway keys, 
     await row.getByRole("button", { name: "Edit" }).click();
     await page.locator(`#edit-${id}-routes`).fill("chta");
     await page.locator('[data-action="save-key"]').click();
-    await expect.poll(async () => page.locator("#keys-problem").textContent()).toContain("matches no route");
+    // Shown beside the field it names.
+    await expect
+      .poll(async () => page.locator(`tr[data-editing="${id}"] [data-error-for="routes"]`).textContent())
+      .toContain("matches no route");
     await page.locator(`#edit-${id}-routes`).fill("chat, chat-b");
-    await page.locator(`#edit-${id}-limits`).fill('{"rpm": 100}');
+    await page.locator(`#edit-${id}-rpm`).fill("100");
     await page.locator('[data-action="save-key"]').click();
     await expect.poll(async () => row.locator('[data-field="scopes"]').textContent()).toContain("chat-b");
     expect(await row.locator('[data-field="limits"]').textContent()).toContain("rpm: 100");
@@ -193,9 +196,10 @@ describe.skipIf(chromiumPath === undefined)("the web console with gateway keys, 
 
     // A group, created in the page.
     await page.locator("#group-id").fill("search-team");
-    await page.locator("#group-limits").fill('{"rpm": 600}');
+    await page.locator("#group-rpm").fill("600");
     await page.locator("#group-save").click();
     await page.locator('tr[data-group="search-team"]').waitFor();
+    expect((await gateway.admin("GET", "/groups/search-team")).body).toMatchObject({ limits: { rpm: 600 } });
 
     // Every change is in the audit log, read in the page.
     await page.getByRole("link", { name: "Audit log" }).click();
@@ -210,5 +214,79 @@ describe.skipIf(chromiumPath === undefined)("the web console with gateway keys, 
 
     expect(opened.external).toEqual([]);
     expect(opened.errors.filter((message) => !/status of 400/.test(message))).toEqual([]);
+  });
+  it("sets a key's limits and budget with the form, shows a refused field beside it, and /v1 enforces the limit", async () => {
+    const opened = await open("limits-form", "#/keys");
+    const { page } = opened;
+    await signIn(opened, MASTER_KEY);
+    await page.locator("#create-key").waitFor();
+    await page.locator("#new-key-alias").fill("two-a-minute");
+    await page.locator("#new-key-rpm").fill("0");
+    await page.locator("#new-key-create").click();
+    // The admin API's refusal, beside the field it names; the rest of the form is kept.
+    const rpmError = page.locator('#create-key [data-error-for="limits.rpm"]');
+    await expect.poll(async () => rpmError.textContent()).toContain("'limits.rpm'");
+    expect(await page.locator("#new-key-alias").inputValue()).toBe("two-a-minute");
+    await page.locator("#new-key-rpm").fill("2");
+    await page.locator("#new-key-add-budget").click();
+    await page.locator("#new-key-budget-0-amount").fill("-1");
+    await page.locator("#new-key-budget-0-period").selectOption("day");
+    await page.locator("#new-key-create").click();
+    const amountError = page.locator('#create-key [data-error-for="budgets.0.amount_usd"]');
+    await expect.poll(async () => amountError.textContent()).toContain("amount in USD");
+    expect(await rpmError.count()).toBe(0);
+    await page.locator("#new-key-budget-0-amount").fill("10");
+    await page.locator("#new-key-create").click();
+    const secretValue = page.locator("#new-secret-value");
+    await secretValue.waitFor();
+    const secret = (await secretValue.textContent()) ?? "";
+    const id = (await page.locator("#new-secret").getAttribute("data-key-id")) ?? "";
+    expect((await gateway.admin("GET", `/keys/${id}`)).body).toMatchObject({
+      limits: { rpm: 2 },
+      budgets: [{ amount_usd: "10", period: "day", action: "reject" }],
+    });
+    expect(await page.locator(`tr[data-key="${id}"] [data-field="limits"]`).textContent()).toContain("rpm: 2");
+
+    // Two requests a minute: the third is refused with a 429 naming the key's limit.
+    expect(await chatStatus(secret)).toBe(200);
+    expect(await chatStatus(secret)).toBe(200);
+    const refused = await fetch(`${gateway.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${secret}` },
+      body: JSON.stringify({ model: "chat", messages: [{ role: "user", content: "hello" }] }),
+    });
+    expect(refused.status).toBe(429);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toContain("rpm");
+    expect(refused.headers.get("retry-after")).not.toBeNull();
+    expect(opened.external).toEqual([]);
+    expect(opened.errors.filter((message) => !/status of 400/.test(message))).toEqual([]);
+  });
+
+  it("pages through more keys than a page holds, forward and back", async () => {
+    for (let index = 0; index < 55; index++) await gateway.createKey({ alias: `bulk-${String(index).padStart(2, "0")}` });
+    const all = (await gateway.admin("GET", "/keys?limit=1000")).body as { data: { id: string }[] };
+    const total = all.data.length;
+    expect(total).toBeGreaterThan(50);
+    const ids = all.data.map((key) => key.id);
+    const opened = await open("keys-paging", "#/keys");
+    const { page } = opened;
+    await signIn(opened, MASTER_KEY);
+    const rows = page.locator("#keys tbody tr[data-key]");
+    const shown = () => rows.evaluateAll((list) => list.map((row) => row.getAttribute("data-key")));
+    await rows.first().waitFor();
+    expect(await shown()).toEqual(ids.slice(0, 50));
+    expect(await page.locator("#keys-range").textContent()).toBe("keys 1–50");
+    expect(await page.locator("#keys-previous").isDisabled()).toBe(true);
+    await page.locator("#keys-next").click();
+    await expect.poll(shown).toEqual(ids.slice(50, 100));
+    expect(await page.locator("#keys-range").textContent()).toBe(`keys 51–${Math.min(100, total)}`);
+    if (total <= 100) expect(await page.locator("#keys-next").isDisabled()).toBe(true);
+    await page.locator("#keys-previous").click();
+    await expect.poll(shown).toEqual(ids.slice(0, 50));
+    // One page at a time from the admin API, never the whole list.
+    const listed = opened.requests.filter((url) => new URL(url).pathname === "/admin/v1/keys");
+    for (const url of listed) expect(new URL(url).searchParams.get("limit")).toBe("50");
+    expect(opened.external).toEqual([]);
+    expect(opened.errors).toEqual([]);
   });
 });

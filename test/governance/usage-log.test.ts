@@ -157,6 +157,7 @@ function record(
 }
 
 interface Aggregates {
+  hourlyRetentionDays: number;
   add(records: UsageRecord[]): void;
   flush(): void | Promise<void>;
   query(query: UsageQuery): UsageRow[] | Promise<UsageRow[]>;
@@ -256,6 +257,53 @@ describe.each(BACKENDS)("usage aggregates (%s)", (_name, open) => {
         cost_usd: "0.000001",
         unpriced_requests: 0,
       },
+    ]);
+    for (const writer of writers) await writer.close();
+  });
+});
+
+describe.each(BACKENDS)("hourly usage aggregates (%s)", (_name, open) => {
+  it("sum per UTC hour beside the days, and keep hours only for the configured retention", async () => {
+    const { writers, reader: aggregates } = await open();
+    const HOUR = 3_600_000;
+    const now = Date.now();
+    const at = (ms: number, key: string, cost: number | null): UsageRecord => ({
+      ...record("2026-05-01", key, "chat", "gpt", cost),
+      ts_start: new Date(ms).toISOString(),
+    });
+    const hourOf = (ms: number) => `${new Date(ms).toISOString().slice(0, 13)}:00:00Z`;
+    const stored = (ms: number) => new Date(ms).toISOString().slice(0, 13);
+    writers[0]?.add([at(now, "k1", 1000), at(now, "k1", 2000), at(now - 2 * HOUR, "k2", null)]);
+    writers.at(-1)?.add([at(now - 3 * 86_400_000, "k1", 7000), at(now - 10 * 86_400_000, "k1", 9000)]);
+    for (const writer of writers) await writer.flush();
+    const query: UsageQuery = {
+      bucket: "hour",
+      from: stored(now - 20 * 86_400_000),
+      to: stored(now),
+      groupBy: ["hour", "key"],
+    };
+    const counted = (rows: UsageRow[]) =>
+      rows.map((row) => [row.hour, row.key, row.requests, row.cost_nano_usd, row.unpriced_requests]);
+    // Ten days ago is past the default retention (7 days): not kept.
+    expect(counted(await aggregates.query(query))).toEqual(
+      [
+        [hourOf(now - 3 * 86_400_000), "k1", 1, 7000, 0],
+        [hourOf(now - 2 * HOUR), "k2", 1, 0, 1],
+        [hourOf(now), "k1", 2, 3000, 0],
+      ].sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+    );
+    // The days still count everything (a day is kept 400 days).
+    const days = await aggregates.query({
+      from: new Date(now - 20 * 86_400_000).toISOString().slice(0, 10),
+      to: new Date(now).toISOString().slice(0, 10),
+      groupBy: [],
+    });
+    expect(days[0]?.requests).toBe(5);
+    // A shorter retention (a reload) hides the hours beyond it at once.
+    for (const writer of writers) writer.hourlyRetentionDays = 1;
+    expect(counted(await aggregates.query({ ...query, groupBy: ["key"] }))).toEqual([
+      [undefined, "k1", 2, 3000, 0],
+      [undefined, "k2", 1, 0, 1],
     ]);
     for (const writer of writers) await writer.close();
   });

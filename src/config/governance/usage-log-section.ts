@@ -3,6 +3,10 @@ import { z } from "zod";
 import { resolveSecretReference } from "../secret-reference.js";
 import type { GovernanceSection } from "./governance-section.js";
 
+/** Hourly usage aggregates are kept this many days unless configured, at most MAX_HOURLY_RETENTION_DAYS. */
+export const DEFAULT_HOURLY_RETENTION_DAYS = 7;
+export const MAX_HOURLY_RETENTION_DAYS = 90;
+
 /** Where usage records go: JSON lines on stdout, a file rotated by size, or batches POSTed to a URL. */
 export type UsageSink =
   | { kind: "stdout" }
@@ -18,6 +22,8 @@ export interface UsageLogSettings {
   /** Records are flushed this often, or once `batch` are waiting. */
   flushMs: number;
   batch: number;
+  /** Days the hourly usage aggregates are kept (the daily ones: 400 days). */
+  hourlyRetentionDays: number;
 }
 
 const sinkSchema = z.discriminatedUnion("kind", [
@@ -47,6 +53,7 @@ const schema = z
     on_full: z.enum(["drop_oldest", "drop_newest"]).optional(),
     flush_ms: z.number().int().min(10).max(60_000).optional(),
     batch: z.number().int().min(1).max(100_000).optional(),
+    hourly_retention_days: z.number().int().min(1).max(MAX_HOURLY_RETENTION_DAYS).optional(),
   })
   .strict();
 
@@ -56,6 +63,7 @@ export const DEFAULT_USAGE_LOG: UsageLogSettings = {
   onFull: "drop_oldest",
   flushMs: 1000,
   batch: 500,
+  hourlyRetentionDays: DEFAULT_HOURLY_RETENTION_DAYS,
 };
 
 export const usageLogSection: GovernanceSection<"usage_log", UsageLogSettings> = {
@@ -107,6 +115,7 @@ export const usageLogSection: GovernanceSection<"usage_log", UsageLogSettings> =
       onFull: entry.on_full ?? DEFAULT_USAGE_LOG.onFull,
       flushMs: entry.flush_ms ?? DEFAULT_USAGE_LOG.flushMs,
       batch: entry.batch ?? DEFAULT_USAGE_LOG.batch,
+      hourlyRetentionDays: entry.hourly_retention_days ?? DEFAULT_USAGE_LOG.hourlyRetentionDays,
     };
   },
 };

@@ -2,48 +2,70 @@ import type { Redis } from "ioredis";
 import { nanoToUsd } from "../../config/governance/limit-blocks.js";
 import { createRedisConnection, governanceKey, whenReady } from "../store/redis-connection.js";
 import type { UsageDimension, UsageQuery, UsageRow } from "./usage-aggregates.js";
+import {
+  bucketOf,
+  bucketsBetween,
+  DEFAULT_HOURLY_RETENTION_DAYS,
+  hourInstant,
+  MAX_USAGE_DAYS,
+  MAX_USAGE_HOURS,
+  oldestKeptHour,
+  type UsageBucket,
+} from "./usage-buckets.js";
 import type { UsageRecord } from "./usage-record.js";
 
+export { MAX_USAGE_DAYS } from "./usage-buckets.js";
+
 const SEPARATOR = "\u0001";
-/** The counters of one (day, key, route, model): field suffixes of the day's hash. */
+/** The counters of one (bucket, key, route, model): field suffixes of the bucket's hash. */
 const COUNTERS = ["requests", "input", "output", "cost", "unpriced"] as const;
 type Counter = (typeof COUNTERS)[number];
 /** Day hashes outlive the longest range the usage API reads. */
-const DAY_TTL_SECONDS = 400 * 86_400;
-/** The usage API reads at most this many days at once. */
-export const MAX_USAGE_DAYS = 400;
+const DAY_TTL_SECONDS = MAX_USAGE_DAYS * 86_400;
+/** Key prefixes: `{tag}:use:<day>` and `{tag}:useh:<hour>`. */
+const PREFIX: Record<UsageBucket, string> = { day: "use", hour: "useh" };
 
 /**
- * Per-day usage aggregates in Redis, shared by every replica: one hash per UTC day (`{tag}:use:<day>`) whose
- * fields are `<key>␁<route>␁<model>␁<counter>`, added to with HINCRBY once a second (what one process counted
- * since). The usage API sums the hashes of the days asked; it never reads the log.
+ * Per-day and per-hour usage aggregates in Redis, shared by every replica: one hash per UTC day
+ * (`{tag}:use:<day>`) and per UTC hour (`{tag}:useh:<hour>`, expiring `hourly_retention_days` after the hour)
+ * whose fields are `<key>␁<route>␁<model>␁<counter>`, added to with HINCRBY once a second (what one process
+ * counted since). The usage API sums the hashes of the buckets asked; it never reads the log.
  */
 export class RedisUsageAggregates {
   private pending = new Map<string, Record<Counter, number>>();
   private readonly redis: Redis;
   private readonly hashTag: string;
 
-  constructor(settings: { url: string; hashTag: string; commandTimeoutMs: number }) {
+  constructor(
+    settings: { url: string; hashTag: string; commandTimeoutMs: number },
+    /** Days hourly buckets are kept. */
+    public hourlyRetentionDays = DEFAULT_HOURLY_RETENTION_DAYS,
+  ) {
     this.redis = createRedisConnection(settings);
     this.hashTag = settings.hashTag;
   }
 
   add(records: readonly UsageRecord[]): void {
-    for (const record of records) {
-      const id = [record.ts_start.slice(0, 10), record.key_id ?? "", record.route, record.model].join(
-        SEPARATOR,
-      );
-      let counters = this.pending.get(id);
-      if (counters === undefined) {
-        counters = { requests: 0, input: 0, output: 0, cost: 0, unpriced: 0 };
-        this.pending.set(id, counters);
+    for (const bucket of ["day", "hour"] as const)
+      for (const record of records) {
+        const id = [
+          bucket,
+          bucketOf(record.ts_start, bucket),
+          record.key_id ?? "",
+          record.route,
+          record.model,
+        ].join(SEPARATOR);
+        let counters = this.pending.get(id);
+        if (counters === undefined) {
+          counters = { requests: 0, input: 0, output: 0, cost: 0, unpriced: 0 };
+          this.pending.set(id, counters);
+        }
+        counters.requests++;
+        counters.input += record.input_tokens;
+        counters.output += record.output_tokens;
+        if (record.cost_nano_usd === null) counters.unpriced++;
+        else counters.cost += record.cost_nano_usd;
       }
-      counters.requests++;
-      counters.input += record.input_tokens;
-      counters.output += record.output_tokens;
-      if (record.cost_nano_usd === null) counters.unpriced++;
-      else counters.cost += record.cost_nano_usd;
-    }
   }
 
   /** Resolves true once connected (false after `timeoutMs`): until then, flushes keep what is pending. */
@@ -57,17 +79,27 @@ export class RedisUsageAggregates {
     const pending = this.pending;
     this.pending = new Map();
     const pipeline = this.redis.multi();
-    const days = new Set<string>();
+    /** Day hashes: a TTL in seconds; hour hashes: an instant (ms) `retention` after the hour ends. */
+    const expiries = new Map<string, { ttlSeconds: number } | { atMs: number }>();
+    const retentionMs = this.hourlyRetentionDays * 86_400_000;
     for (const [id, counters] of pending) {
-      const [day = "", ...rest] = id.split(SEPARATOR);
-      const key = governanceKey(this.hashTag, "use", day);
-      days.add(key);
+      const [bucket = "day", at = "", ...rest] = id.split(SEPARATOR);
+      const key = governanceKey(this.hashTag, PREFIX[bucket as UsageBucket], at);
+      expiries.set(
+        key,
+        bucket === "hour"
+          ? { atMs: Date.parse(hourInstant(at)) + 3_600_000 + retentionMs }
+          : { ttlSeconds: DAY_TTL_SECONDS },
+      );
       for (const counter of COUNTERS) {
         if (counters[counter] !== 0)
           pipeline.hincrby(key, [...rest, counter].join(SEPARATOR), counters[counter]);
       }
     }
-    for (const key of days) pipeline.expire(key, DAY_TTL_SECONDS);
+    for (const [key, expiry] of expiries) {
+      if ("atMs" in expiry) pipeline.pexpireat(key, expiry.atMs);
+      else pipeline.expire(key, expiry.ttlSeconds);
+    }
     try {
       await pipeline.exec();
     } catch (error) {
@@ -83,18 +115,29 @@ export class RedisUsageAggregates {
 
   async query(query: UsageQuery): Promise<UsageRow[]> {
     await this.flush().catch(() => {});
-    const days = daysBetween(query.from, query.to);
+    const bucket = query.bucket ?? "day";
+    let buckets = bucketsBetween(
+      bucket,
+      query.from,
+      query.to,
+      bucket === "day" ? MAX_USAGE_DAYS : MAX_USAGE_HOURS,
+    );
+    if (bucket === "hour") {
+      const oldest = oldestKeptHour(this.hourlyRetentionDays);
+      buckets = buckets.filter((hour) => hour >= oldest);
+    }
     const pipeline = this.redis.pipeline();
-    for (const day of days) pipeline.hgetall(governanceKey(this.hashTag, "use", day));
+    for (const at of buckets) pipeline.hgetall(governanceKey(this.hashTag, PREFIX[bucket], at));
     const answers = (await pipeline.exec()) ?? [];
     const rows = new Map<string, UsageRow>();
     answers.forEach(([error, hash], index) => {
       if (error !== null) throw error;
-      const day = days[index] as string;
+      const at = buckets[index] as string;
+      const time = bucket === "day" ? at : hourInstant(at);
       for (const [field, value] of Object.entries(hash as Record<string, string>)) {
         const [key = "", route = "", model = "", counter] = field.split(SEPARATOR);
         if (query.key !== undefined && key !== query.key) continue;
-        const values: Record<UsageDimension, string> = { day, key, route, model };
+        const values: Record<UsageDimension, string> = { day: time, hour: time, key, route, model };
         const id = query.groupBy.map((dimension) => values[dimension]).join(SEPARATOR);
         let row = rows.get(id);
         if (row === undefined) {
@@ -132,13 +175,4 @@ export class RedisUsageAggregates {
       this.redis.disconnect();
     }
   }
-}
-
-/** Every UTC day from `from` to `to` (YYYY-MM-DD, inclusive), at most MAX_USAGE_DAYS. */
-function daysBetween(from: string, to: string): string[] {
-  const days: string[] = [];
-  const end = Date.parse(`${to}T00:00:00Z`);
-  for (let at = Date.parse(`${from}T00:00:00Z`); at <= end && days.length < MAX_USAGE_DAYS; at += 86_400_000)
-    days.push(new Date(at).toISOString().slice(0, 10));
-  return days;
 }

@@ -1,10 +1,22 @@
 import { existsSync } from "node:fs";
 import { nanoToUsd } from "../../config/governance/limit-blocks.js";
 import { type GovernanceDatabase, openGovernanceDatabase } from "../store/governance-database.js";
+import {
+  bucketOf,
+  DEFAULT_HOURLY_RETENTION_DAYS,
+  hourInstant,
+  oldestKeptHour,
+  type UsageBucket,
+} from "./usage-buckets.js";
 import type { UsageRecord } from "./usage-record.js";
 
-/** What `GET /admin/v1/usage` asks: a day range (UTC, inclusive) and the dimensions to group by. */
+/**
+ * What the aggregates are asked: a range of buckets (UTC days, or UTC hours as `2026-12-04T13`; inclusive) and
+ * the dimensions to group by.
+ */
 export interface UsageQuery {
+  /** Day buckets unless `hour`. */
+  bucket?: UsageBucket;
   from: string;
   to: string;
   groupBy: UsageDimension[];
@@ -12,12 +24,15 @@ export interface UsageQuery {
   key?: string;
 }
 
-export type UsageDimension = "day" | "key" | "route" | "model";
-export const USAGE_DIMENSIONS: readonly UsageDimension[] = ["day", "key", "route", "model"];
+export type UsageDimension = "day" | "hour" | "key" | "route" | "model";
 
 export interface UsageRow {
   day?: string;
+  /** The hour's first instant, `2026-12-04T13:00:00Z`. */
+  hour?: string;
   key?: string | null;
+  /** Only when grouped by group (the admin API adds it from the keys' groups). */
+  group?: string | null;
   route?: string;
   model?: string;
   requests: number;
@@ -29,7 +44,7 @@ export interface UsageRow {
   unpriced_requests: number;
 }
 
-/** Counters of one (day, key, route, model). */
+/** Counters of one (bucket, key, route, model). */
 interface Counters {
   requests: number;
   input: number;
@@ -39,62 +54,95 @@ interface Counters {
 }
 
 const NO_KEY = "";
+const SEPARATOR = "\u0001";
+/** Expired hourly rows are deleted at most this often. */
+const PRUNE_EVERY_MS = 10 * 60_000;
+const TABLE: Record<UsageBucket, { table: string; column: string }> = {
+  day: { table: "usage_daily", column: "day" },
+  hour: { table: "usage_hourly", column: "hour" },
+};
+
+/** Adds records to the pending counters of their buckets. */
+function count(into: Map<string, Counters>, records: readonly UsageRecord[], bucket: UsageBucket): void {
+  for (const record of records) {
+    const id = [bucketOf(record.ts_start, bucket), record.key_id ?? NO_KEY, record.route, record.model].join(
+      SEPARATOR,
+    );
+    let counters = into.get(id);
+    if (counters === undefined) {
+      counters = { requests: 0, input: 0, output: 0, costNano: 0, unpriced: 0 };
+      into.set(id, counters);
+    }
+    counters.requests++;
+    counters.input += record.input_tokens;
+    counters.output += record.output_tokens;
+    if (record.cost_nano_usd === null) counters.unpriced++;
+    else counters.costNano += record.cost_nano_usd;
+  }
+}
 
 /**
- * Per-day usage aggregates, so the usage API never reads the log: small counters per (day, key, route,
- * model), added to in memory as records arrive and written to the SQLite file once a second (one transaction).
+ * Per-day and per-hour usage aggregates, so the usage API never reads the log: small counters per (bucket,
+ * key, route, model), added to in memory as records arrive (off the request path, in the owner) and written to
+ * the SQLite file once a second (one transaction). Hourly rows older than the retention are deleted.
  */
 export class SqliteUsageAggregates {
-  private pending = new Map<string, Counters>();
+  private pending: Record<UsageBucket, Map<string, Counters>> = { day: new Map(), hour: new Map() };
   private database: GovernanceDatabase | undefined;
+  private prunedAtMs = 0;
 
-  constructor(private readonly path: string) {}
+  constructor(
+    private readonly path: string,
+    /** Days hourly buckets are kept. */
+    public hourlyRetentionDays = DEFAULT_HOURLY_RETENTION_DAYS,
+  ) {}
 
   add(records: readonly UsageRecord[]): void {
-    for (const record of records) {
-      const id = [record.ts_start.slice(0, 10), record.key_id ?? NO_KEY, record.route, record.model].join(
-        "\u0001",
-      );
-      let counters = this.pending.get(id);
-      if (counters === undefined) {
-        counters = { requests: 0, input: 0, output: 0, costNano: 0, unpriced: 0 };
-        this.pending.set(id, counters);
-      }
-      counters.requests++;
-      counters.input += record.input_tokens;
-      counters.output += record.output_tokens;
-      if (record.cost_nano_usd === null) counters.unpriced++;
-      else counters.costNano += record.cost_nano_usd;
-    }
+    count(this.pending.day, records, "day");
+    count(this.pending.hour, records, "hour");
   }
 
   flush(): void {
-    if (this.pending.size === 0) return;
+    const nowMs = Date.now();
+    const prune = this.database !== undefined && nowMs - this.prunedAtMs >= PRUNE_EVERY_MS;
+    if (this.pending.day.size === 0 && this.pending.hour.size === 0 && !prune) return;
     const pending = this.pending;
-    this.pending = new Map();
+    this.pending = { day: new Map(), hour: new Map() };
     const database = this.open();
-    const upsert = database.prepare(
-      `INSERT INTO usage_daily (day, key_id, route, model, requests, input_tokens, output_tokens, cost_nano, unpriced)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (day, key_id, route, model) DO UPDATE SET
-         requests = requests + excluded.requests, input_tokens = input_tokens + excluded.input_tokens,
-         output_tokens = output_tokens + excluded.output_tokens, cost_nano = cost_nano + excluded.cost_nano,
-         unpriced = unpriced + excluded.unpriced`,
-    );
+    const oldest = oldestKeptHour(this.hourlyRetentionDays, nowMs);
     database.transaction(() => {
-      for (const [id, counters] of pending) {
-        const [day, key, route, model] = id.split("\u0001");
-        upsert.run(
-          day,
-          key,
-          route,
-          model,
-          counters.requests,
-          counters.input,
-          counters.output,
-          counters.costNano,
-          counters.unpriced,
+      for (const bucket of ["day", "hour"] as const) {
+        const entries = pending[bucket];
+        if (entries.size === 0) continue;
+        const { table, column } = TABLE[bucket];
+        const upsert = database.prepare(
+          `INSERT INTO ${table} (${column}, key_id, route, model, requests, input_tokens, output_tokens, cost_nano, unpriced)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (${column}, key_id, route, model) DO UPDATE SET
+             requests = requests + excluded.requests, input_tokens = input_tokens + excluded.input_tokens,
+             output_tokens = output_tokens + excluded.output_tokens, cost_nano = cost_nano + excluded.cost_nano,
+             unpriced = unpriced + excluded.unpriced`,
         );
+        for (const [id, counters] of entries) {
+          const [at, key, route, model] = id.split(SEPARATOR);
+          // An hour already past its retention (a late record) is not kept.
+          if (bucket === "hour" && (at as string) < oldest) continue;
+          upsert.run(
+            at,
+            key,
+            route,
+            model,
+            counters.requests,
+            counters.input,
+            counters.output,
+            counters.costNano,
+            counters.unpriced,
+          );
+        }
+      }
+      if (nowMs - this.prunedAtMs >= PRUNE_EVERY_MS) {
+        database.prepare("DELETE FROM usage_hourly WHERE hour < ?").run(oldest);
+        this.prunedAtMs = nowMs;
       }
     })();
   }
@@ -102,16 +150,22 @@ export class SqliteUsageAggregates {
   query(query: UsageQuery): UsageRow[] {
     this.flush();
     if (this.database === undefined && !existsSync(this.path)) return [];
-    const columns = query.groupBy.map((dimension) => COLUMN[dimension]);
+    const bucket = query.bucket ?? "day";
+    const { table, column: time } = TABLE[bucket];
+    const columns = query.groupBy.map((dimension) => (dimension === "key" ? "key_id" : dimension));
     const select = columns.map((column, index) => `${column} AS d${index}`);
-    const where = ["day >= ?", "day <= ?"];
+    const where = [`${time} >= ?`, `${time} <= ?`];
     const parameters: string[] = [query.from, query.to];
+    if (bucket === "hour") {
+      where.push(`${time} >= ?`);
+      parameters.push(oldestKeptHour(this.hourlyRetentionDays));
+    }
     if (query.key !== undefined) {
       where.push("key_id = ?");
       parameters.push(query.key);
     }
     const sql = `SELECT ${[...select, "SUM(requests) AS requests", "SUM(input_tokens) AS input", "SUM(output_tokens) AS output", "SUM(cost_nano) AS cost", "SUM(unpriced) AS unpriced"].join(", ")}
-      FROM usage_daily WHERE ${where.join(" AND ")}${columns.length > 0 ? ` GROUP BY ${columns.join(", ")} ORDER BY ${columns.join(", ")}` : ""}`;
+      FROM ${table} WHERE ${where.join(" AND ")}${columns.length > 0 ? ` GROUP BY ${columns.join(", ")} ORDER BY ${columns.join(", ")}` : ""}`;
     const rows = this.open()
       .prepare(sql)
       .all(...parameters) as Record<string, string | number | null>[];
@@ -129,6 +183,7 @@ export class SqliteUsageAggregates {
         query.groupBy.forEach((dimension, index) => {
           const value = row[`d${index}`];
           if (dimension === "key") out.key = value === NO_KEY ? null : String(value);
+          else if (dimension === "hour") out.hour = hourInstant(String(value));
           else out[dimension] = String(value);
         });
         return out;
@@ -150,8 +205,6 @@ export class SqliteUsageAggregates {
   }
 }
 
-const COLUMN: Record<UsageDimension, string> = { day: "day", key: "key_id", route: "route", model: "model" };
-
 const MIGRATIONS = [
   {
     id: "usage.1",
@@ -160,5 +213,13 @@ const MIGRATIONS = [
       requests INTEGER NOT NULL, input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL,
       cost_nano INTEGER NOT NULL, unpriced INTEGER NOT NULL,
       PRIMARY KEY (day, key_id, route, model))`,
+  },
+  {
+    id: "usage.2",
+    sql: `CREATE TABLE usage_hourly (
+      hour TEXT NOT NULL, key_id TEXT NOT NULL, route TEXT NOT NULL, model TEXT NOT NULL,
+      requests INTEGER NOT NULL, input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL,
+      cost_nano INTEGER NOT NULL, unpriced INTEGER NOT NULL,
+      PRIMARY KEY (hour, key_id, route, model))`,
   },
 ];

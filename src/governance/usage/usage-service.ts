@@ -21,8 +21,10 @@ export interface UsageServiceOptions {
   aggregates?: UsageAggregates;
 }
 
-/** Per-day counters behind the usage API, in SQLite (embedded store) or Redis. */
+/** Per-day and per-hour counters behind the usage API, in SQLite (embedded store) or Redis. */
 export interface UsageAggregates {
+  /** Days hourly buckets are kept (a reload may change it). */
+  hourlyRetentionDays?: number;
   add(records: readonly UsageRecord[]): void;
   flush(): void | Promise<void>;
   query(query: UsageQuery): UsageRow[] | Promise<UsageRow[]>;
@@ -43,9 +45,12 @@ export class UsageService implements OwnedService {
   constructor(private readonly options: UsageServiceOptions) {
     this.sinks = this.createSinks(options.config.usageLog.sinks);
     const store = options.config.store;
+    const retention = options.config.usageLog.hourlyRetentionDays;
     this.aggregates =
       options.aggregates ??
-      (store.kind === "local" ? new SqliteUsageAggregates(store.path) : new RedisUsageAggregates(store));
+      (store.kind === "local"
+        ? new SqliteUsageAggregates(store.path, retention)
+        : new RedisUsageAggregates(store, retention));
     this.timer = setInterval(() => void this.flushAggregates(), 1000);
     this.timer.unref();
   }
@@ -61,7 +66,9 @@ export class UsageService implements OwnedService {
   }
 
   applyConfig(config: unknown): void {
-    const next = (config as { governance: GovernanceConfig }).governance.usageLog.sinks;
+    const usageLog = (config as { governance: GovernanceConfig }).governance.usageLog;
+    if (this.aggregates !== undefined) this.aggregates.hourlyRetentionDays = usageLog.hourlyRetentionDays;
+    const next = usageLog.sinks;
     if (JSON.stringify(next) === JSON.stringify(this.options.config.usageLog.sinks)) return;
     const previous = this.sinks;
     this.sinks = this.createSinks(next);

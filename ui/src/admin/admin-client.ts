@@ -14,7 +14,7 @@ const id = (value: string): string => encodeURIComponent(value);
 
 /** The admin API's calls the console makes, each with the admin key of the session. */
 export const admin = {
-  listKeys: (parameters: { status?: string; group?: string; cursor?: string } = {}) =>
+  listKeys: (parameters: { status?: string; group?: string; cursor?: string; limit?: string } = {}) =>
     gatewayJson<ListPage<KeyView>>(`${ADMIN}/keys${query({ limit: "200", ...parameters })}`),
   createKey: (body: Record<string, unknown>) => gatewayJson<KeyWithSecret>(`${ADMIN}/keys`, "POST", body),
   updateKey: (key: string, body: Record<string, unknown>) =>

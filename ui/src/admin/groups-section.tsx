@@ -1,7 +1,17 @@
 import { useState } from "preact/hooks";
 import { admin } from "./admin-client.js";
 import type { GroupView, OrgView } from "./admin-wire.js";
-import { jsonField } from "./key-fields.js";
+import { FieldError, type FieldProblem, fieldProblemOf, isShownBesideField } from "./field-error.js";
+import {
+  type BudgetDraft,
+  budgetsBody,
+  budgetsDraftOf,
+  EMPTY_LIMITS,
+  type LimitsDraft,
+  LimitsFields,
+  limitsBody,
+  limitsDraftOf,
+} from "./limits-fields.js";
 import { summarize, summarizeBudgets } from "./record-format.js";
 
 interface Props {
@@ -15,32 +25,27 @@ interface HierarchyDraft {
   kind: "group" | "org";
   id: string;
   org: string;
-  limits: string;
-  budgets: string;
+  limits: LimitsDraft;
+  budgets: BudgetDraft[];
 }
 
-const EMPTY: HierarchyDraft = { kind: "group", id: "", org: "", limits: "", budgets: "" };
+const EMPTY: HierarchyDraft = { kind: "group", id: "", org: "", limits: EMPTY_LIMITS, budgets: [] };
 
 /** Groups (teams) and the orgs they belong to, with their limits and budgets: list, create, change. */
 export function GroupsSection({ groups, orgs, changed, failed }: Props) {
   const [draft, setDraft] = useState<HierarchyDraft>(EMPTY);
   const [editing, setEditing] = useState<string | null>(null);
-  const text = (name: keyof HierarchyDraft) => (event: Event) =>
+  const [problem, setProblem] = useState<FieldProblem | null>(null);
+  const text = (name: "kind" | "id" | "org") => (event: Event) =>
     setDraft({ ...draft, [name]: (event.target as HTMLInputElement).value });
 
   const submit = (event: Event): void => {
     event.preventDefault();
-    let body: Record<string, unknown>;
-    try {
-      body = {
-        limits: jsonField(draft.limits, "Limits", "object"),
-        budgets: jsonField(draft.budgets, "Budgets", "array"),
-        ...(draft.kind === "group" ? { org: draft.org === "" ? null : draft.org } : {}),
-      };
-    } catch (error) {
-      failed((error as Error).message);
-      return;
-    }
+    const body: Record<string, unknown> = {
+      limits: limitsBody(draft.limits),
+      budgets: budgetsBody(draft.budgets),
+      ...(draft.kind === "group" ? { org: draft.org === "" ? null : draft.org } : {}),
+    };
     const action =
       editing !== null
         ? draft.kind === "group"
@@ -53,9 +58,14 @@ export function GroupsSection({ groups, orgs, changed, failed }: Props) {
       () => {
         setDraft(EMPTY);
         setEditing(null);
+        setProblem(null);
         changed();
       },
-      (error: Error) => failed(error.message),
+      (error: Error) => {
+        const named = fieldProblemOf(error);
+        setProblem(isShownBesideField(named) ? named : null);
+        if (!isShownBesideField(named)) failed(error.message);
+      },
     );
   };
   const edit = (kind: "group" | "org", record: GroupView | OrgView): void => {
@@ -64,9 +74,10 @@ export function GroupsSection({ groups, orgs, changed, failed }: Props) {
       kind,
       id: record.id,
       org: "org" in record ? (record.org ?? "") : "",
-      limits: record.limits === null ? "" : JSON.stringify(record.limits),
-      budgets: record.budgets === null ? "" : JSON.stringify(record.budgets),
+      limits: limitsDraftOf(record.limits),
+      budgets: budgetsDraftOf(record.budgets),
     });
+    setProblem(null);
   };
   const rows: { kind: "group" | "org"; record: GroupView | OrgView }[] = [
     ...orgs.map((record) => ({ kind: "org" as const, record })),
@@ -128,13 +139,16 @@ export function GroupsSection({ groups, orgs, changed, failed }: Props) {
           <option value="org">org</option>
         </select>
         <label for="group-id">Id</label>
-        <input
-          id="group-id"
-          value={draft.id}
-          disabled={editing !== null}
-          onInput={text("id")}
-          placeholder="search-team"
-        />
+        <div>
+          <input
+            id="group-id"
+            value={draft.id}
+            disabled={editing !== null}
+            onInput={text("id")}
+            placeholder="search-team"
+          />
+          <FieldError problem={problem} name="id" />
+        </div>
         {draft.kind === "group" && (
           <>
             <label for="group-org">Org</label>
@@ -148,14 +162,12 @@ export function GroupsSection({ groups, orgs, changed, failed }: Props) {
             </select>
           </>
         )}
-        <label for="group-limits">Limits (JSON)</label>
-        <input id="group-limits" value={draft.limits} onInput={text("limits")} placeholder='{"rpm": 600}' />
-        <label for="group-budgets">Budgets (JSON)</label>
-        <input
-          id="group-budgets"
-          value={draft.budgets}
-          onInput={text("budgets")}
-          placeholder='[{"amount_usd": "500", "period": "month"}]'
+        <LimitsFields
+          prefix="group"
+          limits={draft.limits}
+          budgets={draft.budgets}
+          change={(patch) => setDraft({ ...draft, ...patch })}
+          problem={problem}
         />
         <div class="actions">
           <button type="submit" id="group-save">
@@ -168,6 +180,7 @@ export function GroupsSection({ groups, orgs, changed, failed }: Props) {
               onClick={() => {
                 setEditing(null);
                 setDraft(EMPTY);
+                setProblem(null);
               }}
             >
               Cancel

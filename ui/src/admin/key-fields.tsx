@@ -1,6 +1,17 @@
 import type { GroupView, KeyView } from "./admin-wire.js";
+import { FieldError, type FieldProblem } from "./field-error.js";
+import {
+  type BudgetDraft,
+  budgetsBody,
+  budgetsDraftOf,
+  EMPTY_LIMITS,
+  type LimitsDraft,
+  LimitsFields,
+  limitsBody,
+  limitsDraftOf,
+} from "./limits-fields.js";
 
-/** What the key form holds, as typed: lists as comma-separated text, limits and budgets as JSON text. */
+/** What the key form holds, as typed: lists as comma-separated text, limits and budgets as form fields. */
 export interface KeyDraft {
   alias: string;
   group: string;
@@ -8,8 +19,8 @@ export interface KeyDraft {
   models: string;
   /** `datetime-local` value (local time), or empty for no expiry. */
   expiresAt: string;
-  limits: string;
-  budgets: string;
+  limits: LimitsDraft;
+  budgets: BudgetDraft[];
 }
 
 export const EMPTY_DRAFT: KeyDraft = {
@@ -18,8 +29,8 @@ export const EMPTY_DRAFT: KeyDraft = {
   routes: "",
   models: "",
   expiresAt: "",
-  limits: "",
-  budgets: "",
+  limits: EMPTY_LIMITS,
+  budgets: [],
 };
 
 function localDateTime(iso: string | null): string {
@@ -36,13 +47,10 @@ export function draftOf(key: KeyView): KeyDraft {
     routes: (key.routes ?? []).join(", "),
     models: (key.models ?? []).join(", "),
     expiresAt: localDateTime(key.expires_at),
-    limits: key.limits === null ? "" : JSON.stringify(key.limits),
-    budgets: key.budgets === null ? "" : JSON.stringify(key.budgets),
+    limits: limitsDraftOf(key.limits),
+    budgets: budgetsDraftOf(key.budgets),
   };
 }
-
-/** A form field the page could not read: named, so the message says which. */
-export class DraftError extends Error {}
 
 function list(text: string): string[] | null {
   const items = text
@@ -50,25 +58,6 @@ function list(text: string): string[] | null {
     .map((item) => item.trim())
     .filter((item) => item !== "");
   return items.length === 0 ? null : items;
-}
-
-export function jsonField(text: string, name: string, shape: "object" | "array"): unknown {
-  if (text.trim() === "") return null;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new DraftError(
-      `${name} must be JSON, e.g. ${shape === "object" ? '{"rpm": 60}' : '[{"amount_usd": "10", "period": "day"}]'}.`,
-    );
-  }
-  if (
-    shape === "array"
-      ? !Array.isArray(value)
-      : typeof value !== "object" || value === null || Array.isArray(value)
-  )
-    throw new DraftError(`${name} must be a JSON ${shape === "object" ? "object" : "array"}.`);
-  return value;
 }
 
 /**
@@ -82,74 +71,84 @@ export function bodyOf(draft: KeyDraft, forCreate: boolean): Record<string, unkn
     routes: list(draft.routes),
     models: list(draft.models),
     expires_at: draft.expiresAt === "" ? null : new Date(draft.expiresAt).toISOString(),
-    limits: jsonField(draft.limits, "Limits", "object"),
-    budgets: jsonField(draft.budgets, "Budgets", "array"),
+    limits: limitsBody(draft.limits),
+    budgets: budgetsBody(draft.budgets),
   };
   if (forCreate) for (const name of Object.keys(body)) if (body[name] === null) delete body[name];
   return body;
 }
 
-/** The fields of a key, for the create form and the editor alike. */
+/** The fields of a key, for the create form and the editor alike, each with the gateway's refusal beside it. */
 export function KeyFields({
   draft,
   groups,
   change,
   prefix,
+  problem,
 }: {
   draft: KeyDraft;
   groups: GroupView[];
   change: (patch: Partial<KeyDraft>) => void;
   prefix: string;
+  problem: FieldProblem | null;
 }) {
-  const text = (name: keyof KeyDraft) => (event: Event) =>
+  const text = (name: "alias" | "group" | "routes" | "models" | "expiresAt") => (event: Event) =>
     change({ [name]: (event.target as HTMLInputElement).value } as Partial<KeyDraft>);
   return (
     <div class="form-grid">
       <label for={`${prefix}-alias`}>Alias</label>
-      <input id={`${prefix}-alias`} value={draft.alias} onInput={text("alias")} placeholder="billing-app" />
+      <div>
+        <input id={`${prefix}-alias`} value={draft.alias} onInput={text("alias")} placeholder="billing-app" />
+        <FieldError problem={problem} name="alias" />
+      </div>
       <label for={`${prefix}-group`}>Group</label>
-      <select id={`${prefix}-group`} value={draft.group} onChange={text("group")}>
-        <option value="">(none)</option>
-        {groups.map((group) => (
-          <option key={group.id} value={group.id}>
-            {group.id}
-          </option>
-        ))}
-      </select>
+      <div>
+        <select id={`${prefix}-group`} value={draft.group} onChange={text("group")}>
+          <option value="">(none)</option>
+          {groups.map((group) => (
+            <option key={group.id} value={group.id}>
+              {group.id}
+            </option>
+          ))}
+        </select>
+        <FieldError problem={problem} name="group" />
+      </div>
       <label for={`${prefix}-routes`}>Routes</label>
-      <input
-        id={`${prefix}-routes`}
-        value={draft.routes}
-        onInput={text("routes")}
-        placeholder="all routes; or chat, embed-*"
-      />
+      <div>
+        <input
+          id={`${prefix}-routes`}
+          value={draft.routes}
+          onInput={text("routes")}
+          placeholder="all routes; or chat, embed-*"
+        />
+        <FieldError problem={problem} name="routes" deep />
+      </div>
       <label for={`${prefix}-models`}>Models</label>
-      <input
-        id={`${prefix}-models`}
-        value={draft.models}
-        onInput={text("models")}
-        placeholder="all models; or gpt-4o*"
-      />
+      <div>
+        <input
+          id={`${prefix}-models`}
+          value={draft.models}
+          onInput={text("models")}
+          placeholder="all models; or gpt-4o*"
+        />
+        <FieldError problem={problem} name="models" deep />
+      </div>
       <label for={`${prefix}-expires`}>Expires</label>
-      <input
-        id={`${prefix}-expires`}
-        type="datetime-local"
-        value={draft.expiresAt}
-        onInput={text("expiresAt")}
-      />
-      <label for={`${prefix}-limits`}>Limits (JSON)</label>
-      <input
-        id={`${prefix}-limits`}
-        value={draft.limits}
-        onInput={text("limits")}
-        placeholder='{"rpm": 60, "tpm": 100000}'
-      />
-      <label for={`${prefix}-budgets`}>Budgets (JSON)</label>
-      <input
-        id={`${prefix}-budgets`}
-        value={draft.budgets}
-        onInput={text("budgets")}
-        placeholder='[{"amount_usd": "10", "period": "day"}]'
+      <div>
+        <input
+          id={`${prefix}-expires`}
+          type="datetime-local"
+          value={draft.expiresAt}
+          onInput={text("expiresAt")}
+        />
+        <FieldError problem={problem} name="expires_at" />
+      </div>
+      <LimitsFields
+        prefix={prefix}
+        limits={draft.limits}
+        budgets={draft.budgets}
+        change={(patch) => change(patch)}
+        problem={problem}
       />
     </div>
   );

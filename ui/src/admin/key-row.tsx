@@ -1,6 +1,7 @@
 import { useState } from "preact/hooks";
 import { admin } from "./admin-client.js";
 import type { GroupView, KeyView, KeyWithSecret } from "./admin-wire.js";
+import { type FieldProblem, fieldProblemOf, isShownBesideField } from "./field-error.js";
 import { bodyOf, draftOf, KeyFields } from "./key-fields.js";
 import { formatWhen, summarize, summarizeBudgets } from "./record-format.js";
 
@@ -20,6 +21,7 @@ export function KeyRow({ record, groups, changed, failed }: RowProps) {
   const [confirm, setConfirm] = useState<"revoke" | "rotate" | null>(null);
   const [draft, setDraft] = useState(() => draftOf(record));
   const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<FieldProblem | null>(null);
   const readOnly = record.managed_by === "config";
   const ended = record.status === "revoked" || record.status === "deleted";
 
@@ -30,24 +32,19 @@ export function KeyRow({ record, groups, changed, failed }: RowProps) {
         setBusy(false);
         setConfirm(null);
         setEditing(false);
+        setProblem(null);
         changed("key" in answer ? answer : undefined);
       },
       (error: Error) => {
         setBusy(false);
-        failed(error.message);
+        // A refused field is shown beside it in the editor; anything else above the list.
+        const named = fieldProblemOf(error);
+        setProblem(editing && isShownBesideField(named) ? named : null);
+        if (!(editing && isShownBesideField(named))) failed(error.message);
       },
     );
   };
-  const save = (): void => {
-    let body: Record<string, unknown>;
-    try {
-      body = bodyOf(draft, false);
-    } catch (error) {
-      failed((error as Error).message);
-      return;
-    }
-    run(() => admin.updateKey(record.id, body));
-  };
+  const save = (): void => run(() => admin.updateKey(record.id, bodyOf(draft, false)));
 
   return (
     <>
@@ -157,6 +154,7 @@ export function KeyRow({ record, groups, changed, failed }: RowProps) {
               groups={groups}
               prefix={`edit-${record.id}`}
               change={(patch) => setDraft({ ...draft, ...patch })}
+              problem={problem}
             />
             <div class="actions">
               <button type="button" data-action="save-key" disabled={busy} onClick={save}>

@@ -3,13 +3,18 @@ import { adminProblem } from "./admin-availability.js";
 import { admin } from "./admin-client.js";
 import { AdminGate } from "./admin-gate.js";
 import type { GroupView, KeyView, KeyWithSecret, OrgView } from "./admin-wire.js";
+import { type FieldProblem, fieldProblemOf, isShownBesideField } from "./field-error.js";
 import { GroupsSection } from "./groups-section.js";
 import { bodyOf, EMPTY_DRAFT, KeyFields } from "./key-fields.js";
 import { KeyRow } from "./key-row.js";
 import { SecretOnce } from "./secret-once.js";
 
+/** Keys shown at once: a gateway with 10,000 keys shows them a page at a time. */
+export const KEYS_PAGE_SIZE = 50;
+
 interface Loaded {
   keys: KeyView[];
+  nextCursor: string | null;
   groups: GroupView[];
   orgs: OrgView[];
 }
@@ -27,18 +32,26 @@ function KeysPageContent() {
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [status, setStatus] = useState("");
+  // The cursor of each page seen so far: the last is the page shown, the one before it "Previous".
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const [draft, setDraft] = useState(EMPTY_DRAFT);
   const [secret, setSecret] = useState<KeyWithSecret | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  const [fieldProblem, setFieldProblem] = useState<FieldProblem | null>(null);
   const [reads, setReads] = useState(0);
   const [creating, setCreating] = useState(false);
+  const cursor = cursors.at(-1);
 
   useEffect(() => {
     let current = true;
-    Promise.all([admin.listKeys(status === "" ? {} : { status }), admin.listGroups(), admin.listOrgs()]).then(
+    Promise.all([
+      admin.listKeys({ limit: String(KEYS_PAGE_SIZE), ...(status === "" ? {} : { status }), cursor }),
+      admin.listGroups(),
+      admin.listOrgs(),
+    ]).then(
       ([keys, groups, orgs]) => {
         if (!current) return;
-        setLoaded({ keys: keys.data, groups: groups.data, orgs: orgs.data });
+        setLoaded({ keys: keys.data, nextCursor: keys.next_cursor, groups: groups.data, orgs: orgs.data });
         setLoadError(null);
       },
       (error: unknown) => current && setLoadError(adminProblem(error)),
@@ -46,7 +59,7 @@ function KeysPageContent() {
     return () => {
       current = false;
     };
-  }, [status, reads]);
+  }, [status, cursor, reads]);
 
   const reload = (newSecret?: KeyWithSecret): void => {
     setProblem(null);
@@ -55,23 +68,19 @@ function KeysPageContent() {
   };
   const create = (event: Event): void => {
     event.preventDefault();
-    let body: Record<string, unknown>;
-    try {
-      body = bodyOf(draft, true);
-    } catch (error) {
-      setProblem((error as Error).message);
-      return;
-    }
     setCreating(true);
-    admin.createKey(body).then(
+    admin.createKey(bodyOf(draft, true)).then(
       (created) => {
         setCreating(false);
         setDraft(EMPTY_DRAFT);
+        setFieldProblem(null);
         reload(created);
       },
       (error: Error) => {
         setCreating(false);
-        setProblem(error.message);
+        const named = fieldProblemOf(error);
+        setFieldProblem(isShownBesideField(named) ? named : null);
+        setProblem(isShownBesideField(named) ? null : error.message);
       },
     );
   };
@@ -83,6 +92,7 @@ function KeysPageContent() {
       </p>
     );
   if (loaded === null) return <p class="muted">Loading the keys…</p>;
+  const first = (cursors.length - 1) * KEYS_PAGE_SIZE + 1;
   return (
     <>
       {secret !== null && <SecretOnce created={secret} dismiss={() => setSecret(null)} />}
@@ -98,6 +108,7 @@ function KeysPageContent() {
           groups={loaded.groups}
           prefix="new-key"
           change={(patch) => setDraft({ ...draft, ...patch })}
+          problem={fieldProblem}
         />
         <div class="actions">
           <button type="submit" id="new-key-create" disabled={creating}>
@@ -111,7 +122,10 @@ function KeysPageContent() {
         <select
           id="keys-status"
           value={status}
-          onChange={(event) => setStatus((event.target as HTMLSelectElement).value)}
+          onChange={(event) => {
+            setStatus((event.target as HTMLSelectElement).value);
+            setCursors([undefined]);
+          }}
         >
           <option value="">active, disabled and revoked</option>
           <option value="active">active</option>
@@ -119,7 +133,9 @@ function KeysPageContent() {
           <option value="revoked">revoked</option>
           <option value="deleted">deleted</option>
         </select>
-        <span class="muted">{loaded.keys.length} keys</span>
+        <span class="muted" id="keys-range">
+          {loaded.keys.length === 0 ? "no keys" : `keys ${first}–${first + loaded.keys.length - 1}`}
+        </span>
       </div>
       <table id="keys">
         <thead>
@@ -145,6 +161,26 @@ function KeysPageContent() {
           ))}
         </tbody>
       </table>
+      <div class="pager">
+        <button
+          type="button"
+          class="secondary"
+          id="keys-previous"
+          disabled={cursors.length === 1}
+          onClick={() => setCursors(cursors.slice(0, -1))}
+        >
+          Previous
+        </button>
+        <button
+          type="button"
+          class="secondary"
+          id="keys-next"
+          disabled={loaded.nextCursor === null}
+          onClick={() => loaded.nextCursor !== null && setCursors([...cursors, loaded.nextCursor])}
+        >
+          Next
+        </button>
+      </div>
       <GroupsSection groups={loaded.groups} orgs={loaded.orgs} changed={() => reload()} failed={setProblem} />
     </>
   );

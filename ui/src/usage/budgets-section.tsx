@@ -1,96 +1,131 @@
 import { useEffect, useState } from "preact/hooks";
-import type { GroupView, KeyView, OrgView } from "../admin/admin-wire.js";
-import { type BudgetLine, budgetLines, consumption, nanoOf, type QuotaEntry } from "./budget-consumption.js";
-import { readUsage } from "./usage-client.js";
-import { formatUsd, utcDay } from "./usage-rollup.js";
-import type { UsageRow } from "./usage-wire.js";
+import { adminProblem } from "../admin/admin-availability.js";
+import { readBudgets } from "./usage-client.js";
+import { formatUsd, nanoOf } from "./usage-rollup.js";
+import type { BudgetsAnswer, BudgetView } from "./usage-wire.js";
 
-interface Props {
-  keys: KeyView[];
-  groups: GroupView[];
-  orgs: OrgView[];
-  /** Live quotas by key id, when the gateway can give them. */
-  quotas?: ReadonlyMap<string, QuotaEntry[]>;
-}
+/** Budgets shown at once; the rest a page away. */
+const PAGE_SIZE = 50;
 
-const NO_QUOTAS: ReadonlyMap<string, QuotaEntry[]> = new Map();
+const SCOPE_NAMES: Record<BudgetView["scope"], string> = {
+  global: "gateway",
+  route: "route",
+  org: "org",
+  group: "group",
+  key: "key",
+};
 
-/** Every budget on a key, group or org, with what its current window has spent and when it resets. */
-export function BudgetsSection({ keys, groups, orgs, quotas = NO_QUOTAS }: Props) {
-  const [rows, setRows] = useState<UsageRow[] | null>(null);
-  const [now] = useState(() => new Date());
-  const lines = budgetLines(keys, groups, orgs);
-  // A month is the longest window (a week may begin in the month before): the sums need no earlier day.
-  const from = utcDay(now, now.getUTCDate() - 1 + 7);
+/**
+ * Every budget the gateway enforces (the gateway's, each route's, org's, group's and key's) with what its
+ * current window has spent, as the limit store counts it, and when it resets (`GET /admin/v1/budgets`).
+ */
+export function BudgetsSection() {
+  const [answer, setAnswer] = useState<BudgetsAnswer | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const cursor = cursors.at(-1);
   useEffect(() => {
-    if (lines.length === 0) return;
-    readUsage(from, utcDay(now, 0), "day,key").then(
-      (answer) => setRows(answer.data),
-      () => setRows([]),
+    let current = true;
+    readBudgets(PAGE_SIZE, cursor).then(
+      (page) => current && setAnswer(page),
+      (failure: unknown) => current && setError(adminProblem(failure)),
     );
-  }, [lines.length, from]);
+    return () => {
+      current = false;
+    };
+  }, [cursor]);
 
   return (
     <section id="budgets">
       <h2>Budgets</h2>
-      {lines.length === 0 ? (
-        <p class="muted">No key, group or org has a budget. Set one on the Keys page ("Budgets").</p>
+      {error !== null && <p class="error-text">{error}</p>}
+      {answer !== null && !answer.state_known && (
+        <p class="error-text" id="budgets-unknown">
+          The limit store cannot be read right now: what each budget has spent is unknown.
+        </p>
+      )}
+      {answer === null ? (
+        error === null && <p class="muted">Loading the budgets…</p>
+      ) : answer.data.length === 0 && cursors.length === 1 ? (
+        <p class="muted">
+          No budget is set. Set one on a key or group (Keys page), or on a route or the gateway in the config
+          file (<code>budgets:</code>).
+        </p>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th>On</th>
-              <th>Budget</th>
-              <th>Spent this window</th>
-              <th>Resets</th>
-            </tr>
-          </thead>
-          <tbody>
-            {lines.map((line) => (
-              <BudgetRow
-                key={`${line.scope}-${line.id}-${line.budget.name ?? line.budget.period}`}
-                line={line}
-                used={consumption(line, now, rows, quotas)}
-                loading={rows === null}
-              />
-            ))}
-          </tbody>
-        </table>
+        <>
+          <table>
+            <thead>
+              <tr>
+                <th>On</th>
+                <th>Budget</th>
+                <th>Spent this window</th>
+                <th>Resets</th>
+              </tr>
+            </thead>
+            <tbody>
+              {answer.data.map((budget) => (
+                <BudgetRow key={`${budget.scope}:${budget.id}:${budget.name}`} budget={budget} />
+              ))}
+            </tbody>
+          </table>
+          <div class="pager">
+            <button
+              type="button"
+              class="secondary"
+              id="budgets-previous"
+              disabled={cursors.length === 1}
+              onClick={() => setCursors(cursors.slice(0, -1))}
+            >
+              Previous
+            </button>
+            <button
+              type="button"
+              class="secondary"
+              id="budgets-next"
+              disabled={answer.next_cursor === null}
+              onClick={() => answer.next_cursor !== null && setCursors([...cursors, answer.next_cursor])}
+            >
+              Next
+            </button>
+          </div>
+        </>
       )}
     </section>
   );
 }
 
-function BudgetRow({
-  line,
-  used,
-  loading,
-}: {
-  line: BudgetLine;
-  used: ReturnType<typeof consumption>;
-  loading: boolean;
-}) {
-  const amountNano = nanoOf(line.budget.amount_usd);
-  const share = used.spentNano === null || amountNano === 0 ? null : Math.max(0, used.spentNano / amountNano);
+function BudgetRow({ budget }: { budget: BudgetView }) {
+  const amountNano = nanoOf(budget.amount_usd);
+  const spentNano = budget.spent_usd === null ? null : nanoOf(budget.spent_usd);
+  const share = spentNano === null || amountNano === 0 ? null : Math.max(0, spentNano / amountNano);
+  const who =
+    budget.scope === "global"
+      ? "the whole gateway"
+      : budget.scope === "key" && budget.alias
+        ? `${budget.alias} (${budget.id})`
+        : budget.id;
   return (
-    <tr data-budget={`${line.scope}:${line.id}`}>
+    <tr data-budget={`${budget.scope}:${budget.id}`} data-name={budget.name}>
       <td>
-        {line.scope} <b>{line.label}</b>
+        {SCOPE_NAMES[budget.scope]} <b>{who}</b>
       </td>
       <td>
-        ${String(line.budget.amount_usd)} per {line.budget.period}
-        {line.budget.tz !== undefined && line.budget.tz !== "UTC" && ` (${line.budget.tz})`}
-        {line.budget.action === "alert" && <span class="muted"> · alert only</span>}
+        ${budget.amount_usd} per {budget.period}
+        {budget.tz !== "UTC" && ` (${budget.tz})`}
+        {budget.name !== budget.period && <span class="muted"> · {budget.name}</span>}
+        {budget.action === "alert" && <span class="muted"> · alert only</span>}
       </td>
-      <td data-field="spent" data-nano={used.spentNano ?? undefined} data-source={used.source ?? undefined}>
-        {used.spentNano === null ? (
-          <span class="muted">
-            {loading ? "…" : "unknown: not in the daily aggregates (an hour, or a window off UTC days)"}
-          </span>
+      <td
+        data-field="spent"
+        data-nano={spentNano ?? undefined}
+        data-source={spentNano === null ? undefined : "limit store"}
+      >
+        {spentNano === null ? (
+          <span class="muted">unknown</span>
         ) : (
           <>
-            {formatUsd(used.spentNano)} ({Math.round((share ?? 0) * 100)}%)
-            {used.unpriced > 0 && <span class="muted"> + {used.unpriced} unpriced calls</span>}
+            {formatUsd(spentNano)} ({Math.round((share ?? 0) * 100)}%), {formatUsd(nanoOf(budget.remaining_usd ?? "0"))}{" "}
+            left
             <div class="meter">
               <div
                 class={share !== null && share >= 1 ? "full" : ""}
@@ -100,8 +135,8 @@ function BudgetRow({
           </>
         )}
       </td>
-      <td data-field="reset" data-reset={used.reset.toISOString()}>
-        {used.reset.toLocaleString()}
+      <td data-field="reset" data-reset={budget.reset_at}>
+        {new Date(budget.reset_at).toLocaleString()}
       </td>
     </tr>
   );

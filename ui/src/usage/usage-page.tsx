@@ -2,30 +2,23 @@ import { useEffect, useState } from "preact/hooks";
 import { adminProblem } from "../admin/admin-availability.js";
 import { admin } from "../admin/admin-client.js";
 import { AdminGate } from "../admin/admin-gate.js";
-import type { GroupView, KeyView, OrgView } from "../admin/admin-wire.js";
-import { budgetLines, type QuotaEntry } from "./budget-consumption.js";
-import { readQuotas } from "./budget-quota.js";
+import { BucketChart } from "./bucket-chart.js";
 import { BudgetsSection } from "./budgets-section.js";
-import { DailyChart } from "./daily-chart.js";
 import { readUsage } from "./usage-client.js";
-import { formatUsd, rollUp, total, type UsageDimension, type UsageEntry, utcDay } from "./usage-rollup.js";
+import { bucketsOf, RANGES } from "./usage-ranges.js";
+import { formatUsd, rollUp, total, type UsageDimension, type UsageEntry } from "./usage-rollup.js";
 import type { UsageRow } from "./usage-wire.js";
 
-const RANGES = [
-  { id: "today", label: "Today (UTC)", days: 1 },
-  { id: "7d", label: "Last 7 days", days: 7 },
-  { id: "30d", label: "Last 30 days", days: 30 },
-];
+/** Keys whose alias labels the usage rows (the rest show their id). */
+const LABELLED_KEYS = 1000;
 
 interface Loaded {
   rows: UsageRow[];
-  days: string[];
-  keys: KeyView[];
-  groups: GroupView[];
-  orgs: OrgView[];
+  buckets: string[];
+  dimension: UsageDimension;
 }
 
-/** Spend and tokens by key, group, route and model over days, from the usage aggregates; and the budgets. */
+/** Spend and tokens by key, group, route and model over hours or days, from the usage aggregates; and budgets. */
 export function UsagePage() {
   return (
     <AdminGate>
@@ -35,26 +28,37 @@ export function UsagePage() {
 }
 
 function UsageContent() {
-  const [range, setRange] = useState("today");
+  const [rangeId, setRangeId] = useState("1h");
   const [dimension, setDimension] = useState<UsageDimension>("key");
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [quotas, setQuotas] = useState<Map<string, QuotaEntry[]>>(new Map());
+  const [aliases, setAliases] = useState<Map<string, string>>(new Map());
+
+  useEffect(() => {
+    admin.listKeys({ limit: String(LABELLED_KEYS) }).then(
+      (page) =>
+        setAliases(
+          new Map(
+            page.data.flatMap((key) => (key.alias === null ? [] : [[key.id, key.alias] as [string, string]])),
+          ),
+        ),
+      () => setAliases(new Map()),
+    );
+  }, []);
 
   useEffect(() => {
     let current = true;
-    const days = RANGES.find((entry) => entry.id === range)?.days ?? 1;
-    const now = new Date();
-    const dayList = Array.from({ length: days }, (_, index) => utcDay(now, days - 1 - index));
-    Promise.all([
-      readUsage(dayList[0] as string, utcDay(now, 0), "day,key,route,model"),
-      admin.listKeys(),
-      admin.listGroups(),
-      admin.listOrgs(),
-    ]).then(
-      ([usage, keys, groups, orgs]) => {
+    const range = RANGES.find((entry) => entry.id === rangeId) ?? (RANGES[0] as (typeof RANGES)[number]);
+    const buckets = bucketsOf(range, new Date());
+    readUsage({
+      bucket: range.bucket,
+      from: buckets[0] as string,
+      to: buckets.at(-1) as string,
+      groupBy: `${range.bucket},${dimension}`,
+    }).then(
+      (usage) => {
         if (!current) return;
-        setLoaded({ rows: usage.data, days: dayList, keys: keys.data, groups: groups.data, orgs: orgs.data });
+        setLoaded({ rows: usage.data, buckets, dimension });
         setError(null);
       },
       (failure: unknown) => current && setError(adminProblem(failure)),
@@ -62,18 +66,7 @@ function UsageContent() {
     return () => {
       current = false;
     };
-  }, [range]);
-
-  useEffect(() => {
-    if (loaded === null) return;
-    // One member key per budget: its quota holds the budget of its key, group and org alike.
-    const active = new Set(loaded.keys.filter((key) => key.status === "active").map((key) => key.id));
-    const members = budgetLines(loaded.keys, loaded.groups, loaded.orgs).map(
-      (line) => line.keys.find((key) => active.has(key)) ?? line.keys[0],
-    );
-    const wanted = [...new Set(members.filter((key): key is string => key !== undefined))];
-    if (wanted.length > 0) void readQuotas(wanted).then(setQuotas);
-  }, [loaded]);
+  }, [rangeId, dimension]);
 
   if (error !== null)
     return (
@@ -82,24 +75,29 @@ function UsageContent() {
       </p>
     );
   if (loaded === null) return <p class="muted">Loading the usage…</p>;
-  const keyById = new Map(loaded.keys.map((key) => [key.id, key]));
-  const groupOfKey = new Map(loaded.keys.map((key) => [key.id, key.group]));
-  const entries = rollUp(loaded.rows, dimension, groupOfKey);
+  const shownDimension = loaded.dimension;
+  const entries = rollUp(loaded.rows, shownDimension);
   const sum = total(loaded.rows);
+  const range = RANGES.find((entry) => entry.id === rangeId);
   const label = (entry: UsageEntry): string => {
-    if (entry.name === "") return dimension === "group" ? "(no group)" : "(no key)";
-    if (dimension !== "key") return entry.name;
-    const alias = keyById.get(entry.name)?.alias;
-    return alias === null || alias === undefined ? entry.name : `${alias} (${entry.name})`;
+    if (entry.name === "") return shownDimension === "group" ? "(no group)" : "(no key)";
+    if (shownDimension !== "key") return entry.name;
+    const alias = aliases.get(entry.name);
+    return alias === undefined ? entry.name : `${alias} (${entry.name})`;
   };
+  const first = loaded.buckets[0] ?? "";
+  const span =
+    range?.bucket === "hour"
+      ? `hourly buckets, from ${new Date(first).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })} to now`
+      : `UTC days, from ${first}`;
   return (
     <>
       <div class="toolbar">
         <select
           id="usage-range"
-          aria-label="Days"
-          value={range}
-          onChange={(event) => setRange((event.target as HTMLSelectElement).value)}
+          aria-label="Time range"
+          value={rangeId}
+          onChange={(event) => setRangeId((event.target as HTMLSelectElement).value)}
         >
           {RANGES.map((entry) => (
             <option key={entry.id} value={entry.id}>
@@ -129,33 +127,32 @@ function UsageContent() {
           )}
         </span>
       </div>
-      <p class="muted">
-        From the gateway's usage aggregates, counted by UTC day (the usage API's finest grain): "today" is the
-        UTC day so far. Unpriced calls (a model without a price) have an unknown cost: they are counted apart,
-        never as $0.
+      <p class="muted" id="usage-span">
+        {range?.label}: {span}. From the gateway's usage aggregates (hours are its finest grain). Unpriced calls
+        (a model without a price) have an unknown cost: they are counted apart, never as $0.
       </p>
       <div class="charts">
-        <DailyChart
-          title="Spend per day"
+        <BucketChart
+          title="Spend over time"
           unit="USD"
-          days={loaded.days}
+          buckets={loaded.buckets}
           entries={entries}
           label={label}
           value={(totals) => totals.costNano / 1e9}
         />
-        <DailyChart
-          title="Tokens per day"
+        <BucketChart
+          title="Tokens over time"
           unit="tokens"
-          days={loaded.days}
+          buckets={loaded.buckets}
           entries={entries}
           label={label}
           value={(totals) => totals.inputTokens + totals.outputTokens}
         />
       </div>
-      <table id="usage">
+      <table id="usage" data-dimension={shownDimension} data-range={rangeId}>
         <thead>
           <tr>
-            <th>{dimension}</th>
+            <th>{shownDimension}</th>
             <th>Spend</th>
             <th>Requests</th>
             <th>Tokens in</th>
@@ -167,7 +164,7 @@ function UsageContent() {
           {entries.length === 0 && (
             <tr>
               <td colSpan={6} class="muted">
-                No calls in these days.
+                No calls in this time.
               </td>
             </tr>
           )}
@@ -190,7 +187,7 @@ function UsageContent() {
           ))}
         </tbody>
       </table>
-      <BudgetsSection keys={loaded.keys} groups={loaded.groups} orgs={loaded.orgs} quotas={quotas} />
+      <BudgetsSection />
     </>
   );
 }

@@ -14,8 +14,8 @@ export interface UsageTotals {
 export interface UsageEntry extends UsageTotals {
   /** The key id, group id, route or model; "" for calls without a key (or a key without a group). */
   name: string;
-  /** Per day (UTC), for the chart. */
-  days: Map<string, UsageTotals>;
+  /** Per time bucket (a UTC day, or an hour's first instant), for the charts. */
+  buckets: Map<string, UsageTotals>;
 }
 
 export function emptyTotals(): UsageTotals {
@@ -31,35 +31,26 @@ function add(totals: UsageTotals, row: UsageRow): void {
 }
 
 /**
- * Rows of the usage API (by day, key, route and model) summed by one dimension. A group is its keys' sum: the
- * API counts by key, and each key belongs to at most one group. Sorted by cost, then requests.
+ * Rows of the usage API (grouped by a time bucket and one dimension) summed by that dimension, with each
+ * bucket's sums for the charts. Sorted by cost, then requests.
  */
-export function rollUp(
-  rows: readonly UsageRow[],
-  dimension: UsageDimension,
-  groupOfKey: ReadonlyMap<string, string | null>,
-): UsageEntry[] {
+export function rollUp(rows: readonly UsageRow[], dimension: UsageDimension): UsageEntry[] {
   const entries = new Map<string, UsageEntry>();
   for (const row of rows) {
-    const name =
-      dimension === "group"
-        ? (groupOfKey.get(row.key ?? "") ?? "")
-        : dimension === "key"
-          ? (row.key ?? "")
-          : (row[dimension] ?? "");
+    const name = row[dimension] ?? "";
     let entry = entries.get(name);
     if (entry === undefined) {
-      entry = { name, ...emptyTotals(), days: new Map() };
+      entry = { name, ...emptyTotals(), buckets: new Map() };
       entries.set(name, entry);
     }
     add(entry, row);
-    const day = row.day ?? "";
-    let daily = entry.days.get(day);
-    if (daily === undefined) {
-      daily = emptyTotals();
-      entry.days.set(day, daily);
+    const bucket = row.hour ?? row.day ?? "";
+    let sums = entry.buckets.get(bucket);
+    if (sums === undefined) {
+      sums = emptyTotals();
+      entry.buckets.set(bucket, sums);
     }
-    add(daily, row);
+    add(sums, row);
   }
   return [...entries.values()].sort((a, b) => b.costNano - a.costNano || b.requests - a.requests);
 }
@@ -74,11 +65,17 @@ export function total(rows: readonly UsageRow[]): UsageTotals {
 export function formatUsd(nano: number): string {
   const usd = nano / 1e9;
   if (usd === 0) return "$0";
-  if (usd < 0.01) return `$${usd.toFixed(6).replace(/0+$/, "")}`;
-  return `$${usd.toFixed(usd < 100 ? 4 : 2).replace(/\.?0+$/, "")}`;
+  const sign = usd < 0 ? "-" : "";
+  const size = Math.abs(usd);
+  if (size < 0.01) return `${sign}$${size.toFixed(6).replace(/0+$/, "")}`;
+  return `${sign}$${size.toFixed(size < 100 ? 4 : 2).replace(/\.?0+$/, "")}`;
 }
 
-/** The UTC day `days` before `now` (0: today), as the usage API takes it. */
-export function utcDay(now: Date, daysBefore: number): string {
-  return new Date(now.getTime() - daysBefore * 86_400_000).toISOString().slice(0, 10);
+/** A decimal USD string as integer nano-USD, without going through a float's rounding for 9 decimals. */
+export function nanoOf(usd: string | number): number {
+  const text = typeof usd === "number" ? usd.toFixed(9) : usd.trim();
+  const negative = text.startsWith("-");
+  const [whole = "0", fraction = ""] = text.replace(/^[-+]/, "").split(".");
+  const nano = Number(whole) * 1e9 + Number(fraction.padEnd(9, "0").slice(0, 9));
+  return negative ? -nano : nano;
 }

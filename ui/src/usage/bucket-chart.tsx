@@ -1,5 +1,6 @@
 import { useEffect, useRef } from "preact/hooks";
 import uPlot from "uplot";
+import { bucketTime } from "./usage-ranges.js";
 import type { UsageEntry, UsageTotals } from "./usage-rollup.js";
 
 const COLORS = ["#2f6fdf", "#1f8a4c", "#c53030", "#b7791f", "#805ad5", "#5f6b76"];
@@ -9,17 +10,18 @@ const MAX_LINES = 6;
 interface Props {
   title: string;
   unit: string;
-  days: string[];
+  /** The time buckets (UTC days or hours), oldest first. */
+  buckets: string[];
   entries: UsageEntry[];
   label: (entry: UsageEntry) => string;
   value: (totals: UsageTotals) => number;
 }
 
-/** One value per UTC day for the largest entries of a dimension (spend, tokens), with uPlot. */
-export function DailyChart({ title, unit, days, entries, label, value }: Props) {
+/** One value per time bucket for the largest entries of a dimension (spend, tokens), with uPlot. */
+export function BucketChart({ title, unit, buckets, entries, label, value }: Props) {
   const holder = useRef<HTMLDivElement>(null);
   const shown = entries.slice(0, MAX_LINES);
-  const signature = `${days.join()}|${shown.map((entry) => `${entry.name}:${value(entry)}`).join()}`;
+  const signature = `${buckets.join()}|${shown.map((entry) => `${entry.name}:${value(entry)}`).join()}`;
   useEffect(() => {
     const element = holder.current;
     if (element === null) return;
@@ -41,8 +43,8 @@ export function DailyChart({ title, unit, days, entries, label, value }: Props) 
         legend: { live: false },
       },
       [
-        days.map((day) => Date.parse(`${day}T12:00:00Z`) / 1000),
-        ...shown.map((entry) => days.map((day) => value(entry.days.get(day) ?? zero))),
+        buckets.map(bucketTime),
+        ...shown.map((entry) => buckets.map((bucket) => value(entry.buckets.get(bucket) ?? zero))),
       ],
       element,
     );
@@ -51,7 +53,7 @@ export function DailyChart({ title, unit, days, entries, label, value }: Props) 
   return (
     <section class="chart" data-chart={title}>
       <h2>{title}</h2>
-      <div ref={holder} data-lines={shown.length} />
+      <div ref={holder} data-lines={shown.length} data-buckets={buckets.length} />
     </section>
   );
 }
