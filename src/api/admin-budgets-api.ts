@@ -88,7 +88,11 @@ export function registerAdminBudgets(
       const records =
         reader === undefined
           ? { keys: [], groups: [], orgs: [] }
-          : { keys: await reader.list("key"), groups: await reader.list("group"), orgs: await reader.list("org") };
+          : {
+              keys: await reader.list("key"),
+              groups: await reader.list("group"),
+              orgs: await reader.list("org"),
+            };
       const table = holder.current;
       const all = budgetLines(
         table.governance,

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from "fastify";
 import { GatewayError } from "../canonical/index.js";
 import type { Coordinator } from "../coordination/coordinator.js";
-import { USAGE_SERVICE } from "../governance/usage/usage-log-client.js";
 import type { UsageRow } from "../governance/usage/usage-aggregates.js";
 import { usageByGroup } from "../governance/usage/usage-by-group.js";
+import { USAGE_SERVICE } from "../governance/usage/usage-log-client.js";
 import { parseUsageQuery } from "../governance/usage/usage-query.js";
 import type { AdminContext } from "./admin-api.js";
 

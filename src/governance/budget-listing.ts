@@ -27,9 +27,12 @@ export interface BudgetView {
   period: Budget["period"];
   tz: string;
   action: Budget["action"];
-  /** Spent in the current window, as the limit store counts it (USD, decimal string); null when it cannot say. */
+  /**
+   * Spent in the current window as the limit store counts it, calls in flight included at their reservation
+   * (USD, decimal string; at most the amount); null when the store cannot say.
+   */
   spent_usd: string | null;
-  /** What is left (negative once a finished stream overdrew it); null when the store cannot say. */
+  /** What is left (0 once used up); null when the store cannot say. */
   remaining_usd: string | null;
   window_start: string;
   /** When the window ends and the budget is whole again. */
@@ -63,8 +66,7 @@ export function budgetLines(
   };
   for (const org of records.orgs) own("org", org);
   for (const group of records.groups) own("group", group);
-  for (const key of records.keys)
-    if (key.status === "active" || key.status === "disabled") own("key", key);
+  for (const key of records.keys) if (key.status === "active" || key.status === "disabled") own("key", key);
   return lines;
 }
 
@@ -80,9 +82,8 @@ export async function budgetViews(
   // The same counter the request path charges: a spec's key depends only on the scope, id and budget name.
   const specs = lines.map(
     (line) =>
-      new ScopeLimits(line.scope, line.id, NO_LIMITS, [
-        line.budget,
-      ]).budgetSpecs(nowMs)[0]?.spec as BudgetSpec,
+      new ScopeLimits(line.scope, line.id, NO_LIMITS, [line.budget]).budgetSpecs(nowMs)[0]
+        ?.spec as BudgetSpec,
   );
   let states: (LimitState | undefined)[] = [];
   let stateKnown = governor !== undefined;

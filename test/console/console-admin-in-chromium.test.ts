@@ -245,7 +245,9 @@ describe.skipIf(chromiumPath === undefined)("the web console with gateway keys, 
       limits: { rpm: 2 },
       budgets: [{ amount_usd: "10", period: "day", action: "reject" }],
     });
-    expect(await page.locator(`tr[data-key="${id}"] [data-field="limits"]`).textContent()).toContain("rpm: 2");
+    expect(await page.locator(`tr[data-key="${id}"] [data-field="limits"]`).textContent()).toContain(
+      "rpm: 2",
+    );
 
     // Two requests a minute: the third is refused with a 429 naming the key's limit.
     expect(await chatStatus(secret)).toBe(200);
@@ -263,7 +265,8 @@ describe.skipIf(chromiumPath === undefined)("the web console with gateway keys, 
   });
 
   it("pages through more keys than a page holds, forward and back", async () => {
-    for (let index = 0; index < 55; index++) await gateway.createKey({ alias: `bulk-${String(index).padStart(2, "0")}` });
+    for (let index = 0; index < 55; index++)
+      await gateway.createKey({ alias: `bulk-${String(index).padStart(2, "0")}` });
     const all = (await gateway.admin("GET", "/keys?limit=1000")).body as { data: { id: string }[] };
     const total = all.data.length;
     expect(total).toBeGreaterThan(50);

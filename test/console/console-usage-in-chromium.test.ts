@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import { usdToNano } from "../../src/config/governance/limit-blocks.js";
 import {
   type AccessGateway,
   bearer,
@@ -7,7 +8,6 @@ import {
   removeDirectory,
   startAccessGateway,
 } from "../access/access-gateway.js";
-import { usdToNano } from "../../src/config/governance/limit-blocks.js";
 import { findChromium } from "../support/chromium.js";
 import { type ConsoleTab, launchChromium, openTab } from "./console-browser.js";
 
@@ -61,7 +61,8 @@ describe.skipIf(chromiumPath === undefined)("the usage and budgets page, in Chro
   beforeAll(async () => {
     gateway = await startAccessGateway(
       (directory) =>
-        ROUTES + governanceYaml(directory, "  budgets: [{ name: gateway-month, amount_usd: 1000, period: month }]\n"),
+        ROUTES +
+        governanceYaml(directory, "  budgets: [{ name: gateway-month, amount_usd: 1000, period: month }]\n"),
     );
     browser = await launchChromium(chromiumPath as string);
   });
@@ -147,7 +148,9 @@ describe.skipIf(chromiumPath === undefined)("the usage and budgets page, in Chro
     // By group (a key's group), and by route: the unpriced route is all unpriced.
     await page.locator("#usage-by").selectOption("group");
     await page.locator('#usage tr[data-usage="team"]').waitFor();
-    expect(await page.locator('#usage tr[data-usage="team"] [data-field="requests"]').textContent()).toBe("3");
+    expect(await page.locator('#usage tr[data-usage="team"] [data-field="requests"]').textContent()).toBe(
+      "3",
+    );
     await page.locator("#usage-by").selectOption("route");
     await page.locator('#usage tr[data-usage="free"] [data-field="unpriced"]').waitFor();
     expect(await page.locator('#usage tr[data-usage="free"] [data-field="unpriced"]').textContent()).toBe(
@@ -178,14 +181,18 @@ describe.skipIf(chromiumPath === undefined)("the usage and budgets page, in Chro
       (alphaUsage?.cost_nano_usd ?? 0) + (betaUsage?.cost_nano_usd ?? 0),
     );
     expect(await routeBudget.textContent()).toContain("$50 per day");
-    expect(await page.locator('#budgets tr[data-budget="global:"]').textContent()).toContain("the whole gateway");
+    expect(await page.locator('#budgets tr[data-budget="global:"]').textContent()).toContain(
+      "the whole gateway",
+    );
     const budget = page.locator(`#budgets tr[data-budget="key:${alpha.id}"]`);
     expect(Number(await budget.locator('[data-field="spent"]').getAttribute("data-nano"))).toBe(
       alphaUsage?.cost_nano_usd,
     );
     const midnight = new Date();
     midnight.setUTCHours(24, 0, 0, 0);
-    expect(await budget.locator('[data-field="reset"]').getAttribute("data-reset")).toBe(midnight.toISOString());
+    expect(await budget.locator('[data-field="reset"]').getAttribute("data-reset")).toBe(
+      midnight.toISOString(),
+    );
     expect(await budget.textContent()).toContain("$5 per day");
 
     // The playground shows what a call cost, and says so when the model has no price.

@@ -5,7 +5,13 @@ import type { UsageRow } from "../../ui/src/usage/usage-wire.js";
 
 /** The usage page's arithmetic, which runs in the browser: its time buckets and sums of the usage API's rows. */
 
-const row = (hour: string, key: string | null, group: string | null, cost: number, unpriced = 0): UsageRow => ({
+const row = (
+  hour: string,
+  key: string | null,
+  group: string | null,
+  cost: number,
+  unpriced = 0,
+): UsageRow => ({
   hour,
   key,
   group,

@@ -49,9 +49,9 @@ describe("the usage API's query", () => {
       groupBy: ["hour", "key"],
       aggregates: { from: "2026-12-04T17", to: "2026-12-04T19", groupBy: ["hour", "key"] },
     });
-    expect(parseUsageQuery({ bucket: "hour", from: "2026-12-03", to: "2026-12-03" }, NOW).aggregates).toMatchObject(
-      { from: "2026-12-03T00", to: "2026-12-03T23" },
-    );
+    expect(
+      parseUsageQuery({ bucket: "hour", from: "2026-12-03", to: "2026-12-03" }, NOW).aggregates,
+    ).toMatchObject({ from: "2026-12-03T00", to: "2026-12-03T23" });
   });
 
   it("groups by group through the keys: the aggregates are asked by key", () => {

@@ -133,7 +133,6 @@ export function LimitsFields({ prefix, limits, budgets, change, problem }: Props
         {budgets.map((budget, index) => {
           const at = `budgets.${index}`;
           return (
-            // biome-ignore lint/suspicious/noArrayIndexKey: rows have no identity but their place
             <div class="budget" key={index} data-budget-row={index}>
               <label for={`${prefix}-budget-${index}-amount`}>USD</label>
               <input
@@ -189,7 +188,9 @@ export function LimitsFields({ prefix, limits, budgets, change, problem }: Props
           class="secondary"
           id={`${prefix}-add-budget`}
           onClick={() =>
-            change({ budgets: [...budgets, { amount: "", period: "day", tz: "", action: "reject", keep: {} }] })
+            change({
+              budgets: [...budgets, { amount: "", period: "day", tz: "", action: "reject", keep: {} }],
+            })
           }
         >
           Add a budget

@@ -124,8 +124,8 @@ function BudgetRow({ budget }: { budget: BudgetView }) {
           <span class="muted">unknown</span>
         ) : (
           <>
-            {formatUsd(spentNano)} ({Math.round((share ?? 0) * 100)}%), {formatUsd(nanoOf(budget.remaining_usd ?? "0"))}{" "}
-            left
+            {formatUsd(spentNano)} ({Math.round((share ?? 0) * 100)}%),{" "}
+            {formatUsd(nanoOf(budget.remaining_usd ?? "0"))} left
             <div class="meter">
               <div
                 class={share !== null && share >= 1 ? "full" : ""}

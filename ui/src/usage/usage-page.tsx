@@ -128,8 +128,8 @@ function UsageContent() {
         </span>
       </div>
       <p class="muted" id="usage-span">
-        {range?.label}: {span}. From the gateway's usage aggregates (hours are its finest grain). Unpriced calls
-        (a model without a price) have an unknown cost: they are counted apart, never as $0.
+        {range?.label}: {span}. From the gateway's usage aggregates (hours are its finest grain). Unpriced
+        calls (a model without a price) have an unknown cost: they are counted apart, never as $0.
       </p>
       <div class="charts">
         <BucketChart
