@@ -12,6 +12,8 @@ export async function launchChromium(executablePath: string): Promise<Browser> {
 
 export interface ConsoleTab {
   page: Page;
+  /** What the test's screenshot is named after (its page); the test's name when unset. */
+  name?: string;
   /** Every URL the page requested, in order. */
   requests: string[];
   /** Requests to anywhere but the gateway: refused, and recorded to fail the test. */
@@ -55,4 +57,29 @@ export async function openTab(browser: Browser, gatewayUrl: string): Promise<Con
       return path;
     },
   };
+}
+
+/** What `afterEach` gets of the test that ran. */
+interface FinishedTest {
+  name: string;
+  result?: { state?: string };
+}
+
+/**
+ * Ends a test's tab: when the test failed, first a screenshot of its page in SCREENSHOT_DIRECTORY (the CI
+ * artifact). This runs in `afterEach`, which sees the test's result: `onTestFailed` runs after `afterEach`, when
+ * the tab would already be closed.
+ */
+export async function closeTab(tab: ConsoleTab | undefined, test: FinishedTest): Promise<void> {
+  if (tab === undefined) return;
+  try {
+    if (test.result?.state === "fail") {
+      const path = await tab.screenshot(tab.name ?? test.name);
+      process.stderr.write(`screenshot of the failed console test: ${path}\n`);
+    }
+  } catch (error) {
+    process.stderr.write(`no screenshot of the failed console test: ${(error as Error).message}\n`);
+  } finally {
+    await tab.page.context().close();
+  }
 }

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type GatewayUnderTest, startGateway } from "../api/gateway-under-test.js";
 import {
   type MockUpstream,
@@ -8,7 +8,7 @@ import {
 } from "../mock-upstream/index.js";
 import { configText, openAITarget } from "../resilience/resilience-config.js";
 import { findChromium } from "../support/chromium.js";
-import { type ConsoleTab, launchChromium, openTab } from "./console-browser.js";
+import { type ConsoleTab, closeTab, launchChromium, openTab } from "./console-browser.js";
 
 /**
  * The web console in a real browser (Debian's Chromium driven by playwright-core) against a gateway on
@@ -49,10 +49,7 @@ async function open(name: string, hash: string): Promise<ConsoleTab> {
   if (browser === undefined) throw new Error("no browser");
   const opened = await openTab(browser, gateway.url);
   tab = opened;
-  onTestFailed(async () => {
-    const path = await opened.screenshot(name);
-    process.stderr.write(`screenshot of the failed console test: ${path}\n`);
-  });
+  opened.name = name;
   await opened.page.goto(`${gateway.url}/ui${hash}`);
   return opened;
 }
@@ -80,8 +77,8 @@ describe.skipIf(chromiumPath === undefined)("the web console in Chromium", () =>
     await upstream?.close();
   });
 
-  afterEach(async () => {
-    await tab?.page.context().close();
+  afterEach(async ({ task }) => {
+    await closeTab(tab, task);
     tab = undefined;
     upstream.reset();
   });
@@ -89,7 +86,7 @@ describe.skipIf(chromiumPath === undefined)("the web console in Chromium", () =>
   it("renders every page with a strict CSP, no console error and no request leaving the gateway", async () => {
     const opened = await openTab(browser, gateway.url);
     tab = opened;
-    onTestFailed(async () => void (await opened.screenshot("every-page")));
+    opened.name = "every-page";
     const response = await opened.page.goto(`${gateway.url}/ui`);
     const csp = response?.headers()["content-security-policy"] ?? "";
     expect(csp).toContain("default-src 'none'");

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { usdToNano } from "../../src/config/governance/limit-blocks.js";
 import {
   type AccessGateway,
@@ -9,7 +9,7 @@ import {
   startAccessGateway,
 } from "../access/access-gateway.js";
 import { findChromium } from "../support/chromium.js";
-import { type ConsoleTab, launchChromium, openTab } from "./console-browser.js";
+import { type ConsoleTab, closeTab, launchChromium, openTab } from "./console-browser.js";
 
 /**
  * The Usage and budgets page in Chromium, against a gateway with keys, a priced route and an unpriced one: the
@@ -73,8 +73,8 @@ describe.skipIf(chromiumPath === undefined)("the usage and budgets page, in Chro
     if (gateway !== undefined) removeDirectory(gateway.directory);
   });
 
-  afterEach(async () => {
-    await tab?.page.context().close();
+  afterEach(async ({ task }) => {
+    await closeTab(tab, task);
     tab = undefined;
   });
 
@@ -111,7 +111,7 @@ describe.skipIf(chromiumPath === undefined)("the usage and budgets page, in Chro
 
     const opened = await openTab(browser, gateway.url);
     tab = opened;
-    onTestFailed(async () => void (await opened.screenshot("usage")));
+    opened.name = "usage";
     const { page } = opened;
     await page.goto(`${gateway.url}/ui#/usage`);
     await page.locator("#sign-in-key").fill(MASTER_KEY);

@@ -8,9 +8,9 @@ export interface FieldProblem {
 
 /** The field a failed admin call names, if any. */
 export function fieldProblemOf(error: unknown): FieldProblem | null {
-  return error instanceof GatewayAnswerError && error.param !== null && error.param !== ""
-    ? { param: error.param, message: error.message }
-    : null;
+  if (!(error instanceof GatewayAnswerError) || error.param === null || error.param === "") return null;
+  // Some refusals name an item as `routes[0]`, others as `limits.rpm`: one form, dotted.
+  return { param: error.param.replace(/\[(\d+)\]/g, ".$1"), message: error.message };
 }
 
 /** Whether a problem is about the field `name` (or something inside it: `budgets.0` holds `budgets.0.tz`). */

@@ -131,7 +131,7 @@ export function GroupsSection({ groups, orgs, changed, failed }: Props) {
           ))}
         </tbody>
       </table>
-      <form class="panel form-grid" id="group-form" onSubmit={submit}>
+      <form class="panel form-grid" id="group-form" onSubmit={submit} noValidate>
         <h3 class="section">{editing === null ? "New group or org" : `Change ${draft.kind} ${editing}`}</h3>
         <label for="group-kind">Kind</label>
         <select id="group-kind" value={draft.kind} disabled={editing !== null} onChange={text("kind")}>

@@ -101,7 +101,7 @@ function KeysPageContent() {
           {problem}
         </p>
       )}
-      <form class="panel" id="create-key" onSubmit={create}>
+      <form class="panel" id="create-key" onSubmit={create} noValidate>
         <h2>New key</h2>
         <KeyFields
           draft={draft}
