@@ -80,3 +80,18 @@ describe("the governance block's store settings", () => {
     ).toEqual([expect.stringMatching(/:5:5: field governance\.store\.url: only applies with 'kind: redis'/)]);
   });
 });
+
+describe("the usage aggregates' hourly retention", () => {
+  it("keeps hourly buckets 7 days unless configured, from 1 to 90 days", () => {
+    expect(governanceOf(lines("routes: []")).usageLog.hourlyRetentionDays).toBe(7);
+    const text = lines("routes: []", "governance:", "  usage_log:", "    hourly_retention_days: 30");
+    expect(governanceOf(text).usageLog.hourlyRetentionDays).toBe(30);
+    const problems = problemsOf(
+      lines("routes: []", "governance:", "  usage_log:", "    hourly_retention_days: 0"),
+    );
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(
+      /switchyard\.yaml:4:\d+: field governance\.usage_log\.hourly_retention_days: /,
+    );
+  });
+});
