@@ -1,7 +1,7 @@
 import { useEffect, useRef } from "preact/hooks";
 import uPlot from "uplot";
 import { bucketTime } from "./usage-ranges.js";
-import type { UsageEntry, UsageTotals } from "./usage-rollup.js";
+import { formatUsd, type UsageEntry, type UsageTotals } from "./usage-rollup.js";
 
 const COLORS = ["#2f6fdf", "#1f8a4c", "#c53030", "#b7791f", "#805ad5", "#5f6b76"];
 /** Lines drawn: the largest entries; the rest would be unreadable. */
@@ -30,7 +30,19 @@ export function BucketChart({ title, unit, buckets, entries, label, value }: Pro
         width: Math.max(320, element.clientWidth),
         height: 220,
         scales: { x: { time: true } },
-        axes: [{}, { label: unit, size: 70 }],
+        axes: [
+          {},
+          {
+            label: unit,
+            size: 70,
+            // Spend is often fractions of a cent: uPlot's default ticks would all read "0".
+            ...(unit === "USD"
+              ? {
+                  values: (_: uPlot, ticks: number[]) => ticks.map((usd) => formatUsd(Math.round(usd * 1e9))),
+                }
+              : {}),
+          },
+        ],
         series: [
           {},
           ...shown.map((entry, index) => ({
