@@ -1,5 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { CoordinationError, type Coordinator } from "../../coordination/coordinator.js";
+import { GRANT_TTL_MS, type GrantInfo, type GrantRelease, LIMITS_RECALL_TOPIC } from "./grant-policy.js";
+import { GrantPool } from "./grant-pool.js";
 import type {
   AdmitRequest,
   AdmitResult,
@@ -10,8 +12,6 @@ import type {
   SettleRequest,
   SettleResult,
 } from "./limit-spec.js";
-import { GRANT_TTL_MS, type GrantInfo, type GrantRelease, LIMITS_RECALL_TOPIC } from "./grant-policy.js";
-import { GrantPool } from "./grant-pool.js";
 import { GovernanceUnavailable, type LimitStore } from "./limit-store.js";
 import { LIMITS_SERVICE, type LimitOperation } from "./limits-service.js";
 

@@ -1,10 +1,4 @@
-import {
-  GRANT_TTL_MS,
-  type GrantInfo,
-  type GrantRelease,
-  isGrantable,
-  rateCost,
-} from "./grant-policy.js";
+import { GRANT_TTL_MS, type GrantInfo, type GrantRelease, isGrantable, rateCost } from "./grant-policy.js";
 import type { AdmitRequest, AdmitResult, LimitSpec, LimitState, RateSpec } from "./limit-spec.js";
 
 /** A grant this worker holds: it admits from it until it is used up, expires, or is recalled. */

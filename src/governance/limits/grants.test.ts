@@ -129,7 +129,10 @@ describe("a worker's grant pool", () => {
     const adjusted: number[] = [];
     let now = 1000;
     const grants = new GrantPool(
-      { release: (release) => released.push(release), adjust: (_spec, difference) => adjusted.push(difference) },
+      {
+        release: (release) => released.push(release),
+        adjust: (_spec, difference) => adjusted.push(difference),
+      },
       () => now,
     );
     return { grants, released, adjusted, advance: (ms: number) => (now += ms), now: () => now };
@@ -219,7 +222,12 @@ describe("a worker's grant pool", () => {
     const specs = [rpd(6400)];
     const mark = grants.mark();
     grants.recall([specs[0]?.key as string]);
-    grants.accept(specs, [{ id: "g1", index: 0, units: 10, state: { remaining: 0, resetMs: 0 } }], 1000, mark);
+    grants.accept(
+      specs,
+      [{ id: "g1", index: 0, units: 10, state: { remaining: 0, resetMs: 0 } }],
+      1000,
+      mark,
+    );
     expect(released).toEqual([{ id: "g1", used: 0 }]);
     expect(grants.admit(request(specs))).toBeUndefined();
   });
@@ -304,12 +312,18 @@ describe("workers admitting from grants, with the ledger in the owner", () => {
     }));
     const results = await Promise.all(asks.map(({ store, ask }) => store.admit(ask)));
     for (const [index, result] of results.entries())
-      if (result.ok) admitted.push({ store: asks[index]?.store as CoordinatedLimitStore, id: asks[index]?.ask.id as string });
+      if (result.ok)
+        admitted.push({
+          store: asks[index]?.store as CoordinatedLimitStore,
+          id: asks[index]?.ask.id as string,
+        });
     expect(admitted).toHaveLength(512);
     // One ends: exactly one more fits.
     const ended = admitted[0] as { store: CoordinatedLimitStore; id: string };
     await ended.store.settle({ id: ended.id, tokens: 0, costNano: 0 });
-    const again = await Promise.all(Array.from({ length: 3 }, () => (stores[1] as CoordinatedLimitStore).admit(request([spec]))));
+    const again = await Promise.all(
+      Array.from({ length: 3 }, () => (stores[1] as CoordinatedLimitStore).admit(request([spec]))),
+    );
     expect(again.filter((result) => result.ok)).toHaveLength(1);
   });
 });

@@ -1,6 +1,6 @@
+import { BudgetWindows } from "./budget-windows.js";
 import { windowIndex } from "./calendar-window.js";
 import { decideRate, intervalUs, type RateDecision, rateState, STORE_EPOCH_MS, settleRate } from "./gcra.js";
-import { BudgetWindows } from "./budget-windows.js";
 import { GrantBook } from "./grant-book.js";
 import type {
   AdmitRequest,
@@ -10,8 +10,8 @@ import type {
   LimitSpec,
   LimitState,
   MeterRequest,
-  RateSpec,
   MeterResult,
+  RateSpec,
   SettleRequest,
   SettleResult,
 } from "./limit-spec.js";
