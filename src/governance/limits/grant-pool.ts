@@ -62,6 +62,11 @@ export class GrantPool {
     for (const spec of request.specs) {
       const grant = this.live.get(spec.key);
       if (grant === undefined || grant.expiresAt <= now) return undefined;
+      // A reload (or MLflow's limits API) changed the limit: what was granted under the old one goes back.
+      if (grant.spec !== spec && !sameLimit(grant.spec, spec)) {
+        this.giveBack(grant);
+        return undefined;
+      }
       if (spec.kind === "rate") {
         if (grant.used + rateCost(spec, request.tokens) > grant.units) return undefined;
       } else if (grant.inUse + 1 > grant.units) return undefined;
@@ -228,4 +233,12 @@ export class GrantPool {
       this.link.release({ id: grant.id, used: grant.inUse });
     } else this.link.release({ id: grant.id, used: grant.used });
   }
+}
+
+/** Whether two specs of one key are the same limit (a config reload builds new spec objects). */
+function sameLimit(a: LimitSpec, b: LimitSpec): boolean {
+  if (a.kind === "rate" && b.kind === "rate")
+    return a.limit === b.limit && a.burst === b.burst && a.windowMs === b.windowMs && a.unit === b.unit;
+  if (a.kind === "concurrency" && b.kind === "concurrency") return a.max === b.max;
+  return false;
 }

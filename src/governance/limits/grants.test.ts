@@ -217,6 +217,19 @@ describe("a worker's grant pool", () => {
     expect(grants.renewable()).toEqual([]);
   });
 
+  it("gives a grant back when its limit changed (a reload), and admits nothing more from it", () => {
+    const { grants, released } = pool();
+    grants.accept(
+      [rpd(6400)],
+      [{ id: "g1", index: 0, units: 10, state: { remaining: 0, resetMs: 0 } }],
+      1000,
+      0,
+    );
+    expect(grants.admit(request([rpd(6400)]))?.ok).toBe(true);
+    expect(grants.admit(request([rpd(100)]))).toBeUndefined();
+    expect(released).toEqual([{ id: "g1", used: 1 }]);
+  });
+
   it("gives a grant back at once when its limit was recalled while it was on its way", () => {
     const { grants, released } = pool();
     const specs = [rpd(6400)];
