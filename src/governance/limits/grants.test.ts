@@ -315,6 +315,30 @@ describe("workers admitting from grants, with the ledger in the owner", () => {
     expect((await holder.admit(request([spec]))).ok).toBe(false);
   });
 
+  it("tops a stream admitted from a grant up with the ledger when the grant is short, all or nothing", async () => {
+    const { stores, ledger } = fleet(1);
+    const store = stores[0] as CoordinatedLimitStore;
+    const spec = tpd(64_000);
+    expect((await store.admit(request([spec], 100))).ok).toBe(true); // the ledger's, with a grant of 1000
+    const stream = request([spec], 100);
+    expect((await store.admit(stream)).ok).toBe(true);
+    expect(store.stats.localAdmissions).toBe(1);
+    // 950 more do not fit in the grant (100 used): the ledger takes them.
+    expect(await store.meter({ id: stream.id, extraTokens: 950, extraCostNano: 0 })).toEqual({ ok: true });
+    expect(ledger.quota([spec])[0]?.remaining).toBe(64_000 - 100 - 1000 - 950);
+    // More than the whole limit: refused, naming it (after the grant was recalled, which does not help).
+    expect(await store.meter({ id: stream.id, extraTokens: 70_000, extraCostNano: 0 })).toEqual({
+      ok: false,
+      exhausted: spec.label,
+    });
+    // The recall brought the grant back with the 100 the stream holds on it. The stream used 1000 of the 1050
+    // it holds: the 50 it did not use come back to the limit itself.
+    await store.settle({ id: stream.id, tokens: 1000, costNano: 0 });
+    await store.close();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(ledger.quota([spec])[0]?.remaining).toBe(64_000 - 100 - 950 - 100 + 50);
+  });
+
   it("never has more requests in flight than a concurrency limit, across workers and grants", async () => {
     const { stores } = fleet(2);
     const spec = concurrency(512);
