@@ -50,6 +50,35 @@ export class GatewayMetrics {
   /** Labels: surface, code. */
   readonly accessRefusals: HotCounter;
 
+  /**
+   * The embedded limit store's admissions, by where they were decided (`worker`: from its grants, no round trip;
+   * `ledger`: by the owner process), and the messages sent to the ledger. Read from the store when scraped.
+   */
+  trackLimitStore(read: () => { localAdmissions: number; ledgerAdmissions: number; calls: number }): void {
+    const registers = [this.registry];
+    new Counter({
+      name: "switchyard_limit_admissions_total",
+      help: "Admissions with the embedded limit store, by where they were decided: worker (from a grant, no round trip) or ledger (the owner process).",
+      labelNames: ["decided"],
+      registers,
+      collect() {
+        const stats = read();
+        this.reset();
+        this.inc({ decided: "worker" }, stats.localAdmissions);
+        this.inc({ decided: "ledger" }, stats.ledgerAdmissions);
+      },
+    });
+    new Counter({
+      name: "switchyard_limit_store_calls_total",
+      help: "Messages (round trips) the workers sent to the embedded limit store's ledger.",
+      registers,
+      collect() {
+        this.reset();
+        this.inc(read().calls);
+      },
+    });
+  }
+
   constructor(registry: Registry = new Registry()) {
     this.registry = registry;
     this.requests = new HotCounter(

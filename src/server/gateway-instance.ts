@@ -16,6 +16,7 @@ import type { Coordinator } from "../coordination/coordinator.js";
 import { InProcessCoordinator } from "../coordination/in-process-coordinator.js";
 import { GovernanceRuntime } from "../governance/governance-runtime.js";
 import { Governor } from "../governance/governor.js";
+import { CoordinatedLimitStore } from "../governance/limits/coordinated-limit-store.js";
 import { createLimitStore } from "../governance/limits/create-limit-store.js";
 import {
   ROUTE_LIMITS_SERVICE,
@@ -94,8 +95,9 @@ export class GatewayInstance {
       log(route, target, from, to, reason);
       sharing.shared?.announce(route, target, from, to);
     };
+    const limitStore = createLimitStore(options.config.governance.store, coordinator, options.logger);
     const governor = new Governor({
-      store: createLimitStore(options.config.governance.store, coordinator, options.logger),
+      store: limitStore,
       renewEveryMs: options.config.governance.estimates.meterEveryMs,
       ...(options.logger === undefined ? {} : { logger: options.logger }),
     });
@@ -115,6 +117,7 @@ export class GatewayInstance {
     const sharedCircuits = new SharedCircuits(coordinator, () => holder.current);
     sharing.shared = sharedCircuits;
     const metrics = new GatewayMetrics();
+    if (limitStore instanceof CoordinatedLimitStore) metrics.trackLimitStore(() => limitStore.stats);
     const usageLog = new UsageLogClient(coordinator, options.config.governance.usageLog);
     const readiness = new ReadinessChecks();
     const governance = await GovernanceRuntime.create(options.config, coordinator, options.logger);

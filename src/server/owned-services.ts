@@ -34,7 +34,14 @@ export function createOwnedServices(context: OwnedServicesContext): OwnedService
       : []),
     // The embedded store's limit counters and budgets (with Redis, every process talks to Redis instead).
     ...(config.governance.store.kind === "local"
-      ? [new LimitsService({ config: config.governance, ...(logger === undefined ? {} : { logger }) })]
+      ? [
+          new LimitsService({
+            config: config.governance,
+            // Recalls of grants go to every worker.
+            publish: context.publish,
+            ...(logger === undefined ? {} : { logger }),
+          }),
+        ]
       : []),
     // Route limits set at run time through MLflow's limits API.
     new RouteLimitsService(config.governance, context.publish, logger),

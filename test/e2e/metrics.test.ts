@@ -153,6 +153,8 @@ describe("GET /metrics", () => {
       // A key's group (from the config or the admin API), empty without gateway keys.
       group: /^$/,
       store: /^(local|redis)$/,
+      // Where the embedded limit store decided an admission.
+      decided: /^(worker|ledger)$/,
       le: /^[\d.e+-]+|\+Inf$/,
     };
     for (const [, label, value] of labelValues) {

@@ -34,6 +34,10 @@ export function writeFleetConfig(upstream: string, store: string[]): string {
     // 9,000 tokens a day, all usable at once (the emission interval, 9.6 s a token, is longer than the test).
     ...route("reconcile", upstream, ["limits: {tpd: {limit: 9000, burst: 9000}}"]),
     ...route("debt", upstream, ["limits: {tpd: {limit: 1000, burst: 1000}}"]),
+    // Large enough that workers are granted blocks of it (31 requests each) while it is far from its end.
+    ...route("granted", upstream, ["limits: {rpd: {limit: 2000, burst: 2000}}"]),
+    // Never reached, like the bench's five limits: every admission can come from a worker's grants.
+    ...route("far", upstream, ["limits: {rpm: 1000000, rpd: 100000000, tpm: 100000000, concurrency: 10000}"]),
     "governance:",
     "  store:",
     ...store.map((line) => `    ${line}`),

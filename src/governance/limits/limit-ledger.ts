@@ -1,15 +1,17 @@
+import { BudgetWindows } from "./budget-windows.js";
 import { windowIndex } from "./calendar-window.js";
-import { decideRate, type RateDecision, rateState, STORE_EPOCH_MS, settleRate } from "./gcra.js";
+import { decideRate, intervalUs, type RateDecision, rateState, STORE_EPOCH_MS, settleRate } from "./gcra.js";
+import { GrantBook } from "./grant-book.js";
 import type {
   AdmitRequest,
   AdmitResult,
   BudgetAlert,
-  BudgetSpec,
   ExpiredReservation,
   LimitSpec,
   LimitState,
   MeterRequest,
   MeterResult,
+  RateSpec,
   SettleRequest,
   SettleResult,
 } from "./limit-spec.js";
@@ -32,17 +34,8 @@ interface Reservation {
   leaseMs: number;
 }
 
-interface BudgetWindow {
-  used: number;
-  held: number;
-  /** The highest alert threshold reported in this window. */
-  alerted: number;
-}
-
 /** Settled and expired reservations are remembered this long, so a repeated settle changes nothing. */
 const TOMBSTONE_MS = 3_600_000;
-/** Budget windows that started longer ago than this are past (a month is at most 31 days, plus a margin). */
-const OLD_WINDOW_MS = 62 * 86_400_000;
 
 /**
  * The embedded store's limits engine: every counter in one process's memory (the gateway's owner process), so
@@ -53,11 +46,18 @@ const OLD_WINDOW_MS = 62 * 86_400_000;
 export class LimitLedger {
   private readonly tats = new Map<string, number>();
   private readonly leases = new Map<string, Map<string, number>>();
-  private readonly budgets = new Map<string, Map<number, BudgetWindow>>();
+  private readonly budgets = new BudgetWindows();
   private readonly reservations = new Map<string, Reservation>();
   private readonly tombstones = new Map<string, number>();
+  /** Capacity handed to workers (grants.ts): counted as consumed in every decision until it comes back. */
+  readonly grants = new GrantBook();
 
   constructor(private readonly nowMs: () => number = () => performance.timeOrigin + performance.now()) {}
+
+  /** The store's clock (the only one decisions use). */
+  now(): number {
+    return this.nowMs();
+  }
 
   admit(request: AdmitRequest): AdmitResult {
     const nowMs = this.nowMs();
@@ -68,7 +68,7 @@ export class LimitLedger {
     for (const [index, spec] of request.specs.entries()) {
       if (spec.kind === "rate") {
         const cost = spec.unit === "requests" ? 1 : request.tokens;
-        const decision = decideRate(spec, this.tats.get(spec.key), nowUs, cost);
+        const decision = decideRate(spec, this.effectiveTat(spec, nowUs), nowUs, cost);
         if (!decision.ok) {
           const reason = decision.never ? "never" : "limit";
           return {
@@ -82,10 +82,9 @@ export class LimitLedger {
         decisions.push(decision);
         states.push(decision.state);
       } else if (spec.kind === "concurrency") {
-        const leases = this.liveLeases(spec.key, nowMs);
-        if (leases.size + 1 > spec.max) {
-          const earliest = Math.min(...leases.values());
-          const retryAfterMs = Math.max(1, Math.ceil(earliest - nowMs));
+        const held = this.slotsInUse(spec.key, nowMs);
+        if (held.slots + 1 > spec.max) {
+          const retryAfterMs = Math.max(1, Math.ceil(held.earliestMs - nowMs));
           return {
             ok: false,
             denied: index,
@@ -95,13 +94,13 @@ export class LimitLedger {
           };
         }
         decisions.push(undefined);
-        states.push({ remaining: spec.max - leases.size - 1, resetMs: 0 });
+        states.push({ remaining: spec.max - held.slots - 1, resetMs: 0 });
       } else {
         const window = windowIndex(spec.boundaries, nowMs);
         if (window === -1) return { ok: false, stale: true, nowMs };
         const start = spec.boundaries[window] as number;
         const resetMs = Math.ceil((spec.boundaries[window + 1] as number) - nowMs);
-        const counters = this.budgets.get(spec.key)?.get(start);
+        const counters = this.budgets.peek(spec.key, start);
         const committed = (counters?.used ?? 0) + (counters?.held ?? 0);
         if (spec.action === "reject" && committed + request.costNano > spec.amountNano) {
           const state = { remaining: Math.max(0, spec.amountNano - committed), resetMs };
@@ -115,14 +114,14 @@ export class LimitLedger {
     for (const [index, spec] of request.specs.entries()) {
       const decision = decisions[index];
       if (spec.kind === "rate") {
-        this.tats.set(spec.key, (decision as RateDecision & { ok: true }).tat);
+        this.storeTat(spec, (decision as RateDecision & { ok: true }).tat);
         entries.push({ spec, held: spec.unit === "requests" ? 1 : request.tokens, windowStart: 0 });
       } else if (spec.kind === "concurrency") {
         this.leaseSet(spec.key).set(request.id, nowMs + request.leaseMs);
         entries.push({ spec, held: 1, windowStart: 0 });
       } else {
         const start = decision as number;
-        this.window(spec.key, start).held += request.costNano;
+        this.budgets.window(spec.key, start).held += request.costNano;
         entries.push({ spec, held: request.costNano, windowStart: start });
       }
     }
@@ -147,12 +146,12 @@ export class LimitLedger {
     for (const entry of reservation.entries) {
       const spec = entry.spec;
       if (spec.kind === "rate" && spec.unit === "tokens" && request.extraTokens > 0) {
-        const decision = decideRate(spec, this.tats.get(spec.key), nowUs, request.extraTokens);
+        const decision = decideRate(spec, this.effectiveTat(spec, nowUs), nowUs, request.extraTokens);
         if (!decision.ok) return { ok: false, exhausted: spec.label };
         tats.push(decision.tat);
       } else {
         if (spec.kind === "budget" && spec.action === "reject" && request.extraCostNano > 0) {
-          const counters = this.window(spec.key, entry.windowStart);
+          const counters = this.budgets.window(spec.key, entry.windowStart);
           if (counters.used + counters.held + request.extraCostNano > spec.amountNano)
             return { ok: false, exhausted: spec.label };
         }
@@ -162,10 +161,10 @@ export class LimitLedger {
     for (const [index, entry] of reservation.entries.entries()) {
       const tat = tats[index];
       if (tat !== undefined) {
-        this.tats.set(entry.spec.key, tat);
+        this.storeTat(entry.spec as RateSpec, tat);
         entry.held += request.extraTokens;
       } else if (entry.spec.kind === "budget" && request.extraCostNano > 0) {
-        this.window(entry.spec.key, entry.windowStart).held += request.extraCostNano;
+        this.budgets.window(entry.spec.key, entry.windowStart).held += request.extraCostNano;
         entry.held += request.extraCostNano;
       }
     }
@@ -181,6 +180,7 @@ export class LimitLedger {
     for (const id of ids) {
       const reservation = this.reservations.get(id);
       if (reservation?.status === "open") this.renewOne(id, reservation, nowMs);
+      else this.grants.renew(id, nowMs);
     }
   }
 
@@ -207,14 +207,14 @@ export class LimitLedger {
       } else if (spec.kind === "concurrency") {
         this.leases.get(spec.key)?.delete(request.id);
       } else {
-        const counters = this.window(spec.key, entry.windowStart);
+        const counters = this.budgets.window(spec.key, entry.windowStart);
         // An expired reservation's estimate was already committed as spend: only the difference moves.
         if (expired) counters.used += request.costNano - entry.held;
         else {
           counters.held -= entry.held;
           counters.used += request.costNano;
         }
-        const alert = this.crossedThreshold(spec, entry.windowStart, counters);
+        const alert = this.budgets.crossedThreshold(spec, entry.windowStart, counters);
         if (alert !== undefined) alerts.push(alert);
       }
     }
@@ -231,12 +231,15 @@ export class LimitLedger {
   sweep(): ExpiredReservation[] {
     const nowMs = this.nowMs();
     const expired: ExpiredReservation[] = [];
+    // A rate grant never returned: its holder died or hung; every unit of it counts as used (never fewer).
+    for (const grant of this.grants.closeExpired(nowMs))
+      if (grant.kind === "rate") this.bookRate(grant.spec, grant.units, (nowMs - STORE_EPOCH_MS) * 1000);
     for (const [id, reservation] of this.reservations) {
       if (reservation.status !== "open" || reservation.deadlineMs > nowMs) continue;
       for (const entry of reservation.entries) {
         if (entry.spec.kind === "concurrency") this.leases.get(entry.spec.key)?.delete(id);
         else if (entry.spec.kind === "budget") {
-          const counters = this.window(entry.spec.key, entry.windowStart);
+          const counters = this.budgets.window(entry.spec.key, entry.windowStart);
           counters.held -= entry.held;
           counters.used += entry.held;
         }
@@ -258,13 +261,13 @@ export class LimitLedger {
     const nowMs = this.nowMs();
     const nowUs = (nowMs - STORE_EPOCH_MS) * 1000;
     return specs.map((spec) => {
-      if (spec.kind === "rate") return rateState(spec, this.tats.get(spec.key), nowUs);
+      if (spec.kind === "rate") return rateState(spec, this.effectiveTat(spec, nowUs), nowUs);
       if (spec.kind === "concurrency") {
-        return { remaining: Math.max(0, spec.max - this.liveLeases(spec.key, nowMs).size), resetMs: 0 };
+        return { remaining: Math.max(0, spec.max - this.slotsInUse(spec.key, nowMs).slots), resetMs: 0 };
       }
       const window = windowIndex(spec.boundaries, nowMs);
       if (window === -1) return undefined;
-      const counters = this.budgets.get(spec.key)?.get(spec.boundaries[window] as number);
+      const counters = this.budgets.peek(spec.key, spec.boundaries[window] as number);
       const committed = (counters?.used ?? 0) + (counters?.held ?? 0);
       const resetMs = Math.ceil((spec.boundaries[window + 1] as number) - nowMs);
       return { remaining: Math.max(0, spec.amountNano - committed), resetMs };
@@ -273,20 +276,17 @@ export class LimitLedger {
 
   /** Spend per budget window, for persistence: [key, window start, used nano-USD]. */
   spend(): [string, number, number][] {
-    const rows: [string, number, number][] = [];
-    for (const [key, windows] of this.budgets)
-      for (const [start, counters] of windows) rows.push([key, start, counters.used]);
-    return rows;
+    return this.budgets.spend();
   }
 
   /** Restores spend loaded from persistence (before any admission). */
   restoreSpend(rows: readonly [string, number, number][]): void {
-    for (const [key, start, used] of rows) this.window(key, start).used = used;
+    for (const [key, start, used] of rows) this.budgets.window(key, start).used = used;
   }
 
   /** Adds a one-off amount to a budget window (an audited top-up is a negative spend). */
   adjustSpend(key: string, windowStart: number, deltaNano: number): void {
-    this.window(key, windowStart).used += deltaNano;
+    this.budgets.window(key, windowStart).used += deltaNano;
   }
 
   private renewOne(id: string, reservation: Reservation, nowMs: number): void {
@@ -296,23 +296,44 @@ export class LimitLedger {
     }
   }
 
-  private crossedThreshold(spec: BudgetSpec, start: number, counters: BudgetWindow): BudgetAlert | undefined {
-    let crossed: number | undefined;
-    for (const threshold of spec.alertAt) {
-      if (threshold > counters.alerted && counters.used >= Math.ceil(threshold * spec.amountNano))
-        crossed = threshold;
-    }
-    if (crossed === undefined) return undefined;
-    counters.alerted = crossed;
-    return {
-      label: spec.label,
-      threshold: crossed,
-      usedNano: counters.used,
-      amountNano: spec.amountNano,
-      windowStartMs: start,
-    };
+  /**
+   * A rate limit's TAT with the units held in grants counted as admitted now: a worker may use them at any
+   * moment, so every decision treats them as taken until they come back.
+   */
+  effectiveTat(spec: RateSpec, nowUs: number): number | undefined {
+    const tat = this.tats.get(spec.key);
+    const outstanding = this.grants.outstandingUnits(spec.key);
+    if (outstanding === 0) return tat;
+    return Math.max(tat ?? nowUs, nowUs) + outstanding * intervalUs(spec);
   }
 
+  /** Stores a TAT decided over `effectiveTat`: the grants' units stay counted apart. */
+  storeTat(spec: RateSpec, effective: number): void {
+    const outstanding = this.grants.outstandingUnits(spec.key);
+    this.tats.set(spec.key, effective - outstanding * intervalUs(spec));
+  }
+
+  /**
+   * Books `units` of a rate limit as admitted now (a returned grant's used units, or a lost grant's all); with
+   * `relative`, moves the TAT by them as a settle does (a correction of units booked before).
+   */
+  bookRate(spec: RateSpec, units: number, nowUs: number, relative = false): void {
+    const tat = this.tats.get(spec.key);
+    if (units >= 0 && !relative)
+      this.tats.set(spec.key, Math.max(tat ?? nowUs, nowUs) + units * intervalUs(spec));
+    else this.tats.set(spec.key, settleRate(spec, tat, nowUs, units));
+  }
+
+  /** Requests in flight on a concurrency limit (reservations' leases and granted slots), and the first to free. */
+  slotsInUse(key: string, nowMs: number): { slots: number; earliestMs: number } {
+    const leases = this.liveLeases(key, nowMs);
+    const granted = this.grants.slotsHeld(key, nowMs);
+    let earliestMs = granted.earliestMs;
+    for (const expiry of leases.values()) earliestMs = Math.min(earliestMs, expiry);
+    return { slots: leases.size + granted.slots, earliestMs };
+  }
+
+  /** A reservation's leases, live ones only (expired ones are dropped). */
   private liveLeases(key: string, nowMs: number): Map<string, number> {
     const leases = this.leaseSet(key);
     for (const [id, expiry] of leases) if (expiry <= nowMs) leases.delete(id);
@@ -328,27 +349,10 @@ export class LimitLedger {
     return leases;
   }
 
-  private window(key: string, start: number): BudgetWindow {
-    let windows = this.budgets.get(key);
-    if (windows === undefined) {
-      windows = new Map();
-      this.budgets.set(key, windows);
-    }
-    let counters = windows.get(start);
-    if (counters === undefined) {
-      counters = { used: 0, held: 0, alerted: 0 };
-      windows.set(start, counters);
-    }
-    return counters;
-  }
-
   /** Drops state that no longer constrains anything: TATs in the past, empty lease sets, old windows. */
   private forgetIdle(nowMs: number): void {
     const nowUs = (nowMs - STORE_EPOCH_MS) * 1000;
-    for (const windows of this.budgets.values()) {
-      for (const [start, counters] of windows)
-        if (start < nowMs - OLD_WINDOW_MS && counters.held === 0) windows.delete(start);
-    }
+    this.budgets.forgetOld(nowMs);
     for (const [key, tat] of this.tats) if (tat <= nowUs) this.tats.delete(key);
     for (const [key, leases] of this.leases) {
       for (const [id, expiry] of leases) if (expiry <= nowMs) leases.delete(id);
