@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
+import { createConnection, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -39,9 +39,9 @@ const load = async <T>(path: string): Promise<T> =>
 const { RedisLimitStore } = await load<{ RedisLimitStore: new (options: unknown) => LimitStoreLike }>(
   "governance/limits/redis-limit-store.js",
 );
-const { boundariesAround } = await load<{ boundariesAround(period: string, tz: string, ms: number): number[] }>(
-  "governance/limits/calendar-window.js",
-);
+const { boundariesAround } = await load<{
+  boundariesAround(period: string, tz: string, ms: number): number[];
+}>("governance/limits/calendar-window.js");
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -55,24 +55,33 @@ function freePort(): Promise<number> {
   });
 }
 
+/** Whether a Redis server answers PONG on the port. */
+function pings(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ port, host: "127.0.0.1" });
+    socket.setTimeout(500);
+    socket.once("connect", () => socket.write("PING\r\n"));
+    socket.once("data", (data) => {
+      socket.destroy();
+      resolve(data.toString().startsWith("+PONG"));
+    });
+    socket.once("error", () => resolve(false));
+    socket.once("timeout", () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
+}
+
 async function startRedis(port: number, directory: string): Promise<ChildProcess> {
   const child = spawn(
     "redis-server",
     ["--port", String(port), "--bind", "127.0.0.1", "--dir", directory, "--save", "", "--appendonly", "no"],
     { stdio: "ignore" },
   );
-  const { Redis } = await import("ioredis");
-  const probe = new Redis(port, "127.0.0.1", { lazyConnect: true, maxRetriesPerRequest: 0 });
-  probe.on("error", () => {});
-  for (let attempt = 0; attempt < 200; attempt++) {
-    try {
-      await probe.connect();
-      await probe.ping();
-      probe.disconnect();
-      return child;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
+  for (let attempt = 0; attempt < 400; attempt++) {
+    if (await pings(port)) return child;
+    await new Promise((resolve) => setTimeout(resolve, 25));
   }
   child.kill("SIGKILL");
   throw new Error(`redis-server did not answer on port ${port}`);

@@ -25,8 +25,7 @@ export async function startCommand(options: StartOptions): Promise<number | unde
   applyTestClockOffset();
   const logger = createLogger();
   const hooks = activeTestHooks();
-  if (hooks.length > 0)
-    logger.warn(`test-only hooks are on (never in production): ${hooks.join(", ")}`);
+  if (hooks.length > 0) logger.warn(`test-only hooks are on (never in production): ${hooks.join(", ")}`);
   const file = resolve(options.configPath);
   let text: string;
   try {

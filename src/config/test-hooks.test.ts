@@ -12,14 +12,24 @@ describe("test-only hooks", () => {
   it("are all off outside NODE_ENV=test, whatever SWITCHYARD_TEST_* variables are set", () => {
     for (const nodeEnv of [undefined, "production", "development", "TEST"]) {
       const hooks = readTestHooks({ ...ALL, NODE_ENV: nodeEnv });
-      expect(hooks).toEqual({ clockOffsetMs: 0, budgetWindowMs: undefined, settleReplays: 0, naiveLimiter: false });
+      expect(hooks).toEqual({
+        clockOffsetMs: 0,
+        budgetWindowMs: undefined,
+        settleReplays: 0,
+        naiveLimiter: false,
+      });
       expect(activeTestHooks(hooks)).toEqual([]);
     }
   });
 
   it("are read under NODE_ENV=test, and named in the start-up warning", () => {
     const hooks = readTestHooks({ ...ALL, NODE_ENV: "test" });
-    expect(hooks).toEqual({ clockOffsetMs: -30_000, budgetWindowMs: 2000, settleReplays: 2, naiveLimiter: true });
+    expect(hooks).toEqual({
+      clockOffsetMs: -30_000,
+      budgetWindowMs: 2000,
+      settleReplays: 2,
+      naiveLimiter: true,
+    });
     expect(activeTestHooks(hooks)).toEqual([
       "SWITCHYARD_TEST_CLOCK_OFFSET_MS=-30000",
       "SWITCHYARD_TEST_BUDGET_WINDOW_MS=2000",
@@ -35,6 +45,11 @@ describe("test-only hooks", () => {
       SWITCHYARD_TEST_BUDGET_WINDOW_MS: "5",
       SWITCHYARD_TEST_SETTLE_REPLAYS: "1.5",
     });
-    expect(hooks).toEqual({ clockOffsetMs: 0, budgetWindowMs: undefined, settleReplays: 0, naiveLimiter: false });
+    expect(hooks).toEqual({
+      clockOffsetMs: 0,
+      budgetWindowMs: undefined,
+      settleReplays: 0,
+      naiveLimiter: false,
+    });
   });
 });

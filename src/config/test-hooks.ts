@@ -14,7 +14,12 @@ export interface TestHooks {
   naiveLimiter: boolean;
 }
 
-const NONE: TestHooks = { clockOffsetMs: 0, budgetWindowMs: undefined, settleReplays: 0, naiveLimiter: false };
+const NONE: TestHooks = {
+  clockOffsetMs: 0,
+  budgetWindowMs: undefined,
+  settleReplays: 0,
+  naiveLimiter: false,
+};
 
 export function readTestHooks(env: NodeJS.ProcessEnv): TestHooks {
   if (env.NODE_ENV !== "test") return NONE;
@@ -39,7 +44,8 @@ export const TEST_HOOKS: TestHooks = readTestHooks(process.env);
 export function activeTestHooks(hooks: TestHooks = TEST_HOOKS): string[] {
   const active: string[] = [];
   if (hooks.clockOffsetMs !== 0) active.push(`SWITCHYARD_TEST_CLOCK_OFFSET_MS=${hooks.clockOffsetMs}`);
-  if (hooks.budgetWindowMs !== undefined) active.push(`SWITCHYARD_TEST_BUDGET_WINDOW_MS=${hooks.budgetWindowMs}`);
+  if (hooks.budgetWindowMs !== undefined)
+    active.push(`SWITCHYARD_TEST_BUDGET_WINDOW_MS=${hooks.budgetWindowMs}`);
   if (hooks.settleReplays > 0) active.push(`SWITCHYARD_TEST_SETTLE_REPLAYS=${hooks.settleReplays}`);
   if (hooks.naiveLimiter) active.push("SWITCHYARD_TEST_NAIVE_LIMITER=1");
   return active;

@@ -23,9 +23,8 @@ const OFFSETS_MS = [-30_000, 0, 45_000];
 
 /** The body `chat()` sends: its bytes are the input estimate (`input: body_bytes`), plus 10 output tokens. */
 const estimateTokens = (model: string): number =>
-  Buffer.byteLength(
-    JSON.stringify({ model, messages: [{ role: "user", content: "hi" }], max_tokens: 10 }),
-  ) + 10;
+  Buffer.byteLength(JSON.stringify({ model, messages: [{ role: "user", content: "hi" }], max_tokens: 10 })) +
+  10;
 
 /**
  * Rows 8 and 10 of "Tests that prove exactness": three processes whose clocks are off by -30 s, 0 and +45 s
@@ -65,8 +64,11 @@ describe.runIf(hasRedis)("three gateway processes with skewed clocks sharing Red
   });
 
   it("runs with the clock offsets it was given (the hook works, so the next tests mean something)", async () => {
-    for (const [index, process] of fleet.processes.entries())
-      expect(process.output()).toContain(`SWITCHYARD_TEST_CLOCK_OFFSET_MS=${OFFSETS_MS[index]}`);
+    for (const [index, process] of fleet.processes.entries()) {
+      expect(process.output()).toContain(`SWITCHYARD_TEST_BUDGET_WINDOW_MS=${WINDOW_MS}`);
+      const offset = OFFSETS_MS[index] as number;
+      if (offset !== 0) expect(process.output()).toContain(`SWITCHYARD_TEST_CLOCK_OFFSET_MS=${offset}`);
+    }
     // The process 45 s ahead stamps its usage records 45 s ahead.
     const nowMs = (await redisTimeUs(fleet.inspect)) / 1000;
     expect(await chat(fleet.urls[2] as string, "share")).toBe(200);

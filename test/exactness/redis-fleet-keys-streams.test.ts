@@ -5,7 +5,7 @@ import { requireDebianTool } from "../support/debian-tool.js";
 import { type CountingUpstream, startCountingUpstream } from "./counting-upstream.js";
 import { eventually, type Fleet, startFleet, until, waitForSettled } from "./fleet.js";
 import { cutRoute, FLEET_ENV, fallbackRoute, NANO_PER_TOKEN, route } from "./fleet-config.js";
-import { type UsageCollector, startUsageCollector } from "./usage-collector.js";
+import { startUsageCollector, type UsageCollector } from "./usage-collector.js";
 
 const hasRedis = requireDebianTool("redis-server", "redis-server");
 const MASTER = FLEET_ENV.SWITCHYARD_MASTER_KEY;
@@ -16,7 +16,13 @@ interface Answer {
   text: string;
 }
 
-async function call(url: string, method: string, path: string, key?: string, body?: unknown): Promise<Answer> {
+async function call(
+  url: string,
+  method: string,
+  path: string,
+  key?: string,
+  body?: unknown,
+): Promise<Answer> {
   const response = await fetch(`${url}${path}`, {
     method,
     headers: {
@@ -57,7 +63,11 @@ async function keyCounters(redis: Redis): Promise<Record<string, unknown>> {
   for (const name of names.sort()) {
     const type = await redis.type(name);
     values[name] =
-      type === "hash" ? await redis.hgetall(name) : type === "zset" ? await redis.zrange(name, 0, -1) : await redis.get(name);
+      type === "hash"
+        ? await redis.hgetall(name)
+        : type === "zset"
+          ? await redis.zrange(name, 0, -1)
+          : await redis.get(name);
   }
   return values;
 }
@@ -121,7 +131,10 @@ describe.runIf(hasRedis)("keys, streams and fallbacks across three gateway proce
     expect(frames).not.toContain("[DONE]");
     const last = JSON.parse(frames.at(-1) ?? "{}") as Record<string, unknown>;
     expect(last).toMatchObject({
-      error: { code: "insufficient_quota", limit: { scope: "route", id: "cut", name: "day", kind: "budget" } },
+      error: {
+        code: "insufficient_quota",
+        limit: { scope: "route", id: "cut", name: "day", kind: "budget" },
+      },
     });
     const streamed = frames
       .slice(0, -1)
@@ -198,9 +211,12 @@ describe.runIf(hasRedis)("keys, streams and fallbacks across three gateway proce
     const graceEnds = Date.now() + 5000;
     for (const url of fleet.urls) {
       // The new secret works once the change has reached the process; the old one still does.
-      expect(await until(async () => (await chatOn(url, "hier", fresh)).status, (status) => status === 200)).toBe(
-        200,
-      );
+      expect(
+        await until(
+          async () => (await chatOn(url, "hier", fresh)).status,
+          (status) => status === 200,
+        ),
+      ).toBe(200);
       expect((await chatOn(url, "hier", old)).status).toBe(200);
     }
     await new Promise((resolve) => setTimeout(resolve, graceEnds - Date.now() + 200));

@@ -37,7 +37,11 @@ describe.runIf(hasRedis)("limits across three gateway processes sharing Redis", 
   beforeAll(async () => {
     upstream = await startCountingUpstream();
     const replays = { SWITCHYARD_TEST_SETTLE_REPLAYS: "2" };
-    fleet = await startFleet({ routes: suiteRoutes(upstream.url), appendOnly: true }, [replays, replays, replays]);
+    fleet = await startFleet({ routes: suiteRoutes(upstream.url), appendOnly: true }, [
+      replays,
+      replays,
+      replays,
+    ]);
     ({ redis, inspect, processes, urls } = fleet);
   }, 200_000);
 
@@ -171,7 +175,10 @@ describe.runIf(hasRedis)("limits across three gateway processes sharing Redis", 
     expect(moved).toEqual(["already"]);
     expect((after.already ?? 0) - already).toBe(240);
     // The budget: spent exactly once per call (20 tokens at $0.02), nothing held.
-    expect(await waitForSettled(inspect, "{sy}:bud:route:replay:day")).toEqual({ used: 120 * 20_000_000, held: 0 });
+    expect(await waitForSettled(inspect, "{sy}:bud:route:replay:day")).toEqual({
+      used: 120 * 20_000_000,
+      held: 0,
+    });
     // The token limit's TAT moved by exactly the tokens used, once (a replayed refund would move it back again).
     const intervalUs = (86_400 * 1e6) / 10_000;
     const usedUs = 120 * 20 * intervalUs;

@@ -30,7 +30,8 @@ export async function startUsageCollector(): Promise<UsageCollector> {
       body += chunk;
     });
     request.on("end", () => {
-      for (const line of body.split("\n")) if (line.trim() !== "") records.push(JSON.parse(line) as UsageLine);
+      for (const line of body.split("\n"))
+        if (line.trim() !== "") records.push(JSON.parse(line) as UsageLine);
       response.writeHead(204).end();
     });
   });
