@@ -21,6 +21,7 @@ interface LimitStoreLike {
   admit(request: unknown): Promise<{ ok: boolean }>;
   settle(request: unknown): Promise<unknown>;
   close(): Promise<void>;
+  readonly up: boolean;
 }
 
 const iterationsArgument = process.argv.indexOf("--iterations");
@@ -133,6 +134,9 @@ const store = new RedisLimitStore({
   onUnavailable: { rateLimits: "local", budgets: "deny" },
 });
 try {
+  // The store connects in the background; until then it would decide in its degraded mode.
+  for (let wait = 0; wait < 400 && !store.up; wait++) await new Promise((resolve) => setTimeout(resolve, 25));
+  if (!store.up) throw new Error("the Redis limit store did not connect");
   let sequence = 0;
   const once = async (admitUs: number[] | undefined, settleUs: number[] | undefined): Promise<void> => {
     const id = `bench.${(++sequence).toString(36)}`;
