@@ -57,6 +57,8 @@ export interface FleetOptions {
   usageUrl?: string;
   /** Gateway keys and the admin API (pepper and master key from FLEET_ENV); keys are optional on calls. */
   keys?: boolean;
+  /** How long a process trusts a key it looked up (default 300 s: longer than any test). */
+  keyCacheTtlSeconds?: number;
 }
 
 /** Writes a fleet's config file and answers its path. */
@@ -75,8 +77,8 @@ export function writeConfig(options: FleetOptions): string {
       : `  usage_log: {sinks: [{kind: http, url: '${options.usageUrl}'}], flush_ms: 50}`,
     ...(options.keys === true
       ? [
-          // Longer than any test: a revocation seen on another process travelled as an event, not by expiry.
-          "  auth: {pepper: $SWITCHYARD_KEY_PEPPER, cache_ttl_seconds: 300}",
+          // By default longer than any test: a revocation seen on another process travelled as an event.
+          `  auth: {pepper: $SWITCHYARD_KEY_PEPPER, cache_ttl_seconds: ${options.keyCacheTtlSeconds ?? 300}}`,
           "  admin: {master_keys: [{name: ops, key: $SWITCHYARD_MASTER_KEY}]}",
         ]
       : []),

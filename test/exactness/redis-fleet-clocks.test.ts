@@ -11,8 +11,20 @@ import {
   startFleet,
   until,
 } from "./fleet.js";
-import { NANO_PER_TOKEN, route } from "./fleet-config.js";
+import { FLEET_ENV, NANO_PER_TOKEN, route } from "./fleet-config.js";
 import { chat, count, fire } from "./load.js";
+
+/** A chat call with a gateway key: the status. */
+async function chatStatus(url: string, key: string): Promise<number> {
+  const response = await fetch(`${url}/v1/chat/completions`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+    body: JSON.stringify({ model: "keyed", messages: [{ role: "user", content: "hi" }], max_tokens: 10 }),
+  });
+  await response.text();
+  return response.status;
+}
+
 import { costOf, startUsageCollector, type UsageCollector } from "./usage-collector.js";
 
 const hasRedis = requireDebianTool("redis-server", "redis-server");
@@ -20,6 +32,8 @@ const hasRedis = requireDebianTool("redis-server", "redis-server");
 /** Budget windows of 2 seconds (test-only hook): a rollover every 2 s instead of every hour. */
 const WINDOW_MS = 2000;
 const OFFSETS_MS = [-30_000, 0, 45_000];
+/** Short, for row 13's second half: with the change events blocked, the key cache's expiry is what remains. */
+const KEY_CACHE_TTL_S = 2;
 
 /** The body `chat()` sends: its bytes are the input estimate (`input: body_bytes`), plus 10 output tokens. */
 const estimateTokens = (model: string): number =>
@@ -27,7 +41,7 @@ const estimateTokens = (model: string): number =>
   10;
 
 /**
- * Rows 8 and 10 of "Tests that prove exactness": three processes whose clocks are off by -30 s, 0 and +45 s
+ * Rows 8, 10 and the second half of 13 of "Tests that prove exactness": three processes whose clocks are off by -30 s, 0 and +45 s
  * (test-only hook) decide exactly as processes with one clock would, because Redis `TIME` is the only clock
  * of every decision (rates, budget windows, leases, the count of live processes); and budget windows roll over
  * at Redis's boundary, charging each request to the window that admitted it.
@@ -43,14 +57,16 @@ describe.runIf(hasRedis)("three gateway processes with skewed clocks sharing Red
     const routes = [
       ...route("burst", upstream.url, ["limits: {rpd: {limit: 300, burst: 300}}"]),
       ...route("share", upstream.url, ["limits: {rpd: {limit: 30, burst: 30}}"]),
+      ...route("keyed", upstream.url, []),
       // Three estimates fit a window: a fourth waits for the next.
       ...route("rollover", upstream.url, [
         `budgets: [{amount_usd: '${(3 * estimateTokens("rollover") * NANO_PER_TOKEN) / 1e9}', period: day}]`,
       ]),
     ];
     fleet = await startFleet(
-      { routes, usageUrl: usage.url },
+      { routes, usageUrl: usage.url, keys: true, keyCacheTtlSeconds: KEY_CACHE_TTL_S },
       OFFSETS_MS.map((offset) => ({
+        ...FLEET_ENV,
         SWITCHYARD_TEST_CLOCK_OFFSET_MS: String(offset),
         SWITCHYARD_TEST_BUDGET_WINDOW_MS: String(WINDOW_MS),
       })),
@@ -80,12 +96,12 @@ describe.runIf(hasRedis)("three gateway processes with skewed clocks sharing Red
 
   it("admits exactly what row 1 admits: the burst plus what the rate refilled by Redis TIME", async () => {
     const startUs = await redisTimeUs(fleet.inspect);
-    const statuses = await fire(fleet.urls, "burst", 900, 60);
+    const statuses = await fire(fleet.urls, "burst", 600, 60);
     const endUs = await redisTimeUs(fleet.inspect);
     const intervalUs = (86_400 * 1e6) / 300;
     const expected = 300 + Math.floor((endUs - startUs) / intervalUs);
     expect(count(statuses, 200)).toBe(expected);
-    expect(count(statuses, 429)).toBe(900 - expected);
+    expect(count(statuses, 429)).toBe(600 - expected);
   });
 
   it("charges a request to the window that admitted it, even when it settles after the boundary; the next window starts at 0", async () => {
@@ -131,6 +147,49 @@ describe.runIf(hasRedis)("three gateway processes with skewed clocks sharing Red
     const records = await usage.of("rollover", 7);
     expect(costOf(records.filter((record) => record.status === 200))).toBe(2 * spent);
     expect(records.filter((record) => record.status === 429)).toHaveLength(1);
+  });
+
+  it("revokes a key everywhere within the key cache's time to live when no change event can reach the other processes", async () => {
+    const master = {
+      authorization: `Bearer ${FLEET_ENV.SWITCHYARD_MASTER_KEY}`,
+      "content-type": "application/json",
+    };
+    const created = await fetch(`${fleet.urls[0]}/admin/v1/keys`, {
+      method: "POST",
+      headers: master,
+      body: JSON.stringify({ alias: "blocked-events" }),
+    });
+    expect(created.status).toBe(201);
+    const { id, key } = (await created.json()) as { id: string; key: string };
+    const call = (url: string) => chatStatus(url, key);
+    for (const url of fleet.urls) expect(await call(url)).toBe(200);
+    // Block the change events: no client may subscribe any more, and the subscribed ones are cut off.
+    await fleet.inspect.call("ACL", "SETUSER", "default", "-subscribe", "-psubscribe", "-ssubscribe");
+    try {
+      await fleet.inspect.call("CLIENT", "KILL", "TYPE", "pubsub");
+      expect(
+        await until(
+          () => fleet.inspect.call("PUBSUB", "CHANNELS"),
+          (channels) => (channels as string[]).length === 0,
+        ),
+      ).toEqual([]);
+      const revoked = await fetch(`${fleet.urls[0]}/admin/v1/keys/${id}/revoke`, {
+        method: "POST",
+        headers: { authorization: master.authorization },
+      });
+      expect(revoked.status).toBe(200);
+      // Nobody heard it: the other processes find out when their cached copy of the key expires.
+      expect(await fleet.inspect.call("PUBSUB", "CHANNELS")).toEqual([]);
+      for (const url of fleet.urls.slice(1))
+        expect(
+          await until(
+            () => call(url),
+            (status) => status === 401,
+          ),
+        ).toBe(401);
+    } finally {
+      await fleet.inspect.call("ACL", "SETUSER", "default", "+@all");
+    }
   });
 
   it("counts the live processes by Redis TIME: while Redis is down, each admits exactly its third of a limit", async () => {
