@@ -4,6 +4,7 @@ import { formatConfigIssue } from "../config/config-issue.js";
 import { consoleProtection, DEFAULT_CONSOLE_SETTINGS, isConsoleEnabled } from "../config/console-settings.js";
 import type { GatewayConfig } from "../config/gateway-config.js";
 import { parseConfig } from "../config/parse-config.js";
+import { activeTestHooks, applyTestClockOffset } from "../config/test-hooks.js";
 import { createLogger, type Logger } from "../observability/logger.js";
 import { tracingSettingsFrom } from "../observability/tracing/tracing-settings.js";
 import { PACKAGE_VERSION } from "../server/package-version.js";
@@ -21,7 +22,10 @@ export interface StartOptions {
 
 /** `switchyard start`: validates the config, then serves it with a primary process and its workers. */
 export async function startCommand(options: StartOptions): Promise<number | undefined> {
+  applyTestClockOffset();
   const logger = createLogger();
+  const hooks = activeTestHooks();
+  if (hooks.length > 0) logger.warn(`test-only hooks are on (never in production): ${hooks.join(", ")}`);
   const file = resolve(options.configPath);
   let text: string;
   try {

@@ -1,5 +1,6 @@
 import type { Budget, Limits } from "../config/governance/limit-blocks.js";
-import { CalendarWindows } from "./limits/calendar-window.js";
+import { TEST_HOOKS } from "../config/test-hooks.js";
+import { CalendarWindows, FixedWindows } from "./limits/calendar-window.js";
 import type {
   BudgetSpec,
   ConcurrencySpec,
@@ -14,7 +15,7 @@ interface BudgetSlot {
   budget: Budget;
   label: LimitLabel;
   key: string;
-  windows: CalendarWindows;
+  windows: CalendarWindows | FixedWindows;
   boundaries: number[] | undefined;
   spec: BudgetSpec | undefined;
 }
@@ -53,7 +54,7 @@ export class ScopeLimits {
       budget,
       label: label(budget.name),
       key: `bud:${scope}:${keyId}:${budget.name}`,
-      windows: new CalendarWindows(budget.period, budget.tz),
+      windows: windowsOf(budget),
       boundaries: undefined,
       spec: undefined,
     }));
@@ -101,4 +102,12 @@ export class ScopeLimits {
   budgetOf(name: string): Budget | undefined {
     return this.budgets.find((slot) => slot.budget.name === name)?.budget;
   }
+}
+
+/** A budget's calendar; fixed short windows only under the test-only hook (DESIGN.md, "Test-only hooks"). */
+function windowsOf(budget: Budget): CalendarWindows | FixedWindows {
+  const testWindowMs = TEST_HOOKS.budgetWindowMs;
+  return testWindowMs === undefined
+    ? new CalendarWindows(budget.period, budget.tz)
+    : new FixedWindows(testWindowMs);
 }

@@ -1,3 +1,4 @@
+import { applyTestClockOffset } from "../config/test-hooks.js";
 import { createLogger, flushLogger } from "../observability/logger.js";
 import { startTracing } from "../observability/tracing/start-tracing.js";
 import { tracingSettingsFrom } from "../observability/tracing/tracing-settings.js";
@@ -15,6 +16,7 @@ import { reportMetricsToPrimary } from "./worker-metrics-reporter.js";
  * Entry point of a cluster worker: waits for the config from the primary, serves it, applies later versions
  * as they come, and shuts down gracefully when asked (or when the primary goes away).
  */
+applyTestClockOffset();
 const logger = createLogger();
 const host = process.env.SWITCHYARD_HOST ?? "127.0.0.1";
 const port = Number(process.env.SWITCHYARD_PORT ?? "5000");

@@ -35,6 +35,8 @@ describe.runIf(hasRedis)("the suite's control: a deliberately non-atomic limiter
     for (let index = 0; index < 3; index++) {
       processes.push(
         await startGatewayProcess(["--config-path", config, "--workers", "1", "--no-watch"], {
+          // Test-only hooks are read only under NODE_ENV=test.
+          NODE_ENV: "test",
           SWITCHYARD_TEST_NAIVE_LIMITER: "1",
         }),
       );

@@ -1,56 +1,53 @@
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type GatewayProcess, startGatewayProcess } from "../e2e/gateway-process.js";
+import type { GatewayProcess } from "../e2e/gateway-process.js";
 import { requireDebianTool } from "../support/debian-tool.js";
-import { type RedisServer, startRedisServer } from "../support/redis-server.js";
+import type { RedisServer } from "../support/redis-server.js";
 import { type CountingUpstream, startCountingUpstream } from "./counting-upstream.js";
-import { writeFleetConfig } from "./fleet-config.js";
-import { chat, closeAgent, count, fire, processTree } from "./load.js";
+import {
+  EPOCH_US,
+  eventually,
+  type Fleet,
+  redisTimeUs,
+  sleep,
+  startFleet,
+  until,
+  waitForSettled,
+} from "./fleet.js";
+import { suiteRoutes } from "./fleet-config.js";
+import { chat, count, fire, processTree } from "./load.js";
 
 const hasRedis = requireDebianTool("redis-server", "redis-server");
 
-/** Redis TIME in microseconds: the only clock the limits use. */
-async function redisTimeUs(redis: Redis): Promise<number> {
-  const [seconds, micros] = (await redis.time()) as [string | number, string | number];
-  return Number(seconds) * 1e6 + Number(micros);
-}
-
 /**
- * The exactness suite ("Tests that prove exactness" in the design brief): three gateway processes sharing one
- * real Redis make exactly the decisions one process would make. Each test has its own route, so the processes
- * start once; the kill test runs last.
+ * The exactness suite ("Tests that prove exactness" in the design brief; docs/limits-and-budgets.md lists
+ * every row and the test that proves it): three gateway processes sharing one real Redis make exactly the
+ * decisions one process would make. Each test has its own route, so the processes start once; the kill test
+ * runs last. Every settle of this fleet is replayed twice (test-only hook), so every row here also shows that
+ * settles are idempotent; the replay test checks it counter by counter.
  */
 describe.runIf(hasRedis)("limits across three gateway processes sharing Redis", () => {
+  let fleet: Fleet;
   let redis: RedisServer;
   let inspect: Redis;
   let upstream: CountingUpstream;
-  const processes: GatewayProcess[] = [];
+  let processes: GatewayProcess[] = [];
   let urls: string[] = [];
 
   beforeAll(async () => {
-    redis = await startRedisServer({ appendOnly: true });
-    inspect = new Redis(redis.url);
-    inspect.on("error", () => {});
     upstream = await startCountingUpstream();
-    // A generous command time: a test machine under load must not trip the breaker (the outage test stops
-    // Redis, which fails commands at once rather than by timeout).
-    const config = writeFleetConfig(upstream.url, [
-      "kind: redis",
-      `url: ${redis.url}`,
-      "command_timeout_ms: 3000",
+    const replays = { SWITCHYARD_TEST_SETTLE_REPLAYS: "2" };
+    fleet = await startFleet({ routes: suiteRoutes(upstream.url), appendOnly: true }, [
+      replays,
+      replays,
+      replays,
     ]);
-    // One after the other: three starting at once on a 2-core machine can take long.
-    for (let index = 0; index < 3; index++)
-      processes.push(await startGatewayProcess(["--config-path", config, "--workers", "1", "--no-watch"]));
-    urls = processes.map((process) => process.url);
-  }, 120_000);
+    ({ redis, inspect, processes, urls } = fleet);
+  }, 200_000);
 
   afterAll(async () => {
-    await Promise.all(processes.map((process) => process.stop("SIGKILL")));
-    await closeAgent();
-    inspect?.disconnect();
+    await fleet?.close();
     await upstream?.close();
-    await redis?.close();
   });
 
   it("admits exactly the burst plus what the rate refilled (from Redis TIME), however the requests are spread", async () => {
@@ -150,6 +147,49 @@ describe.runIf(hasRedis)("limits across three gateway processes sharing Redis", 
     expect(retryAfter).toBeLessThanOrEqual(Math.ceil(waitS));
   });
 
+  it("books each request once, however often its settle is replayed: every counter is unchanged by the replays", async () => {
+    upstream.configure("replay", { delayMs: 3, promptTokens: 10, completionTokens: 10 });
+    const replies = async (): Promise<Record<string, number>> => {
+      const hash = await inspect.hgetall("{sy}:test:replays");
+      return Object.fromEntries(Object.entries(hash).map(([status, value]) => [status, Number(value)]));
+    };
+    // The replays of the earlier tests' settles are over once the count stops moving.
+    const settledBefore = async () => JSON.stringify(await replies());
+    let before = await settledBefore();
+    for (let previous = ""; previous !== before; ) {
+      previous = before;
+      await sleep(150);
+      before = await settledBefore();
+    }
+    const earlier = JSON.parse(before) as Record<string, number>;
+    const already = earlier.already ?? 0;
+    const startUs = await redisTimeUs(inspect);
+    const statuses = await fire(urls, "replay", 120, 12);
+    const endUs = await redisTimeUs(inspect);
+    expect(count(statuses, 200)).toBe(120);
+    // Every settle was sent three times: each of the 240 replays found it done.
+    await until(replies, (now) => (now.already ?? 0) - already >= 240);
+    await sleep(100);
+    const after = await replies();
+    const moved = Object.keys(after).filter((status) => after[status] !== earlier[status]);
+    expect(moved).toEqual(["already"]);
+    expect((after.already ?? 0) - already).toBe(240);
+    // The budget: spent exactly once per call (20 tokens at $0.02), nothing held.
+    expect(await waitForSettled(inspect, "{sy}:bud:route:replay:day")).toEqual({
+      used: 120 * 20_000_000,
+      held: 0,
+    });
+    // The token limit's TAT moved by exactly the tokens used, once (a replayed refund would move it back again).
+    const intervalUs = (86_400 * 1e6) / 10_000;
+    const usedUs = 120 * 20 * intervalUs;
+    const tat = Number(await inspect.get("{sy}:rl:route:replay:tpd"));
+    expect(tat).toBeGreaterThanOrEqual(startUs - EPOCH_US + usedUs);
+    expect(tat).toBeLessThanOrEqual(endUs - EPOCH_US + usedUs);
+    // No lease left, and no reservation open.
+    expect(await inspect.zcard("{sy}:cc:route:replay")).toBe(0);
+    expect(await inspect.zcard("{sy}:resq")).toBe(0);
+  });
+
   it("keeps deciding while Redis is down (rate limits by local share, budgets refused), and books spooled settles after", async () => {
     upstream.configure("budget", { delayMs: 200, promptTokens: 10, completionTokens: 10 });
     const before = await waitForSettled(inspect, "{sy}:bud:route:budget:day");
@@ -164,6 +204,10 @@ describe.runIf(hasRedis)("limits across three gateway processes sharing Redis", 
     // Every request was answered (none hung): the open route by each process's share, budgets fail closed.
     expect(during.slice(0, 3)).toEqual([200, 200, 200]);
     expect(during.slice(3)).toEqual([503, 503, 503]);
+    // Each process admits its share of the 30 a day: 10 (it counted three processes by their heartbeats).
+    const shares = await Promise.all(urls.map((url) => fire([url], "share", 15, 3)));
+    expect(shares.map((statuses) => count(statuses, 200))).toEqual([10, 10, 10]);
+    expect(shares.map((statuses) => count(statuses, 429))).toEqual([5, 5, 5]);
     const status = await pending;
     await redis.start();
     const after = await waitForSettled(
@@ -198,46 +242,3 @@ describe.runIf(hasRedis)("limits across three gateway processes sharing Redis", 
     expect(fields.used).toBeGreaterThan(28 * 20_000_000);
   });
 });
-
-/** Polls `read` until it returns `expected` (settles run just after responses), for at most 2 s. */
-/** The epoch of the TATs the Redis functions keep (microseconds since 2025-01-01, redis-functions.ts). */
-const EPOCH_US = 1_735_689_600 * 1e6;
-
-/** Reads until `done` holds (or about 4 s passed): the last value read. */
-async function until(read: () => Promise<number>, done: (value: number) => boolean): Promise<number> {
-  let value = await read();
-  for (let wait = 0; wait < 200 && !done(value); wait++) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    value = await read();
-  }
-  return value;
-}
-
-async function eventually(read: () => Promise<number>, expected: number): Promise<number> {
-  let value = await read();
-  for (let wait = 0; wait < 100 && value !== expected; wait++) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    value = await read();
-  }
-  return value;
-}
-
-/** The current window's counters of a budget hash, once nothing is held any more (or `used` reaches `target`). */
-async function waitForSettled(
-  redis: Redis,
-  key: string,
-  target?: number,
-): Promise<{ used: number; held: number }> {
-  let fields = { used: 0, held: 0 };
-  for (let wait = 0; wait < 200; wait++) {
-    const hash = await redis.hgetall(key).catch(() => ({}) as Record<string, string>);
-    const day = Object.keys(hash)
-      .filter((field) => field.endsWith(":used"))
-      .map((field) => Number(field.split(":")[0]))
-      .sort((a, b) => b - a)[0];
-    fields = { used: Number(hash[`${day}:used`] ?? 0), held: Number(hash[`${day}:held`] ?? 0) };
-    if (fields.held === 0 && (target === undefined || fields.used >= target)) return fields;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return fields;
-}

@@ -29,3 +29,25 @@ describe("docs/limits-and-budgets.md", () => {
     },
   );
 });
+
+describe("docs/limits-and-budgets.md, 'Exactness, proven'", () => {
+  const section = markdown.slice(markdown.indexOf("## Exactness, proven"));
+  const rows = [...section.matchAll(/^\| (\d+) \|.*\| (.*) \|$/gm)];
+
+  it("lists the brief's 16 rows", () => {
+    expect(rows.map((row) => Number(row[1]))).toEqual(Array.from({ length: 16 }, (_, index) => index + 1));
+  });
+
+  it.each(rows.map((row) => [row[1], row[2] ?? ""] as const))(
+    "row %s names tests that exist",
+    (_row, proof) => {
+      const named = [...proof.matchAll(/`([\w./-]+\.test\.ts)`: ([^;(]+)/g)];
+      expect(named.length).toBeGreaterThan(0);
+      for (const [, file, title] of named) {
+        const path = (file as string).startsWith("test/") ? file : `test/exactness/${file}`;
+        const source = readFileSync(join(ROOT, path as string), "utf8");
+        expect(source, `${path} has no test "${title}"`).toContain(`it("${(title as string).trim()}`);
+      }
+    },
+  );
+});

@@ -127,3 +127,21 @@ export function windowIndex(boundaries: readonly number[], ms: number): number {
   }
   return -1;
 }
+
+/**
+ * Windows of a fixed length from the epoch, in the shape of `CalendarWindows`: only for the test-only hook
+ * `SWITCHYARD_TEST_BUDGET_WINDOW_MS` (a rollover every 2 seconds, where a calendar period would take an hour).
+ */
+export class FixedWindows {
+  private cached: number[] = [];
+
+  constructor(readonly lengthMs: number) {}
+
+  around(ms: number): number[] {
+    const cached = this.cached;
+    if (cached.length === 4 && ms >= (cached[1] as number) && ms < (cached[2] as number)) return cached;
+    const start = Math.floor(ms / this.lengthMs) * this.lengthMs;
+    this.cached = [-1, 0, 1, 2].map((steps) => start + steps * this.lengthMs);
+    return this.cached;
+  }
+}

@@ -1,4 +1,5 @@
 import type { StoreSettings } from "../../config/governance/store-settings.js";
+import { TEST_HOOKS } from "../../config/test-hooks.js";
 import type { Coordinator } from "../../coordination/coordinator.js";
 import type { Logger } from "../../observability/logger.js";
 import { CoordinatedLimitStore } from "./coordinated-limit-store.js";
@@ -18,7 +19,8 @@ export function createLimitStore(
     commandTimeoutMs: settings.commandTimeoutMs,
     onUnavailable: settings.onUnavailable,
     ...(logger === undefined ? {} : { logger }),
-    // The exactness suite's control run: a limiter that is deliberately not atomic (never set otherwise).
-    naive: process.env.SWITCHYARD_TEST_NAIVE_LIMITER === "1",
+    // Test-only hooks of the exactness suite (DESIGN.md, "Test-only hooks"): off outside NODE_ENV=test.
+    naive: TEST_HOOKS.naiveLimiter,
+    settleReplays: TEST_HOOKS.settleReplays,
   });
 }

@@ -26,6 +26,11 @@ export interface RedisLimitStoreOptions {
   logger?: Logger;
   /** Test-only: decide with a read-then-write over several round trips (the control of the exactness suite). */
   naive?: boolean;
+  /**
+   * Test-only: each settle that reached Redis is sent again this many times, and the replies counted in the
+   * `test:replays` hash (the exactness suite's idempotent-settle test).
+   */
+  settleReplays?: number;
 }
 
 /** After a failed command, Redis is not asked again for this long: requests get the degraded answer at once. */
@@ -106,12 +111,15 @@ export class RedisLimitStore implements LimitStore {
     const specs = this.admitted.get(request.id);
     this.admitted.delete(request.id);
     if (this.isDown()) return this.toSpool(request);
+    let result: SettleResult;
     try {
-      return await this.settleInRedis(request, specs);
+      result = await this.settleInRedis(request, specs);
     } catch (error) {
       this.trip(error);
       return this.toSpool(request);
     }
+    if ((this.options.settleReplays ?? 0) > 0) void this.replaySettle(request);
+    return result;
   }
 
   async renew(ids: readonly string[]): Promise<void> {
@@ -256,12 +264,17 @@ export class RedisLimitStore implements LimitStore {
     }
   }
 
-  /** Registers this process and counts the live ones (the divisor of local shares); replays the spool. */
+  /**
+   * Registers this process and counts the live ones (the divisor of local shares); replays the spool. Timed by
+   * Redis `TIME`, like every decision: with process clocks, one replica whose clock runs ahead would take the
+   * others for dead (and they it), and each would claim a larger share while Redis is down.
+   */
   private async heartbeat(): Promise<void> {
     if (this.isDown()) return;
     const key = this.tagged("replicas");
-    const now = Date.now();
     try {
+      const [seconds, micros] = (await this.redis.time()) as [string | number, string | number];
+      const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
       const [, , count] = (await this.redis
         .multi()
         .zadd(key, now, this.id)
@@ -272,6 +285,23 @@ export class RedisLimitStore implements LimitStore {
       await this.replay();
     } catch (error) {
       this.trip(error);
+    }
+  }
+
+  /**
+   * The test-only replays of a settle: once at once, once a moment later (while other settles and admissions
+   * run); every reply is counted by status, so the suite sees that the replays happened and changed nothing.
+   */
+  private async replaySettle(request: SettleRequest): Promise<void> {
+    const replays = this.options.settleReplays ?? 0;
+    for (let replay = 0; replay < replays; replay++) {
+      if (replay > 0) await new Promise((resolve) => setTimeout(resolve, 20 * replay));
+      try {
+        const { status } = await this.settleInRedis(request, undefined);
+        await this.redis.hincrby(this.tagged("test:replays"), status, 1);
+      } catch {
+        // A replay that did not reach Redis proves nothing either way; the suite counts the ones that did.
+      }
     }
   }
 
