@@ -106,9 +106,11 @@ function chat(profile: CompatibleMockProfile, body: JsonRecord, sequence: number
     texts: messageTexts(messages),
     lastUserText: last,
     firstToolName: typeof toolFunction.name === "string" ? toolFunction.name : undefined,
+    // A reasoning model thinks when asked to (`reasoning_effort`, other than `none`).
+    reasoning: typeof body.reasoning_effort === "string" && body.reasoning_effort !== "none",
   });
   const options = { ...reply, n: typeof body.n === "number" ? body.n : 1 };
-  const reasoning = wantsReasoning(last) ? REASONING_TEXT : undefined;
+  const reasoning = reply.thinking ?? (wantsReasoning(last) ? REASONING_TEXT : undefined);
   if (body.stream !== true) {
     const whole = openAIChatCompletion(options) as JsonRecord;
     whole.choices = arrayOf(whole.choices).map((choice) =>
