@@ -16,13 +16,14 @@ export type DecodedPart =
 /**
  * Decodes a candidate's `content.parts` (https://ai.google.dev/api/caching#Part): text parts, thought parts
  * (`thought: true`, https://ai.google.dev/gemini-api/docs/thinking#summaries), and `functionCall` parts as tool
- * calls (their ids from tool-call-id.ts, numbered from `firstCall`). Parts with no canonical counterpart
+ * calls (their ids from tool-call-id.ts, numbered from `firstCall`, carrying `origin`'s signatures). Parts with no canonical counterpart
  * (executable code, inline data) are skipped.
  */
 export function decodeParts(
   content: unknown,
   responseId: string | undefined,
   firstCall: number,
+  origin: string,
 ): DecodedPart[] {
   const parts = isRecord(content) && Array.isArray(content.parts) ? content.parts : [];
   const decoded: DecodedPart[] = [];
@@ -32,7 +33,7 @@ export function decodeParts(
     const signature = optionalString(part.thoughtSignature);
     if (isRecord(part.functionCall)) {
       const call = part.functionCall;
-      const id = encodeToolCallId(optionalString(call.id), responseId, calls++, signature);
+      const id = encodeToolCallId(optionalString(call.id), responseId, calls++, signature, origin);
       const args = isRecord(call.args) ? call.args : {};
       decoded.push({
         kind: "tool_call",

@@ -69,7 +69,7 @@ function encodeTurn(
   const missingSignature = missingSignatureFor(target.model);
   (message.toolCalls ?? []).forEach((call, callIndex) => {
     callNames.set(call.id, call.name);
-    const { id, thoughtSignature } = decodeToolCallId(call.id);
+    const { id, thoughtSignature } = decodeToolCallId(call.id, target.origin);
     const functionCall: JsonRecord = {
       name: call.name,
       args: parseToolArguments(

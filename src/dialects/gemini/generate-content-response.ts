@@ -60,7 +60,7 @@ function decodeCandidate(
   const reasoning: Reasoning[] = [];
   let thinking: Reasoning | undefined;
   let textSignature: string | undefined;
-  for (const part of decodeParts(candidate.content, responseId, 0)) {
+  for (const part of decodeParts(candidate.content, responseId, 0, origin)) {
     if (part.kind === "thought") {
       if (thinking === undefined) {
         thinking = { text: "", origin };

@@ -35,7 +35,7 @@ describe("the Gemini stream decoder", () => {
       { type: "block_stop", choice: 0, index: 0 },
       { type: "finish", choice: 0, reason: "stop" },
       // 3 candidate tokens + 12 thinking tokens: the thoughts are output too, and the counts are not summed.
-      { type: "usage", usage: { inputTokens: 5, outputTokens: 15, totalTokens: 20 } },
+      { type: "usage", usage: { inputTokens: 5, outputTokens: 15, totalTokens: 20, reasoningTokens: 12 } },
     ]);
   });
 

@@ -113,7 +113,7 @@ class GeminiStreamDecoder implements StreamDecoder<SseFrame> {
   private candidate(candidate: JsonRecord, choiceIndex: number, events: StreamEvent[]): void {
     const choice = this.choice(choiceIndex);
     if (choice.finished) return;
-    for (const part of decodeParts(candidate.content, this.responseId, choice.calls)) {
+    for (const part of decodeParts(candidate.content, this.responseId, choice.calls, this.origin)) {
       if (part.kind === "thought") {
         this.thought(choice, choiceIndex, part.text, part.signature, events);
       } else if (part.kind === "tool_call") {
