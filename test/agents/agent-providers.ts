@@ -160,13 +160,13 @@ export function expectTranslatedThinking(
   first: unknown,
   followUp: unknown,
   thinking: string,
-  api: "messages" | "responses",
+  ingress: "messages" | "responses",
 ): boolean {
   const label = provider.label;
   if (label === "gemini" || label === "vertex_ai") {
     // https://ai.google.dev/api/generate-content#ThinkingConfig; `low` is 1024 tokens on Google's own scale
     // (https://ai.google.dev/gemini-api/docs/openai#thinking).
-    const thinkingBudget = api === "messages" ? 2048 : 1024;
+    const thinkingBudget = ingress === "messages" ? 2048 : 1024;
     expect(first).toMatchObject({
       generationConfig: { thinkingConfig: { includeThoughts: true, thinkingBudget } },
     });

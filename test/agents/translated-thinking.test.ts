@@ -37,7 +37,11 @@ let clients: AgentClients;
 const PRICE = "    price: {input_per_mtok: 1000, output_per_mtok: 2000, reasoning_per_mtok: 4000}";
 
 beforeAll(async () => {
-  [gemini, bedrock, anthropic] = await Promise.all([startGeminiMock(), startBedrockMock(), startAnthropicMock()]);
+  [gemini, bedrock, anthropic] = await Promise.all([
+    startGeminiMock(),
+    startBedrockMock(),
+    startAnthropicMock(),
+  ]);
   const route = (name: string, provider: string, model: string, config: Record<string, unknown>) => [
     `  - name: ${name}`,
     "    type: llm/v1/chat",
@@ -93,7 +97,12 @@ const thinking = { type: "enabled" as const, budget_tokens: 2048 };
 describe("thinking on Gemini", () => {
   it("shows the thoughts, prices the thinking tokens as reasoning, and sends the text's signature back on the text", async () => {
     const messages: MessageParam[] = [{ role: "user", content: "Hello there" }];
-    const stream = clients.anthropic.messages.stream({ model: "gemini", max_tokens: 4096, thinking, messages });
+    const stream = clients.anthropic.messages.stream({
+      model: "gemini",
+      max_tokens: 4096,
+      thinking,
+      messages,
+    });
     let cost: unknown;
     stream.on("streamEvent", (event) => {
       if (event.type === "message_delta") cost = (event.usage as { cost?: unknown }).cost;
@@ -121,10 +130,16 @@ describe("thinking on Gemini", () => {
     expect(Number(cost) * 1e9).toBeCloseTo(nanoUsd, 0);
 
     messages.push({ role: "assistant", content: first.content }, { role: "user", content: "And again" });
-    const second = await clients.anthropic.messages.create({ model: "gemini", max_tokens: 4096, thinking, messages });
+    const second = await clients.anthropic.messages.create({
+      model: "gemini",
+      max_tokens: 4096,
+      thinking,
+      messages,
+    });
     expect(second.stop_reason).toBe("end_turn");
     // https://ai.google.dev/gemini-api/docs/thought-signatures: the thought and the signed text, as Gemini sent them.
-    expect((gemini.requests[1]?.body as { contents: unknown[] }).contents[1]).toEqual({
+    const followUp = gemini.requests[1]?.body as { contents?: unknown[] } | undefined;
+    expect(followUp?.contents?.[1]).toEqual({
       role: "model",
       parts: [
         { text: thought, thought: true },
@@ -180,13 +195,19 @@ describe("a conversation that switched provider mid tool loop", () => {
       { role: "user", content: [{ type: "tool_result", tool_use_id: id, content: "Sunny" }] },
     );
 
-    const onBedrock = await clients.anthropic.messages.create({ ...request, model: "claude-bedrock", messages });
+    const onBedrock = await clients.anthropic.messages.create({
+      ...request,
+      model: "claude-bedrock",
+      messages,
+    });
     expect(onBedrock.stop_reason).toBe("end_turn");
     const converse = bedrock.requests[0]?.body as Record<string, unknown>;
     // Gemini's thinking is not Bedrock's to check, and Claude cannot think on a turn whose call had none.
     expect(JSON.stringify(converse)).not.toContain("reasoningContent");
     expect(converse).not.toHaveProperty("additionalModelRequestFields");
-    const [, assistant, results] = converse.messages as { content: Record<string, { toolUseId: string }>[] }[];
+    const [, assistant, results] = converse.messages as {
+      content: Record<string, { toolUseId: string }>[];
+    }[];
     const useId = assistant?.content[0]?.toolUse?.toolUseId ?? "";
     expect(useId).toMatch(/^[a-zA-Z0-9_-]{1,64}$/);
     expect(results?.content[0]?.toolResult?.toolUseId).toBe(useId);

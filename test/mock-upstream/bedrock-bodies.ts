@@ -79,7 +79,10 @@ export function converseStreamEvents(
       });
     }
     events.push(
-      { type: "contentBlockDelta", payload: { contentBlockIndex: index, delta: { reasoningContent: { signature } } } },
+      {
+        type: "contentBlockDelta",
+        payload: { contentBlockIndex: index, delta: { reasoningContent: { signature } } },
+      },
       { type: "contentBlockStop", payload: { contentBlockIndex: index } },
     );
     index++;

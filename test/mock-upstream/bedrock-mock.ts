@@ -47,7 +47,10 @@ function validate(request: RecordedRequest): string[] {
   if (target.operation === "converse")
     return [...validateBedrockShape("ConverseRequest", request.body), ...thinkingProblems(request.body)];
   if (target.operation === "converse-stream")
-    return [...validateBedrockShape("ConverseStreamRequest", request.body), ...thinkingProblems(request.body)];
+    return [
+      ...validateBedrockShape("ConverseStreamRequest", request.body),
+      ...thinkingProblems(request.body),
+    ];
   return validateInvokeBody(target.model, request.body);
 }
 
@@ -75,7 +78,8 @@ function thinkingProblems(body: unknown): string[] {
   if (thinking !== undefined) {
     const budget = thinking.budget_tokens;
     const maxTokens = isRecord(body.inferenceConfig) ? body.inferenceConfig.maxTokens : undefined;
-    if (typeof budget !== "number" || budget < 1024) problems.push("thinking.budget_tokens: must be at least 1024");
+    if (typeof budget !== "number" || budget < 1024)
+      problems.push("thinking.budget_tokens: must be at least 1024");
     else if (typeof maxTokens !== "number" || budget >= maxTokens)
       problems.push("thinking.budget_tokens: must be less than inferenceConfig.maxTokens");
   }
@@ -94,11 +98,16 @@ function thinkingProblems(body: unknown): string[] {
         problems.push(`${where}.reasoningText.signature: Invalid signature in thinking block`);
     });
   });
-  const lastAssistant = messages.filter((message) => isRecord(message) && message.role === "assistant").at(-1);
+  const lastAssistant = messages
+    .filter((message) => isRecord(message) && message.role === "assistant")
+    .at(-1);
   if (thinking !== undefined && isRecord(lastAssistant)) {
     const content = arrayOf(lastAssistant.content);
     const first = content[0];
-    if (content.some((block) => isRecord(block) && isRecord(block.toolUse)) && !(isRecord(first) && isRecord(first.reasoningContent)))
+    if (
+      content.some((block) => isRecord(block) && isRecord(block.toolUse)) &&
+      !(isRecord(first) && isRecord(first.reasoningContent))
+    )
       problems.push("Expected thinking or redacted_thinking, but found tool_use");
   }
   return problems;

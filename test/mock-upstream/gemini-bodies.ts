@@ -31,7 +31,8 @@ function parts(chat: MockChat, signature?: string): Record<string, unknown>[] {
     });
   }
   const last = out.at(-1);
-  if (signature !== undefined && last !== undefined && last.thought !== true) last.thoughtSignature = signature;
+  if (signature !== undefined && last !== undefined && last.thought !== true)
+    last.thoughtSignature = signature;
   return out;
 }
 
@@ -76,7 +77,8 @@ export function geminiStreamEvents(
   const pieces: Record<string, unknown>[][] = splitWords(chat.text ?? "").map((word) => [{ text: word }]);
   if (chat.text === undefined) pieces.length = 0;
   if (chat.thinking !== undefined) pieces.unshift([{ text: chat.thinking, thought: true }]);
-  if (chat.toolCall !== undefined) pieces.push(parts({ ...chat, text: undefined, thinking: undefined }, signature));
+  if (chat.toolCall !== undefined)
+    pieces.push(parts({ ...chat, text: undefined, thinking: undefined }, signature));
   else if (signature !== undefined) pieces.push([{ text: "", thoughtSignature: signature }]);
   let outputSoFar = 0;
   return pieces.map((partsOfEvent, position) => {

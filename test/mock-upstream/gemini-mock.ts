@@ -134,7 +134,12 @@ function thinkingProblems(target: Target, body: unknown): string[] {
       const signature = part.thoughtSignature;
       if (signature !== undefined && !isOwnSignature(target, signature))
         problems.push(`${where}.thoughtSignature: Thought signature is not valid`);
-      if (content.role === "model" && isRecord(part.functionCall) && isGemini3(target.model) && signature === undefined)
+      if (
+        content.role === "model" &&
+        isRecord(part.functionCall) &&
+        isGemini3(target.model) &&
+        signature === undefined
+      )
         problems.push(`${where}: Function call is missing a thought_signature in functionCall parts`);
     });
   });
@@ -217,7 +222,9 @@ function answer(request: RecordedRequest, target: Target, sequence: number): Scr
 /** The text of a content's parts (function calls and responses have none; earlier thoughts are not counted). */
 function partsText(parts: unknown): string {
   return arrayOf(parts)
-    .map((part) => (isRecord(part) && typeof part.text === "string" && part.thought !== true ? part.text : ""))
+    .map((part) =>
+      isRecord(part) && typeof part.text === "string" && part.thought !== true ? part.text : "",
+    )
     .filter((text) => text !== "")
     .join(" ");
 }

@@ -6,10 +6,10 @@ import {
   textOfContent,
 } from "../../canonical/index.js";
 import type { JsonRecord } from "../narrow.js";
+import { portableToolCallId } from "../portable-tool-call-id.js";
 import { parseToolArguments } from "../tool-arguments.js";
 import { ANTHROPIC_REASONING_ORIGIN } from "./chat-response.js";
 import { encodeImagePart } from "./image-block.js";
-import { portableToolCallId } from "../portable-tool-call-id.js";
 
 /** A Messages API turn: Anthropic has only `user` and `assistant` roles in `messages`. */
 interface Turn {

@@ -20,7 +20,9 @@ describe("prepareRelayedMessagesBody", () => {
       model: "coding",
       max_tokens: 4096,
       thinking: { type: "enabled", budget_tokens: 2048 },
-      messages: toolTurn(id, [{ type: "thinking", thinking: "Gemini's", signature: "switchyard:v1:gemini:" }]),
+      messages: toolTurn(id, [
+        { type: "thinking", thinking: "Gemini's", signature: "switchyard:v1:gemini:" },
+      ]),
     };
     const prepared = prepareRelayedMessagesBody(body, "claude-sonnet-4-5");
     expect(prepared).not.toHaveProperty("thinking");
@@ -38,6 +40,9 @@ describe("prepareRelayedMessagesBody", () => {
       thinking: { type: "enabled", budget_tokens: 2048 },
       messages: toolTurn("toolu_01", [{ type: "thinking", thinking: "Mine", signature: "sig_1" }]),
     };
-    expect(prepareRelayedMessagesBody(body, "claude-sonnet-4-5")).toEqual({ ...body, model: "claude-sonnet-4-5" });
+    expect(prepareRelayedMessagesBody(body, "claude-sonnet-4-5")).toEqual({
+      ...body,
+      model: "claude-sonnet-4-5",
+    });
   });
 });

@@ -32,8 +32,7 @@ export function decodeConverseResponse(body: unknown, model: string, requestId?:
     else if (isRecord(block.reasoningContent)) {
       const thought = decodeReasoningBlock(block.reasoningContent);
       if (thought !== undefined) reasoning.push(thought);
-    }
-    else if (isRecord(block.toolUse)) {
+    } else if (isRecord(block.toolUse)) {
       toolCalls.push({
         id: optionalString(block.toolUse.toolUseId) ?? "",
         name: optionalString(block.toolUse.name) ?? "",

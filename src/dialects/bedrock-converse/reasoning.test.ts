@@ -23,10 +23,25 @@ describe("the reasoning request", () => {
       8000,
     ],
     // Without a client limit, maxTokens is raised above the budget, as Claude requires.
-    ["us.anthropic.claude-sonnet-4-20250514-v1:0", {}, { thinking: { type: "enabled", budget_tokens: 2048 } }, 6144],
+    [
+      "us.anthropic.claude-sonnet-4-20250514-v1:0",
+      {},
+      { thinking: { type: "enabled", budget_tokens: 2048 } },
+      6144,
+    ],
     // A limit below the budget cuts the budget to fit.
-    ["anthropic.claude-3-7-sonnet-20250219-v1:0", { maxTokens: 1500 }, { thinking: { type: "enabled", budget_tokens: 1499 } }, 1500],
-    ["amazon.nova-2-lite-v1:0", {}, { reasoningConfig: { type: "enabled", maxReasoningEffort: "low" } }, undefined],
+    [
+      "anthropic.claude-3-7-sonnet-20250219-v1:0",
+      { maxTokens: 1500 },
+      { thinking: { type: "enabled", budget_tokens: 1499 } },
+      1500,
+    ],
+    [
+      "amazon.nova-2-lite-v1:0",
+      {},
+      { reasoningConfig: { type: "enabled", maxReasoningEffort: "low" } },
+      undefined,
+    ],
     ["openai.gpt-oss-120b-1:0", {}, { reasoning_effort: "low" }, undefined],
   ])("asks %s for 2048 thinking tokens in its own shape", (model, limits, fields, maxTokens) => {
     const body = encodeConverseRequest({ ...base, ...limits, reasoning: { budgetTokens: 2048 } }, model);
@@ -35,7 +50,10 @@ describe("the reasoning request", () => {
   });
 
   it("drops reasoning for a family with no reasoning parameter (a hint, never refused)", () => {
-    const body = encodeConverseRequest({ ...base, reasoning: { effort: "high" } }, "meta.llama3-70b-instruct-v1:0");
+    const body = encodeConverseRequest(
+      { ...base, reasoning: { effort: "high" } },
+      "meta.llama3-70b-instruct-v1:0",
+    );
     expect(body).not.toHaveProperty("additionalModelRequestFields");
   });
 
@@ -140,9 +158,15 @@ describe("reasoning in ConverseStream", () => {
       frame("messageStart", { role: "assistant" }),
       frame("contentBlockDelta", { contentBlockIndex: 0, delta: { reasoningContent: { text: "Hmm" } } }),
       frame("contentBlockDelta", { contentBlockIndex: 0, delta: { reasoningContent: { text: "." } } }),
-      frame("contentBlockDelta", { contentBlockIndex: 0, delta: { reasoningContent: { signature: "c2ln" } } }),
+      frame("contentBlockDelta", {
+        contentBlockIndex: 0,
+        delta: { reasoningContent: { signature: "c2ln" } },
+      }),
       frame("contentBlockStop", { contentBlockIndex: 0 }),
-      frame("contentBlockDelta", { contentBlockIndex: 1, delta: { reasoningContent: { redactedContent: "ZW5j" } } }),
+      frame("contentBlockDelta", {
+        contentBlockIndex: 1,
+        delta: { reasoningContent: { redactedContent: "ZW5j" } },
+      }),
       frame("contentBlockStop", { contentBlockIndex: 1 }),
       frame("contentBlockDelta", { contentBlockIndex: 2, delta: { text: "Hi" } }),
       frame("contentBlockStop", { contentBlockIndex: 2 }),

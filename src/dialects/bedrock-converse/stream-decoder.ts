@@ -191,7 +191,12 @@ export class ConverseEventDecoder implements StreamDecoder<EventStreamMessage> {
     const events: StreamEvent[] = [];
     if (opens) {
       this.openBlocks.set(index, "reasoning");
-      events.push({ type: "block_start", choice: 0, index, block: { kind: "reasoning", origin: BEDROCK_REASONING_ORIGIN } });
+      events.push({
+        type: "block_start",
+        choice: 0,
+        index,
+        block: { kind: "reasoning", origin: BEDROCK_REASONING_ORIGIN },
+      });
     }
     const text = optionalString(delta.text);
     const signature = optionalString(delta.signature);

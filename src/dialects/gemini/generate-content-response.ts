@@ -29,7 +29,9 @@ export function decodeGenerateContentResponse(
   const candidates = Array.isArray(root.candidates) ? root.candidates : [];
   let choices: ChatChoice[];
   if (candidates.length > 0) {
-    choices = candidates.map((candidate, position) => decodeCandidate(candidate, position, responseId, origin));
+    choices = candidates.map((candidate, position) =>
+      decodeCandidate(candidate, position, responseId, origin),
+    );
   } else if (isRecord(root.promptFeedback) && typeof root.promptFeedback.blockReason === "string") {
     choices = [{ index: 0, message: { role: "assistant", content: null }, finishReason: "content_filter" }];
   } else {

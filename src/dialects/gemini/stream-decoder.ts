@@ -144,7 +144,8 @@ class GeminiStreamDecoder implements StreamDecoder<SseFrame> {
     }
     if (candidate.finishReason === undefined) return;
     this.close(choice, choiceIndex, events);
-    if (choice.textSignature !== undefined) this.thought(choice, choiceIndex, "", choice.textSignature, events);
+    if (choice.textSignature !== undefined)
+      this.thought(choice, choiceIndex, "", choice.textSignature, events);
     choice.finished = true;
     events.push({
       type: "finish",

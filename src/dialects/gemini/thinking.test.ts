@@ -25,8 +25,16 @@ describe("the thinking request", () => {
     // Gemini 3 takes a level, never a budget too: Pro low/high, Flash also minimal/medium.
     ["gemini-3-pro-preview", { budgetTokens: 2048 }, { includeThoughts: true, thinkingLevel: "low" }],
     ["gemini-3-pro-preview", { effort: "medium" as const }, { includeThoughts: true, thinkingLevel: "high" }],
-    ["gemini-3-flash-preview", { effort: "medium" as const }, { includeThoughts: true, thinkingLevel: "medium" }],
-    ["gemini-3-flash-preview", { effort: "xhigh" as const }, { includeThoughts: true, thinkingLevel: "high" }],
+    [
+      "gemini-3-flash-preview",
+      { effort: "medium" as const },
+      { includeThoughts: true, thinkingLevel: "medium" },
+    ],
+    [
+      "gemini-3-flash-preview",
+      { effort: "xhigh" as const },
+      { includeThoughts: true, thinkingLevel: "high" },
+    ],
   ])("asks %s for %j as %j", (model, reasoning, thinkingConfig) => {
     const body = encodeGenerateContentRequest({ ...base, reasoning }, { model, origin: "gemini" });
     expect(body.generationConfig).toEqual({ thinkingConfig });
@@ -116,8 +124,10 @@ describe("thinking in the history", () => {
     ...(toolCall && { toolCalls: [{ id: "call_r1_0", name: "f", arguments: "{}" }] }),
   });
   const modelTurn = (message: ChatMessage, target = GEMINI) =>
-    (encodeGenerateContentRequest({ ...base, messages: [{ role: "user", content: "Hi" }, message] }, target)
-      .contents as unknown[])[1];
+    (
+      encodeGenerateContentRequest({ ...base, messages: [{ role: "user", content: "Hi" }, message] }, target)
+        .contents as unknown[]
+    )[1];
 
   it("sends its own thoughts back as thought parts and the text signature on the last text part", () => {
     expect(
@@ -148,7 +158,9 @@ describe("thinking in the history", () => {
     const gemini3 = { model: "gemini-3-pro-preview", origin: "gemini" };
     expect(modelTurn(turn(undefined, true), gemini3)).toEqual({
       role: "model",
-      parts: [{ functionCall: { name: "f", args: {} }, thoughtSignature: "skip_thought_signature_validator" }],
+      parts: [
+        { functionCall: { name: "f", args: {} }, thoughtSignature: "skip_thought_signature_validator" },
+      ],
     });
     // Gemini 2.5 validates no signature: none is made up.
     expect(modelTurn(turn(undefined, true))).toEqual({

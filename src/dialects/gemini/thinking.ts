@@ -48,7 +48,8 @@ export const THINKING_BUDGET_OF_EFFORT: Readonly<Record<string, number>> = {
  * largest. Sending both is a 400, so a model gets exactly one.
  */
 export function encodeThinkingConfig(reasoning: ReasoningRequest, model: string): JsonRecord {
-  if (takesThinkingLevel(model)) return { includeThoughts: true, thinkingLevel: thinkingLevel(reasoning, model) };
+  if (takesThinkingLevel(model))
+    return { includeThoughts: true, thinkingLevel: thinkingLevel(reasoning, model) };
   const budget =
     reasoning.budgetTokens ?? THINKING_BUDGET_OF_EFFORT[effortOf(reasoning)] ?? Number.POSITIVE_INFINITY;
   return { includeThoughts: true, thinkingBudget: Math.min(budget, maxBudget(model)) };

@@ -26,7 +26,11 @@ describe("reasoning_effort on compatible providers", () => {
   });
 
   it("sends the nearest accepted effort where the provider takes one", () => {
-    expect(adapt({ reasoningEfforts: ["low", "high"] })).toEqual({ model: "m", reasoning_effort: "high", n: 1 });
+    expect(adapt({ reasoningEfforts: ["low", "high"] })).toEqual({
+      model: "m",
+      reasoning_effort: "high",
+      n: 1,
+    });
   });
 
   it("drops the effort where the provider has no reasoning parameter", () => {
