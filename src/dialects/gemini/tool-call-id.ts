@@ -7,9 +7,10 @@
  * Thinking models also return a `thoughtSignature` on function-call parts, which must be sent back with that
  * part in the next turn or the request is refused
  * (https://ai.google.dev/gemini-api/docs/thought-signatures). OpenAI-style clients keep nothing but the id, so
- * the signature travels inside it, after a separator that cannot occur in base64 and names the service that
- * signed it (the Gemini API's `__thought__`, Vertex AI's `__thought-vertex_ai__`): a signature goes back only to
- * the service that made it.
+ * the signature travels inside it, after a separator that names the service that signed it (the Gemini API's
+ * `__thought__`, Vertex AI's `__thought-vertex_ai__`): a signature goes back only to the service that made it.
+ * The signature (base64) is written in base64url without padding, so that the id stays within the tool-use id
+ * pattern of the Messages API (`^[a-zA-Z0-9_-]+$`), which agents check; both forms are read back.
  */
 const SIGNATURE_MARK = "__thought";
 
@@ -34,7 +35,15 @@ export function encodeToolCallId(
       ? `call_${position}`
       : `call_${responseId}_${position}`;
   const id = upstreamId !== undefined && upstreamId !== "" ? upstreamId : synthetic;
-  return thoughtSignature === undefined ? id : `${id}${separatorOf(origin)}${thoughtSignature}`;
+  if (thoughtSignature === undefined) return id;
+  const urlSafe = thoughtSignature.replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+  return `${id}${separatorOf(origin)}${urlSafe}`;
+}
+
+/** A signature in base64url (or already in base64) as the base64 Gemini sent. */
+function standardBase64(signature: string): string {
+  const base64 = signature.replaceAll("-", "+").replaceAll("_", "/");
+  return base64.padEnd(Math.ceil(base64.length / 4) * 4, "=");
 }
 
 /**
