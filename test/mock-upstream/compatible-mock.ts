@@ -141,7 +141,12 @@ export function compatibleStreamFrames(
     ...input,
     includeUsage: usage === "when-asked" && input.includeUsage === true,
   });
-  if (reasoning !== undefined) chunks.splice(1, 0, reasoningChunk(profile, chunks[0] ?? {}, reasoning));
+  if (reasoning !== undefined) {
+    // A model reasons before it answers: after the role chunk of a text answer, before a tool call's first chunk.
+    const first = chunks[0] ?? {};
+    const callsFirst = JSON.stringify(first).includes('"tool_calls"');
+    chunks.splice(callsFirst ? 0 : 1, 0, reasoningChunk(profile, first, reasoning));
+  }
   if (usage !== "when-asked") {
     const chat = completeMockChat(input, { id: "chatcmpl-mock", model: "gpt-4o-mini" });
     moveUsageToLastChunk(chunks, chat.inputTokens, (input.n ?? 1) * chat.outputTokens, usage);

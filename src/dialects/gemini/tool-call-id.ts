@@ -64,10 +64,8 @@ export function decodeToolCallId(
     signer = end === -1 ? "" : rest.slice(SIGNATURE_MARK.length + 1, end);
     signature = end === -1 ? "" : rest.slice(end + 2);
   }
-  return {
-    id: id.slice(0, at),
-    thoughtSignature: signer === origin && signature !== "" ? signature : undefined,
-  };
+  const own = signer === origin && signature !== "";
+  return { id: id.slice(0, at), thoughtSignature: own ? standardBase64(signature) : undefined };
 }
 
 /** Whether an id was made by the gateway rather than given by Gemini, so not to be sent back. */
