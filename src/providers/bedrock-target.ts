@@ -57,7 +57,7 @@ export function createBedrockTarget(model: string, config: BedrockConfig): HttpU
   const converse = (request: ChatRequest): UpstreamCall => ({
     path: request.stream === true ? paths.stream : paths.converse,
     headers,
-    body: JSON.stringify(encodeConverseRequest(request)),
+    body: JSON.stringify(encodeConverseRequest(request, model)),
   });
   const byteStream = {
     contentType: EVENT_STREAM_CONTENT_TYPE,
@@ -69,6 +69,8 @@ export function createBedrockTarget(model: string, config: BedrockConfig): HttpU
     providerDisplayName: "Amazon Bedrock",
     model,
     origin,
+    // Each model family's own reasoning parameter, or none (reasoning is then dropped: reasoning.ts).
+    features: ["reasoning"],
     decodeErrorMessage,
     ...(authorize !== undefined && { authorize: (call: UpstreamCall) => authorize(call) }),
     operations: {

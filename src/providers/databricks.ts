@@ -14,7 +14,11 @@ export const databricksProvider = openaiCompatible({
     baseUrl: { key: "host" },
     apiKey: { key: "token", required: true },
   },
-  chat: { path: "serving-endpoints/chat/completions" },
+  chat: {
+    path: "serving-endpoints/chat/completions",
+    // https://docs.databricks.com/aws/en/machine-learning/model-serving/query-reason-models: gpt-oss endpoints.
+    request: { reasoningEfforts: ["low", "medium", "high"], reasoningModels: /gpt-oss/ },
+  },
   completions: { path: "serving-endpoints/completions", promptLists: false, tokens: false },
   embeddings: { path: "serving-endpoints/embeddings", tokens: false, base64: false },
   response: { contentParts: true },

@@ -13,6 +13,10 @@ export const deepseekProvider = openaiCompatible({
     baseUrl: { key: "deepseek_api_base", default: "https://api.deepseek.com" },
     apiKey: { key: "deepseek_api_key", required: true },
   },
-  chat: { path: "chat/completions", request: { maxCandidates: 1 } },
+  chat: {
+    path: "chat/completions",
+    // https://api-docs.deepseek.com/guides/thinking_mode: thinking is on by default; the effort takes these.
+    request: { maxCandidates: 1, reasoningEfforts: ["low", "high", "max"] },
+  },
   completions: "through-chat",
 });

@@ -15,7 +15,12 @@ export const fireworksProvider = openaiCompatible({
   },
   chat: {
     path: "chat/completions",
-    request: { drop: ["stream_options"], maxTokensWithoutStream: 4096 },
+    request: {
+      drop: ["stream_options"],
+      maxTokensWithoutStream: 4096,
+      // https://docs.fireworks.ai/guides/reasoning
+      reasoningEfforts: ["none", "low", "medium", "high"],
+    },
   },
   completions: {
     path: "completions",

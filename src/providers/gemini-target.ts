@@ -26,10 +26,11 @@ export function createGeminiTarget(model: string, config: GeminiConfig): HttpUps
     providerDisplayName: "Gemini",
     model,
     origin: base.origin,
+    features: ["reasoning"],
     decodeErrorMessage,
     decodeErrorRetryAfter,
     operations: {
-      ...createGeminiOperations(paths, headers, model, "Gemini"),
+      ...createGeminiOperations(paths, headers, model, { name: "gemini", displayName: "Gemini" }),
       embeddings: {
         encodeRequest: (request) => ({
           path: embedPath,

@@ -16,6 +16,9 @@ export const groqProvider = openaiCompatible({
   chat: {
     path: "chat/completions",
     request: {
+      // https://console.groq.com/docs/reasoning: gpt-oss models take these; the others refuse them.
+      reasoningEfforts: ["low", "medium", "high"],
+      reasoningModels: /gpt-oss/,
       refuse: {
         logprobs: "returns no log probabilities",
         top_logprobs: "returns no log probabilities",

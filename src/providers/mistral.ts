@@ -49,6 +49,8 @@ export const mistralProvider = openaiCompatible({
         "service_tier",
         "safe_prompt",
       ],
+      // The spec's ReasoningEffort.
+      reasoningEfforts: ["none", "minimal", "low", "medium", "high", "xhigh"],
       roles: { developer: "system" },
       // Mistral's message schemas allow no other fields (`additionalProperties: false`).
       dropMessageFields: ["name", "reasoning_content", "refusal", "annotations", "audio"],

@@ -13,7 +13,11 @@ export const ollamaProvider = openaiCompatible({
     baseUrl: { key: "ollama_api_base", default: "http://localhost:11434/v1" },
     apiKey: { key: "ollama_api_key", required: false },
   },
-  chat: { path: "chat/completions", request: { maxCandidates: 1 } },
+  chat: {
+    path: "chat/completions",
+    // https://docs.ollama.com/api/openai-compatibility: `reasoning_effort` turns thinking on.
+    request: { maxCandidates: 1, reasoningEfforts: ["none", "low", "medium", "high"] },
+  },
   completions: {
     path: "completions",
     promptLists: false,

@@ -14,7 +14,11 @@ export const openaiCompatibleServerProvider = openaiCompatible({
     baseUrl: { key: "api_base" },
     apiKey: { key: "api_key", required: false },
   },
-  chat: { path: "chat/completions" },
+  chat: {
+    path: "chat/completions",
+    // OpenAI's values: a server that follows OpenAI's API takes them (one with no reasoning ignores the field).
+    request: { reasoningEfforts: ["none", "minimal", "low", "medium", "high", "xhigh"] },
+  },
   completions: { path: "completions", promptLists: false, tokens: false, request: { promptShape: "string" } },
   embeddings: { path: "embeddings", tokens: false, base64: false },
   response: { reasoningField: "reasoning" },

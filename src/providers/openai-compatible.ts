@@ -84,7 +84,7 @@ function createCompatibleTarget(
   const chat = endpoint(base, headers, declaration.chat, provider, bodyModel);
   const operations: HttpUpstreamTarget["operations"] = {
     chat: {
-      encodeRequest: (request) => chat.call(encodeChatRequest(request, bodyModel)),
+      encodeRequest: (request) => chat.call(encodeChatRequest(request, bodyModel, "max_tokens")),
       decodeResponse: (body) => decodeChatResponse(body, responseOptions),
       createStreamDecoder: () => createOpenAIChatStreamDecoder(streamOptions),
       passThrough: (body) => chat.call(body),
@@ -94,7 +94,9 @@ function createCompatibleTarget(
       declaration.completions === "through-chat"
         ? {
             encodeRequest: (request) =>
-              chat.call(encodeChatRequest(chatRequestFromCompletions(request, provider), bodyModel)),
+              chat.call(
+                encodeChatRequest(chatRequestFromCompletions(request, provider), bodyModel, "max_tokens"),
+              ),
             decodeResponse: (body) => completionsResponseFromChat(decodeChatResponse(body, responseOptions)),
             createStreamDecoder: () => createOpenAIChatStreamDecoder(streamOptions),
           }
@@ -117,6 +119,9 @@ function createCompatibleTarget(
     providerDisplayName: provider,
     model,
     origin: base.origin,
+    // Reasoning becomes `reasoning_effort` where the provider takes it, and is dropped where it does not
+    // (RequestQuirks.reasoningEfforts): a hint, never refused.
+    features: ["reasoning"],
     decodeErrorMessage,
     // vLLM and other compatible servers say "maximum context length" in words: the table reads that too.
     errorSignals: OPENAI_ERROR_SIGNALS,

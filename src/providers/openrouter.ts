@@ -14,7 +14,11 @@ export const openrouterProvider = openaiCompatible({
     apiKey: { key: "openrouter_api_key", required: true },
     headers: { openrouter_site_url: "HTTP-Referer", openrouter_app_name: "X-Title" },
   },
-  chat: { path: "chat/completions" },
+  chat: {
+    path: "chat/completions",
+    // The spec's ChatRequest.reasoning_effort.
+    request: { reasoningEfforts: ["none", "minimal", "low", "medium", "high", "xhigh", "max"] },
+  },
   completions: "through-chat",
   embeddings: { path: "embeddings", tokens: true, base64: true },
   response: { reasoningField: "reasoning" },

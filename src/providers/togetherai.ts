@@ -18,6 +18,8 @@ export const togetherProvider = openaiCompatible({
     path: "chat/completions",
     request: {
       rename: { max_completion_tokens: "max_tokens" },
+      // The spec's ChatCompletionRequest.reasoning_effort.
+      reasoningEfforts: ["low", "medium", "high"],
       drop: ["stream_options"],
       stopAsList: true,
       indexToolCalls: true,

@@ -50,7 +50,7 @@ export function createVertexTarget(model: string, config: VertexConfig): HttpUps
           },
           headers,
           model,
-          "Vertex AI",
+          { name: "vertex_ai", displayName: "Vertex AI" },
         ),
         embeddings: {
           encodeRequest: (request: Parameters<typeof encodeVertexEmbedRequest>[0]) => ({
@@ -72,6 +72,8 @@ export function createVertexTarget(model: string, config: VertexConfig): HttpUps
     providerDisplayName: "Vertex AI",
     model,
     origin: base.origin,
+    // Gemini models think through thinkingConfig, Claude models through Anthropic's `thinking`.
+    features: ["reasoning"],
     // Vertex answers in Google's envelope; a partner model's own errors come in its own shape.
     decodeErrorMessage: (body) => decodeGoogleError(body) ?? decodeAnthropicError(body),
     decodeErrorRetryAfter,

@@ -13,7 +13,11 @@ export const vllmProvider = openaiCompatible({
     baseUrl: { key: "vllm_api_base" },
     apiKey: { key: "vllm_api_key", required: false },
   },
-  chat: { path: "chat/completions" },
+  chat: {
+    path: "chat/completions",
+    // https://docs.vllm.ai/en/latest/features/reasoning_outputs.html: passed to reasoning models' chat templates.
+    request: { reasoningEfforts: ["low", "medium", "high"] },
+  },
   completions: { path: "completions", promptLists: true, tokens: true },
   embeddings: { path: "embeddings", tokens: true, base64: true },
   response: { reasoningField: "reasoning" },

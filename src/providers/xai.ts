@@ -13,6 +13,10 @@ export const xaiProvider = openaiCompatible({
     baseUrl: { key: "xai_api_base", default: "https://api.x.ai/v1" },
     apiKey: { key: "xai_api_key", required: true },
   },
-  chat: { path: "chat/completions" },
+  chat: {
+    path: "chat/completions",
+    // https://docs.x.ai/docs/guides/reasoning: only grok-3-mini takes an effort; grok-4 refuses the field.
+    request: { reasoningEfforts: ["low", "high"], reasoningModels: /grok-3-mini/ },
+  },
   completions: "through-chat",
 });

@@ -9,6 +9,7 @@ import { type AgentClients, createAgentClients } from "./agent-clients.js";
 import {
   AGENT_PROVIDERS,
   expectToolRoundTrip,
+  expectTranslatedThinking,
   RESPONSES_WEATHER_TOOL,
   reasoningOf,
 } from "./agent-providers.js";
@@ -221,6 +222,8 @@ for (const provider of AGENT_PROVIDERS) {
       if (provider.label === "cohere")
         expect(followUp).toContain(`"thinking":"Thinking about: ${TOOL_PROMPT}"`);
       if (provider.label === "openai") expect(followUp).toContain('"encrypted_content":"enc_resp_mock_1"');
+      const [sent, next] = upstreamBodies();
+      expectTranslatedThinking(provider, sent, next, `Thinking about: ${TOOL_PROMPT}`, "responses");
     });
 
     it("leaves the encrypted reasoning out when the client did not ask for it", async () => {

@@ -30,10 +30,15 @@ function usage(chat: MockChat) {
   };
 }
 
-/** A ConverseResponse body. */
-export function converseResponse(input: MockChatInput = {}) {
+/**
+ * A ConverseResponse body. A thinking answer (https://docs.aws.amazon.com/bedrock/latest/userguide/claude-messages-extended-thinking.html)
+ * starts with its reasoningContent block, signed with `signature`.
+ */
+export function converseResponse(input: MockChatInput = {}, signature = "sig_bedrock_mock") {
   const chat = completeMockChat(input, DEFAULTS);
   const content: Record<string, unknown>[] = [];
+  if (chat.thinking !== undefined)
+    content.push({ reasoningContent: { reasoningText: { text: chat.thinking, signature } } });
   if (chat.text !== undefined) content.push({ text: chat.text });
   if (chat.toolCall !== undefined) {
     const { id, name, argumentsJson } = chat.toolCall;
@@ -56,12 +61,32 @@ export interface ConverseStreamEvent {
  * The events of a ConverseStream answer as Bedrock sends them: messageStart; a text block with no
  * contentBlockStart (text blocks have none), its text word by word; a tool-use block with a contentBlockStart and
  * its input JSON in pieces; messageStop; metadata with usage. Every payload carries the random padding field
- * `p` that Bedrock adds, which clients must ignore.
+ * `p` that Bedrock adds, which clients must ignore. A thinking answer starts with a reasoning block (no start
+ * event either): its text word by word in `reasoningContent` deltas, then its signature in one.
  */
-export function converseStreamEvents(input: MockChatInput = {}): ConverseStreamEvent[] {
+export function converseStreamEvents(
+  input: MockChatInput = {},
+  signature = "sig_bedrock_mock",
+): ConverseStreamEvent[] {
   const chat = completeMockChat(input, DEFAULTS);
   const events: ConverseStreamEvent[] = [{ type: "messageStart", payload: { role: "assistant" } }];
   let index = 0;
+  if (chat.thinking !== undefined) {
+    for (const word of splitWords(chat.thinking)) {
+      events.push({
+        type: "contentBlockDelta",
+        payload: { contentBlockIndex: index, delta: { reasoningContent: { text: word } } },
+      });
+    }
+    events.push(
+      {
+        type: "contentBlockDelta",
+        payload: { contentBlockIndex: index, delta: { reasoningContent: { signature } } },
+      },
+      { type: "contentBlockStop", payload: { contentBlockIndex: index } },
+    );
+    index++;
+  }
   if (chat.text !== undefined) {
     for (const word of splitWords(chat.text)) {
       events.push({
@@ -123,8 +148,8 @@ export function rawEventStreamFrame(
 }
 
 /** The frames of a ConverseStream answer, each event padded with `p` as Bedrock does. */
-export function converseStreamFrames(input: MockChatInput = {}): Buffer[] {
-  return converseStreamEvents(input).map(({ type, payload }) =>
+export function converseStreamFrames(input: MockChatInput = {}, signature?: string): Buffer[] {
+  return converseStreamEvents(input, signature).map(({ type, payload }) =>
     eventStreamFrame(type, { ...payload, p: "abcdefgh" }),
   );
 }

@@ -44,10 +44,73 @@ function route(request: RecordedRequest): { model: string; operation: string } |
 function validate(request: RecordedRequest): string[] {
   const target = route(request);
   if (target === undefined) return [];
-  if (target.operation === "converse") return validateBedrockShape("ConverseRequest", request.body);
+  if (target.operation === "converse")
+    return [...validateBedrockShape("ConverseRequest", request.body), ...thinkingProblems(request.body)];
   if (target.operation === "converse-stream")
-    return validateBedrockShape("ConverseStreamRequest", request.body);
+    return [
+      ...validateBedrockShape("ConverseStreamRequest", request.body),
+      ...thinkingProblems(request.body),
+    ];
   return validateInvokeBody(target.model, request.body);
+}
+
+/** The mock's reasoning signatures: `sig_bedrock_mock_<sequence>`. */
+const OWN_SIGNATURE = /^sig_bedrock_mock_\d+$/;
+
+/** Claude's thinking request on Bedrock, from `additionalModelRequestFields`; undefined when there is none. */
+function thinkingOf(body: unknown): Record<string, unknown> | undefined {
+  if (!isRecord(body) || !isRecord(body.additionalModelRequestFields)) return undefined;
+  const thinking = body.additionalModelRequestFields.thinking;
+  return isRecord(thinking) && thinking.type === "enabled" ? thinking : undefined;
+}
+
+/**
+ * Claude's extended thinking as Bedrock checks it
+ * (https://docs.aws.amazon.com/bedrock/latest/userguide/claude-messages-extended-thinking.html): a budget of at
+ * least 1024 tokens below `maxTokens`; reasoning blocks in the history signed by Bedrock (its signatures only)
+ * and first in their turn; with thinking on, the last assistant turn, when it calls a tool, starts with its
+ * reasoning (Claude refuses "Expected thinking or redacted_thinking, but found tool_use").
+ */
+function thinkingProblems(body: unknown): string[] {
+  if (!isRecord(body)) return [];
+  const problems: string[] = [];
+  const thinking = thinkingOf(body);
+  if (thinking !== undefined) {
+    const budget = thinking.budget_tokens;
+    const maxTokens = isRecord(body.inferenceConfig) ? body.inferenceConfig.maxTokens : undefined;
+    if (typeof budget !== "number" || budget < 1024)
+      problems.push("thinking.budget_tokens: must be at least 1024");
+    else if (typeof maxTokens !== "number" || budget >= maxTokens)
+      problems.push("thinking.budget_tokens: must be less than inferenceConfig.maxTokens");
+  }
+  const messages = arrayOf(body.messages);
+  messages.forEach((message, at) => {
+    if (!isRecord(message)) return;
+    const content = arrayOf(message.content);
+    content.forEach((block, index) => {
+      if (!isRecord(block) || !isRecord(block.reasoningContent)) return;
+      const where = `messages.${at}.content.${index}.reasoningContent`;
+      if (message.role !== "assistant") problems.push(`${where}: reasoning only in assistant turns`);
+      if (index > 0 && !isRecord((content[index - 1] as Record<string, unknown>).reasoningContent))
+        problems.push(`${where}: reasoning blocks must come first in their turn`);
+      const text = block.reasoningContent.reasoningText;
+      if (isRecord(text) && (typeof text.signature !== "string" || !OWN_SIGNATURE.test(text.signature)))
+        problems.push(`${where}.reasoningText.signature: Invalid signature in thinking block`);
+    });
+  });
+  const lastAssistant = messages
+    .filter((message) => isRecord(message) && message.role === "assistant")
+    .at(-1);
+  if (thinking !== undefined && isRecord(lastAssistant)) {
+    const content = arrayOf(lastAssistant.content);
+    const first = content[0];
+    if (
+      content.some((block) => isRecord(block) && isRecord(block.toolUse)) &&
+      !(isRecord(first) && isRecord(first.reasoningContent))
+    )
+      problems.push("Expected thinking or redacted_thinking, but found tool_use");
+  }
+  return problems;
 }
 
 /** Model-native InvokeModel bodies of the embedding models (the service model types them as opaque blobs). */
@@ -105,16 +168,18 @@ function answer(
     texts: [textOf(body.system), ...messageTexts(messages)],
     lastUserText: lastUserText(messages),
     firstToolName: typeof firstSpec?.name === "string" ? firstSpec.name : undefined,
+    reasoning: thinkingOf(body) !== undefined,
   });
+  const signature = `sig_bedrock_mock_${sequence}`;
   if (operation === "converse-stream") {
     return {
       kind: "stream",
       contentType: "application/vnd.amazon.eventstream",
-      frames: converseStreamFrames(reply),
+      frames: converseStreamFrames(reply, signature),
       headers: { "x-amzn-requestid": "req-mock" },
     };
   }
-  return json(200, converseResponse(reply));
+  return json(200, converseResponse(reply, signature));
 }
 
 /** Starts the Bedrock Runtime + STS mock on 127.0.0.1, on an ephemeral port. */

@@ -106,9 +106,11 @@ function chat(profile: CompatibleMockProfile, body: JsonRecord, sequence: number
     texts: messageTexts(messages),
     lastUserText: last,
     firstToolName: typeof toolFunction.name === "string" ? toolFunction.name : undefined,
+    // A reasoning model thinks when asked to (`reasoning_effort`, other than `none`).
+    reasoning: typeof body.reasoning_effort === "string" && body.reasoning_effort !== "none",
   });
   const options = { ...reply, n: typeof body.n === "number" ? body.n : 1 };
-  const reasoning = wantsReasoning(last) ? REASONING_TEXT : undefined;
+  const reasoning = reply.thinking ?? (wantsReasoning(last) ? REASONING_TEXT : undefined);
   if (body.stream !== true) {
     const whole = openAIChatCompletion(options) as JsonRecord;
     whole.choices = arrayOf(whole.choices).map((choice) =>
@@ -139,7 +141,12 @@ export function compatibleStreamFrames(
     ...input,
     includeUsage: usage === "when-asked" && input.includeUsage === true,
   });
-  if (reasoning !== undefined) chunks.splice(1, 0, reasoningChunk(profile, chunks[0] ?? {}, reasoning));
+  if (reasoning !== undefined) {
+    // A model reasons before it answers: after the role chunk of a text answer, before a tool call's first chunk.
+    const first = chunks[0] ?? {};
+    const callsFirst = JSON.stringify(first).includes('"tool_calls"');
+    chunks.splice(callsFirst ? 0 : 1, 0, reasoningChunk(profile, first, reasoning));
+  }
   if (usage !== "when-asked") {
     const chat = completeMockChat(input, { id: "chatcmpl-mock", model: "gpt-4o-mini" });
     moveUsageToLastChunk(chunks, chat.inputTokens, (input.n ?? 1) * chat.outputTokens, usage);

@@ -12,10 +12,14 @@
  *   Tool call       : instead, when the request has a non-empty `tools` list and that last user text contains
  *                     "call a tool" (case-insensitive): a call to the first tool with arguments
  *                     TOOL_CALL_ARGUMENTS = '{"city":"Paris"}'.
- * - Reasoning       : when the request asks for it (Anthropic/Cohere `thinking`, OpenAI `reasoning_effort` or
- *                     Responses `reasoning.effort`), the model first thinks THINKING_PREFIX + that last user text;
+ * - Reasoning       : when the request asks for it (Anthropic/Cohere `thinking`, OpenAI and the compatible
+ *                     providers' `reasoning_effort`, Responses `reasoning.effort`, Gemini `thinkingConfig` with
+ *                     `includeThoughts`, Bedrock's `additionalModelRequestFields.thinking`), the model first thinks
+ *                     THINKING_PREFIX + that last user text;
  *                     reasoningTokens = countWords(thinking), counted in outputTokens too. Anthropic signs it
- *                     "sig_" + message id; OpenAI's Responses API encrypts it as "enc_" + response id.
+ *                     "sig_" + message id; OpenAI's Responses API encrypts it as "enc_" + response id; Gemini
+ *                     signs base64("<gemini|vertex>-mock-sig-" + sequence) (on the function call, else the last
+ *                     part), Bedrock "sig_bedrock_mock_" + sequence; Gemini reports thoughtsTokenCount.
  * - inputTokens     = sum of countWords(textOf(content)) over all messages (plus the Anthropic `system`).
  * - outputTokens    = countWords(reply text), or countWords(TOOL_CALL_ARGUMENTS) = 1 for a tool call, plus
  *                     reasoningTokens.

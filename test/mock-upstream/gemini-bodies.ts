@@ -14,8 +14,14 @@ import {
 
 const DEFAULTS = { id: "gemini-mock", model: "gemini-2.5-flash" };
 
-function parts(chat: MockChat): Record<string, unknown>[] {
+/**
+ * A thinking answer (https://ai.google.dev/gemini-api/docs/thinking#summaries) starts with its thought summary
+ * (`thought: true`); the thought signature sits on the function call, or on the last text part of an answer
+ * without one (https://ai.google.dev/gemini-api/docs/thought-signatures).
+ */
+function parts(chat: MockChat, signature?: string): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
+  if (chat.thinking !== undefined) out.push({ text: chat.thinking, thought: true });
   if (chat.text !== undefined) out.push({ text: chat.text });
   if (chat.toolCall !== undefined) {
     const { id, name, argumentsJson } = chat.toolCall;
@@ -24,23 +30,29 @@ function parts(chat: MockChat): Record<string, unknown>[] {
       functionCall: { name, args: JSON.parse(argumentsJson) as unknown, ...(id !== "" && { id }) },
     });
   }
+  const last = out.at(-1);
+  if (signature !== undefined && last !== undefined && last.thought !== true)
+    last.thoughtSignature = signature;
   return out;
 }
 
+/** Thinking tokens are reported apart from the candidates' (`thoughtsTokenCount`), and billed as output. */
 function usageMetadata(chat: MockChat, candidates: number, outputSoFar = chat.outputTokens) {
+  const thoughts = chat.thinking === undefined ? 0 : Math.min(chat.reasoningTokens, outputSoFar);
   return {
     promptTokenCount: chat.inputTokens,
-    candidatesTokenCount: outputSoFar * candidates,
+    candidatesTokenCount: (outputSoFar - thoughts) * candidates,
+    ...(thoughts > 0 && { thoughtsTokenCount: thoughts * candidates }),
     totalTokenCount: chat.inputTokens + outputSoFar * candidates,
   };
 }
 
-/** A GenerateContentResponse with `candidates` identical candidates. */
-export function generateContentResponse(input: MockChatInput = {}, candidates = 1) {
+/** A GenerateContentResponse with `candidates` identical candidates; `signature` for a thinking answer. */
+export function generateContentResponse(input: MockChatInput = {}, candidates = 1, signature?: string) {
   const chat = completeMockChat(input, DEFAULTS);
   return {
     candidates: Array.from({ length: candidates }, (_, index) => ({
-      content: { role: "model", parts: parts(chat) },
+      content: { role: "model", parts: parts(chat, signature) },
       finishReason: "STOP",
       index,
     })),
@@ -53,13 +65,21 @@ export function generateContentResponse(input: MockChatInput = {}, candidates = 
 /**
  * The events of a `streamGenerateContent?alt=sse` answer: text word by word, a function call whole in one
  * event (Gemini does not split arguments), the last event with the finish reason. Every event repeats the
- * running usage totals, and there is no end marker.
+ * running usage totals, and there is no end marker. A thinking answer's thought comes first, in its own event;
+ * its signature comes on the function call, or on an empty text part of its own at the end.
  */
-export function geminiStreamEvents(input: MockChatInput = {}, candidates = 1): Record<string, unknown>[] {
+export function geminiStreamEvents(
+  input: MockChatInput = {},
+  candidates = 1,
+  signature?: string,
+): Record<string, unknown>[] {
   const chat = completeMockChat(input, DEFAULTS);
   const pieces: Record<string, unknown>[][] = splitWords(chat.text ?? "").map((word) => [{ text: word }]);
   if (chat.text === undefined) pieces.length = 0;
-  if (chat.toolCall !== undefined) pieces.push(parts({ ...chat, text: undefined }));
+  if (chat.thinking !== undefined) pieces.unshift([{ text: chat.thinking, thought: true }]);
+  if (chat.toolCall !== undefined)
+    pieces.push(parts({ ...chat, text: undefined, thinking: undefined }, signature));
+  else if (signature !== undefined) pieces.push([{ text: "", thoughtSignature: signature }]);
   let outputSoFar = 0;
   return pieces.map((partsOfEvent, position) => {
     const last = position === pieces.length - 1;
@@ -82,8 +102,8 @@ export function geminiSseFrame(data: unknown): string {
   return `data: ${JSON.stringify(data)}\r\n\r\n`;
 }
 
-export function geminiStreamFrames(input: MockChatInput = {}, candidates = 1): string[] {
-  return geminiStreamEvents(input, candidates).map(geminiSseFrame);
+export function geminiStreamFrames(input: MockChatInput = {}, candidates = 1, signature?: string): string[] {
+  return geminiStreamEvents(input, candidates, signature).map(geminiSseFrame);
 }
 
 /** Google's error envelope (https://cloud.google.com/apis/design/errors). */

@@ -81,11 +81,75 @@ function validate(request: RecordedRequest): string[] {
       ...createSpecValidator("anthropic").validate("CreateMessageParams", { ...rest, model: target.model }),
     ];
   }
-  const problems = zodProblems(generateContentRequestSchema, request.body);
+  const problems = [
+    ...zodProblems(generateContentRequestSchema, request.body),
+    ...thinkingProblems(target, request.body),
+  ];
   if (target.method === "streamGenerateContent" && request.query.alt !== "sse") {
     problems.push("streamGenerateContent without alt=sse answers a JSON array, not SSE");
   }
   return problems;
+}
+
+/**
+ * The mock's thought signatures: base64 of `<api>-mock-sig-<sequence>`, so it can tell its own from another
+ * service's (the Gemini API and Vertex AI each check only theirs) and from anything made up.
+ */
+export function geminiThoughtSignature(api: "gemini" | "vertex", sequence: number): string {
+  return Buffer.from(`${api}-mock-sig-${sequence}`).toString("base64");
+}
+
+/** The documented stand-in for a call another model made (https://ai.google.dev/gemini-api/docs/thought-signatures#faqs). */
+const SKIP_SIGNATURE = "skip_thought_signature_validator";
+
+function isGemini3(model: string): boolean {
+  return /gemini-([3-9]|\d\d)/.test(model);
+}
+
+/**
+ * Thinking as Gemini checks it (https://ai.google.dev/gemini-api/docs/thinking): a level or a budget, never
+ * both; levels only on Gemini 3, budgets within the 2.5 models' range; every thought signature one this service
+ * issued (Gemini 3 also takes the documented stand-in); on Gemini 3, every function call of the conversation
+ * with its signature (https://ai.google.dev/gemini-api/docs/thought-signatures: a 400 otherwise).
+ */
+function thinkingProblems(target: Target, body: unknown): string[] {
+  if (!isRecord(body)) return [];
+  const problems: string[] = [];
+  const config = isRecord(body.generationConfig) ? body.generationConfig.thinkingConfig : undefined;
+  if (isRecord(config)) {
+    if (config.thinkingLevel !== undefined && config.thinkingBudget !== undefined)
+      problems.push("thinkingConfig: thinking_level and thinking_budget cannot both be set");
+    if (config.thinkingLevel !== undefined && !isGemini3(target.model))
+      problems.push(`thinkingConfig.thinkingLevel is not supported by ${target.model}`);
+    const budget = config.thinkingBudget;
+    const max = /pro/.test(target.model) ? 32768 : 24576;
+    if (typeof budget === "number" && budget !== -1 && (budget < 0 || budget > max))
+      problems.push(`thinkingConfig.thinkingBudget must be -1 or within 0..${max}`);
+  }
+  arrayOf(body.contents).forEach((content, at) => {
+    if (!isRecord(content)) return;
+    arrayOf(content.parts).forEach((part, index) => {
+      if (!isRecord(part)) return;
+      const where = `contents[${at}].parts[${index}]`;
+      const signature = part.thoughtSignature;
+      if (signature !== undefined && !isOwnSignature(target, signature))
+        problems.push(`${where}.thoughtSignature: Thought signature is not valid`);
+      if (
+        content.role === "model" &&
+        isRecord(part.functionCall) &&
+        isGemini3(target.model) &&
+        signature === undefined
+      )
+        problems.push(`${where}: Function call is missing a thought_signature in functionCall parts`);
+    });
+  });
+  return problems;
+}
+
+function isOwnSignature(target: Target, signature: unknown): boolean {
+  if (typeof signature !== "string") return false;
+  if (signature === SKIP_SIGNATURE) return isGemini3(target.model);
+  return new RegExp(`^${target.api}-mock-sig-\\d+$`).test(Buffer.from(signature, "base64").toString("utf8"));
 }
 
 function json(status: number, body: unknown): ScriptedResponse {
@@ -136,6 +200,9 @@ function answer(request: RecordedRequest, target: Target, sequence: number): Scr
   const declarations = isRecord(tools) ? arrayOf(tools.functionDeclarations) : [];
   const firstTool = declarations[0];
   const system = isRecord(body.systemInstruction) ? partsText(body.systemInstruction.parts) : "";
+  const config = isRecord(body.generationConfig) ? body.generationConfig : {};
+  // A thinking model thinks when asked, and signs its answer; thoughts come back when includeThoughts says so.
+  const thinking = isRecord(config.thinkingConfig) && config.thinkingConfig.includeThoughts === true;
   const reply = echoChat({
     id: `gemini-mock-${sequence}`,
     toolCallId: "",
@@ -143,18 +210,21 @@ function answer(request: RecordedRequest, target: Target, sequence: number): Scr
     texts: [system, ...messageTexts(asMessages)],
     lastUserText: lastUserText(asMessages),
     firstToolName: isRecord(firstTool) && typeof firstTool.name === "string" ? firstTool.name : undefined,
+    reasoning: thinking,
   });
-  const config = isRecord(body.generationConfig) ? body.generationConfig : {};
+  const signature = thinking ? geminiThoughtSignature(target.api, sequence) : undefined;
   const candidates = typeof config.candidateCount === "number" ? config.candidateCount : 1;
   if (target.method === "streamGenerateContent")
-    return { kind: "stream", frames: geminiStreamFrames(reply, candidates) };
-  return json(200, generateContentResponse(reply, candidates));
+    return { kind: "stream", frames: geminiStreamFrames(reply, candidates, signature) };
+  return json(200, generateContentResponse(reply, candidates, signature));
 }
 
-/** The text of a content's parts (function calls and responses have none). */
+/** The text of a content's parts (function calls and responses have none; earlier thoughts are not counted). */
 function partsText(parts: unknown): string {
   return arrayOf(parts)
-    .map((part) => (isRecord(part) && typeof part.text === "string" ? part.text : ""))
+    .map((part) =>
+      isRecord(part) && typeof part.text === "string" && part.thought !== true ? part.text : "",
+    )
     .filter((text) => text !== "")
     .join(" ");
 }

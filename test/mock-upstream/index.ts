@@ -21,7 +21,12 @@ export {
 export * from "./echo-rules.js";
 export { expectNoSpecViolations } from "./expect-no-spec-violations.js";
 export * from "./gemini-bodies.js";
-export { GEMINI_TEST_KEY, type GeminiMock, startGeminiMock } from "./gemini-mock.js";
+export {
+  GEMINI_TEST_KEY,
+  type GeminiMock,
+  geminiThoughtSignature,
+  startGeminiMock,
+} from "./gemini-mock.js";
 export { type GoogleMetadataMock, startGoogleMetadataMock } from "./google-metadata-mock.js";
 export * from "./google-service-account.js";
 export { startMlflowServingMock } from "./mlflow-serving-mock.js";

@@ -6,6 +6,8 @@ import {
   type ToolDefinition,
 } from "../../canonical/index.js";
 import type { JsonRecord } from "../narrow.js";
+import { continuesToolUseWithoutThinking } from "../thinking-continuity.js";
+import { ANTHROPIC_REASONING_ORIGIN } from "./chat-response.js";
 import { encodeConversation } from "./conversation.js";
 
 /**
@@ -46,7 +48,11 @@ export function encodeChatRequest(request: ChatRequest, model: string, defaultMa
   if (system !== undefined) body.system = system;
   body.messages = messages;
   body.max_tokens = request.maxTokens ?? defaultMaxTokens;
-  if (request.reasoning !== undefined) {
+  // A turn answering tool calls made without Anthropic's thinking cannot think (thinking-continuity.ts).
+  if (
+    request.reasoning !== undefined &&
+    !continuesToolUseWithoutThinking(request.messages, ANTHROPIC_REASONING_ORIGIN)
+  ) {
     const budget = budgetOf(request.reasoning);
     if (request.maxTokens === undefined && budget >= defaultMaxTokens)
       body.max_tokens = budget + defaultMaxTokens;

@@ -6,6 +6,7 @@ import {
   textOfContent,
 } from "../../canonical/index.js";
 import type { JsonRecord } from "../narrow.js";
+import { portableToolCallId } from "../portable-tool-call-id.js";
 import { parseToolArguments } from "../tool-arguments.js";
 import { ANTHROPIC_REASONING_ORIGIN } from "./chat-response.js";
 import { encodeImagePart } from "./image-block.js";
@@ -89,7 +90,7 @@ function encodeAssistantContent(message: ChatMessage, position: number): string 
   if (calls.length === 0) return [...thoughts, ...toBlocks(encodeContent(message.content))];
   const toolUses = calls.map((call, callIndex) => ({
     type: "tool_use",
-    id: call.id,
+    id: portableToolCallId(call.id),
     name: call.name,
     input: parseToolArguments(
       call.arguments,
@@ -120,7 +121,7 @@ function encodeToolResult(message: ChatMessage, position: number): JsonRecord {
       { param: `messages.${position}.tool_call_id` },
     );
   }
-  const block: JsonRecord = { type: "tool_result", tool_use_id: message.toolCallId };
+  const block: JsonRecord = { type: "tool_result", tool_use_id: portableToolCallId(message.toolCallId) };
   const content = encodeContent(message.content);
   // `content` is optional on a tool_result; an empty one is left out rather than sent as an empty text.
   if (content.length > 0) block.content = content;

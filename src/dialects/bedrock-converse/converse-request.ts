@@ -7,6 +7,7 @@ import {
 } from "../../canonical/index.js";
 import { isRecord, type JsonRecord } from "../narrow.js";
 import { encodeMessages } from "./messages.js";
+import { encodeReasoningFields } from "./reasoning.js";
 
 /**
  * Converse's temperature runs from 0 to 1 for every model family it serves
@@ -35,9 +36,10 @@ const TOP_LEVEL_FIELDS = new Set([
  * (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html); the model and the choice
  * between Converse and ConverseStream are in the URL. Canonical fields with no Converse counterpart: `seed`
  * (dropped), `n` (one candidate only, refused above 1), `json_object` output (refused: see
- * encodeResponseFormat).
+ * encodeResponseFormat). Reasoning goes in `additionalModelRequestFields`, in the model family's own shape
+ * (reasoning.ts); a client's own extra fields win over it.
  */
-export function encodeConverseRequest(request: ChatRequest): JsonRecord {
+export function encodeConverseRequest(request: ChatRequest, model = ""): JsonRecord {
   if (request.n !== undefined && request.n > 1) {
     throw new GatewayError(
       "parameter_unsupported",
@@ -49,12 +51,14 @@ export function encodeConverseRequest(request: ChatRequest): JsonRecord {
   const body: JsonRecord = { messages };
   if (system !== undefined) body.system = system;
   const inference = encodeInferenceConfig(request);
+  const reasoning = encodeReasoningFields(request, model);
+  if (reasoning.maxTokens !== undefined) inference.maxTokens = reasoning.maxTokens;
   if (Object.keys(inference).length > 0) body.inferenceConfig = inference;
   const toolConfig = encodeToolConfig(request.tools ?? [], request.toolChoice, calledTools);
   if (toolConfig !== undefined) body.toolConfig = toolConfig;
   const outputConfig = encodeResponseFormat(request.responseFormat);
   if (outputConfig !== undefined) body.outputConfig = outputConfig;
-  const modelFields: JsonRecord = {};
+  const modelFields: JsonRecord = { ...reasoning.fields };
   for (const [key, value] of Object.entries(request.extra)) {
     if (key === "additionalModelRequestFields" && isRecord(value)) Object.assign(modelFields, value);
     else if (TOP_LEVEL_FIELDS.has(key)) body[key] = value;

@@ -1,4 +1,4 @@
-import type { ChatResponse, ToolCall } from "../../canonical/index.js";
+import type { ChatResponse, Reasoning, ToolCall } from "../../canonical/index.js";
 import {
   invalidUpstreamResponse,
   isRecord,
@@ -6,12 +6,14 @@ import {
   requireRecord,
   unixSecondsNow,
 } from "../narrow.js";
+import { decodeReasoningBlock } from "./reasoning.js";
 import { decodeStopReason } from "./stop-reason.js";
 import { decodeUsage } from "./usage.js";
 
 /**
  * Decodes a Converse response (`{output: {message: {role, content}}, stopReason, usage, metrics}`) into one
- * choice: text blocks joined, toolUse blocks as tool calls. Reasoning and other blocks have no canonical
+ * choice: text blocks joined, toolUse blocks as tool calls, reasoningContent blocks as its reasoning (their
+ * signatures or redacted content kept, for Bedrock only: reasoning.ts). Other blocks have no canonical
  * counterpart and are skipped. The body names no id, model or time: the id is the call's AWS request id (the
  * `x-amzn-RequestId` header, which AWS support asks for), the model the configured one, the time now.
  */
@@ -23,10 +25,14 @@ export function decodeConverseResponse(body: unknown, model: string, requestId?:
     throw invalidUpstreamResponse("`output.message.content` is missing or not a list");
   let text: string | null = null;
   const toolCalls: ToolCall[] = [];
+  const reasoning: Reasoning[] = [];
   for (const block of message.content) {
     if (!isRecord(block)) continue;
     if (typeof block.text === "string") text = (text ?? "") + block.text;
-    else if (isRecord(block.toolUse)) {
+    else if (isRecord(block.reasoningContent)) {
+      const thought = decodeReasoningBlock(block.reasoningContent);
+      if (thought !== undefined) reasoning.push(thought);
+    } else if (isRecord(block.toolUse)) {
       toolCalls.push({
         id: optionalString(block.toolUse.toolUseId) ?? "",
         name: optionalString(block.toolUse.name) ?? "",
@@ -36,6 +42,7 @@ export function decodeConverseResponse(body: unknown, model: string, requestId?:
   }
   const choiceMessage: ChatResponse["choices"][number]["message"] = { role: "assistant", content: text };
   if (toolCalls.length > 0) choiceMessage.toolCalls = toolCalls;
+  if (reasoning.length > 0) choiceMessage.reasoning = reasoning;
   return {
     id: requestId ?? null,
     model,

@@ -1,7 +1,9 @@
 import { type ChatMessage, type ContentPart, GatewayError, textOfContent } from "../../canonical/index.js";
 import { parseDataUrl } from "../data-url.js";
 import { isRecord, type JsonRecord, optionalString } from "../narrow.js";
+import { portableToolCallId } from "../portable-tool-call-id.js";
 import { parseToolArguments } from "../tool-arguments.js";
+import { encodeReasoningBlocks } from "./reasoning.js";
 
 export interface EncodedMessages {
   /** `[{text}]`, one block per system or developer message; undefined when there is none. */
@@ -22,6 +24,7 @@ interface Turn {
  * - system and developer messages become `system` text blocks;
  * - every message's content is a list of ContentBlocks (a union: exactly one member each); empty text blocks
  *   are dropped, as Converse refuses them;
+ * - an assistant turn starts with its earlier reasoning from Bedrock (`reasoningContent` blocks, reasoning.ts);
  * - assistant tool calls are `toolUse` blocks, tool messages `toolResult` blocks in a user turn;
  * - turns must alternate, so consecutive turns of one role are merged: the answers to parallel calls form one
  *   user turn with a `toolResult` per call, which Converse requires, placed before any text.
@@ -52,13 +55,13 @@ export function encodeMessages(messages: ChatMessage[]): EncodedMessages {
 function encodeTurn(message: ChatMessage, position: number, calledTools: Set<string>): Turn {
   const param = `messages.${position}.content`;
   if (message.role === "tool") return { role: "user", content: [encodeToolResult(message, position)] };
-  const content = encodeContent(message.content, param);
-  if (message.role !== "assistant") return { role: "user", content };
+  if (message.role !== "assistant") return { role: "user", content: encodeContent(message.content, param) };
+  const content = [...encodeReasoningBlocks(message.reasoning), ...encodeContent(message.content, param)];
   (message.toolCalls ?? []).forEach((call, callIndex) => {
     calledTools.add(call.name);
     content.push({
       toolUse: {
-        toolUseId: call.id,
+        toolUseId: portableToolCallId(call.id),
         name: call.name,
         input: parseToolArguments(
           call.arguments,
@@ -126,7 +129,7 @@ function encodeToolResult(message: ChatMessage, position: number): JsonRecord {
   } catch {
     // Not JSON: the answer stays a text block.
   }
-  return { toolResult: { toolUseId: message.toolCallId, content: [block] } };
+  return { toolResult: { toolUseId: portableToolCallId(message.toolCallId), content: [block] } };
 }
 
 function mergeBlocks(first: JsonRecord[], second: JsonRecord[]): JsonRecord[] {

@@ -76,7 +76,7 @@ describe("the ConverseStream decoder", () => {
     expect(decode(TOOL_STREAM, 7)).toEqual(decode(TOOL_STREAM));
   });
 
-  it("skips reasoning deltas and keeps interleaved blocks apart by index", () => {
+  it("decodes reasoning deltas as a reasoning block and keeps interleaved blocks apart by index", () => {
     const events = decode([
       frame("messageStart", { role: "assistant" }),
       frame("contentBlockDelta", { contentBlockIndex: 0, delta: { reasoningContent: { text: "thinking" } } }),
@@ -87,8 +87,11 @@ describe("the ConverseStream decoder", () => {
       frame("metadata", { usage }),
     ]);
     expect(events.filter((event) => event.type !== "message_start" && event.type !== "usage")).toEqual([
+      { type: "block_start", choice: 0, index: 0, block: { kind: "reasoning", origin: "bedrock" } },
+      { type: "reasoning_delta", choice: 0, index: 0, text: "thinking" },
       { type: "block_start", choice: 0, index: 1, block: { kind: "text" } },
       { type: "text_delta", choice: 0, index: 1, text: "Answer" },
+      { type: "block_stop", choice: 0, index: 0 },
       { type: "block_stop", choice: 0, index: 1 },
       { type: "finish", choice: 0, reason: "stop" },
     ]);

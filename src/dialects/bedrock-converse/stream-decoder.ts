@@ -8,6 +8,7 @@ import {
   optionalString,
   unixSecondsNow,
 } from "../narrow.js";
+import { BEDROCK_REASONING_ORIGIN, redactedSignature } from "./reasoning.js";
 import { decodeStopReason } from "./stop-reason.js";
 import { decodeStreamException } from "./stream-exception.js";
 import { decodeUsage } from "./usage.js";
@@ -51,7 +52,8 @@ const utf8 = new TextDecoder();
  * `messageStart`, per content block an optional `contentBlockStart` (only tool-use blocks have one), deltas and
  * `contentBlockStop`, then `messageStop` (the stop reason) and `metadata` (usage). Blocks are keyed by their
  * `contentBlockIndex` on every event, never by arrival order, and a text block's start is synthesised at its
- * first delta. Reasoning blocks are skipped. An `exception` message ends the stream with its error; a stream
+ * first delta, as is a reasoning block's (its text, signature and redacted content come as `reasoningContent`
+ * deltas: reasoning_delta and reasoning_signature events, see reasoning.ts). An `exception` message ends the stream with its error; a stream
  * that ends before `messageStop` ends with an error event.
  */
 export function createConverseEventDecoder(model: string): ConverseEventDecoder {
@@ -60,7 +62,7 @@ export function createConverseEventDecoder(model: string): ConverseEventDecoder 
 
 export class ConverseEventDecoder implements StreamDecoder<EventStreamMessage> {
   private state: "before_start" | "streaming" | "stopped" | "done" = "before_start";
-  private readonly openBlocks = new Map<number, "text" | "tool_call">();
+  private readonly openBlocks = new Map<number, "text" | "tool_call" | "reasoning">();
   /** Event messages whose payload is not JSON, skipped (lenient parsing; the caller logs and counts them). */
   skippedFrames = 0;
 
@@ -178,8 +180,33 @@ export class ConverseEventDecoder implements StreamDecoder<EventStreamMessage> {
       const json = optionalString(delta.toolUse.input) ?? "";
       return json === "" ? [] : [{ type: "tool_arguments_delta", choice: 0, index, json }];
     }
-    // reasoningContent and citation deltas have no canonical counterpart.
+    if (isRecord(delta.reasoningContent) && (kind === undefined || kind === "reasoning"))
+      return this.reasoningDelta(index, kind === undefined, delta.reasoningContent);
+    // Citation deltas have no canonical counterpart.
     return [];
+  }
+
+  /** A ReasoningContentBlockDelta: one of text, signature or redacted content. */
+  private reasoningDelta(index: number, opens: boolean, delta: JsonRecord): StreamEvent[] {
+    const events: StreamEvent[] = [];
+    if (opens) {
+      this.openBlocks.set(index, "reasoning");
+      events.push({
+        type: "block_start",
+        choice: 0,
+        index,
+        block: { kind: "reasoning", origin: BEDROCK_REASONING_ORIGIN },
+      });
+    }
+    const text = optionalString(delta.text);
+    const signature = optionalString(delta.signature);
+    const redacted = optionalString(delta.redactedContent);
+    if (text !== undefined && text !== "") events.push({ type: "reasoning_delta", choice: 0, index, text });
+    else if (signature !== undefined && signature !== "")
+      events.push({ type: "reasoning_signature", choice: 0, index, signature });
+    else if (redacted !== undefined && redacted !== "")
+      events.push({ type: "reasoning_signature", choice: 0, index, signature: redactedSignature(redacted) });
+    return events;
   }
 
   private stop(payload: JsonRecord): StreamEvent[] {

@@ -1,6 +1,12 @@
 import type { ChatRequest, ResponseFormat, ToolChoice, ToolDefinition } from "../../canonical/index.js";
 import { isRecord, type JsonRecord } from "../narrow.js";
 import { encodeContents } from "./contents.js";
+import {
+  encodeThinkingConfig,
+  GEMINI_API_TARGET,
+  type GeminiTarget,
+  THINKING_BUDGET_OF_EFFORT,
+} from "./thinking.js";
 
 /**
  * Members of GenerateContentRequest besides `contents`
@@ -21,27 +27,19 @@ const TOP_LEVEL_FIELDS = new Set([
 const GENERATION_CONFIG_FIELDS = new Set(["generationConfig", "generation_config"]);
 
 /**
- * OpenAI's `reasoning_effort` as Google maps it on its own OpenAI-compatible endpoint
- * (https://ai.google.dev/gemini-api/docs/openai#thinking): a thinking budget in tokens.
- */
-const THINKING_BUDGET_OF_EFFORT: Readonly<Record<string, number>> = {
-  none: 0,
-  minimal: 1024,
-  low: 1024,
-  medium: 8192,
-  high: 24576,
-};
-
-/**
  * Encodes a canonical chat request as a GenerateContentRequest
  * (https://ai.google.dev/api/generate-content#method:-models.generatecontent). Streaming is chosen by the URL
  * (`:streamGenerateContent`), not the body. Gemini's temperature range is 0 to 2, the canonical one's too.
  * Tool parameters and response schemas are sent as full JSON Schema (`parametersJsonSchema`,
  * `responseJsonSchema`), so `additionalProperties`, `$ref` and the like are kept rather than refused by the
- * OpenAPI subset of the older `parameters` and `responseSchema` fields.
+ * OpenAPI subset of the older `parameters` and `responseSchema` fields. Reasoning becomes `thinkingConfig`
+ * (thinking.ts); a client's own `thinkingConfig` (an extra field) wins over it.
  */
-export function encodeGenerateContentRequest(request: ChatRequest): JsonRecord {
-  const { systemInstruction, contents } = encodeContents(request.messages);
+export function encodeGenerateContentRequest(
+  request: ChatRequest,
+  target: GeminiTarget = GEMINI_API_TARGET,
+): JsonRecord {
+  const { systemInstruction, contents } = encodeContents(request.messages, target);
   const body: JsonRecord = { contents };
   if (systemInstruction !== undefined) body.systemInstruction = systemInstruction;
   const hasTools = request.tools !== undefined && request.tools.length > 0;
@@ -50,6 +48,8 @@ export function encodeGenerateContentRequest(request: ChatRequest): JsonRecord {
     body.toolConfig = { functionCallingConfig: encodeToolChoice(request.toolChoice) };
   }
   const generationConfig = encodeGenerationConfig(request);
+  if (request.reasoning !== undefined)
+    generationConfig.thinkingConfig = encodeThinkingConfig(request.reasoning, target.model);
   for (const [key, value] of Object.entries(request.extra)) {
     if (key === "reasoning_effort" && typeof value === "string" && value in THINKING_BUDGET_OF_EFFORT) {
       generationConfig.thinkingConfig = { thinkingBudget: THINKING_BUDGET_OF_EFFORT[value] };

@@ -9,7 +9,7 @@ const usageMetadata = {
 };
 
 describe("decodeGenerateContentResponse", () => {
-  it("joins text parts, skips thought parts, and counts thinking tokens as output", () => {
+  it("joins text parts, keeps thought parts as reasoning, and counts thinking tokens as output and reasoning", () => {
     const response = decodeGenerateContentResponse(
       {
         candidates: [
@@ -32,8 +32,18 @@ describe("decodeGenerateContentResponse", () => {
       id: "r-1",
       model: "gemini-2.5-pro",
       created: expect.any(Number),
-      choices: [{ index: 0, message: { role: "assistant", content: "Hello you" }, finishReason: "stop" }],
-      usage: { inputTokens: 10, outputTokens: 10, totalTokens: 20 },
+      choices: [
+        {
+          index: 0,
+          message: {
+            role: "assistant",
+            content: "Hello you",
+            reasoning: [{ text: "Reasoning...", origin: "gemini" }],
+          },
+          finishReason: "stop",
+        },
+      ],
+      usage: { inputTokens: 10, outputTokens: 10, totalTokens: 20, reasoningTokens: 6 },
     });
   });
 

@@ -35,7 +35,7 @@ describe("the Gemini stream decoder", () => {
       { type: "block_stop", choice: 0, index: 0 },
       { type: "finish", choice: 0, reason: "stop" },
       // 3 candidate tokens + 12 thinking tokens: the thoughts are output too, and the counts are not summed.
-      { type: "usage", usage: { inputTokens: 5, outputTokens: 15, totalTokens: 20 } },
+      { type: "usage", usage: { inputTokens: 5, outputTokens: 15, totalTokens: 20, reasoningTokens: 12 } },
     ]);
   });
 
@@ -54,7 +54,7 @@ describe("the Gemini stream decoder", () => {
         type: "block_start",
         choice: 0,
         index: 1,
-        block: { kind: "tool_call", id: "call_resp-2_0__thought__c2lnLTE=", name: "get_weather" },
+        block: { kind: "tool_call", id: "call_resp-2_0__thought__c2lnLTE", name: "get_weather" },
       },
       { type: "tool_arguments_delta", choice: 0, index: 1, json: '{"city":"Paris"}' },
       { type: "block_stop", choice: 0, index: 1 },

@@ -4,6 +4,7 @@ import { isRecord, type JsonRecord, optionalNumber, optionalString, unixSecondsN
 import { decodeParts } from "./candidate-parts.js";
 import { decodeFinishReason } from "./finish-reason.js";
 import { decodeStreamError } from "./stream-error.js";
+import { GEMINI_API_TARGET } from "./thinking.js";
 import { decodeUsage } from "./usage.js";
 
 /**
@@ -11,18 +12,25 @@ import { decodeUsage } from "./usage.js";
  * each event's data is a whole GenerateContentResponse holding the next piece of each candidate. There is no
  * end marker: the stream ends when the body does, so a stream is complete only if every candidate it started
  * said why it finished; one cut before that ends with an error event. `usageMetadata` repeats the running
- * totals in every event, so the last one is the answer's usage.
+ * totals in every event, so the last one is the answer's usage. Thought parts are a reasoning block (from
+ * `origin`) with their signature; a signature on a text part (Gemini puts it on an answer's last part, often an
+ * empty one) comes out as a reasoning block of its own with no text, just before the choice finishes.
  */
-export function createStreamDecoder(model: string): StreamDecoder<SseFrame> {
-  return new GeminiStreamDecoder(model);
+export function createStreamDecoder(
+  model: string,
+  origin = GEMINI_API_TARGET.origin,
+): StreamDecoder<SseFrame> {
+  return new GeminiStreamDecoder(model, origin);
 }
 
 interface ChoiceState {
-  /** The open canonical block, if any: text parts keep adding to an open text block. */
-  open: { index: number; kind: "text" | "tool_call" } | undefined;
+  /** The open canonical block, if any: text and thought parts keep adding to an open block of their kind. */
+  open: { index: number; kind: "text" | "reasoning" } | undefined;
   nextIndex: number;
   calls: number;
   finished: boolean;
+  /** The signature a text part carried, sent when the choice finishes. */
+  textSignature?: string;
 }
 
 class GeminiStreamDecoder implements StreamDecoder<SseFrame> {
@@ -33,7 +41,10 @@ class GeminiStreamDecoder implements StreamDecoder<SseFrame> {
   /** Events whose data is not a JSON object, skipped (lenient parsing; the caller logs and counts them). */
   skippedFrames = 0;
 
-  constructor(private readonly model: string) {}
+  constructor(
+    private readonly model: string,
+    private readonly origin: string,
+  ) {}
 
   push(frame: SseFrame): StreamEvent[] {
     if (this.state === "done") return [];
@@ -102,8 +113,10 @@ class GeminiStreamDecoder implements StreamDecoder<SseFrame> {
   private candidate(candidate: JsonRecord, choiceIndex: number, events: StreamEvent[]): void {
     const choice = this.choice(choiceIndex);
     if (choice.finished) return;
-    for (const part of decodeParts(candidate.content, this.responseId, choice.calls)) {
-      if (part.toolCall !== undefined) {
+    for (const part of decodeParts(candidate.content, this.responseId, choice.calls, this.origin)) {
+      if (part.kind === "thought") {
+        this.thought(choice, choiceIndex, part.text, part.signature, events);
+      } else if (part.kind === "tool_call") {
         this.close(choice, choiceIndex, events);
         choice.calls++;
         const index = choice.nextIndex++;
@@ -113,7 +126,9 @@ class GeminiStreamDecoder implements StreamDecoder<SseFrame> {
           { type: "tool_arguments_delta", choice: choiceIndex, index, json },
           { type: "block_stop", choice: choiceIndex, index },
         );
-      } else if (part.text !== "") {
+      } else {
+        if (part.signature !== undefined) choice.textSignature = part.signature;
+        if (part.text === "") continue;
         if (choice.open?.kind !== "text") {
           this.close(choice, choiceIndex, events);
           choice.open = { index: choice.nextIndex++, kind: "text" };
@@ -129,12 +144,40 @@ class GeminiStreamDecoder implements StreamDecoder<SseFrame> {
     }
     if (candidate.finishReason === undefined) return;
     this.close(choice, choiceIndex, events);
+    if (choice.textSignature !== undefined)
+      this.thought(choice, choiceIndex, "", choice.textSignature, events);
     choice.finished = true;
     events.push({
       type: "finish",
       choice: choiceIndex,
       reason: decodeFinishReason(candidate.finishReason, choice.calls > 0),
     });
+  }
+
+  /** A piece of thought (and its signature) in the open reasoning block, opening one when needed. */
+  private thought(
+    choice: ChoiceState,
+    choiceIndex: number,
+    text: string,
+    signature: string | undefined,
+    events: StreamEvent[],
+  ): void {
+    if (choice.open?.kind !== "reasoning") {
+      this.close(choice, choiceIndex, events);
+      choice.open = { index: choice.nextIndex++, kind: "reasoning" };
+      events.push({
+        type: "block_start",
+        choice: choiceIndex,
+        index: choice.open.index,
+        block: { kind: "reasoning", origin: this.origin },
+      });
+    }
+    const index = choice.open.index;
+    if (text !== "") events.push({ type: "reasoning_delta", choice: choiceIndex, index, text });
+    if (signature === undefined) return;
+    // A signature ends its thought: another signed thought is a block of its own, not a longer signature.
+    events.push({ type: "reasoning_signature", choice: choiceIndex, index, signature });
+    this.close(choice, choiceIndex, events);
   }
 
   private close(choice: ChoiceState, choiceIndex: number, events: StreamEvent[]): void {

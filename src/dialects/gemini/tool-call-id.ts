@@ -7,9 +7,16 @@
  * Thinking models also return a `thoughtSignature` on function-call parts, which must be sent back with that
  * part in the next turn or the request is refused
  * (https://ai.google.dev/gemini-api/docs/thought-signatures). OpenAI-style clients keep nothing but the id, so
- * the signature travels inside it, after a separator that cannot occur in base64.
+ * the signature travels inside it, after a separator that names the service that signed it (the Gemini API's
+ * `__thought__`, Vertex AI's `__thought-vertex_ai__`): a signature goes back only to the service that made it.
+ * The signature (base64) is written in base64url without padding, so that the id stays within the tool-use id
+ * pattern of the Messages API (`^[a-zA-Z0-9_-]+$`), which agents check; both forms are read back.
  */
-const SIGNATURE_SEPARATOR = "__thought__";
+const SIGNATURE_MARK = "__thought";
+
+function separatorOf(origin: string): string {
+  return origin === "gemini" ? `${SIGNATURE_MARK}__` : `${SIGNATURE_MARK}-${origin}__`;
+}
 
 /**
  * The id a client sees for a function call: Gemini's own when it gave one, else `call_<responseId>_<n>` (n counts
@@ -21,20 +28,44 @@ export function encodeToolCallId(
   responseId: string | undefined,
   position: number,
   thoughtSignature: string | undefined,
+  origin = "gemini",
 ): string {
   const synthetic =
     responseId === undefined || !/^[A-Za-z0-9-]+$/.test(responseId)
       ? `call_${position}`
       : `call_${responseId}_${position}`;
   const id = upstreamId !== undefined && upstreamId !== "" ? upstreamId : synthetic;
-  return thoughtSignature === undefined ? id : `${id}${SIGNATURE_SEPARATOR}${thoughtSignature}`;
+  if (thoughtSignature === undefined) return id;
+  const urlSafe = thoughtSignature.replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+  return `${id}${separatorOf(origin)}${urlSafe}`;
 }
 
-/** Splits a client's tool-call id back into the call's own id and the thought signature it carries. */
-export function decodeToolCallId(id: string): { id: string; thoughtSignature: string | undefined } {
-  const at = id.indexOf(SIGNATURE_SEPARATOR);
+/** A signature in base64url (or already in base64) as the base64 Gemini sent. */
+function standardBase64(signature: string): string {
+  const base64 = signature.replaceAll("-", "+").replaceAll("_", "/");
+  return base64.padEnd(Math.ceil(base64.length / 4) * 4, "=");
+}
+
+/**
+ * Splits a client's tool-call id back into the call's own id and the thought signature it carries, when the
+ * service `origin` made that signature (another's is left out).
+ */
+export function decodeToolCallId(
+  id: string,
+  origin = "gemini",
+): { id: string; thoughtSignature: string | undefined } {
+  const at = id.indexOf(SIGNATURE_MARK);
   if (at === -1) return { id, thoughtSignature: undefined };
-  return { id: id.slice(0, at), thoughtSignature: id.slice(at + SIGNATURE_SEPARATOR.length) };
+  const rest = id.slice(at);
+  let signer = "gemini";
+  let signature = rest.slice(separatorOf("gemini").length);
+  if (rest.startsWith(`${SIGNATURE_MARK}-`)) {
+    const end = rest.indexOf("__", SIGNATURE_MARK.length);
+    signer = end === -1 ? "" : rest.slice(SIGNATURE_MARK.length + 1, end);
+    signature = end === -1 ? "" : rest.slice(end + 2);
+  }
+  const own = signer === origin && signature !== "";
+  return { id: id.slice(0, at), thoughtSignature: own ? standardBase64(signature) : undefined };
 }
 
 /** Whether an id was made by the gateway rather than given by Gemini, so not to be sent back. */

@@ -17,17 +17,22 @@ import { encodeSamplingFields, encodeStreamFields } from "./sampling-encoder.js"
  *
  * Reasoning becomes `reasoning_effort` (a budget is converted by BUDGET_OF_EFFORT). Reasoning models refuse
  * `max_tokens` and take `max_completion_tokens`, which also covers the reasoning tokens
- * (https://platform.openai.com/docs/guides/reasoning#controlling-costs), so a reasoning request sends that.
+ * (https://platform.openai.com/docs/guides/reasoning#controlling-costs), so a reasoning request sends that;
+ * OpenAI-compatible servers know `max_tokens` (`reasoningLimit`), which covers their reasoning too.
  * OpenAI's chat API takes no reasoning back; earlier turns' reasoning text goes as `reasoning_content`, which
  * OpenAI ignores and DeepSeek's thinking mode wants back.
  */
-export function encodeChatRequest(request: ChatRequest, model: string | null): JsonRecord {
+export function encodeChatRequest(
+  request: ChatRequest,
+  model: string | null,
+  reasoningLimit: "max_completion_tokens" | "max_tokens" = "max_completion_tokens",
+): JsonRecord {
   const body: JsonRecord = {};
   if (model !== null) body.model = model;
   body.messages = request.messages.map(encodeMessage);
   encodeSamplingFields(request, body);
   if (request.reasoning !== undefined) {
-    if (request.maxTokens !== undefined) {
+    if (request.maxTokens !== undefined && reasoningLimit === "max_completion_tokens") {
       delete body.max_tokens;
       body.max_completion_tokens = request.maxTokens;
     }

@@ -59,6 +59,40 @@ export interface RequestQuirks {
    * 4096 must have stream=true"); a non-streamed request above it is refused with a 400 naming the field.
    */
   maxTokensWithoutStream?: number;
+  /**
+   * The values the provider's `reasoning_effort` takes: a client's effort becomes the nearest of them (see
+   * nearestEffort). Absent, the provider has no reasoning parameter, and `reasoning_effort` is dropped: reasoning
+   * is a hint, which a model that cannot be told how hard to think simply does not follow.
+   */
+  reasoningEfforts?: readonly string[];
+  /** Only the models whose id matches take `reasoning_effort` (the others refuse it): it is dropped for them. */
+  reasoningModels?: RegExp;
+}
+
+/** Efforts from least to most, OpenAI's and the canonical ones. */
+const EFFORT_SCALE = ["none", "minimal", "low", "medium", "high", "xhigh", "max"];
+
+/**
+ * The accepted effort nearest to the one asked for, the greater one on a tie (`medium` between `low` and
+ * `high` is `high`, as DeepSeek maps it itself); `none` (no reasoning) stays `none` or is left out.
+ */
+export function nearestEffort(effort: unknown, accepted: readonly string[]): string | undefined {
+  if (typeof effort !== "string") return undefined;
+  if (accepted.includes(effort)) return effort;
+  const wanted = EFFORT_SCALE.indexOf(effort);
+  if (wanted <= 0) return undefined;
+  let best: string | undefined;
+  let distance = Number.POSITIVE_INFINITY;
+  for (const candidate of accepted) {
+    const at = EFFORT_SCALE.indexOf(candidate);
+    if (at <= 0) continue;
+    const gap = Math.abs(at - wanted);
+    if (gap < distance || (gap === distance && at > wanted)) {
+      best = candidate;
+      distance = gap;
+    }
+  }
+  return best;
 }
 
 export type RequestAdapter = (body: JsonRecord) => JsonRecord;
@@ -85,6 +119,10 @@ export function createRequestAdapter(
     quirks.dropMessageFields !== undefined ||
     quirks.indexToolCalls === true;
   const streamOnlyAbove = quirks.maxTokensWithoutStream;
+  const efforts =
+    quirks.reasoningModels === undefined || quirks.reasoningModels.test(model ?? "")
+      ? quirks.reasoningEfforts
+      : undefined;
 
   return (body) => {
     const out: JsonRecord = model === null ? {} : { model };
@@ -112,6 +150,9 @@ export function createRequestAdapter(
         value = value.map((tool) => renameToolParameters(tool, quirks.toolParametersAs ?? "parameters"));
       } else if (key === "response_format" && quirks.responseFormat === "tgi-grammar") {
         value = tgiGrammar(value);
+      } else if (key === "reasoning_effort") {
+        value = efforts === undefined ? undefined : nearestEffort(value, efforts);
+        if (value === undefined) continue;
       } else if (streamOnlyAbove !== undefined && (key === "max_tokens" || key === "max_completion_tokens")) {
         if (typeof value === "number" && value > streamOnlyAbove && body.stream !== true) {
           throw refused(

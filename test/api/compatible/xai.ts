@@ -31,7 +31,9 @@ export const xaiRow: CompatibleRow = compatibleRow({
   },
   maxCandidates: 5,
   chatBody: (intent) => openAIShapedChat(intent, MODEL),
-  passThrough: { chat: { reasoning_effort: "low" }, embeddings: {} },
+  // xAI's Live Search setting (https://docs.x.ai/docs/guides/live-search); `reasoning_effort` is no longer passed
+  // through as it is: it is the reasoning request, which the mock answers with thinking.
+  passThrough: { chat: { search_parameters: { mode: "off" } }, embeddings: {} },
   inBandError: {
     data: { error: { message: "The model is overloaded", type: "server_error", code: null } },
     message: "The model is overloaded",
