@@ -3,10 +3,9 @@ import { PACKAGE_VERSION } from "../server/package-version.js";
 import { CONFIG_PATH_HELP, MISSING_CONFIG_PATH, resolveConfigPath } from "./config-path-option.js";
 import { GATEWAY_URI_HELP } from "./gateway-uri-option.js";
 import { keysCommand } from "./keys-command.js";
-import { queryCommand } from "./query-command.js";
-import { routesCommand } from "./routes-command.js";
-import { startCommand } from "./start-command.js";
-import { validateCommand } from "./validate-command.js";
+
+// Each command's code is imported when it runs: `start` becomes the primary process, which lives as long as the
+// gateway, and should hold no module that only another command needs (the config validation behind `validate`).
 
 function integer(minimum: number, maximum: number): (value: string) => number {
   return (value) => {
@@ -65,6 +64,7 @@ program
       shutdownTimeout: number;
       watch: boolean;
     }) => {
+      const { startCommand } = await import("./start-command.js");
       const code = await startCommand({
         configPath: requireConfigPath(options.configPath),
         host: options.host,
@@ -82,6 +82,7 @@ program
   .description("check a config file without starting the gateway (exit 0 when valid, 1 when not)")
   .option("--config-path <file>", CONFIG_PATH_HELP)
   .action(async (options: { configPath?: string }) => {
+    const { validateCommand } = await import("./validate-command.js");
     process.exit(await validateCommand(requireConfigPath(options.configPath)));
   });
 
@@ -96,6 +97,7 @@ program
   .option("--json", "print the routes as JSON instead of a table")
   .action(async (options: { gatewayUri?: string; filter?: string; json?: boolean }) => {
     // exitCode, not exit(): a large listing piped to another program must be written out in full first.
+    const { routesCommand } = await import("./routes-command.js");
     process.exitCode = await routesCommand(options);
   });
 
@@ -106,6 +108,7 @@ program
   .requiredOption("--data <json>", "the request body as JSON, or @FILE to read it from a file (@- for stdin)")
   .option("--gateway-uri <uri>", GATEWAY_URI_HELP)
   .action(async (route: string, options: { data: string; gatewayUri?: string }) => {
+    const { queryCommand } = await import("./query-command.js");
     process.exitCode = await queryCommand({ route, ...options });
   });
 

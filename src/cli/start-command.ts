@@ -1,15 +1,14 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { formatConfigIssue } from "../config/config-issue.js";
-import { consoleProtection, DEFAULT_CONSOLE_SETTINGS, isConsoleEnabled } from "../config/console-settings.js";
+import { consoleProtection, DEFAULT_CONSOLE_SETTINGS, isConsoleEnabled } from "../config/console-access.js";
 import type { GatewayConfig } from "../config/gateway-config.js";
-import { parseConfig } from "../config/parse-config.js";
 import { activeTestHooks, applyTestClockOffset } from "../config/test-hooks.js";
 import { createLogger, type Logger } from "../observability/logger.js";
 import { tracingSettingsFrom } from "../observability/tracing/tracing-settings.js";
+import { checkConfigInChildProcess } from "../server/config-check-process.js";
 import { PACKAGE_VERSION } from "../server/package-version.js";
 import { runPrimary } from "../server/primary.js";
-import { unpricedBudgetWarnings } from "./unpriced-budget-warnings.js";
 
 export interface StartOptions {
   configPath: string;
@@ -34,15 +33,17 @@ export async function startCommand(options: StartOptions): Promise<number | unde
     process.stderr.write(`${file}: the config file does not exist or cannot be read\n`);
     return 1;
   }
-  const result = parseConfig(text, file, process.env);
-  if (!result.ok) {
+  // Checked in a child process: this one becomes the primary, which lives as long as the gateway and should not
+  // keep the validation code in its memory.
+  const verdict = await checkConfigInChildProcess(text, file);
+  if (!verdict.ok) {
     process.stderr.write(
-      `Not starting: ${file} is invalid:\n${result.issues.map((issue) => `  ${formatConfigIssue(issue)}\n`).join("")}`,
+      `Not starting: ${file} is invalid:\n${verdict.issues.map((issue) => `  ${formatConfigIssue(issue)}\n`).join("")}`,
     );
     return 1;
   }
-  const config = result.config;
-  for (const warning of unpricedBudgetWarnings(config)) logger.warn(`${file}: ${warning}`);
+  const config = verdict.config;
+  for (const warning of verdict.warnings) logger.warn(`${file}: ${warning}`);
   try {
     // Checked here, once: a worker that found them wrong could only crash, and be replaced, forever.
     tracingSettingsFrom(process.env);
@@ -53,8 +54,8 @@ export async function startCommand(options: StartOptions): Promise<number | unde
   runPrimary({
     ...options,
     configPath: file,
-    config,
     configText: text,
+    verdict,
     logger,
     onReady: (base) => {
       // Listening on every interface, Fastify reports the first address it finds; say what was asked for.

@@ -1,8 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { formatConfigIssue } from "../config/config-issue.js";
-import { parseConfig } from "../config/parse-config.js";
-import { unpricedBudgetWarnings } from "./unpriced-budget-warnings.js";
+import { checkConfigText } from "../server/config-verdict.js";
 
 /** `switchyard validate`: checks a config without starting anything. Exit code 0 when valid, 1 when not. */
 export async function validateCommand(configPath: string): Promise<number> {
@@ -14,7 +13,7 @@ export async function validateCommand(configPath: string): Promise<number> {
     process.stderr.write(`${file}: the config file does not exist or cannot be read\n`);
     return 1;
   }
-  const result = parseConfig(text, file, process.env);
+  const result = checkConfigText(text, file, process.env);
   if (!result.ok) {
     process.stderr.write(
       `${file} is invalid:\n${result.issues.map((issue) => `  ${formatConfigIssue(issue)}\n`).join("")}`,
@@ -27,6 +26,6 @@ export async function validateCommand(configPath: string): Promise<number> {
     const target = route.targets[0];
     process.stdout.write(`  ${route.name}  ${route.type}  ${target?.provider}/${target?.model}\n`);
   }
-  for (const warning of unpricedBudgetWarnings(result.config)) process.stdout.write(`warning: ${warning}\n`);
+  for (const warning of result.warnings) process.stdout.write(`warning: ${warning}\n`);
   return 0;
 }

@@ -236,20 +236,3 @@ function registerProcessMetrics(registry: Registry): void {
     },
   });
 }
-
-/** Metrics only the primary process knows: config reloads happen there. */
-export class PrimaryMetrics {
-  readonly registry = new Registry();
-  readonly reloads = new Counter({
-    name: "switchyard_config_reloads_total",
-    help: "Config reloads attempted, by result (applied, or rejected because the file was invalid or unreadable).",
-    labelNames: ["result"],
-    registers: [this.registry],
-  });
-
-  constructor() {
-    // Both series exist from the start, so that "no reload failed" reads 0 rather than nothing.
-    this.reloads.inc({ result: "applied" }, 0);
-    this.reloads.inc({ result: "rejected" }, 0);
-  }
-}

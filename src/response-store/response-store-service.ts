@@ -1,5 +1,5 @@
 import type { GatewayConfig } from "../config/gateway-config.js";
-import { DEFAULT_RESPONSES_SETTINGS } from "../config/responses-settings.js";
+import { DEFAULT_RESPONSES_SETTINGS } from "../config/responses-store-settings.js";
 import type { OwnedService } from "../coordination/coordinator.js";
 import { MemoryResponseStore } from "./memory-response-store.js";
 import { RESPONSE_STORE_SERVICE, type ResponseStoreCall } from "./response-store.js";

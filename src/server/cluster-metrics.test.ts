@@ -38,7 +38,7 @@ const DURATION_COUNT = 'switchyard_request_duration_seconds_count{api="mlflow",r
 describe("ClusterMetrics", () => {
   it("sums the workers' metrics and the primary's own", async () => {
     const primary = new Registry();
-    const cluster = new ClusterMetrics(primary);
+    const cluster = new ClusterMetrics(() => snapshotOf(primary));
     const one = fakeWorker(1, cluster);
     const two = fakeWorker(2, cluster);
     one.serve(3, 1);
@@ -50,7 +50,7 @@ describe("ClusterMetrics", () => {
   });
 
   it("keeps a dead worker's counters and histograms and drops its gauges", async () => {
-    const cluster = new ClusterMetrics(new Registry());
+    const cluster = new ClusterMetrics(() => []);
     const one = fakeWorker(1, cluster);
     const two = fakeWorker(2, cluster);
     one.serve(3, 1);
@@ -64,7 +64,7 @@ describe("ClusterMetrics", () => {
   });
 
   it("counts a periodic report of a worker that dies before any scrape", async () => {
-    const cluster = new ClusterMetrics(new Registry());
+    const cluster = new ClusterMetrics(() => []);
     const one = fakeWorker(1, cluster);
     one.serve(5);
     cluster.receive(1, await one.report());
@@ -73,7 +73,7 @@ describe("ClusterMetrics", () => {
   });
 
   it("adds up the workers that died one after another, and never counts one twice", async () => {
-    const cluster = new ClusterMetrics(new Registry());
+    const cluster = new ClusterMetrics(() => []);
     const one = fakeWorker(1, cluster);
     const two = fakeWorker(2, cluster);
     one.serve(2);
@@ -89,7 +89,7 @@ describe("ClusterMetrics", () => {
   });
 
   it("uses a worker's last report when it does not answer a scrape", async () => {
-    const cluster = new ClusterMetrics(new Registry());
+    const cluster = new ClusterMetrics(() => []);
     const silent = fakeWorker(1, cluster, false);
     silent.serve(4);
     cluster.receive(1, await silent.report());
@@ -98,7 +98,7 @@ describe("ClusterMetrics", () => {
   }, 10_000);
 
   it("stops waiting for a worker that dies during a scrape", async () => {
-    const cluster = new ClusterMetrics(new Registry());
+    const cluster = new ClusterMetrics(() => []);
     const dying = fakeWorker(1, cluster, false);
     dying.serve(2);
     cluster.receive(1, await dying.report());

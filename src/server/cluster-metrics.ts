@@ -1,11 +1,12 @@
-import type { Registry } from "prom-client";
-import {
-  isMonotonic,
-  type MetricSnapshot,
-  renderSnapshots,
-  snapshotOf,
-  sumSnapshots,
-} from "./metric-snapshot.js";
+import { isMonotonic, type MetricSnapshot } from "./metric-snapshot.js";
+
+type Aggregation = typeof import("./metric-aggregation.js");
+let aggregation: Promise<Aggregation> | undefined;
+/** prom-client's aggregation, loaded when first needed (a scrape, a worker's exit). */
+const loadAggregation = (): Promise<Aggregation> => {
+  aggregation ??= import("./metric-aggregation.js");
+  return aggregation;
+};
 
 /** How long a scrape waits for a worker's answer before using the last report it sent. */
 const ANSWER_TIMEOUT_MS = 2000;
@@ -24,18 +25,22 @@ export interface MetricsWorker {
  * are added to the totals of retired workers, so the sums served on `/metrics` never go down (Prometheus would
  * read a counter reset, and `rate()` would spike) and series never multiply by worker. Gauges of a dead worker
  * (in flight, memory) go with it. What a worker counted after its last report is lost only if it is killed
- * (SIGKILL, a crash); a worker that shuts down reports once more first.
+ * (SIGKILL, a crash); a worker that shuts down reports once more first. Reports are kept as they came (plain
+ * data); prom-client, which adds them up, is loaded by the first scrape or the first worker's exit.
  */
 export class ClusterMetrics {
   private readonly latest = new Map<number, MetricSnapshot[]>();
   /** Workers whose counts are in `retired`: a late report of theirs must not count them again. */
   private readonly gone = new Set<number>();
   private retired: MetricSnapshot[] = [];
+  /** Last reports of exited workers not yet added to `retired` (while the aggregation loads). */
+  private retiring: MetricSnapshot[][] = [];
   private nextRequestId = 1;
   /** Scrapes waiting for answers: request id -> the workers still to answer, and what to call when none is. */
   private readonly waiting = new Map<number, { workers: Set<number>; done: () => void }>();
 
-  constructor(private readonly primaryRegistry: Registry) {}
+  /** `primary`: the primary's own metrics, added to every scrape. */
+  constructor(private readonly primary: () => MetricSnapshot[] | Promise<MetricSnapshot[]>) {}
 
   /** A worker's report: periodic (counters and histograms), or its answer to a scrape (everything). */
   receive(workerId: number, metrics: MetricSnapshot[], requestId?: number): void {
@@ -48,8 +53,20 @@ export class ClusterMetrics {
     const last = this.latest.get(workerId);
     this.latest.delete(workerId);
     this.gone.add(workerId);
-    if (last !== undefined) this.retired = sumSnapshots([this.retired, last.filter(isMonotonic)]);
+    if (last !== undefined) {
+      this.retiring.push(last.filter(isMonotonic));
+      // Should the aggregation fail to load, the reports stay in `retiring` and the next scrape reports the error.
+      this.foldRetiring().catch(() => {});
+    }
     for (const requestId of [...this.waiting.keys()]) this.answered(requestId, workerId);
+  }
+
+  /** Adds the exited workers' last reports to the retired totals, in one synchronous step once loaded. */
+  private async foldRetiring(): Promise<void> {
+    const { sumSnapshots } = await loadAggregation();
+    if (this.retiring.length === 0) return;
+    this.retired = sumSnapshots([this.retired, ...this.retiring]);
+    this.retiring = [];
   }
 
   /** Asks every connected worker for its metrics and serves the sum of all, retired workers and primary included. */
@@ -68,8 +85,8 @@ export class ClusterMetrics {
       for (const worker of asked) worker.send({ type: "metrics-snapshot-request", requestId });
       if (asked.length === 0) this.finish(requestId);
     });
-    const primary = await snapshotOf(this.primaryRegistry);
-    return renderSnapshots([this.retired, ...this.latest.values(), primary]);
+    const [{ renderSnapshots }, primary] = await Promise.all([loadAggregation(), this.primary()]);
+    return renderSnapshots([this.retired, ...this.retiring, ...this.latest.values(), primary]);
   }
 
   private answered(requestId: number, workerId: number): void {

@@ -1,6 +1,9 @@
-import { AggregatorRegistry, type Registry } from "prom-client";
+import type { Registry } from "prom-client";
 
-/** One metric as prom-client reads it from a registry (`get()`): what workers send to the primary. */
+/**
+ * One metric as prom-client reads it from a registry (`get()`): what workers send to the primary. Plain data: the
+ * primary keeps workers' reports without loading prom-client (metric-aggregation.ts adds them up when needed).
+ */
 export interface MetricSnapshot {
   name: string;
   help: string;
@@ -29,20 +32,4 @@ export async function monotonicSnapshotOf(registry: Registry): Promise<MetricSna
     get(): Promise<MetricSnapshot>;
   }[];
   return Promise.all(metrics.filter(isMonotonic).map((metric) => metric.get()));
-}
-
-/**
- * Adds snapshots up, series by series (prom-client's own cluster aggregation: sums, or the metric's declared
- * aggregator such as max). Synchronous, so a caller can swap its totals without a window where they are missing.
- */
-export function sumSnapshots(snapshots: readonly MetricSnapshot[][]): MetricSnapshot[] {
-  const registry = AggregatorRegistry.aggregate(snapshots as MetricSnapshot[][]);
-  return (registry.getMetricsAsArray() as unknown as MetricSnapshot[]).map(
-    ({ name, help, type, aggregator, values }) => ({ name, help, type, aggregator, values }),
-  );
-}
-
-/** Prometheus text of the sum of snapshots. */
-export function renderSnapshots(snapshots: readonly MetricSnapshot[][]): Promise<string> {
-  return AggregatorRegistry.aggregate(snapshots as MetricSnapshot[][]).metrics();
 }

@@ -1,15 +1,16 @@
 import cluster, { type Worker } from "node:cluster";
 import { fileURLToPath } from "node:url";
-import type { GatewayConfig } from "../config/gateway-config.js";
 import { ServiceHost } from "../coordination/service-host.js";
 import type { Logger } from "../observability/logger.js";
-import { PrimaryMetrics } from "../observability/metrics.js";
 import { ClusterMetrics } from "./cluster-metrics.js";
+import { checkConfigInChildProcess } from "./config-check-process.js";
 import { ConfigReloader } from "./config-reloader.js";
+import type { ConfigVerdict } from "./config-verdict.js";
 import { watchConfigFile } from "./config-watcher.js";
 import { isCoordinationRequest } from "./coordination-messages.js";
 import { createOwnedServices } from "./owned-services.js";
 import { PrimaryCoordination } from "./primary-coordination.js";
+import { PrimaryMetrics } from "./primary-metrics.js";
 import { WorkerHealth } from "./worker-health.js";
 import { isWorkerMessage, type PrimaryMessage } from "./worker-messages.js";
 
@@ -18,8 +19,9 @@ const SHUTDOWN_GRACE_MS = 1000;
 
 export interface PrimaryOptions {
   configPath: string;
-  config: GatewayConfig;
+  /** The start-up config's text, and its verdict (already checked: config-check-process.ts). */
   configText: string;
+  verdict: Extract<ConfigVerdict, { ok: true }>;
   host: string;
   port: number;
   workers: number;
@@ -37,31 +39,34 @@ function* liveWorkers(): Iterable<Worker> {
 }
 
 /**
- * The primary process: it owns the config (validates it once, watches it, reloads on change or SIGHUP) and
- * a set of workers that serve it. A crashed worker is replaced, and so is one that stops answering the health
- * probe (worker-health.ts); SIGTERM/SIGINT drain the workers and exit 0, killing any worker still running
- * once --shutdown-timeout (and a second's grace for its own deadline) has passed.
+ * The primary process: it owns the config (watches the file, reloads on change or SIGHUP, and has each new
+ * version validated in a short-lived child process, so that none of the validation code stays in its memory)
+ * and a set of workers that serve it. A crashed worker is replaced, and so is one that stops answering the
+ * health probe (worker-health.ts); SIGTERM/SIGINT drain the workers and exit 0, killing any worker still
+ * running once --shutdown-timeout (and a second's grace for its own deadline) has passed.
  */
 export function runPrimary(options: PrimaryOptions): void {
   const { logger } = options;
   const primaryMetrics = new PrimaryMetrics();
-  const clusterMetrics = new ClusterMetrics(primaryMetrics.registry);
+  const clusterMetrics = new ClusterMetrics(() => primaryMetrics.snapshot());
   const reloader = new ConfigReloader(
     options.configPath,
     options.configText,
-    options.config,
+    options.verdict,
+    (text, file) => checkConfigInChildProcess(text, file),
     logger,
-    primaryMetrics,
+    { count: (result) => primaryMetrics.countReload(result) },
   );
+  const config = options.verdict.config;
   let stopping = false;
   let readyWorkers = 0;
   // Server settings apply at start: a reload does not change them.
-  const health = new WorkerHealth(options.config.server.workerHealthTimeoutMs, logger);
+  const health = new WorkerHealth(config.server.workerHealthTimeoutMs, logger);
   // Gateway-wide state (shared limits, breaker state, stored responses) lives here, once for all workers.
   const services = new ServiceHost();
   const coordination = new PrimaryCoordination(services, liveWorkers, logger);
   for (const service of createOwnedServices({
-    config: options.config,
+    config,
     publish: (topic, payload) => coordination.publish(topic, payload),
     logger,
   }))
@@ -135,7 +140,9 @@ export function runPrimary(options: PrimaryOptions): void {
   };
   const reload = async (reason: string, force: boolean): Promise<void> => {
     if (stopping) return;
-    if ((await reloader.reload(reason, force)) !== undefined) {
+    const next = await reloader.reload(reason, force);
+    // The check takes a moment: the gateway may have begun shutting down meanwhile.
+    if (next !== undefined && !stopping) {
       services.applyConfig(reloader.config);
       broadcast();
     }

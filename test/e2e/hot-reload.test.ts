@@ -94,7 +94,9 @@ function startTraffic(
   };
 }
 
-describe("hot reload", () => {
+// Each reload is checked in a fresh process (about half a second, several on a machine busy with other tests),
+// and a test makes up to three.
+describe("hot reload", { timeout: 60_000 }, () => {
   it("swaps routes and upstreams in every worker with zero failed requests, even with requests in flight", async () => {
     const directory = createConfigDirectory();
     const configPath = join(directory, "switchyard.yaml");

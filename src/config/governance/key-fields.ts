@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DIGEST_FORMAT, DIGEST_PATTERN, PUBLIC_ID_PATTERN } from "./key-patterns.js";
 import { budgetsSchema, limitsSchema, toBudgets } from "./limit-blocks.js";
 
 /**
@@ -6,11 +7,7 @@ import { budgetsSchema, limitsSchema, toBudgets } from "./limit-blocks.js";
  * config and the admin API's bodies.
  */
 
-/** A stored key digest: HMAC-SHA-256 with the pepper (`governance/keys/key-digest.ts`). */
-export const DIGEST_PATTERN = /^hmac:v1:[0-9a-f]{64}$/;
-export const DIGEST_FORMAT = "'hmac:v1:' followed by 64 lowercase hex digits";
-/** A key's public id: the 12 base62 characters after `sk-sy-`. */
-export const PUBLIC_ID_PATTERN = /^[0-9A-Za-z]{12}$/;
+export { DIGEST_FORMAT, DIGEST_PATTERN, PUBLIC_ID_PATTERN } from "./key-patterns.js";
 
 const OBJECT_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const OBJECT_ID_TEXT = "must be 1 to 64 letters, digits, '_', '.' or '-', starting with a letter or digit";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { usdToNano } from "./usd-amount.js";
 
 /**
  * The `limits:` and `budgets:` blocks, one shape wherever they apply: on a route (and its `per_key`), a key, a
@@ -66,32 +67,12 @@ export const limitsSchema = z
   })
   .strict();
 
+export { nanoToUsd, usdToNano } from "./usd-amount.js";
+
 export const LIMIT_KEYS = Object.keys(limitsSchema.shape).join(", ");
 
 /** Largest amount that stays an exact integer of nano-USD in a double (2^53 nano-USD is about 9 million USD). */
 const MAX_AMOUNT_USD = 9_000_000;
-
-/** Dollars as written (a number or a decimal string, `"20"`, `"0.50"`), to exact nano-USD. */
-export function usdToNano(value: number | string): number | undefined {
-  const text = typeof value === "number" ? String(value) : value.trim();
-  const match = /^(\d+)(?:\.(\d{1,9}))?$/.exec(text);
-  if (match === null) return undefined;
-  const whole = Number(match[1]);
-  const fraction = Number((match[2] ?? "").padEnd(9, "0"));
-  const nano = whole * 1e9 + fraction;
-  return Number.isSafeInteger(nano) ? nano : undefined;
-}
-
-/** Nano-USD as a decimal string of dollars, without trailing zeros (`1500000000` -> `"1.5"`). */
-export function nanoToUsd(nano: number): string {
-  const sign = nano < 0 ? "-" : "";
-  const magnitude = Math.abs(nano);
-  const whole = Math.floor(magnitude / 1e9);
-  const fraction = String(magnitude % 1e9)
-    .padStart(9, "0")
-    .replace(/0+$/, "");
-  return `${sign}${whole}${fraction === "" ? "" : `.${fraction}`}`;
-}
 
 function isTimeZone(tz: string): boolean {
   try {

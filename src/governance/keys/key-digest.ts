@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { DIGEST_PATTERN } from "../../config/governance/key-fields.js";
+import { DIGEST_PATTERN } from "../../config/governance/key-patterns.js";
 
-export { DIGEST_FORMAT, DIGEST_PATTERN } from "../../config/governance/key-fields.js";
+export { DIGEST_FORMAT, DIGEST_PATTERN } from "../../config/governance/key-patterns.js";
 
 /** How keys are stored: `hmac:v1:` and the hex of HMAC-SHA-256(pepper, whole key). */
 export const DIGEST_PREFIX = "hmac:v1:";

@@ -1,6 +1,11 @@
 import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname } from "node:path";
-import Database from "better-sqlite3";
+import type BetterSqlite3 from "better-sqlite3";
+
+// The SQLite driver (a native addon) is loaded by the first open: a gateway that never keeps keys, spend or usage
+// in the embedded store does not carry it. It is CommonJS, so require() keeps opening synchronous.
+const requireModule = createRequire(import.meta.url);
 
 /** One schema change, applied once per database file, in list order. `id` never changes once shipped. */
 export interface Migration {
@@ -8,7 +13,7 @@ export interface Migration {
   sql: string;
 }
 
-export type GovernanceDatabase = Database.Database;
+export type GovernanceDatabase = BetterSqlite3.Database;
 
 /**
  * Opens (creating if needed) the embedded store's SQLite file and applies the migrations it has not seen.
@@ -18,6 +23,7 @@ export type GovernanceDatabase = Database.Database;
  */
 export function openGovernanceDatabase(path: string, migrations: readonly Migration[]): GovernanceDatabase {
   mkdirSync(dirname(path), { recursive: true });
+  const Database = requireModule("better-sqlite3") as typeof BetterSqlite3;
   const database = new Database(path);
   try {
     migrate(database, migrations);

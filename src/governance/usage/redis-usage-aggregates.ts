@@ -1,5 +1,5 @@
 import type { Redis } from "ioredis";
-import { nanoToUsd } from "../../config/governance/limit-blocks.js";
+import { nanoToUsd } from "../../config/governance/usd-amount.js";
 import { createRedisConnection, governanceKey, whenReady } from "../store/redis-connection.js";
 import type { UsageDimension, UsageQuery, UsageRow } from "./usage-aggregates.js";
 import {

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { nanoToUsd } from "../../config/governance/limit-blocks.js";
+import { nanoToUsd } from "../../config/governance/usd-amount.js";
 import { type GovernanceDatabase, openGovernanceDatabase } from "../store/governance-database.js";
 import {
   bucketOf,

@@ -1,4 +1,3 @@
-import { request } from "undici";
 import type { Logger } from "../../../observability/logger.js";
 import type { UsageRecord } from "../usage-record.js";
 import { jsonLines, type UsageSinkWriter } from "./usage-sink.js";
@@ -40,6 +39,8 @@ export class HttpSink implements UsageSinkWriter {
   }
 
   private async send(body: string, count: number): Promise<void> {
+    // Loaded with the first batch: the sink runs in the primary process, which otherwise needs no HTTP client.
+    const { request } = await import("undici");
     for (let attempt = 0; attempt < 4; attempt++) {
       try {
         const response = await request(this.url, {
