@@ -2,10 +2,7 @@ import { isAbsolute, resolve } from "node:path";
 import { z } from "zod";
 import { resolveSecretReference } from "../secret-reference.js";
 import type { GovernanceSection } from "./governance-section.js";
-
-/** Hourly usage aggregates are kept this many days unless configured, at most MAX_HOURLY_RETENTION_DAYS. */
-export const DEFAULT_HOURLY_RETENTION_DAYS = 7;
-export const MAX_HOURLY_RETENTION_DAYS = 90;
+import { DEFAULT_HOURLY_RETENTION_DAYS, MAX_HOURLY_RETENTION_DAYS } from "./usage-retention.js";
 
 /** Where usage records go: JSON lines on stdout, a file rotated by size, or batches POSTed to a URL. */
 export type UsageSink =

@@ -1,4 +1,4 @@
-import { MAX_HOURLY_RETENTION_DAYS } from "../../config/governance/usage-log-section.js";
+import { MAX_HOURLY_RETENTION_DAYS } from "../../config/governance/usage-retention.js";
 
 /**
  * The time buckets of the usage aggregates: a UTC day (`2026-12-04`) and a UTC hour (`2026-12-04T13`, shown as
@@ -9,7 +9,7 @@ export const USAGE_BUCKETS: readonly UsageBucket[] = ["day", "hour"];
 
 /** The usage API reads at most this many days at once (and day buckets live this long). */
 export const MAX_USAGE_DAYS = 400;
-export { DEFAULT_HOURLY_RETENTION_DAYS } from "../../config/governance/usage-log-section.js";
+export { DEFAULT_HOURLY_RETENTION_DAYS } from "../../config/governance/usage-retention.js";
 /** The usage API reads at most this many hours at once: the longest retention. */
 export const MAX_USAGE_HOURS = MAX_HOURLY_RETENTION_DAYS * 24;
 
