@@ -53,12 +53,24 @@ export const UNKNOWN_USAGE: Usage = Object.freeze({
   totalTokens: null,
 });
 
-/** The usage of two calls that made one answer (a stream and its continuation): counts add up, unknowns stay. */
+const DETAIL_KEYS = ["cacheReadTokens", "cacheWriteTokens", "cacheWrite1hTokens", "reasoningTokens"] as const;
+
+/**
+ * The usage of two calls that made one answer (a stream and its continuation): counts add up, unknowns stay, and
+ * so does the breakdown (cache reads and writes, reasoning), which prices each call's tokens at their bucket's
+ * rate: a detail either call reported is kept.
+ */
 export function addUsage(first: Usage, second: Usage): Usage {
   const add = (a: number | null, b: number | null): number | null =>
     a === null && b === null ? null : (a ?? 0) + (b ?? 0);
+  const details: UsageDetails = {};
+  for (const key of DETAIL_KEYS) {
+    if (first[key] !== undefined || second[key] !== undefined)
+      details[key] = (first[key] ?? 0) + (second[key] ?? 0);
+  }
   return createUsage(
     add(first.inputTokens, second.inputTokens),
     add(first.outputTokens, second.outputTokens),
+    details,
   );
 }
