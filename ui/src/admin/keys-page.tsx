@@ -1,4 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
+import { CursorPager } from "../components/cursor-pager.js";
 import { adminProblem } from "./admin-availability.js";
 import { admin } from "./admin-client.js";
 import { AdminGate } from "./admin-gate.js";
@@ -161,26 +162,7 @@ function KeysPageContent() {
           ))}
         </tbody>
       </table>
-      <div class="pager">
-        <button
-          type="button"
-          class="secondary"
-          id="keys-previous"
-          disabled={cursors.length === 1}
-          onClick={() => setCursors(cursors.slice(0, -1))}
-        >
-          Previous
-        </button>
-        <button
-          type="button"
-          class="secondary"
-          id="keys-next"
-          disabled={loaded.nextCursor === null}
-          onClick={() => loaded.nextCursor !== null && setCursors([...cursors, loaded.nextCursor])}
-        >
-          Next
-        </button>
-      </div>
+      <CursorPager id="keys" cursors={cursors} setCursors={setCursors} nextCursor={loaded.nextCursor} />
       <GroupsSection groups={loaded.groups} orgs={loaded.orgs} changed={() => reload()} failed={setProblem} />
     </>
   );

@@ -1,5 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { adminProblem } from "../admin/admin-availability.js";
+import { CursorPager } from "../components/cursor-pager.js";
 import { readBudgets } from "./usage-client.js";
 import { formatUsd, nanoOf } from "./usage-rollup.js";
 import type { BudgetsAnswer, BudgetView } from "./usage-wire.js";
@@ -68,26 +69,12 @@ export function BudgetsSection() {
               ))}
             </tbody>
           </table>
-          <div class="pager">
-            <button
-              type="button"
-              class="secondary"
-              id="budgets-previous"
-              disabled={cursors.length === 1}
-              onClick={() => setCursors(cursors.slice(0, -1))}
-            >
-              Previous
-            </button>
-            <button
-              type="button"
-              class="secondary"
-              id="budgets-next"
-              disabled={answer.next_cursor === null}
-              onClick={() => answer.next_cursor !== null && setCursors([...cursors, answer.next_cursor])}
-            >
-              Next
-            </button>
-          </div>
+          <CursorPager
+            id="budgets"
+            cursors={cursors}
+            setCursors={setCursors}
+            nextCursor={answer.next_cursor}
+          />
         </>
       )}
     </section>
