@@ -56,39 +56,60 @@ declare module "fastify" {
 }
 
 /**
+ * A class rather than an object literal: every request makes one, and a literal with the `usage` accessor would
+ * get fresh accessor closures each time and a shape of its own, which makes every later read of it slow.
+ */
+class ObservedRequest implements RequestObservation {
+  readonly route: string;
+  readonly routeType: string;
+  readonly operation: Operation;
+  upstreamMs: number | undefined = undefined;
+  streaming = false;
+  target: string | undefined = undefined;
+  attempts = 0;
+  firstByteMs: number | undefined = undefined;
+  responseModel: string | undefined = undefined;
+  finishReasons: string[] | undefined = undefined;
+  outcomeStatus: number | undefined = undefined;
+  skippedFrames = 0;
+  continuation: StreamContinuation | undefined = undefined;
+
+  constructor(
+    readonly api: string,
+    route: Route,
+    readonly provider: string,
+    readonly model: string,
+    readonly call: GovernedCall,
+  ) {
+    this.route = route.name;
+    this.routeType = route.type;
+    this.operation = route.operation;
+  }
+
+  // Every place that learns a request's usage records it here; governance reads it from the same place.
+  get usage(): Usage | undefined {
+    return this.call.usage;
+  }
+
+  set usage(usage: Usage | undefined) {
+    this.call.usage = usage;
+  }
+}
+
+/**
  * Starts observing a request once its route is known: it counts as in flight from here until it ends
  * (request-outcome.ts: its response finished, or its connection closed first).
  */
 export function observeRoute(reply: FastifyReply, api: string, route: Route): RequestObservation {
   const request = reply.request;
   const upstream = route.targets[0]?.upstream;
-  const call = new GovernedCall(callRequestOf(request, api));
-  const observation: RequestObservation = {
+  const observation = new ObservedRequest(
     api,
-    route: route.name,
-    routeType: route.type,
-    operation: route.operation,
-    provider: upstream?.providerName ?? "",
-    model: upstream?.model ?? "",
-    upstreamMs: undefined,
-    streaming: false,
-    target: undefined,
-    attempts: 0,
-    firstByteMs: undefined,
-    // Every place that learns a request's usage records it here; governance reads it from the same place.
-    get usage() {
-      return call.usage;
-    },
-    set usage(usage: Usage | undefined) {
-      call.usage = usage;
-    },
-    responseModel: undefined,
-    finishReasons: undefined,
-    outcomeStatus: undefined,
-    skippedFrames: 0,
-    continuation: undefined,
-    call,
-  };
+    route,
+    upstream?.providerName ?? "",
+    upstream?.model ?? "",
+    new GovernedCall(callRequestOf(request, api)),
+  );
   request.observation = observation;
   const metrics = request.server.metrics;
   metrics.inFlight.labels(route.name).value++;

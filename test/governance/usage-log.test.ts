@@ -11,6 +11,7 @@ import {
   type UsageRow,
 } from "../../src/governance/usage/usage-aggregates.js";
 import type { UsageRecord } from "../../src/governance/usage/usage-record.js";
+import { countsOf, type UsageCount } from "../../src/governance/usage/usage-tally.js";
 import { type GatewayUnderTest, startGateway } from "../api/gateway-under-test.js";
 import { type MockUpstream, startOpenAIMock } from "../mock-upstream/index.js";
 import { requireDebianTool } from "../support/debian-tool.js";
@@ -158,7 +159,7 @@ function record(
 
 interface Aggregates {
   hourlyRetentionDays: number;
-  add(records: UsageRecord[]): void;
+  add(counts: UsageCount[]): void;
   flush(): void | Promise<void>;
   query(query: UsageQuery): UsageRow[] | Promise<UsageRow[]>;
   close(): void | Promise<void>;
@@ -199,7 +200,7 @@ describe.each(BACKENDS)("usage aggregates (%s)", (_name, open) => {
   it("sum requests, tokens and cost per day, key, route and model, and count unpriced requests apart", async () => {
     const { writers, reader: aggregates } = await open();
     const spread = (records: UsageRecord[]) => {
-      for (const [index, one] of records.entries()) writers[index % writers.length]?.add([one]);
+      for (const [index, one] of records.entries()) writers[index % writers.length]?.add(countsOf([one]));
     };
     spread([
       record("2026-05-01", "k1", "chat", "gpt", 1000),
@@ -238,7 +239,7 @@ describe.each(BACKENDS)("usage aggregates (%s)", (_name, open) => {
         unpriced_requests: 0,
       },
     ]);
-    aggregates.add([record("2026-05-02", "k2", "chat", "gpt", 500)]);
+    aggregates.add(countsOf([record("2026-05-02", "k2", "chat", "gpt", 500)]));
     expect(
       await aggregates.query({
         from: "2026-05-02",
@@ -273,8 +274,10 @@ describe.each(BACKENDS)("hourly usage aggregates (%s)", (_name, open) => {
     });
     const hourOf = (ms: number) => `${new Date(ms).toISOString().slice(0, 13)}:00:00Z`;
     const stored = (ms: number) => new Date(ms).toISOString().slice(0, 13);
-    writers[0]?.add([at(now, "k1", 1000), at(now, "k1", 2000), at(now - 2 * HOUR, "k2", null)]);
-    writers.at(-1)?.add([at(now - 3 * 86_400_000, "k1", 7000), at(now - 10 * 86_400_000, "k1", 9000)]);
+    writers[0]?.add(countsOf([at(now, "k1", 1000), at(now, "k1", 2000), at(now - 2 * HOUR, "k2", null)]));
+    writers
+      .at(-1)
+      ?.add(countsOf([at(now - 3 * 86_400_000, "k1", 7000), at(now - 10 * 86_400_000, "k1", 9000)]));
     for (const writer of writers) await writer.flush();
     const query: UsageQuery = {
       bucket: "hour",
@@ -315,7 +318,7 @@ describe("the file sink", () => {
     const path = join(directory, "logs", "usage.jsonl");
     const sink = new FileSink(path, 300, 3);
     for (let batch = 0; batch < 6; batch++)
-      sink.write([record("2026-05-01", `k${batch}`, "chat", "gpt", batch)]);
+      sink.write([JSON.stringify(record("2026-05-01", `k${batch}`, "chat", "gpt", batch))]);
     await sink.close();
     expect(readdirSync(join(directory, "logs")).sort()).toEqual([
       "usage.jsonl",

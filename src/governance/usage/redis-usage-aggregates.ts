@@ -12,7 +12,7 @@ import {
   oldestKeptHour,
   type UsageBucket,
 } from "./usage-buckets.js";
-import type { UsageRecord } from "./usage-record.js";
+import type { UsageCount } from "./usage-tally.js";
 
 export { MAX_USAGE_DAYS } from "./usage-buckets.js";
 
@@ -45,26 +45,22 @@ export class RedisUsageAggregates {
     this.hashTag = settings.hashTag;
   }
 
-  add(records: readonly UsageRecord[]): void {
+  add(counts: readonly UsageCount[]): void {
     for (const bucket of ["day", "hour"] as const)
-      for (const record of records) {
-        const id = [
-          bucket,
-          bucketOf(record.ts_start, bucket),
-          record.key_id ?? "",
-          record.route,
-          record.model,
-        ].join(SEPARATOR);
+      for (const count of counts) {
+        const id = [bucket, bucketOf(count.hour, bucket), count.key ?? "", count.route, count.model].join(
+          SEPARATOR,
+        );
         let counters = this.pending.get(id);
         if (counters === undefined) {
           counters = { requests: 0, input: 0, output: 0, cost: 0, unpriced: 0 };
           this.pending.set(id, counters);
         }
-        counters.requests++;
-        counters.input += record.input_tokens;
-        counters.output += record.output_tokens;
-        if (record.cost_nano_usd === null) counters.unpriced++;
-        else counters.cost += record.cost_nano_usd;
+        counters.requests += count.requests;
+        counters.input += count.input;
+        counters.output += count.output;
+        counters.cost += count.costNano;
+        counters.unpriced += count.unpriced;
       }
   }
 

@@ -8,7 +8,7 @@ import {
   oldestKeptHour,
   type UsageBucket,
 } from "./usage-buckets.js";
-import type { UsageRecord } from "./usage-record.js";
+import type { UsageCount } from "./usage-tally.js";
 
 /**
  * What the aggregates are asked: a range of buckets (UTC days, or UTC hours as `2026-12-04T13`; inclusive) and
@@ -62,22 +62,20 @@ const TABLE: Record<UsageBucket, { table: string; column: string }> = {
   hour: { table: "usage_hourly", column: "hour" },
 };
 
-/** Adds records to the pending counters of their buckets. */
-function count(into: Map<string, Counters>, records: readonly UsageRecord[], bucket: UsageBucket): void {
-  for (const record of records) {
-    const id = [bucketOf(record.ts_start, bucket), record.key_id ?? NO_KEY, record.route, record.model].join(
-      SEPARATOR,
-    );
+/** Adds counts to the pending counters of their buckets. */
+function addCounts(into: Map<string, Counters>, counts: readonly UsageCount[], bucket: UsageBucket): void {
+  for (const count of counts) {
+    const id = [bucketOf(count.hour, bucket), count.key ?? NO_KEY, count.route, count.model].join(SEPARATOR);
     let counters = into.get(id);
     if (counters === undefined) {
       counters = { requests: 0, input: 0, output: 0, costNano: 0, unpriced: 0 };
       into.set(id, counters);
     }
-    counters.requests++;
-    counters.input += record.input_tokens;
-    counters.output += record.output_tokens;
-    if (record.cost_nano_usd === null) counters.unpriced++;
-    else counters.costNano += record.cost_nano_usd;
+    counters.requests += count.requests;
+    counters.input += count.input;
+    counters.output += count.output;
+    counters.costNano += count.costNano;
+    counters.unpriced += count.unpriced;
   }
 }
 
@@ -97,9 +95,9 @@ export class SqliteUsageAggregates {
     public hourlyRetentionDays = DEFAULT_HOURLY_RETENTION_DAYS,
   ) {}
 
-  add(records: readonly UsageRecord[]): void {
-    count(this.pending.day, records, "day");
-    count(this.pending.hour, records, "hour");
+  add(counts: readonly UsageCount[]): void {
+    addCounts(this.pending.day, counts, "day");
+    addCounts(this.pending.hour, counts, "hour");
   }
 
   flush(): void {

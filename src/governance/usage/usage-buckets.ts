@@ -16,9 +16,12 @@ export const MAX_USAGE_HOURS = MAX_HOURLY_RETENTION_DAYS * 24;
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 
-/** The bucket a record's `ts_start` (an ISO instant in UTC, as the usage log writes it) falls in. */
-export function bucketOf(tsStart: string, bucket: UsageBucket): string {
-  return tsStart.slice(0, bucket === "day" ? 10 : 13);
+/**
+ * The bucket an instant falls in: a record's `ts_start` (an ISO instant in UTC, as the usage log writes it) or
+ * a stored hour (`2026-12-04T13`, whose day is its first ten characters).
+ */
+export function bucketOf(instant: string, bucket: UsageBucket): string {
+  return instant.slice(0, bucket === "day" ? 10 : 13);
 }
 
 /** A stored hour (`2026-12-04T13`) as the API shows it: the hour's first instant. */

@@ -9,8 +9,8 @@ import { HttpSink } from "./sinks/http-sink.js";
 import { StreamSink } from "./sinks/stream-sink.js";
 import type { UsageSinkWriter } from "./sinks/usage-sink.js";
 import { SqliteUsageAggregates, type UsageQuery, type UsageRow } from "./usage-aggregates.js";
-import { USAGE_SERVICE } from "./usage-log-client.js";
-import type { UsageRecord } from "./usage-record.js";
+import { USAGE_SERVICE, type UsageBatch } from "./usage-log-client.js";
+import type { UsageCount } from "./usage-tally.js";
 
 export interface UsageServiceOptions {
   config: GovernanceConfig;
@@ -25,7 +25,7 @@ export interface UsageServiceOptions {
 export interface UsageAggregates {
   /** Days hourly buckets are kept (a reload may change it). */
   hourlyRetentionDays?: number;
-  add(records: readonly UsageRecord[]): void;
+  add(counts: readonly UsageCount[]): void;
   flush(): void | Promise<void>;
   query(query: UsageQuery): UsageRow[] | Promise<UsageRow[]>;
   close(): void | Promise<void>;
@@ -56,10 +56,10 @@ export class UsageService implements OwnedService {
   }
 
   async handle(payload: unknown): Promise<unknown> {
-    const message = payload as { op: "records"; records: UsageRecord[] } | { op: "query"; query: UsageQuery };
+    const message = payload as UsageBatch | { op: "query"; query: UsageQuery };
     if (message.op === "records") {
-      for (const sink of this.sinks) sink.write(message.records);
-      this.aggregates?.add(message.records);
+      for (const sink of this.sinks) sink.write(message.lines);
+      this.aggregates?.add(message.counts);
       return null;
     }
     return (await this.aggregates?.query(message.query)) ?? [];

@@ -1,7 +1,6 @@
 import { appendFile, mkdir, rename, stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { Logger } from "../../../observability/logger.js";
-import type { UsageRecord } from "../usage-record.js";
 import { jsonLines, type UsageSinkWriter } from "./usage-sink.js";
 
 /**
@@ -20,8 +19,8 @@ export class FileSink implements UsageSinkWriter {
     private readonly logger?: Logger,
   ) {}
 
-  write(records: readonly UsageRecord[]): void {
-    const text = jsonLines(records);
+  write(lines: readonly string[]): void {
+    const text = jsonLines(lines);
     this.queue = this.queue
       .then(() => this.append(text))
       .catch((error: unknown) => {

@@ -1,5 +1,4 @@
 import type { Logger } from "../../../observability/logger.js";
-import type { UsageRecord } from "../usage-record.js";
 import { jsonLines, type UsageSinkWriter } from "./usage-sink.js";
 
 /**
@@ -20,15 +19,15 @@ export class HttpSink implements UsageSinkWriter {
     private readonly maxPendingBatches = 100,
   ) {}
 
-  write(records: readonly UsageRecord[]): void {
+  write(lines: readonly string[]): void {
     if (this.pending >= this.maxPendingBatches) {
-      this.dropped += records.length;
+      this.dropped += lines.length;
       return;
     }
     this.pending++;
-    const body = jsonLines(records);
+    const body = jsonLines(lines);
     this.queue = this.queue
-      .then(() => this.send(body, records.length))
+      .then(() => this.send(body, lines.length))
       .finally(() => {
         this.pending--;
       });
