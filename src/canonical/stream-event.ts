@@ -28,7 +28,14 @@ export type StreamEvent =
   /** The stream broke and another target continues it from here (mid-stream continuation). */
   | { type: "continued"; continuation: StreamContinuation };
 
-/** How a stream was continued: reported to the client in its last chunk, and in the log. */
+/**
+ * The extension field that reports a continuation to the client, in every API's final event of the stream
+ * (OpenAI's finishing chunk, Messages' `message_delta`, the Responses `response` of `response.completed`): the
+ * SDKs keep unknown fields, so a client can read it; others ignore it.
+ */
+export const CONTINUATION_FIELD = "switchyard_continuation";
+
+/** How a stream was continued: reported to the client in its last event, and in the log. */
 export interface StreamContinuation {
   /** The target whose stream broke, and the one that continued it (`provider/model`). */
   from: string;

@@ -95,17 +95,32 @@ function expectPrefilled(request: { body: unknown } | undefined): void {
   expect(body?.messages.at(-1)).toEqual({ role: "assistant", content: PREFILL });
 }
 
-async function messagesStream(model: string): Promise<{ message: Anthropic.Message; ids: string[] }> {
+/** The `switchyard_continuation` extension a continued stream's last event carries: who broke, who continued. */
+function expectContinuation(extension: unknown, from: string): void {
+  expect(extension).toEqual({
+    from,
+    to: labelOf(fallback),
+    reason: expect.stringMatching(/^upstream_/),
+    prefillChars: PREFILL.length,
+  });
+}
+
+async function messagesStream(
+  model: string,
+): Promise<{ message: Anthropic.Message; ids: string[]; continuation: unknown }> {
   const stream = clients.anthropic.messages.stream({
     model,
     max_tokens: 256,
     messages: [{ role: "user", content: PROMPT }],
   });
   const ids: string[] = [];
+  let continuation: unknown;
   stream.on("streamEvent", (event) => {
     if (event.type === "message_start") ids.push(event.message.id);
+    if (event.type === "message_delta")
+      continuation = (event as unknown as Record<string, unknown>).switchyard_continuation;
   });
-  return { message: await stream.finalMessage(), ids };
+  return { message: await stream.finalMessage(), ids, continuation };
 }
 
 /** The completed response's output: the one message, with the whole answer. */
@@ -118,17 +133,23 @@ const ONE_MESSAGE = [
   },
 ];
 
-async function responsesStream(model: string): Promise<{ types: string[]; text: string; final: unknown }> {
+async function responsesStream(
+  model: string,
+): Promise<{ types: string[]; text: string; final: unknown; continuation: unknown }> {
   const stream = await clients.openai.responses.create({ model, input: PROMPT, store: false, stream: true });
   const types: string[] = [];
   let text = "";
   let final: unknown;
+  let continuation: unknown;
   for await (const event of stream) {
     types.push(event.type);
     if (event.type === "response.output_text.delta") text += event.delta;
-    if (event.type === "response.completed") final = event.response.output;
+    if (event.type === "response.completed") {
+      final = event.response.output;
+      continuation = (event.response as unknown as Record<string, unknown>).switchyard_continuation;
+    }
   }
-  return { types, text, final };
+  return { types, text, final, continuation };
 }
 
 describe("POST /v1/messages: a stream broken after its first tokens", () => {
@@ -139,11 +160,12 @@ describe("POST /v1/messages: a stream broken after its first tokens", () => {
       ...fault(ANTHROPIC_BREAK),
     });
 
-    const { message, ids } = await messagesStream("anthropic-first");
+    const { message, ids, continuation } = await messagesStream("anthropic-first");
 
     expect(message.content).toMatchObject([{ type: "text", text: ANSWER }]);
     expect(message.content).toHaveLength(1);
     expect(message.stop_reason).toBe("end_turn");
+    expectContinuation(continuation, labelOf(anthropicTarget(anthropic, "claude-primary")));
     // One message_start: the primary's; the continuation is the rest of that message.
     expect(ids).toEqual([message.id]);
     expect(anthropic.requests).toHaveLength(2);
@@ -158,11 +180,12 @@ describe("POST /v1/messages: a stream broken after its first tokens", () => {
       ...fault(OPENAI_CHAT_BREAK),
     });
 
-    const { message, ids } = await messagesStream("openai-first");
+    const { message, ids, continuation } = await messagesStream("openai-first");
 
     expect(message.content).toMatchObject([{ type: "text", text: ANSWER }]);
     expect(message.content).toHaveLength(1);
     expect(ids).toHaveLength(1);
+    expectContinuation(continuation, labelOf(openAITarget(openai, "gpt-primary")));
     expectPrefilled(anthropic.requests[0]);
   });
 
@@ -186,10 +209,11 @@ describe("POST /v1/responses: a stream broken after its first tokens", () => {
       ...fault(RESPONSES_BREAK),
     });
 
-    const { types, text, final } = await responsesStream("openai-first");
+    const { types, text, final, continuation } = await responsesStream("openai-first");
 
     expect(text).toBe(ANSWER);
     expect(final).toMatchObject(ONE_MESSAGE);
+    expectContinuation(continuation, labelOf(openAITarget(openai, "gpt-primary")));
     expect(types.filter((type) => type === "response.created")).toHaveLength(1);
     expect(types.at(-1)).toBe("response.completed");
     expect(types).not.toContain("response.failed");
@@ -204,10 +228,11 @@ describe("POST /v1/responses: a stream broken after its first tokens", () => {
       ...fault(ANTHROPIC_BREAK),
     });
 
-    const { types, text, final } = await responsesStream("anthropic-first");
+    const { types, text, final, continuation } = await responsesStream("anthropic-first");
 
     expect(text).toBe(ANSWER);
     expect(final).toMatchObject(ONE_MESSAGE);
+    expectContinuation(continuation, labelOf(anthropicTarget(anthropic, "claude-primary")));
     expect(types.at(-1)).toBe("response.completed");
     expectPrefilled(anthropic.requests[1]);
   });

@@ -1,8 +1,10 @@
 import {
+  CONTINUATION_FIELD,
   createUsage,
   type FinishReason,
   type GatewayError,
   type Reasoning,
+  type StreamContinuation,
   type StreamEvent,
   type Usage,
 } from "../../canonical/index.js";
@@ -25,7 +27,8 @@ interface OpenBlock {
  * by event as Anthropic sends them: `message_start` (with the input tokens when the upstream reported them at the
  * start), a `ping`, per block `content_block_start`, deltas and `content_block_stop` (a thinking block's signature
  * as a `signature_delta` just before its stop), then `message_delta` with the stop reason and the whole usage
- * (its counts are cumulative, so clients take the last), and `message_stop`. A stream that breaks ends with an
+ * (its counts are cumulative, so clients take the last; a continued stream's also reports the continuation in
+ * `switchyard_continuation`), and `message_stop`. A stream that breaks ends with an
  * `error` event and no `message_stop`. Anthropic messages have one candidate: events of other choices are ignored.
  */
 export class MessagesStreamEncoder implements DialectStreamEncoder {
@@ -36,6 +39,7 @@ export class MessagesStreamEncoder implements DialectStreamEncoder {
   /** The call's cost (USD decimal string) when priced: added to the final usage as `cost`, as on OpenAI. */
   private cost: string | undefined;
   private startUsage: Usage | undefined;
+  private continuation: StreamContinuation | undefined;
   private ended = false;
 
   constructor(
@@ -104,7 +108,9 @@ export class MessagesStreamEncoder implements DialectStreamEncoder {
         this.cost = event.cost;
         return [];
       case "error":
+        return [];
       case "continued":
+        this.continuation = event.continuation;
         return [];
     }
   }
@@ -117,7 +123,8 @@ export class MessagesStreamEncoder implements DialectStreamEncoder {
     const encoded = encodeMessagesUsage(this.usage ?? this.startUsage ?? createUsage(null, null));
     const usage = this.cost === undefined ? encoded : { ...encoded, cost: Number(this.cost) };
     const delta = { stop_reason: encodeStopReason(this.finishReason), stop_sequence: null };
-    frames.push(frame("message_delta", { delta, usage }), frame("message_stop", {}));
+    const extension = this.continuation === undefined ? {} : { [CONTINUATION_FIELD]: this.continuation };
+    frames.push(frame("message_delta", { delta, usage, ...extension }), frame("message_stop", {}));
     return frames;
   }
 

@@ -1,8 +1,14 @@
-import type { FinishReason, GatewayError, StreamEvent, Usage } from "../../canonical/index.js";
+import type {
+  FinishReason,
+  GatewayError,
+  StreamContinuation,
+  StreamEvent,
+  Usage,
+} from "../../canonical/index.js";
 import type { JsonRecord } from "../narrow.js";
 import type { DialectStreamEncoder, EncodedFrame } from "../stream-frame.js";
 import { createItemId } from "./item-id.js";
-import { messageItem, outputText, statusOf } from "./response-object.js";
+import { messageItem, outputText, statusOf, withContinuation } from "./response-object.js";
 import { encodeResponsesUsage } from "./usage.js";
 
 /** Where a relayed Responses stream stood when it broke. */
@@ -30,6 +36,7 @@ export class ContinuedResponseEncoder implements DialectStreamEncoder {
   private open: { id: string; outputIndex: number; text: string } | undefined;
   private finishReason: FinishReason | undefined;
   private usage: Usage | undefined;
+  private continuation: StreamContinuation | undefined;
   private completed: JsonRecord | undefined;
 
   constructor(private readonly state: RelayedResponseState) {
@@ -65,6 +72,9 @@ export class ContinuedResponseEncoder implements DialectStreamEncoder {
       case "usage":
         this.usage = event.usage;
         return [];
+      case "continued":
+        this.continuation = event.continuation;
+        return [];
       default:
         return [];
     }
@@ -87,7 +97,7 @@ export class ContinuedResponseEncoder implements DialectStreamEncoder {
       ...(this.usage === undefined ? {} : { usage: encodeResponsesUsage(this.usage) }),
     };
     const type = status === "completed" ? "response.completed" : "response.incomplete";
-    frames.push(this.event(type, { response: this.completed }));
+    frames.push(this.event(type, { response: withContinuation(this.completed, this.continuation) }));
     return frames;
   }
 

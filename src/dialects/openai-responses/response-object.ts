@@ -1,4 +1,11 @@
-import type { FinishReason, Reasoning, ToolCall, Usage } from "../../canonical/index.js";
+import {
+  CONTINUATION_FIELD,
+  type FinishReason,
+  type Reasoning,
+  type StreamContinuation,
+  type ToolCall,
+  type Usage,
+} from "../../canonical/index.js";
 import type { JsonRecord } from "../narrow.js";
 import { encodeReasoningToken } from "../reasoning-token.js";
 import { OPENAI_REASONING_ORIGIN } from "./input-items.js";
@@ -119,4 +126,12 @@ export function reasoningItem(id: string, reasoning: Reasoning | undefined, with
   if (withToken && reasoning !== undefined)
     item.encrypted_content = encodeReasoningToken(reasoning, OPENAI_REASONING_ORIGIN);
   return item;
+}
+
+/** The response a continued stream ends with, as the client reads it: the continuation reported beside it. */
+export function withContinuation(
+  response: JsonRecord,
+  continuation: StreamContinuation | undefined,
+): JsonRecord {
+  return continuation === undefined ? response : { ...response, [CONTINUATION_FIELD]: continuation };
 }

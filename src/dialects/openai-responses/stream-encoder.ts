@@ -1,4 +1,12 @@
-import type { FinishReason, GatewayError, Reasoning, StreamEvent, Usage } from "../../canonical/index.js";
+import {
+  CONTINUATION_FIELD,
+  type FinishReason,
+  type GatewayError,
+  type Reasoning,
+  type StreamContinuation,
+  type StreamEvent,
+  type Usage,
+} from "../../canonical/index.js";
 import { isRecord, type JsonRecord } from "../narrow.js";
 import { reportedModel } from "../openai/reported-model.js";
 import type { DialectStreamEncoder, EncodedFrame } from "../stream-frame.js";
@@ -12,6 +20,7 @@ import {
   reasoningItem,
   responseObject,
   statusOf,
+  withContinuation,
 } from "./response-object.js";
 
 interface OpenItem {
@@ -30,7 +39,8 @@ interface OpenItem {
  * `content_part.added`, `output_text.delta`..., `output_text.done`, `content_part.done`, `output_item.done`); per
  * tool call a function_call item with `function_call_arguments.delta`/`.done`; per reasoning block a reasoning
  * item whose text streams as its summary (`reasoning_summary_part.added`, `reasoning_summary_text.delta`...); then
- * `response.completed` (or `response.incomplete` at the token limit) with the whole response and its usage. A
+ * `response.completed` (or `response.incomplete` at the token limit) with the whole response and its usage (and,
+ * for a continued stream, `switchyard_continuation` on that response, not on the stored one). A
  * stream that breaks ends with an `error` event and `response.failed`, never with a clean end. Every event
  * carries the next `sequence_number`. Responses have one candidate: events of other choices are ignored.
  */
@@ -42,6 +52,7 @@ export class ResponsesStreamEncoder implements DialectStreamEncoder {
   private usage: Usage | null = null;
   /** The call's cost (USD decimal string) when priced: added to the final usage as `cost`, as on OpenAI. */
   private cost: string | undefined;
+  private continuation: StreamContinuation | undefined;
   private completed: JsonRecord | undefined;
   private ended = false;
 
@@ -85,7 +96,9 @@ export class ResponsesStreamEncoder implements DialectStreamEncoder {
         this.cost = event.cost;
         return [];
       case "error":
+        return [];
       case "continued":
+        this.continuation = event.continuation;
         return [];
     }
   }
@@ -99,7 +112,8 @@ export class ResponsesStreamEncoder implements DialectStreamEncoder {
       finishReason: this.finishReason ?? null,
     });
     const type = status === "completed" ? "response.completed" : "response.incomplete";
-    frames.push(this.event(type, { response: withCost(forClient(this.completed, this.frame), this.cost) }));
+    const response = withCost(forClient(this.completed, this.frame), this.cost);
+    frames.push(this.event(type, { response: withContinuation(response, this.continuation) }));
     return frames;
   }
 

@@ -1,15 +1,12 @@
 import {
+  CONTINUATION_FIELD,
   type FinishReason,
   type StreamContinuation,
   type StreamEvent,
   UNKNOWN_USAGE,
   type Usage,
 } from "../../canonical/index.js";
-import {
-  type ChunkStreamEncoder,
-  type ChunkStreamOptions,
-  CONTINUATION_FIELD,
-} from "./chunk-stream-encoder.js";
+import type { ChunkStreamEncoder, ChunkStreamOptions } from "./chunk-stream-encoder.js";
 import { encodeChatFinishReason } from "./finish-reason-encoder.js";
 import { reportedModel } from "./reported-model.js";
 import { encodeOpenAIUsage } from "./usage-encoder.js";

@@ -35,9 +35,3 @@ export interface ChunkStreamOptions {
    */
   continuing?: boolean;
 }
-
-/**
- * The extension field a continued stream's finishing chunk carries: which target broke, which one continued,
- * and why. OpenAI's SDKs keep unknown chunk fields, so a client can read it; others ignore it.
- */
-export const CONTINUATION_FIELD = "switchyard_continuation";
