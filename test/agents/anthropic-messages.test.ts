@@ -1,11 +1,11 @@
 import Anthropic from "@anthropic-ai/sdk";
 import type { MessageParam } from "@anthropic-ai/sdk/resources/messages";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { expectNoSpecViolations, TOOL_CALL_ARGUMENTS } from "../mock-upstream/index.js";
-import { type ProvidersGateway, routeName, startProvidersGateway } from "../openai-api/api-gateway.js";
+import { describe, expect, it } from "vitest";
+import { TOOL_CALL_ARGUMENTS } from "../mock-upstream/index.js";
+import { routeName } from "../openai-api/api-gateway.js";
 import { replyTo } from "../openai-api/api-providers.js";
 import { TOOL_PROMPT } from "../openai-api/chat-stream-accumulator.js";
-import { type AgentClients, createAgentClients } from "./agent-clients.js";
+import { useAgentGateway } from "./agent-gateway.js";
 import {
   AGENT_PROVIDERS,
   ANTHROPIC_WEATHER_TOOL,
@@ -21,33 +21,20 @@ import {
  * translate it.
  */
 
-let setup: ProvidersGateway;
-let clients: AgentClients;
-
-beforeAll(async () => {
-  setup = await startProvidersGateway(AGENT_PROVIDERS);
-  clients = createAgentClients(setup.gateway.url);
-});
-afterAll(async () => {
-  await setup?.close();
-});
-beforeEach(() => setup.resetMocks());
-afterEach(async () => {
-  await clients.expectSpecValid();
-  for (const provider of AGENT_PROVIDERS)
-    if (provider.framing !== undefined) expectNoSpecViolations(setup.mockOf(provider));
-});
+const agent = useAgentGateway();
 
 for (const provider of AGENT_PROVIDERS) {
   describe(`the Messages API on a route backed by ${provider.label}`, () => {
     const model = routeName(provider, "chat");
     const upstreamBodies = () =>
-      provider.framing === undefined ? [] : setup.mockOf(provider).requests.map((request) => request.body);
+      provider.framing === undefined
+        ? []
+        : agent.setup.mockOf(provider).requests.map((request) => request.body);
 
     it("answers with the upstream's reply, end_turn and the upstream's token counts", async () => {
       const user = "What is a gateway?";
       const expected = replyTo(provider, user);
-      const message = await clients.anthropic.messages.create({
+      const message = await agent.clients.anthropic.messages.create({
         model,
         max_tokens: 256,
         messages: [{ role: "user", content: user }],
@@ -65,7 +52,7 @@ for (const provider of AGENT_PROVIDERS) {
     it("streams the answer in Anthropic's event sequence, with the whole usage at the end", async () => {
       const user = "Stream a short answer";
       const expected = replyTo(provider, user);
-      const stream = clients.anthropic.messages.stream({
+      const stream = agent.clients.anthropic.messages.stream({
         model,
         max_tokens: 256,
         messages: [{ role: "user", content: user }],
@@ -89,12 +76,12 @@ for (const provider of AGENT_PROVIDERS) {
       });
       expect(types[0]).toBe("message_start");
       expect(types.slice(-2)).toEqual(["message_delta", "message_stop"]);
-      const raw = await clients.exchanges.at(-1)?.text;
+      const raw = await agent.clients.exchanges.at(-1)?.text;
       expect(raw).toContain("event: ping\n");
     });
 
     it("passes the system prompt, stop sequences and sampling settings to the upstream", async () => {
-      const message = await clients.anthropic.messages.create({
+      const message = await agent.clients.anthropic.messages.create({
         model,
         max_tokens: 64,
         system: [{ type: "text", text: "Answer briefly.", cache_control: { type: "ephemeral" } }],
@@ -121,8 +108,8 @@ for (const provider of AGENT_PROVIDERS) {
     const cut = provider.base.lengthLimitedAnswer;
     if (provider.framing !== undefined && cut !== undefined) {
       it("maps an answer cut at the token limit to stop_reason max_tokens", async () => {
-        setup.mockOf(provider).enqueue(cut);
-        const message = await clients.anthropic.messages.create({
+        agent.setup.mockOf(provider).enqueue(cut);
+        const message = await agent.clients.anthropic.messages.create({
           model,
           max_tokens: 2,
           messages: [{ role: "user", content: "Tell me a long story" }],
@@ -137,7 +124,7 @@ for (const provider of AGENT_PROVIDERS) {
     } else {
       it("calls a tool, then takes the tool's result back in the next turn", async () => {
         const messages: MessageParam[] = [{ role: "user", content: TOOL_PROMPT }];
-        const first = await clients.anthropic.messages.create({
+        const first = await agent.clients.anthropic.messages.create({
           model,
           max_tokens: 256,
           tools: [ANTHROPIC_WEATHER_TOOL],
@@ -156,7 +143,7 @@ for (const provider of AGENT_PROVIDERS) {
           { role: "assistant", content: first.content },
           { role: "user", content: [{ type: "tool_result", tool_use_id: id, content: "Sunny, 21 C" }] },
         );
-        const second = await clients.anthropic.messages.create({
+        const second = await agent.clients.anthropic.messages.create({
           model,
           max_tokens: 256,
           tools: [ANTHROPIC_WEATHER_TOOL],
@@ -170,7 +157,7 @@ for (const provider of AGENT_PROVIDERS) {
     const reasoning = reasoningOf(provider);
     if (reasoning.unsupported !== undefined) {
       it("refuses thinking with a 400 in Anthropic's envelope naming the feature and the route", async () => {
-        const error = await clients.anthropic.messages
+        const error = await agent.clients.anthropic.messages
           .create({
             model,
             max_tokens: 4096,
@@ -192,7 +179,7 @@ for (const provider of AGENT_PROVIDERS) {
     it("thinks when asked, and takes the thinking back with the tool's result", async () => {
       const thinking = { type: "enabled" as const, budget_tokens: 2048 };
       const messages: MessageParam[] = [{ role: "user", content: TOOL_PROMPT }];
-      const stream = clients.anthropic.messages.stream({
+      const stream = agent.clients.anthropic.messages.stream({
         model,
         max_tokens: 4096,
         thinking,
@@ -220,7 +207,7 @@ for (const provider of AGENT_PROVIDERS) {
         { role: "assistant", content: first.content },
         { role: "user", content: [{ type: "tool_result", tool_use_id: id, content: "Sunny" }] },
       );
-      const second = await clients.anthropic.messages.create({
+      const second = await agent.clients.anthropic.messages.create({
         model,
         max_tokens: 4096,
         thinking,

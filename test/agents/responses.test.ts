@@ -1,11 +1,11 @@
 import OpenAI from "openai";
 import type { ResponseInputItem } from "openai/resources/responses/responses";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { expectNoSpecViolations, TOOL_CALL_ARGUMENTS } from "../mock-upstream/index.js";
-import { type ProvidersGateway, routeName, startProvidersGateway } from "../openai-api/api-gateway.js";
+import { describe, expect, it } from "vitest";
+import { TOOL_CALL_ARGUMENTS } from "../mock-upstream/index.js";
+import { routeName } from "../openai-api/api-gateway.js";
 import { replyTo } from "../openai-api/api-providers.js";
 import { TOOL_PROMPT } from "../openai-api/chat-stream-accumulator.js";
-import { type AgentClients, createAgentClients } from "./agent-clients.js";
+import { useAgentGateway } from "./agent-gateway.js";
 import {
   AGENT_PROVIDERS,
   expectToolRoundTrip,
@@ -22,33 +22,20 @@ import {
  * OpenAI's schemas and stream rules, and every upstream request against the upstream's spec.
  */
 
-let setup: ProvidersGateway;
-let clients: AgentClients;
-
-beforeAll(async () => {
-  setup = await startProvidersGateway(AGENT_PROVIDERS);
-  clients = createAgentClients(setup.gateway.url);
-});
-afterAll(async () => {
-  await setup?.close();
-});
-beforeEach(() => setup.resetMocks());
-afterEach(async () => {
-  await clients.expectSpecValid();
-  for (const provider of AGENT_PROVIDERS)
-    if (provider.framing !== undefined) expectNoSpecViolations(setup.mockOf(provider));
-});
+const agent = useAgentGateway();
 
 for (const provider of AGENT_PROVIDERS) {
   describe(`the Responses API on a route backed by ${provider.label}`, () => {
     const model = routeName(provider, "chat");
     const upstreamBodies = () =>
-      provider.framing === undefined ? [] : setup.mockOf(provider).requests.map((request) => request.body);
+      provider.framing === undefined
+        ? []
+        : agent.setup.mockOf(provider).requests.map((request) => request.body);
 
     it("answers a string input with the upstream's reply and the upstream's token counts", async () => {
       const user = "What is a gateway?";
       const expected = replyTo(provider, user);
-      const response = await clients.openai.responses.create({ model, input: user, store: false });
+      const response = await agent.clients.openai.responses.create({ model, input: user, store: false });
       expect(response).toMatchObject({ object: "response", status: "completed", error: null });
       expect(response.output_text).toBe(expected.text);
       expect(response.usage).toMatchObject({
@@ -62,7 +49,7 @@ for (const provider of AGENT_PROVIDERS) {
     it("streams the answer as Responses events, ending with response.completed and its usage", async () => {
       const user = "Stream a short answer";
       const expected = replyTo(provider, user);
-      const stream = await clients.openai.responses.create({
+      const stream = await agent.clients.openai.responses.create({
         model,
         input: user,
         store: false,
@@ -87,7 +74,7 @@ for (const provider of AGENT_PROVIDERS) {
 
     it("sends instructions, max_output_tokens and a JSON schema format to the upstream in its own shape", async () => {
       const schema = { type: "object", properties: { answer: { type: "string" } }, required: ["answer"] };
-      await clients.openai.responses.create({
+      await agent.clients.openai.responses.create({
         model,
         instructions: "Answer in JSON.",
         input: [{ role: "user", content: "Hello there" }],
@@ -122,8 +109,8 @@ for (const provider of AGENT_PROVIDERS) {
     // OpenAI routes relay to OpenAI's Responses API, whose own answer comes back as it is.
     if (provider.framing !== undefined && cut !== undefined && provider.label !== "openai") {
       it("maps an answer cut at the token limit to an incomplete response (max_output_tokens)", async () => {
-        setup.mockOf(provider).enqueue(cut);
-        const response = await clients.openai.responses.create({
+        agent.setup.mockOf(provider).enqueue(cut);
+        const response = await agent.clients.openai.responses.create({
           model,
           input: "Tell me a long story",
           max_output_tokens: 16,
@@ -140,7 +127,7 @@ for (const provider of AGENT_PROVIDERS) {
     } else {
       it("calls a function tool, then takes the call's output back in the next turn", async () => {
         const input: ResponseInputItem[] = [{ role: "user", content: TOOL_PROMPT }];
-        const first = await clients.openai.responses.create({
+        const first = await agent.clients.openai.responses.create({
           model,
           input,
           tools: [RESPONSES_WEATHER_TOOL],
@@ -161,7 +148,7 @@ for (const provider of AGENT_PROVIDERS) {
           call_id: callId,
           output: "Sunny, 21 C",
         });
-        const second = await clients.openai.responses.create({
+        const second = await agent.clients.openai.responses.create({
           model,
           input,
           tools: [RESPONSES_WEATHER_TOOL],
@@ -175,7 +162,7 @@ for (const provider of AGENT_PROVIDERS) {
     const reasoning = reasoningOf(provider);
     if (reasoning.unsupported !== undefined) {
       it("refuses reasoning with a 400 naming the feature and the route", async () => {
-        const error = await clients.openai.responses
+        const error = await agent.clients.openai.responses
           .create({ model, input: "Think first", reasoning: { effort: "low" }, store: false })
           .catch((caught: unknown) => caught);
         expect(error).toBeInstanceOf(OpenAI.BadRequestError);
@@ -194,7 +181,7 @@ for (const provider of AGENT_PROVIDERS) {
         tools: [RESPONSES_WEATHER_TOOL],
         store: false,
       };
-      const first = await clients.openai.responses.create({ ...request, input });
+      const first = await agent.clients.openai.responses.create({ ...request, input });
       const item = first.output.find((entry) => entry.type === "reasoning");
       if (reasoning.responsesToken === undefined) expect(item).toBeUndefined();
       else {
@@ -215,7 +202,7 @@ for (const provider of AGENT_PROVIDERS) {
       });
       // The upstream refuses reasoning it did not make (the Anthropic and OpenAI mocks check), so a 200 here
       // means the token came back to its own provider unchanged.
-      const second = await clients.openai.responses.create({ ...request, input });
+      const second = await agent.clients.openai.responses.create({ ...request, input });
       expect(second.status).toBe("completed");
       const followUp = JSON.stringify(upstreamBodies()[1]);
       if (provider.label === "anthropic") expect(followUp).toContain('"signature":"sig_msg_mock_1"');
@@ -227,7 +214,7 @@ for (const provider of AGENT_PROVIDERS) {
     });
 
     it("leaves the encrypted reasoning out when the client did not ask for it", async () => {
-      const response = await clients.openai.responses.create({
+      const response = await agent.clients.openai.responses.create({
         model,
         input: "Think briefly",
         reasoning: { effort: "low" },
@@ -255,7 +242,7 @@ describe("the Responses API with what only OpenAI can do", () => {
     ],
     [{ background: true }, "background responses ('background')"],
   ])("refuses %j on a translated route with a 400 naming it and the route", async (fields, text) => {
-    const error = await clients.openai.responses
+    const error = await agent.clients.openai.responses
       .create({
         model: translated,
         input: "Hi",
@@ -270,13 +257,13 @@ describe("the Responses API with what only OpenAI can do", () => {
 
   it("relays built-in tools to an OpenAI route, which runs them", async () => {
     const openaiRoute = routeName(AGENT_PROVIDERS[0]!, "chat");
-    await clients.openai.responses.create({
+    await agent.clients.openai.responses.create({
       model: openaiRoute,
       input: "Hi",
       tools: [{ type: "web_search" }],
       store: false,
     });
-    expect(setup.mockOf(AGENT_PROVIDERS[0]!).requests[0]?.body).toMatchObject({
+    expect(agent.setup.mockOf(AGENT_PROVIDERS[0]!).requests[0]?.body).toMatchObject({
       tools: [{ type: "web_search" }],
     });
   });
@@ -286,7 +273,7 @@ describe("the Responses API with what only OpenAI can do", () => {
     [{ input: "Hi", max_output_tokens: -1 }, "max_output_tokens"],
     [{ input: [{ type: "function_call_output" }] }, "input[0].call_id"],
   ])("answers a bad body with OpenAI's 400 naming the field (%j)", async (fields, param) => {
-    const response = await setup.gateway.post("/v1/responses", { model: translated, ...fields });
+    const response = await agent.setup.gateway.post("/v1/responses", { model: translated, ...fields });
     expect(response.status).toBe(400);
     expect(response.body).toMatchObject({ error: { type: "invalid_request_error", param } });
   });
