@@ -1,16 +1,15 @@
 import {
   CONTINUATION_FIELD,
   createUsage,
-  type FinishReason,
   type GatewayError,
   type Reasoning,
-  type StreamContinuation,
   type StreamEvent,
   type Usage,
 } from "../../canonical/index.js";
 import type { JsonRecord } from "../narrow.js";
 import { reportedModel } from "../openai/reported-model.js";
 import { encodeReasoningToken } from "../reasoning-token.js";
+import { StreamEnding } from "../stream-ending.js";
 import type { DialectStreamEncoder, EncodedFrame } from "../stream-frame.js";
 import { ANTHROPIC_REASONING_ORIGIN } from "./chat-response.js";
 import { encodeAnthropicError } from "./error-encoder.js";
@@ -34,12 +33,9 @@ interface OpenBlock {
 export class MessagesStreamEncoder implements DialectStreamEncoder {
   private readonly open = new Map<number, OpenBlock>();
   private nextIndex = 0;
-  private finishReason: FinishReason = null;
-  private usage: Usage | undefined;
-  /** The call's cost (USD decimal string) when priced: added to the final usage as `cost`, as on OpenAI. */
-  private cost: string | undefined;
+  /** Its cost, when priced, is added to the final usage as `cost`, as on OpenAI. */
+  private readonly ending = new StreamEnding();
   private startUsage: Usage | undefined;
-  private continuation: StreamContinuation | undefined;
   private ended = false;
 
   constructor(
@@ -101,16 +97,11 @@ export class MessagesStreamEncoder implements DialectStreamEncoder {
       case "block_stop":
         return event.choice === 0 ? this.stopBlock(event.index) : [];
       case "finish":
-        if (event.choice === 0) this.finishReason = event.reason;
-        return [];
       case "usage":
-        this.usage = event.usage;
-        this.cost = event.cost;
+      case "continued":
+        this.ending.note(event);
         return [];
       case "error":
-        return [];
-      case "continued":
-        this.continuation = event.continuation;
         return [];
     }
   }
@@ -120,10 +111,11 @@ export class MessagesStreamEncoder implements DialectStreamEncoder {
     const frames = [...this.open.keys()].flatMap((index) => this.stopBlock(index));
     this.ended = true;
     // An upstream that reported no usage at the end keeps what it reported at the start.
-    const encoded = encodeMessagesUsage(this.usage ?? this.startUsage ?? createUsage(null, null));
-    const usage = this.cost === undefined ? encoded : { ...encoded, cost: Number(this.cost) };
-    const delta = { stop_reason: encodeStopReason(this.finishReason), stop_sequence: null };
-    const extension = this.continuation === undefined ? {} : { [CONTINUATION_FIELD]: this.continuation };
+    const { finishReason, cost, continuation } = this.ending;
+    const encoded = encodeMessagesUsage(this.ending.usage ?? this.startUsage ?? createUsage(null, null));
+    const usage = cost === undefined ? encoded : { ...encoded, cost: Number(cost) };
+    const delta = { stop_reason: encodeStopReason(finishReason), stop_sequence: null };
+    const extension = continuation === undefined ? {} : { [CONTINUATION_FIELD]: continuation };
     frames.push(frame("message_delta", { delta, usage, ...extension }), frame("message_stop", {}));
     return frames;
   }

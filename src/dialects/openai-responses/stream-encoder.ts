@@ -1,14 +1,7 @@
-import {
-  CONTINUATION_FIELD,
-  type FinishReason,
-  type GatewayError,
-  type Reasoning,
-  type StreamContinuation,
-  type StreamEvent,
-  type Usage,
-} from "../../canonical/index.js";
+import type { GatewayError, Reasoning, StreamEvent } from "../../canonical/index.js";
 import { isRecord, type JsonRecord } from "../narrow.js";
 import { reportedModel } from "../openai/reported-model.js";
+import { StreamEnding } from "../stream-ending.js";
 import type { DialectStreamEncoder, EncodedFrame } from "../stream-frame.js";
 import { createItemId } from "./item-id.js";
 import { forClient, withoutToken } from "./response-encoder.js";
@@ -48,11 +41,7 @@ export class ResponsesStreamEncoder implements DialectStreamEncoder {
   private sequence = 0;
   private readonly output: JsonRecord[] = [];
   private readonly open = new Map<number, OpenItem>();
-  private finishReason: FinishReason | undefined;
-  private usage: Usage | null = null;
-  /** The call's cost (USD decimal string) when priced: added to the final usage as `cost`, as on OpenAI. */
-  private cost: string | undefined;
-  private continuation: StreamContinuation | undefined;
+  private readonly ending = new StreamEnding();
   private completed: JsonRecord | undefined;
   private ended = false;
 
@@ -89,16 +78,11 @@ export class ResponsesStreamEncoder implements DialectStreamEncoder {
       case "block_stop":
         return event.choice === 0 ? this.stopItem(event.index) : [];
       case "finish":
-        if (event.choice === 0) this.finishReason = event.reason;
-        return [];
       case "usage":
-        this.usage = event.usage;
-        this.cost = event.cost;
+      case "continued":
+        this.ending.note(event);
         return [];
       case "error":
-        return [];
-      case "continued":
-        this.continuation = event.continuation;
         return [];
     }
   }
@@ -107,13 +91,14 @@ export class ResponsesStreamEncoder implements DialectStreamEncoder {
     if (this.ended) return [];
     const frames = [...this.open.keys()].flatMap((index) => this.stopItem(index));
     this.ended = true;
-    const status = statusOf(this.finishReason);
-    this.completed = responseObject(this.frame, status, this.output, this.usage, {
-      finishReason: this.finishReason ?? null,
+    const { finishReason, usage, cost, continuation } = this.ending;
+    const status = statusOf(finishReason);
+    this.completed = responseObject(this.frame, status, this.output, usage ?? null, {
+      finishReason,
     });
     const type = status === "completed" ? "response.completed" : "response.incomplete";
-    const response = withCost(forClient(this.completed, this.frame), this.cost);
-    frames.push(this.event(type, { response: withContinuation(response, this.continuation) }));
+    const response = withCost(forClient(this.completed, this.frame), cost);
+    frames.push(this.event(type, { response: withContinuation(response, continuation) }));
     return frames;
   }
 
