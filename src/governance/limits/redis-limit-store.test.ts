@@ -159,6 +159,29 @@ describe.runIf(hasRedis)("the Redis limit store, against a real redis-server", (
     expect((await admit([spec])).result).toMatchObject({ ok: false, stale: true });
   });
 
+  it("decides in the degraded mode when Redis stops answering, and in Redis again once it answers", async () => {
+    const limited = rate(1000);
+    expect((await admit([limited])).result).toMatchObject({ ok: true });
+    // Frozen, not gone: the connection stays open and nothing answers, so only each call's deadline (one shared
+    // timer, not one per call) can end the wait.
+    process.kill(redis.pid, "SIGSTOP");
+    let frozen: Awaited<ReturnType<typeof admit>>[];
+    try {
+      frozen = await Promise.all(Array.from({ length: 3 }, () => admit([limited])));
+    } finally {
+      process.kill(redis.pid, "SIGCONT");
+    }
+    for (const { result } of frozen) expect(result).toMatchObject({ ok: true, degraded: "local" });
+    let back: Awaited<ReturnType<typeof admit>>["result"] | undefined;
+    for (let wait = 0; wait < 100; wait++) {
+      back = (await admit([limited])).result;
+      if (back.ok && back.degraded === undefined) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(back).toMatchObject({ ok: true });
+    expect(back).not.toHaveProperty("degraded");
+  });
+
   it("while Redis is down: answers at once, rate limits by this process's share, budgets refused; settles replayed after", async () => {
     const limited = rate(4);
     const money = budget(10_000);
