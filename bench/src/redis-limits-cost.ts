@@ -58,7 +58,7 @@ const { RedisLimitStore } = await load<{ RedisLimitStore: new (options: unknown)
   "governance/limits/redis-limit-store.js",
 );
 const { createRedisConnection } = await load<{
-  createRedisConnection(settings: { url: string; commandTimeoutMs: number }): Redis;
+  createRedisConnection(settings: { url: string; commandTimeoutMs: number; autoPipelining?: boolean }): Redis;
 }>("governance/store/redis-connection.js");
 const { boundariesAround } = await load<{
   boundariesAround(period: string, tz: string, ms: number): number[];
@@ -128,7 +128,8 @@ const store = new RedisLimitStore({
   commandTimeoutMs: 1000,
   onUnavailable: { rateLimits: "local", budgets: "deny" },
 });
-const floor = createRedisConnection({ url, commandTimeoutMs: 1000 });
+// Made like the store's connection (a build whose connections take no such option makes its usual one).
+const floor = createRedisConnection({ url, commandTimeoutMs: 1000, autoPipelining: false });
 try {
   // The store connects in the background; until then it would decide in its degraded mode.
   for (let wait = 0; wait < 400 && !store.up; wait++) await new Promise((resolve) => setTimeout(resolve, 25));

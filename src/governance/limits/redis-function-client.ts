@@ -11,7 +11,8 @@ interface InFlight {
  * Calls the functions of one Redis Functions library (`FCALL`), loading the library first and again when Redis
  * lost it (a failover, a `FUNCTION FLUSH`). Every call has a bounded time, kept by one shared deadline rather
  * than a timer per call: answers on one connection arrive in the order the calls were sent, so only the oldest
- * call in flight can be the next to run out of time, and one timer, re-armed for it, is enough.
+ * call in flight can be the next to run out of time, and one timer, re-armed for it, is enough. Deadlines are
+ * on the monotonic clock: a wall clock that jumps neither fails calls early nor lets them wait longer.
  */
 export class RedisFunctionClient {
   private loaded: Promise<void> | undefined;
@@ -62,7 +63,7 @@ export class RedisFunctionClient {
 
   private bounded(reply: Promise<unknown>): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      const call: InFlight = { deadline: Date.now() + this.timeoutMs, fail: reject, done: false };
+      const call: InFlight = { deadline: performance.now() + this.timeoutMs, fail: reject, done: false };
       this.inFlight.push(call);
       this.timer ??= setTimeout(this.expire, this.timeoutMs).unref();
       reply.then(
@@ -87,7 +88,7 @@ export class RedisFunctionClient {
   /** Fails the calls past their deadline (Redis is slow or gone: the caller decides in its degraded mode). */
   private readonly expire = (): void => {
     this.timer = undefined;
-    const now = Date.now();
+    const now = performance.now();
     let oldest = this.inFlight[0];
     while (oldest !== undefined && (oldest.done || oldest.deadline <= now)) {
       this.inFlight.shift();

@@ -133,13 +133,22 @@ local function admit(keys, argv)
   local cost = tonumber(argv[4])
   local n = tonumber(argv[5])
   local specs = parse(keys, 4, argv, 6, n)
+  -- Every rate limit's TAT in one read.
+  local rate_keys = {}
+  for _, spec in ipairs(specs) do
+    if spec.kind == 'r' then rate_keys[#rate_keys + 1] = spec.key end
+  end
+  local tats = {}
+  if #rate_keys > 0 then tats = redis.call('MGET', unpack(rate_keys)) end
+  local next_tat = 0
   local decided = {}
   local out = { 'ok' }
   for s, spec in ipairs(specs) do
     if spec.kind == 'r' then
       local units = tokens
       if spec.unit == 'q' then units = 1 end
-      local tat = tonumber(redis.call('GET', spec.key) or '')
+      next_tat = next_tat + 1
+      local tat = tonumber(tats[next_tat] or '')
       local tolerance = spec.burst * spec.interval
       local start = now_us
       if tat ~= nil and tat > now_us then start = tat end
@@ -188,23 +197,37 @@ local function admit(keys, argv)
   end
   local deadline = now_ms + lease
   local rkey = keys[2]
-  redis.call('HSET', rkey, 'status', 'open', 'lease', int(lease), 'tokens', int(tokens), 'cost', int(cost), 'n', n)
+  -- The reservation's record, written in one command.
+  local record = { 'status', 'open', 'lease', int(lease), 'tokens', int(tokens), 'cost', int(cost), 'n', n }
+  local function field(name, value)
+    record[#record + 1] = name
+    record[#record + 1] = value
+  end
   for s, spec in ipairs(specs) do
     local f = tostring(s)
+    field('t' .. f, spec.kind)
+    field('k' .. f, spec.key)
     if spec.kind == 'r' then
       set_tat(spec.key, decided[s], now_us)
       local held = tokens
       if spec.unit == 'q' then held = 1 end
-      redis.call('HSET', rkey, 't' .. f, 'r', 'k' .. f, spec.key, 'u' .. f, spec.unit, 'i' .. f, string.format('%.6f', spec.interval), 'bu' .. f, int(spec.burst), 'h' .. f, int(held))
+      field('u' .. f, spec.unit)
+      field('i' .. f, string.format('%.6f', spec.interval))
+      field('bu' .. f, int(spec.burst))
+      field('h' .. f, int(held))
     elseif spec.kind == 'c' then
       redis.call('ZADD', spec.key, int(deadline), id)
       redis.call('PEXPIRE', spec.key, int(lease * 2))
-      redis.call('HSET', rkey, 't' .. f, 'c', 'k' .. f, spec.key)
     else
       redis.call('HINCRBY', spec.key, int(decided[s]) .. ':held', int(cost))
-      redis.call('HSET', rkey, 't' .. f, 'b', 'k' .. f, spec.key, 'h' .. f, int(cost), 'w' .. f, int(decided[s]), 'm' .. f, int(spec.amount), 'a' .. f, spec.action, 'x' .. f, table.concat(spec.alerts, ','))
+      field('h' .. f, int(cost))
+      field('w' .. f, int(decided[s]))
+      field('m' .. f, int(spec.amount))
+      field('a' .. f, spec.action)
+      field('x' .. f, table.concat(spec.alerts, ','))
     end
   end
+  redis.call('HSET', rkey, unpack(record))
   redis.call('PEXPIRE', rkey, int(lease + TOMBSTONE_MS))
   redis.call('ZADD', keys[1], int(deadline), id)
   return out
@@ -300,21 +323,24 @@ local function settle(keys, argv)
     elseif kind == 'b' then
       local w = r['w' .. f]
       local held = tonumber(r['h' .. f])
+      local used
       if expired then
-        redis.call('HINCRBY', key, w .. ':used', int(cost - held))
+        used = redis.call('HINCRBY', key, w .. ':used', int(cost - held))
       else
         redis.call('HINCRBY', key, w .. ':held', int(-held))
-        redis.call('HINCRBY', key, w .. ':used', int(cost))
+        used = redis.call('HINCRBY', key, w .. ':used', int(cost))
       end
       redis.call('PEXPIRE', key, OLD_WINDOW_MS)
-      -- Alert thresholds crossed for the first time in this window.
-      local amount = tonumber(r['m' .. f])
-      local used = tonumber(redis.call('HGET', key, w .. ':used') or '0')
-      local alerted = tonumber(redis.call('HGET', key, w .. ':alerted') or '0')
+      -- Alert thresholds crossed for the first time in this window (read only when the budget has some).
+      local thresholds = r['x' .. f] or ''
       local crossed = nil
-      for threshold in string.gmatch(r['x' .. f] or '', '[^,]+') do
-        local t = tonumber(threshold)
-        if t > alerted and used >= math.ceil(t * amount) then crossed = threshold end
+      if thresholds ~= '' then
+        local amount = tonumber(r['m' .. f])
+        local alerted = tonumber(redis.call('HGET', key, w .. ':alerted') or '0')
+        for threshold in string.gmatch(thresholds, '[^,]+') do
+          local t = tonumber(threshold)
+          if t > alerted and used >= math.ceil(t * amount) then crossed = threshold end
+        end
       end
       if crossed ~= nil then
         redis.call('HSET', key, w .. ':alerted', crossed)

@@ -108,6 +108,21 @@ describe.runIf(hasRedis)("the Redis limit store, against a real redis-server", (
     expect(await inspect.hmget(`{sy}:${spec.key}`, `${start}:used`, `${start}:held`)).toEqual(["2500", "0"]);
   });
 
+  it("reports each alert threshold of a budget once per window, with the spend that crossed it", async () => {
+    const spec = { ...budget(10_000), alertAt: [0.5, 0.8] };
+    const spend = async (costNano: number) => {
+      const { id } = await admit([spec], 0, costNano);
+      return store.settle({ id, tokens: 0, costNano });
+    };
+    expect((await spend(4000)).alerts).toEqual([]);
+    expect((await spend(2000)).alerts).toEqual([
+      expect.objectContaining({ label: spec.label, threshold: 0.5, usedNano: 6000, amountNano: 10_000 }),
+    ]);
+    expect((await spend(1000)).alerts).toEqual([]);
+    expect((await spend(1500)).alerts).toEqual([expect.objectContaining({ threshold: 0.8, usedNano: 8500 })]);
+    expect((await spend(1000)).alerts).toEqual([]);
+  });
+
   it("refunds unused tokens and charges overage, never below now", async () => {
     const spec = rate(1000, "tokens");
     const { id } = await admit([spec], 800);
