@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import type { AdmitRequest, AdmitResult, LimitState } from "./limit-spec.js";
 import type { RedisFunctionArguments } from "./redis-function-arguments.js";
+import type { RedisFunctionClient } from "./redis-function-client.js";
 
 /**
  * The control of the exactness suite, never used otherwise: a limiter that reads the counters, decides here
@@ -9,6 +10,7 @@ import type { RedisFunctionArguments } from "./redis-function-arguments.js";
  */
 export async function naiveAdmit(
   redis: Redis,
+  client: RedisFunctionClient,
   args: RedisFunctionArguments,
   request: AdmitRequest,
 ): Promise<AdmitResult> {
@@ -18,7 +20,7 @@ export async function naiveAdmit(
   for (const [index, spec] of request.specs.entries()) {
     if (spec.kind !== "rate") continue;
     const key = args.keyOf(spec);
-    const tat = Number((await redis.get(key)) ?? Number.NaN);
+    const tat = Number((await client.bounded(redis.get(key))) ?? Number.NaN);
     const interval = (spec.windowMs * 1000) / spec.limit;
     const start = Number.isNaN(tat) || tat < nowUs ? nowUs : tat;
     const next = start + (spec.unit === "requests" ? 1 : request.tokens) * interval;
@@ -34,6 +36,6 @@ export async function naiveAdmit(
     states.push({ remaining: 0, resetMs: 0 });
     writes.push([key, next.toFixed(3)]);
   }
-  for (const [key, value] of writes) await redis.set(key, value, "PX", 3_600_000);
+  for (const [key, value] of writes) await client.bounded(redis.set(key, value, "PX", 3_600_000));
   return { ok: true, states, alerts: [] };
 }

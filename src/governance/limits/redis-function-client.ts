@@ -61,8 +61,9 @@ export class RedisFunctionClient {
     return this.loaded;
   }
 
-  private bounded(reply: Promise<unknown>): Promise<unknown> {
-    return new Promise((resolve, reject) => {
+  /** The reply of any command on the connection, failed if it has not come within the time limit. */
+  bounded<T>(reply: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
       const call: InFlight = { deadline: performance.now() + this.timeoutMs, fail: reject, done: false };
       this.inFlight.push(call);
       this.timer ??= setTimeout(this.expire, this.timeoutMs).unref();

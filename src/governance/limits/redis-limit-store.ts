@@ -94,7 +94,7 @@ export class RedisLimitStore implements LimitStore {
     try {
       const reply =
         this.options.naive === true
-          ? await naiveAdmit(this.redis, this.args, request)
+          ? await naiveAdmit(this.redis, this.functions, this.args, request)
           : await this.admitInRedis(request);
       if (reply.ok) this.admitted.set(request.id, request.specs);
       return reply;
@@ -294,14 +294,19 @@ export class RedisLimitStore implements LimitStore {
     if (this.isDown()) return;
     const key = this.tagged("replicas");
     try {
-      const [seconds, micros] = (await this.redis.time()) as [string | number, string | number];
+      const [seconds, micros] = (await this.functions.bounded(this.redis.time())) as [
+        string | number,
+        string | number,
+      ];
       const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
-      const [, , count] = (await this.redis
-        .multi()
-        .zadd(key, now, this.id)
-        .zremrangebyscore(key, 0, now - 3 * HEARTBEAT_MS)
-        .zcard(key)
-        .exec()) as [Error | null, unknown][];
+      const [, , count] = (await this.functions.bounded(
+        this.redis
+          .multi()
+          .zadd(key, now, this.id)
+          .zremrangebyscore(key, 0, now - 3 * HEARTBEAT_MS)
+          .zcard(key)
+          .exec(),
+      )) as [Error | null, unknown][];
       this.processes = Math.max(1, Number(count?.[1] ?? 1));
       await this.replay();
     } catch (error) {
@@ -319,7 +324,7 @@ export class RedisLimitStore implements LimitStore {
       if (replay > 0) await new Promise((resolve) => setTimeout(resolve, 20 * replay));
       try {
         const { status } = await this.settleInRedis(request, undefined);
-        await this.redis.hincrby(this.tagged("test:replays"), status, 1);
+        await this.functions.bounded(this.redis.hincrby(this.tagged("test:replays"), status, 1));
       } catch {
         // A replay that did not reach Redis proves nothing either way; the suite counts the ones that did.
       }
