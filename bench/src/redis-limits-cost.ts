@@ -1,9 +1,7 @@
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { createConnection, createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { isAbsolute, join } from "node:path";
 import { pathToFileURL } from "node:url";
+import type { Redis } from "ioredis";
+import { redisBenchmarkSetP99Us, redisServerInstalled, startBenchRedis } from "./bench-redis-server.js";
 import { REPO_DIR } from "./bench-stack.js";
 import { percentile } from "./stats.js";
 
@@ -12,10 +10,18 @@ import { percentile } from "./stats.js";
  * redis-server on loopback (started here, on a free port, from a temporary folder): the time of one admission
  * over six limits (rpm, rph, rpd, tpm, concurrency and a daily budget) from the call to its answer, the time of
  * its settle, the Redis commands each takes (from `INFO commandstats`: one `FCALL` each, so admission is one
- * round trip), and the CPU µs per admission + settle in the gateway's process. The issue's target: admission
- * p99 <= 300 µs on loopback. Settle runs after the answer, off the time to first byte (governor.ts), so its time
- * is shown for completeness. `npm run bench:redis-limits [-- --iterations N]`; skipped, with a message, when
- * redis-server is not installed.
+ * round trip), the CPU µs per admission + settle in the gateway's process and in redis-server. The issue's
+ * target: admission p99 <= 300 µs on loopback. Settle runs after the answer, off the time to first byte
+ * (governor.ts), so its time is shown for completeness.
+ *
+ * The floor, measured the same way in the same window: a bare `FCALL` of a function that returns 1, on a
+ * connection made like the store's (the least one round trip from Node costs), and Redis's own
+ * `redis-benchmark -c 1 -t set` p99 (no Node at all).
+ *
+ * `npm run bench:redis-limits [-- --iterations N] [--concurrency N] [--dist DIR] [--redis-benchmark N]`:
+ * `--dist` loads another build (to compare before and after in one window), `--redis-benchmark 0` skips it.
+ * Profile with `node --cpu-prof bench/dist/redis-limits-cost.js`. Skipped, with a message, when redis-server
+ * is not installed.
  */
 interface LimitStoreLike {
   admit(request: unknown): Promise<{ ok: boolean }>;
@@ -24,76 +30,62 @@ interface LimitStoreLike {
   readonly up: boolean;
 }
 
-const iterationsArgument = process.argv.indexOf("--iterations");
-const ITERATIONS = iterationsArgument === -1 ? 20_000 : Number(process.argv[iterationsArgument + 1]);
-if (!Number.isInteger(ITERATIONS) || ITERATIONS < 1) throw new Error("--iterations takes a whole number");
+function option(name: string, fallback: string): string {
+  const index = process.argv.indexOf(`--${name}`);
+  return index === -1 ? fallback : (process.argv[index + 1] ?? "");
+}
+function wholeOption(name: string, fallback: number, least: number): number {
+  const value = Number(option(name, String(fallback)));
+  if (!Number.isInteger(value) || value < least)
+    throw new Error(`--${name} takes a whole number >= ${least}`);
+  return value;
+}
+const ITERATIONS = wholeOption("iterations", 20_000, 1);
+const CONCURRENCY = wholeOption("concurrency", 1, 1);
+const REDIS_BENCHMARK = wholeOption("redis-benchmark", 100_000, 0);
+const distOption = option("dist", "dist");
+const DIST = isAbsolute(distOption) ? distOption : join(REPO_DIR, distOption);
 
-if (spawnSync("redis-server", ["--version"]).error !== undefined) {
+if (!redisServerInstalled()) {
   process.stdout.write(
     "skipping the Redis limits bench: redis-server is not installed (Debian: apt-get install -y redis-server)\n",
   );
   process.exit(0);
 }
 
-const load = async <T>(path: string): Promise<T> =>
-  (await import(pathToFileURL(join(REPO_DIR, "dist", path)).href)) as T;
+const load = async <T>(path: string): Promise<T> => (await import(pathToFileURL(join(DIST, path)).href)) as T;
 const { RedisLimitStore } = await load<{ RedisLimitStore: new (options: unknown) => LimitStoreLike }>(
   "governance/limits/redis-limit-store.js",
 );
+const { createRedisConnection } = await load<{
+  createRedisConnection(settings: { url: string; commandTimeoutMs: number; autoPipelining?: boolean }): Redis;
+}>("governance/store/redis-connection.js");
 const { boundariesAround } = await load<{
   boundariesAround(period: string, tz: string, ms: number): number[];
 }>("governance/limits/calendar-window.js");
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
+/** The FCALL count and time inside Redis, and redis-server's CPU seconds, from INFO. */
+async function redisCounters(client: Redis): Promise<{ fcalls: number; fcallUs: number; cpuS: number }> {
+  const info = String(await client.info("all"));
+  const field = (pattern: RegExp): number => Number(pattern.exec(info)?.[1] ?? 0);
+  return {
+    fcalls: field(/cmdstat_fcall:calls=(\d+)/),
+    fcallUs: field(/cmdstat_fcall:calls=\d+,usec=(\d+)/),
+    cpuS: field(/used_cpu_sys:([\d.]+)/) + field(/used_cpu_user:([\d.]+)/),
+  };
 }
 
-/** Whether a Redis server answers PONG on the port. */
-function pings(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ port, host: "127.0.0.1" });
-    socket.setTimeout(500);
-    socket.once("connect", () => socket.write("PING\r\n"));
-    socket.once("data", (data) => {
-      socket.destroy();
-      resolve(data.toString().startsWith("+PONG"));
-    });
-    socket.once("error", () => resolve(false));
-    socket.once("timeout", () => {
-      socket.destroy();
-      resolve(false);
-    });
-  });
-}
-
-async function startRedis(port: number, directory: string): Promise<ChildProcess> {
-  const child = spawn(
-    "redis-server",
-    ["--port", String(port), "--bind", "127.0.0.1", "--dir", directory, "--save", "", "--appendonly", "no"],
-    { stdio: "ignore" },
+/** Runs `step` ITERATIONS times, CONCURRENCY at once; the CPU µs of this process per step. */
+async function measure(step: () => Promise<void>): Promise<number> {
+  let left = ITERATIONS;
+  const cpuStart = process.cpuUsage();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (left-- > 0) await step();
+    }),
   );
-  for (let attempt = 0; attempt < 400; attempt++) {
-    if (await pings(port)) return child;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  child.kill("SIGKILL");
-  throw new Error(`redis-server did not answer on port ${port}`);
-}
-
-async function fcallCount(port: number): Promise<number> {
-  const { Redis } = await import("ioredis");
-  const client = new Redis(port, "127.0.0.1");
-  const stats = String(await client.info("commandstats"));
-  client.disconnect();
-  return Number(/cmdstat_fcall:calls=(\d+)/.exec(stats)?.[1] ?? 0);
+  const cpu = process.cpuUsage(cpuStart);
+  return (cpu.user + cpu.system) / ITERATIONS;
 }
 
 const label = (name: string) => ({ scope: "route", id: "bench", name });
@@ -124,56 +116,82 @@ const specs = [
   },
 ];
 
-const directory = mkdtempSync(join(tmpdir(), "switchyard-bench-redis-"));
-const port = await freePort();
-const redis = await startRedis(port, directory);
+const us = (from: bigint, to: bigint): number => Number(to - from) / 1000;
+const row = (name: string, values: number[], cpu: string) =>
+  `| ${name} | ${percentile(values, 0.5).toFixed(0)} | ${percentile(values, 0.99).toFixed(0)} | ${percentile(values, 0.999).toFixed(0)} | ${cpu} |\n`;
+
+const server = await startBenchRedis();
+const url = `redis://127.0.0.1:${server.port}/0`;
 const store = new RedisLimitStore({
-  url: `redis://127.0.0.1:${port}/0`,
+  url,
   hashTag: "sy",
   commandTimeoutMs: 1000,
   onUnavailable: { rateLimits: "local", budgets: "deny" },
 });
+// Made like the store's connection (a build whose connections take no such option makes its usual one).
+const floor = createRedisConnection({ url, commandTimeoutMs: 1000, autoPipelining: false });
 try {
   // The store connects in the background; until then it would decide in its degraded mode.
   for (let wait = 0; wait < 400 && !store.up; wait++) await new Promise((resolve) => setTimeout(resolve, 25));
   if (!store.up) throw new Error("the Redis limit store did not connect");
   let sequence = 0;
-  const once = async (admitUs: number[] | undefined, settleUs: number[] | undefined): Promise<void> => {
+  const admitUs: number[] = [];
+  const settleUs: number[] = [];
+  let recording = false;
+  const once = async (): Promise<void> => {
     const id = `bench.${(++sequence).toString(36)}`;
     const started = process.hrtime.bigint();
     const admitted = await store.admit({ id, specs, tokens: 120, costNano: 1_000_000, leaseMs: 6000 });
     const decided = process.hrtime.bigint();
     if (!admitted.ok) throw new Error(`the bench's admission was refused: ${JSON.stringify(admitted)}`);
     await store.settle({ id, tokens: 100, costNano: 900_000 });
-    const settled = process.hrtime.bigint();
-    admitUs?.push(Number(decided - started) / 1000);
-    settleUs?.push(Number(settled - decided) / 1000);
+    if (!recording) return;
+    admitUs.push(us(started, decided));
+    settleUs.push(us(decided, process.hrtime.bigint()));
   };
   // Warm-up: the function library loads, the JIT compiles the path.
-  for (let index = 0; index < Math.min(2000, ITERATIONS); index++) await once(undefined, undefined);
-  const admitUs: number[] = [];
-  const settleUs: number[] = [];
-  const fcallsBefore = await fcallCount(port);
-  const cpuStart = process.cpuUsage();
-  for (let index = 0; index < ITERATIONS; index++) await once(admitUs, settleUs);
-  const cpu = process.cpuUsage(cpuStart);
-  const fcalls = (await fcallCount(port)) - fcallsBefore;
-  const row = (name: string, values: number[]) =>
-    `| ${name} | ${percentile(values, 0.5).toFixed(0)} | ${percentile(values, 0.99).toFixed(0)} | ${percentile(values, 0.999).toFixed(0)} |\n`;
-  process.stdout.write(
-    `Redis limits, ${ITERATIONS} requests one after the other, 6 limits (rpm, rph, rpd, tpm, concurrency, a daily budget)\n\n`,
+  for (let index = 0; index < Math.min(2000, ITERATIONS); index++) await once();
+  const before = await redisCounters(floor);
+  recording = true;
+  const cpuUs = await measure(once);
+  const after = await redisCounters(floor);
+  const fcalls = after.fcalls - before.fcalls;
+
+  // The floor: one FCALL of a function that does nothing, timed by the same code.
+  await floor.call(
+    "FUNCTION",
+    "LOAD",
+    "REPLACE",
+    "#!lua name=bench_floor\nredis.register_function('bench_noop', function() return 1 end)",
   );
-  process.stdout.write("| step | p50 µs | p99 µs | p99.9 µs |\n|---|---|---|---|\n");
-  process.stdout.write(row("admission (target p99 <= 300 µs)", admitUs));
-  process.stdout.write(row("settle (after the answer)", settleUs));
+  const floorUs: number[] = [];
+  const trivial = async (): Promise<void> => {
+    const started = process.hrtime.bigint();
+    await floor.call("FCALL", "bench_noop", "0");
+    floorUs.push(us(started, process.hrtime.bigint()));
+  };
+  for (let index = 0; index < Math.min(2000, ITERATIONS); index++) await trivial();
+  floorUs.length = 0;
+  const floorCpuUs = await measure(trivial);
+  const setP99 = REDIS_BENCHMARK > 0 ? redisBenchmarkSetP99Us(server.port, REDIS_BENCHMARK) : undefined;
+
+  process.stdout.write(
+    `Redis limits, ${ITERATIONS} requests, ${CONCURRENCY} at a time, 6 limits (rpm, rph, rpd, tpm, concurrency, a daily budget)${distOption === "dist" ? "" : `, build ${distOption}`}\n\n`,
+  );
+  process.stdout.write("| step | p50 µs | p99 µs | p99.9 µs | CPU µs in Node |\n|---|---|---|---|---|\n");
+  process.stdout.write(row("admission (target p99 <= 300 µs)", admitUs, `${cpuUs.toFixed(1)} (both)`));
+  process.stdout.write(row("settle (after the answer)", settleUs, ""));
+  process.stdout.write(row("floor: bare FCALL of a no-op function", floorUs, floorCpuUs.toFixed(1)));
   process.stdout.write(
     `\nRedis commands per request: ${(fcalls / ITERATIONS).toFixed(2)} FCALL (one for admission, one for settle)\n`,
   );
   process.stdout.write(
-    `CPU µs in the gateway's process per admission + settle: ${((cpu.user + cpu.system) / ITERATIONS).toFixed(1)}\n`,
+    `Inside Redis per request: ${((after.fcallUs - before.fcallUs) / ITERATIONS).toFixed(1)} µs running the functions, ${(((after.cpuS - before.cpuS) * 1e6) / ITERATIONS).toFixed(1)} CPU µs in redis-server\n`,
   );
+  if (setP99 !== undefined)
+    process.stdout.write(`redis-benchmark -c 1 -n ${REDIS_BENCHMARK} -t set: p99 ${setP99.toFixed(0)} µs\n`);
 } finally {
   await store.close();
-  redis.kill("SIGTERM");
-  rmSync(directory, { recursive: true, force: true });
+  floor.disconnect();
+  server.stop();
 }

@@ -108,8 +108,24 @@ describe.runIf(hasRedis)("the Redis limit store, against a real redis-server", (
     expect(await inspect.hmget(`{sy}:${spec.key}`, `${start}:used`, `${start}:held`)).toEqual(["2500", "0"]);
   });
 
+  it("reports each alert threshold of a budget once per window, with the spend that crossed it", async () => {
+    const spec = { ...budget(10_000), alertAt: [0.5, 0.8] };
+    const spend = async (costNano: number) => {
+      const { id } = await admit([spec], 0, costNano);
+      return store.settle({ id, tokens: 0, costNano });
+    };
+    expect((await spend(4000)).alerts).toEqual([]);
+    expect((await spend(2000)).alerts).toEqual([
+      expect.objectContaining({ label: spec.label, threshold: 0.5, usedNano: 6000, amountNano: 10_000 }),
+    ]);
+    expect((await spend(1000)).alerts).toEqual([]);
+    expect((await spend(1500)).alerts).toEqual([expect.objectContaining({ threshold: 0.8, usedNano: 8500 })]);
+    expect((await spend(1000)).alerts).toEqual([]);
+  });
+
   it("refunds unused tokens and charges overage, never below now", async () => {
-    const spec = rate(1000, "tokens");
+    // Per day, so that what refills between the calls (on a busy machine, a tenth of a second) stays below one token.
+    const spec = { ...rate(1000, "tokens"), windowMs: 86_400_000 };
     const { id } = await admit([spec], 800);
     await store.settle({ id, tokens: 100, costNano: 0 });
     expect((await store.quota([spec]))[0]?.remaining).toBe(900);
@@ -157,6 +173,29 @@ describe.runIf(hasRedis)("the Redis limit store, against a real redis-server", (
   it("asks for new budget windows when Redis's clock is outside those given", async () => {
     const spec = budget(100, unique(), Date.now() + 10 * 86_400_000);
     expect((await admit([spec])).result).toMatchObject({ ok: false, stale: true });
+  });
+
+  it("decides in the degraded mode when Redis stops answering, and in Redis again once it answers", async () => {
+    const limited = rate(1000);
+    expect((await admit([limited])).result).toMatchObject({ ok: true });
+    // Frozen, not gone: the connection stays open and nothing answers, so only each call's deadline (one shared
+    // timer, not one per call) can end the wait.
+    process.kill(redis.pid, "SIGSTOP");
+    let frozen: Awaited<ReturnType<typeof admit>>[];
+    try {
+      frozen = await Promise.all(Array.from({ length: 3 }, () => admit([limited])));
+    } finally {
+      process.kill(redis.pid, "SIGCONT");
+    }
+    for (const { result } of frozen) expect(result).toMatchObject({ ok: true, degraded: "local" });
+    let back: Awaited<ReturnType<typeof admit>>["result"] | undefined;
+    for (let wait = 0; wait < 100; wait++) {
+      back = (await admit([limited])).result;
+      if (back.ok && back.degraded === undefined) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(back).toMatchObject({ ok: true });
+    expect(back).not.toHaveProperty("degraded");
   });
 
   it("while Redis is down: answers at once, rate limits by this process's share, budgets refused; settles replayed after", async () => {

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { UnavailableBehaviour } from "../../config/governance/store-settings.js";
 import type { Logger } from "../../observability/logger.js";
-import { createRedisConnection, governanceKey } from "../store/redis-connection.js";
+import { createRedisConnection } from "../store/redis-connection.js";
 import { LimitLedger } from "./limit-ledger.js";
 import type {
   AdmitRequest,
@@ -16,6 +16,9 @@ import type {
   SettleResult,
 } from "./limit-spec.js";
 import { GovernanceUnavailable, type LimitStore } from "./limit-store.js";
+import { naiveAdmit } from "./naive-redis-limiter.js";
+import { RedisFunctionArguments } from "./redis-function-arguments.js";
+import { RedisFunctionClient } from "./redis-function-client.js";
 import { FUNCTIONS, REDIS_FUNCTIONS_SOURCE } from "./redis-functions.js";
 
 export interface RedisLimitStoreOptions {
@@ -49,21 +52,33 @@ const SPOOL_MAX = 10_000;
 export class RedisLimitStore implements LimitStore {
   private readonly redis: Redis;
   private readonly id = randomBytes(6).toString("base64url");
-  private readonly keys = new WeakMap<LimitSpec, string>();
+  private readonly functions: RedisFunctionClient;
+  private readonly args: RedisFunctionArguments;
+  /** The fixed keys of every admission (the reservations' queue and the expired stream). */
+  private readonly resq: string;
+  private readonly expired: string;
   private readonly admitted = new Map<string, LimitSpec[]>();
   private readonly local = new LimitLedger();
   private readonly decidedLocally = new Set<string>();
   private spool: SettleRequest[] = [];
   private downUntil = 0;
   private processes = 1;
-  private loaded: Promise<void> | undefined;
   private readonly timer: NodeJS.Timeout;
 
   constructor(private readonly options: RedisLimitStoreOptions) {
-    this.redis = createRedisConnection({ url: options.url, commandTimeoutMs: options.commandTimeoutMs });
+    this.redis = createRedisConnection({
+      url: options.url,
+      commandTimeoutMs: options.commandTimeoutMs,
+      callerBoundsCommands: true,
+      autoPipelining: false,
+    });
+    this.functions = new RedisFunctionClient(this.redis, REDIS_FUNCTIONS_SOURCE, options.commandTimeoutMs);
+    this.args = new RedisFunctionArguments(options.hashTag);
+    this.resq = this.tagged("resq");
+    this.expired = this.tagged("expired");
     this.redis.on("ready", () => {
-      this.loaded = undefined;
-      void this.load().catch(() => {});
+      this.functions.forget();
+      void this.functions.load().catch(() => {});
     });
     this.timer = setInterval(() => void this.heartbeat(), HEARTBEAT_MS);
     this.timer.unref();
@@ -78,7 +93,9 @@ export class RedisLimitStore implements LimitStore {
     if (this.isDown()) return this.admitDegraded(request);
     try {
       const reply =
-        this.options.naive === true ? await this.naiveAdmit(request) : await this.admitInRedis(request);
+        this.options.naive === true
+          ? await naiveAdmit(this.redis, this.functions, this.args, request)
+          : await this.admitInRedis(request);
       if (reply.ok) this.admitted.set(request.id, request.specs);
       return reply;
     } catch (error) {
@@ -92,9 +109,9 @@ export class RedisLimitStore implements LimitStore {
     const specs = this.admitted.get(request.id);
     if (specs === undefined || this.isDown()) return { ok: false, unknown: true };
     try {
-      const reply = (await this.call(
+      const reply = (await this.functions.call(
         FUNCTIONS.meter,
-        [this.tagged("resq"), this.tagged(`res:${request.id}`)],
+        [this.resq, this.tagged(`res:${request.id}`)],
         [request.id, String(request.extraTokens), String(request.extraCostNano)],
       )) as string[];
       if (reply[0] === "ok") return { ok: true };
@@ -127,7 +144,7 @@ export class RedisLimitStore implements LimitStore {
     this.local.renew(ids.filter((id) => this.decidedLocally.has(id)));
     if (remote.length === 0 || this.isDown()) return;
     try {
-      await this.call(FUNCTIONS.renew, [this.tagged("resq")], remote);
+      await this.functions.call(FUNCTIONS.renew, [this.resq], remote);
     } catch (error) {
       this.trip(error);
     }
@@ -136,10 +153,10 @@ export class RedisLimitStore implements LimitStore {
   async quota(specs: readonly LimitSpec[]): Promise<(LimitState | undefined)[]> {
     if (this.isDown()) throw new GovernanceUnavailable("Redis is unavailable");
     try {
-      const reply = (await this.call(
+      const reply = (await this.functions.call(
         FUNCTIONS.quota,
-        specs.map((spec) => this.keyOf(spec)),
-        [String(specs.length), ...encodeSpecs(specs)],
+        this.args.keysOf([], specs),
+        this.args.appendSpecs([String(specs.length)], specs),
       )) as number[];
       return specs.map((_, index) => {
         const remaining = reply[index * 2] as number;
@@ -158,16 +175,19 @@ export class RedisLimitStore implements LimitStore {
   }
 
   private async admitInRedis(request: AdmitRequest): Promise<AdmitResult> {
-    const keys = [this.tagged("resq"), this.tagged(`res:${request.id}`), this.tagged("expired")];
-    for (const spec of request.specs) keys.push(this.keyOf(spec));
-    const reply = (await this.call(FUNCTIONS.admit, keys, [
-      request.id,
-      String(request.leaseMs),
-      String(request.tokens),
-      String(request.costNano),
-      String(request.specs.length),
-      ...encodeSpecs(request.specs),
-    ])) as (string | number)[];
+    const { specs } = request;
+    const keys = this.args.keysOf([this.resq, this.tagged(`res:${request.id}`), this.expired], specs);
+    const args = this.args.appendSpecs(
+      [
+        request.id,
+        String(request.leaseMs),
+        String(request.tokens),
+        String(request.costNano),
+        String(specs.length),
+      ],
+      specs,
+    );
+    const reply = (await this.functions.call(FUNCTIONS.admit, keys, args)) as (string | number)[];
     if (reply[0] === "stale") return { ok: false, stale: true, nowMs: Number(reply[1]) };
     if (reply[0] === "deny") {
       return {
@@ -180,16 +200,17 @@ export class RedisLimitStore implements LimitStore {
     }
     const states: LimitState[] = [];
     for (let index = 1; index + 1 < reply.length; index += 2)
-      states.push({ remaining: Number(reply[index]), resetMs: Number(reply[index + 1]) });
+      states.push({ remaining: reply[index] as number, resetMs: reply[index + 1] as number });
     return { ok: true, states, alerts: [] };
   }
 
   private async settleInRedis(request: SettleRequest, specs: LimitSpec[] | undefined): Promise<SettleResult> {
-    const reply = (await this.call(
+    const reply = (await this.functions.call(
       FUNCTIONS.settle,
-      [this.tagged("resq"), this.tagged(`res:${request.id}`)],
+      [this.resq, this.tagged(`res:${request.id}`)],
       [request.id, String(request.tokens), String(request.costNano)],
     )) as (string | number)[];
+    if (reply.length === 1) return { status: reply[0] as SettleResult["status"], alerts: [] };
     const alerts: BudgetAlert[] = [];
     for (let index = 1; index + 3 < reply.length; index += 4) {
       const spec = specs?.[Number(reply[index])];
@@ -273,14 +294,19 @@ export class RedisLimitStore implements LimitStore {
     if (this.isDown()) return;
     const key = this.tagged("replicas");
     try {
-      const [seconds, micros] = (await this.redis.time()) as [string | number, string | number];
+      const [seconds, micros] = (await this.functions.bounded(this.redis.time())) as [
+        string | number,
+        string | number,
+      ];
       const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
-      const [, , count] = (await this.redis
-        .multi()
-        .zadd(key, now, this.id)
-        .zremrangebyscore(key, 0, now - 3 * HEARTBEAT_MS)
-        .zcard(key)
-        .exec()) as [Error | null, unknown][];
+      const [, , count] = (await this.functions.bounded(
+        this.redis
+          .multi()
+          .zadd(key, now, this.id)
+          .zremrangebyscore(key, 0, now - 3 * HEARTBEAT_MS)
+          .zcard(key)
+          .exec(),
+      )) as [Error | null, unknown][];
       this.processes = Math.max(1, Number(count?.[1] ?? 1));
       await this.replay();
     } catch (error) {
@@ -298,35 +324,11 @@ export class RedisLimitStore implements LimitStore {
       if (replay > 0) await new Promise((resolve) => setTimeout(resolve, 20 * replay));
       try {
         const { status } = await this.settleInRedis(request, undefined);
-        await this.redis.hincrby(this.tagged("test:replays"), status, 1);
+        await this.functions.bounded(this.redis.hincrby(this.tagged("test:replays"), status, 1));
       } catch {
         // A replay that did not reach Redis proves nothing either way; the suite counts the ones that did.
       }
     }
-  }
-
-  private async call(name: string, keys: string[], args: string[]): Promise<unknown> {
-    await this.load();
-    try {
-      return await this.redis.call("FCALL", name, keys.length, ...keys, ...args);
-    } catch (error) {
-      // After a failover or a FUNCTION FLUSH the library may be gone: load it again, once.
-      if (!/Function not found/i.test(String((error as Error).message))) throw error;
-      this.loaded = undefined;
-      await this.load();
-      return this.redis.call("FCALL", name, keys.length, ...keys, ...args);
-    }
-  }
-
-  private load(): Promise<void> {
-    this.loaded ??= this.redis.call("FUNCTION", "LOAD", "REPLACE", REDIS_FUNCTIONS_SOURCE).then(
-      () => undefined,
-      (error: unknown) => {
-        this.loaded = undefined;
-        throw error;
-      },
-    );
-    return this.loaded;
   }
 
   private isDown(): boolean {
@@ -343,48 +345,7 @@ export class RedisLimitStore implements LimitStore {
   }
 
   private tagged(key: string): string {
-    return governanceKey(this.options.hashTag, key);
-  }
-
-  private keyOf(spec: LimitSpec): string {
-    let key = this.keys.get(spec);
-    if (key === undefined) {
-      key = this.tagged(spec.key);
-      this.keys.set(spec, key);
-    }
-    return key;
-  }
-
-  /**
-   * The control of the exactness suite, never used otherwise: a limiter that reads the counters, decides here
-   * and writes back in separate round trips, as several peers do. Several processes then admit more than the
-   * limit allows; the suite must see that.
-   */
-  private async naiveAdmit(request: AdmitRequest): Promise<AdmitResult> {
-    const states: LimitState[] = [];
-    const writes: [string, string][] = [];
-    const nowUs = (Date.now() - Date.UTC(2025, 0, 1)) * 1000;
-    for (const [index, spec] of request.specs.entries()) {
-      if (spec.kind !== "rate") continue;
-      const key = this.keyOf(spec);
-      const tat = Number((await this.redis.get(key)) ?? Number.NaN);
-      const interval = (spec.windowMs * 1000) / spec.limit;
-      const start = Number.isNaN(tat) || tat < nowUs ? nowUs : tat;
-      const next = start + (spec.unit === "requests" ? 1 : request.tokens) * interval;
-      if (next - nowUs > spec.burst * interval + 0.001) {
-        return {
-          ok: false,
-          denied: index,
-          reason: "limit",
-          retryAfterMs: 1000,
-          state: { remaining: 0, resetMs: 1000 },
-        };
-      }
-      states.push({ remaining: 0, resetMs: 0 });
-      writes.push([key, next.toFixed(3)]);
-    }
-    for (const [key, value] of writes) await this.redis.set(key, value, "PX", 3_600_000);
-    return { ok: true, states, alerts: [] };
+    return this.args.tagged(key);
   }
 }
 
@@ -401,26 +362,4 @@ function shareOf(spec: LimitSpec, processes: number): LimitSpec {
   if (spec.kind === "concurrency")
     return { ...spec, key: `${spec.key}:share`, max: Math.max(1, Math.floor(spec.max / processes)) };
   return spec;
-}
-
-/** The specs as function arguments (see redis-functions.ts). */
-export function encodeSpecs(specs: readonly LimitSpec[]): string[] {
-  const args: string[] = [];
-  for (const spec of specs) {
-    if (spec.kind === "rate") {
-      args.push(
-        "r",
-        spec.unit === "requests" ? "q" : "t",
-        String(spec.limit),
-        String(spec.windowMs),
-        String(spec.burst),
-      );
-    } else if (spec.kind === "concurrency") args.push("c", String(spec.max));
-    else {
-      args.push("b", String(spec.amountNano), spec.action, String(spec.boundaries.length));
-      for (const boundary of spec.boundaries) args.push(String(boundary));
-      args.push(String(spec.alertAt.length), ...spec.alertAt.map(String));
-    }
-  }
-  return args;
 }

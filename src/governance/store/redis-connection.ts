@@ -11,6 +11,17 @@ export interface RedisConnectionSettings {
   url: string;
   /** No command waits longer than this for its answer. */
   commandTimeoutMs: number;
+  /**
+   * The caller bounds each command's time itself (one shared deadline for all its commands in flight), so no
+   * timer is armed per command here. The limit store does: a timer per call is measurable on its hot path.
+   */
+  callerBoundsCommands?: boolean;
+  /**
+   * Batch the commands of one event-loop turn into one write (ioredis's auto-pipelining; on by default). The
+   * limit store turns it off: a batch waits for the next turn's check phase, and while one batch is in flight
+   * the next waits for its answers, so a decision would wait for up to two round trips instead of one.
+   */
+  autoPipelining?: boolean;
 }
 
 /**
@@ -23,11 +34,13 @@ export function createRedisConnection(settings: RedisConnectionSettings): Redis 
   const connection = new ioredis.Redis(settings.url, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
-    commandTimeout: settings.commandTimeoutMs,
+    ...(settings.callerBoundsCommands === true ? {} : { commandTimeout: settings.commandTimeoutMs }),
     connectTimeout: Math.max(1000, settings.commandTimeoutMs),
     // Keep trying to come back, at most every second, for as long as the gateway runs.
     retryStrategy: (attempt) => Math.min(50 * 2 ** Math.min(attempt, 5), 1000),
-    enableAutoPipelining: true,
+    enableAutoPipelining: settings.autoPipelining ?? true,
+    // A stack captured per command (for friendlier errors) costs on every call.
+    showFriendlyErrorStack: false,
     lazyConnect: false,
   });
   // Without a listener an unreachable Redis would be an unhandled 'error' event; callers see failed commands
