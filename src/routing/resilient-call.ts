@@ -94,6 +94,8 @@ export async function callWithResilience<T>(
         if (ifBlocked === "fail") throw withContext(lastFailure, route, lastTarget);
         return undefined;
       }
+      // The client left (before the first attempt, or during a failed one): nothing more goes upstream for it.
+      if (signal.aborted) throw signal.reason;
       attempts++;
       const number = attempts;
       onAttempt.started(target, number);
