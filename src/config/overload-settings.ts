@@ -53,3 +53,6 @@ export const overloadSettingsSchema = z
       retryAfterSeconds: value?.retry_after_seconds ?? DEFAULT_OVERLOAD_SETTINGS.retryAfterSeconds,
     }),
   );
+
+export const OVERLOAD_KEYS =
+  "enabled, max_event_loop_delay_ms, max_event_loop_utilization, sample_interval_ms, retry_after_seconds";
