@@ -9,7 +9,9 @@ import { type CancelSignal, CancelSource } from "../routing/cancel-signal.js";
  */
 export function clientAbortSignal(response: ServerResponse): CancelSignal {
   const source = new CancelSource();
-  if (response.destroyed) {
+  // Gone already: the connection closed, or the client's end of it did (Node then ends the socket, which is no
+  // longer writable, before it reports the close).
+  if (response.destroyed || response.socket?.writable !== true) {
     if (!response.writableFinished) source.cancel(clientClosed());
     return source;
   }

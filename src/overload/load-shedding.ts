@@ -1,5 +1,5 @@
 import underPressure from "@fastify/under-pressure";
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance } from "fastify";
 import { errorBody } from "../api/error-format.js";
 import { errorFormatFor } from "../api/error-formats.js";
 import type { ReadinessChecks } from "../api/readiness.js";
@@ -14,7 +14,8 @@ import { OverloadState } from "./overload-state.js";
  * it arrives, before its body is read, its key checked or its route chosen. A worker that queued instead would
  * answer every request late, most of them after their clients gave up, and go on working for those clients for
  * seconds after the load stopped. The measurement is @fastify/under-pressure's (the event loop's mean delay and
- * its utilization, sampled every `sample_interval_ms`); per request it costs a few comparisons.
+ * its utilization over each `sample_interval_ms`); the decision (overload-state.ts) is taken once per sample, so
+ * a request costs one boolean check.
  *
  * Health, readiness and metrics are never shed (a probe must see the worker answer, and `/ready` says it is
  * overloaded, so that a load balancer steers away), nor the admin API and the console's page: an operator must
@@ -30,75 +31,78 @@ export async function useLoadShedding(
 ): Promise<OverloadState | undefined> {
   if (!settings.enabled || (settings.maxEventLoopDelayMs <= 0 && settings.maxEventLoopUtilization <= 0))
     return undefined;
+  // No limits given to the plugin: it measures, and this module decides (it would shed on a single sample).
+  await app.register(underPressure, {
+    sampleInterval: settings.sampleIntervalMs,
+    // The last sample's utilization; the default is the average since the start, which a long quiet spell
+    // would keep low through any overload.
+    eventLoopUtilizationMode: "interval",
+  });
+  const state = new OverloadState(settings);
   const refusal = new GatewayError(
     "overloaded",
     `The gateway is overloaded: this instance is behind on its work and refuses new requests for now; retry in ${settings.retryAfterSeconds} s.`,
     { retryAfterSeconds: settings.retryAfterSeconds },
   );
   const retryAfter = String(settings.retryAfterSeconds);
-  const state = new OverloadState();
-  // under-pressure sends what its handler returns (its type says void); nothing returned lets the request on.
-  const shed: (request: FastifyRequest, reply: FastifyReply, type: string) => void = (
-    request,
-    reply,
-    type,
-  ) => {
+  app.addHook("onRequest", (request, reply, done) => {
+    if (!state.overloaded) return done();
     const surface = request.routeOptions.config?.surface;
-    if (surface !== undefined && NEVER_SHED.has(surface)) return undefined;
-    state.count(type);
+    if (surface !== undefined && NEVER_SHED.has(surface)) return done();
+    state.count();
     const format = errorFormatFor(request.url);
-    reply.header("retry-after", retryAfter);
-    reply.status(format.status(refusal));
-    // Returned, under-pressure sends it; the reply's hooks (request id, metrics, access log) see it as any other.
-    return errorBody(format, refusal, request.id);
-  };
-  await app.register(underPressure, {
-    ...(settings.maxEventLoopDelayMs > 0 && { maxEventLoopDelay: settings.maxEventLoopDelayMs }),
-    ...(settings.maxEventLoopUtilization > 0 && {
-      maxEventLoopUtilization: settings.maxEventLoopUtilization,
-    }),
-    // The last sample's utilization; the default is the average since the start, which a long quiet spell
-    // would keep low through any overload.
-    eventLoopUtilizationMode: "interval",
-    sampleInterval: settings.sampleIntervalMs,
-    pressureHandler: shed,
+    // Answered here, without done(): the reply's own hooks (request id, metrics, access log) still see it.
+    reply
+      .header("retry-after", retryAfter)
+      .status(format.status(refusal))
+      .send(errorBody(format, refusal, request.id));
   });
   const limits = describeLimits(settings);
   // One line when shedding starts and one when it stops, never one per request: under overload a log line per
   // refusal would be more work for a worker that has too much already.
-  const watch = setInterval(() => {
+  // Watched from when the app is ready: the samples before cover its start-up work, not requests.
+  let watch: NodeJS.Timeout | undefined;
+  app.addHook("onReady", (done) => {
+    watch = setInterval(sample, settings.sampleIntervalMs);
+    watch.unref();
+    done();
+  });
+  const sample = (): void => {
     const usage = app.memoryUsage();
-    const now = {
-      eventLoopDelayMs: Math.round(usage.eventLoopDelay),
-      eventLoopUtilization: Math.round(usage.eventLoopUtilized * 1000) / 1000,
-    };
-    const overloaded = app.isUnderPressure();
-    if (overloaded === state.overloaded) return;
-    state.overloaded = overloaded;
-    if (overloaded)
+    const change = state.observe({
+      eventLoopDelayMs: usage.eventLoopDelay,
+      eventLoopUtilization: usage.eventLoopUtilized,
+    });
+    if (change === "started")
       logger?.warn(
-        { ...now, limits },
+        { ...sampleForLog(state), limits },
         "this worker is overloaded: shedding new API requests (503, Retry-After) until its event loop catches up (setting server.overload)",
       );
-    else
+    else if (change === "stopped")
       logger?.info(
-        { ...now, shed: state.shedSinceLastEpisode() },
+        { ...sampleForLog(state), shed: state.shedSinceLastEpisode() },
         "this worker is no longer overloaded: taking new requests again",
       );
-  }, settings.sampleIntervalMs);
-  watch.unref();
+  };
   app.addHook("onClose", (_app, done) => {
     clearInterval(watch);
     done();
   });
   readiness?.register("overload", () => {
-    if (!app.isUnderPressure()) return;
-    const usage = app.memoryUsage();
+    if (!state.overloaded) return;
+    const { eventLoopDelayMs, eventLoopUtilization } = sampleForLog(state);
     throw new Error(
-      `overloaded, shedding new requests: event loop delay ${Math.round(usage.eventLoopDelay)} ms, utilization ${usage.eventLoopUtilized.toFixed(2)} (limits: ${limits})`,
+      `overloaded, shedding new requests: event loop delay ${eventLoopDelayMs} ms, utilization ${eventLoopUtilization} (limits: ${limits})`,
     );
   });
   return state;
+}
+
+function sampleForLog(state: OverloadState): { eventLoopDelayMs: number; eventLoopUtilization: number } {
+  return {
+    eventLoopDelayMs: Math.round(state.last.eventLoopDelayMs),
+    eventLoopUtilization: Math.round(state.last.eventLoopUtilization * 1000) / 1000,
+  };
 }
 
 function describeLimits(settings: OverloadSettings): string {

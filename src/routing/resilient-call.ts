@@ -133,7 +133,12 @@ export async function callWithResilience<T>(
         if (step === "fail") throw withContext(error, route, target);
         if (step === "fallback") return undefined;
         ifBlocked = stepAfter(kind, policy, false) === "fallback" ? "fallback" : "fail";
-        await sleep(delayMs, undefined, { signal: asAbortSignal(signal) });
+        try {
+          await sleep(delayMs, undefined, { signal: asAbortSignal(signal) });
+        } catch (error) {
+          // The client left during the wait: its own reason, not the timer's AbortError.
+          throw signal.aborted ? signal.reason : error;
+        }
       }
     }
   };
