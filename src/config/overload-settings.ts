@@ -19,6 +19,11 @@ export interface OverloadSettings {
   sampleIntervalMs: number;
   /** The `Retry-After` a shed request gets. */
   retryAfterSeconds: number;
+  /**
+   * Fewer requests than this in flight, nothing is shed whatever the loop shows: the loop is busy with something
+   * other than traffic (start-up, a tokenizer loading), and refusing the few requests there are would not help.
+   */
+  minRequestsInFlight: number;
 }
 
 export const DEFAULT_OVERLOAD_SETTINGS: OverloadSettings = {
@@ -31,6 +36,7 @@ export const DEFAULT_OVERLOAD_SETTINGS: OverloadSettings = {
   maxEventLoopUtilization: 0.98,
   sampleIntervalMs: 250,
   retryAfterSeconds: 1,
+  minRequestsInFlight: 32,
 };
 
 export const overloadSettingsSchema = z
@@ -40,6 +46,7 @@ export const overloadSettingsSchema = z
     max_event_loop_utilization: z.number().min(0).max(1).optional(),
     sample_interval_ms: z.number().int().min(10).max(10_000).optional(),
     retry_after_seconds: z.number().int().min(1).max(3600).optional(),
+    min_requests_in_flight: z.number().int().min(0).max(1_000_000).optional(),
   })
   .strict()
   .optional()
@@ -51,8 +58,9 @@ export const overloadSettingsSchema = z
         value?.max_event_loop_utilization ?? DEFAULT_OVERLOAD_SETTINGS.maxEventLoopUtilization,
       sampleIntervalMs: value?.sample_interval_ms ?? DEFAULT_OVERLOAD_SETTINGS.sampleIntervalMs,
       retryAfterSeconds: value?.retry_after_seconds ?? DEFAULT_OVERLOAD_SETTINGS.retryAfterSeconds,
+      minRequestsInFlight: value?.min_requests_in_flight ?? DEFAULT_OVERLOAD_SETTINGS.minRequestsInFlight,
     }),
   );
 
 export const OVERLOAD_KEYS =
-  "enabled, max_event_loop_delay_ms, max_event_loop_utilization, sample_interval_ms, retry_after_seconds";
+  "enabled, max_event_loop_delay_ms, max_event_loop_utilization, sample_interval_ms, retry_after_seconds, min_requests_in_flight";

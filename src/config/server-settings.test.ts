@@ -80,6 +80,7 @@ describe("server settings", () => {
       maxEventLoopUtilization: 0,
       sampleIntervalMs: 100,
       retryAfterSeconds: 5,
+      minRequestsInFlight: 32,
     });
     expect(settingsOf(server("overload: { enabled: false }")).overload).toEqual({
       ...DEFAULT_OVERLOAD_SETTINGS,
@@ -111,7 +112,7 @@ describe("server settings", () => {
     {
       line: "  max_delay_ms: 100",
       problem:
-        "4:5 server.overload.max_delay_ms: unknown key 'max_delay_ms'; allowed: enabled, max_event_loop_delay_ms, max_event_loop_utilization, sample_interval_ms, retry_after_seconds",
+        "4:5 server.overload.max_delay_ms: unknown key 'max_delay_ms'; allowed: enabled, max_event_loop_delay_ms, max_event_loop_utilization, sample_interval_ms, retry_after_seconds, min_requests_in_flight",
     },
   ])("rejects `overload:$line` where it is written", ({ line, problem }) => {
     expect(problemsOf(server("overload:", line))).toEqual([problem]);

@@ -81,7 +81,7 @@ export class GatewayMetrics {
 
   /** A worker's load shedding (overload/load-shedding.ts), read from its state when scraped. */
   trackOverload(state: {
-    overloaded: boolean;
+    shedding(): boolean;
     shed: Readonly<Record<"event_loop_delay" | "event_loop_utilization", number>>;
   }): void {
     const registers = [this.registry];
@@ -101,7 +101,7 @@ export class GatewayMetrics {
       help: "Workers shedding new requests now because their event loop is behind (1 per such worker).",
       registers,
       collect() {
-        this.set(state.overloaded ? 1 : 0);
+        this.set(state.shedding() ? 1 : 0);
       },
     });
   }

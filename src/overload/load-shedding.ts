@@ -46,7 +46,7 @@ export async function useLoadShedding(
   );
   const retryAfter = String(settings.retryAfterSeconds);
   app.addHook("onRequest", (request, reply, done) => {
-    if (!state.overloaded) return done();
+    if (!state.shedding()) return done();
     const surface = request.routeOptions.config?.surface;
     if (surface !== undefined && NEVER_SHED.has(surface)) return done();
     state.count();
@@ -67,29 +67,31 @@ export async function useLoadShedding(
     watch.unref();
     done();
   });
+  let logged = false;
   const sample = (): void => {
     const usage = app.memoryUsage();
-    const change = state.observe({
-      eventLoopDelayMs: usage.eventLoopDelay,
-      eventLoopUtilization: usage.eventLoopUtilized,
-    });
-    if (change === "started")
+    state.observe({ eventLoopDelayMs: usage.eventLoopDelay, eventLoopUtilization: usage.eventLoopUtilized });
+    const shedding = state.shedding();
+    if (shedding === logged) return;
+    logged = shedding;
+    if (shedding)
       logger?.warn(
-        { ...sampleForLog(state), limits },
+        { ...sampleForLog(state), inFlight: state.inFlight, limits },
         "this worker is overloaded: shedding new API requests (503, Retry-After) until its event loop catches up (setting server.overload)",
       );
-    else if (change === "stopped")
+    else
       logger?.info(
         { ...sampleForLog(state), shed: state.shedSinceLastEpisode() },
         "this worker is no longer overloaded: taking new requests again",
       );
   };
+
   app.addHook("onClose", (_app, done) => {
     clearInterval(watch);
     done();
   });
   readiness?.register("overload", () => {
-    if (!state.overloaded) return;
+    if (!state.shedding()) return;
     const { eventLoopDelayMs, eventLoopUtilization } = sampleForLog(state);
     throw new Error(
       `overloaded, shedding new requests: event loop delay ${eventLoopDelayMs} ms, utilization ${eventLoopUtilization} (limits: ${limits})`,

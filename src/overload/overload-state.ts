@@ -23,7 +23,10 @@ const SAMPLES_TO_SHED = 2;
  * reason. The request path reads one boolean and increments a counter; the metrics read the rest when scraped.
  */
 export class OverloadState {
+  /** The loop is behind (two samples in a row over a limit). */
   overloaded = false;
+  /** Requests this worker has under way (counted as they arrive and end, request-outcome.ts). */
+  inFlight = 0;
   reason: ShedReason = "event_loop_delay";
   readonly shed: Record<ShedReason, number> = { event_loop_delay: 0, event_loop_utilization: 0 };
   /** The last sample, for the log and readiness. */
@@ -33,22 +36,34 @@ export class OverloadState {
 
   constructor(private readonly settings: OverloadSettings) {}
 
-  /** Takes a sample; answers whether shedding started ("started"), stopped ("stopped"), or neither. */
-  observe(sample: LoopSample): "started" | "stopped" | undefined {
+  /** Takes a sample: the loop is behind from the second sample in a row over a limit to the first under. */
+  observe(sample: LoopSample): void {
     this.last = sample;
     const over = this.over(sample);
     if (over === undefined) {
       this.samplesOver = 0;
-      if (!this.overloaded) return undefined;
       this.overloaded = false;
-      return "stopped";
+      return;
     }
     this.reason = over;
     this.samplesOver++;
-    if (this.overloaded || this.samplesOver < SAMPLES_TO_SHED) return undefined;
-    this.overloaded = true;
-    return "started";
+    if (this.samplesOver >= SAMPLES_TO_SHED) this.overloaded = true;
   }
+
+  /** Whether a new request is shed now: the loop is behind, and it has enough requests to be behind on. */
+  shedding(): boolean {
+    return this.overloaded && this.inFlight >= this.settings.minRequestsInFlight;
+  }
+
+  /** What counts requests in flight (a RequestWatcher). */
+  readonly requests = {
+    started: (): void => {
+      this.inFlight++;
+    },
+    ended: (): void => {
+      this.inFlight--;
+    },
+  };
 
   count(): void {
     this.shed[this.reason]++;

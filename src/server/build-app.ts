@@ -114,7 +114,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // After the hooks above, so a shed request has its id and is counted and logged like any other; before
   // access control and routing, which a shed request skips.
   const overload = await useLoadShedding(app, options.server.overload, readiness, options.logger);
-  if (overload !== undefined) options.metrics.trackOverload(overload);
+  if (overload !== undefined) {
+    options.metrics.trackOverload(overload);
+    outcomes.watch(overload.requests);
+  }
   app.decorate("usageLog", options.usageLog ?? null);
   // Before any route: every route registered below gets its surface's access check (inference by default).
   useAccessControl(app, () => options.governance.access);

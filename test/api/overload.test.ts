@@ -34,7 +34,7 @@ beforeAll(async () => {
   const config = { openai_api_key: "sk-test-overload", openai_api_base: `${mock.url}/v1` };
   gateway = await startGateway(
     `routes:\n${routeYaml("chat", "llm/v1/chat", "openai", "gpt-4o-mini", config)}` +
-      "server:\n  overload: { max_event_loop_delay_ms: 20, sample_interval_ms: 100, retry_after_seconds: 2 }\n",
+      "server:\n  overload: { max_event_loop_delay_ms: 20, sample_interval_ms: 100, retry_after_seconds: 2, min_requests_in_flight: 0 }\n",
   );
 });
 afterAll(async () => {
