@@ -16,6 +16,13 @@ export function toGatewayError(error: unknown, bodyLimitBytes?: number): Gateway
     );
   const fastifyError = error as { code?: unknown; statusCode?: unknown; message?: unknown };
   switch (fastifyError.code) {
+    // Node's "aborted": the client closed the connection while its request body was still coming.
+    case "ECONNRESET":
+      return new GatewayError(
+        "client_closed_request",
+        "The client closed the connection before the request was complete.",
+        { cause: error },
+      );
     case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
       return new GatewayError(
         "unsupported_content_type",

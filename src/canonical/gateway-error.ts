@@ -49,6 +49,11 @@ export const ERROR_CATALOGUE = {
   upstream_auth_failed: { kind: "upstream", status: 502 },
   upstream_timeout: { kind: "timeout", status: 504 },
   internal_error: { kind: "internal", status: 500 },
+  /**
+   * The client went away before its response was complete (nginx's 499): nobody reads the answer, so it is not
+   * logged as a failure; the access log shows the 499.
+   */
+  client_closed_request: { kind: "invalid_request", status: 499 },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

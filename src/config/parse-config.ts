@@ -6,6 +6,7 @@ import { CONSOLE_KEYS, consoleSettingsSchema } from "./console-settings.js";
 import type { GatewayConfig, RouteConfig } from "./gateway-config.js";
 import { parseGovernance } from "./governance/parse-governance.js";
 import type { ParseContext } from "./issue-reporter.js";
+import { OVERLOAD_KEYS } from "./overload-settings.js";
 import { parseRoute, routeNameOf } from "./parse-route.js";
 import {
   RESPONSES_STORE_KEYS,
@@ -97,12 +98,14 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv):
   if (!server.success) {
     for (const issue of server.error.issues) {
       if (issue.code === "unrecognized_keys") {
+        const where = ["server", ...issue.path.map(String)];
+        const allowed = issue.path[0] === "overload" ? OVERLOAD_KEYS : SERVER_KEYS;
         for (const key of issue.keys) {
           issues.push({
             file,
-            ...source.keyPositionOf(["server", key]),
-            field: `server.${key}`,
-            message: `unknown key '${key}'; allowed: ${SERVER_KEYS}`,
+            ...source.keyPositionOf([...where, key]),
+            field: [...where, key].join("."),
+            message: `unknown key '${key}'; allowed: ${allowed}`,
           });
         }
       } else {

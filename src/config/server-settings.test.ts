@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatConfigIssue } from "./config-issue.js";
+import { DEFAULT_OVERLOAD_SETTINGS } from "./overload-settings.js";
 import { parseConfig } from "./parse-config.js";
 import {
   DEFAULT_SERVER_SETTINGS,
@@ -61,7 +62,60 @@ describe("server settings", () => {
       trustedProxies: ["127.0.0.1", "10.0.0.0/8", "::1"],
       maxJsonDepth: 32,
       workerHealthTimeoutMs: 4_500,
+      overload: DEFAULT_OVERLOAD_SETTINGS,
     });
+  });
+
+  it("reads the overload settings, keeping the defaults for the keys not given", () => {
+    const text = server(
+      "overload:",
+      "  max_event_loop_delay_ms: 50",
+      "  max_event_loop_utilization: 0",
+      "  sample_interval_ms: 100",
+      "  retry_after_seconds: 5",
+    );
+    expect(settingsOf(text).overload).toEqual({
+      enabled: true,
+      maxEventLoopDelayMs: 50,
+      maxEventLoopUtilization: 0,
+      sampleIntervalMs: 100,
+      retryAfterSeconds: 5,
+      minRequestsInFlight: 32,
+    });
+    expect(settingsOf(server("overload: { enabled: false }")).overload).toEqual({
+      ...DEFAULT_OVERLOAD_SETTINGS,
+      enabled: false,
+    });
+  });
+
+  it.each([
+    {
+      line: "  max_event_loop_utilization: 1.5",
+      problem: "4:33 server.overload.max_event_loop_utilization: must be at most 1 (got 1.5)",
+    },
+    {
+      line: "  max_event_loop_delay_ms: -1",
+      problem: "4:30 server.overload.max_event_loop_delay_ms: must be at least 0 (got -1)",
+    },
+    {
+      line: "  sample_interval_ms: 5",
+      problem: "4:25 server.overload.sample_interval_ms: must be at least 10 (got 5)",
+    },
+    {
+      line: "  retry_after_seconds: 0",
+      problem: "4:26 server.overload.retry_after_seconds: must be at least 1 (got 0)",
+    },
+    {
+      line: "  enabled: yes please",
+      problem: "4:14 server.overload.enabled: must be true or false (got a string)",
+    },
+    {
+      line: "  max_delay_ms: 100",
+      problem:
+        "4:5 server.overload.max_delay_ms: unknown key 'max_delay_ms'; allowed: enabled, max_event_loop_delay_ms, max_event_loop_utilization, sample_interval_ms, retry_after_seconds, min_requests_in_flight",
+    },
+  ])("rejects `overload:$line` where it is written", ({ line, problem }) => {
+    expect(problemsOf(server("overload:", line))).toEqual([problem]);
   });
 
   it.each([

@@ -1,4 +1,9 @@
 import { z } from "zod";
+import {
+  DEFAULT_OVERLOAD_SETTINGS,
+  type OverloadSettings,
+  overloadSettingsSchema,
+} from "./overload-settings.js";
 import { trustedProxySchema } from "./trusted-proxy.js";
 
 /** Settings of the HTTP server itself. They apply when the gateway starts; a reload cannot change them. */
@@ -25,6 +30,8 @@ export interface ServerSettings {
   maxJsonDepth: number;
   /** A worker that does not answer the primary's health probe for this long is replaced. */
   workerHealthTimeoutMs: number;
+  /** When a worker sheds new requests because its event loop is behind (overload/load-shedding.ts). */
+  overload: OverloadSettings;
 }
 
 export const DEFAULT_SERVER_SETTINGS: ServerSettings = {
@@ -36,6 +43,7 @@ export const DEFAULT_SERVER_SETTINGS: ServerSettings = {
   trustedProxies: [],
   maxJsonDepth: 128,
   workerHealthTimeoutMs: 10_000,
+  overload: DEFAULT_OVERLOAD_SETTINGS,
 };
 
 /**
@@ -63,6 +71,7 @@ export const serverSettingsSchema = z
     trusted_proxies: z.array(trustedProxySchema).optional(),
     max_json_depth: z.number().int().min(2).max(MAX_JSON_DEPTH_LIMIT).optional(),
     worker_health_timeout_seconds: z.number().min(1).max(3600).optional(),
+    overload: overloadSettingsSchema,
   })
   .strict()
   .optional()
@@ -83,6 +92,7 @@ export const serverSettingsSchema = z
         value?.worker_health_timeout_seconds,
         DEFAULT_SERVER_SETTINGS.workerHealthTimeoutMs,
       ),
+      overload: value?.overload ?? DEFAULT_OVERLOAD_SETTINGS,
     };
     // Node refuses to start a server whose headers timeout exceeds its request timeout (ERR_OUT_OF_RANGE):
     // the headers are part of the request. Caught here, it is a config problem with a place, not a crash.
@@ -115,4 +125,4 @@ function timeoutOrderIssue(value: ServerEntry, settings: ServerSettings): z.core
 }
 
 export const SERVER_KEYS =
-  "max_body_bytes, request_header_timeout_seconds, request_timeout_seconds, access_log, sse_heartbeat_seconds, trusted_proxies, max_json_depth, worker_health_timeout_seconds";
+  "max_body_bytes, request_header_timeout_seconds, request_timeout_seconds, access_log, sse_heartbeat_seconds, trusted_proxies, max_json_depth, worker_health_timeout_seconds, overload";

@@ -79,6 +79,33 @@ export class GatewayMetrics {
     });
   }
 
+  /** A worker's load shedding (overload/load-shedding.ts), read from its state when scraped. */
+  trackOverload(state: {
+    shedding(): boolean;
+    shed: Readonly<Record<"event_loop_delay" | "event_loop_utilization", number>>;
+  }): void {
+    const registers = [this.registry];
+    new Counter({
+      name: "switchyard_requests_shed_total",
+      help: "API requests answered 503 at once because the worker was overloaded (server.overload), by the measurement over its limit.",
+      labelNames: ["reason"],
+      registers,
+      collect() {
+        this.reset();
+        this.inc({ reason: "event_loop_delay" }, state.shed.event_loop_delay);
+        this.inc({ reason: "event_loop_utilization" }, state.shed.event_loop_utilization);
+      },
+    });
+    new Gauge({
+      name: "switchyard_overloaded_workers",
+      help: "Workers shedding new requests now because their event loop is behind (1 per such worker).",
+      registers,
+      collect() {
+        this.set(state.shedding() ? 1 : 0);
+      },
+    });
+  }
+
   constructor(registry: Registry = new Registry()) {
     this.registry = registry;
     this.requests = new HotCounter(

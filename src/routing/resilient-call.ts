@@ -94,6 +94,8 @@ export async function callWithResilience<T>(
         if (ifBlocked === "fail") throw withContext(lastFailure, route, lastTarget);
         return undefined;
       }
+      // The client left (before the first attempt, or during a failed one): nothing more goes upstream for it.
+      if (signal.aborted) throw signal.reason;
       attempts++;
       const number = attempts;
       onAttempt.started(target, number);
@@ -131,7 +133,12 @@ export async function callWithResilience<T>(
         if (step === "fail") throw withContext(error, route, target);
         if (step === "fallback") return undefined;
         ifBlocked = stepAfter(kind, policy, false) === "fallback" ? "fallback" : "fail";
-        await sleep(delayMs, undefined, { signal: asAbortSignal(signal) });
+        try {
+          await sleep(delayMs, undefined, { signal: asAbortSignal(signal) });
+        } catch (error) {
+          // The client left during the wait: its own reason, not the timer's AbortError.
+          throw signal.aborted ? signal.reason : error;
+        }
       }
     }
   };

@@ -29,6 +29,7 @@ import type { UsageLogClient } from "../governance/usage/usage-log-client.js";
 import type { Logger } from "../observability/logger.js";
 import type { GatewayMetrics } from "../observability/metrics.js";
 import type { TrafficRecorder } from "../observability/traffic-recorder.js";
+import { useLoadShedding } from "../overload/load-shedding.js";
 import type { ResponseStorage } from "../response-store/response-storage.js";
 import type { RouteTableHolder } from "../routing/route-table-holder.js";
 import { PACKAGE_VERSION } from "./package-version.js";
@@ -109,6 +110,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Before useApiErrors, whose hook refuses requests during shutdown: a refused request is followed too.
   observeRequests(app, options.metrics, outcomes);
   useApiErrors(app);
+  const readiness = options.readiness ?? new ReadinessChecks();
+  // After the hooks above, so a shed request has its id and is counted and logged like any other; before
+  // access control and routing, which a shed request skips.
+  const overload = await useLoadShedding(app, options.server.overload, readiness, options.logger);
+  if (overload !== undefined) {
+    options.metrics.trackOverload(overload);
+    outcomes.watch(overload.requests);
+  }
   app.decorate("usageLog", options.usageLog ?? null);
   // Before any route: every route registered below gets its surface's access check (inference by default).
   useAccessControl(app, () => options.governance.access);
@@ -125,7 +134,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await registerDocs(app, PACKAGE_VERSION);
   registerMetrics(app, options.metricsSource ?? (() => options.metrics.registry.metrics()));
   registerHealth(app);
-  registerReadiness(app, options.readiness ?? new ReadinessChecks());
+  registerReadiness(app, readiness);
   registerMlflowRouteInfo(app, options.routes);
   registerMlflowInvocations(app, options.routes);
   registerMlflowLimits(app, options.routes, options.coordinator);

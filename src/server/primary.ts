@@ -88,6 +88,8 @@ export function runPrimary(options: PrimaryOptions): void {
       SWITCHYARD_SHUTDOWN_TIMEOUT_MS: String(options.shutdownTimeoutMs),
     });
     worker.on("message", (message: unknown) => {
+      // Whatever a worker sends shows its event loop turning (worker-health.ts).
+      health.answered(worker);
       if (isCoordinationRequest(message)) return coordination.receive(worker, message);
       if (!isWorkerMessage(message)) return;
       if (message.type === "metrics-snapshot")
@@ -101,7 +103,6 @@ export function runPrimary(options: PrimaryOptions): void {
       if (message.type === "waiting-for-config") {
         send(worker, { type: "config", version: reloader.version, config: reloader.config });
       }
-      if (message.type === "health-answer") health.answered(worker);
       if (message.type === "ready") {
         if (!stopping) health.watch(worker);
         if (++readyWorkers === options.workers) options.onReady(message.url);

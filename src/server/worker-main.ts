@@ -9,6 +9,7 @@ import { listenFailureMessage } from "./listen-failure.js";
 import { createMetricsFromPrimary } from "./metrics-from-primary.js";
 import { PACKAGE_VERSION } from "./package-version.js";
 import { type ChannelToPrimary, sendToPrimary, WorkerCoordinator } from "./worker-coordinator.js";
+import { sendHeartbeats } from "./worker-heartbeat.js";
 import { isPrimaryMessage, type WorkerMessage } from "./worker-messages.js";
 import { reportMetricsToPrimary } from "./worker-metrics-reporter.js";
 
@@ -73,6 +74,7 @@ process.on("message", async (message: unknown) => {
       // a flush interval later.
       await flushLogger(logger);
       send({ type: "ready", version: message.version, url });
+      sendHeartbeats(message.config.server.workerHealthTimeoutMs, send);
     } else {
       await instance.applyConfig(message.config);
       send({ type: "applied", version: message.version });

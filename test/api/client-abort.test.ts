@@ -1,4 +1,5 @@
 import { request } from "node:http";
+import { connect } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { type MockUpstream, openAIError, startOpenAIMock } from "../mock-upstream/index.js";
 import { type GatewayUnderTest, routeYaml, startGateway } from "./gateway-under-test.js";
@@ -74,5 +75,36 @@ describe("a client that goes away", () => {
     expect(mock.requests).toHaveLength(1);
     const next = await gateway.post("/gateway/chat/invocations", { messages });
     expect(next.status).toBe(200);
+  });
+
+  it("never sends upstream a request whose client left before it was routed, and logs no error", async () => {
+    const { port } = new URL(gateway.url);
+    const socket = connect(Number(port), "127.0.0.1");
+    socket.on("error", () => {});
+    await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
+    const body = JSON.stringify({ model: "chat", messages });
+    // The headers and half the body, then the client goes: the request can never be routed.
+    socket.write(
+      `POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n` +
+        `x-request-id: left-early\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, 10)}`,
+    );
+    // Once the gateway has the request under way (its access-log line is written when it ends, with its id).
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    socket.destroy();
+    // Its access-log line says it ended.
+    await vi.waitFor(() => expect(gateway.logs()).toContain('"request_id":"left-early"'), { timeout: 5000 });
+    expect(mock.requests).toHaveLength(0);
+    expect(gateway.logs()).not.toContain('"level":50');
+  });
+
+  it("logs a client that went away in the access log (499), never as an error", async () => {
+    mock.enqueue(hanging);
+    await sendAndLeave("/v1/chat/completions", { model: "chat", messages });
+    await vi.waitFor(() => expect(gateway.logs()).toMatch(/"status":499/), { timeout: 5000 });
+    const errors = gateway
+      .logs()
+      .split("\n")
+      .filter((line) => line.includes('"level":50'));
+    expect(errors).toEqual([]);
   });
 });

@@ -155,6 +155,8 @@ describe("GET /metrics", () => {
       store: /^(local|redis)$/,
       // Where the embedded limit store decided an admission.
       decided: /^(worker|ledger)$/,
+      // What put a worker over its overload limit.
+      reason: /^(event_loop_delay|event_loop_utilization)$/,
       le: /^[\d.e+-]+|\+Inf$/,
     };
     for (const [, label, value] of labelValues) {

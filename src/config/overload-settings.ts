@@ -1,0 +1,66 @@
+import { z } from "zod";
+
+/**
+ * When a worker sheds load (`server.overload`): new API requests are answered 503 with `Retry-After` at once,
+ * before any routing, while the worker's event loop is measured to be behind. A queue that grows faster than it
+ * drains helps nobody: every request in it answers late or not at all, and the worker looks dead to its probe.
+ */
+export interface OverloadSettings {
+  /** false: never shed, and nothing is measured. */
+  enabled: boolean;
+  /**
+   * The mean event-loop delay over the last sample above which new requests are shed: how long a callback
+   * (a new request, an upstream's answer) waits for its turn. 0: not checked.
+   */
+  maxEventLoopDelayMs: number;
+  /** The share of the last sample the event loop was busy (0-1) above which new requests are shed; 0: not checked. */
+  maxEventLoopUtilization: number;
+  /** How often the event loop is measured: the shortest time shedding starts or stops in. */
+  sampleIntervalMs: number;
+  /** The `Retry-After` a shed request gets. */
+  retryAfterSeconds: number;
+  /**
+   * Fewer requests than this in flight, nothing is shed whatever the loop shows: the loop is busy with something
+   * other than traffic (start-up, a tokenizer loading), and refusing the few requests there are would not help.
+   */
+  minRequestsInFlight: number;
+}
+
+export const DEFAULT_OVERLOAD_SETTINGS: OverloadSettings = {
+  enabled: true,
+  // Far above a healthy loop's delay (well under 10 ms even at full throughput, where the loop turns often),
+  // far below what a client waits for: a loop 200 ms behind on average has a backlog no burst explains.
+  maxEventLoopDelayMs: 200,
+  // A loop that never waited for I/O during a whole sample always had more work ready than it could do: the
+  // backlog grows in the sockets, which the delay does not see (a saturated loop still turns every few ms).
+  maxEventLoopUtilization: 0.98,
+  sampleIntervalMs: 250,
+  retryAfterSeconds: 1,
+  minRequestsInFlight: 32,
+};
+
+export const overloadSettingsSchema = z
+  .object({
+    enabled: z.boolean().optional(),
+    max_event_loop_delay_ms: z.number().min(0).max(60_000).optional(),
+    max_event_loop_utilization: z.number().min(0).max(1).optional(),
+    sample_interval_ms: z.number().int().min(10).max(10_000).optional(),
+    retry_after_seconds: z.number().int().min(1).max(3600).optional(),
+    min_requests_in_flight: z.number().int().min(0).max(1_000_000).optional(),
+  })
+  .strict()
+  .optional()
+  .transform(
+    (value): OverloadSettings => ({
+      enabled: value?.enabled ?? DEFAULT_OVERLOAD_SETTINGS.enabled,
+      maxEventLoopDelayMs: value?.max_event_loop_delay_ms ?? DEFAULT_OVERLOAD_SETTINGS.maxEventLoopDelayMs,
+      maxEventLoopUtilization:
+        value?.max_event_loop_utilization ?? DEFAULT_OVERLOAD_SETTINGS.maxEventLoopUtilization,
+      sampleIntervalMs: value?.sample_interval_ms ?? DEFAULT_OVERLOAD_SETTINGS.sampleIntervalMs,
+      retryAfterSeconds: value?.retry_after_seconds ?? DEFAULT_OVERLOAD_SETTINGS.retryAfterSeconds,
+      minRequestsInFlight: value?.min_requests_in_flight ?? DEFAULT_OVERLOAD_SETTINGS.minRequestsInFlight,
+    }),
+  );
+
+export const OVERLOAD_KEYS =
+  "enabled, max_event_loop_delay_ms, max_event_loop_utilization, sample_interval_ms, retry_after_seconds, min_requests_in_flight";
