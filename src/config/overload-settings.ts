@@ -31,9 +31,10 @@ export const DEFAULT_OVERLOAD_SETTINGS: OverloadSettings = {
   // Far above a healthy loop's delay (well under 10 ms even at full throughput, where the loop turns often),
   // far below what a client waits for: a loop 200 ms behind on average has a backlog no burst explains.
   maxEventLoopDelayMs: 200,
-  // A loop that never waited for I/O during a whole sample always had more work ready than it could do: the
-  // backlog grows in the sockets, which the delay does not see (a saturated loop still turns every few ms).
-  maxEventLoopUtilization: 0.98,
+  // Off by default: a loop busy all of a sample may be keeping up (a fully used worker serving 64 clients at
+  // its capacity answers each in a few tens of ms) or falling behind, and refusing the first to protect against
+  // the second turns every busy moment into 503s. Behind a balancer that retries elsewhere, 0.98 sheds sooner.
+  maxEventLoopUtilization: 0,
   sampleIntervalMs: 250,
   retryAfterSeconds: 1,
   minRequestsInFlight: 32,
