@@ -21,7 +21,7 @@ describe("GET /ready", () => {
   it("is 200 once the config is loaded, while /health stays the liveness probe", async () => {
     expect(await gateway.get("/ready")).toMatchObject({
       status: 200,
-      body: { status: "ready", checks: { config: "ok", governance_store: "ok", overload: "ok" } },
+      body: { status: "ready", checks: { config: "ok", governance_store: "ok" } },
     });
     expect(await gateway.get("/health")).toMatchObject({ status: 200, body: { status: "OK" } });
   });
@@ -49,7 +49,7 @@ describe("GET /ready", () => {
     }
     expect((await gateway.get("/ready")).body).toEqual({
       status: "ready",
-      checks: { config: "ok", governance_store: "ok", overload: "ok" },
+      checks: { config: "ok", governance_store: "ok" },
     });
   });
 });
