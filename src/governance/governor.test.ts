@@ -16,6 +16,7 @@ function ledgerStore(ledger = new LimitLedger()): LimitStore {
     settle: async (request) => ledger.settle(request),
     renew: async (ids) => ledger.renew(ids),
     quota: async (specs) => ledger.quota(specs),
+    up: true,
     close: async () => {},
   };
 }

@@ -35,8 +35,6 @@ export class GatewayMetrics {
   readonly denials: HotCounter;
   /** Labels: route, reason (`cut`, `overdrawn`). */
   readonly streamsOverBudget: HotCounter;
-  /** Labels: store (`local`, `redis`). 1 while the limit store answers, 0 while it does not. */
-  readonly governanceStoreUp: HotGauge;
   /** Labels: mode. Requests decided in a degraded mode (Redis down: local shares). */
   readonly governanceDegraded: HotCounter;
   /** Usage records dropped (buffer full, owner or sink not taking them). */
@@ -75,6 +73,23 @@ export class GatewayMetrics {
       collect() {
         this.reset();
         this.inc(read().calls);
+      },
+    });
+  }
+
+  /**
+   * Whether the limit store answers, read when scraped. Over the workers the lowest wins: one worker deciding
+   * without Redis is what an operator must see.
+   */
+  trackStoreHealth(store: "local" | "redis", up: () => boolean): void {
+    new Gauge({
+      name: "switchyard_governance_store_up",
+      help: "Whether the limit store answers (1) or not (0); 0 while any worker decides without it.",
+      labelNames: ["store"],
+      registers: [this.registry],
+      aggregator: "min",
+      collect() {
+        this.set({ store }, up() ? 1 : 0);
       },
     });
   }
@@ -170,12 +185,6 @@ export class GatewayMetrics {
       "switchyard_streams_over_reservation_total",
       "Streams that used up their reservation and could not top it up: cut, or finished in debt (overdrawn).",
       ["route", "reason"],
-      registry,
-    );
-    this.governanceStoreUp = new HotGauge(
-      "switchyard_governance_store_up",
-      "Whether the limit store answers (1) or not (0).",
-      ["store"],
       registry,
     );
     this.governanceDegraded = new HotCounter(

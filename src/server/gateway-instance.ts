@@ -18,6 +18,7 @@ import { GovernanceRuntime } from "../governance/governance-runtime.js";
 import { Governor } from "../governance/governor.js";
 import { CoordinatedLimitStore } from "../governance/limits/coordinated-limit-store.js";
 import { createLimitStore } from "../governance/limits/create-limit-store.js";
+import { RedisLimitStore } from "../governance/limits/redis-limit-store.js";
 import {
   ROUTE_LIMITS_SERVICE,
   ROUTE_LIMITS_TOPIC,
@@ -118,6 +119,7 @@ export class GatewayInstance {
     sharing.shared = sharedCircuits;
     const metrics = new GatewayMetrics();
     if (limitStore instanceof CoordinatedLimitStore) metrics.trackLimitStore(() => limitStore.stats);
+    metrics.trackStoreHealth(limitStore instanceof RedisLimitStore ? "redis" : "local", () => limitStore.up);
     const usageLog = new UsageLogClient(coordinator, options.config.governance.usageLog);
     const readiness = new ReadinessChecks();
     const governance = await GovernanceRuntime.create(options.config, coordinator, options.logger);

@@ -26,6 +26,13 @@ const hasRedis = requireDebianTool("redis-server", "redis-server");
  * runs last. Every settle of this fleet is replayed twice (test-only hook), so every row here also shows that
  * settles are idempotent; the replay test checks it counter by counter.
  */
+/** `switchyard_governance_store_up{store="redis"}` on a process's /metrics. */
+async function storeUp(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const line = text.split("\n").find((row) => row.startsWith('switchyard_governance_store_up{store="redis"}'));
+  return Number(line?.split(" ").at(-1));
+}
+
 describe.runIf(hasRedis)("limits across three gateway processes sharing Redis", () => {
   let fleet: Fleet;
   let redis: RedisServer;
@@ -204,6 +211,7 @@ describe.runIf(hasRedis)("limits across three gateway processes sharing Redis", 
     // Every request was answered (none hung): the open route by each process's share, budgets fail closed.
     expect(during.slice(0, 3)).toEqual([200, 200, 200]);
     expect(during.slice(3)).toEqual([503, 503, 503]);
+    expect(await Promise.all(urls.map(storeUp))).toEqual([0, 0, 0]);
     // Each process admits its share of the 30 a day: 10 (it counted three processes by their heartbeats).
     const shares = await Promise.all(urls.map((url) => fire([url], "share", 15, 3)));
     expect(shares.map((statuses) => count(statuses, 200))).toEqual([10, 10, 10]);
@@ -216,12 +224,15 @@ describe.runIf(hasRedis)("limits across three gateway processes sharing Redis", 
       before.used + (status === 200 ? 20_000_000 : 0),
     );
     expect(after.used).toBe(before.used + (status === 200 ? 20_000_000 : 0));
+    // Every process decides with Redis again (each reconnects on its own back-off).
+    for (const url of urls) expect(await until(() => storeUp(url), (up) => up === 1)).toBe(1);
   });
 
   it("expires the leases and reservations of a process killed mid-request, at their estimates", async () => {
     upstream.configure("crash", { delayMs: 60_000, promptTokens: 10, completionTokens: 10 });
     upstream.reset();
     const victim = processes[2] as GatewayProcess;
+    expect(await storeUp(victim.url)).toBe(1);
     const inFlight = Array.from({ length: 20 }, () => chat(victim.url, "crash", 30_000));
     for (let wait = 0; wait < 200 && upstream.requests < 20; wait++)
       await new Promise((resolve) => setTimeout(resolve, 25));

@@ -53,6 +53,8 @@ export class CoordinatedLimitStore implements LimitStore {
   /** Names this worker to the ledger, which hands each holder one grant per limit at a time. */
   private readonly holder = randomBytes(6).toString("base64url");
   readonly stats: LimitStoreStats = { ledgerAdmissions: 0, localAdmissions: 0, calls: 0 };
+  /** Whether the owner answered the last message. */
+  up = true;
 
   constructor(
     private readonly coordinator: Coordinator,
@@ -180,10 +182,12 @@ export class CoordinatedLimitStore implements LimitStore {
       .call(LIMITS_SERVICE, { ops: batch.map((pending) => pending.operation) }, { timeoutMs: this.timeoutMs })
       .then(
         (answers) => {
+          this.up = true;
           const results = answers as unknown[];
           for (const [index, pending] of batch.entries()) pending.resolve(results[index]);
         },
         (error: unknown) => {
+          this.up = false;
           const reason = error instanceof CoordinationError ? error.reason : "failed";
           const failure = new GovernanceUnavailable(`the gateway's limit store did not answer (${reason})`, {
             cause: error,

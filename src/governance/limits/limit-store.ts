@@ -21,6 +21,8 @@ export interface LimitStore {
   /** Renews the leases and deadlines of reservations still running in this process. */
   renew(ids: readonly string[]): Promise<void>;
   quota(specs: readonly LimitSpec[]): Promise<(LimitState | undefined)[]>;
+  /** Whether the store answered its last call (the health metric). */
+  readonly up: boolean;
   close(): Promise<void>;
 }
 

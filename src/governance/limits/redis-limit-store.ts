@@ -39,6 +39,13 @@ export interface RedisLimitStoreOptions {
 /** After a failed command, Redis is not asked again for this long: requests get the degraded answer at once. */
 const BREAKER_MS = 250;
 const HEARTBEAT_MS = 2000;
+/**
+ * A process counts as live for five heartbeats after its last one. Taking a live process for dead makes the
+ * others claim a larger share while Redis is down (more admitted than the limit), so the window is generous:
+ * a process whose loop is busy, or whose heartbeat met a slow Redis, still counts. A dead one counts a little
+ * longer, which only makes the shares smaller.
+ */
+const LIVENESS_MS = 5 * HEARTBEAT_MS;
 /** Settles that could not reach Redis, kept to be replayed (idempotently) when it is back. */
 const SPOOL_MAX = 10_000;
 
@@ -291,7 +298,8 @@ export class RedisLimitStore implements LimitStore {
    * others for dead (and they it), and each would claim a larger share while Redis is down.
    */
   private async heartbeat(): Promise<void> {
-    if (this.isDown()) return;
+    // Not skipped while the breaker is open: one slow command must not make this process look dead to others.
+    if (this.redis.status !== "ready") return;
     const key = this.tagged("replicas");
     try {
       const [seconds, micros] = (await this.functions.bounded(this.redis.time())) as [
@@ -303,7 +311,7 @@ export class RedisLimitStore implements LimitStore {
         this.redis
           .multi()
           .zadd(key, now, this.id)
-          .zremrangebyscore(key, 0, now - 3 * HEARTBEAT_MS)
+          .zremrangebyscore(key, 0, now - LIVENESS_MS)
           .zcard(key)
           .exec(),
       )) as [Error | null, unknown][];
