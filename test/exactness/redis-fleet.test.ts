@@ -29,7 +29,9 @@ const hasRedis = requireDebianTool("redis-server", "redis-server");
 /** `switchyard_governance_store_up{store="redis"}` on a process's /metrics. */
 async function storeUp(url: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
-  const line = text.split("\n").find((row) => row.startsWith('switchyard_governance_store_up{store="redis"}'));
+  const line = text
+    .split("\n")
+    .find((row) => row.startsWith('switchyard_governance_store_up{store="redis"}'));
   return Number(line?.split(" ").at(-1));
 }
 
@@ -225,7 +227,15 @@ describe.runIf(hasRedis)("limits across three gateway processes sharing Redis", 
     );
     expect(after.used).toBe(before.used + (status === 200 ? 20_000_000 : 0));
     // Every process decides with Redis again (each reconnects on its own back-off).
-    for (const url of urls) expect(await until(() => storeUp(url), (up) => up === 1)).toBe(1);
+    const back = await Promise.all(
+      urls.map((url) =>
+        until(
+          () => storeUp(url),
+          (up) => up === 1,
+        ),
+      ),
+    );
+    expect(back).toEqual([1, 1, 1]);
   });
 
   it("expires the leases and reservations of a process killed mid-request, at their estimates", async () => {
