@@ -38,7 +38,7 @@ export function observeRequests(
     // and the limits' and budgets' state with the request's cost.
     if (request.observation !== null) {
       reply.headers(targetHeaders(request.observation));
-      reply.headers(governanceHeaders(request.observation.call));
+      reply.headers(governanceHeaders(request.observation.call, reply.statusCode !== 200));
     }
     done(null, payload);
   });

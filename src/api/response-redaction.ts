@@ -2,6 +2,7 @@ import type { OutgoingHttpHeaders } from "node:http";
 import { pipeline, Transform } from "node:stream";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { gatewaySecrets } from "../observability/secret-set.js";
+import { GOVERNANCE_HEADER_NAMES } from "./governance-headers.js";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -48,8 +49,12 @@ export function redactHeaderValues(headers: OutgoingHttpHeaders): OutgoingHttpHe
   return redacted;
 }
 
+/** Headers whose values the gateway computes from numbers alone: there is nothing to scan in them. */
+const COMPUTED_HEADERS = new Set([...GOVERNANCE_HEADER_NAMES, "server-timing", "x-switchyard-attempts"]);
+
 function redactReplyHeaders(reply: FastifyReply): void {
   for (const [name, value] of Object.entries(reply.getHeaders())) {
+    if (COMPUTED_HEADERS.has(name)) continue;
     if (typeof value === "string") {
       const redacted = gatewaySecrets.redactText(value);
       if (redacted !== value) reply.header(name, redacted);

@@ -5,13 +5,26 @@ import type { Logger } from "../observability/logger.js";
 import { denialError, fallbackDenialError } from "./denial.js";
 import type { Account, GovernedCall, PricedTarget, Reservation } from "./governed-call.js";
 import { ScopeLimits } from "./limit-plan.js";
-import type { AdmitResult, BudgetSpec, LimitSpec, LimitState } from "./limits/limit-spec.js";
+import type { AdmitRequest, AdmitResult, BudgetSpec, LimitSpec, LimitState } from "./limits/limit-spec.js";
 import { GovernanceUnavailable, type LimitStore } from "./limits/limit-store.js";
 import { costOf, estimateCost } from "./prices/cost.js";
 import type { PriceEntry } from "./prices/price-entry.js";
 import type { Principal } from "./principal.js";
 import { type QuotaEntry, quotaEntries } from "./quota-view.js";
 import type { RouteGovernance, TableGovernance } from "./route-governance.js";
+
+/** What an admission computed before the store decided: what its reservation is made of. */
+interface Admission {
+  table: TableGovernance;
+  route: RouteGovernance;
+  targets: readonly PricedTarget[];
+  request: AdmitRequest;
+  nowMs: number;
+  inputTokens: number;
+  outputTokens: number;
+  /** The price its budgets were estimated with (none when no budget applies). */
+  price: PriceEntry | undefined;
+}
 
 export interface GovernorOptions {
   store: LimitStore;
@@ -52,16 +65,18 @@ export class Governor {
   /**
    * Admits a request on a route, or throws the 429 naming the limit that refused it (503 when the store
    * cannot decide and the configured behaviour is to refuse). A request no limit applies to costs nothing here.
+   * Answers undefined when it decided at once (nothing applies, or a worker's grants admitted it): most
+   * requests then cost no promise and no turn of the event loop; a promise when the store must be asked.
    */
-  async admit(
+  admit(
     table: TableGovernance,
     route: RouteGovernance,
     operation: Operation,
     targets: readonly PricedTarget[],
     call: GovernedCall,
-  ): Promise<void> {
+  ): Promise<void> | undefined {
     const scopes = this.scopesOf(table, route, call.request.principal);
-    if (scopes.length === 0) return;
+    if (scopes.length === 0) return undefined;
     let price: PriceEntry | undefined = targets[0]?.price;
     let withBudgets = scopes.some((scope) => scope.hasBudgets);
     if (withBudgets && price === undefined) {
@@ -83,15 +98,39 @@ export class Governor {
         : (call.request.maxOutputTokens() ?? table.estimates.defaultMaxOutputTokens);
     const costNano =
       withBudgets && price !== undefined ? estimateCost(price, inputTokens, outputTokens, nowMs) : 0;
-    const id = `${this.prefix}.${(++this.counter).toString(36)}`;
-    const request = {
-      id,
+    const request: AdmitRequest = {
+      id: `${this.prefix}.${(++this.counter).toString(36)}`,
       specs: specsOf(scopes, nowMs, withBudgets),
       tokens: inputTokens + outputTokens,
       costNano,
       leaseMs: this.leaseMs,
     };
-    if (request.specs.length === 0) return;
+    if (request.specs.length === 0) return undefined;
+    const admission: Admission = {
+      table,
+      route,
+      targets,
+      request,
+      nowMs,
+      inputTokens,
+      outputTokens,
+      price: withBudgets ? price : undefined,
+    };
+    const decided = this.store.admitNow?.(request);
+    if (decided !== undefined) {
+      this.conclude(admission, decided, call);
+      return undefined;
+    }
+    return this.admitInStore(admission, scopes, withBudgets, call);
+  }
+
+  private async admitInStore(
+    admission: Admission,
+    scopes: readonly ScopeLimits[],
+    withBudgets: boolean,
+    call: GovernedCall,
+  ): Promise<void> {
+    const request = admission.request;
     let result: AdmitResult;
     try {
       result = await this.store.admit(request);
@@ -104,6 +143,12 @@ export class Governor {
       call.decision = "degraded";
       throw unavailable(error, this.options.logger);
     }
+    this.conclude(admission, result, call);
+  }
+
+  /** The store's decision on an admission: the 429 it refused with, or the reservation the call now holds. */
+  private conclude(admission: Admission, result: AdmitResult, call: GovernedCall): void {
+    const { request, price, table, route } = admission;
     if (!result.ok) {
       if ("stale" in result)
         throw unavailable(new Error("budget windows do not match the store's clock"), this.options.logger);
@@ -111,25 +156,32 @@ export class Governor {
       const spec = request.specs[result.denied] as LimitSpec;
       call.deniedBy = spec.label;
       call.deniedKind = spec.kind;
-      throw denialError(spec, result.state, result.retryAfterMs, result.reason === "never", nowMs, request);
+      throw denialError(
+        spec,
+        result.state,
+        result.retryAfterMs,
+        result.reason === "never",
+        admission.nowMs,
+        request,
+      );
     }
     if (result.degraded !== undefined) {
       call.decision = "degraded";
       call.degradedMode = result.degraded;
     } else call.decision = "admitted";
     const reservation: Reservation = {
-      id,
+      id: request.id,
       specs: request.specs,
       states: result.states,
       tokens: request.tokens,
-      costNano,
-      inputTokens,
-      outputTokens,
-      price: withBudgets ? price : undefined,
+      costNano: request.costNano,
+      inputTokens: admission.inputTokens,
+      outputTokens: admission.outputTokens,
+      price,
     };
     call.reservation = reservation;
-    this.running.set(id, reservation);
-    if (reservation.price !== undefined && targets.some((target) => target.price !== price))
+    this.running.set(request.id, reservation);
+    if (price !== undefined && admission.targets.some((target) => target.price !== price))
       call.retarget = (target) => this.retarget(table, call, target);
     if (
       request.specs.some((spec) => (spec.kind === "rate" && spec.unit === "tokens") || spec.kind === "budget")
@@ -229,7 +281,9 @@ export class Governor {
     const reservation = call.reservation;
     if (reservation === undefined || !this.running.delete(reservation.id)) return account;
     const costNano = account.cost.priced && reservation.price !== undefined ? account.cost.nano : 0;
-    this.store.settle({ id: reservation.id, tokens: account.tokens, costNano }).catch((error: unknown) => {
+    const request = { id: reservation.id, tokens: account.tokens, costNano };
+    if (this.store.settleNow?.(request) === true) return account;
+    this.store.settle(request).catch((error: unknown) => {
       // The store's sweeper finalizes the reservation at its estimate; the usage log keeps the real figures.
       this.options.logger?.warn(
         { err: error, reservation: reservation.id },

@@ -42,7 +42,14 @@ export class RouteTableHolder {
     let failed = true;
     call.priceVersion = table.governance.prices.version;
     try {
-      await this.governor?.admit(table.governance, route.governance, route.operation, route.targets, call);
+      const admission = this.governor?.admit(
+        table.governance,
+        route.governance,
+        route.operation,
+        route.targets,
+        call,
+      );
+      if (admission !== undefined) await admission;
       const result = await work();
       failed = false;
       return result;

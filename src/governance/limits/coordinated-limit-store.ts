@@ -80,12 +80,15 @@ export class CoordinatedLimitStore implements LimitStore {
     this.expiryTimer.unref();
   }
 
-  admit(request: AdmitRequest): Promise<AdmitResult> {
+  admitNow(request: AdmitRequest): AdmitResult | undefined {
     const local = this.pool.admit(request);
-    if (local !== undefined) {
-      this.stats.localAdmissions += 1;
-      return Promise.resolve(local);
-    }
+    if (local !== undefined) this.stats.localAdmissions += 1;
+    return local;
+  }
+
+  admit(request: AdmitRequest): Promise<AdmitResult> {
+    const local = this.admitNow(request);
+    if (local !== undefined) return Promise.resolve(local);
     this.stats.ledgerAdmissions += 1;
     const want = this.pool.wanted(request);
     const askedAt = performance.now();
@@ -118,11 +121,14 @@ export class CoordinatedLimitStore implements LimitStore {
     });
   }
 
+  settleNow(request: SettleRequest): boolean {
+    if (!this.pool.owns(request.id)) return false;
+    this.pool.settle(request.id, request.tokens);
+    return true;
+  }
+
   settle(request: SettleRequest): Promise<SettleResult> {
-    if (this.pool.owns(request.id)) {
-      this.pool.settle(request.id, request.tokens);
-      return Promise.resolve({ status: "settled", alerts: [] });
-    }
+    if (this.settleNow(request)) return Promise.resolve({ status: "settled", alerts: [] });
     return this.enqueue({ op: "settle", request }, true) as Promise<SettleResult>;
   }
 

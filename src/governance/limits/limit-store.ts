@@ -16,6 +16,10 @@ import type {
  */
 export interface LimitStore {
   admit(request: AdmitRequest): Promise<AdmitResult>;
+  /** Decides at once when no round trip is needed (a worker's grants), else undefined: then ask `admit`. */
+  admitNow?(request: AdmitRequest): AdmitResult | undefined;
+  /** Settles at once a request decided here (true), else false: then `settle`. */
+  settleNow?(request: SettleRequest): boolean;
   meter(request: MeterRequest): Promise<MeterResult>;
   settle(request: SettleRequest): Promise<SettleResult>;
   /** Renews the leases and deadlines of reservations still running in this process. */

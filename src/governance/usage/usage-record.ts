@@ -1,5 +1,6 @@
 import { nanoToUsd } from "../../config/governance/limit-blocks.js";
 import type { GovernedCall } from "../governed-call.js";
+import { limitLabelText } from "../limits/limit-label-text.js";
 import { usageBuckets } from "../prices/cost.js";
 
 /** What the ingress knows of a finished request, besides the governed call. */
@@ -87,13 +88,10 @@ export function usageRecordOf(call: GovernedCall, request: FinishedRequest): Usa
     );
   } else if (cost !== undefined) record.unpriced_reason = cost.reason;
   if (reservation !== undefined) {
-    record.limits_checked = reservation.specs.map(({ label }) => `${label.scope}:${label.id}:${label.name}`);
+    record.limits_checked = reservation.specs.map((spec) => limitLabelText(spec.label));
     record.reserved = { tokens: reservation.tokens, cost_nano_usd: reservation.costNano };
   }
-  if (call.deniedBy !== undefined) {
-    const { scope, id, name } = call.deniedBy;
-    record.denied_by = `${scope}:${id}:${name}`;
-  }
+  if (call.deniedBy !== undefined) record.denied_by = limitLabelText(call.deniedBy);
   if (call.degradedMode !== undefined) record.degraded_mode = call.degradedMode;
   return record;
 }
