@@ -2,14 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { type AccessLogEntry, roundMs } from "../observability/access-log.js";
 import type { Logger } from "../observability/logger.js";
 import type { ConnectionAnswer } from "./client-errors.js";
+import { responseBytes } from "./request-observation.js";
 import type { RequestWatcher } from "./request-outcome.js";
-
-declare module "fastify" {
-  interface FastifyRequest {
-    /** Bytes the connection had sent when this request arrived: the response's size is the difference. */
-    socketBytesAtStart: number;
-  }
-}
 
 /**
  * When enabled, gives the watcher that writes one structured line per request (with the id of the gateway key
@@ -18,11 +12,7 @@ declare module "fastify" {
  */
 export function registerAccessLog(app: FastifyInstance, enabled: boolean): RequestWatcher | undefined {
   if (!enabled) return undefined;
-  app.decorateRequest("socketBytesAtStart", 0);
   return {
-    started(request) {
-      request.socketBytesAtStart = request.raw.socket?.bytesWritten ?? 0;
-    },
     ended(request, reply, status) {
       app.log.info(accessLogEntry(request, reply, status), "request");
     },
@@ -48,7 +38,6 @@ function withoutQuery(url: string): string {
 }
 
 function accessLogEntry(request: FastifyRequest, reply: FastifyReply, status: number): AccessLogEntry {
-  const socket = request.raw.socket;
   const entry: AccessLogEntry = {
     request_id: request.id,
     method: request.method,
@@ -57,7 +46,7 @@ function accessLogEntry(request: FastifyRequest, reply: FastifyReply, status: nu
     duration_ms: roundMs(reply.elapsedTime),
     client_ip: request.ip,
     bytes_in: Number(request.headers["content-length"] ?? 0) || 0,
-    bytes_out: Math.max(0, (socket?.bytesWritten ?? 0) - request.socketBytesAtStart),
+    bytes_out: responseBytes(request),
   };
   const observation = request.observation;
   if (observation !== null) {

@@ -63,6 +63,8 @@ export function answerFrameworkError(
 
 function sendApiError(request: FastifyRequest, reply: FastifyReply, thrown: unknown): FastifyReply {
   const error = toGatewayError(thrown, request.server.initialConfig.bodyLimit);
+  // Undefined, not null, in an app without the request observer (and for a request Fastify refused early).
+  if (request.observation) request.observation.errorKind = error.code;
   if (error.code === "internal_error") request.log.error({ err: thrown }, "request failed");
   else if (error.status >= 500) request.log.warn({ code: error.code, status: error.status }, error.message);
   if (error.retryAfterSeconds !== undefined) reply.header("retry-after", String(error.retryAfterSeconds));

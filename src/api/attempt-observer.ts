@@ -40,6 +40,7 @@ export function attemptRecorder(request: FastifyRequest): AttemptObserver {
     },
     failed(target, attempt, error, cancelled, failure) {
       tracing?.failed(target, attempt, error);
+      recordFailedAttempt(request, target, error, cancelled);
       if (!cancelled) logFailedAttempt(request, target, attempt, error, failure);
     },
     panicked(target) {
@@ -65,6 +66,26 @@ export function attemptRecorder(request: FastifyRequest): AttemptObserver {
       tracing.run(target, attempt, governed === undefined ? work : governed(target, work));
   else if (governed !== undefined) observer.run = (target, _attempt, work) => governed(target, work)();
   return observer;
+}
+
+/** The failed attempt in the request's observation, for its usage record. */
+function recordFailedAttempt(
+  request: FastifyRequest,
+  target: RouteTarget,
+  error: unknown,
+  cancelled: boolean,
+): void {
+  const observation = request.observation;
+  if (!observation) return;
+  const gatewayError = isGatewayError(error) ? error : undefined;
+  observation.failedAttempts ??= [];
+  observation.failedAttempts.push({
+    provider: target.upstream.providerName,
+    target: target.label,
+    model: target.upstream.model,
+    status: cancelled ? 499 : (gatewayError?.upstreamStatus ?? gatewayError?.status ?? 502),
+    error_kind: cancelled ? "client_closed_request" : (gatewayError?.code ?? "internal_error"),
+  });
 }
 
 function logFailedAttempt(

@@ -144,7 +144,9 @@ function observeEvent(observation: RequestObservation, event: StreamEvent): void
  */
 export function failWith(reply: FastifyReply, error: GatewayError): void {
   const observation = reply.request.observation;
-  if (observation !== null) observation.outcomeStatus = error.status;
+  if (observation === null) return;
+  observation.outcomeStatus = error.status;
+  observation.errorKind = error.code;
 }
 
 /**

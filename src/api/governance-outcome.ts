@@ -2,7 +2,7 @@ import type { FastifyRequest } from "fastify";
 import { accountRequest } from "../governance/governor.js";
 import { usageRecordOf } from "../governance/usage/usage-record.js";
 import type { GatewayMetrics } from "../observability/metrics.js";
-import type { RequestObservation } from "./request-observation.js";
+import { type RequestObservation, responseBytes } from "./request-observation.js";
 
 /**
  * A finished request's usage, cost and governance outcome: tokens and cost by route, provider, model and key
@@ -45,6 +45,13 @@ export function recordGovernance(
       model,
       target: observation.target,
       attempts: observation.attempts,
+      failedAttempts: observation.failedAttempts,
+      firstTarget: observation.firstTarget,
+      requestedModel: call.request.requestedModel() ?? route,
+      responseModel: observation.responseModel,
+      finishReason: observation.finishReasons?.[0],
+      errorKind: observation.errorKind,
+      responseBytes: responseBytes(request),
       status,
       stream: observation.streaming,
       latencyMs: elapsedMs ?? performance.now() - call.startedAtPerf,

@@ -24,8 +24,10 @@ export function observeRequests(
   app.decorate("metrics", metrics);
   app.decorateRequest("observation", null);
   app.decorateRequest("endStatus", null);
+  app.decorateRequest("socketBytesAtStart", 0);
   outcomes.watch(requestMetrics(metrics));
   app.addHook("onRequest", (request, reply, done) => {
+    request.socketBytesAtStart = request.raw.socket?.bytesWritten ?? 0;
     outcomes.track(request, reply);
     done();
   });

@@ -3,6 +3,7 @@ import type { Operation, StreamContinuation, Usage } from "../canonical/index.js
 import { type CallRequest, GovernedCall } from "../governance/governed-call.js";
 import type { Principal } from "../governance/principal.js";
 import type { UsageLogClient } from "../governance/usage/usage-log-client.js";
+import type { AttemptEntry } from "../governance/usage/usage-record.js";
 import type { GatewayMetrics } from "../observability/metrics.js";
 import type { Route } from "../routing/route-table.js";
 import { recordRequest } from "./request-metrics.js";
@@ -40,6 +41,12 @@ export interface RequestObservation {
   skippedFrames: number;
   /** The stream broke and was continued on another target. */
   continuation: StreamContinuation | undefined;
+  /** The error the request ended with (its code: `upstream_timeout`, `rate_limited`, ...), if it did. */
+  errorKind: string | undefined;
+  /** The attempts that failed before the answer (or before the failure the client got), in order. */
+  failedAttempts: AttemptEntry[] | undefined;
+  /** The route's first target (`provider/model`): an answer from another one is a fallback. */
+  readonly firstTarget: string | undefined;
   /** The request as limits, budgets and the usage log see it; routing admits and settles it. */
   readonly call: GovernedCall;
 }
@@ -47,6 +54,8 @@ export interface RequestObservation {
 declare module "fastify" {
   interface FastifyRequest {
     observation: RequestObservation | null;
+    /** Bytes the connection had sent when this request arrived: the response's size is the difference. */
+    socketBytesAtStart: number;
   }
   interface FastifyInstance {
     metrics: GatewayMetrics;
@@ -73,6 +82,9 @@ class ObservedRequest implements RequestObservation {
   outcomeStatus: number | undefined = undefined;
   skippedFrames = 0;
   continuation: StreamContinuation | undefined = undefined;
+  errorKind: string | undefined = undefined;
+  failedAttempts: AttemptEntry[] | undefined = undefined;
+  readonly firstTarget: string | undefined;
 
   constructor(
     readonly api: string,
@@ -84,6 +96,7 @@ class ObservedRequest implements RequestObservation {
     this.route = route.name;
     this.routeType = route.type;
     this.operation = route.operation;
+    this.firstTarget = route.targets[0]?.label;
   }
 
   // Every place that learns a request's usage records it here; governance reads it from the same place.
@@ -135,6 +148,11 @@ export function targetHeaders(observation: RequestObservation | null): Record<st
   return headers;
 }
 
+/** The bytes sent on the request's connection since it arrived: its response, headers included. */
+export function responseBytes(request: FastifyRequest): number {
+  return Math.max(0, (request.raw.socket?.bytesWritten ?? 0) - request.socketBytesAtStart);
+}
+
 /** The caller, once access control has identified one (gateway keys); none while the gateway is open. */
 function principalOf(request: FastifyRequest): Principal | undefined {
   const principal = (request as { principal?: Principal | null }).principal;
@@ -155,6 +173,7 @@ function callRequestOf(request: FastifyRequest, api: string): CallRequest {
       const declared = Number(request.headers["content-length"]);
       return Number.isFinite(declared) && declared > 0 ? declared : Buffer.byteLength(JSON.stringify(body));
     },
+    requestedModel: () => (typeof body.model === "string" ? body.model : undefined),
     maxOutputTokens: () => {
       for (const field of ["max_tokens", "max_completion_tokens", "max_output_tokens"]) {
         const value = body[field];

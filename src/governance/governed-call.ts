@@ -14,6 +14,8 @@ export interface CallRequest {
   streaming: boolean;
   /** The request body's size in bytes: the input estimate. */
   bodyBytes(): number;
+  /** The model the body names (OpenAI and Anthropic bodies; MLflow's name the route in the path instead). */
+  requestedModel(): string | undefined;
   /** The output cap the request sets (`max_tokens`, `max_completion_tokens`, `max_output_tokens`). */
   maxOutputTokens(): number | undefined;
 }

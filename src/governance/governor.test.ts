@@ -58,6 +58,7 @@ function call(who: Principal | undefined): GovernedCall {
     principal: who,
     streaming: false,
     bodyBytes: () => 40,
+    requestedModel: () => undefined,
     maxOutputTokens: () => 10,
   });
 }

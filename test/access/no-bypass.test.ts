@@ -65,6 +65,7 @@ describe("no ingress can bypass access control", () => {
         principal: undefined,
         streaming: false,
         bodyBytes: () => 0,
+        requestedModel: () => undefined,
         maxOutputTokens: () => undefined,
       });
     await expect(holder.serve(table, route, null, work, call())).rejects.toMatchObject({

@@ -60,6 +60,15 @@ async function gatewayWith(...governance: string[]): Promise<GatewayUnderTest> {
 
 const messages = [{ role: "user", content: "Hello there" }];
 
+/** The bytes of a response's status line and headers, as fetch saw them (names lower-cased, as Node sent them). */
+function headerBytes(response: { status: number; headers: Headers }): number {
+  let bytes = Buffer.byteLength(`HTTP/1.1 ${response.status} OK\r\n`) + 2;
+  response.headers.forEach((value, name) => {
+    bytes += Buffer.byteLength(`${name}: ${value}\r\n`);
+  });
+  return bytes;
+}
+
 describe("the usage log", () => {
   it("writes one record per request, with usage, cost from the vendored table and its version, to stdout by default", async () => {
     const gateway = await gatewayWith();
@@ -104,6 +113,80 @@ describe("the usage log", () => {
       unpriced_reason: "no_price_entry",
     });
     expect(unpriced?.input_tokens).toBeGreaterThan(0);
+  });
+
+  it("lists every attempt, the models asked for and served, the outcome, the sizes and the tightest limit", async () => {
+    const yaml = [
+      "routes:",
+      "  - name: backed",
+      "    type: llm/v1/chat",
+      "    limits: {rpm: 100, concurrency: 1000}",
+      "    retries: {max_attempts: 1}",
+      "    targets:",
+      "      - provider: openai",
+      "        name: gpt-4o-mini",
+      `        config: {openai_api_key: sk-test, openai_api_base: '${upstream.url}/v1'}`,
+      "      - provider: openai",
+      "        name: gpt-4o",
+      `        config: {openai_api_key: sk-test, openai_api_base: '${upstream.url}/v1'}`,
+      "",
+    ].join("\n");
+    const gateway = await startGateway(yaml);
+    gateways.push(gateway);
+    upstream.enqueue({
+      kind: "json",
+      status: 503,
+      body: { error: { message: "overloaded", type: "server_error", param: null, code: null } },
+    });
+    const rescued = await gateway.post("/v1/chat/completions", { model: "backed", messages, max_tokens: 5 });
+    expect(rescued.status).toBe(200);
+    const plain = await gateway.post("/v1/chat/completions", { model: "backed", messages });
+    expect(plain.status).toBe(200);
+    const refused = await gateway.post("/v1/chat/completions", { model: "backed", messages: "not a list" });
+    expect(refused.status).toBe(400);
+    const [first, second, third] = await gateway.usageRecords();
+    expect(first).toMatchObject({
+      model_requested: "backed",
+      model: "gpt-4o",
+      // What the upstream said answered.
+      model_resolved: expect.any(String),
+      fallback_used: true,
+      attempts: [
+        {
+          provider: "openai",
+          target: "openai/gpt-4o-mini",
+          model: "gpt-4o-mini",
+          status: 503,
+          error_kind: "upstream_http_error",
+        },
+        { provider: "openai", target: "openai/gpt-4o", model: "gpt-4o", status: 200 },
+      ],
+      status: 200,
+      error_kind: null,
+      finish_reason: "stop",
+      // Of 100 a minute, 99 left; of 1,000 in flight, 999: the rate is the tightest (the smaller share left).
+      remaining: { limit: "route:backed:rpm", unit: "requests", value: 99 },
+      cost_breakdown: {
+        input: expect.any(Number),
+        cache_read: 0,
+        cache_write: 0,
+        output: expect.any(Number),
+      },
+    });
+    expect((first?.attempts as object[])[1]).not.toHaveProperty("error_kind");
+    expect(first?.response_bytes).toBe(Buffer.byteLength(rescued.text) + headerBytes(rescued));
+    expect(second).toMatchObject({
+      fallback_used: false,
+      attempts: [{ target: "openai/gpt-4o-mini", status: 200 }],
+      remaining: { limit: "route:backed:rpm", value: 98 },
+    });
+    // The upstream refused the body (a client error: no fallback); its one attempt is the failure.
+    expect(third).toMatchObject({
+      status: 400,
+      error_kind: "upstream_http_error",
+      fallback_used: false,
+      attempts: [{ target: "openai/gpt-4o-mini", status: 400, error_kind: "upstream_http_error" }],
+    });
   });
 
   it("sends batches to an HTTP collector as JSON lines", async () => {

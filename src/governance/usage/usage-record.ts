@@ -1,6 +1,7 @@
 import { nanoToUsd } from "../../config/governance/limit-blocks.js";
 import type { GovernedCall } from "../governed-call.js";
 import { limitLabelText } from "../limits/limit-label-text.js";
+import type { LimitSpec, LimitState } from "../limits/limit-spec.js";
 import { usageBuckets } from "../prices/cost.js";
 
 /** What the ingress knows of a finished request, besides the governed call. */
@@ -14,6 +15,17 @@ export interface FinishedRequest {
   model: string;
   target: string | undefined;
   attempts: number;
+  /** The attempts that failed before the last (or the failure itself), in order. */
+  failedAttempts: readonly AttemptEntry[] | undefined;
+  /** The route's first target: an answer from another is a fallback. */
+  firstTarget: string | undefined;
+  /** The model the client named (the route, or an alias of it), and the one the upstream says answered. */
+  requestedModel: string;
+  responseModel: string | undefined;
+  finishReason: string | undefined;
+  /** The error the request ended with (its code), if it did. */
+  errorKind: string | undefined;
+  responseBytes: number;
   status: number;
   stream: boolean;
   latencyMs: number;
@@ -21,6 +33,16 @@ export interface FinishedRequest {
   /** Streams: time from the request to its first byte. */
   firstByteMs: number | undefined;
   clientDisconnected: boolean;
+}
+
+/** One attempt as the record lists it: a failed one (with its `error_kind`), or the one that served. */
+export interface AttemptEntry {
+  provider: string;
+  target: string;
+  model: string;
+  /** The upstream's HTTP status, or the status the gateway answers for the failure (504 for a timeout). */
+  status: number;
+  error_kind?: string;
 }
 
 /** One usage record: one JSON object per logical request (fields named as the usage log documents them). */
@@ -57,7 +79,10 @@ export function usageRecordOf(call: GovernedCall, request: FinishedRequest): Usa
     provider: request.provider,
     target: request.target ?? null,
     model: request.model,
-    attempts: request.attempts,
+    model_requested: request.requestedModel,
+    model_resolved: request.responseModel ?? null,
+    attempts: attemptsOf(request),
+    fallback_used: request.target !== undefined && request.target !== request.firstTarget,
     input_tokens: usage?.inputTokens ?? 0,
     output_tokens: usage?.outputTokens ?? 0,
     cache_read_tokens: buckets?.cacheRead ?? 0,
@@ -74,26 +99,76 @@ export function usageRecordOf(call: GovernedCall, request: FinishedRequest): Usa
     ttft_ms: request.stream && request.upstreamMs !== undefined ? round(request.upstreamMs) : null,
     gateway_overhead_ms: gatewayOverhead(request),
     status: request.status,
+    error_kind: request.errorKind ?? null,
+    finish_reason: request.finishReason ?? null,
     stream: request.stream,
     cut_by_budget: call.cutByBudget,
     overdrawn: call.overdrawn,
     client_disconnected: request.clientDisconnected,
     decision: call.decision,
     request_bytes: call.request.bodyBytes(),
+    response_bytes: request.responseBytes,
   };
   if (cost?.priced === true) {
     record.price_id = cost.priceId;
-    record.cost_breakdown = Object.fromEntries(
-      Object.entries(cost.breakdown).map(([bucket, nano]) => [bucket, nano]),
-    );
+    const { input, cacheRead, cacheWrite, output, request: perRequest } = cost.breakdown;
+    record.cost_breakdown = {
+      input,
+      cache_read: cacheRead,
+      cache_write: cacheWrite,
+      output,
+      request: perRequest,
+    };
   } else if (cost !== undefined) record.unpriced_reason = cost.reason;
   if (reservation !== undefined) {
     record.limits_checked = reservation.specs.map((spec) => limitLabelText(spec.label));
     record.reserved = { tokens: reservation.tokens, cost_nano_usd: reservation.costNano };
+    const tightest = tightestLimit(reservation.specs, reservation.states);
+    if (tightest !== undefined) record.remaining = tightest;
   }
   if (call.deniedBy !== undefined) record.denied_by = limitLabelText(call.deniedBy);
   if (call.degradedMode !== undefined) record.degraded_mode = call.degradedMode;
   return record;
+}
+
+/**
+ * Every attempt, in order: the failed ones, then the one that served. A request that failed ends with its
+ * last failed attempt; one that never reached a target (refused by a limit, say) has none.
+ */
+function attemptsOf(request: FinishedRequest): AttemptEntry[] {
+  const failed = request.failedAttempts ?? [];
+  if (request.target === undefined || request.attempts <= failed.length) return [...failed];
+  const served: AttemptEntry = {
+    provider: request.provider,
+    target: request.target,
+    model: request.model,
+    status: request.status,
+  };
+  return failed.length === 0 ? [served] : [...failed, served];
+}
+
+/**
+ * The limit with the least of its capacity left after this request was admitted (as a share of it), with what it
+ * had left: rates in requests or tokens, in-flight requests, budgets in nano-USD. Explains the next 429.
+ */
+function tightestLimit(
+  specs: readonly LimitSpec[],
+  states: readonly LimitState[],
+): { limit: string; unit: string; value: number } | undefined {
+  let tightest: { spec: LimitSpec; state: LimitState; share: number } | undefined;
+  for (let index = 0; index < specs.length; index++) {
+    const spec = specs[index] as LimitSpec;
+    const state = states[index];
+    if (state === undefined) continue;
+    const capacity =
+      spec.kind === "rate" ? spec.burst : spec.kind === "concurrency" ? spec.max : spec.amountNano;
+    const share = capacity > 0 ? state.remaining / capacity : 0;
+    if (tightest === undefined || share < tightest.share) tightest = { spec, state, share };
+  }
+  if (tightest === undefined) return undefined;
+  const { spec, state } = tightest;
+  const unit = spec.kind === "rate" ? spec.unit : spec.kind === "concurrency" ? "in_flight" : "nano_usd";
+  return { limit: limitLabelText(spec.label), unit, value: state.remaining };
 }
 
 function round(ms: number): number {
