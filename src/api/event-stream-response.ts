@@ -65,7 +65,7 @@ export async function sendEventStream(
       }
       if (observation !== null) observeEvent(observation, event);
       if (call !== undefined) {
-        if (event.type === "usage") event = withCost(event, call);
+        if (event.type === "usage") event = pricedUsage(event, call);
         else if (event.type === "text_delta" || event.type === "reasoning_delta")
           call.meteredChars += event.text.length;
         else if (event.type === "tool_arguments_delta") call.meteredChars += event.json.length;
@@ -109,7 +109,10 @@ export async function sendEventStream(
 }
 
 /** The usage event with the call's cost, when the call is priced (the final usage chunk carries it). */
-function withCost(event: StreamEvent & { type: "usage" }, call: GovernedCall): StreamEvent {
+export function pricedUsage(
+  event: StreamEvent & { type: "usage" },
+  call: GovernedCall,
+): StreamEvent & { type: "usage" } {
   const price = call.target?.price ?? call.reservation?.price;
   const cost = costOf(price, event.usage, call.startedAtMs);
   return cost.priced ? { ...event, cost: nanoToUsd(cost.nano) } : event;

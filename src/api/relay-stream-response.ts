@@ -15,7 +15,13 @@ import { continuesAfter } from "../routing/stream-continuation.js";
 import { upstreamFailure } from "../routing/upstream-failure.js";
 import { type ContinuationSource, spliceContinuation } from "../streaming/continued-stream.js";
 import { ClientStreamWriter } from "./client-stream-writer.js";
-import { encodeFrames, failWith, SSE_HEADERS, streamResponseHeaders } from "./event-stream-response.js";
+import {
+  encodeFrames,
+  failWith,
+  pricedUsage,
+  SSE_HEADERS,
+  streamResponseHeaders,
+} from "./event-stream-response.js";
 import { SseHeartbeat } from "./sse-heartbeat.js";
 import { noteContinuation, noteSkippedFrame } from "./stream-notes.js";
 
@@ -279,8 +285,11 @@ async function continueRelayed(
     usage: tap.usage(),
   });
   const continuedOn = { route: context.route, target: opened.continuation.to };
-  for await (const event of events) {
+  for await (const spliced of events) {
     if (response.destroyed) return true;
+    // The usage of both attempts, with the call's cost (the final usage carries it, as on a whole stream).
+    const event =
+      spliced.type === "usage" && observation !== null ? pricedUsage(spliced, observation.call) : spliced;
     if (event.type === "error") {
       failWith(reply, event.error);
       const error = event.error.withContext(continuedOn);

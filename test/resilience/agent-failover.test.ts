@@ -44,7 +44,12 @@ beforeAll(async () => {
   anthropic = await startAnthropicMock();
   const quick = { timeouts: { first_byte_seconds: 0.5, first_token_seconds: 0.5, idle_seconds: 0.5 } };
   fallback = anthropicTarget(anthropic, "claude-fallback");
-  const continued = { circuit_breaker: { failure_threshold: 0 }, mid_stream_continuation: true };
+  // $1 a token both ways: a continued stream's final usage carries the cost of both attempts' tokens.
+  const continued = {
+    circuit_breaker: { failure_threshold: 0 },
+    mid_stream_continuation: true,
+    price: { input_per_mtok: 1_000_000, output_per_mtok: 1_000_000 },
+  };
   gateway = await startGateway(
     configText([
       // Relayed to an Anthropic client; translated for a Responses client.
@@ -95,6 +100,23 @@ function expectPrefilled(request: { body: unknown } | undefined): void {
   expect(body?.messages.at(-1)).toEqual({ role: "assistant", content: PREFILL });
 }
 
+/** The usage of the last `message_delta` the client read (the SDK's message keeps only the token counts). */
+async function lastMessageDeltaUsage(): Promise<unknown> {
+  const raw = (await clients.exchanges.at(-1)?.text) ?? "";
+  const deltas = raw
+    .split("\n")
+    .filter((line) => line.startsWith("data: ") && line.includes('"type":"message_delta"'))
+    .map((line) => JSON.parse(line.slice(6)) as { usage?: unknown });
+  return deltas.at(-1)?.usage;
+}
+
+/** A continued response's usage: both attempts' tokens, and their cost at $1 a token. */
+function expectPricedUsage(reported: unknown): void {
+  const usage = reported as { input_tokens: number; output_tokens: number; cost?: number } | undefined;
+  expect(usage?.output_tokens).toBeGreaterThan(0);
+  expect(usage?.cost).toBe((usage?.input_tokens ?? 0) + (usage?.output_tokens ?? 0));
+}
+
 /** The `switchyard_continuation` extension a continued stream's last event carries: who broke, who continued. */
 function expectContinuation(extension: unknown, from: string): void {
   expect(extension).toEqual({
@@ -135,21 +157,23 @@ const ONE_MESSAGE = [
 
 async function responsesStream(
   model: string,
-): Promise<{ types: string[]; text: string; final: unknown; continuation: unknown }> {
+): Promise<{ types: string[]; text: string; final: unknown; usage: unknown; continuation: unknown }> {
   const stream = await clients.openai.responses.create({ model, input: PROMPT, store: false, stream: true });
   const types: string[] = [];
   let text = "";
   let final: unknown;
+  let usage: unknown;
   let continuation: unknown;
   for await (const event of stream) {
     types.push(event.type);
     if (event.type === "response.output_text.delta") text += event.delta;
     if (event.type === "response.completed") {
       final = event.response.output;
+      usage = event.response.usage;
       continuation = (event.response as unknown as Record<string, unknown>).switchyard_continuation;
     }
   }
-  return { types, text, final, continuation };
+  return { types, text, final, usage, continuation };
 }
 
 describe("POST /v1/messages: a stream broken after its first tokens", () => {
@@ -168,6 +192,7 @@ describe("POST /v1/messages: a stream broken after its first tokens", () => {
     expectContinuation(continuation, labelOf(anthropicTarget(anthropic, "claude-primary")));
     // One message_start: the primary's; the continuation is the rest of that message.
     expect(ids).toEqual([message.id]);
+    expectPricedUsage(await lastMessageDeltaUsage());
     expect(anthropic.requests).toHaveLength(2);
     expectPrefilled(anthropic.requests[1]);
     expect(gateway.logs()).toContain(`continued on ${labelOf(fallback)}`);
@@ -209,10 +234,11 @@ describe("POST /v1/responses: a stream broken after its first tokens", () => {
       ...fault(RESPONSES_BREAK),
     });
 
-    const { types, text, final, continuation } = await responsesStream("openai-first");
+    const { types, text, final, usage, continuation } = await responsesStream("openai-first");
 
     expect(text).toBe(ANSWER);
     expect(final).toMatchObject(ONE_MESSAGE);
+    expectPricedUsage(usage);
     expectContinuation(continuation, labelOf(openAITarget(openai, "gpt-primary")));
     expect(types.filter((type) => type === "response.created")).toHaveLength(1);
     expect(types.at(-1)).toBe("response.completed");
@@ -228,10 +254,11 @@ describe("POST /v1/responses: a stream broken after its first tokens", () => {
       ...fault(ANTHROPIC_BREAK),
     });
 
-    const { types, text, final, continuation } = await responsesStream("anthropic-first");
+    const { types, text, final, usage, continuation } = await responsesStream("anthropic-first");
 
     expect(text).toBe(ANSWER);
     expect(final).toMatchObject(ONE_MESSAGE);
+    expectPricedUsage(usage);
     expectContinuation(continuation, labelOf(anthropicTarget(anthropic, "claude-primary")));
     expect(types.at(-1)).toBe("response.completed");
     expectPrefilled(anthropic.requests[1]);

@@ -8,7 +8,7 @@ import type {
 import type { JsonRecord } from "../narrow.js";
 import type { DialectStreamEncoder, EncodedFrame } from "../stream-frame.js";
 import { createItemId } from "./item-id.js";
-import { messageItem, outputText, statusOf, withContinuation } from "./response-object.js";
+import { messageItem, outputText, statusOf, withContinuation, withUsageCost } from "./response-object.js";
 import { encodeResponsesUsage } from "./usage.js";
 
 /** Where a relayed Responses stream stood when it broke. */
@@ -36,6 +36,7 @@ export class ContinuedResponseEncoder implements DialectStreamEncoder {
   private open: { id: string; outputIndex: number; text: string } | undefined;
   private finishReason: FinishReason | undefined;
   private usage: Usage | undefined;
+  private cost: string | undefined;
   private continuation: StreamContinuation | undefined;
   private completed: JsonRecord | undefined;
 
@@ -71,6 +72,7 @@ export class ContinuedResponseEncoder implements DialectStreamEncoder {
         return [];
       case "usage":
         this.usage = event.usage;
+        this.cost = event.cost;
         return [];
       case "continued":
         this.continuation = event.continuation;
@@ -97,7 +99,8 @@ export class ContinuedResponseEncoder implements DialectStreamEncoder {
       ...(this.usage === undefined ? {} : { usage: encodeResponsesUsage(this.usage) }),
     };
     const type = status === "completed" ? "response.completed" : "response.incomplete";
-    frames.push(this.event(type, { response: withContinuation(this.completed, this.continuation) }));
+    const costed = withUsageCost(this.completed, this.cost);
+    frames.push(this.event(type, { response: withContinuation(costed, this.continuation) }));
     return frames;
   }
 

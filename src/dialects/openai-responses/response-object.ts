@@ -6,7 +6,7 @@ import {
   type ToolCall,
   type Usage,
 } from "../../canonical/index.js";
-import type { JsonRecord } from "../narrow.js";
+import { isRecord, type JsonRecord } from "../narrow.js";
 import { encodeReasoningToken } from "../reasoning-token.js";
 import { OPENAI_REASONING_ORIGIN } from "./input-items.js";
 import type { ResponsesRequestBody } from "./request-schema.js";
@@ -134,4 +134,10 @@ export function withContinuation(
   continuation: StreamContinuation | undefined,
 ): JsonRecord {
   return continuation === undefined ? response : { ...response, [CONTINUATION_FIELD]: continuation };
+}
+
+/** The response with the call's cost in its usage (`usage.cost`, USD), when priced and the usage is known. */
+export function withUsageCost(response: JsonRecord, cost: string | undefined): JsonRecord {
+  if (cost === undefined || !isRecord(response.usage)) return response;
+  return { ...response, usage: { ...response.usage, cost: Number(cost) } };
 }

@@ -1,5 +1,5 @@
 import type { GatewayError, Reasoning, StreamEvent } from "../../canonical/index.js";
-import { isRecord, type JsonRecord } from "../narrow.js";
+import type { JsonRecord } from "../narrow.js";
 import { reportedModel } from "../openai/reported-model.js";
 import { StreamEnding } from "../stream-ending.js";
 import type { DialectStreamEncoder, EncodedFrame } from "../stream-frame.js";
@@ -14,6 +14,7 @@ import {
   responseObject,
   statusOf,
   withContinuation,
+  withUsageCost,
 } from "./response-object.js";
 
 interface OpenItem {
@@ -97,7 +98,7 @@ export class ResponsesStreamEncoder implements DialectStreamEncoder {
       finishReason,
     });
     const type = status === "completed" ? "response.completed" : "response.incomplete";
-    const response = withCost(forClient(this.completed, this.frame), cost);
+    const response = withUsageCost(forClient(this.completed, this.frame), cost);
     frames.push(this.event(type, { response: withContinuation(response, continuation) }));
     return frames;
   }
@@ -259,10 +260,4 @@ export class ResponsesStreamEncoder implements DialectStreamEncoder {
     const data = JSON.stringify({ type, ...fields, sequence_number: this.sequence++ });
     return { event: type, data };
   }
-}
-
-/** The response with the call's cost in its usage (`usage.cost`, USD), when priced and the usage is known. */
-function withCost(response: JsonRecord, cost: string | undefined): JsonRecord {
-  if (cost === undefined || !isRecord(response.usage)) return response;
-  return { ...response, usage: { ...response.usage, cost: Number(cost) } };
 }
