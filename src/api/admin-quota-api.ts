@@ -4,23 +4,7 @@ import type { GovernanceRuntime } from "../governance/governance-runtime.js";
 import type { RouteTableHolder } from "../routing/route-table-holder.js";
 import type { AdminContext } from "./admin-api.js";
 import { idParams } from "./admin-openapi-schemas.js";
-
-const quotaEntrySchema = {
-  type: "object",
-  properties: {
-    scope: { type: "string", enum: ["key", "group", "org", "global"] },
-    id: { type: "string" },
-    name: { type: "string" },
-    kind: { type: "string", enum: ["rate", "concurrency", "budget"] },
-    unit: { type: "string", enum: ["requests", "tokens"] },
-    limit: { type: "integer" },
-    per: { type: "string" },
-    amount_usd: { type: "string" },
-    action: { type: "string", enum: ["reject", "alert"] },
-    remaining: { type: ["integer", "string", "null"], description: "Units, or USD for budgets." },
-    reset_at: { type: ["string", "null"], format: "date-time" },
-  },
-};
+import { liveQuota, quotaEntrySchema } from "./live-quota.js";
 
 /**
  * `GET /admin/v1/keys/{id}/quota`: what `/v1/me` shows a key of its own quota (every limit and budget of the
@@ -69,10 +53,7 @@ export function registerAdminQuota(
           },
         );
       if (lookup.kind !== "found") return { id, quota: null };
-      const quota =
-        (await holder.governor?.quotaOf(holder.current.governance, lookup.key.principal).catch(() => null)) ??
-        null;
-      return { id, quota };
+      return { id, quota: await liveQuota(holder, lookup.key.principal) };
     },
   );
 }

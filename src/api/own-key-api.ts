@@ -3,6 +3,7 @@ import type { GovernanceRuntime } from "../governance/governance-runtime.js";
 import { keyView } from "../governance/objects/governance-records.js";
 import type { RouteTableHolder } from "../routing/route-table-holder.js";
 import { keyViewSchema } from "./admin-openapi-schemas.js";
+import { liveQuota, quotaEntrySchema } from "./live-quota.js";
 import { openAIErrorFormat } from "./openai-error-format.js";
 import { ANY_REQUEST_ERRORS, errorResponses } from "./openapi/operation-docs.js";
 
@@ -37,25 +38,7 @@ export function registerOwnKey(
                 type: ["array", "null"],
                 description:
                   "Every limit and budget that applies to the key (its own, its group's and org's, the gateway's) with what is left now; null when the limit store cannot say.",
-                items: {
-                  type: "object",
-                  properties: {
-                    scope: { type: "string", enum: ["key", "group", "org", "global"] },
-                    id: { type: "string" },
-                    name: { type: "string" },
-                    kind: { type: "string", enum: ["rate", "concurrency", "budget"] },
-                    unit: { type: "string", enum: ["requests", "tokens"] },
-                    limit: { type: "integer" },
-                    per: { type: "string" },
-                    amount_usd: { type: "string" },
-                    action: { type: "string", enum: ["reject", "alert"] },
-                    remaining: {
-                      type: ["integer", "string", "null"],
-                      description: "Units, or USD for budgets.",
-                    },
-                    reset_at: { type: ["string", "null"], format: "date-time" },
-                  },
-                },
+                items: quotaEntrySchema,
               },
             },
           },
@@ -70,14 +53,10 @@ export function registerOwnKey(
       const used = await governance.admin?.store
         .lastUsed([known.record.id])
         .catch(() => ({}) as Record<string, string>);
-      // The live quota: read from the limit store, never reserved; null (not an error) when it cannot answer.
-      const quota =
-        (await holder.governor?.quotaOf(holder.current.governance, known.principal).catch(() => null)) ??
-        null;
       return {
         ...keyView(known.record, used?.[known.record.id] ?? null),
         org: known.principal.org ?? null,
-        quota,
+        quota: await liveQuota(holder, known.principal),
       };
     },
   );
