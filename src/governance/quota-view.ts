@@ -29,7 +29,7 @@ export function quotaEntries(
 ): QuotaEntry[] {
   return specs.map((spec, index) => {
     const state = states[index];
-    const base = {
+    const base: Pick<QuotaEntry, "scope" | "id" | "name" | "reset_at"> = {
       scope: spec.label.scope,
       id: spec.label.id,
       name: spec.label.name,
@@ -47,6 +47,10 @@ export function quotaEntries(
     }
     if (spec.kind === "concurrency")
       return { ...base, kind: "concurrency", limit: spec.max, remaining: state?.remaining ?? null };
+    // The store measured the reset from its own clock, a moment after `nowMs`: the window's end is the calendar
+    // boundary nearest to it (boundaries are hours apart at least), not a millisecond before midnight.
+    if (state !== undefined)
+      base.reset_at = new Date(nearest(spec.boundaries, nowMs + state.resetMs)).toISOString();
     return {
       ...base,
       kind: "budget",
@@ -55,4 +59,11 @@ export function quotaEntries(
       remaining: state === undefined ? null : nanoToUsd(state.remaining),
     };
   });
+}
+
+function nearest(boundaries: readonly number[], atMs: number): number {
+  let best: number | undefined;
+  for (const boundary of boundaries)
+    if (best === undefined || Math.abs(boundary - atMs) < Math.abs(best - atMs)) best = boundary;
+  return best ?? atMs;
 }
