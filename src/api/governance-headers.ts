@@ -1,6 +1,6 @@
 import { nanoToUsd } from "../config/governance/limit-blocks.js";
+import { accountRequest } from "../governance/call-account.js";
 import type { GovernedCall } from "../governance/governed-call.js";
-import { accountRequest } from "../governance/governor.js";
 import type { LimitSpec, LimitState, RateSpec } from "../governance/limits/limit-spec.js";
 
 /** OpenAI's rate-limit header names, per kind of limit: limit, remaining, reset. */

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from "fastify";
-import { accountRequest } from "../governance/governor.js";
+import { accountRequest } from "../governance/call-account.js";
 import { usageRecordOf } from "../governance/usage/usage-record.js";
 import type { GatewayMetrics } from "../observability/metrics.js";
 import { type RequestObservation, responseBytes } from "./request-observation.js";

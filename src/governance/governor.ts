@@ -1,17 +1,19 @@
 import { randomBytes } from "node:crypto";
 import { GatewayError, type Operation } from "../canonical/index.js";
-import { type MlflowLimit, mlflowRate } from "../config/governance/limit-blocks.js";
+import type { MlflowLimit } from "../config/governance/limit-blocks.js";
 import type { Logger } from "../observability/logger.js";
+import { accountRequest } from "./call-account.js";
 import { denialError, fallbackDenialError } from "./denial.js";
 import type { Account, GovernedCall, PricedTarget, Reservation } from "./governed-call.js";
 import { ScopeLimits } from "./limit-plan.js";
 import type { AdmitRequest, AdmitResult, BudgetSpec, LimitSpec, LimitState } from "./limits/limit-spec.js";
 import { GovernanceUnavailable, type LimitStore } from "./limits/limit-store.js";
-import { costOf, estimateCost } from "./prices/cost.js";
+import { estimateCost } from "./prices/cost.js";
 import type { PriceEntry } from "./prices/price-entry.js";
 import type { Principal } from "./principal.js";
 import { type QuotaEntry, quotaEntries } from "./quota-view.js";
 import type { RouteGovernance, TableGovernance } from "./route-governance.js";
+import { RuntimeRouteLimits } from "./runtime-route-limits.js";
 
 /** What an admission computed before the store decided: what its reservation is made of. */
 interface Admission {
@@ -46,11 +48,8 @@ export class Governor {
   private counter = 0;
   private readonly running = new Map<string, Reservation>();
   private readonly principalScopes = new WeakMap<Principal, ScopeLimits[]>();
-  /** Route limits set at run time (MLflow's limits API), by route name; they replace the file's request rates. */
-  private overrides = new Map<
-    string,
-    { limits: MlflowLimit[]; scopes: WeakMap<RouteGovernance, ScopeLimits> }
-  >();
+  /** Route limits set at run time (MLflow's limits API). */
+  private readonly runtimeLimits = new RuntimeRouteLimits();
   private readonly renewTimer: NodeJS.Timeout;
   readonly leaseMs: number;
 
@@ -277,7 +276,7 @@ export class Governor {
    * replaced by what was used, overage included. Returns the request's account.
    */
   settle(call: GovernedCall, failed: boolean): Account {
-    const account = call.finalAccount(() => accountOf(call, failed));
+    const account = accountRequest(call, failed);
     const reservation = call.reservation;
     if (reservation === undefined || !this.running.delete(reservation.id)) return account;
     const costNano = account.cost.priced && reservation.price !== undefined ? account.cost.nano : 0;
@@ -316,38 +315,12 @@ export class Governor {
 
   /** Applies the run-time route limits (the whole map, as the owner publishes it). */
   setRouteOverrides(overrides: Record<string, MlflowLimit[]>): void {
-    this.overrides = new Map(
-      Object.entries(overrides).map(([route, limits]) => [route, { limits, scopes: new WeakMap() }]),
-    );
+    this.runtimeLimits.set(overrides);
   }
 
   /** The MLflow-form limits a route has now: set at run time, else from the file. */
   mlflowLimitsOf(route: RouteGovernance): MlflowLimit[] {
-    const override = this.overrides.get(route.routeName);
-    if (override !== undefined) return override.limits;
-    return route.config.mlflowLimit === null ? [] : [route.config.mlflowLimit];
-  }
-
-  /** The route's own scope, with run-time limits in place of the file's request rates. */
-  private routeScope(route: RouteGovernance): ScopeLimits {
-    const override = this.overrides.get(route.routeName);
-    if (override === undefined) return route.own;
-    let scope = override.scopes.get(route);
-    if (scope === undefined) {
-      const config = route.config;
-      const rates = [
-        ...config.limits.rates.filter((rate) => rate.unit !== "requests"),
-        ...override.limits.map(mlflowRate),
-      ];
-      scope = new ScopeLimits(
-        "route",
-        route.routeName,
-        { rates, concurrency: config.limits.concurrency },
-        config.budgets,
-      );
-      override.scopes.set(route, scope);
-    }
-    return scope;
+    return this.runtimeLimits.mlflowLimitsOf(route);
   }
 
   async close(): Promise<void> {
@@ -385,7 +358,7 @@ export class Governor {
       if (perKey !== undefined) scopes.push(perKey);
       for (const scope of this.ownScopes(principal)) if (!scope.empty) scopes.push(scope);
     }
-    const own = this.routeScope(route);
+    const own = this.runtimeLimits.scopeOf(route);
     if (!own.empty) scopes.push(own);
     if (!table.global.empty) scopes.push(table.global);
     return scopes;
@@ -416,33 +389,4 @@ function unavailable(error: unknown, logger: Logger | undefined): GatewayError {
       cause: error,
     },
   );
-}
-
-/**
- * The request's usage and cost: the provider's figures when it reported them; otherwise an estimate (the
- * reserved input and the metered output of a stream, or the output cap of a whole answer), marked as such.
- * A request that failed without any output cost nothing.
- */
-export function accountRequest(call: GovernedCall, failed: boolean): Account {
-  return call.finalAccount(() => accountOf(call, failed));
-}
-
-function accountOf(call: GovernedCall, failed: boolean): Account {
-  const reported = call.usage;
-  const atMs = call.startedAtMs;
-  const price = call.target?.price ?? call.reservation?.price;
-  if (reported !== undefined && (reported.inputTokens !== null || reported.outputTokens !== null)) {
-    const tokens = (reported.inputTokens ?? 0) + (reported.outputTokens ?? 0);
-    return { usage: reported, source: "provider", cost: costOf(price, reported, atMs), tokens };
-  }
-  const metered = call.meteredOutputTokens;
-  if (failed && metered === 0) {
-    const usage = { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
-    return { usage, source: "none", cost: costOf(price, usage, atMs), tokens: 0 };
-  }
-  const input = call.reservation?.inputTokens ?? Math.ceil(call.request.bodyBytes() / 4);
-  const output =
-    call.request.streaming || metered > 0 ? metered : (call.reservation?.outputTokens ?? metered);
-  const usage = { inputTokens: input, outputTokens: output, totalTokens: input + output };
-  return { usage, source: "estimated", cost: costOf(price, usage, atMs), tokens: input + output };
 }
