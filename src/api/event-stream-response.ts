@@ -3,8 +3,8 @@ import { GatewayError, type StreamEvent } from "../canonical/index.js";
 import { nanoToUsd } from "../config/governance/limit-blocks.js";
 import type { DialectStreamEncoder, EncodedFrame } from "../dialects/stream-frame.js";
 import { encodeSseFrame } from "../framing/sse-encoder.js";
+import { costOfCall } from "../governance/call-account.js";
 import type { GovernedCall } from "../governance/governed-call.js";
-import { costOf } from "../governance/prices/cost.js";
 import { needsTopUp, topUpStream } from "../governance/stream-meter.js";
 import { ClientStreamWriter } from "./client-stream-writer.js";
 import { governanceHeaders } from "./governance-headers.js";
@@ -113,8 +113,7 @@ export function pricedUsage(
   event: StreamEvent & { type: "usage" },
   call: GovernedCall,
 ): StreamEvent & { type: "usage" } {
-  const price = call.target?.price ?? call.reservation?.price;
-  const cost = costOf(price, event.usage, call.startedAtMs);
+  const cost = costOfCall(call, event.usage);
   return cost.priced ? { ...event, cost: nanoToUsd(cost.nano) } : event;
 }
 

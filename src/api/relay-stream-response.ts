@@ -6,8 +6,8 @@ import type { RelayTap } from "../dialects/relay-codec.js";
 import type { SseFrame } from "../framing/sse-decoder.js";
 import { encodeSseFrame } from "../framing/sse-encoder.js";
 import type { RelayedFrames } from "../framing/sse-frame-relay.js";
+import { costOfCall } from "../governance/call-account.js";
 import type { GovernedCall } from "../governance/governed-call.js";
-import { costOf } from "../governance/prices/cost.js";
 import { needsTopUp, topUpStream } from "../governance/stream-meter.js";
 import type { CancelSignal } from "../routing/cancel-signal.js";
 import type { RelayedStream } from "../routing/relay-upstream.js";
@@ -337,7 +337,7 @@ function finalFrameWithCost(
 ): string | undefined {
   const usage = tap.usage();
   if (usage === undefined) return undefined;
-  const cost = costOf(call.target?.price ?? call.reservation?.price, usage, call.startedAtMs);
+  const cost = costOfCall(call, usage);
   return cost.priced ? encodeSseFrame(withCost(Number(nanoToUsd(cost.nano))), frame.event) : undefined;
 }
 
@@ -345,7 +345,7 @@ function finalFrameWithCost(
 function withCost(payload: Record<string, unknown>, call: GovernedCall): Record<string, unknown> {
   const usage = call.usage;
   if (usage === undefined) return payload;
-  const cost = costOf(call.target?.price ?? call.reservation?.price, usage, call.startedAtMs);
+  const cost = costOfCall(call, usage);
   if (!cost.priced) return payload;
   return {
     ...payload,
