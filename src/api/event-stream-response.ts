@@ -7,8 +7,10 @@ import { costOfCall } from "../governance/call-account.js";
 import type { GovernedCall } from "../governance/governed-call.js";
 import { needsTopUp, topUpStream } from "../governance/stream-meter.js";
 import { ClientStreamWriter } from "./client-stream-writer.js";
-import { governanceHeaders } from "./governance-headers.js";
-import { type RequestObservation, serverTimingHeader, targetHeaders } from "./request-observation.js";
+import { writeGovernanceHeaders } from "./governance-headers.js";
+import { objectSink } from "./header-sink.js";
+import { REQUEST_ID_HEADER } from "./request-id.js";
+import { type RequestObservation, serverTimingHeader, writeTargetHeaders } from "./request-observation.js";
 import { SseHeartbeat } from "./sse-heartbeat.js";
 
 /** Turns canonical events into the client dialect's SSE messages (one object per stream). */
@@ -153,7 +155,8 @@ export function failWith(reply: FastifyReply, error: GatewayError): void {
 
 /**
  * Marks the stream's first byte in the request's observation and gives the headers a hook would add to other
- * responses (a hijacked response skips the hooks): Server-Timing and which target served.
+ * responses (a hijacked response skips the hooks): the request id, Server-Timing, which target served, and the
+ * limits' and budgets' state.
  */
 export function streamResponseHeaders(reply: FastifyReply): Record<string, string> {
   const observation = reply.request.observation;
@@ -161,9 +164,12 @@ export function streamResponseHeaders(reply: FastifyReply): Record<string, strin
     observation.streaming = true;
     observation.firstByteMs = reply.elapsedTime;
   }
-  return {
+  const headers: Record<string, string> = {
+    [REQUEST_ID_HEADER]: reply.request.id,
     "server-timing": serverTimingHeader(reply.elapsedTime, observation),
-    ...targetHeaders(observation),
-    ...(observation === null ? {} : governanceHeaders(observation.call)),
   };
+  const sink = objectSink(headers);
+  writeTargetHeaders(observation, sink);
+  if (observation !== null) writeGovernanceHeaders(observation.call, false, sink);
+  return headers;
 }

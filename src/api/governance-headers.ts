@@ -2,6 +2,7 @@ import { nanoToUsd } from "../config/governance/limit-blocks.js";
 import { accountRequest } from "../governance/call-account.js";
 import type { GovernedCall } from "../governance/governed-call.js";
 import type { LimitSpec, LimitState, RateSpec } from "../governance/limits/limit-spec.js";
+import type { HeaderSink } from "./header-sink.js";
 
 /** OpenAI's rate-limit header names, per kind of limit: limit, remaining, reset. */
 const RATE_HEADERS = {
@@ -24,8 +25,7 @@ export const GOVERNANCE_HEADER_NAMES: readonly string[] = [
  * tightest budget's remaining amount, and, once known, the request's cost. `reset` is a duration as OpenAI
  * writes it (`1s`, `6m0s`, `20ms`). `failed`: the answer is an error (its account counts no estimate).
  */
-export function governanceHeaders(call: GovernedCall, failed = false): Record<string, string> {
-  const headers: Record<string, string> = {};
+export function writeGovernanceHeaders(call: GovernedCall, failed: boolean, sink: HeaderSink): void {
   const reservation = call.reservation;
   if (reservation !== undefined) {
     let requests: [RateSpec, LimitState] | undefined;
@@ -44,35 +44,51 @@ export function governanceHeaders(call: GovernedCall, failed = false): Record<st
         if (budget === undefined || state.remaining < budget.remaining) budget = state;
       }
     }
-    if (requests !== undefined) addRate(headers, RATE_HEADERS.requests, requests);
-    if (tokens !== undefined) addRate(headers, RATE_HEADERS.tokens, tokens);
-    if (budget !== undefined) headers[BUDGET_HEADER] = nanoToUsd(budget.remaining);
+    if (requests !== undefined) addRate(sink, RATE_HEADERS.requests, requests);
+    if (tokens !== undefined) addRate(sink, RATE_HEADERS.tokens, tokens);
+    if (budget !== undefined) sink.header(BUDGET_HEADER, nanoToUsd(budget.remaining));
   }
   // A relayed answer is sent from inside its work, before the call is settled: its account (computed once,
   // and shared with settle and the usage record) is fixed here, as soon as the answer's usage is known.
   const cost = call.usage === undefined ? call.accounted?.cost : accountRequest(call, failed).cost;
-  if (cost?.priced === true) headers[COST_HEADER] = nanoToUsd(cost.nano);
-  return headers;
+  if (cost?.priced === true) sink.header(COST_HEADER, nanoToUsd(cost.nano));
 }
 
 function addRate(
-  headers: Record<string, string>,
+  sink: HeaderSink,
   [limitName, remainingName, resetName]: readonly [string, string, string],
   [spec, state]: [RateSpec, LimitState],
 ): void {
-  headers[limitName] = String(spec.limit);
-  headers[remainingName] = String(state.remaining);
-  headers[resetName] = duration(state.resetMs);
+  sink.header(limitName, String(spec.limit));
+  sink.header(remainingName, String(state.remaining));
+  sink.header(resetName, duration(state.resetMs));
 }
 
-/** Milliseconds as a Go-style duration, the format of OpenAI's reset headers. */
+/**
+ * Milliseconds as a Go-style duration, the format of OpenAI's reset headers (`20ms`, `1.5s`, `6m0s`, `1h2m3.004s`).
+ * Integer arithmetic: on every limited response, where `toFixed` would cost more than the rest of the headers.
+ */
 export function duration(ms: number): string {
-  if (ms < 1000) return `${Math.max(0, Math.round(ms))}ms`;
-  const hours = Math.floor(ms / 3_600_000);
-  const minutes = Math.floor((ms % 3_600_000) / 60_000);
-  const seconds = (ms % 60_000) / 1000;
-  const secondsText = `${Number(seconds.toFixed(3))}s`;
-  if (hours > 0) return `${hours}h${minutes}m${secondsText}`;
-  if (minutes > 0) return `${minutes}m${secondsText}`;
-  return secondsText;
+  const total = Math.max(0, Math.round(ms));
+  if (total < 1000) return `${total}ms`;
+  const hours = Math.floor(total / 3_600_000);
+  const minutes = Math.floor((total % 3_600_000) / 60_000);
+  const seconds = secondsText(total % 60_000);
+  if (hours > 0) return `${hours}h${minutes}m${seconds}`;
+  if (minutes > 0) return `${minutes}m${seconds}`;
+  return seconds;
+}
+
+/** Seconds with at most three decimals and no trailing zeros, as Go prints them (`0s`, `1.5s`, `59.005s`). */
+function secondsText(millis: number): string {
+  const whole = Math.floor(millis / 1000);
+  const fraction = millis % 1000;
+  if (fraction === 0) return `${whole}s`;
+  const digits =
+    fraction % 100 === 0
+      ? String(fraction / 100)
+      : fraction % 10 === 0
+        ? String(fraction / 10).padStart(2, "0")
+        : String(fraction).padStart(3, "0");
+  return `${whole}.${digits}s`;
 }

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from "fastify";
 import type { GatewayMetrics } from "../observability/metrics.js";
-import { governanceHeaders } from "./governance-headers.js";
+import { writeGovernanceHeaders } from "./governance-headers.js";
 import { mlflowErrorFormat } from "./mlflow-error-format.js";
 import { ANY_REQUEST_ERRORS, errorResponses } from "./openapi/operation-docs.js";
 import { requestMetrics } from "./request-metrics.js";
-import { serverTimingHeader, targetHeaders } from "./request-observation.js";
+import { serverTimingHeader, writeTargetHeaders } from "./request-observation.js";
 import type { RequestOutcomes } from "./request-outcome.js";
 
 /** Where `/metrics` gets its text: this process's registry, or (in a cluster) every worker's, aggregated. */
@@ -39,8 +39,8 @@ export function observeRequests(
     // Which target served and after how many attempts, on answers and errors alike (streams set their own),
     // and the limits' and budgets' state with the request's cost.
     if (request.observation !== null) {
-      reply.headers(targetHeaders(request.observation));
-      reply.headers(governanceHeaders(request.observation.call, reply.statusCode !== 200));
+      writeTargetHeaders(request.observation, reply);
+      writeGovernanceHeaders(request.observation.call, reply.statusCode !== 200, reply);
     }
     done(null, payload);
   });

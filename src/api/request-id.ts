@@ -41,9 +41,11 @@ export function requestIdOf(request: IncomingMessage): string {
  * quoting an error quotes the id that finds its log lines.
  */
 export function registerRequestId(app: FastifyInstance): void {
-  // Set on the raw response, so that it also reaches streams (written around Fastify's reply) and every error.
+  // On Fastify's reply, not the raw response: one header set on the raw response sends every header of every
+  // answer down Node's slow path (writeHead then merges them one by one through setHeader). Streams written
+  // around Fastify's reply take it from streamResponseHeaders; the console's streams set it themselves.
   app.addHook("onRequest", (request, reply, done) => {
-    reply.raw.setHeader(REQUEST_ID_HEADER, request.id);
+    reply.header(REQUEST_ID_HEADER, request.id);
     done();
   });
 }

@@ -6,6 +6,7 @@ import type { UsageLogClient } from "../governance/usage/usage-log-client.js";
 import type { AttemptEntry } from "../governance/usage/usage-record.js";
 import type { GatewayMetrics } from "../observability/metrics.js";
 import type { Route } from "../routing/route-table.js";
+import type { HeaderSink } from "./header-sink.js";
 import { recordRequest } from "./request-metrics.js";
 
 /** What the gateway learns about one API request while answering it: the source of its metrics and timings. */
@@ -141,11 +142,10 @@ export function serverTimingHeader(elapsedMs: number, observation: RequestObserv
 }
 
 /** Headers naming the target that served and how many attempts it took (retries and fallbacks included). */
-export function targetHeaders(observation: RequestObservation | null): Record<string, string> {
-  if (observation === null || observation.attempts === 0) return {};
-  const headers: Record<string, string> = { "x-switchyard-attempts": String(observation.attempts) };
-  if (observation.target !== undefined) headers["x-switchyard-target"] = observation.target;
-  return headers;
+export function writeTargetHeaders(observation: RequestObservation | null, sink: HeaderSink): void {
+  if (observation === null || observation.attempts === 0) return;
+  sink.header("x-switchyard-attempts", String(observation.attempts));
+  if (observation.target !== undefined) sink.header("x-switchyard-target", observation.target);
 }
 
 /** The bytes sent on the request's connection since it arrived: its response, headers included. */

@@ -53,8 +53,11 @@ export function redactHeaderValues(headers: OutgoingHttpHeaders): OutgoingHttpHe
 const COMPUTED_HEADERS = new Set([...GOVERNANCE_HEADER_NAMES, "server-timing", "x-switchyard-attempts"]);
 
 function redactReplyHeaders(reply: FastifyReply): void {
-  for (const [name, value] of Object.entries(reply.getHeaders())) {
+  const headers = reply.getHeaders();
+  // for-in, not Object.entries: no pair array per header on every response.
+  for (const name in headers) {
     if (COMPUTED_HEADERS.has(name)) continue;
+    const value = headers[name];
     if (typeof value === "string") {
       const redacted = gatewaySecrets.redactText(value);
       if (redacted !== value) reply.header(name, redacted);

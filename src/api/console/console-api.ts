@@ -4,6 +4,7 @@ import { CONSOLE_SERVICE, type ConsoleCall } from "../../console/console-service
 import type { Coordinator } from "../../coordination/coordinator.js";
 import type { RouteTableHolder } from "../../routing/route-table-holder.js";
 import { SSE_HEADERS } from "../event-stream-response.js";
+import { REQUEST_ID_HEADER } from "../request-id.js";
 import { ConsoleEventStreams } from "./console-event-streams.js";
 import type { ConsoleFiles } from "./console-files.js";
 
@@ -103,7 +104,11 @@ export async function registerConsole(app: FastifyInstance, options: ConsoleApiO
           `Too many console pages are open (at most ${streams.maxStreams}).`,
         );
       reply.hijack();
-      await streams.start(reply.raw, route ?? null, { ...SSE_HEADERS, ...securityHeaders });
+      await streams.start(reply.raw, route ?? null, {
+        ...SSE_HEADERS,
+        ...securityHeaders,
+        [REQUEST_ID_HEADER]: request.id,
+      });
     });
   });
 }
