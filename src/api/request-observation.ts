@@ -6,6 +6,7 @@ import type { UsageLogClient } from "../governance/usage/usage-log-client.js";
 import type { AttemptEntry } from "../governance/usage/usage-record.js";
 import type { GatewayMetrics } from "../observability/metrics.js";
 import type { Route } from "../routing/route-table.js";
+import { attributeRequest } from "./request-attribution.js";
 import { recordRequest } from "./request-metrics.js";
 
 /** What the gateway learns about one API request while answering it: the source of its metrics and timings. */
@@ -111,17 +112,21 @@ class ObservedRequest implements RequestObservation {
 
 /**
  * Starts observing a request once its route is known: it counts as in flight from here until it ends
- * (request-outcome.ts: its response finished, or its connection closed first).
+ * (request-outcome.ts: its response finished, or its connection closed first). Then reads who it is for and its
+ * tags (request-attribution.ts), which throws the API's 400 for values out of bounds: the request is observed
+ * first, so that such a refusal is counted and logged like any other bad input.
  */
 export function observeRoute(reply: FastifyReply, api: string, route: Route): RequestObservation {
   const request = reply.request;
   const upstream = route.targets[0]?.upstream;
+  const body = jsonBodyOf(request);
+  const call = new GovernedCall(callRequestOf(request, api, body));
   const observation = new ObservedRequest(
     api,
     route,
     upstream?.providerName ?? "",
     upstream?.model ?? "",
-    new GovernedCall(callRequestOf(request, api)),
+    call,
   );
   request.observation = observation;
   const metrics = request.server.metrics;
@@ -129,6 +134,7 @@ export function observeRoute(reply: FastifyReply, api: string, route: Route): Re
   // The client left before the route was known (an asynchronous hook in between): it ended already, so it is
   // counted now, with how it ended.
   if (request.endStatus !== null) recordRequest(metrics, request, reply, request.endStatus);
+  attributeRequest(call, api, request.headers, body);
   return observation;
 }
 
@@ -159,12 +165,17 @@ function principalOf(request: FastifyRequest): Principal | undefined {
   return principal ?? undefined;
 }
 
+/** The request's JSON body; one shared empty object for anything else. */
+function jsonBodyOf(request: FastifyRequest): Record<string, unknown> {
+  return typeof request.body === "object" && request.body !== null
+    ? (request.body as Record<string, unknown>)
+    : NO_BODY;
+}
+
+const NO_BODY: Record<string, unknown> = Object.freeze({});
+
 /** What limits need of the request, read from its body lazily (most routes have no limits). */
-function callRequestOf(request: FastifyRequest, api: string): CallRequest {
-  const body =
-    typeof request.body === "object" && request.body !== null
-      ? (request.body as Record<string, unknown>)
-      : {};
+function callRequestOf(request: FastifyRequest, api: string, body: Record<string, unknown>): CallRequest {
   return {
     api,
     principal: principalOf(request),

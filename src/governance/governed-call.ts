@@ -42,6 +42,9 @@ export interface Reservation {
   price: PriceEntry | undefined;
 }
 
+/** A request without tags: one frozen list shared by all of them, so that no request allocates one. */
+export const NO_TAGS: readonly string[] = Object.freeze([]);
+
 /** How a request's usage is known: reported by the provider, or estimated by the gateway. */
 export type UsageSource = "provider" | "estimated" | "none";
 
@@ -62,6 +65,10 @@ export interface Account {
 export class GovernedCall {
   readonly startedAtMs = Date.now();
   readonly startedAtPerf = performance.now();
+  /** Who the request is for, beyond the key: the end user the client named (header or body), if any. */
+  endUser: string | null = null;
+  /** The client's labels for the request (`x-switchyard-tags`), in the order given. */
+  tags: readonly string[] = NO_TAGS;
   /** The last usage the ingress learnt (a whole answer's, or a stream's final usage). */
   usage: Usage | undefined = undefined;
   /** The target that served (the last attempt's). */

@@ -221,6 +221,145 @@ describe("the usage log", () => {
   });
 });
 
+describe("the usage log's attribution: end user and tags", () => {
+  it("records the end user (the header over the body's field) and the tags, trimmed and without empty ones", async () => {
+    const gateway = await gatewayWith();
+    const headers = {
+      "x-switchyard-end-user": "user-from-header",
+      "x-switchyard-tags": " team:search, env=prod ,, app/v2 ",
+    };
+    await gateway.post("/v1/chat/completions", { model: "chat", messages, user: "alice" });
+    await gateway.post("/v1/chat/completions", { model: "chat", messages, user: "alice" }, headers);
+    await gateway.post("/v1/chat/completions", { model: "chat", messages });
+    await gateway.post("/v1/messages", {
+      model: "free",
+      max_tokens: 16,
+      messages,
+      metadata: { user_id: "carol" },
+    });
+    await gateway.post("/v1/responses", {
+      model: "free",
+      input: "Hi",
+      store: false,
+      safety_identifier: "dave",
+    });
+    await gateway.post("/gateway/free/invocations", { messages }, { "x-switchyard-end-user": "erin" });
+    const records = await gateway.usageRecords();
+    expect(records.map((one) => [one.api, one.end_user, one.tags])).toEqual([
+      ["openai", "alice", []],
+      ["openai", "user-from-header", ["team:search", "env=prod", "app/v2"]],
+      ["openai", null, []],
+      ["anthropic", "carol", []],
+      ["responses", "dave", []],
+      ["mlflow", "erin", []],
+    ]);
+    // The gateway's own headers stay with the gateway: the relayed request did not carry them upstream.
+    for (const request of upstream.requests) {
+      expect(request.headers["x-switchyard-end-user"]).toBeUndefined();
+      expect(request.headers["x-switchyard-tags"]).toBeUndefined();
+    }
+    expect(upstream.requests[1]?.body).toMatchObject({ user: "alice" });
+  });
+
+  it("records a secret sent as an end user or a tag redacted, never as it is", async () => {
+    const gateway = await gatewayWith();
+    // sk-test is the route's provider key (see gatewayWith).
+    await gateway.post(
+      "/v1/chat/completions",
+      { model: "chat", messages },
+      { "x-switchyard-end-user": "oops sk-test", "x-switchyard-tags": "ok,sk-test" },
+    );
+    const [one] = await gateway.usageRecords();
+    expect(one).toMatchObject({ end_user: "oops [REDACTED]", tags: ["ok", "[REDACTED]"] });
+    expect(JSON.stringify(one)).not.toContain("sk-test");
+  });
+
+  const tooLong = "u".repeat(257);
+  const tagCases: [string, string][] = [
+    ["a tag with a space", "fine,not fine"],
+    ["a tag with a character outside the set", "team;search"],
+    ["a tag of 65 characters", `ok,${"t".repeat(65)}`],
+    ["17 tags", Array.from({ length: 17 }, (_, index) => `t${index}`).join(",")],
+  ];
+
+  it.each(tagCases)(
+    "refuses %s with OpenAI's 400 naming the header and what it allows",
+    async (_what, tags) => {
+      const gateway = await gatewayWith();
+      const refused = await gateway.post(
+        "/v1/chat/completions",
+        { model: "chat", messages },
+        { "x-switchyard-tags": tags },
+      );
+      expect(refused.status).toBe(400);
+      expect(refused.body).toMatchObject({
+        error: {
+          type: "invalid_request_error",
+          code: "invalid_parameter",
+          param: "x-switchyard-tags",
+          message: expect.stringMatching(
+            /x-switchyard-tags.*at most 16 tags.*1 to 64 characters among A-Z a-z 0-9/,
+          ),
+        },
+      });
+      expect(upstream.requests).toHaveLength(0);
+    },
+  );
+
+  it("refuses an end user over 256 characters with OpenAI's 400, from the header or from `user`", async () => {
+    const gateway = await gatewayWith();
+    const fromHeader = await gateway.post(
+      "/v1/chat/completions",
+      { model: "chat", messages },
+      { "x-switchyard-end-user": tooLong },
+    );
+    expect(fromHeader.status).toBe(400);
+    expect(fromHeader.body).toMatchObject({
+      error: {
+        type: "invalid_request_error",
+        code: "invalid_parameter",
+        param: "x-switchyard-end-user",
+        message: expect.stringMatching(/x-switchyard-end-user.*257.*at most 256/),
+      },
+    });
+    const fromBody = await gateway.post("/v1/chat/completions", { model: "chat", messages, user: tooLong });
+    expect(fromBody.status).toBe(400);
+    expect(fromBody.body).toMatchObject({
+      error: {
+        type: "invalid_request_error",
+        code: "invalid_body",
+        param: "user",
+        message:
+          "Invalid 'user': string too long. Expected a string with maximum length 256, but got a string with length 257 instead.",
+      },
+    });
+    expect(upstream.requests).toHaveLength(0);
+    // Refused requests are logged like any other bad input.
+    expect((await gateway.usageRecords()).map((one) => [one.status, one.error_kind])).toEqual([
+      [400, "invalid_parameter"],
+      [400, "invalid_body"],
+    ]);
+  });
+
+  it("refuses bad tags and an end user over 256 characters with Anthropic's 400 on the Messages API", async () => {
+    const gateway = await gatewayWith();
+    const body = { model: "chat", max_tokens: 16, messages };
+    const badTags = await gateway.post("/v1/messages", body, { "x-switchyard-tags": "a b" });
+    const longHeader = await gateway.post("/v1/messages", body, { "x-switchyard-end-user": tooLong });
+    const longBody = await gateway.post("/v1/messages", { ...body, metadata: { user_id: tooLong } });
+    for (const refused of [badTags, longHeader, longBody]) {
+      expect(refused.status).toBe(400);
+      expect(refused.body).toMatchObject({ type: "error", error: { type: "invalid_request_error" } });
+    }
+    const message = (response: { body: unknown }) =>
+      (response.body as { error: { message: string } }).error.message;
+    expect(message(badTags)).toMatch(/x-switchyard-tags.*'a b'.*A-Z a-z 0-9 _ \. : \/ = -/);
+    expect(message(longHeader)).toMatch(/x-switchyard-end-user.*at most 256/);
+    expect(message(longBody)).toBe("metadata.user_id: must be at most 256 characters long (got 257)");
+    expect(upstream.requests).toHaveLength(0);
+  });
+});
+
 function record(
   day: string,
   key: string | null,

@@ -76,6 +76,8 @@ export function usageRecordOf(call: GovernedCall, request: FinishedRequest): Usa
     key_alias: principal?.alias ?? null,
     group: principal?.group ?? null,
     org: principal?.org ?? null,
+    end_user: call.endUser,
+    tags: call.tags,
     provider: request.provider,
     target: request.target ?? null,
     model: request.model,
