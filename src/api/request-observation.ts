@@ -185,6 +185,7 @@ function callRequestOf(request: FastifyRequest, api: string, body: Record<string
       return Number.isFinite(declared) && declared > 0 ? declared : Buffer.byteLength(JSON.stringify(body));
     },
     requestedModel: () => (typeof body.model === "string" ? body.model : undefined),
+    requestedServiceTier: () => (typeof body.service_tier === "string" ? body.service_tier : undefined),
     maxOutputTokens: () => {
       for (const field of ["max_tokens", "max_completion_tokens", "max_output_tokens"]) {
         const value = body[field];

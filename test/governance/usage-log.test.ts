@@ -13,7 +13,13 @@ import {
 import type { UsageRecord } from "../../src/governance/usage/usage-record.js";
 import { countsOf, type UsageCount } from "../../src/governance/usage/usage-tally.js";
 import { type GatewayUnderTest, startGateway } from "../api/gateway-under-test.js";
-import { type MockUpstream, startOpenAIMock } from "../mock-upstream/index.js";
+import {
+  anthropicMessage,
+  type MockUpstream,
+  openAIChatCompletion,
+  startAnthropicMock,
+  startOpenAIMock,
+} from "../mock-upstream/index.js";
 import { requireDebianTool } from "../support/debian-tool.js";
 import { type RedisServer, startRedisServer } from "../support/redis-server.js";
 
@@ -218,6 +224,129 @@ describe("the usage log", () => {
     } finally {
       collector.close();
     }
+  });
+});
+
+describe("the usage log's usage details, service tier, queue time and cache", () => {
+  let anthropic: MockUpstream;
+  beforeAll(async () => {
+    anthropic = await startAnthropicMock();
+  });
+  afterAll(async () => {
+    await anthropic.close();
+  });
+  afterEach(() => {
+    anthropic.reset();
+  });
+
+  async function detailsGateway(): Promise<GatewayUnderTest> {
+    const gateway = await startGateway(
+      [
+        "routes:",
+        "  - name: chat",
+        "    type: llm/v1/chat",
+        "    model:",
+        "      provider: openai",
+        "      name: gpt-4o-mini",
+        `      config: {openai_api_key: sk-test, openai_api_base: '${upstream.url}/v1'}`,
+        "  - name: claude",
+        "    type: llm/v1/chat",
+        "    model:",
+        "      provider: anthropic",
+        "      name: claude-3-5-haiku-latest",
+        `      config: {anthropic_api_key: sk-ant-test, anthropic_api_base: '${anthropic.url}/v1'}`,
+        // Too small a rate for a worker's grants: every admission is decided by the limits ledger.
+        "  - name: limited",
+        "    type: llm/v1/chat",
+        "    limits: {rpm: 100}",
+        "    model: {provider: mock, name: mock-echo}",
+        "  - name: free",
+        "    type: llm/v1/chat",
+        "    model: {provider: mock, name: mock-echo}",
+        "",
+      ].join("\n"),
+    );
+    gateways.push(gateway);
+    return gateway;
+  }
+
+  it("records audio and image tokens and the tier OpenAI says served, else the tier asked for, else null", async () => {
+    const gateway = await detailsGateway();
+    upstream.enqueue({
+      kind: "json",
+      status: 200,
+      body: {
+        ...openAIChatCompletion(),
+        usage: {
+          prompt_tokens: 700,
+          completion_tokens: 400,
+          total_tokens: 1100,
+          prompt_tokens_details: { cached_tokens: 0, audio_tokens: 600, image_tokens: 85 },
+          completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 350 },
+        },
+        service_tier: "priority",
+      },
+    });
+    await gateway.post("/v1/chat/completions", { model: "chat", messages, service_tier: "auto" });
+    await gateway.post("/v1/chat/completions", { model: "chat", messages, service_tier: "flex" });
+    await gateway.post("/v1/chat/completions", { model: "chat", messages });
+    const [reported, asked, neither] = await gateway.usageRecords();
+    expect(reported).toMatchObject({
+      input_tokens: 700,
+      output_tokens: 400,
+      audio_in_tokens: 600,
+      audio_out_tokens: 350,
+      image_tokens: 85,
+      server_tool_units: { web_search: 0 },
+      service_tier: "priority",
+      cache_hit: false,
+      // Audio and image tokens are priced as the input and output tokens they are part of.
+      cost_nano_usd: 700 * 150 + 400 * 600,
+    });
+    expect(asked).toMatchObject({
+      service_tier: "flex",
+      audio_in_tokens: 0,
+      audio_out_tokens: 0,
+      image_tokens: 0,
+    });
+    expect(neither).toMatchObject({ service_tier: null, cache_hit: false });
+  });
+
+  it("records the web searches and the tier of an Anthropic answer, relayed and translated", async () => {
+    const gateway = await detailsGateway();
+    const answer = anthropicMessage({ text: "Found it." });
+    const searched = {
+      ...answer,
+      usage: { ...answer.usage, server_tool_use: { web_search_requests: 2 }, service_tier: "standard" },
+    };
+    anthropic.enqueue(
+      { kind: "json", status: 200, body: searched },
+      { kind: "json", status: 200, body: searched },
+    );
+    const relayed = await gateway.post("/v1/messages", { model: "claude", max_tokens: 64, messages });
+    const translated = await gateway.post("/v1/chat/completions", { model: "claude", messages });
+    expect([relayed.status, translated.status]).toEqual([200, 200]);
+    const records = await gateway.usageRecords();
+    for (const one of records) {
+      expect(one).toMatchObject({
+        server_tool_units: { web_search: 2 },
+        service_tier: "standard",
+        priced: true,
+      });
+      // The vendored table has no search prices: searches are counted, not priced.
+      expect(one.cost_breakdown).not.toHaveProperty("tools");
+    }
+    expect(records.map((one) => one.api)).toEqual(["anthropic", "openai"]);
+  });
+
+  it("records the time an admission waited for the limits ledger as queue_ms, 0 when decided at once", async () => {
+    const gateway = await detailsGateway();
+    await gateway.post("/v1/chat/completions", { model: "limited", messages });
+    await gateway.post("/v1/chat/completions", { model: "free", messages });
+    const [limited, free] = await gateway.usageRecords();
+    expect(limited?.queue_ms).toBeGreaterThan(0);
+    expect(limited?.queue_ms).toBeLessThanOrEqual(limited?.latency_ms as number);
+    expect(free?.queue_ms).toBe(0);
   });
 });
 

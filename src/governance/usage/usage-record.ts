@@ -1,3 +1,4 @@
+import type { Usage } from "../../canonical/index.js";
 import { nanoToUsd } from "../../config/governance/limit-blocks.js";
 import type { GovernedCall } from "../governed-call.js";
 import { limitLabelText } from "../limits/limit-label-text.js";
@@ -91,15 +92,22 @@ export function usageRecordOf(call: GovernedCall, request: FinishedRequest): Usa
     cache_write_5m_tokens: buckets?.cacheWrite5m ?? 0,
     cache_write_1h_tokens: buckets?.cacheWrite1h ?? 0,
     reasoning_tokens: buckets?.reasoning ?? 0,
+    audio_in_tokens: usage?.audioInputTokens ?? 0,
+    audio_out_tokens: usage?.audioOutputTokens ?? 0,
+    image_tokens: usage?.imageTokens ?? 0,
+    server_tool_units: serverToolUnits(usage),
     usage_source: account?.source ?? (usage === undefined ? "none" : "provider"),
     cost_nano_usd: cost?.priced === true ? cost.nano : null,
     cost_usd: cost?.priced === true ? nanoToUsd(cost.nano) : null,
     priced: cost?.priced === true,
     price_version: call.priceVersion ?? null,
+    // The tier the upstream says served the request, else the one the client asked for.
+    service_tier: usage?.serviceTier ?? call.request.requestedServiceTier?.() ?? null,
     latency_ms: round(request.latencyMs),
     upstream_ms: request.upstreamMs === undefined ? null : round(request.upstreamMs),
     ttft_ms: request.stream && request.upstreamMs !== undefined ? round(request.upstreamMs) : null,
     gateway_overhead_ms: gatewayOverhead(request),
+    queue_ms: round(call.queueMs),
     status: request.status,
     error_kind: request.errorKind ?? null,
     finish_reason: request.finishReason ?? null,
@@ -107,6 +115,8 @@ export function usageRecordOf(call: GovernedCall, request: FinishedRequest): Usa
     cut_by_budget: call.cutByBudget,
     overdrawn: call.overdrawn,
     client_disconnected: request.clientDisconnected,
+    // The gateway caches no answers (yet): every answer came from an upstream.
+    cache_hit: false,
     decision: call.decision,
     request_bytes: call.request.bodyBytes(),
     response_bytes: request.responseBytes,
@@ -171,6 +181,14 @@ function tightestLimit(
   const { spec, state } = tightest;
   const unit = spec.kind === "rate" ? spec.unit : spec.kind === "concurrency" ? "in_flight" : "nano_usd";
   return { limit: limitLabelText(spec.label), unit, value: state.remaining };
+}
+
+/** Uses of the provider's server tools, by tool: one shared object for the common case of none. */
+const NO_SERVER_TOOL_UNITS = Object.freeze({ web_search: 0 });
+
+function serverToolUnits(usage: Usage | undefined): { web_search: number } {
+  const searches = usage?.webSearchRequests;
+  return searches === undefined || searches === 0 ? NO_SERVER_TOOL_UNITS : { web_search: searches };
 }
 
 function round(ms: number): number {
