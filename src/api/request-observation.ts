@@ -2,8 +2,8 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Operation, StreamContinuation, Usage } from "../canonical/index.js";
 import { type CallRequest, GovernedCall } from "../governance/governed-call.js";
 import type { Principal } from "../governance/principal.js";
+import type { AttemptEntry, BrokenStream, ContinuationAttempt } from "../governance/usage/usage-attempts.js";
 import type { UsageLogClient } from "../governance/usage/usage-log-client.js";
-import type { AttemptEntry } from "../governance/usage/usage-record.js";
 import type { GatewayMetrics } from "../observability/metrics.js";
 import type { Route } from "../routing/route-table.js";
 import { attributeRequest } from "./request-attribution.js";
@@ -46,6 +46,10 @@ export interface RequestObservation {
   errorKind: string | undefined;
   /** The attempts that failed before the answer (or before the failure the client got), in order. */
   failedAttempts: AttemptEntry[] | undefined;
+  /** The stream that served broke and was continued (mid-stream continuation): why, and what it had reported. */
+  brokenStream: BrokenStream | undefined;
+  /** The targets asked to continue a broken stream, in order: those that failed, then the one that did. */
+  continuationAttempts: ContinuationAttempt[] | undefined;
   /** The route's first target (`provider/model`): an answer from another one is a fallback. */
   readonly firstTarget: string | undefined;
   /** The request as limits, budgets and the usage log see it; routing admits and settles it. */
@@ -85,6 +89,8 @@ class ObservedRequest implements RequestObservation {
   continuation: StreamContinuation | undefined = undefined;
   errorKind: string | undefined = undefined;
   failedAttempts: AttemptEntry[] | undefined = undefined;
+  brokenStream: BrokenStream | undefined = undefined;
+  continuationAttempts: ContinuationAttempt[] | undefined = undefined;
   readonly firstTarget: string | undefined;
 
   constructor(

@@ -180,6 +180,16 @@ describe("the usage log", () => {
       },
     });
     expect((first?.attempts as object[] | undefined)?.[1]).not.toHaveProperty("error_kind");
+    // Each attempt's own usage and cost: none for the one that failed before any byte, the answer's for the other.
+    expect(first?.attempts).toEqual([
+      expect.objectContaining({ target: "openai/gpt-4o-mini", usage: null, cost_nano_usd: null }),
+      expect.objectContaining({
+        target: "openai/gpt-4o",
+        usage: { input_tokens: first?.input_tokens, output_tokens: first?.output_tokens },
+        cost_nano_usd: first?.cost_nano_usd,
+      }),
+    ]);
+    expect(first?.cost_nano_usd).toEqual(expect.any(Number));
     expect(first?.response_bytes).toBe(Buffer.byteLength(rescued.text) + headerBytes(rescued));
     expect(second).toMatchObject({
       fallback_used: false,

@@ -4,6 +4,12 @@ import type { GovernedCall } from "../governed-call.js";
 import { limitLabelText } from "../limits/limit-label-text.js";
 import type { LimitSpec, LimitState } from "../limits/limit-spec.js";
 import { usageBuckets } from "../prices/cost.js";
+import {
+  type AttemptEntry,
+  attemptsOf,
+  type BrokenStream,
+  type ContinuationAttempt,
+} from "./usage-attempts.js";
 
 /** What the ingress knows of a finished request, besides the governed call. */
 export interface FinishedRequest {
@@ -18,6 +24,10 @@ export interface FinishedRequest {
   attempts: number;
   /** The attempts that failed before the last (or the failure itself), in order. */
   failedAttempts: readonly AttemptEntry[] | undefined;
+  /** The stream that served broke and was continued: why, and what it had reported by then. */
+  brokenStream: BrokenStream | undefined;
+  /** The targets asked to continue the broken stream, in order: those that failed, then the one that did. */
+  continuationAttempts: readonly ContinuationAttempt[] | undefined;
   /** The route's first target: an answer from another is a fallback. */
   firstTarget: string | undefined;
   /** The model the client named (the route, or an alias of it), and the one the upstream says answered. */
@@ -34,16 +44,6 @@ export interface FinishedRequest {
   /** Streams: time from the request to its first byte. */
   firstByteMs: number | undefined;
   clientDisconnected: boolean;
-}
-
-/** One attempt as the record lists it: a failed one (with its `error_kind`), or the one that served. */
-export interface AttemptEntry {
-  provider: string;
-  target: string;
-  model: string;
-  /** The upstream's HTTP status, or the status the gateway answers for the failure (504 for a timeout). */
-  status: number;
-  error_kind?: string;
 }
 
 /** One usage record: one JSON object per logical request (fields named as the usage log documents them). */
@@ -84,7 +84,7 @@ export function usageRecordOf(call: GovernedCall, request: FinishedRequest): Usa
     model: request.model,
     model_requested: request.requestedModel,
     model_resolved: request.responseModel ?? null,
-    attempts: attemptsOf(request),
+    attempts: attemptsOf(request, call, account),
     fallback_used: request.target !== undefined && request.target !== request.firstTarget,
     input_tokens: usage?.inputTokens ?? 0,
     output_tokens: usage?.outputTokens ?? 0,
@@ -141,22 +141,6 @@ export function usageRecordOf(call: GovernedCall, request: FinishedRequest): Usa
   if (call.deniedBy !== undefined) record.denied_by = limitLabelText(call.deniedBy);
   if (call.degradedMode !== undefined) record.degraded_mode = call.degradedMode;
   return record;
-}
-
-/**
- * Every attempt, in order: the failed ones, then the one that served. A request that failed ends with its
- * last failed attempt; one that never reached a target (refused by a limit, say) has none.
- */
-function attemptsOf(request: FinishedRequest): AttemptEntry[] {
-  const failed = request.failedAttempts ?? [];
-  if (request.target === undefined || request.attempts <= failed.length) return [...failed];
-  const served: AttemptEntry = {
-    provider: request.provider,
-    target: request.target,
-    model: request.model,
-    status: request.status,
-  };
-  return failed.length === 0 ? [served] : [...failed, served];
 }
 
 /**
