@@ -20,7 +20,13 @@ import { answerChatIngress, type ChatIngress } from "./chat-ingress.js";
 import { clientAbortSignal } from "./client-abort-signal.js";
 import { jsonObjectBody } from "./deferred-request.js";
 import { ANTHROPIC_COUNT_TOKENS_EXAMPLES, ANTHROPIC_MESSAGES_EXAMPLES } from "./openapi/anthropic-schemas.js";
-import { allErrorsBut, errorResponses, jsonBody, jsonResponse } from "./openapi/operation-docs.js";
+import {
+  ATTRIBUTION_HEADERS,
+  allErrorsBut,
+  errorResponses,
+  jsonBody,
+  jsonResponse,
+} from "./openapi/operation-docs.js";
 import { estimatePromptTokens } from "./prompt-token-estimate.js";
 import { observeRoute } from "./request-observation.js";
 import { routeForRequest } from "./route-for-request.js";
@@ -34,6 +40,7 @@ const messagesRouteSchema = {
   description:
     "Anthropic's Messages API: `model` is a route name or alias. Relayed as it is to Anthropic targets (with `anthropic-version` and `anthropic-beta`); translated for others.",
   body: jsonBody("AnthropicMessagesRequest", ANTHROPIC_MESSAGES_EXAMPLES),
+  headers: ATTRIBUTION_HEADERS,
   response: {
     200: jsonResponse(
       "A message, or its stream.",
@@ -57,6 +64,7 @@ const countTokensRouteSchema = {
   description:
     "Counted by Anthropic for Anthropic targets; estimated with the o200k_base tokenizer for other targets.",
   body: jsonBody("AnthropicCountTokensRequest", ANTHROPIC_COUNT_TOKENS_EXAMPLES),
+  headers: ATTRIBUTION_HEADERS,
   response: {
     200: jsonResponse("The prompt's token count.", "AnthropicTokenCount"),
     ...errorResponses(anthropicErrorFormat, allErrorsBut(anthropicErrorFormat)),

@@ -37,7 +37,7 @@ export const anthropicErrorFormat: ErrorFormat = {
   documentedErrors: [
     {
       status: 400,
-      when: "an invalid request (the message names the field), a feature the route's provider cannot honour (thinking, a server tool: the message names the feature and the route), malformed JSON, a body nested deeper than `max_json_depth` (128 by default), a route of another type",
+      when: "an invalid request (the message names the field), a feature the route's provider cannot honour (thinking, a server tool: the message names the feature and the route), malformed JSON, a body nested deeper than `max_json_depth` (128 by default), a route of another type, an `x-switchyard-end-user` or `x-switchyard-tags` header out of bounds (the message names the header)",
       example: {
         code: "invalid_body",
         message: "messages.0.content: Invalid input: expected string, received number",

@@ -77,15 +77,29 @@ function recordFailedAttempt(
 ): void {
   const observation = request.observation;
   if (!observation) return;
-  const gatewayError = isGatewayError(error) ? error : undefined;
+  const failure = cancelled ? CANCELLED : attemptFailure(error);
   observation.failedAttempts ??= [];
   observation.failedAttempts.push({
     provider: target.upstream.providerName,
     target: target.label,
     model: target.upstream.model,
-    status: cancelled ? 499 : (gatewayError?.upstreamStatus ?? gatewayError?.status ?? 502),
-    error_kind: cancelled ? "client_closed_request" : (gatewayError?.code ?? "internal_error"),
+    status: failure.status,
+    error_kind: failure.errorKind,
+    // It failed before its answer began: nothing of it was used.
+    usage: null,
+    cost_nano_usd: null,
   });
+}
+
+const CANCELLED = { status: 499, errorKind: "client_closed_request" };
+
+/** How an attempt failed, as the usage log lists it: the upstream's status (or the gateway's for it), the code. */
+export function attemptFailure(error: unknown): { status: number; errorKind: string } {
+  const gatewayError = isGatewayError(error) ? error : undefined;
+  return {
+    status: gatewayError?.upstreamStatus ?? gatewayError?.status ?? 502,
+    errorKind: gatewayError?.code ?? "internal_error",
+  };
 }
 
 function logFailedAttempt(

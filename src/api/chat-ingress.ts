@@ -17,6 +17,7 @@ import { canPassThrough, passThroughFor } from "../streaming/pass-through.js";
 import { attemptRecorder } from "./attempt-observer.js";
 import { canonicalFinish } from "./canonical-finish.js";
 import { clientAbortSignal } from "./client-abort-signal.js";
+import { continuationObserver } from "./continuation-observer.js";
 import { sendEventStream } from "./event-stream-response.js";
 import type { ServedRoute } from "./openai-shaped-answers.js";
 import { sendRelayedStream } from "./relay-stream-response.js";
@@ -164,13 +165,13 @@ async function stream(
   );
   observe(reply, value.firstEventMs, undefined);
   const remember = ingress.remember;
-  const continuation = continuationSource(route, served, canonical, clientSignal, {
-    failed: (failed, error) =>
-      reply.log.warn(
-        { route: route.name, target: failed.label, err: error },
-        `could not continue the stream on ${failed.label}`,
-      ),
-  });
+  const continuation = continuationSource(
+    route,
+    served,
+    canonical,
+    clientSignal,
+    continuationObserver(reply, route),
+  );
   if (value.kind === "relayed-stream") {
     await sendRelayedStream(
       reply,
@@ -193,8 +194,8 @@ async function stream(
   const events =
     continuation === undefined
       ? value.events
-      : withContinuation(value.events, continuation, continuesAfter, (opened, failure) =>
-          noteContinuation(reply, opened.continuation, failure),
+      : withContinuation(value.events, continuation, continuesAfter, (opened, failure, usageSoFar) =>
+          noteContinuation(reply, opened.continuation, failure, usageSoFar),
         );
   const encoder = ingress.createStreamEncoder();
   await sendEventStream(reply, events, {

@@ -46,6 +46,8 @@ export function recordGovernance(
       target: observation.target,
       attempts: observation.attempts,
       failedAttempts: observation.failedAttempts,
+      brokenStream: observation.brokenStream,
+      continuationAttempts: observation.continuationAttempts,
       firstTarget: observation.firstTarget,
       requestedModel: call.request.requestedModel() ?? route,
       responseModel: observation.responseModel,

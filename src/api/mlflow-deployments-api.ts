@@ -13,6 +13,7 @@ import { answerChat, answerCompletions, answerEmbeddings } from "./openai-shaped
 import { DEPLOYMENTS_QUERY_EXAMPLES } from "./openapi/deployments-schemas.js";
 import {
   ANY_REQUEST_ERRORS,
+  ATTRIBUTION_HEADERS,
   allErrorsBut,
   errorResponses,
   jsonBody,
@@ -86,6 +87,7 @@ export function registerMlflowDeploymentsApi(app: FastifyInstance, holder: Route
         description: "The body depends on the endpoint's type; pick the example of its type.",
         params: routeNameParams("name", "The endpoint (route) to query.", "chat"),
         body: jsonBody("DeploymentsQueryRequest", DEPLOYMENTS_QUERY_EXAMPLES),
+        headers: ATTRIBUTION_HEADERS,
         response: {
           200: jsonResponse(
             "OpenAI's object for the endpoint's type.",

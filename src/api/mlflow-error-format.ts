@@ -26,7 +26,7 @@ export const mlflowErrorFormat: ErrorFormat = {
   documentedErrors: [
     {
       status: 400,
-      when: "malformed JSON, an empty body, a body nested deeper than `max_json_depth` (128 by default); a bad `page_token`, `max_results` or `filter`; a URL that cannot be decoded",
+      when: "malformed JSON, an empty body, a body nested deeper than `max_json_depth` (128 by default); a bad `page_token`, `max_results` or `filter`; an `x-switchyard-end-user` or `x-switchyard-tags` header out of bounds; a URL that cannot be decoded",
       example: { code: "invalid_json", message: "The request body is not valid JSON." },
     },
     {

@@ -10,6 +10,7 @@ import { mlflowErrorFormat } from "./mlflow-error-format.js";
 import { routeNotFound } from "./mlflow-route-info.js";
 import { MLFLOW_ANSWER_EXAMPLES, MLFLOW_QUERY_EXAMPLES } from "./openapi/mlflow-schemas.js";
 import {
+  ATTRIBUTION_HEADERS,
   allErrorsBut,
   errorResponses,
   jsonBody,
@@ -38,6 +39,7 @@ export function registerMlflowInvocations(app: FastifyInstance, holder: RouteTab
           tags: ["MLflow AI Gateway"],
           params: routeNameParams("name", "The route to query.", "chat"),
           body: jsonBody("MlflowQueryRequest", MLFLOW_QUERY_EXAMPLES),
+          headers: ATTRIBUTION_HEADERS,
           response: {
             200: jsonResponse(
               "The answer, shaped by the route's type.",

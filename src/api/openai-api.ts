@@ -21,6 +21,7 @@ import {
 } from "./openapi/openai-schemas.js";
 import {
   ANY_REQUEST_ERRORS,
+  ATTRIBUTION_HEADERS,
   allErrorsBut,
   errorResponses,
   jsonBody,
@@ -71,6 +72,7 @@ export async function registerOpenAIApi(
             tags: TAGS,
             summary: "Create a chat completion",
             body: jsonBody("OpenAIChatCompletionRequest", OPENAI_CHAT_EXAMPLES),
+            headers: ATTRIBUTION_HEADERS,
             response: {
               200: jsonResponse("A chat completion, or its stream.", "OpenAIChatCompletion", {}, STREAM.chat),
               ...errorResponses(openAIErrorFormat, allErrorsBut(openAIErrorFormat)),
@@ -101,6 +103,7 @@ export async function registerOpenAIApi(
             tags: TAGS,
             summary: "Create a completion",
             body: jsonBody("OpenAICompletionRequest", OPENAI_COMPLETION_EXAMPLES),
+            headers: ATTRIBUTION_HEADERS,
             response: {
               200: jsonResponse(
                 "A text completion, or its stream.",
@@ -138,6 +141,7 @@ export async function registerOpenAIApi(
             tags: TAGS,
             summary: "Create embeddings",
             body: jsonBody("OpenAIEmbeddingRequest", OPENAI_EMBEDDING_EXAMPLES),
+            headers: ATTRIBUTION_HEADERS,
             response: {
               200: jsonResponse("The embeddings, in input order.", "OpenAIEmbeddingList"),
               ...errorResponses(openAIErrorFormat, allErrorsBut(openAIErrorFormat)),

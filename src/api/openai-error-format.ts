@@ -44,7 +44,7 @@ export const openAIErrorFormat: ErrorFormat = {
   documentedErrors: [
     {
       status: 400,
-      when: "an invalid request (the message and `param` name the field), malformed JSON, a body nested deeper than `max_json_depth` (128 by default), a route of another type, a URL that cannot be decoded",
+      when: "an invalid request (the message and `param` name the field), malformed JSON, a body nested deeper than `max_json_depth` (128 by default), a route of another type, a URL that cannot be decoded, an `x-switchyard-end-user` or `x-switchyard-tags` header out of bounds (`invalid_parameter`, `param` names the header)",
       example: {
         code: "invalid_body",
         message: "Invalid type for 'temperature': expected a number, but got a string instead.",

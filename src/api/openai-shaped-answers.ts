@@ -28,6 +28,7 @@ import { canPassThrough, passThroughFor } from "../streaming/pass-through.js";
 import { attemptRecorder } from "./attempt-observer.js";
 import { canonicalFinish } from "./canonical-finish.js";
 import { clientAbortSignal } from "./client-abort-signal.js";
+import { continuationObserver } from "./continuation-observer.js";
 import type { DeferredRequest } from "./deferred-request.js";
 import { type StreamChunkEncoder, sendEventStream } from "./event-stream-response.js";
 import { sendRelayedStream } from "./relay-stream-response.js";
@@ -193,13 +194,13 @@ async function stream<O extends "chat" | "completions">(
   // Only chat continues: a completion's prompt is not a conversation an assistant prefill can extend.
   const continuation =
     operation === "chat"
-      ? continuationSource(route, served, () => request.canonical as ChatRequest, clientSignal, {
-          failed: (failed, error) =>
-            reply.log.warn(
-              { route: route.name, target: failed.label, err: error },
-              `could not continue the stream on ${failed.label}`,
-            ),
-        })
+      ? continuationSource(
+          route,
+          served,
+          () => request.canonical as ChatRequest,
+          clientSignal,
+          continuationObserver(reply, route),
+        )
       : undefined;
   if (value.kind === "relayed-stream") {
     await sendRelayedStream(reply, value, clientSignal, context, {
@@ -211,8 +212,8 @@ async function stream<O extends "chat" | "completions">(
   const events =
     continuation === undefined
       ? value.events
-      : withContinuation(value.events, continuation, continuesAfter, (opened, failure) =>
-          noteContinuation(reply, opened.continuation, failure),
+      : withContinuation(value.events, continuation, continuesAfter, (opened, failure, usageSoFar) =>
+          noteContinuation(reply, opened.continuation, failure, usageSoFar),
         );
   await sendEventStream(reply, events, {
     encoder,

@@ -275,14 +275,15 @@ async function continueRelayed(
   if (answer === undefined) return false;
   const opened = await source(answer.text, failure);
   if (opened === undefined || response.destroyed) return false;
-  noteContinuation(reply, opened.continuation, failure);
+  const usageSoFar = tap.usage();
+  noteContinuation(reply, opened.continuation, failure, usageSoFar);
   const observation = reply.request.observation;
   const encoder = answer.encoder(options.includeUsage);
   const events = spliceContinuation(opened, {
     text: answer.text,
     block: 0,
     blockOpen: answer.blockOpen,
-    usage: tap.usage(),
+    usage: usageSoFar,
   });
   const continuedOn = { route: context.route, target: opened.continuation.to };
   for await (const spliced of events) {

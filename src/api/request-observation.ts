@@ -2,11 +2,12 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Operation, StreamContinuation, Usage } from "../canonical/index.js";
 import { type CallRequest, GovernedCall } from "../governance/governed-call.js";
 import type { Principal } from "../governance/principal.js";
+import type { AttemptEntry, BrokenStream, ContinuationAttempt } from "../governance/usage/usage-attempts.js";
 import type { UsageLogClient } from "../governance/usage/usage-log-client.js";
-import type { AttemptEntry } from "../governance/usage/usage-record.js";
 import type { GatewayMetrics } from "../observability/metrics.js";
 import type { Route } from "../routing/route-table.js";
 import type { HeaderSink } from "./header-sink.js";
+import { attributeRequest } from "./request-attribution.js";
 import { recordRequest } from "./request-metrics.js";
 
 /** What the gateway learns about one API request while answering it: the source of its metrics and timings. */
@@ -46,6 +47,10 @@ export interface RequestObservation {
   errorKind: string | undefined;
   /** The attempts that failed before the answer (or before the failure the client got), in order. */
   failedAttempts: AttemptEntry[] | undefined;
+  /** The stream that served broke and was continued (mid-stream continuation): why, and what it had reported. */
+  brokenStream: BrokenStream | undefined;
+  /** The targets asked to continue a broken stream, in order: those that failed, then the one that did. */
+  continuationAttempts: ContinuationAttempt[] | undefined;
   /** The route's first target (`provider/model`): an answer from another one is a fallback. */
   readonly firstTarget: string | undefined;
   /** The request as limits, budgets and the usage log see it; routing admits and settles it. */
@@ -85,6 +90,8 @@ class ObservedRequest implements RequestObservation {
   continuation: StreamContinuation | undefined = undefined;
   errorKind: string | undefined = undefined;
   failedAttempts: AttemptEntry[] | undefined = undefined;
+  brokenStream: BrokenStream | undefined = undefined;
+  continuationAttempts: ContinuationAttempt[] | undefined = undefined;
   readonly firstTarget: string | undefined;
 
   constructor(
@@ -112,17 +119,21 @@ class ObservedRequest implements RequestObservation {
 
 /**
  * Starts observing a request once its route is known: it counts as in flight from here until it ends
- * (request-outcome.ts: its response finished, or its connection closed first).
+ * (request-outcome.ts: its response finished, or its connection closed first). Then reads who it is for and its
+ * tags (request-attribution.ts), which throws the API's 400 for values out of bounds: the request is observed
+ * first, so that such a refusal is counted and logged like any other bad input.
  */
 export function observeRoute(reply: FastifyReply, api: string, route: Route): RequestObservation {
   const request = reply.request;
   const upstream = route.targets[0]?.upstream;
+  const body = jsonBodyOf(request);
+  const call = new GovernedCall(callRequestOf(request, api, body));
   const observation = new ObservedRequest(
     api,
     route,
     upstream?.providerName ?? "",
     upstream?.model ?? "",
-    new GovernedCall(callRequestOf(request, api)),
+    call,
   );
   request.observation = observation;
   const metrics = request.server.metrics;
@@ -130,6 +141,7 @@ export function observeRoute(reply: FastifyReply, api: string, route: Route): Re
   // The client left before the route was known (an asynchronous hook in between): it ended already, so it is
   // counted now, with how it ended.
   if (request.endStatus !== null) recordRequest(metrics, request, reply, request.endStatus);
+  attributeRequest(call, api, request.headers, body);
   return observation;
 }
 
@@ -159,12 +171,17 @@ function principalOf(request: FastifyRequest): Principal | undefined {
   return principal ?? undefined;
 }
 
+/** The request's JSON body; one shared empty object for anything else. */
+function jsonBodyOf(request: FastifyRequest): Record<string, unknown> {
+  return typeof request.body === "object" && request.body !== null
+    ? (request.body as Record<string, unknown>)
+    : NO_BODY;
+}
+
+const NO_BODY: Record<string, unknown> = Object.freeze({});
+
 /** What limits need of the request, read from its body lazily (most routes have no limits). */
-function callRequestOf(request: FastifyRequest, api: string): CallRequest {
-  const body =
-    typeof request.body === "object" && request.body !== null
-      ? (request.body as Record<string, unknown>)
-      : {};
+function callRequestOf(request: FastifyRequest, api: string, body: Record<string, unknown>): CallRequest {
   return {
     api,
     principal: principalOf(request),
@@ -174,6 +191,7 @@ function callRequestOf(request: FastifyRequest, api: string): CallRequest {
       return Number.isFinite(declared) && declared > 0 ? declared : Buffer.byteLength(JSON.stringify(body));
     },
     requestedModel: () => (typeof body.model === "string" ? body.model : undefined),
+    requestedServiceTier: () => (typeof body.service_tier === "string" ? body.service_tier : undefined),
     maxOutputTokens: () => {
       for (const field of ["max_tokens", "max_completion_tokens", "max_output_tokens"]) {
         const value = body[field];

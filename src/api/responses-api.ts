@@ -19,6 +19,7 @@ import { jsonObjectBody } from "./deferred-request.js";
 import { openAIErrorFormat } from "./openai-error-format.js";
 import {
   ANY_REQUEST_ERRORS,
+  ATTRIBUTION_HEADERS,
   allErrorsBut,
   errorResponses,
   jsonBody,
@@ -39,6 +40,7 @@ const createResponseRouteSchema = {
   description:
     "OpenAI's Responses API: `model` is a route name or alias. Relayed to OpenAI targets; translated for others. `previous_response_id` and item references need the gateway's response store (`responses.store`).",
   body: jsonBody("OpenAIResponseRequest", RESPONSES_EXAMPLES),
+  headers: ATTRIBUTION_HEADERS,
   response: {
     200: jsonResponse(
       "A response, or its stream.",

@@ -1,5 +1,6 @@
 import type { FastifyReply } from "fastify";
-import type { GatewayError, StreamContinuation } from "../canonical/index.js";
+import type { GatewayError, StreamContinuation, Usage } from "../canonical/index.js";
+import { attemptFailure } from "./attempt-observer.js";
 
 /**
  * A stream frame that could not be read was skipped (lenient parsing): counted in the request's observation
@@ -17,14 +18,22 @@ export function noteSkippedFrame(reply: FastifyReply, provider: string, reason: 
   );
 }
 
-/** A broken stream was continued on another target: in the observation (for the metric) and the log. */
+/**
+ * A broken stream was continued on another target: in the observation (for the metric, and for the usage log:
+ * the failure that broke the stream and the usage it had reported, `usageSoFar`, its attempt's share) and the log.
+ */
 export function noteContinuation(
   reply: FastifyReply,
   continuation: StreamContinuation,
   failure: GatewayError,
+  usageSoFar: Usage | undefined,
 ): void {
   const observation = reply.request.observation;
-  if (observation !== null) observation.continuation = continuation;
+  if (observation !== null) {
+    observation.continuation = continuation;
+    const { status, errorKind } = attemptFailure(failure);
+    observation.brokenStream = { status, errorKind, usage: usageSoFar };
+  }
   reply.log.warn(
     { route: observation?.route, ...continuation, error: failure.message },
     `stream from ${continuation.from} broke (${failure.code}); continued on ${continuation.to}`,

@@ -8,7 +8,10 @@ export const ERROR_CATALOGUE = {
   invalid_json: { kind: "invalid_request", status: 400 },
   json_too_deep: { kind: "invalid_request", status: 400 },
   invalid_filter: { kind: "invalid_request", status: 400 },
-  /** A query parameter with a value it cannot have (`page_token`, `max_results`). */
+  /**
+   * A query parameter or request header with a value it cannot have (`page_token`, `max_results`,
+   * `x-switchyard-tags`): the `param` names it.
+   */
   invalid_parameter: { kind: "invalid_request", status: 400 },
   /** A URL that cannot be decoded (bad percent-encoding). */
   invalid_url: { kind: "invalid_request", status: 400 },

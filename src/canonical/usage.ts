@@ -1,5 +1,6 @@
 /**
- * Token counts of one call. `null` where the upstream did not report a count.
+ * What one call used, as its provider bills it: token counts (`null` where the upstream did not report a count),
+ * and the details of the bill where reported (buckets of the counts, server-tool uses, the service tier).
  *
  * `inputTokens` is the whole prompt, cached parts included, in every dialect (Anthropic reports the parts apart;
  * the decoders add them up). The optional details break the totals down where the upstream reported them, so
@@ -17,13 +18,35 @@ export interface Usage {
   cacheWrite1hTokens?: number;
   /** Of `outputTokens`, those the model spent on reasoning (billed as output). */
   reasoningTokens?: number;
+  /** Of `inputTokens`, those that encode audio. */
+  audioInputTokens?: number;
+  /** Of `outputTokens`, those that encode audio. */
+  audioOutputTokens?: number;
+  /** Of `inputTokens` and `outputTokens`, those that encode images (prompt images; an image model's answer). */
+  imageTokens?: number;
+  /** Web searches the provider ran for the call (a server tool billed per search, not per token). */
+  webSearchRequests?: number;
+  /**
+   * The service tier the provider says served (and billed) the call: OpenAI's `service_tier`, Anthropic's
+   * `usage.service_tier`. Kept with the counts because it says at which rate they were billed.
+   */
+  serviceTier?: string;
 }
 
+/** The counts of a Usage's optional breakdown: each is absent when not reported. */
+const DETAIL_KEYS = [
+  "cacheReadTokens",
+  "cacheWriteTokens",
+  "cacheWrite1hTokens",
+  "reasoningTokens",
+  "audioInputTokens",
+  "audioOutputTokens",
+  "imageTokens",
+  "webSearchRequests",
+] as const;
+
 /** The optional breakdown of a Usage, as decoders collect it. */
-export type UsageDetails = Pick<
-  Usage,
-  "cacheReadTokens" | "cacheWriteTokens" | "cacheWrite1hTokens" | "reasoningTokens"
->;
+export type UsageDetails = Pick<Usage, (typeof DETAIL_KEYS)[number] | "serviceTier">;
 
 export function createUsage(
   inputTokens: number | null,
@@ -34,10 +57,11 @@ export function createUsage(
     inputTokens === null && outputTokens === null ? null : (inputTokens ?? 0) + (outputTokens ?? 0);
   const usage: Usage = { inputTokens, outputTokens, totalTokens };
   // Only reported counts are set, so an absent detail keeps meaning "not reported".
-  if (details.cacheReadTokens !== undefined) usage.cacheReadTokens = details.cacheReadTokens;
-  if (details.cacheWriteTokens !== undefined) usage.cacheWriteTokens = details.cacheWriteTokens;
-  if (details.cacheWrite1hTokens !== undefined) usage.cacheWrite1hTokens = details.cacheWrite1hTokens;
-  if (details.reasoningTokens !== undefined) usage.reasoningTokens = details.reasoningTokens;
+  for (const key of DETAIL_KEYS) {
+    const count = details[key];
+    if (count !== undefined) usage[key] = count;
+  }
+  if (details.serviceTier !== undefined) usage.serviceTier = details.serviceTier;
   return usage;
 }
 
@@ -53,12 +77,11 @@ export const UNKNOWN_USAGE: Usage = Object.freeze({
   totalTokens: null,
 });
 
-const DETAIL_KEYS = ["cacheReadTokens", "cacheWriteTokens", "cacheWrite1hTokens", "reasoningTokens"] as const;
-
 /**
  * The usage of two calls that made one answer (a stream and its continuation): counts add up, unknowns stay, and
- * so does the breakdown (cache reads and writes, reasoning), which prices each call's tokens at their bucket's
- * rate: a detail either call reported is kept.
+ * so does the breakdown (cache reads and writes, reasoning, audio, images, web searches), which prices each
+ * call's tokens at their bucket's rate: a detail either call reported is kept. The service tier is the second
+ * call's when it reported one (it served the end of the answer), else the first's.
  */
 export function addUsage(first: Usage, second: Usage): Usage {
   const add = (a: number | null, b: number | null): number | null =>
@@ -68,6 +91,8 @@ export function addUsage(first: Usage, second: Usage): Usage {
     if (first[key] !== undefined || second[key] !== undefined)
       details[key] = (first[key] ?? 0) + (second[key] ?? 0);
   }
+  const serviceTier = second.serviceTier ?? first.serviceTier;
+  if (serviceTier !== undefined) details.serviceTier = serviceTier;
   return createUsage(
     add(first.inputTokens, second.inputTokens),
     add(first.outputTokens, second.outputTokens),

@@ -1,10 +1,15 @@
 import type { Usage } from "../canonical/index.js";
-import type { Account, GovernedCall } from "./governed-call.js";
+import type { Account, GovernedCall, PricedTarget } from "./governed-call.js";
 import { type Cost, costOf } from "./prices/cost.js";
 
 /** What `usage` costs this call: at the price of the target that served, else the one its budgets reserved at. */
 export function costOfCall(call: GovernedCall, usage: Usage): Cost {
-  return costOf(call.target?.price ?? call.reservation?.price, usage, call.startedAtMs);
+  return costAt(call, call.target, usage);
+}
+
+/** What `usage` costs at `target`'s price (else the one the call's budgets reserved at): one attempt's cost. */
+export function costAt(call: GovernedCall, target: PricedTarget | undefined, usage: Usage): Cost {
+  return costOf(target?.price ?? call.reservation?.price, usage, call.startedAtMs);
 }
 
 /**

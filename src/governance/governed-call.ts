@@ -18,6 +18,11 @@ export interface CallRequest {
   requestedModel(): string | undefined;
   /** The output cap the request sets (`max_tokens`, `max_completion_tokens`, `max_output_tokens`). */
   maxOutputTokens(): number | undefined;
+  /**
+   * The service tier the body asks for (`service_tier`: OpenAI's and Anthropic's), for the usage log; absent in
+   * calls made without a body.
+   */
+  requestedServiceTier?(): string | undefined;
 }
 
 /** A target as accounting sees it: who served, and at what price. */
@@ -42,6 +47,9 @@ export interface Reservation {
   price: PriceEntry | undefined;
 }
 
+/** A request without tags: one frozen list shared by all of them, so that no request allocates one. */
+export const NO_TAGS: readonly string[] = Object.freeze([]);
+
 /** How a request's usage is known: reported by the provider, or estimated by the gateway. */
 export type UsageSource = "provider" | "estimated" | "none";
 
@@ -62,6 +70,15 @@ export interface Account {
 export class GovernedCall {
   readonly startedAtMs = Date.now();
   readonly startedAtPerf = performance.now();
+  /** Who the request is for, beyond the key: the end user the client named (header or body), if any. */
+  endUser: string | null = null;
+  /** The client's labels for the request (`x-switchyard-tags`), in the order given. */
+  tags: readonly string[] = NO_TAGS;
+  /**
+   * Milliseconds the request waited for the governance store before its first attempt: an admission that the
+   * worker could not decide itself (a round trip to the limits ledger or Redis). 0 when decided at once.
+   */
+  queueMs = 0;
   /** The last usage the ingress learnt (a whole answer's, or a stream's final usage). */
   usage: Usage | undefined = undefined;
   /** The target that served (the last attempt's). */

@@ -49,7 +49,16 @@ export class RouteTableHolder {
         route.targets,
         call,
       );
-      if (admission !== undefined) await admission;
+      if (admission !== undefined) {
+        // The limits engine could not decide in this worker and asked its store (the owner's ledger, or
+        // Redis): the wait is the request's queue time (its own work, collecting its limits, is done by now).
+        const asked = performance.now();
+        try {
+          await admission;
+        } finally {
+          call.queueMs = performance.now() - asked;
+        }
+      }
       const result = await work();
       failed = false;
       return result;

@@ -1,4 +1,4 @@
-import type { ChatRequest, GatewayError } from "../canonical/index.js";
+import type { ChatRequest, GatewayError, StreamEvent, Usage } from "../canonical/index.js";
 import type { ContinuationSource } from "../streaming/continued-stream.js";
 import { prefillOf } from "../streaming/continued-stream.js";
 import type { CancelSignal } from "./cancel-signal.js";
@@ -7,9 +7,17 @@ import { messageOf } from "./resilient-call.js";
 import { countsAgainstTarget, failureKindOf } from "./retry-policy.js";
 import type { Route, RouteTarget } from "./route-table.js";
 
-/** Told of each continuation attempt, for the log. */
+/** Told of each continuation attempt, for the log and the usage log. */
 export interface ContinuationObserver {
-  failed?(target: RouteTarget, error: unknown): void;
+  /**
+   * A target could not continue the stream (`attempted`: it was called and failed), or the request could not be
+   * prepared for any (`attempted` false: `target` is the broken one, and nothing was called).
+   */
+  failed?(target: RouteTarget, error: unknown, attempted: boolean): void;
+  /** A target opened the continuation: it serves the rest of the answer. */
+  opened?(target: RouteTarget): void;
+  /** The continuing target reported its usage (its own: the prefill as input, the rest of the answer as output). */
+  reported?(target: RouteTarget, usage: Usage): void;
 }
 
 /**
@@ -34,7 +42,7 @@ export function continuationSource(
       base = request();
     } catch (error) {
       // A body the gateway cannot translate (relayed as it was) cannot be continued elsewhere either.
-      observer.failed?.(broken, error);
+      observer.failed?.(broken, error, false);
       return undefined;
     }
     const continuing: ChatRequest = {
@@ -48,8 +56,11 @@ export function continuationSource(
       try {
         const { events } = await openStreamAttempt(target, "chat", continuing, signal, target.timeouts);
         target.breaker.recordSuccess(Date.now(), startedAt);
+        observer.opened?.(target);
+        const reported = observer.reported;
         return {
-          events,
+          events:
+            reported === undefined ? events : reportingUsage(events, (usage) => reported(target, usage)),
           continuation: {
             from: broken.label,
             to: target.label,
@@ -61,11 +72,22 @@ export function continuationSource(
         if (signal.aborted) return undefined;
         if (countsAgainstTarget(failureKindOf(error)))
           target.breaker.recordFailure(Date.now(), messageOf(error));
-        observer.failed?.(target, error);
+        observer.failed?.(target, error, true);
       }
     }
     return undefined;
   };
+}
+
+/** The continuation's events as they are, telling `report` of each usage event on the way. */
+async function* reportingUsage(
+  events: AsyncIterable<StreamEvent>,
+  report: (usage: Usage) => void,
+): AsyncGenerator<StreamEvent> {
+  for await (const event of events) {
+    if (event.type === "usage") report(event.usage);
+    yield event;
+  }
 }
 
 /** The targets that could continue a stream broken on `broken`: the others that take a prefill, in order. */

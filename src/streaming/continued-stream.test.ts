@@ -56,6 +56,31 @@ describe("withContinuation", () => {
     ]);
   });
 
+  it("tells of the continuation with the usage the broken stream reported: its share of the spliced total", async () => {
+    const reported: StreamEvent[] = [
+      ...BROKEN.slice(0, 4),
+      { type: "usage", usage: { inputTokens: 7, outputTokens: 2, totalTokens: 9 } },
+      BROKEN[4] as StreamEvent,
+    ];
+    const source: ContinuationSource = async () => ({ events: from(CONTINUATION), continuation: REPORT });
+    const told: unknown[] = [];
+
+    const events = await collect(
+      withContinuation(
+        from(reported),
+        source,
+        () => true,
+        (opened, failure, usageSoFar) => told.push([opened.continuation, failure, usageSoFar]),
+      ),
+    );
+
+    expect(told).toEqual([[REPORT, cut, { inputTokens: 7, outputTokens: 2, totalTokens: 9 }]]);
+    expect(events.at(-1)).toEqual({
+      type: "usage",
+      usage: { inputTokens: 12, outputTokens: 3, totalTokens: 15 },
+    });
+  });
+
   it("ends with the error when no target can continue, or the break may not be continued", async () => {
     const none: ContinuationSource = async () => undefined;
     expect((await collect(withContinuation(from(BROKEN), none, () => true))).at(-1)).toEqual({

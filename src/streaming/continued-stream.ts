@@ -107,13 +107,18 @@ export function prefillOf(text: string): string {
 /**
  * Wraps a committed stream so that a break (an error event before choice 0 finished) is repaired by a
  * continuation from `source`, when the answer so far is plain text in one choice; otherwise, or when no target
- * can continue, the error event ends the stream as before.
+ * can continue, the error event ends the stream as before. `onContinued` is told of a continuation, with the
+ * usage the broken stream had reported (the part of the spliced total that is the broken stream's).
  */
 export async function* withContinuation(
   events: AsyncIterable<StreamEvent>,
   source: ContinuationSource,
   canContinue: (error: GatewayError) => boolean,
-  onContinued: (opened: OpenedContinuation, failure: GatewayError) => void = () => {},
+  onContinued: (
+    opened: OpenedContinuation,
+    failure: GatewayError,
+    usageSoFar: Usage | undefined,
+  ) => void = () => {},
 ): AsyncGenerator<StreamEvent> {
   const answer: AnswerSoFar = { text: "", block: 0, blockOpen: false, usage: undefined };
   let continuable = true;
@@ -123,7 +128,7 @@ export async function* withContinuation(
       if (continuable && !finished && canContinue(event.error)) {
         const opened = await source(answer.text, event.error);
         if (opened !== undefined) {
-          onContinued(opened, event.error);
+          onContinued(opened, event.error, answer.usage);
           yield* spliceContinuation(opened, answer);
           return;
         }

@@ -398,6 +398,26 @@ describe("the OpenAPI document", () => {
     );
   });
 
+  it("documents the headers the usage log reads (end user, tags) on every operation that calls a route", () => {
+    const inference = [
+      "POST /gateway/{name}/invocations",
+      "POST /endpoints/{name}/invocations",
+      "POST /v1/chat/completions",
+      "POST /v1/completions",
+      "POST /v1/embeddings",
+      "POST /v1/messages",
+      "POST /v1/messages/count_tokens",
+      "POST /v1/responses",
+    ];
+    for (const operation of inference) {
+      const [method = "", path = ""] = operation.split(" ");
+      const headers = (document.paths[path]?.[method.toLowerCase()]?.parameters ?? [])
+        .filter((parameter) => parameter.in === "header")
+        .map((parameter) => parameter.name);
+      expect(headers, operation).toEqual(["x-switchyard-end-user", "x-switchyard-tags"]);
+    }
+  });
+
   it("gives every request body examples that work as they are (Try it out)", async () => {
     const withBodies = Object.values(document.paths)
       .flatMap((methods) => Object.values(methods))

@@ -13,7 +13,13 @@ import {
 import type { UsageRecord } from "../../src/governance/usage/usage-record.js";
 import { countsOf, type UsageCount } from "../../src/governance/usage/usage-tally.js";
 import { type GatewayUnderTest, startGateway } from "../api/gateway-under-test.js";
-import { type MockUpstream, startOpenAIMock } from "../mock-upstream/index.js";
+import {
+  anthropicMessage,
+  type MockUpstream,
+  openAIChatCompletion,
+  startAnthropicMock,
+  startOpenAIMock,
+} from "../mock-upstream/index.js";
 import { requireDebianTool } from "../support/debian-tool.js";
 import { type RedisServer, startRedisServer } from "../support/redis-server.js";
 
@@ -174,6 +180,16 @@ describe("the usage log", () => {
       },
     });
     expect((first?.attempts as object[] | undefined)?.[1]).not.toHaveProperty("error_kind");
+    // Each attempt's own usage and cost: none for the one that failed before any byte, the answer's for the other.
+    expect(first?.attempts).toEqual([
+      expect.objectContaining({ target: "openai/gpt-4o-mini", usage: null, cost_nano_usd: null }),
+      expect.objectContaining({
+        target: "openai/gpt-4o",
+        usage: { input_tokens: first?.input_tokens, output_tokens: first?.output_tokens },
+        cost_nano_usd: first?.cost_nano_usd,
+      }),
+    ]);
+    expect(first?.cost_nano_usd).toEqual(expect.any(Number));
     expect(first?.response_bytes).toBe(Buffer.byteLength(rescued.text) + headerBytes(rescued));
     expect(second).toMatchObject({
       fallback_used: false,
@@ -218,6 +234,268 @@ describe("the usage log", () => {
     } finally {
       collector.close();
     }
+  });
+});
+
+describe("the usage log's usage details, service tier, queue time and cache", () => {
+  let anthropic: MockUpstream;
+  beforeAll(async () => {
+    anthropic = await startAnthropicMock();
+  });
+  afterAll(async () => {
+    await anthropic.close();
+  });
+  afterEach(() => {
+    anthropic.reset();
+  });
+
+  async function detailsGateway(): Promise<GatewayUnderTest> {
+    const gateway = await startGateway(
+      [
+        "routes:",
+        "  - name: chat",
+        "    type: llm/v1/chat",
+        "    model:",
+        "      provider: openai",
+        "      name: gpt-4o-mini",
+        `      config: {openai_api_key: sk-test, openai_api_base: '${upstream.url}/v1'}`,
+        "  - name: claude",
+        "    type: llm/v1/chat",
+        "    model:",
+        "      provider: anthropic",
+        "      name: claude-3-5-haiku-latest",
+        `      config: {anthropic_api_key: sk-ant-test, anthropic_api_base: '${anthropic.url}/v1'}`,
+        // Too small a rate for a worker's grants: every admission is decided by the limits ledger.
+        "  - name: limited",
+        "    type: llm/v1/chat",
+        "    limits: {rpm: 100}",
+        "    model: {provider: mock, name: mock-echo}",
+        "  - name: free",
+        "    type: llm/v1/chat",
+        "    model: {provider: mock, name: mock-echo}",
+        "",
+      ].join("\n"),
+    );
+    gateways.push(gateway);
+    return gateway;
+  }
+
+  it("records audio and image tokens and the tier OpenAI says served, else the tier asked for, else null", async () => {
+    const gateway = await detailsGateway();
+    upstream.enqueue({
+      kind: "json",
+      status: 200,
+      body: {
+        ...openAIChatCompletion(),
+        usage: {
+          prompt_tokens: 700,
+          completion_tokens: 400,
+          total_tokens: 1100,
+          prompt_tokens_details: { cached_tokens: 0, audio_tokens: 600, image_tokens: 85 },
+          completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 350 },
+        },
+        service_tier: "priority",
+      },
+    });
+    await gateway.post("/v1/chat/completions", { model: "chat", messages, service_tier: "auto" });
+    await gateway.post("/v1/chat/completions", { model: "chat", messages, service_tier: "flex" });
+    await gateway.post("/v1/chat/completions", { model: "chat", messages });
+    const [reported, asked, neither] = await gateway.usageRecords();
+    expect(reported).toMatchObject({
+      input_tokens: 700,
+      output_tokens: 400,
+      audio_in_tokens: 600,
+      audio_out_tokens: 350,
+      image_tokens: 85,
+      server_tool_units: { web_search: 0 },
+      service_tier: "priority",
+      cache_hit: false,
+      // Audio and image tokens are priced as the input and output tokens they are part of.
+      cost_nano_usd: 700 * 150 + 400 * 600,
+    });
+    expect(asked).toMatchObject({
+      service_tier: "flex",
+      audio_in_tokens: 0,
+      audio_out_tokens: 0,
+      image_tokens: 0,
+    });
+    expect(neither).toMatchObject({ service_tier: null, cache_hit: false });
+  });
+
+  it("records the web searches and the tier of an Anthropic answer, relayed and translated", async () => {
+    const gateway = await detailsGateway();
+    const answer = anthropicMessage({ text: "Found it." });
+    const searched = {
+      ...answer,
+      usage: { ...answer.usage, server_tool_use: { web_search_requests: 2 }, service_tier: "standard" },
+    };
+    anthropic.enqueue(
+      { kind: "json", status: 200, body: searched },
+      { kind: "json", status: 200, body: searched },
+    );
+    const relayed = await gateway.post("/v1/messages", { model: "claude", max_tokens: 64, messages });
+    const translated = await gateway.post("/v1/chat/completions", { model: "claude", messages });
+    expect([relayed.status, translated.status]).toEqual([200, 200]);
+    const records = await gateway.usageRecords();
+    for (const one of records) {
+      expect(one).toMatchObject({
+        server_tool_units: { web_search: 2 },
+        service_tier: "standard",
+        priced: true,
+      });
+      // The vendored table has no search prices: searches are counted, not priced.
+      expect(one.cost_breakdown).not.toHaveProperty("tools");
+    }
+    expect(records.map((one) => one.api)).toEqual(["anthropic", "openai"]);
+  });
+
+  it("records the time an admission waited for the limits ledger as queue_ms, 0 when decided at once", async () => {
+    const gateway = await detailsGateway();
+    await gateway.post("/v1/chat/completions", { model: "limited", messages });
+    await gateway.post("/v1/chat/completions", { model: "free", messages });
+    const [limited, free] = await gateway.usageRecords();
+    expect(limited?.queue_ms).toBeGreaterThan(0);
+    expect(limited?.queue_ms).toBeLessThanOrEqual(limited?.latency_ms as number);
+    expect(free?.queue_ms).toBe(0);
+  });
+});
+
+describe("the usage log's attribution: end user and tags", () => {
+  it("records the end user (the header over the body's field) and the tags, trimmed and without empty ones", async () => {
+    const gateway = await gatewayWith();
+    const headers = {
+      "x-switchyard-end-user": "user-from-header",
+      "x-switchyard-tags": " team:search, env=prod ,, app/v2 ",
+    };
+    await gateway.post("/v1/chat/completions", { model: "chat", messages, user: "alice" });
+    await gateway.post("/v1/chat/completions", { model: "chat", messages, user: "alice" }, headers);
+    await gateway.post("/v1/chat/completions", { model: "chat", messages });
+    await gateway.post("/v1/messages", {
+      model: "free",
+      max_tokens: 16,
+      messages,
+      metadata: { user_id: "carol" },
+    });
+    await gateway.post("/v1/responses", {
+      model: "free",
+      input: "Hi",
+      store: false,
+      safety_identifier: "dave",
+    });
+    await gateway.post("/gateway/free/invocations", { messages }, { "x-switchyard-end-user": "erin" });
+    const records = await gateway.usageRecords();
+    expect(records.map((one) => [one.api, one.end_user, one.tags])).toEqual([
+      ["openai", "alice", []],
+      ["openai", "user-from-header", ["team:search", "env=prod", "app/v2"]],
+      ["openai", null, []],
+      ["anthropic", "carol", []],
+      ["responses", "dave", []],
+      ["mlflow", "erin", []],
+    ]);
+    // The gateway's own headers stay with the gateway: the relayed request did not carry them upstream.
+    for (const request of upstream.requests) {
+      expect(request.headers["x-switchyard-end-user"]).toBeUndefined();
+      expect(request.headers["x-switchyard-tags"]).toBeUndefined();
+    }
+    expect(upstream.requests[1]?.body).toMatchObject({ user: "alice" });
+  });
+
+  it("records a secret sent as an end user or a tag redacted, never as it is", async () => {
+    const gateway = await gatewayWith();
+    // sk-test is the route's provider key (see gatewayWith).
+    await gateway.post(
+      "/v1/chat/completions",
+      { model: "chat", messages },
+      { "x-switchyard-end-user": "oops sk-test", "x-switchyard-tags": "ok,sk-test" },
+    );
+    const [one] = await gateway.usageRecords();
+    expect(one).toMatchObject({ end_user: "oops [REDACTED]", tags: ["ok", "[REDACTED]"] });
+    expect(JSON.stringify(one)).not.toContain("sk-test");
+  });
+
+  const tooLong = "u".repeat(257);
+  const tagCases: [string, string][] = [
+    ["a tag with a space", "fine,not fine"],
+    ["a tag with a character outside the set", "team;search"],
+    ["a tag of 65 characters", `ok,${"t".repeat(65)}`],
+    ["17 tags", Array.from({ length: 17 }, (_, index) => `t${index}`).join(",")],
+  ];
+
+  it.each(tagCases)(
+    "refuses %s with OpenAI's 400 naming the header and what it allows",
+    async (_what, tags) => {
+      const gateway = await gatewayWith();
+      const refused = await gateway.post(
+        "/v1/chat/completions",
+        { model: "chat", messages },
+        { "x-switchyard-tags": tags },
+      );
+      expect(refused.status).toBe(400);
+      expect(refused.body).toMatchObject({
+        error: {
+          type: "invalid_request_error",
+          code: "invalid_parameter",
+          param: "x-switchyard-tags",
+          message: expect.stringMatching(
+            /x-switchyard-tags.*at most 16 tags.*1 to 64 characters among A-Z a-z 0-9/,
+          ),
+        },
+      });
+      expect(upstream.requests).toHaveLength(0);
+    },
+  );
+
+  it("refuses an end user over 256 characters with OpenAI's 400, from the header or from `user`", async () => {
+    const gateway = await gatewayWith();
+    const fromHeader = await gateway.post(
+      "/v1/chat/completions",
+      { model: "chat", messages },
+      { "x-switchyard-end-user": tooLong },
+    );
+    expect(fromHeader.status).toBe(400);
+    expect(fromHeader.body).toMatchObject({
+      error: {
+        type: "invalid_request_error",
+        code: "invalid_parameter",
+        param: "x-switchyard-end-user",
+        message: expect.stringMatching(/x-switchyard-end-user.*257.*at most 256/),
+      },
+    });
+    const fromBody = await gateway.post("/v1/chat/completions", { model: "chat", messages, user: tooLong });
+    expect(fromBody.status).toBe(400);
+    expect(fromBody.body).toMatchObject({
+      error: {
+        type: "invalid_request_error",
+        code: "invalid_body",
+        param: "user",
+        message:
+          "Invalid 'user': string too long. Expected a string with maximum length 256, but got a string with length 257 instead.",
+      },
+    });
+    expect(upstream.requests).toHaveLength(0);
+    // Refused requests are logged like any other bad input.
+    expect((await gateway.usageRecords()).map((one) => [one.status, one.error_kind])).toEqual([
+      [400, "invalid_parameter"],
+      [400, "invalid_body"],
+    ]);
+  });
+
+  it("refuses bad tags and an end user over 256 characters with Anthropic's 400 on the Messages API", async () => {
+    const gateway = await gatewayWith();
+    const body = { model: "chat", max_tokens: 16, messages };
+    const badTags = await gateway.post("/v1/messages", body, { "x-switchyard-tags": "a b" });
+    const longHeader = await gateway.post("/v1/messages", body, { "x-switchyard-end-user": tooLong });
+    const longBody = await gateway.post("/v1/messages", { ...body, metadata: { user_id: tooLong } });
+    for (const refused of [badTags, longHeader, longBody]) {
+      expect(refused.status).toBe(400);
+      expect(refused.body).toMatchObject({ type: "error", error: { type: "invalid_request_error" } });
+    }
+    const message = (response: { body: unknown }) =>
+      (response.body as { error: { message: string } }).error.message;
+    expect(message(badTags)).toMatch(/x-switchyard-tags.*'a b'.*A-Z a-z 0-9 _ \. : \/ = -/);
+    expect(message(longHeader)).toMatch(/x-switchyard-end-user.*at most 256/);
+    expect(message(longBody)).toBe("metadata.user_id: must be at most 256 characters long (got 257)");
+    expect(upstream.requests).toHaveLength(0);
   });
 });
 

@@ -127,6 +127,51 @@ function expectContinuation(extension: unknown, from: string): void {
   });
 }
 
+interface RecordedAttempt {
+  target: string;
+  status: number;
+  error_kind?: string;
+  usage: { input_tokens: number; output_tokens: number } | null;
+  cost_nano_usd: number | null;
+}
+
+/** The usage record of the request that ended last (written as the request ends, so waited for). */
+async function lastUsageRecord(recordsBefore: number): Promise<Record<string, unknown> | undefined> {
+  for (let wait = 0; wait < 100; wait++) {
+    const records = await gateway.usageRecords();
+    if (records.length > recordsBefore) return records.at(-1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return undefined;
+}
+
+/**
+ * A continued stream's usage record lists the broken attempt and the continuation, each with the usage it
+ * reported and its cost ($1 a token: tokens in nano-USD times 1e9), and their usages add up to the request's.
+ */
+async function expectAttemptsAddUp(
+  recordsBefore: number,
+  from: string,
+  brokenReported: boolean,
+): Promise<void> {
+  const record = await lastUsageRecord(recordsBefore);
+  const attempts = record?.attempts as RecordedAttempt[] | undefined;
+  expect(attempts?.map((attempt) => attempt.target)).toEqual([from, labelOf(fallback)]);
+  const [broken, continued] = attempts ?? [];
+  expect(broken?.error_kind).toMatch(/^upstream_/);
+  expect(continued?.error_kind).toBeUndefined();
+  expect(continued?.usage?.output_tokens).toBeGreaterThan(0);
+  if (brokenReported) expect(broken?.usage?.output_tokens).toBeGreaterThan(0);
+  else expect(broken?.usage).toBeNull();
+  const sum = (key: "input_tokens" | "output_tokens") =>
+    (attempts ?? []).reduce((total, attempt) => total + (attempt.usage?.[key] ?? 0), 0);
+  expect([sum("input_tokens"), sum("output_tokens")]).toEqual([record?.input_tokens, record?.output_tokens]);
+  for (const attempt of attempts ?? []) {
+    const tokens = attempt.usage === null ? null : attempt.usage.input_tokens + attempt.usage.output_tokens;
+    expect(attempt.cost_nano_usd).toBe(tokens === null ? null : tokens * 1e9);
+  }
+}
+
 async function messagesStream(
   model: string,
 ): Promise<{ message: Anthropic.Message; ids: string[]; continuation: unknown }> {
@@ -183,6 +228,7 @@ describe("POST /v1/messages: a stream broken after its first tokens", () => {
       frames: anthropicStreamFrames({ text: ANSWER }),
       ...fault(ANTHROPIC_BREAK),
     });
+    const recordsBefore = (await gateway.usageRecords()).length;
 
     const { message, ids, continuation } = await messagesStream("anthropic-first");
 
@@ -196,6 +242,8 @@ describe("POST /v1/messages: a stream broken after its first tokens", () => {
     expect(anthropic.requests).toHaveLength(2);
     expectPrefilled(anthropic.requests[1]);
     expect(gateway.logs()).toContain(`continued on ${labelOf(fallback)}`);
+    // Both attempts produced tokens: the primary's message_start had reported its usage (1 output token).
+    await expectAttemptsAddUp(recordsBefore, labelOf(anthropicTarget(anthropic, "claude-primary")), true);
   });
 
   it.each(BREAKS)("translated from OpenAI and %s: continued", async (_name, fault) => {
@@ -204,6 +252,7 @@ describe("POST /v1/messages: a stream broken after its first tokens", () => {
       frames: openAIChatStreamFrames({ text: ANSWER }),
       ...fault(OPENAI_CHAT_BREAK),
     });
+    const recordsBefore = (await gateway.usageRecords()).length;
 
     const { message, ids, continuation } = await messagesStream("openai-first");
 
@@ -212,6 +261,9 @@ describe("POST /v1/messages: a stream broken after its first tokens", () => {
     expect(ids).toHaveLength(1);
     expectContinuation(continuation, labelOf(openAITarget(openai, "gpt-primary")));
     expectPrefilled(anthropic.requests[0]);
+    // OpenAI reports usage at the end of a stream: the broken one reported none (its text is the prefill,
+    // billed as the continuation's input).
+    await expectAttemptsAddUp(recordsBefore, labelOf(openAITarget(openai, "gpt-primary")), false);
   });
 
   it("ends with Anthropic's error event on a route that does not continue streams", async () => {

@@ -1,5 +1,12 @@
 import { GatewayError } from "../../canonical/index.js";
 import { type ErrorFormat, errorBody, type JsonSchema } from "../error-format.js";
+import {
+  END_USER_HEADER,
+  MAX_END_USER_CHARS,
+  MAX_TAG_CHARS,
+  MAX_TAGS,
+  TAGS_HEADER,
+} from "../request-attribution.js";
 
 /**
  * Builders for the OpenAPI side of Fastify route schemas (@fastify/swagger turns them into the document).
@@ -83,6 +90,29 @@ export const ANY_REQUEST_ERRORS = [405, 408, 431, 500] as const;
 export function allErrorsBut(format: ErrorFormat, except: readonly (number | "upstream")[] = []) {
   return format.documentedErrors.map((row) => row.status).filter((status) => !except.includes(status));
 }
+
+/**
+ * The request headers every inference operation reads for the usage log (request-attribution.ts). Documentation
+ * only, as every route schema here: the gateway's validator accepts anything, and the values are checked when the
+ * request is attributed (a 400 in the API's error format).
+ */
+export const ATTRIBUTION_HEADERS: JsonSchema = {
+  type: "object",
+  properties: {
+    [END_USER_HEADER]: {
+      type: "string",
+      maxLength: MAX_END_USER_CHARS,
+      description: `Who the request is for, recorded as \`end_user\` in the usage log; wins over the body's own field (\`user\`, \`metadata.user_id\`). At most ${MAX_END_USER_CHARS} characters. Never sent upstream.`,
+      examples: ["user-1234"],
+    },
+    [TAGS_HEADER]: {
+      type: "string",
+      pattern: `^[A-Za-z0-9_.:/=, -]*$`,
+      description: `Labels recorded as \`tags\` in the usage log: at most ${MAX_TAGS}, comma-separated (trimmed; empty ones dropped), each of 1 to ${MAX_TAG_CHARS} characters among A-Z a-z 0-9 _ . : / = -. Never sent upstream.`,
+      examples: ["team:search,env=prod"],
+    },
+  },
+};
 
 /** A path parameter naming a route, with the example route Try it out starts from. */
 export function routeNameParams(name: string, description: string, example: string): JsonSchema {

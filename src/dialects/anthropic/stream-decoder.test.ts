@@ -265,6 +265,31 @@ describe("createStreamDecoder", () => {
     });
   });
 
+  it("keeps the tier message_start reported and the cumulative web searches of the last message_delta", () => {
+    const start = frame("message_start", {
+      message: {
+        id: "msg_04",
+        model: "claude-sonnet-4-5",
+        usage: { input_tokens: 50, output_tokens: 1, service_tier: "standard" },
+      },
+    });
+    const delta = (searches: number) =>
+      frame("message_delta", {
+        delta: { stop_reason: searches === 2 ? "end_turn" : null, stop_sequence: null },
+        usage: { output_tokens: 30, server_tool_use: { web_search_requests: searches } },
+      });
+    expect(decode([start, delta(1), delta(2), frame("message_stop", {})]).at(-1)).toEqual({
+      type: "usage",
+      usage: {
+        inputTokens: 50,
+        outputTokens: 30,
+        totalTokens: 80,
+        webSearchRequests: 2,
+        serviceTier: "standard",
+      },
+    });
+  });
+
   it("emits a text_delta for text already present in content_block_start", () => {
     const start = frame("content_block_start", { index: 0, content_block: { type: "text", text: "Hi" } });
     expect(decode([MESSAGE_START, start]).slice(1, 3)).toEqual([

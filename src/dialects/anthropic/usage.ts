@@ -1,5 +1,5 @@
 import { createUsage, UNKNOWN_USAGE, type Usage, type UsageDetails } from "../../canonical/index.js";
-import { isRecord, type JsonRecord, optionalNumber } from "../narrow.js";
+import { isRecord, type JsonRecord, optionalNumber, optionalString } from "../narrow.js";
 
 /**
  * With prompt caching, Anthropic's `input_tokens` counts only the tokens after the last cache breakpoint; the
@@ -17,8 +17,10 @@ export function decodeInputTokens(usage: JsonRecord): number | null {
 
 /**
  * The breakdown of a `usage` object: cache reads and writes (`cache_creation.ephemeral_1h_input_tokens` is the
- * one-hour part of the writes) and `output_tokens_details.thinking_tokens`, the part of `output_tokens` spent
- * thinking (https://docs.anthropic.com/en/api/messages, Usage).
+ * one-hour part of the writes), `output_tokens_details.thinking_tokens` (the part of `output_tokens` spent
+ * thinking), `server_tool_use.web_search_requests` (searches the web search tool ran, billed per search) and
+ * `service_tier` (`standard`, `priority`, `batch`: the tier that served the request)
+ * (https://docs.anthropic.com/en/api/messages, Usage).
  */
 export function decodeUsageDetails(usage: JsonRecord): UsageDetails {
   const details: UsageDetails = {};
@@ -34,6 +36,12 @@ export function decodeUsageDetails(usage: JsonRecord): UsageDetails {
     const thinking = optionalNumber(usage.output_tokens_details.thinking_tokens);
     if (thinking !== undefined) details.reasoningTokens = thinking;
   }
+  if (isRecord(usage.server_tool_use)) {
+    const searches = optionalNumber(usage.server_tool_use.web_search_requests);
+    if (searches !== undefined) details.webSearchRequests = searches;
+  }
+  const tier = optionalString(usage.service_tier);
+  if (tier !== undefined) details.serviceTier = tier;
   return details;
 }
 

@@ -37,7 +37,7 @@ export const OPENAI_RESPONSES_RELAY: RelayCodec = {
       /"sequence_number":(\d+)/,
       (_field, number: string) => `"sequence_number":${Number(number) - skipped}`,
     ),
-  usageOfAnswer: (body) => (isRecord(body) ? decodeResponsesUsage(body.usage) : undefined),
+  usageOfAnswer: (body) => (isRecord(body) ? decodeResponsesUsage(body.usage, body.service_tier) : undefined),
   finishOfAnswer: (body) => (isRecord(body) ? finishOfResponse(body) : undefined),
   endMarker: "response.completed",
   holdsBackErrors: false,
@@ -71,7 +71,8 @@ export class ResponsesTap implements RelayTap {
   }
 
   usage(): Usage | undefined {
-    return this.response === undefined ? undefined : decodeResponsesUsage(this.response.usage);
+    const response = this.response;
+    return response === undefined ? undefined : decodeResponsesUsage(response.usage, response.service_tier);
   }
 
   finish(): RelayedFinish | undefined {

@@ -32,7 +32,7 @@ export function decodeChatResponse(body: unknown, options: CompatibleResponseOpt
     model: optionalString(root.model) ?? "",
     created: optionalNumber(root.created) ?? unixSecondsNow(),
     choices,
-    usage: decodeUsage(root.usage),
+    usage: decodeUsage(root.usage, null, root.service_tier),
   };
 }
 

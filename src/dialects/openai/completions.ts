@@ -45,6 +45,6 @@ export function decodeCompletionsResponse(
     model: optionalString(root.model) ?? "",
     created: optionalNumber(root.created) ?? unixSecondsNow(),
     choices,
-    usage: decodeUsage(root.usage),
+    usage: decodeUsage(root.usage, null, root.service_tier),
   };
 }

@@ -78,8 +78,8 @@ export function openAIRelayFor(provider: string): RelayCodec {
 }
 
 function usageOfAnswer(body: unknown): Usage | undefined {
-  const usage = typeof body === "object" && body !== null ? (body as { usage?: unknown }).usage : undefined;
-  return usage === undefined ? undefined : decodeUsage(usage, 0);
+  if (!isRecord(body) || body.usage === undefined) return undefined;
+  return decodeUsage(body.usage, 0, body.service_tier);
 }
 
 /** The usage of a stream chunk, when it carries one; parsed only when it may. */
@@ -87,8 +87,9 @@ function usageOfChunkText(data: string): Usage | undefined {
   if (!data.includes('"usage":{')) return undefined;
   try {
     const chunk: unknown = JSON.parse(data);
-    const usage = isRecord(chunk) ? usageOfChunk(chunk) : undefined;
-    return usage === undefined ? undefined : decodeUsage(usage, 0);
+    if (!isRecord(chunk)) return undefined;
+    const usage = usageOfChunk(chunk);
+    return usage === undefined ? undefined : decodeUsage(usage, 0, chunk.service_tier);
   } catch {
     // Not JSON: the relay reports the broken frame; there is just nothing to count.
     return undefined;

@@ -46,7 +46,7 @@ describe("createOpenAIChatStreamDecoder", () => {
     ]);
   });
 
-  it("decodes two tool calls whose arguments arrive in pieces, and the include_usage chunk", () => {
+  it("decodes two tool calls whose arguments arrive in pieces, and the include_usage chunk with its tier", () => {
     const events = decode(fixtureFrames("chat-stream-tool-calls.sse"));
     expect(events.filter((event) => event.type !== "tool_arguments_delta")).toEqual([
       {
@@ -78,6 +78,10 @@ describe("createOpenAIChatStreamDecoder", () => {
           totalTokens: 128,
           cacheReadTokens: 0,
           reasoningTokens: 0,
+          // The recorded usage reports its audio parts (none) and the chunk the tier that served it.
+          audioInputTokens: 0,
+          audioOutputTokens: 0,
+          serviceTier: "default",
         },
       },
     ]);

@@ -114,7 +114,7 @@ class ChunkStreamDecoder implements StreamDecoder<SseFrame> {
       });
     }
     const usage = usageOfChunk(payload);
-    if (usage !== undefined) this.usage = decodeUsage(usage);
+    if (usage !== undefined) this.usage = decodeUsage(usage, null, payload.service_tier);
     return events;
   }
 

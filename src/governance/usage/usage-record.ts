@@ -1,8 +1,15 @@
+import type { Usage } from "../../canonical/index.js";
 import { nanoToUsd } from "../../config/governance/limit-blocks.js";
 import type { GovernedCall } from "../governed-call.js";
 import { limitLabelText } from "../limits/limit-label-text.js";
 import type { LimitSpec, LimitState } from "../limits/limit-spec.js";
 import { usageBuckets } from "../prices/cost.js";
+import {
+  type AttemptEntry,
+  attemptsOf,
+  type BrokenStream,
+  type ContinuationAttempt,
+} from "./usage-attempts.js";
 
 /** What the ingress knows of a finished request, besides the governed call. */
 export interface FinishedRequest {
@@ -17,6 +24,10 @@ export interface FinishedRequest {
   attempts: number;
   /** The attempts that failed before the last (or the failure itself), in order. */
   failedAttempts: readonly AttemptEntry[] | undefined;
+  /** The stream that served broke and was continued: why, and what it had reported by then. */
+  brokenStream: BrokenStream | undefined;
+  /** The targets asked to continue the broken stream, in order: those that failed, then the one that did. */
+  continuationAttempts: readonly ContinuationAttempt[] | undefined;
   /** The route's first target: an answer from another is a fallback. */
   firstTarget: string | undefined;
   /** The model the client named (the route, or an alias of it), and the one the upstream says answered. */
@@ -33,16 +44,6 @@ export interface FinishedRequest {
   /** Streams: time from the request to its first byte. */
   firstByteMs: number | undefined;
   clientDisconnected: boolean;
-}
-
-/** One attempt as the record lists it: a failed one (with its `error_kind`), or the one that served. */
-export interface AttemptEntry {
-  provider: string;
-  target: string;
-  model: string;
-  /** The upstream's HTTP status, or the status the gateway answers for the failure (504 for a timeout). */
-  status: number;
-  error_kind?: string;
 }
 
 /** One usage record: one JSON object per logical request (fields named as the usage log documents them). */
@@ -76,12 +77,14 @@ export function usageRecordOf(call: GovernedCall, request: FinishedRequest): Usa
     key_alias: principal?.alias ?? null,
     group: principal?.group ?? null,
     org: principal?.org ?? null,
+    end_user: call.endUser,
+    tags: call.tags,
     provider: request.provider,
     target: request.target ?? null,
     model: request.model,
     model_requested: request.requestedModel,
     model_resolved: request.responseModel ?? null,
-    attempts: attemptsOf(request),
+    attempts: attemptsOf(request, call, account),
     fallback_used: request.target !== undefined && request.target !== request.firstTarget,
     input_tokens: usage?.inputTokens ?? 0,
     output_tokens: usage?.outputTokens ?? 0,
@@ -89,15 +92,22 @@ export function usageRecordOf(call: GovernedCall, request: FinishedRequest): Usa
     cache_write_5m_tokens: buckets?.cacheWrite5m ?? 0,
     cache_write_1h_tokens: buckets?.cacheWrite1h ?? 0,
     reasoning_tokens: buckets?.reasoning ?? 0,
+    audio_in_tokens: usage?.audioInputTokens ?? 0,
+    audio_out_tokens: usage?.audioOutputTokens ?? 0,
+    image_tokens: usage?.imageTokens ?? 0,
+    server_tool_units: serverToolUnits(usage),
     usage_source: account?.source ?? (usage === undefined ? "none" : "provider"),
     cost_nano_usd: cost?.priced === true ? cost.nano : null,
     cost_usd: cost?.priced === true ? nanoToUsd(cost.nano) : null,
     priced: cost?.priced === true,
     price_version: call.priceVersion ?? null,
+    // The tier the upstream says served the request, else the one the client asked for.
+    service_tier: usage?.serviceTier ?? call.request.requestedServiceTier?.() ?? null,
     latency_ms: round(request.latencyMs),
     upstream_ms: request.upstreamMs === undefined ? null : round(request.upstreamMs),
     ttft_ms: request.stream && request.upstreamMs !== undefined ? round(request.upstreamMs) : null,
     gateway_overhead_ms: gatewayOverhead(request),
+    queue_ms: round(call.queueMs),
     status: request.status,
     error_kind: request.errorKind ?? null,
     finish_reason: request.finishReason ?? null,
@@ -105,6 +115,8 @@ export function usageRecordOf(call: GovernedCall, request: FinishedRequest): Usa
     cut_by_budget: call.cutByBudget,
     overdrawn: call.overdrawn,
     client_disconnected: request.clientDisconnected,
+    // The gateway caches no answers (yet): every answer came from an upstream.
+    cache_hit: false,
     decision: call.decision,
     request_bytes: call.request.bodyBytes(),
     response_bytes: request.responseBytes,
@@ -132,22 +144,6 @@ export function usageRecordOf(call: GovernedCall, request: FinishedRequest): Usa
 }
 
 /**
- * Every attempt, in order: the failed ones, then the one that served. A request that failed ends with its
- * last failed attempt; one that never reached a target (refused by a limit, say) has none.
- */
-function attemptsOf(request: FinishedRequest): AttemptEntry[] {
-  const failed = request.failedAttempts ?? [];
-  if (request.target === undefined || request.attempts <= failed.length) return [...failed];
-  const served: AttemptEntry = {
-    provider: request.provider,
-    target: request.target,
-    model: request.model,
-    status: request.status,
-  };
-  return failed.length === 0 ? [served] : [...failed, served];
-}
-
-/**
  * The limit with the least of its capacity left after this request was admitted (as a share of it), with what it
  * had left: rates in requests or tokens, in-flight requests, budgets in nano-USD. Explains the next 429.
  */
@@ -169,6 +165,14 @@ function tightestLimit(
   const { spec, state } = tightest;
   const unit = spec.kind === "rate" ? spec.unit : spec.kind === "concurrency" ? "in_flight" : "nano_usd";
   return { limit: limitLabelText(spec.label), unit, value: state.remaining };
+}
+
+/** Uses of the provider's server tools, by tool: one shared object for the common case of none. */
+const NO_SERVER_TOOL_UNITS = Object.freeze({ web_search: 0 });
+
+function serverToolUnits(usage: Usage | undefined): { web_search: number } {
+  const searches = usage?.webSearchRequests;
+  return searches === undefined || searches === 0 ? NO_SERVER_TOOL_UNITS : { web_search: searches };
 }
 
 function round(ms: number): number {
