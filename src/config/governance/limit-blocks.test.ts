@@ -37,6 +37,10 @@ describe("limits and budgets blocks", () => {
     expect(nanoToUsd(1)).toBe("0.000000001");
     expect(nanoToUsd(-250_000_000)).toBe("-0.25");
     expect(nanoToUsd(0)).toBe("0");
+    expect(nanoToUsd(8_550)).toBe("0.00000855");
+    expect(nanoToUsd(12_000_000_010)).toBe("12.00000001");
+    expect(nanoToUsd(7_000_000_000)).toBe("7");
+    expect(nanoToUsd(-1)).toBe("-0.000000001");
   });
 
   it("defaults a budget's name, zone, action and alert threshold, and finds repeated names", () => {

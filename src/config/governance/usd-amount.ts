@@ -14,13 +14,20 @@ export function usdToNano(value: number | string): number | undefined {
   return Number.isSafeInteger(nano) ? nano : undefined;
 }
 
-/** Nano-USD as a decimal string of dollars, without trailing zeros (`1500000000` -> `"1.5"`). */
+/**
+ * Nano-USD as a decimal string of dollars, without trailing zeros (`1500000000` -> `"1.5"`). Integer arithmetic,
+ * no regular expression: it runs twice on every priced answer (its cost header and its usage record).
+ */
 export function nanoToUsd(nano: number): string {
   const sign = nano < 0 ? "-" : "";
   const magnitude = Math.abs(nano);
   const whole = Math.floor(magnitude / 1e9);
-  const fraction = String(magnitude % 1e9)
-    .padStart(9, "0")
-    .replace(/0+$/, "");
-  return `${sign}${whole}${fraction === "" ? "" : `.${fraction}`}`;
+  let fraction = magnitude % 1e9;
+  if (fraction === 0) return `${sign}${whole}`;
+  let digits = 9;
+  while (fraction % 10 === 0) {
+    fraction /= 10;
+    digits--;
+  }
+  return `${sign}${whole}.${String(fraction).padStart(digits, "0")}`;
 }

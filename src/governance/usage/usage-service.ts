@@ -99,7 +99,8 @@ export class UsageService implements OwnedService {
     return sinks.map((sink) => {
       if (sink.kind === "stdout") return new StreamSink(this.options.stdout ?? process.stdout);
       if (sink.kind === "file") return new FileSink(sink.path, sink.maxBytes, sink.maxFiles, logger);
-      return new HttpSink(sink.url, sink.headers, sink.timeoutMs, logger);
+      const { batch, flushMs } = this.options.config.usageLog;
+      return new HttpSink(sink.url, sink.headers, sink.timeoutMs, { batch, flushMs }, logger);
     });
   }
 }

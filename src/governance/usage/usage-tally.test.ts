@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_USAGE_LOG } from "../../config/governance/usage-log-section.js";
 import type { Coordinator } from "../../coordination/coordinator.js";
 import { StreamSink } from "./sinks/stream-sink.js";
-import { type UsageBatch, UsageLogClient } from "./usage-log-client.js";
+import { OWNER_MESSAGE_RECORDS, type UsageBatch, UsageLogClient } from "./usage-log-client.js";
 import type { UsageRecord } from "./usage-record.js";
 import { countsOf } from "./usage-tally.js";
 
@@ -66,6 +66,22 @@ describe("a worker's usage tally", () => {
     expect(batch?.counts).toEqual([expect.objectContaining({ requests: 3, costNano: 6 })]);
     await client.flush();
     expect(batches).toHaveLength(1);
+  });
+
+  it("hands records to the owner in messages of at most OWNER_MESSAGE_RECORDS, whatever the batch", async () => {
+    const sizes: number[] = [];
+    const coordinator = {
+      call: async (_service: string, payload: unknown) => {
+        sizes.push((payload as UsageBatch).lines.length);
+        return null;
+      },
+    } as unknown as Coordinator;
+    const client = new UsageLogClient(coordinator, { ...DEFAULT_USAGE_LOG, batch: 500, flushMs: 60_000 });
+    for (let index = 0; index < 2 * OWNER_MESSAGE_RECORDS + 5; index++)
+      client.push(record("2026-05-01T10:00:00.000Z", "k1", "gpt", index));
+    expect(sizes).toEqual([OWNER_MESSAGE_RECORDS, OWNER_MESSAGE_RECORDS]);
+    await client.flush();
+    expect(sizes).toEqual([OWNER_MESSAGE_RECORDS, OWNER_MESSAGE_RECORDS, 5]);
   });
 });
 

@@ -1,25 +1,46 @@
 import type { Logger } from "../../../observability/logger.js";
 import { jsonLines, type UsageSinkWriter } from "./usage-sink.js";
 
+/** How the HTTP sink groups records: a POST as soon as `batch` are waiting, else every `flushMs`. */
+export interface HttpBatching {
+  batch: number;
+  flushMs: number;
+}
+
 /**
  * Batches POSTed to a collector as JSON lines (`application/x-ndjson`), one request per batch, one at a time.
- * A failed batch is retried with backoff up to 3 times and then dropped (counted): a collector that is down
- * never holds records in memory without bound, nor slows the gateway.
+ * Records from every worker gather here up to `batch` (or for `flushMs`), so a batch is the configured size
+ * however the workers hand their records over. A failed batch is retried with backoff up to 3 times and then
+ * dropped (counted): a collector that is down never holds records in memory without bound, nor slows the gateway.
  */
 export class HttpSink implements UsageSinkWriter {
   private queue: Promise<void> = Promise.resolve();
   private pending = 0;
+  private gathered: string[] = [];
+  private timer: NodeJS.Timeout | undefined;
   dropped = 0;
 
   constructor(
     private readonly url: string,
     private readonly headers: Record<string, string>,
     private readonly timeoutMs: number,
+    private readonly batching: HttpBatching,
     private readonly logger?: Logger,
     private readonly maxPendingBatches = 100,
   ) {}
 
   write(lines: readonly string[]): void {
+    for (const line of lines) this.gathered.push(line);
+    if (this.gathered.length >= this.batching.batch) this.post();
+    else this.timer ??= setTimeout(() => this.post(), this.batching.flushMs).unref();
+  }
+
+  private post(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const lines = this.gathered;
+    if (lines.length === 0) return;
+    this.gathered = [];
     if (this.pending >= this.maxPendingBatches) {
       this.dropped += lines.length;
       return;
@@ -34,6 +55,7 @@ export class HttpSink implements UsageSinkWriter {
   }
 
   close(): Promise<void> {
+    this.post();
     return this.queue;
   }
 
