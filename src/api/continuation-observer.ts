@@ -23,6 +23,8 @@ export function continuationObserver(reply: FastifyReply, route: Route): Continu
     opened(target) {
       const observation = reply.request.observation;
       if (observation === null) return;
+      // The rest of the answer is this target's, and priced at its price (call-account.ts: costOfCall).
+      observation.call.continuedOn = target;
       observation.continuationAttempts ??= [];
       observation.continuationAttempts.push({ target, usage: undefined });
     },

@@ -33,6 +33,7 @@ export function noteContinuation(
     observation.continuation = continuation;
     const { status, errorKind } = attemptFailure(failure);
     observation.brokenStream = { status, errorKind, usage: usageSoFar };
+    observation.call.usageBeforeContinuation = usageSoFar;
   }
   reply.log.warn(
     { route: observation?.route, ...continuation, error: failure.message },

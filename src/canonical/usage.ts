@@ -99,3 +99,23 @@ export function addUsage(first: Usage, second: Usage): Usage {
     details,
   );
 }
+
+/**
+ * What is left of `total` without `part` (the usage of a continued stream's broken start, taken from the spliced
+ * total): counts and details subtracted, never below 0; an unknown total stays unknown.
+ */
+export function subtractUsage(total: Usage, part: Usage): Usage {
+  const left = (a: number | null, b: number | null): number | null =>
+    a === null ? null : Math.max(0, a - (b ?? 0));
+  const details: UsageDetails = {};
+  for (const key of DETAIL_KEYS) {
+    const value = total[key];
+    if (value !== undefined) details[key] = Math.max(0, value - (part[key] ?? 0));
+  }
+  if (total.serviceTier !== undefined) details.serviceTier = total.serviceTier;
+  return createUsage(
+    left(total.inputTokens, part.inputTokens),
+    left(total.outputTokens, part.outputTokens),
+    details,
+  );
+}

@@ -1,10 +1,18 @@
-import type { Usage } from "../canonical/index.js";
+import { subtractUsage, type Usage } from "../canonical/index.js";
 import type { Account, GovernedCall, PricedTarget } from "./governed-call.js";
-import { type Cost, costOf } from "./prices/cost.js";
+import { addCosts, type Cost, costOf } from "./prices/cost.js";
 
-/** What `usage` costs this call: at the price of the target that served, else the one its budgets reserved at. */
+/**
+ * What `usage` costs this call: at the price of the target that served, else the one its budgets reserved at.
+ * A continued stream's total is priced in two parts, each at its own target's price: what the broken stream had
+ * reported, and the rest (the continuation's own usage, its prefill as input).
+ */
 export function costOfCall(call: GovernedCall, usage: Usage): Cost {
-  return costAt(call, call.target, usage);
+  const continuedOn = call.continuedOn;
+  if (continuedOn === undefined) return costAt(call, call.target, usage);
+  const before = call.usageBeforeContinuation;
+  if (before === undefined) return costAt(call, continuedOn, usage);
+  return addCosts(costAt(call, call.target, before), costAt(call, continuedOn, subtractUsage(usage, before)));
 }
 
 /** What `usage` costs at `target`'s price (else the one the call's budgets reserved at): one attempt's cost. */

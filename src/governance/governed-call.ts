@@ -83,6 +83,12 @@ export class GovernedCall {
   usage: Usage | undefined = undefined;
   /** The target that served (the last attempt's). */
   target: PricedTarget | undefined = undefined;
+  /**
+   * A stream that broke and was continued: the target that continued it, and the usage the broken stream had
+   * reported by then (its part of the total, priced at `target`; the rest is priced at `continuedOn`).
+   */
+  continuedOn: PricedTarget | undefined = undefined;
+  usageBeforeContinuation: Usage | undefined = undefined;
   reservation: Reservation | undefined = undefined;
   /** Output metered while a stream runs: text characters, and chunks of a relayed stream. */
   meteredChars = 0;

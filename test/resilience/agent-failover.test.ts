@@ -43,12 +43,16 @@ beforeAll(async () => {
   openai = await startOpenAIMock();
   anthropic = await startAnthropicMock();
   const quick = { timeouts: { first_byte_seconds: 0.5, first_token_seconds: 0.5, idle_seconds: 0.5 } };
-  fallback = anthropicTarget(anthropic, "claude-fallback");
-  // $1 a token both ways: a continued stream's final usage carries the cost of both attempts' tokens.
+  // The fallback costs $1 a token, the route's other targets 50 cents: a continued stream's final usage carries the
+  // cost of both attempts' tokens, each at its own target's price.
+  fallback = {
+    ...anthropicTarget(anthropic, "claude-fallback"),
+    price: { input_per_mtok: 1_000_000, output_per_mtok: 1_000_000 },
+  };
   const continued = {
     circuit_breaker: { failure_threshold: 0 },
     mid_stream_continuation: true,
-    price: { input_per_mtok: 1_000_000, output_per_mtok: 1_000_000 },
+    price: { input_per_mtok: 500_000, output_per_mtok: 500_000 },
   };
   gateway = await startGateway(
     configText([
@@ -110,11 +114,30 @@ async function lastMessageDeltaUsage(): Promise<unknown> {
   return deltas.at(-1)?.usage;
 }
 
-/** A continued response's usage: both attempts' tokens, and their cost at $1 a token. */
-function expectPricedUsage(reported: unknown): void {
+/** Dollars per token at a target: the fallback's own price, $1; the route's, 50 cents. */
+function pricePerToken(target: string): number {
+  return target === labelOf(fallback) ? 1 : 0.5;
+}
+
+/**
+ * A continued response's usage: both attempts' tokens, and their cost, each attempt's tokens at its own target's
+ * price (the usage record's attempts say which tokens were whose).
+ */
+async function expectPricedUsage(reported: unknown, recordsBefore: number): Promise<void> {
   const usage = reported as { input_tokens: number; output_tokens: number; cost?: number } | undefined;
   expect(usage?.output_tokens).toBeGreaterThan(0);
-  expect(usage?.cost).toBe((usage?.input_tokens ?? 0) + (usage?.output_tokens ?? 0));
+  const record = await lastUsageRecord(recordsBefore);
+  const attempts = (record?.attempts ?? []) as RecordedAttempt[];
+  const dollars = attempts.reduce(
+    (total, attempt) =>
+      total +
+      ((attempt.usage?.input_tokens ?? 0) + (attempt.usage?.output_tokens ?? 0)) *
+        pricePerToken(attempt.target),
+    0,
+  );
+  expect(attempts.map((attempt) => attempt.target)).toContain(labelOf(fallback));
+  expect(usage?.cost).toBe(dollars);
+  expect(record?.cost_nano_usd).toBe(dollars * 1e9);
 }
 
 /** The `switchyard_continuation` extension a continued stream's last event carries: who broke, who continued. */
@@ -147,7 +170,7 @@ async function lastUsageRecord(recordsBefore: number): Promise<Record<string, un
 
 /**
  * A continued stream's usage record lists the broken attempt and the continuation, each with the usage it
- * reported and its cost ($1 a token: tokens in nano-USD times 1e9), and their usages add up to the request's.
+ * reported and its cost at its own target's price, and their usages add up to the request's.
  */
 async function expectAttemptsAddUp(
   recordsBefore: number,
@@ -168,7 +191,7 @@ async function expectAttemptsAddUp(
   expect([sum("input_tokens"), sum("output_tokens")]).toEqual([record?.input_tokens, record?.output_tokens]);
   for (const attempt of attempts ?? []) {
     const tokens = attempt.usage === null ? null : attempt.usage.input_tokens + attempt.usage.output_tokens;
-    expect(attempt.cost_nano_usd).toBe(tokens === null ? null : tokens * 1e9);
+    expect(attempt.cost_nano_usd).toBe(tokens === null ? null : tokens * pricePerToken(attempt.target) * 1e9);
   }
 }
 
@@ -238,7 +261,7 @@ describe("POST /v1/messages: a stream broken after its first tokens", () => {
     expectContinuation(continuation, labelOf(anthropicTarget(anthropic, "claude-primary")));
     // One message_start: the primary's; the continuation is the rest of that message.
     expect(ids).toEqual([message.id]);
-    expectPricedUsage(await lastMessageDeltaUsage());
+    await expectPricedUsage(await lastMessageDeltaUsage(), recordsBefore);
     expect(anthropic.requests).toHaveLength(2);
     expectPrefilled(anthropic.requests[1]);
     expect(gateway.logs()).toContain(`continued on ${labelOf(fallback)}`);
@@ -285,12 +308,13 @@ describe("POST /v1/responses: a stream broken after its first tokens", () => {
       frames: openAIResponseStreamFrames({ text: ANSWER }),
       ...fault(RESPONSES_BREAK),
     });
+    const recordsBefore = (await gateway.usageRecords()).length;
 
     const { types, text, final, usage, continuation } = await responsesStream("openai-first");
 
     expect(text).toBe(ANSWER);
     expect(final).toMatchObject(ONE_MESSAGE);
-    expectPricedUsage(usage);
+    await expectPricedUsage(usage, recordsBefore);
     expectContinuation(continuation, labelOf(openAITarget(openai, "gpt-primary")));
     expect(types.filter((type) => type === "response.created")).toHaveLength(1);
     expect(types.at(-1)).toBe("response.completed");
@@ -305,12 +329,13 @@ describe("POST /v1/responses: a stream broken after its first tokens", () => {
       frames: anthropicStreamFrames({ text: ANSWER }),
       ...fault(ANTHROPIC_BREAK),
     });
+    const recordsBefore = (await gateway.usageRecords()).length;
 
     const { types, text, final, usage, continuation } = await responsesStream("anthropic-first");
 
     expect(text).toBe(ANSWER);
     expect(final).toMatchObject(ONE_MESSAGE);
-    expectPricedUsage(usage);
+    await expectPricedUsage(usage, recordsBefore);
     expectContinuation(continuation, labelOf(anthropicTarget(anthropic, "claude-primary")));
     expect(types.at(-1)).toBe("response.completed");
     expectPrefilled(anthropic.requests[1]);

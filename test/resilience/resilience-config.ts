@@ -23,6 +23,8 @@ export interface TargetSpec {
   config: Record<string, unknown>;
   weight?: number;
   timeouts?: TimeoutsSpec;
+  /** The target's own price, over the route's. */
+  price?: { input_per_mtok: number; output_per_mtok: number };
 }
 
 export interface RouteSpec {

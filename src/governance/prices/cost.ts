@@ -49,6 +49,29 @@ export interface CostBreakdown {
 const MILLION = 1_000_000n;
 
 /**
+ * Two parts of one request priced apart (a continued stream's broken start and its continuation, at their own
+ * targets): the sum, bucket by bucket; unpriced when either part is. The price id is the second part's.
+ */
+export function addCosts(first: Cost, second: Cost): Cost {
+  if (!first.priced) return first;
+  if (!second.priced) return second;
+  const a = first.breakdown;
+  const b = second.breakdown;
+  return {
+    priced: true,
+    nano: first.nano + second.nano,
+    priceId: second.priceId,
+    breakdown: {
+      input: a.input + b.input,
+      cacheRead: a.cacheRead + b.cacheRead,
+      cacheWrite: a.cacheWrite + b.cacheWrite,
+      output: a.output + b.output,
+      request: a.request + b.request,
+    },
+  };
+}
+
+/**
  * The cost of a call in integer nano-USD: tokens of each bucket times that bucket's price per million, summed
  * exactly (BigInt) and rounded up once, so a budget never undercounts. A bucket without a price of its own is
  * billed as what it is part of: cache reads and writes as input, reasoning as output. Tiers are chosen by the
