@@ -9,7 +9,10 @@ function target(label: string, nanoPerToken: number): PricedTarget {
   return {
     label,
     upstream: { providerName: "test", model: label },
-    price: { id: `test/${label}`, history: [{ sinceMs: 0, prices: { input: perMillion, output: perMillion } }] },
+    price: {
+      id: `test/${label}`,
+      history: [{ sinceMs: 0, prices: { input: perMillion, output: perMillion } }],
+    },
   };
 }
 
