@@ -430,16 +430,12 @@ describe("the usage log's attribution: end user and tags", () => {
         { model: "chat", messages },
         { "x-switchyard-tags": tags },
       );
-      expect(refused.status).toBe(400);
-      expect(refused.body).toMatchObject({
-        error: {
-          type: "invalid_request_error",
-          code: "invalid_parameter",
-          param: "x-switchyard-tags",
-          message: expect.stringMatching(
-            /x-switchyard-tags.*at most 16 tags.*1 to 64 characters among A-Z a-z 0-9/,
-          ),
-        },
+      expectOpenAIBadRequest(refused, {
+        code: "invalid_parameter",
+        param: "x-switchyard-tags",
+        message: expect.stringMatching(
+          /x-switchyard-tags.*at most 16 tags.*1 to 64 characters among A-Z a-z 0-9/,
+        ),
       });
       expect(upstream.requests).toHaveLength(0);
     },
@@ -452,25 +448,17 @@ describe("the usage log's attribution: end user and tags", () => {
       { model: "chat", messages },
       { "x-switchyard-end-user": tooLong },
     );
-    expect(fromHeader.status).toBe(400);
-    expect(fromHeader.body).toMatchObject({
-      error: {
-        type: "invalid_request_error",
-        code: "invalid_parameter",
-        param: "x-switchyard-end-user",
-        message: expect.stringMatching(/x-switchyard-end-user.*257.*at most 256/),
-      },
+    expectOpenAIBadRequest(fromHeader, {
+      code: "invalid_parameter",
+      param: "x-switchyard-end-user",
+      message: expect.stringMatching(/x-switchyard-end-user.*257.*at most 256/),
     });
     const fromBody = await gateway.post("/v1/chat/completions", { model: "chat", messages, user: tooLong });
-    expect(fromBody.status).toBe(400);
-    expect(fromBody.body).toMatchObject({
-      error: {
-        type: "invalid_request_error",
-        code: "invalid_body",
-        param: "user",
-        message:
-          "Invalid 'user': string too long. Expected a string with maximum length 256, but got a string with length 257 instead.",
-      },
+    expectOpenAIBadRequest(fromBody, {
+      code: "invalid_body",
+      param: "user",
+      message:
+        "Invalid 'user': string too long. Expected a string with maximum length 256, but got a string with length 257 instead.",
     });
     expect(upstream.requests).toHaveLength(0);
     // Refused requests are logged like any other bad input.
@@ -498,6 +486,15 @@ describe("the usage log's attribution: end user and tags", () => {
     expect(upstream.requests).toHaveLength(0);
   });
 });
+
+/** OpenAI's 400 for bad input: `invalid_request_error`, with the code, the field or header, and the message. */
+function expectOpenAIBadRequest(
+  response: { status: number; body: unknown },
+  error: { code: string; param: string; message: unknown },
+): void {
+  expect(response.status).toBe(400);
+  expect(response.body).toMatchObject({ error: { type: "invalid_request_error", ...error } });
+}
 
 function record(
   day: string,
