@@ -31,8 +31,7 @@ export function noteContinuation(
   const observation = reply.request.observation;
   if (observation !== null) {
     observation.continuation = continuation;
-    const { status, errorKind } = attemptFailure(failure);
-    observation.brokenStream = { status, errorKind, usage: usageSoFar };
+    observation.brokenStream = attemptFailure(failure);
     observation.call.usageBeforeContinuation = usageSoFar;
   }
   reply.log.warn(

@@ -22,13 +22,13 @@ export interface AttemptUsage {
   output_tokens: number;
 }
 
-/** A stream that broke after it reached the client, and was continued on another target. */
+/**
+ * A stream that broke after it reached the client, and was continued on another target: the failure that broke
+ * it, its status and code. The usage it had reported by then is the call's `usageBeforeContinuation`.
+ */
 export interface BrokenStream {
-  /** The failure that broke it: its status and code. */
   status: number;
   errorKind: string;
-  /** The usage it had reported before it broke, if any (the rest is the continuation's). */
-  usage: Usage | undefined;
 }
 
 /** A target asked to continue a broken stream (mid-stream continuation). */
@@ -69,7 +69,7 @@ export function attemptsOf(
       cost_nano_usd: reported?.cost.priced === true ? reported.cost.nano : null,
     };
   } else {
-    const { usage, cost_nano_usd } = usageAndCost(broken.usage, call, call.target);
+    const { usage, cost_nano_usd } = usageAndCost(call.usageBeforeContinuation, call, call.target);
     served = {
       provider: request.provider,
       target: request.target,
