@@ -1,0 +1,110 @@
+import { Writable } from "node:stream";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { StdoutLines } from "./stdout-lines.js";
+
+/** A stdout that records each write, and can be made to hold what it is given (a full pipe). */
+class RecordingStdout extends Writable {
+  readonly writes: string[] = [];
+  private held: (() => void) | undefined;
+  holding = false;
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: () => void): void {
+    this.writes.push(chunk.toString());
+    if (this.holding) this.held = callback;
+    else callback();
+  }
+
+  release(): void {
+    this.holding = false;
+    const callback = this.held;
+    this.held = undefined;
+    callback?.();
+  }
+}
+
+function line(fill: string, bytes: number): string {
+  // A JSON line of exactly `bytes` bytes, newline included.
+  const prefix = '{"msg":"';
+  const suffix = '"}\n';
+  return `${prefix}${fill.repeat(bytes - prefix.length - suffix.length)}${suffix}`;
+}
+
+function batcher(output: RecordingStdout): StdoutLines {
+  return new StdoutLines(output as unknown as NodeJS.WriteStream);
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe("StdoutLines", () => {
+  it("holds lines until 2 KiB wait, then writes them in one write", () => {
+    const output = new RecordingStdout();
+    const lines = batcher(output);
+    for (let index = 0; index < 4; index++) lines.write(line("a", 500));
+    expect(output.writes).toEqual([]);
+    lines.write(line("b", 500));
+    expect(output.writes).toHaveLength(1);
+    expect(output.writes[0]).toBe(line("a", 500).repeat(4) + line("b", 500));
+  });
+
+  it("never writes more than 4 KiB of lines at once, and never splits a line", () => {
+    const output = new RecordingStdout();
+    const lines = batcher(output);
+    lines.write(line("a", 2000));
+    lines.write(line("b", 1000));
+    // Together 3,000 bytes: one write.
+    expect(output.writes).toEqual([line("a", 2000) + line("b", 1000)]);
+    lines.write(line("c", 2000));
+    lines.write(line("d", 2200));
+    // 2,000 + 2,200 bytes would pass PIPE_BUF: each line goes alone.
+    expect(output.writes.slice(1)).toEqual([line("c", 2000), line("d", 2200)]);
+    for (const write of output.writes) expect(Buffer.byteLength(write)).toBeLessThanOrEqual(4096);
+  });
+
+  it("counts UTF-8 bytes, not characters", () => {
+    const output = new RecordingStdout();
+    const lines = batcher(output);
+    // 711 characters, 2,111 bytes ("€" is three): past the 2 KiB batch size.
+    lines.write(`{"msg":"${"€".repeat(700)}"}\n`);
+    expect(output.writes).toHaveLength(1);
+  });
+
+  it("writes a lone line within a quarter of a second", () => {
+    vi.useFakeTimers();
+    const output = new RecordingStdout();
+    const lines = batcher(output);
+    lines.write(line("a", 100));
+    vi.advanceTimersByTime(249);
+    expect(output.writes).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(output.writes).toEqual([line("a", 100)]);
+  });
+
+  it("flush writes what waits and calls back once stdout has taken it", async () => {
+    const output = new RecordingStdout();
+    output.holding = true;
+    const lines = batcher(output);
+    lines.write(line("a", 100));
+    let flushed = false;
+    lines.flush(() => {
+      flushed = true;
+    });
+    expect(output.writes).toEqual([line("a", 100)]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(flushed).toBe(false);
+    output.release();
+    await vi.waitFor(() => expect(flushed).toBe(true));
+  });
+
+  it("drops lines, counting them, while 32 MiB wait for a stdout nobody reads", () => {
+    const output = new RecordingStdout({ highWaterMark: 64 * 1024 * 1024 });
+    output.holding = true;
+    const lines = batcher(output);
+    const big = line("a", 4000);
+    const fits = Math.floor((32 * 1024 * 1024) / 4000);
+    for (let index = 0; index < fits + 10; index++) lines.write(big);
+    expect(lines.dropped).toBe(10);
+    expect(output.writableLength).toBeLessThanOrEqual(32 * 1024 * 1024);
+  });
+});
