@@ -1,4 +1,5 @@
 import { Redis } from "ioredis";
+import { HEARTBEAT_MS } from "../../src/governance/limits/redis-limit-store.js";
 import { type GatewayProcess, startGatewayProcess } from "../e2e/gateway-process.js";
 import { type RedisServer, startRedisServer } from "../support/redis-server.js";
 import { type FleetOptions, writeConfig } from "./fleet-config.js";
@@ -48,6 +49,17 @@ export async function startFleet(
         ),
       );
     }
+    // Every process counts the live ones on its own heartbeat (the divisor of its share while Redis is down):
+    // once Redis holds all of them, one more heartbeat period and each process has counted the whole fleet.
+    // Without this wait, a test that stops Redis soon after the start finds the first process still counting
+    // fewer, and admitting a larger share.
+    const registered = await until(
+      () => inspect.zcard("{sy}:replicas"),
+      (count) => count === processes.length,
+    );
+    if (registered !== processes.length)
+      throw new Error(`${registered} of ${processes.length} gateway processes registered in Redis`);
+    await sleep(HEARTBEAT_MS + 200);
   } catch (error) {
     await close();
     throw error;

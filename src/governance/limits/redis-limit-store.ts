@@ -38,7 +38,7 @@ export interface RedisLimitStoreOptions {
 
 /** After a failed command, Redis is not asked again for this long: requests get the degraded answer at once. */
 const BREAKER_MS = 250;
-const HEARTBEAT_MS = 2000;
+export const HEARTBEAT_MS = 2000;
 /**
  * A process counts as live for five heartbeats after its last one. Taking a live process for dead makes the
  * others claim a larger share while Redis is down (more admitted than the limit), so the window is generous:
