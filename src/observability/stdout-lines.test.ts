@@ -7,8 +7,14 @@ class RecordingStdout extends Writable {
   readonly writes: string[] = [];
   private held: (() => void) | undefined;
   holding = false;
+  /** The reader went away: every write fails as a closed pipe's does. */
+  closed = false;
 
-  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: () => void): void {
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error) => void): void {
+    if (this.closed) {
+      callback(Object.assign(new Error("write EPIPE"), { code: "EPIPE" }));
+      return;
+    }
     this.writes.push(chunk.toString());
     if (this.holding) this.held = callback;
     else callback();
@@ -106,5 +112,22 @@ describe("StdoutLines", () => {
     for (let index = 0; index < fits + 10; index++) lines.write(big);
     expect(lines.dropped).toBe(10);
     expect(output.writableLength).toBeLessThanOrEqual(32 * 1024 * 1024);
+  });
+
+  it("drops lines once stdout's reader has gone away, instead of stopping the process", async () => {
+    const output = new RecordingStdout();
+    const lines = batcher(output);
+    output.closed = true;
+    lines.write(line("a", 3000));
+    // The failed write's error is handled (an unhandled one would fail this test as an uncaught exception).
+    await vi.waitFor(() => expect(output.destroyed).toBe(true));
+    lines.write(line("b", 3000));
+    lines.write(line("c", 100));
+    expect(lines.dropped).toBe(2);
+    let flushed = false;
+    lines.flush(() => {
+      flushed = true;
+    });
+    await vi.waitFor(() => expect(flushed).toBe(true));
   });
 });

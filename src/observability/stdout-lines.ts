@@ -18,7 +18,7 @@ const DRAIN_WAIT_MS = 1000;
  * Log lines on standard output, in batches of whole lines, written through `process.stdout`.
  *
  * Why not pino's SonicBoom: its asynchronous mode hands every write to libuv's thread pool, and the hop (a
- * thread woken, the write, the loop woken back) cost 9% of a pass-through request's CPU with an access-log
+ * thread woken, the write, the loop woken back) cost 7-9% of a pass-through request's CPU with an access-log
  * line per request (`npm run bench`, 2026-12-05). `process.stdout` writes a pipe or socket at once, from the
  * event loop, and queues (never blocks) when the pipe is full; a file or a terminal is written synchronously,
  * which never waits on a reader. Batching keeps it to a write per half-dozen requests.
@@ -32,11 +32,21 @@ export class StdoutLines {
   private waiting: (() => void)[] = [];
   /** Lines dropped because stdout was not taking them. */
   dropped = 0;
+  /** Stdout failed (its reader went away: EPIPE): lines are dropped from then on, the process goes on. */
+  private broken = false;
 
-  constructor(private readonly output: NodeJS.WriteStream = process.stdout) {}
+  constructor(private readonly output: NodeJS.WriteStream = process.stdout) {
+    // Without a listener, a write error is thrown as an uncaught exception: a closed stdout would stop the
+    // process. The listener also covers every other writer of this stream (the usage log's stdout sink).
+    output.on("error", () => this.break());
+  }
 
   /** pino's destination interface: one line (with its newline). */
   write(line: string): boolean {
+    if (this.broken) {
+      this.dropped++;
+      return true;
+    }
     const bytes = Buffer.byteLength(line);
     if (this.output.writableLength + this.pendingBytes + bytes > BUFFER_LIMIT_BYTES) {
       this.dropped++;
@@ -81,6 +91,17 @@ export class StdoutLines {
     }
   }
 
+  private break(): void {
+    this.broken = true;
+    this.pending = "";
+    this.pendingBytes = 0;
+    // Nothing more will be written: the flushes waiting are done.
+    this.unwritten = 0;
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const done of waiting) done();
+  }
+
   private onTimer(): void {
     this.timer = undefined;
     this.writeOut();
@@ -97,6 +118,7 @@ export class StdoutLines {
 
   /** Writes are taken in order: when none is left, every flush waiting is done. */
   private readonly written = (): void => {
+    if (this.unwritten === 0) return;
     this.unwritten--;
     if (this.unwritten > 0 || this.waiting.length === 0) return;
     const waiting = this.waiting;

@@ -58,6 +58,22 @@ describe("switchyard start", () => {
     expect(vectors.embeddings[0]).toHaveLength(8);
   });
 
+  it("keeps serving when nobody reads its standard output any more", async () => {
+    gateway = await startGatewayProcess(["--config-path", "examples/switchyard.yaml", "--workers", "1"]);
+    // The reader goes away: every later write to the pipe (log lines, usage records) fails with EPIPE.
+    gateway.child.stdout?.destroy();
+    const statuses: number[] = [];
+    for (let round = 0; round < 2; round++) {
+      for (let index = 0; index < 15; index++) statuses.push((await chat(gateway.url, "chat")).status);
+      // Past the log's 250 ms batch timer, so the lines of this round are written (and fail) before the next.
+      await new Promise((resolve) => setTimeout(resolve, 600));
+    }
+    expect(statuses).toEqual(new Array(30).fill(200));
+    expect(await (await fetch(`${gateway.url}/health`)).json()).toEqual({ status: "OK" });
+    expect(gateway.child.exitCode).toBeNull();
+    expect(gateway.output()).not.toMatch(/EPIPE|worker .* died/i);
+  });
+
   it("prints a line per route and runs the requested number of worker processes", async () => {
     gateway = await startGatewayProcess(["--config-path", "examples/switchyard.yaml", "--workers", "3"]);
     const output = gateway.output();
