@@ -38,4 +38,27 @@ describe("prompt fan-out", () => {
       totalTokens: null,
     });
   });
+
+  it("adds up the usage's breakdown too (cache reads and writes, reasoning, web searches), which prices each bucket", () => {
+    const first = answer(["a"], 100, 20);
+    first.usage = { ...first.usage, cacheReadTokens: 60, reasoningTokens: 5, serviceTier: "default" };
+    const second = answer(["b"], 200, 30);
+    second.usage = {
+      ...second.usage,
+      cacheReadTokens: 40,
+      cacheWriteTokens: 10,
+      reasoningTokens: 7,
+      webSearchRequests: 1,
+    };
+    expect(mergePromptAnswers([first, second], 1).usage).toEqual({
+      inputTokens: 300,
+      outputTokens: 50,
+      totalTokens: 350,
+      cacheReadTokens: 100,
+      cacheWriteTokens: 10,
+      reasoningTokens: 12,
+      webSearchRequests: 1,
+      serviceTier: "default",
+    });
+  });
 });

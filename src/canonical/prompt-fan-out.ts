@@ -1,5 +1,5 @@
 import type { CompletionsRequest, CompletionsResponse } from "./completions.js";
-import type { Usage } from "./usage.js";
+import { addUsage, type Usage } from "./usage.js";
 
 /**
  * Several prompts in one completions request (OpenAI's batched form, which LangChain's `OpenAI.batch` sends) for
@@ -22,16 +22,21 @@ export function mergePromptAnswers(answers: CompletionsResponse[], n: number): C
     choices: answers.flatMap((answer, prompt) =>
       answer.choices.map((choice) => ({ ...choice, index: prompt * n + choice.index })),
     ),
-    usage: answers.map((answer) => answer.usage).reduce(addUsage),
+    usage: answers.map((answer) => answer.usage).reduce(addPromptUsage),
   };
 }
 
-/** Sums two counts; a count one side did not report stays unknown (null), never a silent undercount. */
-function addUsage(left: Usage, right: Usage): Usage {
-  const add = (a: number | null, b: number | null) => (a === null || b === null ? null : a + b);
+/**
+ * Sums two prompts' usage, with its breakdown (cache reads and writes, reasoning, audio, images, web searches:
+ * each priced at its bucket's rate); a count one side did not report stays unknown (null), never a silent
+ * undercount.
+ */
+function addPromptUsage(left: Usage, right: Usage): Usage {
+  const known = (a: number | null, b: number | null) => (a === null || b === null ? null : a + b);
   return {
-    inputTokens: add(left.inputTokens, right.inputTokens),
-    outputTokens: add(left.outputTokens, right.outputTokens),
-    totalTokens: add(left.totalTokens, right.totalTokens),
+    ...addUsage(left, right),
+    inputTokens: known(left.inputTokens, right.inputTokens),
+    outputTokens: known(left.outputTokens, right.outputTokens),
+    totalTokens: known(left.totalTokens, right.totalTokens),
   };
 }
