@@ -8,10 +8,10 @@ class RecordingStdout extends Writable {
   private held: (() => void) | undefined;
   holding = false;
   /** The reader went away: every write fails as a closed pipe's does. */
-  closed = false;
+  readerGone = false;
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error) => void): void {
-    if (this.closed) {
+    if (this.readerGone) {
       callback(Object.assign(new Error("write EPIPE"), { code: "EPIPE" }));
       return;
     }
@@ -117,7 +117,7 @@ describe("StdoutLines", () => {
   it("drops lines once stdout's reader has gone away, instead of stopping the process", async () => {
     const output = new RecordingStdout();
     const lines = batcher(output);
-    output.closed = true;
+    output.readerGone = true;
     lines.write(line("a", 3000));
     // The failed write's error is handled (an unhandled one would fail this test as an uncaught exception).
     await vi.waitFor(() => expect(output.destroyed).toBe(true));
