@@ -81,9 +81,7 @@ export class StdoutLines {
   /** On exit, what still waits is written synchronously (a full non-blocking pipe loses it: nothing waits then). */
   writeOutSync(): void {
     if (this.pending === "") return;
-    const text = this.pending;
-    this.pending = "";
-    this.pendingBytes = 0;
+    const text = this.takePending();
     try {
       writeSync(1, text);
     } catch {
@@ -93,13 +91,10 @@ export class StdoutLines {
 
   private break(): void {
     this.broken = true;
-    this.pending = "";
-    this.pendingBytes = 0;
+    this.takePending();
     // Nothing more will be written: the flushes waiting are done.
     this.unwritten = 0;
-    const waiting = this.waiting;
-    this.waiting = [];
-    for (const done of waiting) done();
+    this.endWaiting();
   }
 
   private onTimer(): void {
@@ -109,22 +104,30 @@ export class StdoutLines {
 
   private writeOut(): void {
     if (this.pending === "") return;
+    this.unwritten++;
+    this.output.write(this.takePending(), this.written);
+  }
+
+  private takePending(): string {
     const text = this.pending;
     this.pending = "";
     this.pendingBytes = 0;
-    this.unwritten++;
-    this.output.write(text, this.written);
+    return text;
   }
 
   /** Writes are taken in order: when none is left, every flush waiting is done. */
   private readonly written = (): void => {
     if (this.unwritten === 0) return;
     this.unwritten--;
-    if (this.unwritten > 0 || this.waiting.length === 0) return;
+    if (this.unwritten === 0) this.endWaiting();
+  };
+
+  private endWaiting(): void {
+    if (this.waiting.length === 0) return;
     const waiting = this.waiting;
     this.waiting = [];
     for (const done of waiting) done();
-  };
+  }
 }
 
 let shared: StdoutLines | undefined;
