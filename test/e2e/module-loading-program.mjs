@@ -1,6 +1,9 @@
 // Builds a gateway (as a worker does) from the YAML config in argv[2] and prints, as one JSON line, every module
-// URL Node resolved meanwhile. A resolve hook (registered before anything of the gateway loads) reports each URL.
-import { register } from "node:module";
+// URL Node resolved meanwhile. A resolve hook (registered before anything of the gateway loads) reports each URL
+// that `import` resolved; CommonJS modules loaded by `require` (inside a package, or through createRequire) are
+// added from the require cache.
+import { createRequire, register } from "node:module";
+import { pathToFileURL } from "node:url";
 import { MessageChannel } from "node:worker_threads";
 
 const HOOKS = `
@@ -39,4 +42,5 @@ await instance.close();
 await import(MARKER);
 await markerArrived;
 port1.close();
-process.stdout.write(`${JSON.stringify(resolved)}\n`);
+const required = Object.keys(createRequire(import.meta.url).cache).map((path) => pathToFileURL(path).href);
+process.stdout.write(`${JSON.stringify([...new Set([...resolved, ...required])])}\n`);

@@ -44,6 +44,18 @@ describe("provider code loads only where a route uses the provider", () => {
     expect(gatewayModules(urls).filter((path) => TARGET_MODULES.test(path))).toEqual([]);
   });
 
+  it("loads undici's pool and request API, not the rest of undici (fetch, WebSocket, caches, mocks)", async () => {
+    const urls = await modulesLoadedFor("openai", "gpt-4o-mini", { openai_api_key: "sk-test" });
+    const undici = urls
+      .map((url) => url.match(/\/node_modules\/undici\/(.+)$/)?.[1])
+      .filter((path) => path !== undefined);
+    expect(undici).toContain("lib/dispatcher/pool.js");
+    expect(undici).toContain("lib/api/api-request.js");
+    expect(undici.filter((path) => /^index\.js$|^lib\/(web|mock|cache|interceptor)\//.test(path))).toEqual(
+      [],
+    );
+  });
+
   it("loads Bedrock's target and the SDK's signer for a Bedrock route, the credential providers only when a request needs them", async () => {
     const urls = await modulesLoadedFor("bedrock", "amazon.nova-pro-v1:0", {
       aws_config: { aws_region: "us-east-1", aws_role_arn: "arn:aws:iam::123456789012:role/gateway" },
