@@ -54,12 +54,11 @@ export async function startFleet(
     // Without this wait, a test that stops Redis soon after the start finds the first process still counting
     // fewer, and admitting a larger share.
     // Each registers on its first heartbeat, up to two periods after its start on a busy machine: 20 s at most.
-    const deadline = Date.now() + 20_000;
-    let registered = await inspect.zcard("{sy}:replicas");
-    while (registered !== processes.length && Date.now() < deadline) {
-      await sleep(50);
-      registered = await inspect.zcard("{sy}:replicas");
-    }
+    const registered = await until(
+      () => inspect.zcard("{sy}:replicas"),
+      (count) => count === processes.length,
+      1000,
+    );
     if (registered !== processes.length)
       throw new Error(`${registered} of ${processes.length} gateway processes registered in Redis`);
     // Two periods, not one: on a busy machine a process's heartbeat can run late.
@@ -82,10 +81,10 @@ export const EPOCH_US = 1_735_689_600 * 1e6;
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Reads until `done` holds (or about 4 s passed): the last value read. */
-export async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+/** Reads until `done` holds (or `reads` more reads 20 ms apart, about 4 s by default): the last value read. */
+export async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, reads = 200): Promise<T> {
   let value = await read();
-  for (let wait = 0; wait < 200 && !done(value); wait++) {
+  for (let wait = 0; wait < reads && !done(value); wait++) {
     await sleep(20);
     value = await read();
   }
