@@ -37,7 +37,7 @@ export class GatewayMetrics {
   readonly streamsOverBudget: HotCounter;
   /** Labels: mode. Requests decided in a degraded mode (Redis down: local shares). */
   readonly governanceDegraded: HotCounter;
-  /** Usage records dropped (buffer full, owner or sink not taking them). */
+  /** Usage records a sink lost (buffer full; stdout, the owner or a sink not taking them). */
   readonly usageDropped: HotCounter;
   /** Labels: route. */
   readonly inFlight: HotGauge;
@@ -195,7 +195,7 @@ export class GatewayMetrics {
     );
     this.usageDropped = new HotCounter(
       "switchyard_usage_dropped_total",
-      "Usage records dropped because the buffer was full or the owner process did not take them.",
+      "Usage records a sink lost: the buffer was full, stdout or the owner process did not take them.",
       [],
       registry,
     );

@@ -68,6 +68,14 @@ describe("StdoutLines", () => {
     for (const write of output.writes) expect(Buffer.byteLength(write)).toBeLessThanOrEqual(4096);
   });
 
+  it("writes a usage record's line with its newline, in the same batches as log lines", () => {
+    const output = new RecordingStdout();
+    const lines = batcher(output);
+    lines.write(line("a", 1000));
+    expect(lines.writeLine(line("b", 1048).slice(0, -1))).toBe(true);
+    expect(output.writes).toEqual([line("a", 1000) + line("b", 1048)]);
+  });
+
   it("counts UTF-8 bytes, not characters", () => {
     const output = new RecordingStdout();
     const lines = batcher(output);
@@ -109,7 +117,9 @@ describe("StdoutLines", () => {
     const lines = batcher(output);
     const big = line("a", 4000);
     const fits = Math.floor((32 * 1024 * 1024) / 4000);
-    for (let index = 0; index < fits + 10; index++) lines.write(big);
+    for (let index = 0; index < fits + 9; index++) lines.write(big);
+    // A usage record is told it was dropped, so that its log counts it.
+    expect(lines.writeLine(big.slice(0, -1))).toBe(false);
     expect(lines.dropped).toBe(10);
     expect(output.writableLength).toBeLessThanOrEqual(32 * 1024 * 1024);
   });
@@ -122,7 +132,7 @@ describe("StdoutLines", () => {
     // The failed write's error is handled (an unhandled one would fail this test as an uncaught exception).
     await vi.waitFor(() => expect(output.destroyed).toBe(true));
     lines.write(line("b", 3000));
-    lines.write(line("c", 100));
+    expect(lines.writeLine('{"msg":"c"}')).toBe(false);
     expect(lines.dropped).toBe(2);
     let flushed = false;
     lines.flush(() => {

@@ -37,20 +37,24 @@ export class StdoutLines {
 
   constructor(private readonly output: NodeJS.WriteStream = process.stdout) {
     // Without a listener, a write error is thrown as an uncaught exception: a closed stdout would stop the
-    // process. The listener also covers every other writer of this stream (the usage log's stdout sink).
+    // process.
     output.on("error", () => this.break());
   }
 
-  /** pino's destination interface: one line (with its newline). */
+  /** pino's destination interface: one line (with its newline). pino ignores the answer. */
   write(line: string): boolean {
-    if (this.broken) {
+    return this.add(line, Buffer.byteLength(line));
+  }
+
+  /** One line without its newline (a usage record). Answers false when it was dropped. */
+  writeLine(line: string): boolean {
+    return this.add(`${line}\n`, Buffer.byteLength(line) + 1);
+  }
+
+  private add(line: string, bytes: number): boolean {
+    if (this.broken || this.output.writableLength + this.pendingBytes + bytes > BUFFER_LIMIT_BYTES) {
       this.dropped++;
-      return true;
-    }
-    const bytes = Buffer.byteLength(line);
-    if (this.output.writableLength + this.pendingBytes + bytes > BUFFER_LIMIT_BYTES) {
-      this.dropped++;
-      return true;
+      return false;
     }
     if (this.pendingBytes > 0 && this.pendingBytes + bytes > ATOMIC_WRITE_BYTES) this.writeOut();
     this.pending += line;
@@ -132,7 +136,10 @@ export class StdoutLines {
 
 let shared: StdoutLines | undefined;
 
-/** The process's one stdout batcher (every logger of the process shares it, so batches hold whole lines). */
+/**
+ * The process's one stdout batcher: every logger of the process and its usage records share it, so batches hold
+ * whole lines.
+ */
 export function stdoutLines(): StdoutLines {
   if (shared === undefined) {
     const lines = new StdoutLines();

@@ -1,4 +1,3 @@
-import type { Writable } from "node:stream";
 import type { FastifyInstance } from "fastify";
 import { loadConsoleFiles } from "../api/console/console-files.js";
 import type { MetricsSource } from "../api/metrics-api.js";
@@ -24,7 +23,7 @@ import {
   ROUTE_LIMITS_TOPIC,
   type RouteLimitOverrides,
 } from "../governance/route-limit-overrides.js";
-import { UsageLogClient } from "../governance/usage/usage-log-client.js";
+import { type UsageLineOutput, UsageLogClient } from "../governance/usage/usage-log-client.js";
 import type { Logger } from "../observability/logger.js";
 import { GatewayMetrics } from "../observability/metrics.js";
 import { TrafficRecorder } from "../observability/traffic-recorder.js";
@@ -49,8 +48,8 @@ export interface GatewayInstanceOptions {
    * its own owner: it hosts the owned services itself.
    */
   coordinator?: Coordinator;
-  /** Where the usage log's `stdout` sink writes when this instance is its own owner (tests capture it). */
-  usageOutput?: Writable;
+  /** Where the usage log's `stdout` sink writes this process's records (process.stdout; tests capture it). */
+  usageOutput?: UsageLineOutput;
   /**
    * The address the instance will listen on (default 127.0.0.1): the web console is on by default only when it
    * is a loopback address.
@@ -120,7 +119,7 @@ export class GatewayInstance {
     const metrics = new GatewayMetrics();
     if (limitStore instanceof CoordinatedLimitStore) metrics.trackLimitStore(() => limitStore.stats);
     metrics.trackStoreHealth(limitStore instanceof RedisLimitStore ? "redis" : "local", () => limitStore.up);
-    const usageLog = new UsageLogClient(coordinator, options.config.governance.usageLog);
+    const usageLog = new UsageLogClient(coordinator, options.config.governance.usageLog, options.usageOutput);
     const readiness = new ReadinessChecks();
     const governance = await GovernanceRuntime.create(options.config, coordinator, options.logger);
     const consoleSettings = options.config.console ?? DEFAULT_CONSOLE_SETTINGS;
@@ -180,6 +179,7 @@ export class GatewayInstance {
     const generation = ++this.configGeneration;
     this.ownCoordinator?.host.applyConfig(config);
     this.responses.applyConfig(config);
+    this.app.usageLog?.applySettings(config.governance.usageLog);
     // In call order, so the newest config's governance wins as its route table does.
     this.governance.applyConfig(config);
     const table = await RouteTable.build(config, this.pools, this.circuits);
@@ -234,7 +234,6 @@ function ownedLocally(options: GatewayInstanceOptions): InProcessCoordinator {
     config: options.config,
     publish,
     ...(logger === undefined ? {} : { logger }),
-    ...(options.usageOutput === undefined ? {} : { usageOutput: options.usageOutput }),
   }))
     coordinator.host.add(service);
   return coordinator;

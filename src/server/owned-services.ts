@@ -1,4 +1,3 @@
-import type { Writable } from "node:stream";
 import type { GatewayConfig } from "../config/gateway-config.js";
 import { ConsoleService } from "../console/console-service.js";
 import type { OwnedService } from "../coordination/coordinator.js";
@@ -15,8 +14,6 @@ export interface OwnedServicesContext {
   /** Sends an event to every worker (for example "key revoked": caches drop it at once). */
   publish: (topic: string, payload: unknown) => void;
   logger?: Logger;
-  /** Where the usage log's `stdout` sink writes (a test may capture it). */
-  usageOutput?: Writable;
 }
 
 /**
@@ -46,10 +43,6 @@ export function createOwnedServices(context: OwnedServicesContext): OwnedService
     // Route limits set at run time through MLflow's limits API.
     new RouteLimitsService(config.governance, context.publish, logger),
     // The usage log's sinks and the per-day aggregates behind the usage API.
-    new UsageService({
-      config: config.governance,
-      ...(logger === undefined ? {} : { logger }),
-      ...(context.usageOutput === undefined ? {} : { stdout: context.usageOutput }),
-    }),
+    new UsageService({ config: config.governance, ...(logger === undefined ? {} : { logger }) }),
   ];
 }

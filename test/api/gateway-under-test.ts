@@ -49,12 +49,12 @@ export async function startGateway(yaml: string, env: NodeJS.ProcessEnv = {}): P
     },
   });
   let usageText = "";
-  const usageOutput = new Writable({
-    write(chunk, _encoding, done) {
-      usageText += chunk.toString();
-      done();
+  const usageOutput = {
+    writeLine(line: string): boolean {
+      usageText += `${line}\n`;
+      return true;
     },
-  });
+  };
   const instance = await GatewayInstance.create({
     config: parsed.config,
     logger: createLogger("info", sink),

@@ -1,5 +1,6 @@
 import type { UsageLogSettings } from "../../config/governance/usage-log-section.js";
 import type { Coordinator } from "../../coordination/coordinator.js";
+import { stdoutLines } from "../../observability/stdout-lines.js";
 import type { UsageRecord } from "./usage-record.js";
 import { type UsageCount, UsageTally } from "./usage-tally.js";
 
@@ -12,64 +13,92 @@ export const USAGE_SERVICE = "usage";
  */
 export const OWNER_MESSAGE_RECORDS = 64;
 
-/** A worker's batch: the records as the sinks write them (JSON, one per line) and their counts. */
+/** A worker's batch: the records for the owner's sinks (JSON, one per line; none when only stdout) and the counts. */
 export interface UsageBatch {
   op: "records";
   lines: string[];
   counts: UsageCount[];
 }
 
+/** Where a process writes its own records' lines for the `stdout` sink. */
+export interface UsageLineOutput {
+  /** Answers false when the line was dropped (stdout not taking writes). */
+  writeLine(line: string): boolean;
+}
+
 /**
- * A worker's side of the usage log: records wait in a bounded buffer and go to the owner process in batches
- * (every `flushMs`, or as soon as `batch` or OWNER_MESSAGE_RECORDS are waiting), which writes them to the sinks
- * and the aggregates. Never
- * on a request's path: pushing is an append; a full buffer drops records (counted), it never blocks.
+ * A worker's side of the usage log. Each record is serialised here, once, and counted into the tally; the owner
+ * adds every worker's counts into the aggregates, without parsing a record.
  *
- * Each record is serialised here, once, and counted into the tally: the owner, which takes every worker's
- * records, only passes the lines on and adds the counts, instead of parsing, counting and serialising every
- * record again.
+ * The `stdout` sink is written by the process that made the record, in the same batches of whole lines as its
+ * log (observability/stdout-lines.ts: writes of at most PIPE_BUF, so no other process's line lands inside a
+ * record). Sending records to the owner only for it to write them on the same stdout cost a JSON escape and copy
+ * on both sides and put every worker's records through one process.
+ *
+ * Records for the owner's sinks (a file, an HTTP endpoint) wait in a bounded buffer and go to the owner in
+ * batches (every `flushMs`, or as soon as `batch` or OWNER_MESSAGE_RECORDS are waiting). Never on a request's
+ * path: pushing is an append; a full buffer drops records (counted), it never blocks.
  */
 export class UsageLogClient {
   private lines: string[] = [];
   private tally = new UsageTally();
   private timer: NodeJS.Timeout | undefined;
-  /** Records dropped because the buffer was full or the owner did not take them. */
+  /** Records a sink lost: the buffer was full, stdout did not take them, or the owner did not. */
   dropped = 0;
-
-  private readonly messageRecords: number;
+  private settings!: UsageLogSettings;
+  private messageRecords = OWNER_MESSAGE_RECORDS;
+  private toStdout = false;
+  private toOwner = false;
 
   constructor(
     private readonly coordinator: Coordinator,
-    private readonly settings: UsageLogSettings,
+    settings: UsageLogSettings,
+    private readonly stdout: UsageLineOutput = stdoutLines(),
   ) {
+    this.applySettings(settings);
+  }
+
+  /** A reload's settings: which sinks this process writes itself, and what its buffer holds. */
+  applySettings(settings: UsageLogSettings): void {
+    this.settings = settings;
     this.messageRecords = Math.min(settings.batch, OWNER_MESSAGE_RECORDS);
+    this.toStdout = settings.sinks.some((sink) => sink.kind === "stdout");
+    this.toOwner = settings.sinks.some((sink) => sink.kind !== "stdout");
+    if (!this.toOwner) this.lines = [];
   }
 
   push(record: UsageRecord): void {
-    // The aggregates count every request, also one whose line a full buffer drops.
+    // The aggregates count every request, also one whose line was dropped.
     this.tally.add(record);
-    if (this.lines.length >= this.settings.buffer) {
-      this.dropped++;
-      if (this.settings.onFull === "drop_newest") return;
-      this.lines.shift();
-    }
-    this.lines.push(JSON.stringify(record));
-    if (this.lines.length >= this.messageRecords) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), this.settings.flushMs).unref();
+    const line = JSON.stringify(record);
+    if (this.toStdout && !this.stdout.writeLine(line)) this.dropped++;
+    this.timer ??= setTimeout(() => this.flush(), this.settings.flushMs).unref();
+    if (this.toOwner) this.queueForOwner(line);
   }
 
   flush(): Promise<void> {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     const lines = this.lines;
-    if (lines.length === 0) return Promise.resolve();
+    const counts = this.tally.take();
+    if (lines.length === 0 && counts.length === 0) return Promise.resolve();
     this.lines = [];
-    const batch: UsageBatch = { op: "records", lines, counts: this.tally.take() };
+    const batch: UsageBatch = { op: "records", lines, counts };
     return this.coordinator.call(USAGE_SERVICE, batch).then(
       () => undefined,
       () => {
         this.dropped += lines.length;
       },
     );
+  }
+
+  private queueForOwner(line: string): void {
+    if (this.lines.length >= this.settings.buffer) {
+      this.dropped++;
+      if (this.settings.onFull === "drop_newest") return;
+      this.lines.shift();
+    }
+    this.lines.push(line);
+    if (this.lines.length >= this.messageRecords) this.flush();
   }
 }

@@ -1,4 +1,3 @@
-import type { Writable } from "node:stream";
 import type { GovernanceConfig } from "../../config/governance/governance-config.js";
 import type { UsageSink } from "../../config/governance/usage-log-section.js";
 import type { OwnedService } from "../../coordination/coordinator.js";
@@ -6,7 +5,6 @@ import type { Logger } from "../../observability/logger.js";
 import { RedisUsageAggregates } from "./redis-usage-aggregates.js";
 import { FileSink } from "./sinks/file-sink.js";
 import { HttpSink } from "./sinks/http-sink.js";
-import { StreamSink } from "./sinks/stream-sink.js";
 import type { UsageSinkWriter } from "./sinks/usage-sink.js";
 import { SqliteUsageAggregates, type UsageQuery, type UsageRow } from "./usage-aggregates.js";
 import { USAGE_SERVICE, type UsageBatch } from "./usage-log-client.js";
@@ -15,8 +13,6 @@ import type { UsageCount } from "./usage-tally.js";
 export interface UsageServiceOptions {
   config: GovernanceConfig;
   logger?: Logger;
-  /** Where the `stdout` sink writes (process.stdout unless a test captures it). */
-  stdout?: Writable;
   /** Aggregates kept elsewhere (Redis); by default in the SQLite file beside the config. */
   aggregates?: UsageAggregates;
 }
@@ -32,9 +28,10 @@ export interface UsageAggregates {
 }
 
 /**
- * The owner process's side of the usage log: every worker's records arrive here in batches and go to the
- * configured sinks and to the per-day aggregates. One writer per gateway, so a file sink is never written by
- * two processes at once.
+ * The owner process's side of the usage log: every worker's counts arrive here in batches and go to the per-day
+ * aggregates, with the records for the file and HTTP sinks. One writer per gateway, so a file sink is never
+ * written by two processes at once. The `stdout` sink is not here: each process writes its own records there
+ * (usage-log-client.ts).
  */
 export class UsageService implements OwnedService {
   readonly name = USAGE_SERVICE;
@@ -96,11 +93,14 @@ export class UsageService implements OwnedService {
 
   private createSinks(sinks: readonly UsageSink[]): UsageSinkWriter[] {
     const { logger } = this.options;
-    return sinks.map((sink) => {
-      if (sink.kind === "stdout") return new StreamSink(this.options.stdout ?? process.stdout);
-      if (sink.kind === "file") return new FileSink(sink.path, sink.maxBytes, sink.maxFiles, logger);
-      const { batch, flushMs } = this.options.config.usageLog;
-      return new HttpSink(sink.url, sink.headers, sink.timeoutMs, { batch, flushMs }, logger);
-    });
+    const writers: UsageSinkWriter[] = [];
+    for (const sink of sinks) {
+      if (sink.kind === "file") writers.push(new FileSink(sink.path, sink.maxBytes, sink.maxFiles, logger));
+      else if (sink.kind === "http") {
+        const { batch, flushMs } = this.options.config.usageLog;
+        writers.push(new HttpSink(sink.url, sink.headers, sink.timeoutMs, { batch, flushMs }, logger));
+      }
+    }
+    return writers;
   }
 }
