@@ -28,9 +28,10 @@ export const GOVERNANCE_HEADER_NAMES: readonly string[] = [
 export function writeGovernanceHeaders(call: GovernedCall, failed: boolean, sink: HeaderSink): void {
   const reservation = call.reservation;
   if (reservation !== undefined) {
-    let requests: [RateSpec, LimitState] | undefined;
-    let tokens: [RateSpec, LimitState] | undefined;
-    let budget: LimitState | undefined;
+    // Indexes of the tightest limit of each kind, not a pair per candidate: this runs on every limited answer.
+    let requests = -1;
+    let tokens = -1;
+    let budget = -1;
     const { specs, states } = reservation;
     for (let index = 0; index < specs.length; index++) {
       const spec = specs[index] as LimitSpec;
@@ -38,15 +39,17 @@ export function writeGovernanceHeaders(call: GovernedCall, failed: boolean, sink
       if (state === undefined) continue;
       if (spec.kind === "rate") {
         if (spec.unit === "requests") {
-          if (requests === undefined || state.remaining < requests[1].remaining) requests = [spec, state];
-        } else if (tokens === undefined || state.remaining < tokens[1].remaining) tokens = [spec, state];
+          if (requests === -1 || state.remaining < remainingAt(states, requests)) requests = index;
+        } else if (tokens === -1 || state.remaining < remainingAt(states, tokens)) tokens = index;
       } else if (spec.kind === "budget" && spec.action === "reject") {
-        if (budget === undefined || state.remaining < budget.remaining) budget = state;
+        if (budget === -1 || state.remaining < remainingAt(states, budget)) budget = index;
       }
     }
-    if (requests !== undefined) addRate(sink, RATE_HEADERS.requests, requests);
-    if (tokens !== undefined) addRate(sink, RATE_HEADERS.tokens, tokens);
-    if (budget !== undefined) sink.header(BUDGET_HEADER, nanoToUsd(budget.remaining));
+    if (requests !== -1)
+      addRate(sink, RATE_HEADERS.requests, specs[requests] as RateSpec, states[requests] as LimitState);
+    if (tokens !== -1)
+      addRate(sink, RATE_HEADERS.tokens, specs[tokens] as RateSpec, states[tokens] as LimitState);
+    if (budget !== -1) sink.header(BUDGET_HEADER, nanoToUsd(remainingAt(states, budget)));
   }
   // A relayed answer is sent from inside its work, before the call is settled: its account (computed once,
   // and shared with settle and the usage record) is fixed here, as soon as the answer's usage is known.
@@ -54,14 +57,19 @@ export function writeGovernanceHeaders(call: GovernedCall, failed: boolean, sink
   if (cost?.priced === true) sink.header(COST_HEADER, nanoToUsd(cost.nano));
 }
 
+function remainingAt(states: readonly LimitState[], index: number): number {
+  return (states[index] as LimitState).remaining;
+}
+
 function addRate(
   sink: HeaderSink,
-  [limitName, remainingName, resetName]: readonly [string, string, string],
-  [spec, state]: [RateSpec, LimitState],
+  names: readonly [string, string, string],
+  spec: RateSpec,
+  state: LimitState,
 ): void {
-  sink.header(limitName, String(spec.limit));
-  sink.header(remainingName, String(state.remaining));
-  sink.header(resetName, duration(state.resetMs));
+  sink.header(names[0], String(spec.limit));
+  sink.header(names[1], String(state.remaining));
+  sink.header(names[2], duration(state.resetMs));
 }
 
 /**

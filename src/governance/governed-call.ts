@@ -45,6 +45,8 @@ export interface Reservation {
   inputTokens: number;
   /** The price the estimate used (a pricier fallback target tops up the difference). */
   price: PriceEntry | undefined;
+  /** Settled once: a second settle (an error after the answer was sent) books nothing. */
+  settled: boolean;
 }
 
 /** A request without tags: one frozen list shared by all of them, so that no request allocates one. */

@@ -136,3 +136,41 @@ describe("the governor with a key's scopes", () => {
     expect(quota[1]).toMatchObject({ limit: 1000, per: "1 minute", unit: "requests" });
   });
 });
+
+describe("the governor's reservations", () => {
+  it("renews only the reservations the store leased, and settles each request once", async () => {
+    const renewed: string[][] = [];
+    const settled: string[] = [];
+    const ledger = ledgerStore();
+    let fromGrants = true;
+    // A worker's store: some admissions decided at once from its grants (no lease to renew), others by the ledger.
+    const store: LimitStore = {
+      ...ledger,
+      admitNow: (request) =>
+        fromGrants
+          ? { ok: true, states: request.specs.map(() => ({ remaining: 1, resetMs: 0 })), alerts: [] }
+          : undefined,
+      settleNow: (request) => {
+        settled.push(request.id);
+        return true;
+      },
+      renew: async (ids) => {
+        renewed.push([...ids]);
+      },
+    };
+    const governor = new Governor({ store, renewEveryMs: 5 });
+    governors.push(governor);
+    const { table: gateway, route } = table(ROUTE);
+    const local = call(undefined);
+    await governor.admit(gateway, route, "chat", [], local);
+    fromGrants = false;
+    const leased = call(undefined);
+    await governor.admit(gateway, route, "chat", [], leased);
+    await expect.poll(() => renewed.length).toBeGreaterThan(0);
+    expect(renewed.flat()).not.toContain(local.reservation?.id);
+    expect(renewed.flat()).toContain(leased.reservation?.id);
+    governor.settle(local, false);
+    governor.settle(local, false);
+    expect(settled).toEqual([local.reservation?.id]);
+  });
+});

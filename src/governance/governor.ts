@@ -117,7 +117,7 @@ export class Governor {
     };
     const decided = this.store.admitNow?.(request);
     if (decided !== undefined) {
-      this.conclude(admission, decided, call);
+      this.conclude(admission, decided, call, false);
       return undefined;
     }
     return this.admitInStore(admission, scopes, withBudgets, call);
@@ -142,11 +142,15 @@ export class Governor {
       call.decision = "degraded";
       throw unavailable(error, this.options.logger);
     }
-    this.conclude(admission, result, call);
+    this.conclude(admission, result, call, true);
   }
 
-  /** The store's decision on an admission: the 429 it refused with, or the reservation the call now holds. */
-  private conclude(admission: Admission, result: AdmitResult, call: GovernedCall): void {
+  /**
+   * The store's decision on an admission: the 429 it refused with, or the reservation the call now holds.
+   * `leased`: the store holds a lease for it, which this process renews while it runs (one admitted from the
+   * worker's grants has none: the grants are renewed instead).
+   */
+  private conclude(admission: Admission, result: AdmitResult, call: GovernedCall, leased: boolean): void {
     const { request, price, table, route } = admission;
     if (!result.ok) {
       if ("stale" in result)
@@ -177,12 +181,15 @@ export class Governor {
       inputTokens: admission.inputTokens,
       outputTokens: admission.outputTokens,
       price,
+      settled: false,
     };
     call.reservation = reservation;
-    this.running.set(request.id, reservation);
+    if (leased) this.running.set(request.id, reservation);
     if (price !== undefined && admission.targets.some((target) => target.price !== price))
       call.retarget = (target) => this.retarget(table, call, target);
+    // Only a stream's output is metered while it runs (a whole answer is settled once, with its usage).
     if (
+      call.request.streaming &&
       request.specs.some((spec) => (spec.kind === "rate" && spec.unit === "tokens") || spec.kind === "budget")
     ) {
       call.metering = {
@@ -278,7 +285,9 @@ export class Governor {
   settle(call: GovernedCall, failed: boolean): Account {
     const account = accountRequest(call, failed);
     const reservation = call.reservation;
-    if (reservation === undefined || !this.running.delete(reservation.id)) return account;
+    if (reservation === undefined || reservation.settled) return account;
+    reservation.settled = true;
+    this.running.delete(reservation.id);
     const costNano = account.cost.priced && reservation.price !== undefined ? account.cost.nano : 0;
     const request = { id: reservation.id, tokens: account.tokens, costNano };
     if (this.store.settleNow?.(request) === true) return account;

@@ -134,6 +134,18 @@ describe("a worker's usage log", () => {
     expect(batches[0]?.lines.map((line) => JSON.parse(line).cost_nano_usd)).toEqual([1, 2]);
   });
 
+  it("with no sinks, writes no line and still counts every request for the usage API", async () => {
+    const { coordinator, batches } = owner();
+    const stdout = output();
+    const client = new UsageLogClient(coordinator, { ...DEFAULT_USAGE_LOG, sinks: [] }, stdout.lines);
+    client.push(record("2026-05-01T10:00:00.000Z", "k1", "gpt", 4));
+    await client.flush();
+    expect(stdout.written).toEqual([]);
+    expect(batches).toEqual([
+      { op: "records", lines: [], counts: [expect.objectContaining({ requests: 1, costNano: 4 })] },
+    ]);
+  });
+
   it("counts a record stdout did not take as dropped, and still counts its request", async () => {
     const { coordinator, batches } = owner();
     const client = new UsageLogClient(coordinator, DEFAULT_USAGE_LOG, output(false).lines);

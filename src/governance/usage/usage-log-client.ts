@@ -70,9 +70,10 @@ export class UsageLogClient {
   push(record: UsageRecord): void {
     // The aggregates count every request, also one whose line was dropped.
     this.tally.add(record);
+    this.timer ??= setTimeout(() => this.flush(), this.settings.flushMs).unref();
+    if (!this.toStdout && !this.toOwner) return;
     const line = JSON.stringify(record);
     if (this.toStdout && !this.stdout.writeLine(line)) this.dropped++;
-    this.timer ??= setTimeout(() => this.flush(), this.settings.flushMs).unref();
     if (this.toOwner) this.queueForOwner(line);
   }
 

@@ -151,7 +151,9 @@ function tightestLimit(
   specs: readonly LimitSpec[],
   states: readonly LimitState[],
 ): { limit: string; unit: string; value: number } | undefined {
-  let tightest: { spec: LimitSpec; state: LimitState; share: number } | undefined;
+  // Indexes, not an object per limit: this runs for every limited request.
+  let tightest = -1;
+  let tightestShare = 0;
   for (let index = 0; index < specs.length; index++) {
     const spec = specs[index] as LimitSpec;
     const state = states[index];
@@ -159,12 +161,15 @@ function tightestLimit(
     const capacity =
       spec.kind === "rate" ? spec.burst : spec.kind === "concurrency" ? spec.max : spec.amountNano;
     const share = capacity > 0 ? state.remaining / capacity : 0;
-    if (tightest === undefined || share < tightest.share) tightest = { spec, state, share };
+    if (tightest === -1 || share < tightestShare) {
+      tightest = index;
+      tightestShare = share;
+    }
   }
-  if (tightest === undefined) return undefined;
-  const { spec, state } = tightest;
+  if (tightest === -1) return undefined;
+  const spec = specs[tightest] as LimitSpec;
   const unit = spec.kind === "rate" ? spec.unit : spec.kind === "concurrency" ? "in_flight" : "nano_usd";
-  return { limit: limitLabelText(spec.label), unit, value: state.remaining };
+  return { limit: limitLabelText(spec.label), unit, value: (states[tightest] as LimitState).remaining };
 }
 
 /** Uses of the provider's server tools, by tool: one shared object for the common case of none. */
