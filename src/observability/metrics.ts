@@ -94,6 +94,23 @@ export class GatewayMetrics {
     });
   }
 
+  /**
+   * The gateway processes the Redis store counts live (by their heartbeats): what each process divides rate and
+   * in-flight limits by while Redis is down. The smallest count of any worker, so a worker that has not yet
+   * counted a new replica shows.
+   */
+  trackStoreProcesses(count: () => number): void {
+    new Gauge({
+      name: "switchyard_governance_store_processes",
+      help: "Gateway processes the Redis limit store counts live by their heartbeats (the divisor of local shares while Redis is down); the smallest count of any worker.",
+      registers: [this.registry],
+      aggregator: "min",
+      collect() {
+        this.set(count());
+      },
+    });
+  }
+
   /** A worker's load shedding (overload/load-shedding.ts), read from its state when scraped. */
   trackOverload(state: {
     shedding(): boolean;

@@ -119,6 +119,7 @@ export class GatewayInstance {
     const metrics = new GatewayMetrics();
     if (limitStore instanceof CoordinatedLimitStore) metrics.trackLimitStore(() => limitStore.stats);
     metrics.trackStoreHealth(limitStore instanceof RedisLimitStore ? "redis" : "local", () => limitStore.up);
+    if (limitStore instanceof RedisLimitStore) metrics.trackStoreProcesses(() => limitStore.liveProcesses);
     const usageLog = new UsageLogClient(coordinator, options.config.governance.usageLog, options.usageOutput);
     const readiness = new ReadinessChecks();
     const governance = await GovernanceRuntime.create(options.config, coordinator, options.logger);

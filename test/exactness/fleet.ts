@@ -1,5 +1,4 @@
 import { Redis } from "ioredis";
-import { HEARTBEAT_MS } from "../../src/governance/limits/redis-limit-store.js";
 import { type GatewayProcess, startGatewayProcess } from "../e2e/gateway-process.js";
 import { type RedisServer, startRedisServer } from "../support/redis-server.js";
 import { type FleetOptions, writeConfig } from "./fleet-config.js";
@@ -49,25 +48,37 @@ export async function startFleet(
         ),
       );
     }
-    // Every process counts the live ones on its own heartbeat (the divisor of its share while Redis is down):
-    // once Redis holds all of them, after another heartbeat each process has counted the whole fleet.
-    // Without this wait, a test that stops Redis soon after the start finds the first process still counting
-    // fewer, and admitting a larger share.
-    // Each registers on its first heartbeat, up to two periods after its start on a busy machine: 20 s at most.
-    const registered = await until(
-      () => inspect.zcard("{sy}:replicas"),
-      (count) => count === processes.length,
-      1000,
+    // Every process counts the live ones on its own heartbeat (the divisor of its share while Redis is down).
+    // Without this wait, a test that stops Redis soon after the start finds a process still counting fewer,
+    // and admitting a larger share. Each process shows its count (the smallest of its workers'): wait until
+    // every one has counted the whole fleet. Each registers on its first heartbeat, and counts the others on
+    // a later one: up to a few periods on a busy machine, 20 s at most.
+    const counted = await Promise.all(
+      processes.map((process) =>
+        until(
+          () => metricOf(process.url, "switchyard_governance_store_processes"),
+          (count) => count === processes.length,
+          1000,
+        ),
+      ),
     );
-    if (registered !== processes.length)
-      throw new Error(`${registered} of ${processes.length} gateway processes registered in Redis`);
-    // Two periods, not one: on a busy machine a process's heartbeat can run late.
-    await sleep(2 * HEARTBEAT_MS + 200);
+    if (counted.some((count) => count !== processes.length))
+      throw new Error(
+        `the gateway processes counted ${counted.join(", ")} live processes, not ${processes.length}`,
+      );
   } catch (error) {
     await close();
     throw error;
   }
   return { redis, inspect, processes, urls: processes.map((process) => process.url), close };
+}
+
+/** A metric without labels, or the first series whose labels start with `labels`, on a process's /metrics. */
+export async function metricOf(url: string, name: string, labels = ""): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const prefix = labels === "" ? `${name} ` : `${name}{${labels}`;
+  const line = text.split("\n").find((row) => row.startsWith(prefix));
+  return Number(line?.split(" ").at(-1));
 }
 
 /** Redis TIME in microseconds: the only clock the limits use. */

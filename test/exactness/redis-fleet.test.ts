@@ -8,6 +8,7 @@ import {
   EPOCH_US,
   eventually,
   type Fleet,
+  metricOf,
   redisTimeUs,
   sleep,
   startFleet,
@@ -27,12 +28,8 @@ const hasRedis = requireDebianTool("redis-server", "redis-server");
  * settles are idempotent; the replay test checks it counter by counter.
  */
 /** `switchyard_governance_store_up{store="redis"}` on a process's /metrics. */
-async function storeUp(url: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const line = text
-    .split("\n")
-    .find((row) => row.startsWith('switchyard_governance_store_up{store="redis"}'));
-  return Number(line?.split(" ").at(-1));
+function storeUp(url: string): Promise<number> {
+  return metricOf(url, "switchyard_governance_store_up", 'store="redis"');
 }
 
 describe.runIf(hasRedis)("limits across three gateway processes sharing Redis", () => {

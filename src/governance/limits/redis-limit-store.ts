@@ -38,7 +38,7 @@ export interface RedisLimitStoreOptions {
 
 /** After a failed command, Redis is not asked again for this long: requests get the degraded answer at once. */
 const BREAKER_MS = 250;
-export const HEARTBEAT_MS = 2000;
+const HEARTBEAT_MS = 2000;
 /**
  * A process counts as live for five heartbeats after its last one. Taking a live process for dead makes the
  * others claim a larger share while Redis is down (more admitted than the limit), so the window is generous:
@@ -94,6 +94,11 @@ export class RedisLimitStore implements LimitStore {
   /** Whether Redis answered the last command (for the health metric and endpoint). */
   get up(): boolean {
     return Date.now() >= this.downUntil && this.redis.status === "ready";
+  }
+
+  /** The gateway processes this one counted live at its last heartbeat: what its shares divide limits by. */
+  get liveProcesses(): number {
+    return this.processes;
   }
 
   async admit(request: AdmitRequest): Promise<AdmitResult> {
