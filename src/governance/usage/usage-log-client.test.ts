@@ -5,18 +5,11 @@ import { OWNER_MESSAGE_RECORDS, type UsageBatch, UsageLogClient } from "./usage-
 import type { UsageRecord } from "./usage-record.js";
 import { countsOf } from "./usage-tally.js";
 
-function record(at: string, key: string | null, model: string, cost: number | null, extra = ""): UsageRecord {
-  return {
-    ts_start: at,
-    route: "chat",
-    key_id: key,
-    model,
-    input_tokens: 10,
-    output_tokens: 5,
-    cost_nano_usd: cost,
-    priced: cost !== null,
-    note: extra,
-  };
+/** What every record of these tests shares: a route, and ten tokens in, five out. */
+const CHAT_CALL = { route: "chat", input_tokens: 10, output_tokens: 5 };
+
+function record(at: string, key: string | null, model: string, cost: number | null): UsageRecord {
+  return { ...CHAT_CALL, ts_start: at, key_id: key, model, cost_nano_usd: cost, priced: cost !== null };
 }
 
 describe("a worker's usage tally", () => {
