@@ -6,7 +6,7 @@ import { runLoad } from "./load-generator.js";
 import { cpuTimeMs } from "./proc-stats.js";
 import { type HttpCall, SCENARIOS } from "./scenarios.js";
 import { type ServerProcess, startServer } from "./server-process.js";
-import { median } from "./stats.js";
+import { meanWithError, median } from "./stats.js";
 
 /**
  * What five limits (embedded store, never reached) add to a request's CPU, the issue's "within 10%" target,
@@ -62,11 +62,9 @@ async function cpuPerRequest(gateway: Gateway, call: HttpCall): Promise<number> 
   return ((cpuMsOf(gateway.server) - before) * 1000) / answered;
 }
 
-function meanAndError(ratios: readonly number[]): string {
-  const mean = ratios.reduce((sum, value) => sum + value, 0) / ratios.length;
-  const variance =
-    ratios.reduce((sum, value) => sum + (value - mean) ** 2, 0) / Math.max(1, ratios.length - 1);
-  const error = Math.sqrt(variance / ratios.length);
+/** The mean of the ratios as a percentage added, with its standard error. */
+function addedPercent(ratios: readonly number[]): string {
+  const { mean, error } = meanWithError(ratios);
   return `${((mean - 1) * 100).toFixed(1)}% ± ${(error * 100).toFixed(1)}%`;
 }
 
@@ -124,8 +122,7 @@ try {
       for (const [gateway, call, into] of flip ? pair.reverse() : pair)
         into.push(await cpuPerRequest(gateway, call));
     }
-    const mean = (list: number[]): number => list.reduce((sum, value) => sum + value, 0) / list.length;
-    separate.push({ plain: mean(plain), limited: mean(limited) });
+    separate.push({ plain: meanWithError(plain).mean, limited: meanWithError(limited).mean });
     process.stderr.write(`round ${round + 1} of ${ROUNDS}\n`);
   }
   process.stdout.write(
@@ -138,7 +135,7 @@ try {
     const plain = median(rows.map((row) => row.plain)).toFixed(1);
     const limited = median(rows.map((row) => row.limited)).toFixed(1);
     process.stdout.write(
-      `| ${label} | ${plain} | ${limited} | ${meanAndError(rows.map((row) => row.limited / row.plain))} | ${rows.length} |\n`,
+      `| ${label} | ${plain} | ${limited} | ${addedPercent(rows.map((row) => row.limited / row.plain))} | ${rows.length} |\n`,
     );
   }
 } finally {

@@ -1,4 +1,4 @@
-/** Small statistics for the bench: percentiles of samples, medians of rounds, least-squares slopes. */
+/** Small statistics for the bench: percentiles of samples, medians of rounds, means with their errors, slopes. */
 
 /** The q-quantile (0..1) of samples, nearest-rank on a sorted copy; NaN when there are none. */
 export function percentile(samples: readonly number[], q: number): number {
@@ -16,6 +16,16 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1
     ? (sorted[middle] as number)
     : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+/** The mean and its standard error (the sample standard deviation over the square root of n); NaN when empty. */
+export function meanWithError(values: readonly number[]): { mean: number; error: number } {
+  const n = values.length;
+  if (n === 0) return { mean: Number.NaN, error: Number.NaN };
+  const mean = values.reduce((sum, value) => sum + value, 0) / n;
+  if (n === 1) return { mean, error: Number.NaN };
+  const variance = values.reduce((sum, value) => sum + (value - mean) ** 2, 0) / (n - 1);
+  return { mean, error: Math.sqrt(variance / n) };
 }
 
 /** Slope of y over x by ordinary least squares; NaN with fewer than two distinct x. */

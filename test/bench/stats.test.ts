@@ -1,0 +1,16 @@
+import { describe, expect, it } from "vitest";
+import { meanWithError } from "../../bench/src/stats.js";
+
+describe("the bench's mean with its standard error", () => {
+  it("divides the sample standard deviation by the square root of the count", () => {
+    // Mean 1.1; deviations -0.1, 0.1, -0.1, 0.1: sample variance 0.04 / 3; error sqrt(0.04 / 3 / 4).
+    const { mean, error } = meanWithError([1.0, 1.2, 1.0, 1.2]);
+    expect(mean).toBeCloseTo(1.1, 12);
+    expect(error).toBeCloseTo(Math.sqrt(0.04 / 3 / 4), 12);
+  });
+
+  it("has no error for one value, and neither for none", () => {
+    expect(meanWithError([1.5])).toEqual({ mean: 1.5, error: Number.NaN });
+    expect(meanWithError([])).toEqual({ mean: Number.NaN, error: Number.NaN });
+  });
+});
