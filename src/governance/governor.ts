@@ -147,8 +147,7 @@ export class Governor {
 
   /**
    * The store's decision on an admission: the 429 it refused with, or the reservation the call now holds.
-   * `leased`: the store holds a lease for it, which this process renews while it runs (one admitted from the
-   * worker's grants has none: the grants are renewed instead).
+   * `leased`: the store holds a lease this process renews while the call runs (grants are renewed instead).
    */
   private conclude(admission: Admission, result: AdmitResult, call: GovernedCall, leased: boolean): void {
     const { request, price, table, route } = admission;

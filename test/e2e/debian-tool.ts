@@ -26,3 +26,12 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/** Whether a loopback port can be listened on right now. */
+export function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+  });
+}

@@ -9,7 +9,7 @@ import { Agent, fetch as undiciFetch } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type GatewayUnderTest, routeYaml, startGateway } from "../api/gateway-under-test.js";
 import { type MockUpstream, openAIChatStreamFrames, startOpenAIMock } from "../mock-upstream/index.js";
-import { debianTool, freePort } from "./debian-tool.js";
+import { canListen, debianTool, freePort } from "./debian-tool.js";
 
 /**
  * The documented nginx config (deploy/nginx/switchyard.conf), run by Debian's real nginx in front of the
@@ -102,8 +102,31 @@ beforeAll(async () => {
       })
     ).text();
   }
-  const port = await freePort();
-  const nginxPort = port + 1 <= 65000 ? port : 20000;
+  // Connect from another loopback address than nginx's own, so the client's address is recognisable.
+  agent = new Agent({
+    connect: { ca: readFileSync(join(prefix, "gateway.crt")) },
+  });
+  // nginx takes two ports (TLS, and the control server's: the next one), and can only be given them: another
+  // test may take one between the probe and nginx's bind, so a start that finds a port taken tries new ones.
+  for (let attempt = 1; ; attempt++) {
+    const nginxPort = await freePortPair();
+    const output = await startNginx(nginxPort);
+    if (output === undefined) break;
+    if (!output.includes("Address already in use") || attempt === 5)
+      throw new Error(`nginx did not start: ${output}`);
+  }
+});
+
+/** Two consecutive loopback ports that were both free a moment ago. */
+async function freePortPair(): Promise<number> {
+  for (;;) {
+    const port = await freePort();
+    if (port < 65000 && (await canListen(port + 1))) return port;
+  }
+}
+
+/** Starts nginx on `nginxPort` (and the next port); undefined once it answers, else what it printed as it died. */
+async function startNginx(nginxPort: number): Promise<string | undefined> {
   writeFileSync(
     join(prefix, "nginx.conf"),
     `daemon off;
@@ -122,29 +145,30 @@ ${testConfig(new URL(gateway.url).port as unknown as number, new URL(silentGatew
 }
 `,
   );
-  nginx = spawn(NGINX, ["-p", prefix, "-c", join(prefix, "nginx.conf")], {
+  nginx = spawn(NGINX as string, ["-p", prefix, "-c", join(prefix, "nginx.conf")], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
   nginx.stderr?.on("data", (chunk: Buffer) => {
     output += chunk.toString();
   });
+  // Its last words are read once its output has closed, which may come after it exited.
+  const closed = new Promise((resolve) => nginx.once("close", resolve));
   nginxUrl = `https://localhost:${nginxPort}`;
-  // Connect from another loopback address than nginx's own, so the client's address is recognisable.
-  agent = new Agent({
-    connect: { ca: readFileSync(join(prefix, "gateway.crt")) },
-  });
   for (let tries = 0; ; tries++) {
     try {
       await undiciFetch(`${nginxUrl}/health`, { dispatcher: agent });
-      break;
+      return undefined;
     } catch (error) {
-      if (nginx.exitCode !== null || tries > 200)
-        throw new Error(`nginx did not start: ${output}`, { cause: error });
+      if (nginx.exitCode !== null) {
+        await closed;
+        return output;
+      }
+      if (tries > 200) throw new Error(`nginx did not start: ${output}`, { cause: error });
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
-});
+}
 
 afterAll(async () => {
   if (nginx !== undefined && nginx.exitCode === null) {
