@@ -44,8 +44,12 @@ export function createClientErrorHandler(
 ): (error: Error, socket: Socket) => void {
   return (thrown, socket) => {
     const error = thrown as ClientError;
-    // A reset connection has nobody left to answer.
-    if (error.code === "ECONNRESET" || socket.destroyed) return;
+    // A reset connection, or one the client ended before its request was complete (half a body, then its
+    // close), has nobody left to answer: a request Node had made for it ends as the client's (499), not ours.
+    if (error.code === "ECONNRESET" || error.code === "HPE_INVALID_EOF_STATE" || socket.destroyed) {
+      socket.destroy();
+      return;
+    }
     const gatewayError = toClientError(error);
     const current = currentRequest(socket);
     const requestId = current === undefined ? randomUUID() : requestIdOf(current);
