@@ -1,4 +1,3 @@
-import { createServer } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   anthropicError,
@@ -14,6 +13,7 @@ import {
   openAIError,
   type ScriptedResponse,
 } from "../mock-upstream/index.js";
+import { closedPortUrl } from "../openai-api/closed-port-url.js";
 import { COMPATIBLE_ROWS } from "./compatible/rows.js";
 import { PROVIDER_CASES } from "./conformance-providers.js";
 import { type GatewayUnderTest, type JsonResponse, routeYaml, startGateway } from "./gateway-under-test.js";
@@ -272,16 +272,6 @@ function redactionCase(provider: ErrorProvider): FaultCase[] {
       detail: "Incorrect API key provided: [REDACTED].",
     },
   ];
-}
-
-/** A loopback URL on which nothing listens: a port the OS just handed out and got back. */
-async function closedPortUrl(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return `http://127.0.0.1:${address.port}`;
 }
 
 function expectNoStackTrace(response: JsonResponse): void {

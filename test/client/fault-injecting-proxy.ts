@@ -98,14 +98,6 @@ export async function startFixedServer(fault: Fault): Promise<{ url: string; clo
   return { url: await listen(server), close: () => closeServer(server) };
 }
 
-/** A URL on loopback where nothing listens (a port that was just released). */
-export async function closedPortUrl(): Promise<string> {
-  const server = createServer();
-  const url = await listen(server);
-  await closeServer(server);
-  return url;
-}
-
 async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
