@@ -13,8 +13,8 @@ import {
   startProvidersGateway,
 } from "../openai-api/api-gateway.js";
 import { accumulateChatStream } from "../openai-api/chat-stream-accumulator.js";
-import { closedPortUrl } from "../openai-api/closed-port-url.js";
 import { createRecordedSdkClient, type RecordedSdkClient } from "../openai-api/recorded-sdk-client.js";
+import { closedPortUrl } from "../support/closed-port-url.js";
 import type { CompatibleRow } from "./compatible/compatible-row.js";
 import { COMPATIBLE_ROWS } from "./compatible/rows.js";
 

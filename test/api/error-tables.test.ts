@@ -23,7 +23,7 @@ import {
   startAnthropicMock,
   startOpenAIMock,
 } from "../mock-upstream/index.js";
-import { closedPortUrl } from "../openai-api/closed-port-url.js";
+import { closedPortUrl } from "../support/closed-port-url.js";
 import { type GatewayUnderTest, startGateway } from "./gateway-under-test.js";
 import { type RawResponse, requestHead, sendRaw } from "./raw-http.js";
 

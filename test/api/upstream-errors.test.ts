@@ -13,7 +13,7 @@ import {
   openAIError,
   type ScriptedResponse,
 } from "../mock-upstream/index.js";
-import { closedPortUrl } from "../openai-api/closed-port-url.js";
+import { closedPortUrl } from "../support/closed-port-url.js";
 import { COMPATIBLE_ROWS } from "./compatible/rows.js";
 import { PROVIDER_CASES } from "./conformance-providers.js";
 import { type GatewayUnderTest, type JsonResponse, routeYaml, startGateway } from "./gateway-under-test.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { GatewayClient, GatewayClientError, isGatewayClientError } from "../../src/client/index.js";
-import { closedPortUrl } from "../openai-api/closed-port-url.js";
+import { closedPortUrl } from "../support/closed-port-url.js";
 import { startFixedServer, startSilentServer } from "./fault-injecting-proxy.js";
 
 async function rejection(promise: Promise<unknown>): Promise<GatewayClientError> {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RoutesView } from "../../src/console/console-wire.js";
 import { createConfigDirectory } from "../e2e/config-files.js";
 import { type GatewayProcess, startGatewayProcess } from "../e2e/gateway-process.js";
-import { closedPortUrl } from "../openai-api/closed-port-url.js";
+import { closedPortUrl } from "../support/closed-port-url.js";
 
 /**
  * The console of a gateway with several workers: breakers live in each worker, but the console's data has one

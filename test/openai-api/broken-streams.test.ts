@@ -1,10 +1,10 @@
 import { APIError, InternalServerError, RateLimitError } from "openai";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { expectNoSpecViolations, parseSseText, type ScriptedStream } from "../mock-upstream/index.js";
+import { closedPortUrl } from "../support/closed-port-url.js";
 import { type ProvidersGateway, type RouteSpec, routeName, startProvidersGateway } from "./api-gateway.js";
 import { type ApiProvider, UPSTREAM_PROVIDERS } from "./api-providers.js";
 import { drainStream } from "./chat-stream-accumulator.js";
-import { closedPortUrl } from "./closed-port-url.js";
 import { createRecordedSdkClient, type RecordedSdkClient } from "./recorded-sdk-client.js";
 
 /**

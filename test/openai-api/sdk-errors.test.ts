@@ -10,9 +10,9 @@ import {
 } from "openai";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { expectNoSpecViolations, type ScriptedResponse } from "../mock-upstream/index.js";
+import { closedPortUrl } from "../support/closed-port-url.js";
 import { type ProvidersGateway, type RouteSpec, routeName, startProvidersGateway } from "./api-gateway.js";
 import { API_PROVIDERS, type ApiProvider, apiProvider, UPSTREAM_PROVIDERS } from "./api-providers.js";
-import { closedPortUrl } from "./closed-port-url.js";
 import { createRecordedSdkClient, type RecordedSdkClient } from "./recorded-sdk-client.js";
 
 /**

@@ -40,7 +40,7 @@ describe("a worker's usage tally", () => {
   });
 });
 
-/** Settings with a sink the owner writes (a file), and the records' lines this process writes to stdout. */
+/** Settings with only a sink the owner writes (a file): records go to the owner, none to stdout. */
 const WITH_FILE: UsageLogSettings = {
   ...DEFAULT_USAGE_LOG,
   sinks: [{ kind: "file", path: "/nonexistent/usage.jsonl", maxBytes: 1024, maxFiles: 1 }],
