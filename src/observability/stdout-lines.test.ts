@@ -44,14 +44,17 @@ afterEach(() => {
 });
 
 describe("StdoutLines", () => {
-  it("holds lines until 2 KiB wait, then writes them in one write", () => {
+  it("fills a batch up to 4 KiB before writing it, in one write", () => {
     const output = new RecordingStdout();
     const lines = batcher(output);
-    for (let index = 0; index < 4; index++) lines.write(line("a", 500));
+    for (let index = 0; index < 8; index++) lines.write(line("a", 500));
+    // 4,000 bytes wait: another 500 would pass PIPE_BUF, so they go before it.
     expect(output.writes).toEqual([]);
     lines.write(line("b", 500));
-    expect(output.writes).toHaveLength(1);
-    expect(output.writes[0]).toBe(line("a", 500).repeat(4) + line("b", 500));
+    expect(output.writes).toEqual([line("a", 500).repeat(8)]);
+    lines.write(line("c", 3596));
+    // Exactly 4,096 bytes: written at once.
+    expect(output.writes.slice(1)).toEqual([line("b", 500) + line("c", 3596)]);
   });
 
   it("never writes more than 4 KiB of lines at once, and never splits a line", () => {
@@ -59,28 +62,30 @@ describe("StdoutLines", () => {
     const lines = batcher(output);
     lines.write(line("a", 2000));
     lines.write(line("b", 1000));
-    // Together 3,000 bytes: one write.
-    expect(output.writes).toEqual([line("a", 2000) + line("b", 1000)]);
+    expect(output.writes).toEqual([]);
     lines.write(line("c", 2000));
+    // 5,000 bytes would pass PIPE_BUF: the first two go together, the third waits.
+    expect(output.writes).toEqual([line("a", 2000) + line("b", 1000)]);
     lines.write(line("d", 2200));
-    // 2,000 + 2,200 bytes would pass PIPE_BUF: each line goes alone.
-    expect(output.writes.slice(1)).toEqual([line("c", 2000), line("d", 2200)]);
-    for (const write of output.writes) expect(Buffer.byteLength(write)).toBeLessThanOrEqual(4096);
+    lines.write(line("e", 5000));
+    // A line longer than PIPE_BUF goes alone (it cannot be atomic, but it never shares a write).
+    expect(output.writes.slice(1)).toEqual([line("c", 2000), line("d", 2200), line("e", 5000)]);
+    for (const write of output.writes.slice(0, 3)) expect(Buffer.byteLength(write)).toBeLessThanOrEqual(4096);
   });
 
   it("writes a usage record's line with its newline, in the same batches as log lines", () => {
     const output = new RecordingStdout();
     const lines = batcher(output);
-    lines.write(line("a", 1000));
-    expect(lines.writeLine(line("b", 1048).slice(0, -1))).toBe(true);
-    expect(output.writes).toEqual([line("a", 1000) + line("b", 1048)]);
+    lines.write(line("a", 2000));
+    expect(lines.writeLine(line("b", 2096).slice(0, -1))).toBe(true);
+    expect(output.writes).toEqual([line("a", 2000) + line("b", 2096)]);
   });
 
   it("counts UTF-8 bytes, not characters", () => {
     const output = new RecordingStdout();
     const lines = batcher(output);
-    // 711 characters, 2,111 bytes ("€" is three): past the 2 KiB batch size.
-    lines.write(`{"msg":"${"€".repeat(700)}"}\n`);
+    // 1,411 characters, 4,211 bytes ("€" is three): past PIPE_BUF, so written at once.
+    lines.write(`{"msg":"${"€".repeat(1400)}"}\n`);
     expect(output.writes).toHaveLength(1);
   });
 

@@ -2,11 +2,11 @@ import { writeSync } from "node:fs";
 
 /** How long a line may wait when too few come to fill a batch: lines show within a quarter of a second. */
 const LOG_FLUSH_INTERVAL_MS = 250;
-/** A batch is written once this many bytes wait (half a dozen access-log lines)... */
-const BATCH_BYTES = 2048;
 /**
- * ...in writes of whole lines of at most PIPE_BUF (4 KiB on Linux): the primary and every worker share one
- * stdout, and only a pipe write that small is atomic, so lines of different processes never interleave.
+ * Lines are written in batches of whole lines of at most PIPE_BUF (4 KiB on Linux): the primary and every worker
+ * share one stdout, and only a pipe write that small is atomic, so lines of different processes never interleave.
+ * A batch is filled up to that size before it is written, since each write is a system call: with an access-log
+ * line and a usage record per request (about 2 KB together), a batch written at 2 KiB cost a write per request.
  */
 const ATOMIC_WRITE_BYTES = 4096;
 /** A stdout nobody reads must not grow the buffer without end: past this, lines are dropped. */
@@ -21,7 +21,7 @@ const DRAIN_WAIT_MS = 1000;
  * thread woken, the write, the loop woken back) cost 7-9% of a pass-through request's CPU with an access-log
  * line per request (`npm run bench`, 2026-12-05). `process.stdout` writes a pipe or socket at once, from the
  * event loop, and queues (never blocks) when the pipe is full; a file or a terminal is written synchronously,
- * which never waits on a reader. Batching keeps it to a write per half-dozen requests.
+ * which never waits on a reader. Batching keeps it to a write per two requests with usage records, per ten without.
  */
 export class StdoutLines {
   private pending = "";
@@ -59,7 +59,7 @@ export class StdoutLines {
     if (this.pendingBytes > 0 && this.pendingBytes + bytes > ATOMIC_WRITE_BYTES) this.writeOut();
     this.pending += line;
     this.pendingBytes += bytes;
-    if (this.pendingBytes >= BATCH_BYTES) this.writeOut();
+    if (this.pendingBytes >= ATOMIC_WRITE_BYTES) this.writeOut();
     else this.timer ??= setTimeout(() => this.onTimer(), LOG_FLUSH_INTERVAL_MS).unref();
     return true;
   }
