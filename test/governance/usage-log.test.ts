@@ -10,8 +10,7 @@ import {
   type UsageQuery,
   type UsageRow,
 } from "../../src/governance/usage/usage-aggregates.js";
-import type { UsageRecord } from "../../src/governance/usage/usage-record.js";
-import { countsOf, type UsageCount } from "../../src/governance/usage/usage-tally.js";
+import { type CountedRecord, countsOf, type UsageCount } from "../../src/governance/usage/usage-tally.js";
 import { type GatewayUnderTest, startGateway } from "../api/gateway-under-test.js";
 import {
   anthropicMessage,
@@ -496,13 +495,16 @@ function expectOpenAIBadRequest(
   expect(response.body).toMatchObject({ error: { type: "invalid_request_error", ...error } });
 }
 
+/** The fields the aggregates count, and `priced`. */
+type TestRecord = CountedRecord & { priced: boolean };
+
 function record(
   day: string,
   key: string | null,
   route: string,
   model: string,
   cost: number | null,
-): UsageRecord {
+): TestRecord {
   return {
     ts_start: `${day}T10:00:00.000Z`,
     route,
@@ -557,7 +559,7 @@ const BACKENDS: [string, () => Promise<{ writers: Aggregates[]; reader: Aggregat
 describe.each(BACKENDS)("usage aggregates (%s)", (_name, open) => {
   it("sum requests, tokens and cost per day, key, route and model, and count unpriced requests apart", async () => {
     const { writers, reader: aggregates } = await open();
-    const spread = (records: UsageRecord[]) => {
+    const spread = (records: TestRecord[]) => {
       for (const [index, one] of records.entries()) writers[index % writers.length]?.add(countsOf([one]));
     };
     spread([
@@ -626,7 +628,7 @@ describe.each(BACKENDS)("hourly usage aggregates (%s)", (_name, open) => {
     const { writers, reader: aggregates } = await open();
     const HOUR = 3_600_000;
     const now = Date.now();
-    const at = (ms: number, key: string, cost: number | null): UsageRecord => ({
+    const at = (ms: number, key: string, cost: number | null): TestRecord => ({
       ...record("2026-05-01", key, "chat", "gpt", cost),
       ts_start: new Date(ms).toISOString(),
     });

@@ -8,8 +8,20 @@ import { countsOf } from "./usage-tally.js";
 /** What every record of these tests shares: a route, and ten tokens in, five out. */
 const CHAT_CALL = { route: "chat", input_tokens: 10, output_tokens: 5 };
 
+/**
+ * A record with the fields the tally counts (and `priced`): the client serialises and counts whatever it is given,
+ * so the rest of a record's fields play no part here.
+ */
 function record(at: string, key: string | null, model: string, cost: number | null): UsageRecord {
-  return { ...CHAT_CALL, ts_start: at, key_id: key, model, cost_nano_usd: cost, priced: cost !== null };
+  const counted = {
+    ...CHAT_CALL,
+    ts_start: at,
+    key_id: key,
+    model,
+    cost_nano_usd: cost,
+    priced: cost !== null,
+  };
+  return counted as UsageRecord;
 }
 
 describe("a worker's usage tally", () => {

@@ -2,6 +2,7 @@ import type { UsageLogSettings } from "../../config/governance/usage-log-section
 import type { Coordinator } from "../../coordination/coordinator.js";
 import { stdoutLines } from "../../observability/stdout-lines.js";
 import type { UsageRecord } from "./usage-record.js";
+import { usageRecordJson } from "./usage-record-json.js";
 import { type UsageCount, UsageTally } from "./usage-tally.js";
 
 export const USAGE_SERVICE = "usage";
@@ -72,7 +73,7 @@ export class UsageLogClient {
     this.tally.add(record);
     this.timer ??= setTimeout(() => this.flush(), this.settings.flushMs).unref();
     if (!this.toStdout && !this.toOwner) return;
-    const line = JSON.stringify(record);
+    const line = usageRecordJson(record);
     if (this.toStdout && !this.stdout.writeLine(line)) this.dropped++;
     if (this.toOwner) this.queueForOwner(line);
   }

@@ -1,6 +1,6 @@
 import type { Usage } from "../../canonical/index.js";
 import { nanoToUsd } from "../../config/governance/limit-blocks.js";
-import type { GovernedCall } from "../governed-call.js";
+import type { GovernedCall, UsageSource } from "../governed-call.js";
 import { limitLabelText } from "../limits/limit-label-text.js";
 import type { LimitSpec, LimitState } from "../limits/limit-spec.js";
 import { usageBuckets } from "../prices/cost.js";
@@ -46,17 +46,80 @@ export interface FinishedRequest {
   clientDisconnected: boolean;
 }
 
-/** One usage record: one JSON object per logical request (fields named as the usage log documents them). */
-export type UsageRecord = Record<string, unknown> & {
+/**
+ * One usage record: one JSON object per logical request (fields named as the usage log documents them). Its
+ * fields are serialised in this order (usage-record-json.ts compiles a serialiser from them).
+ */
+export interface UsageRecord {
   ts_start: string;
+  ts_end: string;
+  request_id: string;
+  api: string;
   route: string;
+  route_type: string;
   key_id: string | null;
+  key_alias: string | null;
+  group: string | null;
+  org: string | null;
+  end_user: string | null;
+  tags: readonly string[];
+  provider: string;
+  target: string | null;
   model: string;
+  model_requested: string;
+  model_resolved: string | null;
+  attempts: AttemptEntry[];
+  fallback_used: boolean;
   input_tokens: number;
   output_tokens: number;
+  cache_read_tokens: number;
+  cache_write_5m_tokens: number;
+  cache_write_1h_tokens: number;
+  reasoning_tokens: number;
+  audio_in_tokens: number;
+  audio_out_tokens: number;
+  image_tokens: number;
+  server_tool_units: { web_search: number };
+  usage_source: UsageSource;
   cost_nano_usd: number | null;
+  cost_usd: string | null;
   priced: boolean;
-};
+  price_version: string | null;
+  service_tier: string | null;
+  latency_ms: number;
+  upstream_ms: number | null;
+  ttft_ms: number | null;
+  gateway_overhead_ms: number | null;
+  queue_ms: number;
+  status: number;
+  error_kind: string | null;
+  finish_reason: string | null;
+  stream: boolean;
+  cut_by_budget: boolean;
+  overdrawn: boolean;
+  client_disconnected: boolean;
+  cache_hit: boolean;
+  decision: GovernedCall["decision"];
+  request_bytes: number;
+  response_bytes: number;
+  /** Priced requests only. */
+  price_id?: string;
+  cost_breakdown?: {
+    input: number;
+    cache_read: number;
+    cache_write: number;
+    output: number;
+    request: number;
+  };
+  /** Unpriced requests only. */
+  unpriced_reason?: string;
+  /** Requests some limit applied to. */
+  limits_checked?: string[];
+  reserved?: { tokens: number; cost_nano_usd: number };
+  remaining?: { limit: string; unit: string; value: number };
+  denied_by?: string;
+  degraded_mode?: string;
+}
 
 /** Builds the request's usage record from its account (computed once, shared with settle). */
 export function usageRecordOf(call: GovernedCall, request: FinishedRequest): UsageRecord {

@@ -17,6 +17,12 @@ export interface UsageCount {
   unpriced: number;
 }
 
+/** What the tally reads of a record. */
+export type CountedRecord = Pick<
+  UsageRecord,
+  "ts_start" | "key_id" | "route" | "model" | "input_tokens" | "output_tokens" | "cost_nano_usd"
+>;
+
 const SEPARATOR = "\u0001";
 
 /**
@@ -27,7 +33,7 @@ const SEPARATOR = "\u0001";
 export class UsageTally {
   private counts = new Map<string, UsageCount>();
 
-  add(record: UsageRecord): void {
+  add(record: CountedRecord): void {
     const hour = record.ts_start.slice(0, 13);
     const id = `${hour}${SEPARATOR}${record.key_id ?? ""}${SEPARATOR}${record.route}${SEPARATOR}${record.model}`;
     let count = this.counts.get(id);
@@ -61,7 +67,7 @@ export class UsageTally {
 }
 
 /** The counts of a set of records (what a worker's tally sends for them). */
-export function countsOf(records: readonly UsageRecord[]): UsageCount[] {
+export function countsOf(records: readonly CountedRecord[]): UsageCount[] {
   const tally = new UsageTally();
   for (const record of records) tally.add(record);
   return tally.take();
