@@ -8,7 +8,7 @@ export type { Logger };
  * The gateway's structured (JSON lines) logger. Every line passes through secret redaction on its way out, so a
  * key can never reach the log, whatever object or message carried it.
  *
- * Standard output is written in batches of whole lines (stdout-lines.ts: writes of 2-4 KiB, a flush every
+ * Standard output is written in batches of whole lines (stdout-lines.ts: writes of up to 4 KiB, a flush every
  * 250 ms), never a system call per line. What is buffered is written on graceful shutdown (flushLogger) and on
  * exit. Tests pass `output`, a stream written directly.
  */
