@@ -2,8 +2,8 @@ import type { FastifyInstance } from "fastify";
 import { GatewayError } from "../canonical/index.js";
 import type { Coordinator } from "../coordination/coordinator.js";
 import type { UsageRow } from "../governance/usage/usage-aggregates.js";
+import { USAGE_SERVICE } from "../governance/usage/usage-batch.js";
 import { usageByGroup } from "../governance/usage/usage-by-group.js";
-import { USAGE_SERVICE } from "../governance/usage/usage-log-client.js";
 import { parseUsageQuery } from "../governance/usage/usage-query.js";
 import type { AdminContext } from "./admin-api.js";
 

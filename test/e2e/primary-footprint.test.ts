@@ -50,7 +50,7 @@ function modulesOf(directory: string, pid: number): { gateway: string[]; package
 /** What the primary must not load: config validation, providers, dialects, and the request path's libraries. */
 const VALIDATION_OR_REQUEST_CODE =
   /^(config\/parse-config|providers\/|dialects\/|canonical\/|routing\/|api\/)/;
-const REQUEST_PACKAGES = ["zod", "yaml", "fastify", "undici", "gpt-tokenizer"];
+const REQUEST_PACKAGES = ["zod", "yaml", "fastify", "undici", "gpt-tokenizer", "fast-json-stringify"];
 
 describe("the primary process stays lean", () => {
   it.skipIf(process.platform !== "linux")("starts small with one worker on the example config", async () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_USAGE_LOG, type UsageLogSettings } from "../../config/governance/usage-log-section.js";
 import type { Coordinator } from "../../coordination/coordinator.js";
-import { OWNER_MESSAGE_RECORDS, type UsageBatch, UsageLogClient } from "./usage-log-client.js";
+import type { UsageBatch } from "./usage-batch.js";
+import { OWNER_MESSAGE_RECORDS, UsageLogClient } from "./usage-log-client.js";
 import type { UsageRecord } from "./usage-record.js";
 import { countsOf } from "./usage-tally.js";
 

@@ -1,11 +1,10 @@
 import type { UsageLogSettings } from "../../config/governance/usage-log-section.js";
 import type { Coordinator } from "../../coordination/coordinator.js";
 import { stdoutLines } from "../../observability/stdout-lines.js";
+import { USAGE_SERVICE, type UsageBatch } from "./usage-batch.js";
 import type { UsageRecord } from "./usage-record.js";
 import { usageRecordJson } from "./usage-record-json.js";
-import { type UsageCount, UsageTally } from "./usage-tally.js";
-
-export const USAGE_SERVICE = "usage";
+import { UsageTally } from "./usage-tally.js";
 
 /**
  * Records per message to the owner, whatever `batch` says (that is the HTTP sink's POST, which the owner fills):
@@ -13,13 +12,6 @@ export const USAGE_SERVICE = "usage";
  * full garbage collection closer; eight small ones cost it less (`npm run bench`: 6-14% of a request's CPU).
  */
 export const OWNER_MESSAGE_RECORDS = 64;
-
-/** A worker's batch: the records for the owner's sinks (JSON, one per line; none when only stdout) and the counts. */
-export interface UsageBatch {
-  op: "records";
-  lines: string[];
-  counts: UsageCount[];
-}
 
 /** Where a process writes its own records' lines for the `stdout` sink. */
 export interface UsageLineOutput {

@@ -7,7 +7,7 @@ import { FileSink } from "./sinks/file-sink.js";
 import { HttpSink } from "./sinks/http-sink.js";
 import type { UsageSinkWriter } from "./sinks/usage-sink.js";
 import { SqliteUsageAggregates, type UsageQuery, type UsageRow } from "./usage-aggregates.js";
-import { USAGE_SERVICE, type UsageBatch } from "./usage-log-client.js";
+import { USAGE_SERVICE, type UsageBatch } from "./usage-batch.js";
 import type { UsageCount } from "./usage-tally.js";
 
 export interface UsageServiceOptions {
