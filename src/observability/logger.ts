@@ -1,4 +1,5 @@
 import pino, { type Logger } from "pino";
+import { isoTime } from "./iso-time.js";
 import { gatewaySecrets } from "./secret-set.js";
 import { stdoutLines } from "./stdout-lines.js";
 
@@ -19,7 +20,8 @@ export function createLogger(
   const options = {
     level,
     base: { pid: process.pid },
-    timestamp: pino.stdTimeFunctions.isoTime,
+    // pino's isoTime, written faster: one access line per request.
+    timestamp: () => `,"time":"${isoTime(Date.now())}"`,
     hooks: { streamWrite: (line: string) => gatewaySecrets.redactText(line) },
   };
   if (output !== undefined) return pino(options, { write: (line: string) => output.write(line) });

@@ -1,5 +1,6 @@
 import type { Usage } from "../../canonical/index.js";
 import { nanoToUsd } from "../../config/governance/limit-blocks.js";
+import { isoTime } from "../../observability/iso-time.js";
 import type { GovernedCall, UsageSource } from "../governed-call.js";
 import { limitLabelText } from "../limits/limit-label-text.js";
 import type { LimitSpec, LimitState } from "../limits/limit-spec.js";
@@ -130,8 +131,8 @@ export function usageRecordOf(call: GovernedCall, request: FinishedRequest): Usa
   const principal = call.request.principal;
   const reservation = call.reservation;
   const record: UsageRecord = {
-    ts_start: new Date(call.startedAtMs).toISOString(),
-    ts_end: new Date(call.startedAtMs + request.latencyMs).toISOString(),
+    ts_start: isoTime(call.startedAtMs),
+    ts_end: isoTime(call.startedAtMs + request.latencyMs),
     request_id: request.requestId,
     api: request.api,
     route: request.route,
