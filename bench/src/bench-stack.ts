@@ -103,21 +103,28 @@ function specOf(name: ServerName, options: StackOptions): ServerSpec | string {
         args: [
           // Cluster workers inherit the primary's execArgv, so each writes its own profile when it exits.
           ...(options.profileDir === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", options.profileDir]),
-          join(resolve(options.switchyardDir ?? REPO_DIR), "bin", "switchyard.js"),
-          "start",
-          "--config-path",
-          CONFIG_FILE,
-          "--port",
-          port,
-          "--workers",
-          String(workers),
-          "--no-watch",
+          ...switchyardArgs(port, workers, options.switchyardDir),
         ],
         cores: cpu.serverCores,
         ready: /Switchyard \S+ listening on/,
         clustered: true,
       };
   }
+}
+
+/** The command line (after node) of a Switchyard on the bench config, from this checkout or another built one. */
+export function switchyardArgs(port: number | string, workers: number, switchyardDir = REPO_DIR): string[] {
+  return [
+    join(resolve(switchyardDir), "bin", "switchyard.js"),
+    "start",
+    "--config-path",
+    CONFIG_FILE,
+    "--port",
+    String(port),
+    "--workers",
+    String(workers),
+    "--no-watch",
+  ];
 }
 
 /** Rejects when something already listens on the port (a server left over from an earlier run, say). */

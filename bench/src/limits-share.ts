@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { CONFIG_FILE, REPO_DIR, RESULTS_DIR, startStack } from "./bench-stack.js";
+import { RESULTS_DIR, startStack, switchyardArgs } from "./bench-stack.js";
 import { pinSelf, planCpus } from "./cpu-pinning.js";
 import { runLoad } from "./load-generator.js";
 import { cpuTimeMs } from "./proc-stats.js";
@@ -79,14 +79,7 @@ try {
       {
         name: `limits-share-${index}`,
         command: process.execPath,
-        args: [
-          join(REPO_DIR, "bin", "switchyard.js"),
-          "start",
-          "--config-path",
-          CONFIG_FILE,
-          "--port",
-          String(port),
-        ].concat(["--workers", "1", "--no-watch"]),
+        args: switchyardArgs(port, 1),
         cores: cpu.serverCores,
         ready: /Switchyard \S+ listening on/,
         clustered: true,

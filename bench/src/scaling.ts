@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { BENCH_DIR, CONFIG_FILE, REPO_DIR, RESULTS_DIR, startStack } from "./bench-stack.js";
+import { BENCH_DIR, RESULTS_DIR, startStack, switchyardArgs } from "./bench-stack.js";
 import { planCpus } from "./cpu-pinning.js";
 import { runLoad } from "./load-generator.js";
 import { cpuTimeMs } from "./proc-stats.js";
@@ -58,17 +58,7 @@ async function startOne(kind: "switchyard" | "bare proxy", processes: number, po
       name: `scaling-${switchyard ? "switchyard" : "proxy"}-${processes}`,
       command: process.execPath,
       args: switchyard
-        ? [
-            join(REPO_DIR, "bin", "switchyard.js"),
-            "start",
-            "--config-path",
-            CONFIG_FILE,
-            "--port",
-            String(port),
-            "--workers",
-            String(processes),
-            "--no-watch",
-          ]
+        ? switchyardArgs(port, processes)
         : [
             join(BENCH_DIR, "dist", "bare-proxy.js"),
             String(port),
