@@ -100,14 +100,18 @@ describe("the console's HTTP side", () => {
     await chat("one");
     await chat("two");
     await chat("three", { "x-switchyard-source": "console" });
-    // The owner has a second once the workers reported it, just after it ends.
+    // The owner has a second once the workers reported it, just after it ends: up to a second and a report
+    // later, longer on a loaded machine (poll's default of 1 s timed out once in a full test run).
     await expect
-      .poll(async () => {
-        const view = (await gateway?.get("/ui/api/routes"))?.body as {
-          routes: { requestsPerMinute: number }[];
-        };
-        return view.routes[0]?.requestsPerMinute;
-      })
+      .poll(
+        async () => {
+          const view = (await gateway?.get("/ui/api/routes"))?.body as {
+            routes: { requestsPerMinute: number }[];
+          };
+          return view.routes[0]?.requestsPerMinute;
+        },
+        { timeout: 10_000 },
+      )
       .toBe(3);
     const response = await fetch(`${gateway.url}/ui/api/events`);
     expect(response.headers.get("content-type")).toBe("text/event-stream; charset=utf-8");
