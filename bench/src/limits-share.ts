@@ -4,7 +4,7 @@ import { RESULTS_DIR, startStack, switchyardArgs } from "./bench-stack.js";
 import { pinSelf, planCpus } from "./cpu-pinning.js";
 import { runLoad } from "./load-generator.js";
 import { cpuTimeMs } from "./proc-stats.js";
-import { type HttpCall, SCENARIOS } from "./scenarios.js";
+import { type HttpCall, instantCallOf } from "./scenarios.js";
 import { type ServerProcess, startServer } from "./server-process.js";
 import { meanWithError, median } from "./stats.js";
 
@@ -35,13 +35,8 @@ const CONNECTIONS = Number(values.connections);
 /** Above the ports of the main bench (18100-18104), so the mock upstream it starts is shared. */
 const FIRST_PORT = 18110;
 
-function callOf(id: string): HttpCall {
-  const scenario = SCENARIOS.find((candidate) => candidate.id === id);
-  if (scenario === undefined) throw new Error(`no scenario ${id}`);
-  return scenario.call("instant");
-}
-const PLAIN = callOf("switchyard-openai-api-openai");
-const LIMITED = callOf("switchyard-openai-api-openai-limits");
+const PLAIN = instantCallOf("switchyard-openai-api-openai");
+const LIMITED = instantCallOf("switchyard-openai-api-openai-limits");
 
 interface Gateway {
   server: ServerProcess;

@@ -6,7 +6,7 @@ import { planCpus } from "./cpu-pinning.js";
 import { runLoad } from "./load-generator.js";
 import { cpuTimeMs } from "./proc-stats.js";
 import { type ScalingSample, scalingTable } from "./scaling-report.js";
-import { PORTS, SCENARIOS } from "./scenarios.js";
+import { type HttpCall, instantCallOf, PORTS } from "./scenarios.js";
 import { type ServerProcess, startServer } from "./server-process.js";
 
 /**
@@ -37,23 +37,17 @@ const PROCESSES = Number(values.processes);
 /** Above limits-share's ports (18110 and up): the mock upstream the main bench starts is the only one shared. */
 const FIRST_PORT = 18130;
 
-function callOf(id: string) {
-  const scenario = SCENARIOS.find((candidate) => candidate.id === id);
-  if (scenario === undefined) throw new Error(`no scenario ${id}`);
-  return scenario.call("instant");
-}
-
 interface Server {
   kind: "switchyard" | "switchyard, five limits" | "bare proxy";
   processes: number;
   process: ServerProcess;
   origin: string;
-  call: ReturnType<typeof callOf>;
+  call: HttpCall;
 }
 
 async function startOne(kind: "switchyard" | "bare proxy", processes: number, port: number): Promise<Server> {
   const switchyard = kind === "switchyard";
-  const process_ = await startServer(
+  const running = await startServer(
     {
       name: `scaling-${switchyard ? "switchyard" : "proxy"}-${processes}`,
       command: process.execPath,
@@ -74,9 +68,9 @@ async function startOne(kind: "switchyard" | "bare proxy", processes: number, po
   return {
     kind,
     processes,
-    process: process_,
+    process: running,
     origin: `http://127.0.0.1:${port}`,
-    call: callOf(switchyard ? "switchyard-openai-api-openai" : "proxy-openai"),
+    call: instantCallOf(switchyard ? "switchyard-openai-api-openai" : "proxy-openai"),
   };
 }
 
@@ -129,7 +123,7 @@ try {
         servers.push({
           ...server,
           kind: "switchyard, five limits",
-          call: callOf("switchyard-openai-api-openai-limits"),
+          call: instantCallOf("switchyard-openai-api-openai-limits"),
         });
     }
   }

@@ -298,3 +298,10 @@ export function baselineOf(scenario: Scenario): string {
 export function urlOf(scenario: Scenario): string {
   return `http://127.0.0.1:${PORTS[scenario.server]}`;
 }
+
+/** A scenario's request against the instant upstream, by the scenario's id. */
+export function instantCallOf(id: string): HttpCall {
+  const scenario = SCENARIOS.find((candidate) => candidate.id === id);
+  if (scenario === undefined) throw new Error(`no scenario ${id}`);
+  return scenario.call("instant");
+}

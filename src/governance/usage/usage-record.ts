@@ -48,8 +48,8 @@ export interface FinishedRequest {
 }
 
 /**
- * One usage record: one JSON object per logical request (fields named as the usage log documents them). Its
- * fields are serialised in this order (usage-record-json.ts compiles a serialiser from them).
+ * One usage record: one JSON object per logical request (fields named as the usage log documents them), written
+ * in the order `usageRecordOf` sets its fields (usage-record-json.ts compiles a serialiser for that order).
  */
 export interface UsageRecord {
   ts_start: string;
