@@ -23,6 +23,7 @@ import { callWithResilience } from "../routing/resilient-call.js";
 import type { Route, RouteTable } from "../routing/route-table.js";
 import type { RouteTableHolder } from "../routing/route-table-holder.js";
 import { continuationSource, continuesAfter } from "../routing/stream-continuation.js";
+import { withAddedFields } from "../serialisation/client-json.js";
 import { withContinuation } from "../streaming/continued-stream.js";
 import { canPassThrough, passThroughFor } from "../streaming/pass-through.js";
 import { attemptRecorder } from "./attempt-observer.js";
@@ -246,6 +247,9 @@ function streamOptions(prefix: "chatcmpl" | "cmpl", route: Route, includeUsage: 
 
 /** A relayed body asking the upstream for the stream's usage (`stream_options.include_usage`). */
 function withStreamUsage(body: Record<string, unknown>): Record<string, unknown> {
+  // Most clients send no stream_options: the body's text, if kept, then still serves the relay (client-json.ts).
+  if (body.stream_options === undefined)
+    return withAddedFields(body, { stream_options: { include_usage: true } });
   const options =
     typeof body.stream_options === "object" && body.stream_options !== null ? body.stream_options : {};
   return { ...body, stream_options: { ...options, include_usage: true } };

@@ -8,7 +8,7 @@ import { encodeChatRequest } from "../dialects/anthropic/chat-request.js";
 import { decodeChatResponse } from "../dialects/anthropic/chat-response.js";
 import { decodeErrorMessage } from "../dialects/anthropic/error-message.js";
 import { ANTHROPIC_ERROR_SIGNALS } from "../dialects/anthropic/error-signals.js";
-import { prepareRelayedMessagesBody } from "../dialects/anthropic/relayed-request.js";
+import { relayedMessagesJson } from "../dialects/anthropic/relayed-request.js";
 import { createStreamDecoder } from "../dialects/anthropic/stream-decoder.js";
 import { joinPath, parseBaseUrl } from "./base-url.js";
 import { httpUrlSchema } from "./http-url-schema.js";
@@ -82,7 +82,7 @@ function createAnthropicTarget(model: string, config: AnthropicConfig): HttpUpst
     (body: Record<string, unknown>, client: ClientHeaders): UpstreamCall => ({
       path: relayPath,
       headers: relayHeaders(client),
-      body: JSON.stringify(prepareRelayedMessagesBody(body, model)),
+      body: relayedMessagesJson(body, model),
     });
 
   return {

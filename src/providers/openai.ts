@@ -6,7 +6,8 @@ import { decodeEmbeddingsResponse, encodeEmbeddingsRequest } from "../dialects/o
 import { decodeErrorMessage, decodeUpstreamErrorBody } from "../dialects/openai/error-message.js";
 import { OPENAI_ERROR_SIGNALS } from "../dialects/openai/error-signals.js";
 import { createOpenAIChatStreamDecoder } from "../dialects/openai/stream-decoder.js";
-import { prepareRelayedResponsesBody } from "../dialects/openai-responses/relayed-request.js";
+import { relayedResponsesJson } from "../dialects/openai-responses/relayed-request.js";
+import { jsonWithModel } from "../serialisation/client-json.js";
 import { type BaseUrl, joinPath, parseBaseUrl } from "./base-url.js";
 import { httpUrlSchema } from "./http-url-schema.js";
 import { defineProvider } from "./provider-definition.js";
@@ -111,11 +112,19 @@ function createOpenAITarget(model: string, config: OpenAIConfig): HttpUpstreamTa
     embeddings: joinPath(base, "embeddings", query),
     responses: joinPath(base, "responses", query),
   };
-  const call = (endpoint: keyof typeof paths, body: unknown): UpstreamCall => ({
+  const call = (endpoint: keyof typeof paths, body: unknown): UpstreamCall =>
+    callWithJson(endpoint, JSON.stringify(body));
+  const callWithJson = (endpoint: keyof typeof paths, json: string): UpstreamCall => ({
     path: paths[endpoint],
     headers,
-    body: JSON.stringify(body),
+    body: json,
   });
+  // The client's body with the route's upstream model in place of the route name (Azure takes none in the body).
+  const relayed = (body: Record<string, unknown>): string => {
+    if (bodyModel !== null) return jsonWithModel(body, bodyModel);
+    const { model: _routeName, ...rest } = body;
+    return JSON.stringify(rest);
+  };
 
   return {
     transport: "http",
@@ -135,14 +144,14 @@ function createOpenAITarget(model: string, config: OpenAIConfig): HttpUpstreamTa
         encodeRequest: (request) => call("chat/completions", encodeChatRequest(request, bodyModel)),
         decodeResponse: (body) => decodeChatResponse(body),
         createStreamDecoder: () => createOpenAIChatStreamDecoder({ provider: "OpenAI" }),
-        passThrough: (body) => call("chat/completions", withModel(body, bodyModel)),
+        passThrough: (body) => callWithJson("chat/completions", relayed(body)),
         // OpenAI's own Responses API (https://platform.openai.com/docs/api-reference/responses). Azure serves it
         // under another path and API version, so Azure targets translate Responses requests through chat.
         ...(azure
           ? {}
           : {
               relays: {
-                "openai-responses": (body) => call("responses", prepareRelayedResponsesBody(body, model)),
+                "openai-responses": (body) => callWithJson("responses", relayedResponsesJson(body, model)),
               },
             }),
       },
@@ -159,14 +168,8 @@ function createOpenAITarget(model: string, config: OpenAIConfig): HttpUpstreamTa
       embeddings: {
         encodeRequest: (request) => call("embeddings", encodeEmbeddingsRequest(request, bodyModel)),
         decodeResponse: (body) => decodeEmbeddingsResponse(body),
-        passThrough: (body) => call("embeddings", withModel(body, bodyModel)),
+        passThrough: (body) => callWithJson("embeddings", relayed(body)),
       },
     },
   };
-}
-
-/** The client's body with the route's upstream model in place of the route name (none for Azure). */
-function withModel(body: Record<string, unknown>, model: string | null): Record<string, unknown> {
-  const { model: _routeName, ...rest } = body;
-  return model === null ? rest : { model, ...rest };
 }

@@ -96,6 +96,18 @@ describe("relayed to an Anthropic route", () => {
     });
   });
 
+  it("relays the client's own text, numbers as written, but for the model's value", async () => {
+    const sent = (model: string): string =>
+      `{"model": "${model}", "max_tokens": 64, "temperature": 0.50, "messages": [{"role":"user","content":"Hello \\"there\\""}]}`;
+    const response = await fetch(`${setup.gateway.url}/v1/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "anthropic-version": "2023-06-01" },
+      body: sent(anthropicRoute),
+    });
+    expect(response.status).toBe(200);
+    expect(upstream().requests[0]?.rawBody).toBe(sent(anthropicProvider.base.model));
+  });
+
   it("relays Anthropic's own tools (web search) that only Anthropic runs", async () => {
     await clients.anthropic.messages.create({
       model: anthropicRoute,

@@ -268,6 +268,19 @@ describe("the Responses API with what only OpenAI can do", () => {
     });
   });
 
+  it("relays the client's own text to an OpenAI route, numbers as written, but for the model", async () => {
+    const provider = AGENT_PROVIDERS[0]!;
+    const sent = (model: string): string =>
+      `{"model": "${model}", "input": "Hi", "temperature": 0.50, "store": false}`;
+    const response = await fetch(`${agent.setup.gateway.url}/v1/responses`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: sent(routeName(provider, "chat")),
+    });
+    expect(response.status).toBe(200);
+    expect(agent.setup.mockOf(provider).requests[0]?.rawBody).toBe(sent(provider.base.model));
+  });
+
   it.each([
     [{ input: 42 }, "input"],
     [{ input: "Hi", max_output_tokens: -1 }, "max_output_tokens"],

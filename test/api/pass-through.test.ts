@@ -56,6 +56,41 @@ describe("same-dialect pass-through (OpenAI client, OpenAI upstream)", () => {
     expect(upstream.requests[0]?.body).toEqual({ ...body, model: "gpt-4o-mini" });
   });
 
+  it("sends the client's own text, numbers as written, with only the model's value replaced", async () => {
+    // JSON.parse rounds the seed (2^53 + 1) and JSON.stringify writes 0.50 as 0.5: re-serialising would change both.
+    const sent = (model: string): string =>
+      `{"messages": [{"role":"user","content":"relay \\"me\\""}], "model": "${model}", "seed": 9007199254740993, "temperature": 0.50}`;
+    const response = await postText("/v1/chat/completions", sent("chat"));
+    expect(response.status).toBe(200);
+    expect(upstream.requests[0]?.rawBody).toBe(sent("gpt-4o-mini"));
+  });
+
+  it("adds the usage request to a stream's text the same way", async () => {
+    const frames = openAIChatStreamFrames({ text: "one two" });
+    upstream.enqueue({ kind: "stream", frames });
+    const response = await postText(
+      "/v1/chat/completions",
+      '{"model":"chat","stream":true,"seed":9007199254740993,"messages":[{"role":"user","content":"x"}]}',
+    );
+    expect(response.status).toBe(200);
+    expect(upstream.requests[0]?.rawBody).toBe(
+      '{"stream_options":{"include_usage":true},"model":"gpt-4o-mini","stream":true,"seed":9007199254740993,"messages":[{"role":"user","content":"x"}]}',
+    );
+  });
+
+  it("sends the route's model when a top-level key is written with escapes (another key may mean model)", async () => {
+    // A parser takes the last of duplicate keys: "mod\u0065l" is the model here, and the literal key is not.
+    const response = await postText(
+      "/v1/chat/completions",
+      '{"model":"chat","messages":[{"role":"user","content":"x"}],"mod\\u0065l":"chat"}',
+    );
+    expect(response.status).toBe(200);
+    expect(JSON.parse(upstream.requests[0]?.rawBody ?? "{}")).toEqual({
+      model: "gpt-4o-mini",
+      messages: [{ role: "user", content: "x" }],
+    });
+  });
+
   it("sends no model to Azure, whose deployment names it", async () => {
     await gateway.post("/v1/chat/completions", { model: "azure-chat", messages });
     const request = upstream.requests[0];
@@ -189,3 +224,12 @@ describe("validation on a pass-through route", () => {
     expect(upstream.requests).toEqual([]);
   });
 });
+
+/** A body sent as this exact text (the gateway's own client helper serialises objects). */
+function postText(path: string, text: string): Promise<Response> {
+  return fetch(`${gateway.url}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: text,
+  });
+}

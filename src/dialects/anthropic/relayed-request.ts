@@ -1,3 +1,4 @@
+import { jsonWithModel } from "../../serialisation/client-json.js";
 import { isRecord, type JsonRecord } from "../narrow.js";
 import { portableToolCallId } from "../portable-tool-call-id.js";
 import { isForeignReasoningToken } from "../reasoning-token.js";
@@ -23,6 +24,15 @@ export function prepareRelayedMessagesBody(body: JsonRecord, model: string): Jso
   prepared.messages = messages;
   if (prepared.thinking !== undefined && continuesToolUseWithoutThinking(messages)) delete prepared.thinking;
   return prepared;
+}
+
+/**
+ * The relayed body's JSON (prepareRelayedMessagesBody): the client's own text with the model replaced when
+ * nothing else changes (serialisation/client-json.ts), which is the case for a conversation Anthropic served alone.
+ */
+export function relayedMessagesJson(body: JsonRecord, model: string): string {
+  if (!Array.isArray(body.messages) || !body.messages.some(needsRewrite)) return jsonWithModel(body, model);
+  return JSON.stringify(prepareRelayedMessagesBody(body, model));
 }
 
 function needsRewrite(message: unknown): boolean {

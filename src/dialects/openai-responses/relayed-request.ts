@@ -1,3 +1,4 @@
+import { jsonWithModel, withAddedFields } from "../../serialisation/client-json.js";
 import { isRecord, type JsonRecord } from "../narrow.js";
 import { isForeignReasoningToken } from "../reasoning-token.js";
 
@@ -17,6 +18,16 @@ export function prepareRelayedResponsesBody(body: JsonRecord, model: string): Js
   if (Array.isArray(body.input) && body.input.some(isForeignReasoning))
     prepared.input = body.input.filter((item) => !isForeignReasoning(item));
   return prepared;
+}
+
+/**
+ * The relayed body's JSON (prepareRelayedResponsesBody): the client's own text with the model replaced and
+ * `store: false` added when nothing else changes (serialisation/client-json.ts).
+ */
+export function relayedResponsesJson(body: JsonRecord, model: string): string {
+  if (Array.isArray(body.input) && body.input.some(isForeignReasoning))
+    return JSON.stringify(prepareRelayedResponsesBody(body, model));
+  return jsonWithModel(body.store === false ? body : withAddedFields(body, { store: false }), model);
 }
 
 function isForeignReasoning(item: unknown): boolean {
