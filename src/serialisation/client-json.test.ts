@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { jsonWithModel, keepClientText, withAddedFields } from "./client-json.js";
+import { forgetClientText, jsonWithModel, keepClientText, withAddedFields } from "./client-json.js";
 import { scanJsonText } from "./json-text-scan.js";
 
 /** A body as the gateway's parser leaves it: parsed, with its text kept when the scan found its model. */
@@ -63,6 +63,14 @@ describe("jsonWithModel", () => {
   it("uses the text once: a second relay of the same body (a retry) serialises it", () => {
     const body = parsedBody('{"model":"r",  "n":1}');
     expect(jsonWithModel(body, "m")).toBe('{"model":"m",  "n":1}');
+    expect(jsonWithModel(body, "m")).toBe('{"model":"m","n":1}');
+  });
+});
+
+describe("forgetClientText", () => {
+  it("lets the text go: the body is serialised from then on", () => {
+    const body = parsedBody('{"model":"r",  "n":1}');
+    forgetClientText(body);
     expect(jsonWithModel(body, "m")).toBe('{"model":"m","n":1}');
   });
 });

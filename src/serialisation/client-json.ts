@@ -40,6 +40,11 @@ export function keepClientText(body: unknown, text: string, scan: JsonTextScan):
   });
 }
 
+/** Lets a body's text go: the request will not relay it (a relay would serialise the body). */
+export function forgetClientText(body: object): void {
+  clientTexts.delete(body);
+}
+
 /**
  * `{ ...body, ...added }` for fields the body does not have: when the body's text is kept, it passes to the new
  * body, with the fields added (at the front; a member's place in an object means nothing in JSON).

@@ -5,6 +5,7 @@ import { OPENAI_RESPONSES_RELAY } from "../dialects/openai-responses/relay-codec
 import type { RelayCodec } from "../dialects/relay-codec.js";
 import type { ClientHeaders, RelayDialect, RelayQuirks, UpstreamCall } from "../providers/upstream-target.js";
 import type { RouteTarget } from "../routing/route-table.js";
+import { forgetClientText } from "../serialisation/client-json.js";
 
 /** The ingress dialects that can relay an upstream's bytes untouched. */
 export type PassThroughDialect = "openai" | RelayDialect;
@@ -44,6 +45,20 @@ export function passThroughFor(
   target: RouteTarget,
   body: Record<string, unknown>,
   headers: ClientHeaders = NO_HEADERS,
+): PassThrough | undefined {
+  const passThrough = relayOf(dialect, operation, target, body, headers);
+  // A body this attempt translates lets its text go (serialisation/client-json.ts): a translated stream would
+  // otherwise keep it for as long as it runs. A later relay of it serialises the body.
+  if (passThrough === undefined) forgetClientText(body);
+  return passThrough;
+}
+
+function relayOf(
+  dialect: PassThroughDialect,
+  operation: Operation,
+  target: RouteTarget,
+  body: Record<string, unknown>,
+  headers: ClientHeaders,
 ): PassThrough | undefined {
   const upstream = target.upstream;
   if (upstream.transport !== "http" || target.pool === undefined) return undefined;

@@ -25,6 +25,12 @@ beforeAll(async () => {
       provider: openai
       name: gpt-4o
       config: { openai_api_key: azure-key-0123456789, openai_api_type: azure, openai_api_base: "${upstream.url}", openai_deployment_name: prod, openai_api_version: 2024-06-01 }
+  - name: translated-first
+    type: llm/v1/chat
+    targets:
+      - { provider: anthropic, name: claude-down, config: { anthropic_api_key: sk-ant-pass-0123456789, anthropic_api_base: "http://127.0.0.1:1/v1" } }
+      - { provider: openai, name: gpt-4o-mini, config: { openai_api_key: sk-test-pass-0123456789, openai_api_base: "${upstream.url}/v1" } }
+    retries: { max_attempts: 1 }
   - name: embed
     type: llm/v1/embeddings
     model: { provider: openai, name: text-embedding-3-small, config: { openai_api_key: sk-test-pass-0123456789, openai_api_base: "${upstream.url}/v1" } }
@@ -89,6 +95,17 @@ describe("same-dialect pass-through (OpenAI client, OpenAI upstream)", () => {
       model: "gpt-4o-mini",
       messages: [{ role: "user", content: "x" }],
     });
+  });
+
+  it("lets the client's text go once an attempt translates the body (a later relay serialises it)", async () => {
+    // A translated attempt never uses the text: kept, it would live as long as a translated stream runs.
+    const sent =
+      '{"messages":[{"role":"user","content":"x"}], "model":"translated-first", "temperature":0.50}';
+    const response = await postText("/v1/chat/completions", sent);
+    expect(response.status).toBe(200);
+    expect(upstream.requests[0]?.rawBody).toBe(
+      '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"x"}],"temperature":0.5}',
+    );
   });
 
   it("sends no model to Azure, whose deployment names it", async () => {
