@@ -27,7 +27,7 @@ export function useJsonBodyParser(app: FastifyInstance, maxDepth: number): void 
       );
       return;
     }
-    if (scan.modelStart === -1) {
+    if (!scan.spliceable) {
       parse(request, text, done);
       return;
     }

@@ -7,6 +7,7 @@ import { decodeOpenAICompletionsRequest } from "../dialects/openai/completions-r
 import { decodeOpenAIEmbeddingsWithFormat } from "../dialects/openai/embeddings-request-decoder.js";
 import type { Route } from "../routing/route-table.js";
 import type { RouteTableHolder } from "../routing/route-table-holder.js";
+import { withAddedFields } from "../serialisation/client-json.js";
 import { DeferredRequest } from "./deferred-request.js";
 import { mlflowErrorFormat } from "./mlflow-error-format.js";
 import { answerChat, answerCompletions, answerEmbeddings } from "./openai-shaped-answers.js";
@@ -164,6 +165,11 @@ function withRouteAsModel(body: unknown, route: Route): Record<string, unknown> 
       { param: "model" },
     );
   }
-  const defaults = route.operation === "embeddings" ? {} : { temperature: 0 };
-  return { ...defaults, ...record, model: route.name };
+  // MLflow's default temperature, where the body sets none. Added, not spread, so the body's text still serves
+  // a relay (serialisation/client-json.ts).
+  const added =
+    route.operation === "embeddings" || "temperature" in record
+      ? { model: route.name }
+      : { temperature: 0, model: route.name };
+  return withAddedFields(record, added);
 }

@@ -67,6 +67,34 @@ describe("jsonWithModel", () => {
   });
 });
 
+describe("a text without a model", () => {
+  it("gets the model first", () => {
+    const body = parsedBody('{ "messages": [], "n": 1.0 }');
+    expect(jsonWithModel(withAddedFields(body, { model: "route" }), "m")).toBe(
+      '{"model":"m", "messages": [], "n": 1.0 }',
+    );
+  });
+
+  it("gets it without a comma when the object is empty", () => {
+    const body = parsedBody(" {  } ");
+    expect(jsonWithModel(withAddedFields(body, { model: "route" }), "m")).toBe(' {"model":"m"  } ');
+  });
+
+  it("gets the added fields before it", () => {
+    const body = parsedBody('{"n":1}');
+    const derived = withAddedFields(body, { temperature: 0, model: "route" });
+    expect(derived).toEqual({ n: 1, temperature: 0, model: "route" });
+    expect(jsonWithModel(derived, "m")).toBe('{"temperature":0,"model":"m","n":1}');
+  });
+
+  it("is serialised when the model it was given is changed", () => {
+    const body = parsedBody('{"n":1}');
+    const derived = withAddedFields(body, { model: "route" });
+    derived.model = "other";
+    expect(jsonWithModel(derived, "m")).toBe('{"model":"m","n":1}');
+  });
+});
+
 describe("forgetClientText", () => {
   it("lets the text go: the body is serialised from then on", () => {
     const body = parsedBody('{"model":"r",  "n":1}');

@@ -76,3 +76,18 @@ describe("scanJsonText: the top-level model", () => {
     expect(spanOf(text)).toBeUndefined();
   });
 });
+
+describe("scanJsonText: whether a relay may splice the text", () => {
+  it.each([
+    { case: "an object with a model", text: '{"model":"a","n":1}', spliceable: true },
+    { case: "an object without one (a relay adds it)", text: '{"messages":[],"n":1}', spliceable: true },
+    { case: "an empty object", text: " { } ", spliceable: true },
+    { case: "a model that is not a string", text: '{"model":7}', spliceable: false },
+    { case: "two model keys", text: '{"model":"a","model":"b"}', spliceable: false },
+    { case: "a top-level key with an escape", text: '{"n\\u0031":1}', spliceable: false },
+    { case: "an array", text: "[1,2]", spliceable: false },
+    { case: "too deep", text: `{"a":${nested(100)}}`, spliceable: false },
+  ])("$case: $spliceable", ({ text, spliceable }) => {
+    expect(scanJsonText(text, 64).spliceable).toBe(spliceable);
+  });
+});

@@ -5,10 +5,11 @@ export interface JsonTextScan {
   /** The index of the top-level object's opening brace; -1 when the text is not an object. */
   openBrace: number;
   /**
-   * Where the top-level `model` string value is, its quotes included (`modelEnd` is past the closing one), when
-   * the text has exactly one top-level `model` key and writes every top-level key without escapes (so no other
-   * key can mean `model` to a parser); -1 otherwise.
+   * The text is an object whose top-level keys are all written without escapes (so none can mean `model` to a
+   * parser without saying it), with at most one `model` key, whose value is a string: a relay may splice it.
    */
+  spliceable: boolean;
+  /** Where that `model` value is, its quotes included (`modelEnd` is past the closing one); -1 without one. */
   modelStart: number;
   modelEnd: number;
 }
@@ -39,7 +40,7 @@ export function scanJsonText(text: string, maxDepth: number): JsonTextScan {
     const char = text.charCodeAt(index);
     if (char === QUOTE) {
       const close = closingQuote(text, index);
-      if (close === -1) return { tooDeep: false, openBrace, modelStart: -1, modelEnd: -1 };
+      if (close === -1) return NOT_SPLICEABLE;
       // A string directly in the top-level object is a key (a colon follows) or a value.
       if (depth === 1 && openBrace !== -1 && spliceable) {
         const colon = nextNonSpace(text, close + 1);
@@ -59,15 +60,24 @@ export function scanJsonText(text: string, maxDepth: number): JsonTextScan {
       index = close;
     } else if (char === OPEN_BRACE || char === OPEN_BRACKET) {
       if (depth === 0 && char === OPEN_BRACE) openBrace = index;
-      if (++depth > maxDepth) return { tooDeep: true, openBrace, modelStart: -1, modelEnd: -1 };
+      if (++depth > maxDepth) return TOO_DEEP;
     } else if (char === CLOSE_BRACE || char === CLOSE_BRACKET) {
       depth--;
     }
   }
-  return spliceable && modelStart !== -1
-    ? { tooDeep: false, openBrace, modelStart, modelEnd }
-    : { tooDeep: false, openBrace, modelStart: -1, modelEnd: -1 };
+  return spliceable && openBrace !== -1
+    ? { tooDeep: false, openBrace, spliceable, modelStart, modelEnd }
+    : NOT_SPLICEABLE;
 }
+
+const NOT_SPLICEABLE: JsonTextScan = {
+  tooDeep: false,
+  openBrace: -1,
+  spliceable: false,
+  modelStart: -1,
+  modelEnd: -1,
+};
+const TOO_DEEP: JsonTextScan = { ...NOT_SPLICEABLE, tooDeep: true };
 
 /** The index of the quote that closes the string opened at `open`; -1 when there is none. */
 function closingQuote(text: string, open: number): number {
@@ -82,7 +92,7 @@ function closingQuote(text: string, open: number): number {
 }
 
 /** The index of the first character at or after `from` that is not JSON whitespace. */
-function nextNonSpace(text: string, from: number): number {
+export function nextNonSpace(text: string, from: number): number {
   let index = from;
   for (;;) {
     const char = text.charCodeAt(index);

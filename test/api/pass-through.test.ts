@@ -108,6 +108,26 @@ describe("same-dialect pass-through (OpenAI client, OpenAI upstream)", () => {
     );
   });
 
+  it("relays an MLflow deployments invocation as the client's text with the model (and MLflow's default temperature) added", async () => {
+    const messages = '[{"role":"user","content":"x"}]';
+    const plain = await postText(
+      "/endpoints/chat/invocations",
+      `{"messages": ${messages}, "max_tokens": 64}`,
+    );
+    expect(plain.status).toBe(200);
+    expect(upstream.requests[0]?.rawBody).toBe(
+      `{"temperature":0,"model":"gpt-4o-mini","messages": ${messages}, "max_tokens": 64}`,
+    );
+    const warm = await postText(
+      "/endpoints/chat/invocations",
+      `{ "temperature": 0.50, "messages": ${messages} }`,
+    );
+    expect(warm.status).toBe(200);
+    expect(upstream.requests[1]?.rawBody).toBe(
+      `{"model":"gpt-4o-mini", "temperature": 0.50, "messages": ${messages} }`,
+    );
+  });
+
   it("sends no model to Azure, whose deployment names it", async () => {
     await gateway.post("/v1/chat/completions", { model: "azure-chat", messages });
     const request = upstream.requests[0];
