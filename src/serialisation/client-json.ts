@@ -25,9 +25,9 @@ const clientTexts = new WeakMap<object, ClientText>();
 /**
  * Keeps the text a body was parsed from, when the scan found it spliceable (its top-level `model` string, if it
  * has one, is where the scan says): a relay then writes the client's text with that value replaced (or a model
- * added) instead of serialising the whole body again. On a
- * 93 KB chat body `JSON.stringify` took 128 µs, a fifth of the request's CPU; the splice takes a few. It also
- * relays the client's numbers as written (a `seed` past 2^53 keeps its digits; `JSON.parse` would round it).
+ * added) instead of serialising the whole body again. On a 93 KB chat body `JSON.stringify` took 128 µs, a fifth
+ * of the request's CPU; the splice takes a few. It also relays the client's numbers as written (a `seed` past 2^53
+ * keeps its digits; `JSON.parse` would round it).
  */
 export function keepClientText(body: unknown, text: string, scan: JsonTextScan): void {
   if (!scan.spliceable || typeof body !== "object" || body === null) return;
