@@ -73,6 +73,7 @@ describe("server settings", () => {
       "  max_event_loop_utilization: 0",
       "  sample_interval_ms: 100",
       "  retry_after_seconds: 5",
+      "  new_requests_per_turn: 8",
     );
     expect(settingsOf(text).overload).toEqual({
       enabled: true,
@@ -81,7 +82,9 @@ describe("server settings", () => {
       sampleIntervalMs: 100,
       retryAfterSeconds: 5,
       minRequestsInFlight: 32,
+      newRequestsPerTurn: 8,
     });
+    expect(settingsOf(server("overload: { new_requests_per_turn: 0 }")).overload.newRequestsPerTurn).toBe(0);
     expect(settingsOf(server("overload: { enabled: false }")).overload).toEqual({
       ...DEFAULT_OVERLOAD_SETTINGS,
       enabled: false,
@@ -106,13 +109,17 @@ describe("server settings", () => {
       problem: "4:26 server.overload.retry_after_seconds: must be at least 1 (got 0)",
     },
     {
+      line: "  new_requests_per_turn: 1.5",
+      problem: "4:28 server.overload.new_requests_per_turn: must be an integer (got a number)",
+    },
+    {
       line: "  enabled: yes please",
       problem: "4:14 server.overload.enabled: must be true or false (got a string)",
     },
     {
       line: "  max_delay_ms: 100",
       problem:
-        "4:5 server.overload.max_delay_ms: unknown key 'max_delay_ms'; allowed: enabled, max_event_loop_delay_ms, max_event_loop_utilization, sample_interval_ms, retry_after_seconds, min_requests_in_flight",
+        "4:5 server.overload.max_delay_ms: unknown key 'max_delay_ms'; allowed: enabled, max_event_loop_delay_ms, max_event_loop_utilization, sample_interval_ms, retry_after_seconds, min_requests_in_flight, new_requests_per_turn",
     },
   ])("rejects `overload:$line` where it is written", ({ line, problem }) => {
     expect(problemsOf(server("overload:", line))).toEqual([problem]);

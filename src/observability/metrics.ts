@@ -138,6 +138,18 @@ export class GatewayMetrics {
     });
   }
 
+  /** Requests a worker has accepted and not yet started, because more arrived in one turn than it starts. */
+  trackRequestTurns(turns: { readonly queued: number }): void {
+    new Gauge({
+      name: "switchyard_requests_waiting_to_start",
+      help: "API requests accepted and waiting for their turn: more arrived at once than a worker starts in one turn of its event loop (server.overload.new_requests_per_turn).",
+      registers: [this.registry],
+      collect() {
+        this.set(turns.queued);
+      },
+    });
+  }
+
   constructor(registry: Registry = new Registry()) {
     this.registry = registry;
     this.requests = new HotCounter(

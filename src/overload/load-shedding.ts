@@ -1,5 +1,5 @@
 import underPressure from "@fastify/under-pressure";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import { errorBody } from "../api/error-format.js";
 import { errorFormatFor } from "../api/error-formats.js";
 import type { ReadinessChecks } from "../api/readiness.js";
@@ -7,6 +7,7 @@ import { GatewayError } from "../canonical/index.js";
 import type { OverloadSettings } from "../config/overload-settings.js";
 import type { Logger } from "../observability/logger.js";
 import { OverloadState } from "./overload-state.js";
+import type { RequestTurns } from "./request-turns.js";
 
 /**
  * Sheds load (Envoy's overload manager, for one worker): while the worker's event loop is measured to be behind
@@ -23,14 +24,35 @@ import { OverloadState } from "./overload-state.js";
  */
 const NEVER_SHED = new Set(["health", "metrics", "admin", "page"]);
 
+/** Whether a request is one that is never shed nor made to wait for its turn. */
+function alwaysServed(request: FastifyRequest): boolean {
+  const surface = request.routeOptions.config?.surface;
+  return surface !== undefined && NEVER_SHED.has(surface);
+}
+
+/**
+ * Registers the one hook every new request passes first: shed (when the worker is overloaded) or started in its
+ * turn (request-turns.ts). Answers the shedding state, or undefined when shedding is off.
+ */
 export async function useLoadShedding(
   app: FastifyInstance,
   settings: OverloadSettings,
+  turns: RequestTurns | undefined,
   readiness: ReadinessChecks | undefined,
   logger: Logger | undefined,
 ): Promise<OverloadState | undefined> {
-  if (!settings.enabled || (settings.maxEventLoopDelayMs <= 0 && settings.maxEventLoopUtilization <= 0))
+  const start = (request: FastifyRequest, done: () => void): void => {
+    if (turns === undefined) done();
+    else if (!turns.tryStart(done)) {
+      // Looked at only for a request that would wait: the route's options are an object built on each read.
+      if (alwaysServed(request)) done();
+      else turns.enqueue(done);
+    }
+  };
+  if (!settings.enabled || (settings.maxEventLoopDelayMs <= 0 && settings.maxEventLoopUtilization <= 0)) {
+    if (turns !== undefined) app.addHook("onRequest", (request, _reply, done) => start(request, done));
     return undefined;
+  }
   // No limits given to the plugin: it measures, and this module decides (it would shed on a single sample).
   await app.register(underPressure, {
     sampleInterval: settings.sampleIntervalMs,
@@ -46,9 +68,7 @@ export async function useLoadShedding(
   );
   const retryAfter = String(settings.retryAfterSeconds);
   app.addHook("onRequest", (request, reply, done) => {
-    if (!state.shedding()) return done();
-    const surface = request.routeOptions.config?.surface;
-    if (surface !== undefined && NEVER_SHED.has(surface)) return done();
+    if (!state.shedding() || alwaysServed(request)) return start(request, done);
     state.count();
     const format = errorFormatFor(request.url);
     // Answered here, without done(): the reply's own hooks (request id, metrics, access log) still see it.
@@ -70,7 +90,11 @@ export async function useLoadShedding(
   let logged = false;
   const sample = (): void => {
     const usage = app.memoryUsage();
-    state.observe({ eventLoopDelayMs: usage.eventLoopDelay, eventLoopUtilization: usage.eventLoopUtilized });
+    state.observe({
+      eventLoopDelayMs: usage.eventLoopDelay,
+      eventLoopUtilization: usage.eventLoopUtilized,
+      oldestWaitMs: turns?.oldestWaitMs() ?? 0,
+    });
     const shedding = state.shedding();
     if (shedding === logged) return;
     logged = shedding;
@@ -92,18 +116,23 @@ export async function useLoadShedding(
   });
   readiness?.register("overload", () => {
     if (!state.shedding()) return;
-    const { eventLoopDelayMs, eventLoopUtilization } = sampleForLog(state);
+    const { eventLoopDelayMs, eventLoopUtilization, oldestWaitMs } = sampleForLog(state);
     throw new Error(
-      `overloaded, shedding new requests: event loop delay ${eventLoopDelayMs} ms, utilization ${eventLoopUtilization} (limits: ${limits})`,
+      `overloaded, shedding new requests: event loop delay ${eventLoopDelayMs} ms, utilization ${eventLoopUtilization}, oldest request waiting to start ${oldestWaitMs} ms (limits: ${limits})`,
     );
   });
   return state;
 }
 
-function sampleForLog(state: OverloadState): { eventLoopDelayMs: number; eventLoopUtilization: number } {
+function sampleForLog(state: OverloadState): {
+  eventLoopDelayMs: number;
+  eventLoopUtilization: number;
+  oldestWaitMs: number;
+} {
   return {
     eventLoopDelayMs: Math.round(state.last.eventLoopDelayMs),
     eventLoopUtilization: Math.round(state.last.eventLoopUtilization * 1000) / 1000,
+    oldestWaitMs: Math.round(state.last.oldestWaitMs),
   };
 }
 

@@ -3,8 +3,10 @@ import { DEFAULT_OVERLOAD_SETTINGS } from "../config/overload-settings.js";
 import { OverloadState } from "./overload-state.js";
 
 /** A worker at its capacity: its loop busy all of the sample, yet turning every few milliseconds. */
-const SATURATED = { eventLoopDelayMs: 4, eventLoopUtilization: 1 };
-const BEHIND = { eventLoopDelayMs: 350, eventLoopUtilization: 1 };
+const SATURATED = { eventLoopDelayMs: 4, eventLoopUtilization: 1, oldestWaitMs: 0 };
+const BEHIND = { eventLoopDelayMs: 350, eventLoopUtilization: 1, oldestWaitMs: 0 };
+/** A loop that turns often (requests start in turns) with new requests waiting longer than the delay limit. */
+const QUEUED = { eventLoopDelayMs: 3, eventLoopUtilization: 1, oldestWaitMs: 320 };
 
 function stateWith(settings = DEFAULT_OVERLOAD_SETTINGS, inFlight = 64): OverloadState {
   const state = new OverloadState(settings);
@@ -22,6 +24,17 @@ describe("when a worker sheds load", () => {
     expect(state.shedding()).toBe(false);
     state.observe(BEHIND);
     expect(state.shedding()).toBe(true);
+    state.observe(SATURATED);
+    expect(state.shedding()).toBe(false);
+  });
+
+  it("when new requests wait for their turn longer than the delay limit, though the loop itself turns often", () => {
+    const state = stateWith();
+    state.observe(QUEUED);
+    expect(state.shedding()).toBe(false);
+    state.observe(QUEUED);
+    expect(state.shedding()).toBe(true);
+    expect(state.reason).toBe("event_loop_delay");
     state.observe(SATURATED);
     expect(state.shedding()).toBe(false);
   });

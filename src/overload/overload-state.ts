@@ -9,6 +9,12 @@ export interface LoopSample {
   eventLoopDelayMs: number;
   /** Share of the interval the loop was busy, 0-1. */
   eventLoopUtilization: number;
+  /**
+   * How long the oldest request still waiting for its turn has waited, in ms (request-turns.ts; 0 when none
+   * waits). Compared with the delay limit: a loop that starts requests in turns keeps its own delay low however
+   * long the queue of new requests grows.
+   */
+  oldestWaitMs: number;
 }
 
 /**
@@ -30,7 +36,7 @@ export class OverloadState {
   reason: ShedReason = "event_loop_delay";
   readonly shed: Record<ShedReason, number> = { event_loop_delay: 0, event_loop_utilization: 0 };
   /** The last sample, for the log and readiness. */
-  last: LoopSample = { eventLoopDelayMs: 0, eventLoopUtilization: 0 };
+  last: LoopSample = { eventLoopDelayMs: 0, eventLoopUtilization: 0, oldestWaitMs: 0 };
   private samplesOver = 0;
   private shedAtEpisodeStart = 0;
 
@@ -79,7 +85,11 @@ export class OverloadState {
 
   private over(sample: LoopSample): ShedReason | undefined {
     const { maxEventLoopDelayMs, maxEventLoopUtilization } = this.settings;
-    if (maxEventLoopDelayMs > 0 && sample.eventLoopDelayMs > maxEventLoopDelayMs) return "event_loop_delay";
+    if (
+      maxEventLoopDelayMs > 0 &&
+      Math.max(sample.eventLoopDelayMs, sample.oldestWaitMs) > maxEventLoopDelayMs
+    )
+      return "event_loop_delay";
     if (maxEventLoopUtilization > 0 && sample.eventLoopUtilization > maxEventLoopUtilization)
       return "event_loop_utilization";
     return undefined;

@@ -30,6 +30,7 @@ import type { Logger } from "../observability/logger.js";
 import type { GatewayMetrics } from "../observability/metrics.js";
 import type { TrafficRecorder } from "../observability/traffic-recorder.js";
 import { useLoadShedding } from "../overload/load-shedding.js";
+import { RequestTurns } from "../overload/request-turns.js";
 import type { ResponseStorage } from "../response-store/response-storage.js";
 import type { RouteTableHolder } from "../routing/route-table-holder.js";
 import { PACKAGE_VERSION } from "./package-version.js";
@@ -111,9 +112,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   observeRequests(app, options.metrics, outcomes);
   useApiErrors(app);
   const readiness = options.readiness ?? new ReadinessChecks();
-  // After the hooks above, so a shed request has its id and is counted and logged like any other; before
-  // access control and routing, which a shed request skips.
-  const overload = await useLoadShedding(app, options.server.overload, readiness, options.logger);
+  // After the hooks above, so a shed request has its id and is counted and logged like any other, and a request
+  // waiting for its turn is already timed; before access control and routing, which a shed request skips and a
+  // waiting one has not started.
+  const perTurn = options.server.overload.newRequestsPerTurn;
+  const turns = perTurn > 0 ? new RequestTurns(perTurn) : undefined;
+  if (turns !== undefined) options.metrics.trackRequestTurns(turns);
+  const overload = await useLoadShedding(app, options.server.overload, turns, readiness, options.logger);
   if (overload !== undefined) {
     options.metrics.trackOverload(overload);
     outcomes.watch(overload.requests);
