@@ -47,8 +47,8 @@ export const DEFAULT_OVERLOAD_SETTINGS: OverloadSettings = {
   retryAfterSeconds: 1,
   minRequestsInFlight: 32,
   // A few milliseconds of set-up work per turn. Measured on one worker (docs/performance.md, Concurrent streams):
-  // 1,024 to 4,096 streams started at once had their longest silence at 156-269 ms with 16, 179-412 with 32,
-  // 390-844 without turns.
+  // 1,024 to 4,096 streams started at once had their longest silence at 156-379 ms with 16, 179-412 with 32,
+  // 390-900 without turns.
   newRequestsPerTurn: 16,
 };
 

@@ -13,7 +13,7 @@ const COMPACT_AFTER = 1024;
  * Why: Node runs every callback that is ready in one turn before it looks at its sockets again. A burst of new
  * requests that arrive together (a thousand agents opening their streams) is set up in one go, hundreds of
  * microseconds each, and meanwhile no running stream gets the chunks its upstream has sent: on one worker,
- * 1,024 streams started at once left two thirds of them silent for more than 250 ms. Started in turns, the loop
+ * 1,024 streams started at once left up to all of them silent for more than 250 ms. Started in turns, the loop
  * relays what arrived between every `perTurn` set-ups, so a burst makes new requests wait, first come first
  * served, instead of the streams already under way.
  *
