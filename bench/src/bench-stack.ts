@@ -113,12 +113,17 @@ function specOf(name: ServerName, options: StackOptions): ServerSpec | string {
 }
 
 /** The command line (after node) of a Switchyard on the bench config, from this checkout or another built one. */
-export function switchyardArgs(port: number | string, workers: number, switchyardDir = REPO_DIR): string[] {
+export function switchyardArgs(
+  port: number | string,
+  workers: number,
+  switchyardDir = REPO_DIR,
+  configFile = CONFIG_FILE,
+): string[] {
   return [
     join(resolve(switchyardDir), "bin", "switchyard.js"),
     "start",
     "--config-path",
-    CONFIG_FILE,
+    configFile,
     "--port",
     String(port),
     "--workers",

@@ -7,7 +7,7 @@ import { runLoad } from "./load-generator.js";
 import { cpuTimeMs } from "./proc-stats.js";
 import { type HttpCall, instantCallOf } from "./scenarios.js";
 import { type ServerProcess, startServer } from "./server-process.js";
-import { meanWithError, median, percentile } from "./stats.js";
+import { addedPercent, meanWithError, median, percentile } from "./stats.js";
 
 /**
  * What five limits (embedded store, never reached) add to a request's CPU, the issue's "within 10%" target,
@@ -90,12 +90,6 @@ function meanOf(measures: readonly Measured[]): Measured {
     cpuUs: meanWithError(measures.map((measured) => measured.cpuUs)).mean,
     p99Ms: p99s.includes(undefined) ? undefined : meanWithError(p99s as number[]).mean,
   };
-}
-
-/** The mean of the ratios as a percentage added, with its standard error. */
-function addedPercent(ratios: readonly number[]): string {
-  const { mean, error } = meanWithError(ratios);
-  return `${((mean - 1) * 100).toFixed(1)}% ± ${(error * 100).toFixed(1)}%`;
 }
 
 const cpu = planCpus();

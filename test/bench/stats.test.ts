@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { meanWithError } from "../../bench/src/stats.js";
+import { addedPercent, meanWithError } from "../../bench/src/stats.js";
 
 describe("the bench's mean with its standard error", () => {
   it("divides the sample standard deviation by the square root of the count", () => {
@@ -12,5 +12,12 @@ describe("the bench's mean with its standard error", () => {
   it("has no error for one value, and neither for none", () => {
     expect(meanWithError([1.5])).toEqual({ mean: 1.5, error: Number.NaN });
     expect(meanWithError([])).toEqual({ mean: Number.NaN, error: Number.NaN });
+  });
+});
+
+describe("the bench's added percentage", () => {
+  it("states the mean ratio as a signed percentage with its standard error", () => {
+    expect(addedPercent([1.1, 1.3])).toBe("+20.0% ± 10.0%");
+    expect(addedPercent([0.9, 0.9])).toBe("-10.0% ± 0.0%");
   });
 });
