@@ -149,16 +149,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   for (const name of options.servers) await assertPortFree(PORTS[name]);
   const running = new Map<ServerName, ServerProcess>();
   const unavailable = new Map<ServerName, string>();
-  // The mock last: the traced Switchyard flushes its last spans to it on the way out, and a flush that cannot
-  // land would hold the process until it is killed (which loses its CPU profile, too).
-  const stop = async (): Promise<void> => {
-    await Promise.all(
-      [...running.values()].filter((server) => server.name !== "mock").map((server) => server.stop()),
-    );
-    await running.get("mock")?.stop();
-  };
   // If the runner dies, its servers must not outlive it.
-  process.once("exit", () => {
+  const killOnExit = (): void => {
     for (const server of running.values()) {
       try {
         process.kill(server.pid, "SIGTERM");
@@ -166,7 +158,18 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         // Already gone.
       }
     }
-  });
+  };
+  process.once("exit", killOnExit);
+  const stop = async (): Promise<void> => {
+    // A runner that starts a stack per server (bench:profile) would otherwise pile up exit listeners.
+    process.off("exit", killOnExit);
+    // The mock last: the traced Switchyard flushes its last spans to it on the way out, and a flush that cannot
+    // land would hold the process until it is killed (which loses its CPU profile, too).
+    await Promise.all(
+      [...running.values()].filter((server) => server.name !== "mock").map((server) => server.stop()),
+    );
+    await running.get("mock")?.stop();
+  };
   const start = async (name: ServerName): Promise<void> => {
     const spec = specOf(name, options);
     if (typeof spec === "string") {
