@@ -17,6 +17,9 @@ export interface BaselineBuild {
   remove(): void;
 }
 
+/** The last commit before the second round's features (issue 5's bench and fast path, 2026-11-25). */
+export const ROUND_ONE_END = "060c5f4";
+
 type PackagePins = Record<string, string>;
 
 function pinsOf(packageJson: string): PackagePins {

@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { ROUND_ONE_END } from "./baseline-build.js";
 import type { Settings } from "./measure-phases.js";
 
 /** Command-line options of `npm run bench` and `npm run bench:soak`. */
@@ -16,6 +17,8 @@ export interface BenchOptions {
   waitQuietS: number;
   /** Profile Switchyard's workers (node --cpu-prof) and print where their CPU time went. */
   profile: boolean;
+  /** The commit whose build the old paths are compared with at the end (bench:compare), or undefined: none. */
+  compare: string | undefined;
 }
 
 export interface SoakOptions {
@@ -49,9 +52,17 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       switchyard: { type: "string" },
       "wait-quiet": { type: "string" },
       profile: { type: "boolean", default: false },
+      compare: { type: "string" },
+      "no-compare": { type: "boolean", default: false },
     },
   });
   const quick = values.quick === true;
+  // A full run ends with the old paths against the first round; a quick one, or one measuring another checkout
+  // (whose baseline would be its own), only when asked.
+  const compare =
+    values["no-compare"] === true
+      ? undefined
+      : (values.compare ?? (quick || values.switchyard !== undefined ? undefined : ROUND_ONE_END));
   return {
     settings: {
       quick,
@@ -79,6 +90,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     switchyardDir: values.switchyard,
     waitQuietS: values["wait-quiet"] === undefined ? 0 : positive("wait-quiet", values["wait-quiet"], 0),
     profile: values.profile === true,
+    compare,
   };
 }
 

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { availableParallelism } from "node:os";
+import { availableParallelism, cpus } from "node:os";
 
 /**
  * Which cores run what. With taskset and at least two cores, the load side (the bench runner, its latency and
@@ -47,6 +47,14 @@ export function planCpus(): CpuPlan {
 /** The command line that runs `command args` on `cores` (unchanged when cores is undefined). */
 export function onCores(cores: string | undefined, command: string, args: string[]): [string, string[]] {
   return cores === undefined ? [command, args] : ["taskset", ["-c", cores, command, ...args]];
+}
+
+/**
+ * Every core of the machine as a taskset list ("0-1"), for a child of a pinned process that plans its own
+ * pinning: a child inherits its parent's affinity, and `availableParallelism` counts only that.
+ */
+export function allCores(): string {
+  return `0-${cpus().length - 1}`;
 }
 
 /** Pins this process, all its threads, to `cores`. */

@@ -1,9 +1,11 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { spawnSync } from "node:child_process";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { type RoundData, summarise } from "./aggregate.js";
 import { parseBenchOptions } from "./bench-options.js";
 import { REPO_DIR, RESULTS_DIR, startStack } from "./bench-stack.js";
-import { pinSelf, planCpus } from "./cpu-pinning.js";
+import { allCores, onCores, pinSelf, planCpus } from "./cpu-pinning.js";
 import { describeMachine, machineInfo, sourceRevision } from "./machine-info.js";
 import { describeLoad, readMachineLoad, startForeignCpuMeter, waitForQuiet } from "./machine-load.js";
 import {
@@ -244,6 +246,41 @@ async function main(): Promise<void> {
       profile === undefined ? `No profile in ${profileDir}\n` : `\n${profileTable(profile)}\n`,
     );
   }
+  if (options.compare !== undefined)
+    compareOldPaths(options.compare, options.out ?? join(RESULTS_DIR, "latest.json"), cpu.pinned);
+}
+
+/**
+ * The old paths against an earlier commit's build (compare-builds.ts, in its own process once this run's servers
+ * are gone: it starts its own on the same ports), added to this run's results. A run where it cannot be done
+ * (not a git checkout, a commit not in the history) says why instead.
+ */
+function compareOldPaths(commit: string, out: string, pinned: boolean): void {
+  progress(`the old paths against ${commit} (bench:compare; npm run bench -- --no-compare skips it)`);
+  const json = join(RESULTS_DIR, "compare-latest.json");
+  rmSync(json, { force: true });
+  // Unpinned from the load core this process runs on, so that it can pin its gateways to the others itself.
+  const [command, args] = onCores(pinned ? allCores() : undefined, process.execPath, [
+    join(dirname(fileURLToPath(import.meta.url)), "compare-builds.js"),
+    "--baseline",
+    commit,
+    "--json",
+    json,
+  ]);
+  const run = spawnSync(command, args, { stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" });
+  const markdown = out.replace(/\.json$/, ".md");
+  const results = JSON.parse(readFileSync(out, "utf8")) as Record<string, unknown>;
+  if (run.status === 0 && existsSync(json)) {
+    results.compare = JSON.parse(readFileSync(json, "utf8"));
+    appendFileSync(markdown, `\n${run.stdout}`);
+    process.stdout.write(`\n${run.stdout}`);
+  } else {
+    const reason = `the comparison with ${commit} failed (exit ${run.status}; its errors are above)`;
+    results.compare = { error: reason };
+    appendFileSync(markdown, `\nUnavailable: ${reason}\n`);
+    process.stdout.write(`\nUnavailable: ${reason}\n`);
+  }
+  writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
 }
 
 main().catch((error: unknown) => {
