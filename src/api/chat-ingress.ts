@@ -115,16 +115,10 @@ async function answerWhole(
     clientAbortSignal(reply.raw),
     async (target, signal, timeouts) => {
       const passThrough = passThroughFor(ingress.relay, "chat", target, request.body, request.headers);
-      if (passThrough !== undefined) {
-        const relayed = await fetchRelayedJson(passThrough, signal, timeouts);
-        return {
-          ...relayed,
-          usage: passThrough.codec.usageOfAnswer(relayed.body),
-          finish: passThrough.codec.finishOfAnswer(relayed.body),
-        };
-      }
-      const attempt = await performAttempt(target, "chat", canonical(), signal, timeouts);
-      return { kind: "translated" as const, target, ...attempt };
+      if (passThrough !== undefined) return fetchRelayedJson(passThrough, signal, timeouts);
+      // Field by field rather than spread: see DESIGN.md, performance rules.
+      const { response, upstreamMs } = await performAttempt(target, "chat", canonical(), signal, timeouts);
+      return { kind: "translated" as const, target, response, upstreamMs };
     },
     attemptRecorder(reply.request),
   );
@@ -154,12 +148,15 @@ async function stream(
       const passThrough = passThroughFor(ingress.relay, "chat", target, request.body, request.headers);
       if (passThrough !== undefined)
         return openRelayedStream(passThrough, "chat", canonical, signal, timeouts);
-      return {
-        kind: "events" as const,
-        ...(await openStreamAttempt(target, "chat", canonical(), signal, timeouts, (provider, reason) =>
-          noteSkippedFrame(reply, provider, reason),
-        )),
-      };
+      const opened = await openStreamAttempt(
+        target,
+        "chat",
+        canonical(),
+        signal,
+        timeouts,
+        (provider, reason) => noteSkippedFrame(reply, provider, reason),
+      );
+      return { kind: "events" as const, events: opened.events, firstEventMs: opened.firstEventMs };
     },
     attemptRecorder(reply.request),
   );

@@ -130,18 +130,16 @@ async function answerWhole<O extends Operation>(
     clientAbortSignal(reply.raw),
     async (target, signal, timeouts) => {
       const passThrough = passThroughFor("openai", operation, target, request.body);
-      if (passThrough !== undefined) {
-        const relayed = await fetchRelayedJson(passThrough, signal, timeouts);
-        return {
-          ...relayed,
-          usage: passThrough.codec.usageOfAnswer(relayed.body),
-          finish: passThrough.codec.finishOfAnswer(relayed.body),
-        };
-      }
-      return {
-        kind: "translated" as const,
-        ...(await performAttempt(target, operation, request.canonical, signal, timeouts)),
-      };
+      if (passThrough !== undefined) return fetchRelayedJson(passThrough, signal, timeouts);
+      // Field by field rather than spread: see DESIGN.md, performance rules.
+      const { response, upstreamMs } = await performAttempt(
+        target,
+        operation,
+        request.canonical,
+        signal,
+        timeouts,
+      );
+      return { kind: "translated" as const, response, upstreamMs };
     },
     attemptRecorder(reply.request),
   );
@@ -183,10 +181,8 @@ async function stream<O extends "chat" | "completions">(
         return openRelayedStream(passThrough, operation, () => request.canonical, signal, timeouts);
       }
       const canonical = injectUsage ? { ...request.canonical, streamIncludeUsage: true } : request.canonical;
-      return {
-        kind: "events" as const,
-        ...(await openStreamAttempt(target, operation, canonical, signal, timeouts, onSkippedFrame)),
-      };
+      const opened = await openStreamAttempt(target, operation, canonical, signal, timeouts, onSkippedFrame);
+      return { kind: "events" as const, events: opened.events, firstEventMs: opened.firstEventMs };
     },
     attemptRecorder(reply.request),
   );

@@ -1,6 +1,7 @@
-import type { StreamEvent } from "../canonical/index.js";
+import type { StreamEvent, Usage } from "../canonical/index.js";
 import { GatewayError } from "../canonical/index.js";
 import type { UpstreamTimeouts } from "../config/route-timeouts.js";
+import type { RelayedFinish } from "../dialects/relay-codec.js";
 import { concatFrames, type RelayedFrames, SseFrameRelay } from "../framing/sse-frame-relay.js";
 import type { HttpUpstreamTarget, RequestOf } from "../providers/upstream-target.js";
 import type { PassThrough } from "../streaming/pass-through.js";
@@ -22,6 +23,9 @@ export interface RelayedJson {
   /** The same answer parsed: it had to be read to know it is JSON, and the usage is in it. */
   body: unknown;
   upstreamMs: number;
+  /** What the relay codec reads of the answer: its usage, and its model and finish reasons. */
+  usage: Usage | undefined;
+  finish: RelayedFinish | undefined;
 }
 
 /** An upstream stream whose first token has arrived (the commit point), ready to relay. */
@@ -62,7 +66,16 @@ export async function fetchRelayedJson(
   // Leading blank lines (DeepSeek sends them while a request waits, https://api-docs.deepseek.com/quick_start/rate_limit)
   // are valid JSON whitespace, but some clients check the first byte.
   const text = passThrough.quirks.rewrite?.(raw) ?? (isSpace(raw.charCodeAt(0)) ? raw.trimStart() : raw);
-  return { kind: "relayed-json", text, body: answer, upstreamMs: performance.now() - started };
+  const upstreamMs = performance.now() - started;
+  const { codec } = passThrough;
+  return {
+    kind: "relayed-json",
+    text,
+    body: answer,
+    upstreamMs,
+    usage: codec.usageOfAnswer(answer),
+    finish: codec.finishOfAnswer(answer),
+  };
 }
 
 function isSpace(code: number): boolean {
