@@ -26,7 +26,10 @@ export function decodeOpenAICompletionsRequest(
   const input = parseBody(completionsRequestSchema, body);
   const prompt = decodePrompt(input.prompt, tokenText);
   const { routeName, sampling } = decodeSamplingFields(input, ["prompt"]);
-  return { routeName, request: { ...sampling, prompt } };
+  // The sampling object is this request's own: completed in place rather than spread (DESIGN.md, performance rules).
+  const request = sampling as CompletionsRequest;
+  request.prompt = prompt;
+  return { routeName, request };
 }
 
 function decodePrompt(prompt: unknown, tokenText: TokenText | undefined): string | string[] {
