@@ -7,7 +7,7 @@ import { type BuildComparison, comparisonReport, type GroupResult } from "./buil
 import { pinSelf, planCpus } from "./cpu-pinning.js";
 import { runLoad } from "./load-generator.js";
 import { sourceRevision } from "./machine-info.js";
-import { cpuTimeMs } from "./proc-stats.js";
+import { serverCpuMs } from "./rss-tracker.js";
 import { type HttpCall, instantCallOf } from "./scenarios.js";
 import { type ServerProcess, startServer } from "./server-process.js";
 import { meanWithError } from "./stats.js";
@@ -64,18 +64,13 @@ interface Group {
   rounds: number[][];
 }
 
-function cpuMsOf(server: ServerProcess): number {
-  const pids = [...server.servingPids(), ...(server.primaryPid === undefined ? [] : [server.primaryPid])];
-  return pids.reduce((sum, pid) => sum + (cpuTimeMs(pid) ?? 0), 0);
-}
-
 /** CPU µs per answered request (the worker and the primary) over one load of SECONDS. */
 async function measure(gateway: Gateway, call: HttpCall): Promise<number> {
-  const before = cpuMsOf(gateway.server);
+  const before = serverCpuMs(gateway.server);
   const load = await runLoad(gateway.origin, call, { connections: CONNECTIONS, durationS: SECONDS });
   const answered = load.totalRequests - load.non2xx - load.errors;
   if (answered <= 0 || load.non2xx > 0) throw new Error(`${gateway.origin} answered ${load.non2xx} non-2xx`);
-  return ((cpuMsOf(gateway.server) - before) * 1000) / answered;
+  return ((serverCpuMs(gateway.server) - before) * 1000) / answered;
 }
 
 const cpu = planCpus();

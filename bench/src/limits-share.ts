@@ -4,7 +4,7 @@ import { RESULTS_DIR, startStack, switchyardArgs } from "./bench-stack.js";
 import { pinSelf, planCpus } from "./cpu-pinning.js";
 import { probeLatency } from "./latency-probe.js";
 import { runLoad } from "./load-generator.js";
-import { cpuTimeMs } from "./proc-stats.js";
+import { serverCpuMs } from "./rss-tracker.js";
 import { type HttpCall, instantCallOf } from "./scenarios.js";
 import { type ServerProcess, startServer } from "./server-process.js";
 import { addedPercent, meanWithError, median, percentile } from "./stats.js";
@@ -46,11 +46,6 @@ interface Gateway {
   origin: string;
 }
 
-function cpuMsOf(server: ServerProcess): number {
-  const pids = [...server.servingPids(), ...(server.primaryPid === undefined ? [] : [server.primaryPid])];
-  return pids.reduce((sum, pid) => sum + (cpuTimeMs(pid) ?? 0), 0);
-}
-
 /** One load's measures: CPU µs per answered request (worker and primary together), and at one connection the p99. */
 interface Measured {
   cpuUs: number;
@@ -59,7 +54,7 @@ interface Measured {
 
 /** One load of SECONDS: autocannon at CONNECTIONS, or at one connection requests timed one after another. */
 async function measure(gateway: Gateway, call: HttpCall): Promise<Measured> {
-  const before = cpuMsOf(gateway.server);
+  const before = serverCpuMs(gateway.server);
   let answered: number;
   let p99Ms: number | undefined;
   if (CONNECTIONS === 1) {
@@ -74,7 +69,7 @@ async function measure(gateway: Gateway, call: HttpCall): Promise<Measured> {
     answered = load.totalRequests - load.non2xx - load.errors;
   }
   if (answered <= 0) throw new Error(`no request answered by ${gateway.origin}`);
-  return { cpuUs: ((cpuMsOf(gateway.server) - before) * 1000) / answered, p99Ms };
+  return { cpuUs: ((serverCpuMs(gateway.server) - before) * 1000) / answered, p99Ms };
 }
 
 /** The two sides of one comparison. */
