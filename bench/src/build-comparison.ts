@@ -33,7 +33,8 @@ export function comparisonReport(comparison: BuildComparison): string {
   const lines = [
     `The old paths against ${comparison.baseline} (routes only, bench/switchyard-old-paths.yaml): CPU µs per request ` +
       `at ${settings.connections} connections, ${settings.rounds} rounds of ${settings.seconds} s, ` +
-      `gateways per build: ${settings.processes} (one worker each); ${comparison.pinning}.`,
+      `gateways per build: ${settings.processes} (one worker each), all loaded at the same time on the server ` +
+      `core(s), so that the host's drifts fall on every build alike; ${comparison.pinning}.`,
   ];
   const verdicts: string[] = [];
   for (const route of comparison.routes) {

@@ -5,7 +5,7 @@ import { type BaselineBuild, prepareBaseline, ROUND_ONE_END } from "./baseline-b
 import { BENCH_DIR, REPO_DIR, RESULTS_DIR, startStack, switchyardArgs } from "./bench-stack.js";
 import { type BuildComparison, comparisonReport, type GroupResult } from "./build-comparison.js";
 import { pinSelf, planCpus } from "./cpu-pinning.js";
-import { runLoad } from "./load-generator.js";
+import { runLoadApart } from "./load-apart.js";
 import { sourceRevision } from "./machine-info.js";
 import { serverCpuMs } from "./rss-tracker.js";
 import { type HttpCall, instantCallOf } from "./scenarios.js";
@@ -18,10 +18,16 @@ import { meanWithError } from "./stats.js";
  * The earlier commit is checked out in a temporary worktree and built (baseline-build.ts). Three groups of
  * `processes` gateways each (one worker, pinned like the main bench): the baseline on switchyard-old-paths.yaml,
  * the current build on the same file, and the current build with its per-request log lines off
- * (switchyard-old-paths-quiet.yaml). Rounds of a few seconds interleave every gateway and route, so the host's
- * drifts fall on all of them, and each round compares the means of the groups (one build varies by up to 8% from
- * process to process). `npm run bench:compare [-- --baseline 060c5f4 --routes openai,anthropic --rounds 8
- * --seconds 3 --processes 2 --connections 32 --json FILE]`; `npm run bench` runs it at its end.
+ * (switchyard-old-paths-quiet.yaml).
+ *
+ * Every gateway is loaded at the same time, sharing the server core(s), each by a load generator process of its
+ * own (load-apart.ts). The host's speed drifts by up to 2x from one few-second load to the next on a shared
+ * machine (the same build measured 107 and 270 µs a request a minute apart, 2026-12-06): loads taken one after
+ * another cannot tell that from a difference between builds. Taken together, the drift falls on every gateway
+ * alike, and the same build against itself comes out within 2% round by round. Each round compares the groups'
+ * means.
+ * `npm run bench:compare [-- --baseline 060c5f4 --routes openai,anthropic --rounds 8 --seconds 3 --processes 1
+ * --connections 16 --json FILE]`; `npm run bench` runs it at its end.
  */
 
 const { values } = parseArgs({
@@ -30,8 +36,8 @@ const { values } = parseArgs({
     routes: { type: "string", default: "openai,anthropic" },
     rounds: { type: "string", default: "8" },
     seconds: { type: "string", default: "3" },
-    processes: { type: "string", default: "2" },
-    connections: { type: "string", default: "32" },
+    processes: { type: "string", default: "1" },
+    connections: { type: "string", default: "16" },
     json: { type: "string" },
   },
 });
@@ -39,6 +45,8 @@ const ROUNDS = Number(values.rounds);
 const SECONDS = Number(values.seconds);
 const PROCESSES = Number(values.processes);
 const CONNECTIONS = Number(values.connections);
+/** Loads of SECONDS per route before the measured rounds. */
+const WARM_UP_LOADS = 3;
 /** Above the ports of the main bench (18100-18104), so the mock upstream it starts is shared. */
 const FIRST_PORT = 18110;
 /** The old paths: the OpenAI API relayed to an OpenAI upstream, and translated to an Anthropic one. */
@@ -64,10 +72,10 @@ interface Group {
   rounds: number[][];
 }
 
-/** CPU µs per answered request (the worker and the primary) over one load of SECONDS. */
+/** CPU µs per answered request (the worker and the primary) over one load of SECONDS, at CONNECTIONS. */
 async function measure(gateway: Gateway, call: HttpCall): Promise<number> {
   const before = serverCpuMs(gateway.server);
-  const load = await runLoad(gateway.origin, call, { connections: CONNECTIONS, durationS: SECONDS });
+  const load = await runLoadApart(gateway.origin, call, { connections: CONNECTIONS, durationS: SECONDS });
   const answered = load.totalRequests - load.non2xx - load.errors;
   if (answered <= 0 || load.non2xx > 0) throw new Error(`${gateway.origin} answered ${load.non2xx} non-2xx`);
   return ((serverCpuMs(gateway.server) - before) * 1000) / answered;
@@ -110,16 +118,19 @@ try {
       group.gateways.push({ server, origin: `http://127.0.0.1:${port}` });
     }
   }
-  // One load each first: JIT warm-up and connection pools.
-  for (const group of groups)
-    for (const gateway of group.gateways) for (const route of routes) await measure(gateway, route.call);
+  const gateways = groups.flatMap((group) => group.gateways);
+  // Warm-up, not counted: connection pools, and the JIT, whose compiler threads count in a process's CPU time.
+  // Sharing a core, the gateways took two loads of 3 s to come down to their steady cost (2026-12-06).
+  for (let load = 0; load < WARM_UP_LOADS; load++)
+    for (const route of routes) await Promise.all(gateways.map((gateway) => measure(gateway, route.call)));
   for (let round = 0; round < ROUNDS; round++) {
-    // Alternating the order, so that no group always follows another.
-    for (const group of round % 2 === 0 ? groups : [...groups].reverse()) {
-      for (const [index, route] of routes.entries()) {
-        const measured: number[] = [];
-        for (const gateway of group.gateways) measured.push(await measure(gateway, route.call));
-        group.rounds[index]?.push(meanWithError(measured).mean);
+    for (const [index, route] of routes.entries()) {
+      const measured = await Promise.all(gateways.map((gateway) => measure(gateway, route.call)));
+      let first = 0;
+      for (const group of groups) {
+        const own = measured.slice(first, first + group.gateways.length);
+        first += group.gateways.length;
+        group.rounds[index]?.push(meanWithError(own).mean);
       }
     }
     process.stderr.write(`[bench:compare] round ${round + 1} of ${ROUNDS}\n`);

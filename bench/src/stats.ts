@@ -28,11 +28,15 @@ export function meanWithError(values: readonly number[]): { mean: number; error:
   return { mean, error: Math.sqrt(variance / n) };
 }
 
-/** Ratios of a measure to its baseline's, as the percentage added: "+4.1% ± 1.3%" (mean ± standard error). */
+/**
+ * Ratios of a measure to its baseline's, as the percentage added: "+4.1% ± 1.3%" (mean ± standard error); one
+ * ratio has no error to show ("+4.1%, one round").
+ */
 export function addedPercent(ratios: readonly number[]): string {
   const { mean, error } = meanWithError(ratios);
   const added = (mean - 1) * 100;
-  return `${added >= 0 ? "+" : ""}${added.toFixed(1)}% ± ${(error * 100).toFixed(1)}%`;
+  const spread = Number.isNaN(error) ? ", one round" : ` ± ${(error * 100).toFixed(1)}%`;
+  return `${added >= 0 ? "+" : ""}${added.toFixed(1)}%${spread}`;
 }
 
 /** Slope of y over x by ordinary least squares; NaN with fewer than two distinct x. */

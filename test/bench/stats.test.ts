@@ -20,4 +20,8 @@ describe("the bench's added percentage", () => {
     expect(addedPercent([1.1, 1.3])).toBe("+20.0% ± 10.0%");
     expect(addedPercent([0.9, 0.9])).toBe("-10.0% ± 0.0%");
   });
+
+  it("says a single ratio has no error instead of printing NaN", () => {
+    expect(addedPercent([1.25])).toBe("+25.0%, one round");
+  });
 });
