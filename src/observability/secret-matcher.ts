@@ -27,11 +27,23 @@ export class SecretMatcher {
   /** Whether strings can be scanned code unit by code unit (every pattern is ASCII). */
   readonly asciiOnly: boolean;
   readonly empty: boolean;
+  /**
+   * The patterns, when they are few, for a whole text or buffer to be searched natively before it is scanned:
+   * `indexOf` skips ahead through text with none of them far faster than the automaton steps a byte at a time, and
+   * most of what the gateway sends holds no secret. With many patterns the one pass wins, and this is undefined.
+   */
+  private readonly byteNeedles: Buffer[] | undefined;
+  /** The same as strings, when every pattern is ASCII. */
+  private readonly textNeedles: string[] | undefined;
 
   constructor(patterns: readonly Uint8Array[]) {
     const used = patterns.filter((pattern) => pattern.length > 0);
     this.empty = used.length === 0;
     this.asciiOnly = used.every((pattern) => pattern.every((byte) => byte < 0x80));
+    const few = used.length > 0 && used.length <= MAX_NEEDLES;
+    this.byteNeedles = few ? used.map((pattern) => Buffer.from(pattern)) : undefined;
+    this.textNeedles =
+      few && this.asciiOnly ? used.map((pattern) => Buffer.from(pattern).toString("latin1")) : undefined;
     const present = new Uint8Array(256);
     for (const pattern of used) for (const byte of pattern) present[byte] = 1;
     let classes = 1;
@@ -85,8 +97,18 @@ export class SecretMatcher {
     return current;
   }
 
+  /** As scanBytes from the start state over a whole buffer (no state carried over): the matches in it. */
+  scanAllBytes(bytes: Uint8Array, ranges: number[]): void {
+    if (this.byteNeedles !== undefined) {
+      const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      if (!this.byteNeedles.some((needle) => buffer.includes(needle))) return;
+    }
+    this.scanBytes(bytes, 0, ranges);
+  }
+
   /** As scanBytes from the start state, over a string's code units; only for `asciiOnly` matchers. */
   scanText(text: string, ranges: number[]): void {
+    if (this.textNeedles !== undefined && !this.textNeedles.some((needle) => text.includes(needle))) return;
     const { next, classOf, firstMatchState } = this;
     let current = 0;
     for (let index = 0; index < text.length; index++) {
@@ -100,6 +122,9 @@ export class SecretMatcher {
     addRange(ranges, end - (this.matchLength[state / this.classes] as number), end);
   }
 }
+
+/** Up to this many patterns, a text is searched for each natively before the automaton scans it. */
+const MAX_NEEDLES = 8;
 
 interface Automaton {
   /** `next[state * classes + class]`, state numbers in creation order (the root is 0). */

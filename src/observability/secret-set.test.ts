@@ -80,6 +80,28 @@ describe("SecretSet", () => {
 });
 
 describe("SecretMatcher", () => {
+  it("finds the same matches whether the text is searched natively first (few secrets) or not (many)", () => {
+    const random = seededRandom(7);
+    const pick = (alphabet: string, length: number): string =>
+      Array.from({ length }, () => alphabet[Math.floor(random() * alphabet.length)]).join("");
+    // 1 to 20 secrets: both sides of the number up to which a text is searched for each secret natively.
+    for (let round = 0; round < 400; round++) {
+      const secrets = Array.from({ length: 1 + (round % 20) }, () =>
+        pick("abc", 6 + Math.floor(random() * 3)),
+      );
+      const set = setOf(...secrets);
+      const text = pick("abcd", Math.floor(random() * 160));
+      const expected = naiveRedact(text, secrets);
+      expect(set.redactText(text)).toBe(expected);
+      expect(Buffer.from(set.redactBytes(Buffer.from(text))).toString()).toBe(expected);
+      // A view into a larger buffer is searched only where it lies.
+      const edge = secrets[0] as string;
+      const padded = Buffer.from(`${edge}|${text}|${edge}`);
+      const view = padded.subarray(edge.length + 1, padded.length - edge.length - 1);
+      expect(Buffer.from(set.redactBytes(view)).toString()).toBe(expected);
+    }
+  });
+
   it("matches patterns that use every byte value between them", () => {
     const everyByte = Uint8Array.from({ length: 256 }, (_, index) => index);
     const matcher = new SecretMatcher([everyByte, Buffer.from("needle")]);

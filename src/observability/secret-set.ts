@@ -182,7 +182,7 @@ export class StreamRedactor {
 
 function redactWith(matcher: SecretMatcher, bytes: Uint8Array): Uint8Array {
   const ranges: number[] = [];
-  matcher.scanBytes(bytes, 0, ranges);
+  matcher.scanAllBytes(bytes, ranges);
   return replaceRanges(bytes, ranges);
 }
 
