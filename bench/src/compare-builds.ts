@@ -24,8 +24,9 @@ import { meanWithError } from "./stats.js";
  * own (load-apart.ts). The host's speed drifts by up to 2x from one few-second load to the next on a shared
  * machine (the same build measured 107 and 270 µs a request a minute apart, 2026-12-06): loads taken one after
  * another cannot tell that from a difference between builds. Taken together, the drift falls on every gateway
- * alike, and the same build against itself comes out within 2% round by round. Each round compares the groups'
- * means.
+ * alike. Each round starts fresh gateways, since one process of a build can run 5-8% faster or slower than the
+ * next for its whole life (memory layout, JIT decisions): the spread between rounds then holds that too, and the
+ * error shown is honest. Each round compares the groups' means.
  * `npm run bench:compare [-- --baseline 060c5f4 --routes openai,anthropic --rounds 8 --seconds 3 --processes 1
  * --connections 16 --json FILE]`; `npm run bench` runs it at its end.
  */
@@ -45,8 +46,8 @@ const ROUNDS = Number(values.rounds);
 const SECONDS = Number(values.seconds);
 const PROCESSES = Number(values.processes);
 const CONNECTIONS = Number(values.connections);
-/** Loads of SECONDS per route before the measured rounds. */
-const WARM_UP_LOADS = 3;
+/** Seconds of load, in loads of SECONDS taking the routes in turn, before a round's gateways are measured. */
+const WARM_UP_SECONDS = 18;
 /** Above the ports of the main bench (18100-18104), so the mock upstream it starts is shared. */
 const FIRST_PORT = 18110;
 /** The old paths: the OpenAI API relayed to an OpenAI upstream, and translated to an Anthropic one. */
@@ -100,9 +101,11 @@ const groups: Group[] = [
     config: "switchyard-old-paths-quiet.yaml",
   },
 ].map((group) => ({ ...group, gateways: [], rounds: routes.map(() => []) }));
-try {
+/** Starts a fresh set of gateways: `processes` per group, one worker each, on the server core(s). */
+async function startGateways(): Promise<void> {
   let port = FIRST_PORT;
   for (const group of groups) {
+    group.gateways = [];
     for (let index = 0; index < PROCESSES; index++, port++) {
       const server = await startServer(
         {
@@ -118,12 +121,23 @@ try {
       group.gateways.push({ server, origin: `http://127.0.0.1:${port}` });
     }
   }
-  const gateways = groups.flatMap((group) => group.gateways);
-  // Warm-up, not counted: connection pools, and the JIT, whose compiler threads count in a process's CPU time.
-  // Sharing a core, the gateways took two loads of 3 s to come down to their steady cost (2026-12-06).
-  for (let load = 0; load < WARM_UP_LOADS; load++)
-    for (const route of routes) await Promise.all(gateways.map((gateway) => measure(gateway, route.call)));
+}
+
+async function stopGateways(): Promise<void> {
+  for (const group of groups) await Promise.all(group.gateways.map((gateway) => gateway.server.stop()));
+}
+
+try {
   for (let round = 0; round < ROUNDS; round++) {
+    await startGateways();
+    const gateways = groups.flatMap((group) => group.gateways);
+    // Warm-up, not counted: connection pools, and the JIT, whose compiler threads share the pinned core and
+    // count in a process's CPU time. Three gateways sharing a core came down to their steady cost after about
+    // 18 s of load, at 5x it before (2026-12-06).
+    for (let load = 0; load * SECONDS < WARM_UP_SECONDS; load++) {
+      const call = (routes[load % routes.length] as (typeof routes)[number]).call;
+      await Promise.all(gateways.map((gateway) => measure(gateway, call)));
+    }
     for (const [index, route] of routes.entries()) {
       const measured = await Promise.all(gateways.map((gateway) => measure(gateway, route.call)));
       let first = 0;
@@ -133,6 +147,7 @@ try {
         group.rounds[index]?.push(meanWithError(own).mean);
       }
     }
+    await stopGateways();
     process.stderr.write(`[bench:compare] round ${round + 1} of ${ROUNDS}\n`);
   }
   const comparison: BuildComparison = {
@@ -152,7 +167,7 @@ try {
   writeFileSync(join(RESULTS_DIR, "compare-latest.md"), report);
   if (values.json !== undefined) writeFileSync(values.json, `${JSON.stringify(comparison, null, 2)}\n`);
 } finally {
-  for (const group of groups) await Promise.all(group.gateways.map((gateway) => gateway.server.stop()));
+  await stopGateways();
   await stack.stop();
   baseline.remove();
 }
