@@ -1,20 +1,21 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { type AccessLogEntry, roundMs } from "../observability/access-log.js";
-import type { Logger } from "../observability/logger.js";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { type AccessLogEntry, accessLogEntryJson, roundMs } from "../observability/access-log.js";
+import { infoLineWriter, type Logger } from "../observability/logger.js";
 import type { ConnectionAnswer } from "./client-errors.js";
 import { responseBytes } from "./request-observation.js";
 import type { RequestWatcher } from "./request-outcome.js";
 
 /**
- * When enabled, gives the watcher that writes one structured line per request (with the id of the gateway key
- * that access control authenticated) when it has ended (request-outcome.ts: once, with the status it ended with, 499
- * when the client left), at `info` level with the message `request`.
+ * With a logger (the access log is on), gives the watcher that writes one structured line per request (with the
+ * id of the gateway key that access control authenticated) when it has ended (request-outcome.ts: once, with the
+ * status it ended with, 499 when the client left), at `info` level with the message `request`.
  */
-export function registerAccessLog(app: FastifyInstance, enabled: boolean): RequestWatcher | undefined {
-  if (!enabled) return undefined;
+export function registerAccessLog(logger: Logger | undefined): RequestWatcher | undefined {
+  if (logger === undefined) return undefined;
+  const writeLine = infoLineWriter(logger, "request", accessLogEntryJson);
   return {
     ended(request, reply, status) {
-      app.log.info(accessLogEntry(request, reply, status), "request");
+      writeLine(accessLogEntry(request, reply, status));
     },
   };
 }

@@ -128,7 +128,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   useAccessControl(app, () => options.governance.access);
   app.decorate("sseHeartbeatMs", options.server.sseHeartbeatMs);
   app.decorateRequest("attemptTracing", null);
-  const accessLog = registerAccessLog(app, options.server.accessLog);
+  const accessLog = registerAccessLog(accessLogger);
   if (accessLog !== undefined) outcomes.watch(accessLog);
   if (options.console !== undefined) outcomes.watch(consoleTrafficWatcher(options.console.traffic));
   if (options.tracing !== undefined) outcomes.watch(options.tracing(app));
