@@ -90,7 +90,11 @@ for (const pin of baseline.changedPins)
   process.stderr.write(
     `[bench:compare] warning: the baseline pins another version (it runs on this checkout's): ${pin}\n`,
   );
-const stack = await startStack({ cpu, workers: 1, servers: ["mock"] });
+// The worktree goes even when the mock cannot start (a port left taken by an earlier run).
+const stack = await startStack({ cpu, workers: 1, servers: ["mock"] }).catch((error: unknown) => {
+  baseline.remove();
+  throw error;
+});
 const current = sourceRevision(REPO_DIR);
 const groups: Group[] = [
   { label: `baseline ${baseline.commit}`, dir: baseline.dir, config: "switchyard-old-paths.yaml" },
