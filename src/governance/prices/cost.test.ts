@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { createUsage } from "../../canonical/index.js";
+import { createUsage, type Usage } from "../../canonical/index.js";
 import { DEFAULT_PRICE_SETTINGS } from "../../config/governance/prices-section.js";
-import { costOf, estimateCost, usageBuckets } from "./cost.js";
+import { type Cost, ceilMillion, costOf, estimateCost, usageBuckets } from "./cost.js";
+import type { BucketPrice, Prices } from "./price-entry.js";
 import { PriceTable } from "./price-table.js";
 
 const NOW = Date.UTC(2026, 6, 1);
@@ -110,3 +111,104 @@ describe("pricing a call", () => {
     expect(estimateCost(entry, 1000, 500, NOW)).toBe(6_000_000 + 7_500_000);
   });
 });
+
+describe("exact arithmetic in plain numbers, and in BigInt past 2^53", () => {
+  /** A deterministic generator (mulberry32), so a failure can be replayed. */
+  function random(seed: number): () => number {
+    let state = seed;
+    return () => {
+      state = (state + 0x6d2b79f5) | 0;
+      let value = Math.imul(state ^ (state >>> 15), 1 | state);
+      value = (value + Math.imul(value ^ (value >>> 7), 61 | value)) ^ value;
+      return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+  const integerBelow = (next: () => number, limit: number): number => Math.floor(next() * limit);
+
+  it("divides any safe integer by a million, rounding up, as BigInt does", () => {
+    const next = random(7);
+    const samples = [
+      0,
+      1,
+      999_999,
+      1_000_000,
+      1_000_001,
+      Number.MAX_SAFE_INTEGER,
+      Number.MAX_SAFE_INTEGER - 1,
+    ];
+    for (let index = 0; index < 2000; index++) {
+      const whole = integerBelow(next, 9_007_199_254) * 1_000_000;
+      samples.push(whole, whole + 1, Math.max(0, whole - 1), integerBelow(next, Number.MAX_SAFE_INTEGER));
+    }
+    for (const value of samples) {
+      if (!Number.isSafeInteger(value)) continue;
+      expect(ceilMillion(value), String(value)).toBe(Number((BigInt(value) + 999_999n) / 1_000_000n));
+    }
+  });
+
+  it("prices random usages, small and past 2^53, exactly as the formula in BigInt", () => {
+    const next = random(11);
+    for (let index = 0; index < 3000; index++) {
+      // Prices up to $100,000 per million tokens, usages up to 10^10 tokens: both paths are taken.
+      const price = (): number => integerBelow(next, next() < 0.5 ? 20e9 : 100_000e9);
+      const tokens = (): number => integerBelow(next, next() < 0.7 ? 200_000 : 1e10);
+      const prices = {
+        input: next() < 0.3 ? { base: price(), tiers: [{ above: 200_000, price: price() }] } : price(),
+        output: price(),
+        ...(next() < 0.5 ? { cacheRead: price() } : {}),
+        ...(next() < 0.5 ? { cacheWrite: price(), cacheWrite1h: price() } : {}),
+        ...(next() < 0.5 ? { reasoning: price() } : {}),
+        ...(next() < 0.3 ? { requestPerK: price() } : {}),
+      };
+      const cacheWrite = tokens();
+      const usage = createUsage(tokens() + cacheWrite, tokens(), {
+        cacheReadTokens: integerBelow(next, 1000),
+        cacheWriteTokens: cacheWrite,
+        cacheWrite1hTokens: integerBelow(next, cacheWrite + 1),
+        reasoningTokens: integerBelow(next, 1000),
+      });
+      const cost = costOf({ id: "random", history: [{ sinceMs: 0, prices }] }, usage, NOW);
+      expect(cost).toEqual(referenceCost(prices, usage));
+    }
+  });
+});
+
+/** The formula spelled out in BigInt, term by term: the oracle for the randomised test. */
+function referenceCost(prices: Prices, usage: Usage): Cost {
+  const prompt = usage.inputTokens ?? 0;
+  const rate = (price: BucketPrice | undefined): bigint | undefined => {
+    if (price === undefined) return undefined;
+    if (typeof price === "number") return BigInt(price);
+    return BigInt(
+      price.tiers.reduce((chosen, tier) => (prompt > tier.above ? tier.price : chosen), price.base),
+    );
+  };
+  const buckets = usageBuckets(usage);
+  const input = rate(prices.input) ?? 0n;
+  const output = rate(prices.output) ?? 0n;
+  const cacheWrite = rate(prices.cacheWrite) ?? input;
+  const parts = {
+    input: BigInt(buckets.input) * input,
+    cacheRead: BigInt(buckets.cacheRead) * (rate(prices.cacheRead) ?? input),
+    cacheWrite:
+      BigInt(buckets.cacheWrite5m) * cacheWrite +
+      BigInt(buckets.cacheWrite1h) * (rate(prices.cacheWrite1h) ?? cacheWrite),
+    output:
+      BigInt(buckets.output - buckets.reasoning) * output +
+      BigInt(buckets.reasoning) * (rate(prices.reasoning) ?? output),
+    request: (rate(prices.requestPerK) ?? 0n) * 1000n,
+  };
+  const up = (value: bigint): number => Number((value + 999_999n) / 1_000_000n);
+  return {
+    priced: true,
+    nano: up(parts.input + parts.cacheRead + parts.cacheWrite + parts.output + parts.request),
+    breakdown: {
+      input: up(parts.input),
+      cacheRead: up(parts.cacheRead),
+      cacheWrite: up(parts.cacheWrite),
+      output: up(parts.output),
+      request: up(parts.request),
+    },
+    priceId: "random",
+  };
+}

@@ -73,52 +73,116 @@ export function addCosts(first: Cost, second: Cost): Cost {
 
 /**
  * The cost of a call in integer nano-USD: tokens of each bucket times that bucket's price per million, summed
- * exactly (BigInt) and rounded up once, so a budget never undercounts. A bucket without a price of its own is
- * billed as what it is part of: cache reads and writes as input, reasoning as output. Tiers are chosen by the
- * total prompt size. A model with no price at all, or output tokens without an output price, is unpriced:
- * the cost is unknown, never 0.
+ * exactly and rounded up once, so a budget never undercounts. A bucket without a price of its own is billed as
+ * what it is part of: cache reads and writes as input, reasoning as output. Tiers are chosen by the total prompt
+ * size. A model with no price at all, or output tokens without an output price, is unpriced: the cost is
+ * unknown, never 0.
+ *
+ * Exact in plain numbers while every product and sum stays a safe integer (below 2^53: a million tokens at $9,000
+ * per million), which is every call in practice; in BigInt past that. The BigInt arithmetic on every request
+ * was about 1% of a pass-through's CPU.
  */
 export function costOf(entry: PriceEntry | undefined, usage: Usage, atMs: number): Cost {
   if (entry === undefined) return { priced: false, reason: "no_price_entry" };
-  const prices = pricesAt(entry, atMs);
+  const rates = ratesOf(pricesAt(entry, atMs), usage.inputTokens ?? 0);
   const buckets = usageBuckets(usage);
-  const prompt = usage.inputTokens ?? 0;
-  const rate = (price: BucketPrice | undefined): bigint | undefined => {
-    if (price === undefined) return undefined;
-    if (typeof price === "number") return BigInt(price);
+  if (rates.output === undefined && buckets.output > 0) return { priced: false, reason: "no_output_price" };
+  const small = partsOf(buckets, rates, numberTimes, numberPlus);
+  const total = small.input + small.cacheRead + small.cacheWrite + small.output + small.request;
+  if (Number.isSafeInteger(total)) return pricedCost(small, total, ceilMillion, entry.id);
+  const big = partsOf(buckets, rates, bigTimes, bigPlus);
+  return pricedCost(
+    big,
+    big.input + big.cacheRead + big.cacheWrite + big.output + big.request,
+    ceilDiv,
+    entry.id,
+  );
+}
+
+/** A bucket's price per million tokens, as an integer of nano-USD; undefined when it has none of its own. */
+interface Rates {
+  input: number;
+  output: number | undefined;
+  reasoning: number;
+  cacheRead: number;
+  cacheWrite: number;
+  cacheWrite1h: number;
+  request: number;
+}
+
+function ratesOf(prices: Prices, prompt: number): Rates {
+  const rate = (price: BucketPrice | undefined): number | undefined => {
+    if (price === undefined || typeof price === "number") return price;
     let chosen = price.base;
     for (const tier of price.tiers) if (prompt > tier.above) chosen = tier.price;
-    return BigInt(chosen);
+    return chosen;
   };
-  const input = rate(prices.input) ?? 0n;
+  const input = rate(prices.input) ?? 0;
   const output = rate(prices.output);
-  if (output === undefined && buckets.output > 0) return { priced: false, reason: "no_output_price" };
-  const outputRate = output ?? 0n;
-  const reasoningRate = rate(prices.reasoning) ?? outputRate;
-  const cacheWriteRate = rate(prices.cacheWrite) ?? input;
-  const parts = {
-    input: BigInt(buckets.input) * input,
-    cacheRead: BigInt(buckets.cacheRead) * (rate(prices.cacheRead) ?? input),
-    cacheWrite:
-      BigInt(buckets.cacheWrite5m) * cacheWriteRate +
-      BigInt(buckets.cacheWrite1h) * (rate(prices.cacheWrite1h) ?? cacheWriteRate),
-    output:
-      BigInt(buckets.output - buckets.reasoning) * outputRate + BigInt(buckets.reasoning) * reasoningRate,
-    // Per thousand requests, in the same per-million scale: one request is 1000 "units" of a million.
-    request: (rate(prices.requestPerK) ?? 0n) * 1000n,
+  const cacheWrite = rate(prices.cacheWrite) ?? input;
+  return {
+    input,
+    output,
+    reasoning: rate(prices.reasoning) ?? output ?? 0,
+    cacheRead: rate(prices.cacheRead) ?? input,
+    cacheWrite,
+    cacheWrite1h: rate(prices.cacheWrite1h) ?? cacheWrite,
+    request: rate(prices.requestPerK) ?? 0,
   };
-  const total = parts.input + parts.cacheRead + parts.cacheWrite + parts.output + parts.request;
+}
+
+/** Each part of a cost, in nano-USD times a million (tokens times price per million), before rounding. */
+interface Parts<T> {
+  input: T;
+  cacheRead: T;
+  cacheWrite: T;
+  output: T;
+  request: T;
+}
+
+function partsOf<T>(
+  buckets: UsageBuckets,
+  rates: Rates,
+  times: (tokens: number, rate: number) => T,
+  plus: (first: T, second: T) => T,
+): Parts<T> {
+  return {
+    input: times(buckets.input, rates.input),
+    cacheRead: times(buckets.cacheRead, rates.cacheRead),
+    cacheWrite: plus(
+      times(buckets.cacheWrite5m, rates.cacheWrite),
+      times(buckets.cacheWrite1h, rates.cacheWrite1h),
+    ),
+    output: plus(
+      times(buckets.output - buckets.reasoning, rates.output ?? 0),
+      times(buckets.reasoning, rates.reasoning),
+    ),
+    // Per thousand requests, in the same per-million scale: one request is 1000 "units" of a million.
+    request: times(1000, rates.request),
+  };
+}
+
+/** A product that is not a safe integer is NaN, so the sum fails `Number.isSafeInteger` and BigInt takes over. */
+const numberTimes = (tokens: number, rate: number): number => {
+  const product = tokens * rate;
+  return Number.isSafeInteger(product) ? product : Number.NaN;
+};
+const numberPlus = (first: number, second: number): number => first + second;
+const bigTimes = (tokens: number, rate: number): bigint => BigInt(tokens) * BigInt(rate);
+const bigPlus = (first: bigint, second: bigint): bigint => first + second;
+
+function pricedCost<T>(parts: Parts<T>, total: T, perMillion: (value: T) => number, priceId: string): Cost {
   return {
     priced: true,
-    nano: ceilDiv(total, MILLION),
+    nano: perMillion(total),
     breakdown: {
-      input: ceilDiv(parts.input, MILLION),
-      cacheRead: ceilDiv(parts.cacheRead, MILLION),
-      cacheWrite: ceilDiv(parts.cacheWrite, MILLION),
-      output: ceilDiv(parts.output, MILLION),
-      request: ceilDiv(parts.request, MILLION),
+      input: perMillion(parts.input),
+      cacheRead: perMillion(parts.cacheRead),
+      cacheWrite: perMillion(parts.cacheWrite),
+      output: perMillion(parts.output),
+      request: perMillion(parts.request),
     },
-    priceId: entry.id,
+    priceId,
   };
 }
 
@@ -150,8 +214,25 @@ export function estimateCost(
   return ceilDiv(BigInt(inputTokens) * input + BigInt(outputTokens) * output + request, MILLION);
 }
 
-function ceilDiv(value: bigint, divisor: bigint): number {
+function ceilDiv(value: bigint, divisor: bigint = MILLION): number {
   return Number((value + divisor - 1n) / divisor);
+}
+
+/**
+ * A safe integer divided by a million, rounded up, exactly: the floating quotient can be one off near a whole
+ * number, so the remainder (exact below 2^53) decides.
+ */
+export function ceilMillion(value: number): number {
+  let quotient = Math.floor(value / 1_000_000);
+  let rest = value - quotient * 1_000_000;
+  if (rest < 0) {
+    quotient -= 1;
+    rest += 1_000_000;
+  } else if (rest >= 1_000_000) {
+    quotient += 1;
+    rest -= 1_000_000;
+  }
+  return rest === 0 ? quotient : quotient + 1;
 }
 
 /** Whether a price entry prices anything at all (an override may name buckets only). */
