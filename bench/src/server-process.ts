@@ -24,6 +24,8 @@ export interface ServerSpec {
   args: string[];
   cores: string | undefined;
   env?: Record<string, string>;
+  /** Its working directory (where `node --perf-prof` writes its JIT dumps); the bench's own by default. */
+  cwd?: string;
   /** Printed (stdout or stderr) once the server accepts requests. */
   ready: RegExp;
   /** Whether the process is a cluster primary whose children serve. */
@@ -40,6 +42,7 @@ export async function startServer(spec: ServerSpec, logDir: string): Promise<Ser
   const startedAt = performance.now();
   const child = spawn(command, args, {
     env: { ...process.env, ...spec.env },
+    cwd: spec.cwd,
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout?.pipe(log);
