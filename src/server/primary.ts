@@ -73,7 +73,7 @@ export function runPrimary(options: PrimaryOptions): void {
     services.add(service);
 
   cluster.setupPrimary({
-    exec: fileURLToPath(new URL("./worker-main.js", import.meta.url)),
+    exec: fileURLToPath(new URL("./worker-entry.js", import.meta.url)),
     args: [],
     silent: false,
   });

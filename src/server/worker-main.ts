@@ -8,6 +8,7 @@ import { GatewayInstance } from "./gateway-instance.js";
 import { listenFailureMessage } from "./listen-failure.js";
 import { createMetricsFromPrimary } from "./metrics-from-primary.js";
 import { PACKAGE_VERSION } from "./package-version.js";
+import { endStartup } from "./startup-young-generation.js";
 import { type ChannelToPrimary, sendToPrimary, WorkerCoordinator } from "./worker-coordinator.js";
 import { sendHeartbeats } from "./worker-heartbeat.js";
 import { isPrimaryMessage, type WorkerMessage } from "./worker-messages.js";
@@ -74,6 +75,7 @@ process.on("message", async (message: unknown) => {
       // a flush interval later.
       await flushLogger(logger);
       send({ type: "ready", version: message.version, url });
+      endStartup();
       sendHeartbeats(message.config.server.workerHealthTimeoutMs, send);
     } else {
       await instance.applyConfig(message.config);
