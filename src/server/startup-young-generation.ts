@@ -5,7 +5,7 @@ import { setFlagsFromString } from "node:v8";
  *
  * Start-up allocates much that lives on (parsing some 500 modules, the route table, the price table), and V8
  * answers a high survival rate by growing the new space to its largest: a worker measured 32 MB of new space
- * right after start (29 MB of it resident) with 3 MB in use, a sixth of its RSS, until V8's memory reducer shrank
+ * right after start (29 MB of it resident) with 3 MB in use, a fifth of its RSS, until V8's memory reducer shrank
  * it after some 15 s without requests. Holding it smaller for good costs the request path: with
  * `--max-semi-space-size=4` a pass-through request took 4-8% more CPU (more scavenges, more promotion).
  *

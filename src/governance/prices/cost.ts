@@ -78,9 +78,9 @@ export function addCosts(first: Cost, second: Cost): Cost {
  * size. A model with no price at all, or output tokens without an output price, is unpriced: the cost is
  * unknown, never 0.
  *
- * Exact in plain numbers while every product and sum stays a safe integer (below 2^53: a million tokens at $9,000
- * per million), which is every call in practice; in BigInt past that. The BigInt arithmetic on every request
- * was about 1% of a pass-through's CPU.
+ * Exact in plain numbers while every product and sum stays a safe integer (below 2^53, in nano-USD times a
+ * million: up to 900,000 tokens of a bucket at $10 per million), which is nearly every call; in BigInt past that.
+ * The BigInt arithmetic on every request was about 1% of a pass-through's CPU.
  */
 export function costOf(entry: PriceEntry | undefined, usage: Usage, atMs: number): Cost {
   if (entry === undefined) return { priced: false, reason: "no_price_entry" };
@@ -99,7 +99,7 @@ export function costOf(entry: PriceEntry | undefined, usage: Usage, atMs: number
   );
 }
 
-/** A bucket's price per million tokens, as an integer of nano-USD; undefined when it has none of its own. */
+/** Each bucket's price per million tokens in integer nano-USD, its own or what it is billed as; `output` is undefined when the model has no output price. */
 interface Rates {
   input: number;
   output: number | undefined;
