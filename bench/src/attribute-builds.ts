@@ -10,7 +10,7 @@ import { onCores, pinSelf, planCpus } from "./cpu-pinning.js";
 import { runLoadApart } from "./load-apart.js";
 import { sourceRevision } from "./machine-info.js";
 import { type Attribution, attributeSamples, attributionDiffTable, totalOf } from "./perf-attribution.js";
-import { instantCallOf } from "./scenarios.js";
+import { instantCallOf, OLD_PATH_ROUTES } from "./scenarios.js";
 import { type ServerProcess, startServer } from "./server-process.js";
 
 /**
@@ -33,13 +33,9 @@ const { values } = parseArgs({
     rows: { type: "string", default: "40" },
   },
 });
-const SCENARIOS: Record<string, string> = {
-  openai: "switchyard-openai-api-openai",
-  anthropic: "switchyard-openai-api-anthropic",
-};
-const scenario = SCENARIOS[values.route];
-if (scenario === undefined) throw new Error(`--route takes ${Object.keys(SCENARIOS).join(" or ")}`);
-const call = instantCallOf(scenario);
+const route = OLD_PATH_ROUTES[values.route];
+if (route === undefined) throw new Error(`--route takes ${Object.keys(OLD_PATH_ROUTES).join(" or ")}`);
+const call = instantCallOf(route.scenario);
 const SECONDS = Number(values.seconds);
 const CONNECTIONS = Number(values.connections);
 /** perf's sampling rate: odd, so that it does not beat with the event loop's timers. */

@@ -8,7 +8,7 @@ import { pinSelf, planCpus } from "./cpu-pinning.js";
 import { runLoadApart } from "./load-apart.js";
 import { sourceRevision } from "./machine-info.js";
 import { serverCpuMs } from "./rss-tracker.js";
-import { type HttpCall, instantCallOf } from "./scenarios.js";
+import { type HttpCall, instantCallOf, OLD_PATH_ROUTES } from "./scenarios.js";
 import { type ServerProcess, startServer } from "./server-process.js";
 import { meanWithError } from "./stats.js";
 
@@ -50,15 +50,10 @@ const CONNECTIONS = Number(values.connections);
 const WARM_UP_SECONDS = 18;
 /** Above the ports of the main bench (18100-18104), so the mock upstream it starts is shared. */
 const FIRST_PORT = 18110;
-/** The old paths: the OpenAI API relayed to an OpenAI upstream, and translated to an Anthropic one. */
-const ROUTE_SCENARIOS: Record<string, { label: string; scenario: string }> = {
-  openai: { label: "OpenAI API -> OpenAI (pass-through)", scenario: "switchyard-openai-api-openai" },
-  anthropic: { label: "OpenAI API -> Anthropic (translated)", scenario: "switchyard-openai-api-anthropic" },
-};
 const routes = values.routes.split(",").map((name) => {
-  const route = ROUTE_SCENARIOS[name.trim()];
+  const route = OLD_PATH_ROUTES[name.trim()];
   if (route === undefined)
-    throw new Error(`--routes takes ${Object.keys(ROUTE_SCENARIOS).join(", ")} (got '${name}')`);
+    throw new Error(`--routes takes ${Object.keys(OLD_PATH_ROUTES).join(", ")} (got '${name}')`);
   return { label: route.label, call: instantCallOf(route.scenario) };
 });
 

@@ -305,3 +305,12 @@ export function instantCallOf(id: string): HttpCall {
   if (scenario === undefined) throw new Error(`no scenario ${id}`);
   return scenario.call("instant");
 }
+
+/**
+ * The old paths that `bench:compare` and `bench:attribute` run on routes-only configs (switchyard-old-paths.yaml):
+ * the OpenAI API relayed to an OpenAI upstream, and translated to an Anthropic one.
+ */
+export const OLD_PATH_ROUTES: Record<string, { label: string; scenario: string }> = {
+  openai: { label: "OpenAI API -> OpenAI (pass-through)", scenario: "switchyard-openai-api-openai" },
+  anthropic: { label: "OpenAI API -> Anthropic (translated)", scenario: "switchyard-openai-api-anthropic" },
+};

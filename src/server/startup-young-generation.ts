@@ -22,11 +22,9 @@ const V8_DEFAULT_GROWTH_FACTOR = 2;
 let held = false;
 
 /** Stops the new space from growing; a no-op when Node's options tune the young generation. */
-export function holdYoungGeneration(
-  execArgv: readonly string[] = process.execArgv,
-  nodeOptions: string = process.env.NODE_OPTIONS ?? "",
-): void {
-  if (held || [...execArgv, nodeOptions].some((option) => option.includes("semi-space"))) return;
+export function holdYoungGeneration(): void {
+  const options = [...process.execArgv, process.env.NODE_OPTIONS ?? ""];
+  if (held || options.some((option) => option.includes("semi-space"))) return;
   held = true;
   setFlagsFromString("--semi-space-growth-factor=1");
 }
